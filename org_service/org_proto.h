@@ -1,0 +1,48 @@
+#ifndef GRASSROOTS_ORG_SERVICE_ORG_PROTO_H_
+#define GRASSROOTS_ORG_SERVICE_ORG_PROTO_H_
+
+// Conversion between the org protos and the domain types. The only place
+// that knows both.
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grassroots/org/v1/org_service.pb.h"
+#include "grassroots/org/v1/resources.pb.h"
+#include "org_service/org_event.h"
+#include "org_service/party_org.h"
+#include "org_service/unit.h"
+
+namespace grassroots::org {
+
+namespace v1 = ::grassroots::org::v1;
+
+// Domain -> proto: every field, output-only ones included (name, state,
+// times, etag from the revision, revision).
+void UnitToProto(const Unit& unit, v1::Unit* proto);
+void PartyOrgToProto(const PartyOrg& org, v1::PartyOrg* proto);
+void EventToProto(const Event& event, v1::Event* proto);
+
+// Proto -> domain for the fields a client may supply: parent, level,
+// display_name, code and details of a unit (name, state, times, etag and
+// revision are ignored); parent, form, display_name, units (sorted
+// ascending), established_date and rating of a party org. Names are parsed
+// (INVALID_ARGUMENT naming `field_prefix` + the field); enum values outside
+// the proto's range are INVALID_ARGUMENT. Business rules are left to
+// ValidateNewUnit / ValidatePartyOrgFields and the core.
+absl::StatusOr<Unit> UnitFromProto(const v1::Unit& proto, absl::string_view field_prefix);
+absl::StatusOr<PartyOrg> PartyOrgFromProto(const v1::PartyOrg& proto,
+                                           absl::string_view field_prefix);
+
+// The update paths implied by an Update request without a mask (AIP-134):
+// the mutable fields set to a non-default value. For a unit among
+// display_name, code, compound, building; for a party org among parent,
+// display_name, units, established_date, rating.
+std::vector<std::string> ImpliedUnitUpdatePaths(const v1::Unit& proto);
+std::vector<std::string> ImpliedPartyOrgUpdatePaths(const v1::PartyOrg& proto);
+
+}  // namespace grassroots::org
+
+#endif  // GRASSROOTS_ORG_SERVICE_ORG_PROTO_H_
