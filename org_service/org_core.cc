@@ -1,1 +1,1174 @@
-// Placeholder: being written.
+#include "org_service/org_core.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/page_token.h"
+#include "common/status_macros.h"
+#include "common/text.h"
+#include "org_service/org_filter.h"
+
+namespace grassroots::org {
+
+// What a plan sees and builds: the newest state, the revision and time of the
+// mutation, and the changes it makes. Plans only read `index`; the core
+// applies `mutation` once the plan succeeded, so a failed plan leaves nothing.
+struct OrgCore::WriteContext {
+  const OrgIndex& index;
+  int64_t revision;
+  absl::Time now;
+  Mutation& mutation;
+  int64_t& next_unit_id;
+  int64_t& next_org_id;
+
+  const Unit* unit(int64_t id) const { return index.FindUnit(id, OrgIndex::kHead); }
+  const PartyOrg* org(int64_t id) const { return index.FindPartyOrg(id, OrgIndex::kHead); }
+  void Add(std::optional<Snapshot> before, Snapshot after) {
+    mutation.changes.push_back(Change{std::move(before), std::move(after)});
+  }
+};
+
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+constexpr int kMaxBatchGet = 1000;
+constexpr size_t kMaxRequestIdLength = 64;
+
+// Territorial forms of one tier may not cover the same unit twice (two
+// branches for one compound); -1 for forms without that limit.
+int CoverageTier(OrgForm form) {
+  switch (form) {
+    case OrgForm::kWorkingCommittee: return 0;
+    case OrgForm::kPartyCommittee: return 1;
+    case OrgForm::kGeneralBranch: return 2;
+    case OrgForm::kBranch:
+    case OrgForm::kJointBranch: return 3;
+    case OrgForm::kPartyGroup: return 4;
+    case OrgForm::kFunctionalBranch:
+    case OrgForm::kUnspecified: break;
+  }
+  return -1;
+}
+
+absl::Status UnitNotFound(int64_t id, absl::string_view field = "name") {
+  return absl::NotFoundError(absl::StrCat(field, ": ", UnitName(id), " does not exist"));
+}
+
+absl::Status OrgNotFound(int64_t id, absl::string_view field = "name") {
+  return absl::NotFoundError(absl::StrCat(field, ": ", PartyOrgName(id), " does not exist"));
+}
+
+template <typename T>
+void Touch(T& resource, const absl::Time now, int64_t revision) {
+  resource.update_time = now;
+  resource.revision = revision;
+}
+
+template <typename T>
+void MarkDeleted(T& resource, const absl::Time now, int64_t revision) {
+  Touch(resource, now, revision);
+  resource.deleted = true;
+  resource.delete_time = now;
+  resource.delete_revision = revision;
+}
+
+template <typename T>
+void MarkRestored(T& resource, const absl::Time now, int64_t revision) {
+  Touch(resource, now, revision);
+  resource.deleted = false;
+  resource.delete_time = absl::UnixEpoch();
+  resource.delete_revision = 0;
+}
+
+// ALREADY_EXISTS when a live child of `parent_id` other than `except_id`
+// has `code`.
+absl::Status CheckSiblingCode(const OrgIndex& index, int64_t parent_id, const std::string& code,
+                              int64_t except_id, absl::string_view field) {
+  absl::Status status;
+  index.ForEachChild(parent_id, OrgIndex::kHead, 0, [&](const Unit& sibling) {
+    if (sibling.id != except_id && !sibling.deleted && sibling.code == code) {
+      status = absl::AlreadyExistsError(absl::StrCat(
+          field, ": code \"", code, "\" is already used by ", UnitName(sibling.id), " (",
+          sibling.display_name, ") under ",
+          parent_id == 0 ? std::string("the top level") : UnitName(parent_id)));
+      return false;
+    }
+    return true;
+  });
+  return status;
+}
+
+// Ids of the units in the subtree of `root_id` (the root included) that
+// `keep` accepts; a rejected unit's subtree is not entered.
+std::vector<int64_t> CollectSubtree(const OrgIndex& index, int64_t root_id,
+                                    const std::function<bool(const Unit&)>& keep) {
+  std::vector<int64_t> out{root_id};
+  for (size_t i = 0; i < out.size(); ++i) {
+    index.ForEachChild(out[i], OrgIndex::kHead, 0, [&](const Unit& child) {
+      if (keep(child)) out.push_back(child.id);
+      return true;
+    });
+  }
+  return out;
+}
+
+std::vector<int64_t> CollectOrgSubtree(const OrgIndex& index, int64_t root_id,
+                                       const std::function<bool(const PartyOrg&)>& keep) {
+  std::vector<int64_t> out{root_id};
+  for (size_t i = 0; i < out.size(); ++i) {
+    index.ForEachPartyOrg(out[i], OrgIndex::kHead, 0, [&](const PartyOrg& child) {
+      if (keep(child)) out.push_back(child.id);
+      return true;
+    });
+  }
+  return out;
+}
+
+std::string NameList(const std::vector<int64_t>& ids, std::string (*name)(int64_t),
+                     size_t most = 3) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < ids.size() && i < most; ++i) names.push_back(name(ids[i]));
+  std::string text = absl::StrJoin(names, ", ");
+  if (ids.size() > most) absl::StrAppend(&text, " and ", ids.size() - most, " more");
+  return text;
+}
+
+absl::Status ValidateRequestId(const std::string& request_id) {
+  return ValidateDisplayText(request_id, "request_id", kMaxRequestIdLength, /*required=*/false);
+}
+
+uint64_t Fingerprint(absl::string_view kind, int64_t parent, const std::string& filter,
+                     bool show_deleted) {
+  return StableHasher().Add(kind).Add(parent).Add(filter).Add(show_deleted ? 1 : 0).hash();
+}
+
+}  // namespace
+
+OrgCore::OrgCore(OrgStore* store, const Clock* clock, OrgCoreOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+OrgCore::~OrgCore() { Stop(); }
+
+absl::Status OrgCore::Start() {
+  ASSIGN_OR_RETURN(StoredState state, store_->Load());
+  {
+    absl::MutexLock lock(&index_mu_);
+    index_.Reset(std::move(state));
+  }
+  absl::MutexLock lock(&queue_mu_);
+  started_ = true;
+  writer_ = std::thread([this] { WriterLoop(); });
+  return absl::OkStatus();
+}
+
+void OrgCore::Stop() {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  if (writer_.joinable()) writer_.join();
+  NotifyWatchers();
+}
+
+bool OrgCore::stopped() const {
+  absl::MutexLock lock(&queue_mu_);
+  return stopping_;
+}
+
+void OrgCore::Submit(WriteRequest request) {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (!stopping_ && started_) {
+      queue_.push_back(std::move(request));
+      return;
+    }
+  }
+  request.done(absl::UnavailableError("the org service is shutting down"));
+}
+
+void OrgCore::WriterLoop() {
+  std::vector<WriteRequest> batch;
+  while (true) {
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_mu_.Await(absl::Condition(
+          +[](OrgCore* core) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return core->stopping_ || !core->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping, and every queued write is done
+      // Whatever queued up while the last batch was being committed goes
+      // into the next one: the larger the load, the larger the batch.
+      const size_t n = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
+      batch.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void OrgCore::RunBatch(std::vector<WriteRequest>& batch) {
+  struct Outcome {
+    absl::StatusOr<Snapshot> result;
+    bool committed_change = false;
+  };
+  std::vector<Outcome> outcomes;
+  outcomes.reserve(batch.size());
+  std::vector<Mutation> mutations;
+  const absl::Time now = clock_->Now();
+  // Request ids seen in this batch, with the resource their create made.
+  absl::flat_hash_map<std::string, std::string> batch_requests;
+  {
+    absl::MutexLock lock(&index_mu_);
+    int64_t revision = index_.published_revision();
+    int64_t next_unit_id = index_.max_unit_id() + 1;
+    int64_t next_org_id = index_.max_party_org_id() + 1;
+    for (WriteRequest& request : batch) {
+      // An idempotent create that was already made returns what it made.
+      if (!request.request_id.empty()) {
+        std::optional<std::string> made;
+        if (auto it = batch_requests.find(request.request_id); it != batch_requests.end()) {
+          made = it->second;
+        } else {
+          absl::StatusOr<std::optional<std::string>> stored =
+              store_->LookupRequest(request.request_id);
+          if (!stored.ok()) {
+            outcomes.push_back({stored.status()});
+            continue;
+          }
+          made = *stored;
+        }
+        if (made) {
+          absl::StatusOr<Snapshot> existing = absl::NotFoundError(*made);
+          if (auto id = ParseUnitName(*made, "request_id"); id.ok()) {
+            if (const Unit* unit = index_.FindUnit(*id, OrgIndex::kHead)) existing = *unit;
+          } else if (auto org_id = ParsePartyOrgName(*made, "request_id"); org_id.ok()) {
+            if (const PartyOrg* org = index_.FindPartyOrg(*org_id, OrgIndex::kHead)) {
+              existing = *org;
+            }
+          }
+          outcomes.push_back({std::move(existing)});
+          continue;
+        }
+      }
+      Mutation mutation;
+      mutation.revision = revision + 1;
+      mutation.time = now;
+      mutation.actor = request.caller.principal;
+      mutation.method = request.method;
+      mutation.request_id = request.request_id;
+      WriteContext ctx{index_, mutation.revision, now, mutation, next_unit_id, next_org_id};
+      absl::StatusOr<Snapshot> result = request.plan(ctx);
+      if (!result.ok() || mutation.changes.empty()) {
+        outcomes.push_back({std::move(result)});
+        continue;
+      }
+      index_.Apply(mutation);
+      ++revision;
+      if (!request.request_id.empty()) {
+        batch_requests[request.request_id] = SnapshotName(mutation.changes.front().after);
+      }
+      mutations.push_back(std::move(mutation));
+      outcomes.push_back({std::move(result), true});
+    }
+  }
+
+  absl::Status commit = mutations.empty() ? absl::OkStatus() : store_->Commit(mutations);
+  {
+    absl::MutexLock lock(&index_mu_);
+    if (commit.ok()) {
+      if (!mutations.empty()) {
+        index_.Publish(mutations.back().revision);
+        published_times_.emplace_back(mutations.back().revision, now);
+      }
+      PruneOldRevisions(now);
+    } else {
+      // Nothing of the batch is stored: rebuild the index from the store so
+      // that the applied-but-uncommitted changes are gone.
+      absl::StatusOr<StoredState> state = store_->Load();
+      if (state.ok()) {
+        index_.Reset(*std::move(state));
+        published_times_.clear();
+      }
+    }
+  }
+  if (!mutations.empty() && commit.ok()) NotifyWatchers();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (outcomes[i].committed_change && !commit.ok()) {
+      batch[i].done(commit);
+    } else {
+      batch[i].done(std::move(outcomes[i].result));
+    }
+  }
+}
+
+void OrgCore::PruneOldRevisions(absl::Time now) {
+  int64_t horizon = 0;
+  while (!published_times_.empty() &&
+         published_times_.front().second + options_.revision_retention < now) {
+    horizon = published_times_.front().first;
+    published_times_.pop_front();
+  }
+  if (horizon > 0) index_.Prune(horizon);
+}
+
+void OrgCore::NotifyWatchers() {
+  absl::MutexLock lock(&watch_mu_);
+  for (auto& [handle, notify] : watchers_) notify();
+}
+
+int OrgCore::Watch(std::function<void()> on_publish) {
+  absl::MutexLock lock(&watch_mu_);
+  const int handle = next_watch_handle_++;
+  watchers_.emplace(handle, std::move(on_publish));
+  return handle;
+}
+
+void OrgCore::Unwatch(int handle) {
+  absl::MutexLock lock(&watch_mu_);
+  watchers_.erase(handle);
+}
+
+int64_t OrgCore::published_revision() const {
+  absl::ReaderMutexLock lock(&index_mu_);
+  return index_.published_revision();
+}
+
+absl::StatusOr<int64_t> OrgCore::ResolveRevision(int64_t requested) const {
+  const int64_t published = index_.published_revision();
+  if (requested == 0) return published;
+  if (requested < 0 || requested > published) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "read_revision: ", requested, " is not a committed revision; the latest is ", published));
+  }
+  if (requested < index_.oldest_readable_revision()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "read_revision: revision ", requested, " is no longer readable; the oldest readable is ",
+        index_.oldest_readable_revision(), " (old revisions stay readable for ",
+        absl::FormatDuration(options_.revision_retention),
+        " after they are superseded, and only since the service started)"));
+  }
+  return requested;
+}
+
+namespace {
+
+// Adapts a typed callback to the snapshot the writer produces.
+template <typename T>
+OrgCore::Done<Snapshot> Typed(OrgCore::Done<T> done) {
+  return [done = std::move(done)](absl::StatusOr<Snapshot> result) {
+    if (!result.ok()) return done(result.status());
+    if (!std::holds_alternative<T>(*result)) {
+      return done(absl::AlreadyExistsError(absl::StrCat(
+          "request_id: was already used to create ", SnapshotName(*result))));
+    }
+    done(std::get<T>(*std::move(result)));
+  };
+}
+
+}  // namespace
+
+void OrgCore::CreateUnit(const Caller& caller, Unit unit, std::string request_id,
+                         Done<Unit> done) {
+  if (absl::Status s = ValidateNewUnit(unit, "unit."); !s.ok()) return done(s);
+  if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
+  Submit({caller, "CreateUnit", std::move(request_id),
+          [this, unit = std::move(unit)](WriteContext& ctx) { return PlanCreateUnit(ctx, unit); },
+          Typed<Unit>(std::move(done))});
+}
+
+void OrgCore::UpdateUnit(const Caller& caller, UnitUpdate update, Done<Unit> done) {
+  Submit({caller, "UpdateUnit", "",
+          [this, update = std::move(update)](WriteContext& ctx) {
+            return PlanUpdateUnit(ctx, update);
+          },
+          Typed<Unit>(std::move(done))});
+}
+
+void OrgCore::DeleteUnit(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                         Done<Unit> done) {
+  Submit({caller, "DeleteUnit", "",
+          [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
+            return PlanDeleteUnit(ctx, id, etag, cascade);
+          },
+          Typed<Unit>(std::move(done))});
+}
+
+void OrgCore::UndeleteUnit(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                           Done<Unit> done) {
+  Submit({caller, "UndeleteUnit", "",
+          [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
+            return PlanUndeleteUnit(ctx, id, etag, cascade);
+          },
+          Typed<Unit>(std::move(done))});
+}
+
+void OrgCore::MoveUnit(const Caller& caller, int64_t id, int64_t new_parent_id, std::string etag,
+                       Done<Unit> done) {
+  Submit({caller, "MoveUnit", "",
+          [this, id, new_parent_id, etag = std::move(etag)](WriteContext& ctx) {
+            return PlanMoveUnit(ctx, id, new_parent_id, etag);
+          },
+          Typed<Unit>(std::move(done))});
+}
+
+void OrgCore::CreatePartyOrg(const Caller& caller, PartyOrg org, std::string request_id,
+                             Done<PartyOrg> done) {
+  if (absl::Status s = ValidatePartyOrgFields(org, "party_org."); !s.ok()) return done(s);
+  if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
+  Submit({caller, "CreatePartyOrg", std::move(request_id),
+          [this, org = std::move(org)](WriteContext& ctx) { return PlanCreatePartyOrg(ctx, org); },
+          Typed<PartyOrg>(std::move(done))});
+}
+
+void OrgCore::UpdatePartyOrg(const Caller& caller, PartyOrgUpdate update, Done<PartyOrg> done) {
+  Submit({caller, "UpdatePartyOrg", "",
+          [this, update = std::move(update)](WriteContext& ctx) {
+            return PlanUpdatePartyOrg(ctx, update);
+          },
+          Typed<PartyOrg>(std::move(done))});
+}
+
+void OrgCore::DeletePartyOrg(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                             Done<PartyOrg> done) {
+  Submit({caller, "DeletePartyOrg", "",
+          [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
+            return PlanDeletePartyOrg(ctx, id, etag, cascade);
+          },
+          Typed<PartyOrg>(std::move(done))});
+}
+
+void OrgCore::UndeletePartyOrg(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                               Done<PartyOrg> done) {
+  Submit({caller, "UndeletePartyOrg", "",
+          [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
+            return PlanUndeletePartyOrg(ctx, id, etag, cascade);
+          },
+          Typed<PartyOrg>(std::move(done))});
+}
+
+// --- Unit rules.
+
+namespace {
+
+// The live unit `id`: NOT_FOUND when unknown, FAILED_PRECONDITION when
+// deleted. `role` says what the unit is to the request ("parent").
+absl::StatusOr<const Unit*> LiveUnit(const OrgIndex& index, int64_t id, absl::string_view field,
+                                     absl::string_view role) {
+  const Unit* unit = index.FindUnit(id, OrgIndex::kHead);
+  if (unit == nullptr) return UnitNotFound(id, field);
+  if (unit->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": ", role, " ", UnitName(id), " is deleted"));
+  }
+  return unit;
+}
+
+absl::Status CheckParentLevel(const Unit& parent, Level child_level, absl::string_view field) {
+  if (IsParentLevel(parent.level, child_level)) return absl::OkStatus();
+  const Level wanted = static_cast<Level>(static_cast<int>(child_level) - 1);
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": ", UnitName(parent.id), " is a ", LevelName(parent.level), "; a ",
+      LevelName(child_level), " belongs under a ", LevelName(wanted)));
+}
+
+// Applies the update paths to `unit`. INVALID_ARGUMENT for paths that name
+// unknown, immutable or output-only fields.
+absl::Status ApplyUnitPaths(const UnitUpdate& update, Unit& unit) {
+  const auto compound_of = [](const UnitDetails& d) {
+    const auto* c = std::get_if<CompoundDetails>(&d);
+    return c ? *c : CompoundDetails{};
+  };
+  const auto building_of = [](const UnitDetails& d) {
+    const auto* b = std::get_if<BuildingDetails>(&d);
+    return b ? *b : BuildingDetails{};
+  };
+  const CompoundDetails new_compound = compound_of(update.values.details);
+  const BuildingDetails new_building = building_of(update.values.details);
+  for (const std::string& path : update.paths) {
+    if (path == "*") {
+      unit.display_name = update.values.display_name;
+      unit.code = update.values.code;
+      unit.details = update.values.details;
+    } else if (path == "display_name") {
+      unit.display_name = update.values.display_name;
+    } else if (path == "code") {
+      unit.code = update.values.code;
+    } else if (path == "compound" || path == "building") {
+      const bool has = path == "compound"
+                           ? std::holds_alternative<CompoundDetails>(update.values.details)
+                           : std::holds_alternative<BuildingDetails>(update.values.details);
+      unit.details = has ? update.values.details : UnitDetails{};
+    } else if (path.rfind("compound.", 0) == 0) {
+      CompoundDetails c = compound_of(unit.details);
+      const std::string field = path.substr(9);
+      if (field == "kind") c.kind = new_compound.kind;
+      else if (field == "has_property_company") c.has_property_company = new_compound.has_property_company;
+      else if (field == "red_property") c.red_property = new_compound.red_property;
+      else if (field == "has_owners_committee") c.has_owners_committee = new_compound.has_owners_committee;
+      else if (field == "red_owners_committee") c.red_owners_committee = new_compound.red_owners_committee;
+      else if (field == "households") c.households = new_compound.households;
+      else if (field == "renovation_status") c.renovation_status = new_compound.renovation_status;
+      else return absl::InvalidArgumentError(absl::StrCat("update_mask: unknown field \"", path, "\""));
+      unit.details = c;
+    } else if (path.rfind("building.", 0) == 0) {
+      BuildingDetails b = building_of(unit.details);
+      const std::string field = path.substr(9);
+      if (field == "households") b.households = new_building.households;
+      else if (field == "floors") b.floors = new_building.floors;
+      else if (field == "address") b.address = new_building.address;
+      else return absl::InvalidArgumentError(absl::StrCat("update_mask: unknown field \"", path, "\""));
+      unit.details = b;
+    } else if (path == "parent") {
+      return absl::InvalidArgumentError("update_mask: parent is changed with MoveUnit, not UpdateUnit");
+    } else if (path == "level") {
+      return absl::InvalidArgumentError("update_mask: level is immutable");
+    } else if (path == "name" || path == "state" || path == "create_time" ||
+               path == "update_time" || path == "delete_time" || path == "etag" ||
+               path == "revision") {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is output only"));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: unknown field \"", path,
+          "\"; updatable: display_name, code, compound, building and their subfields"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Snapshot> OrgCore::PlanCreateUnit(WriteContext& ctx, const Unit& request) {
+  if (request.parent_id != 0) {
+    ASSIGN_OR_RETURN(const Unit* parent,
+                     LiveUnit(ctx.index, request.parent_id, "unit.parent", "parent"));
+    RETURN_IF_ERROR(CheckParentLevel(*parent, request.level, "unit.parent"));
+  }
+  RETURN_IF_ERROR(
+      CheckSiblingCode(ctx.index, request.parent_id, request.code, 0, "unit.code"));
+  Unit unit = request;
+  unit.id = ctx.next_unit_id++;
+  unit.create_time = ctx.now;
+  unit.deleted = false;
+  unit.delete_revision = 0;
+  unit.delete_time = absl::UnixEpoch();
+  Touch(unit, ctx.now, ctx.revision);
+  ctx.Add(std::nullopt, unit);
+  return unit;
+}
+
+absl::StatusOr<Snapshot> OrgCore::PlanUpdateUnit(WriteContext& ctx, const UnitUpdate& update) {
+  const Unit* current = ctx.unit(update.id);
+  if (current == nullptr) return UnitNotFound(update.id, "unit.name");
+  RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, UnitName(update.id)));
+  if (current->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("unit.name: ", UnitName(update.id), " is deleted; undelete it first"));
+  }
+  Unit next = *current;
+  RETURN_IF_ERROR(ApplyUnitPaths(update, next));
+  RETURN_IF_ERROR(ValidateDisplayName(next.display_name, "unit.display_name"));
+  RETURN_IF_ERROR(ValidateCode(next.code, "unit.code"));
+  RETURN_IF_ERROR(ValidateDetails(next.level, next.details, "unit."));
+  if (next == *current) return next;  // nothing changes: no revision, no event
+  if (next.code != current->code) {
+    RETURN_IF_ERROR(
+        CheckSiblingCode(ctx.index, next.parent_id, next.code, next.id, "unit.code"));
+  }
+  Touch(next, ctx.now, ctx.revision);
+  ctx.Add(*current, next);
+  return next;
+}
+
+absl::StatusOr<Snapshot> OrgCore::PlanDeleteUnit(WriteContext& ctx, int64_t id,
+                                                 const std::string& etag, bool cascade) {
+  const Unit* target = ctx.unit(id);
+  if (target == nullptr) return UnitNotFound(id);
+  RETURN_IF_ERROR(CheckEtag(etag, target->revision, UnitName(id)));
+  if (target->deleted) {
+    return absl::FailedPreconditionError(absl::StrCat("name: ", UnitName(id), " is already deleted"));
+  }
+  const std::vector<int64_t> units =
+      CollectSubtree(ctx.index, id, [](const Unit& u) { return !u.deleted; });
+  const absl::flat_hash_set<int64_t> unit_set(units.begin(), units.end());
+  std::vector<int64_t> orgs;  // live orgs covering a unit being deleted
+  absl::flat_hash_set<int64_t> org_set;
+  for (int64_t unit_id : units) {
+    for (const PartyOrg* org : ctx.index.CoveringOrgs(unit_id, OrgIndex::kHead)) {
+      if (!org->deleted && org_set.insert(org->id).second) orgs.push_back(org->id);
+    }
+  }
+  if (!cascade && units.size() > 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "name: ", UnitName(id), " has ", units.size() - 1, " live descendants (",
+        NameList({units.begin() + 1, units.end()}, &UnitName),
+        "); delete them first, or set cascade"));
+  }
+  if (!cascade && !orgs.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", UnitName(id), " is covered by ", NameList(orgs, &PartyOrgName),
+                     "; delete or update them first, or set cascade"));
+  }
+  // A cascade takes the organisations that cover only deleted units with it,
+  // but never one that still covers, or has below it, something that stays.
+  std::sort(orgs.begin(), orgs.end());
+  for (int64_t org_id : orgs) {
+    const PartyOrg* org = ctx.org(org_id);
+    for (int64_t unit_id : org->unit_ids) {
+      const Unit* unit = ctx.unit(unit_id);
+      if (unit != nullptr && !unit->deleted && !unit_set.contains(unit_id)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "cascade: ", PartyOrgName(org_id), " also covers ", UnitName(unit_id),
+            ", which is not being deleted; update its units first"));
+      }
+    }
+    absl::Status below_status;
+    ctx.index.ForEachPartyOrg(org_id, OrgIndex::kHead, 0, [&](const PartyOrg& child) {
+      if (!child.deleted && !org_set.contains(child.id)) {
+        below_status = absl::FailedPreconditionError(absl::StrCat(
+            "cascade: ", PartyOrgName(child.id), " sits below ", PartyOrgName(org_id),
+            " and is not being deleted; move or delete it first"));
+        return false;
+      }
+      return true;
+    });
+    RETURN_IF_ERROR(below_status);
+  }
+  Unit result;
+  for (int64_t unit_id : units) {
+    Unit next = *ctx.unit(unit_id);
+    MarkDeleted(next, ctx.now, ctx.revision);
+    if (unit_id == id) result = next;
+    ctx.Add(*ctx.unit(unit_id), std::move(next));
+  }
+  for (int64_t org_id : orgs) {
+    PartyOrg next = *ctx.org(org_id);
+    MarkDeleted(next, ctx.now, ctx.revision);
+    ctx.Add(*ctx.org(org_id), std::move(next));
+  }
+  return result;
+}
+
+absl::StatusOr<Snapshot> OrgCore::PlanUndeleteUnit(WriteContext& ctx, int64_t id,
+                                                   const std::string& etag, bool cascade) {
+  const Unit* target = ctx.unit(id);
+  if (target == nullptr) return UnitNotFound(id);
+  RETURN_IF_ERROR(CheckEtag(etag, target->revision, UnitName(id)));
+  if (!target->deleted) {
+    return absl::FailedPreconditionError(absl::StrCat("name: ", UnitName(id), " is not deleted"));
+  }
+  if (target->parent_id != 0) {
+    const Unit* parent = ctx.unit(target->parent_id);
+    if (parent == nullptr || parent->deleted) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "name: the parent ", UnitName(target->parent_id), " of ", UnitName(id),
+          " is deleted; undelete it first"));
+    }
+  }
+  RETURN_IF_ERROR(CheckSiblingCode(ctx.index, target->parent_id, target->code, id, "name"));
+  const int64_t deletion = target->delete_revision;
+  // With cascade, what the same deletion took along comes back too.
+  const std::vector<int64_t> units =
+      cascade ? CollectSubtree(ctx.index, id,
+                               [&](const Unit& u) {
+                                 return u.deleted && u.delete_revision == deletion;
+                               })
+              : std::vector<int64_t>{id};
+  const absl::flat_hash_set<int64_t> unit_set(units.begin(), units.end());
+  std::vector<int64_t> orgs;
+  if (cascade) {
+    absl::flat_hash_set<int64_t> seen;
+    for (int64_t unit_id : units) {
+      for (const PartyOrg* org : ctx.index.CoveringOrgs(unit_id, OrgIndex::kHead)) {
+        if (org->deleted && org->delete_revision == deletion && seen.insert(org->id).second) {
+          orgs.push_back(org->id);
+        }
+      }
+    }
+    std::sort(orgs.begin(), orgs.end());
+  }
+  Unit result;
+  for (int64_t unit_id : units) {
+    Unit next = *ctx.unit(unit_id);
+    MarkRestored(next, ctx.now, ctx.revision);
+    if (unit_id == id) result = next;
+    ctx.Add(*ctx.unit(unit_id), std::move(next));
+  }
+  for (int64_t org_id : orgs) {
+    PartyOrg next = *ctx.org(org_id);
+    MarkRestored(next, ctx.now, ctx.revision);
+    ctx.Add(*ctx.org(org_id), std::move(next));
+  }
+  return result;
+}
+
+absl::StatusOr<Snapshot> OrgCore::PlanMoveUnit(WriteContext& ctx, int64_t id,
+                                               int64_t new_parent_id, const std::string& etag) {
+  const Unit* unit = ctx.unit(id);
+  if (unit == nullptr) return UnitNotFound(id);
+  RETURN_IF_ERROR(CheckEtag(etag, unit->revision, UnitName(id)));
+  if (unit->deleted) {
+    return absl::FailedPreconditionError(absl::StrCat("name: ", UnitName(id), " is deleted"));
+  }
+  if (unit->level == Level::kDistrict) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("name: ", UnitName(id), " is a DISTRICT, which has no parent to move to"));
+  }
+  ASSIGN_OR_RETURN(const Unit* parent, LiveUnit(ctx.index, new_parent_id, "new_parent", "new parent"));
+  RETURN_IF_ERROR(CheckParentLevel(*parent, unit->level, "new_parent"));
+  if (unit->parent_id == new_parent_id) return *unit;  // already there
+  RETURN_IF_ERROR(CheckSiblingCode(ctx.index, new_parent_id, unit->code, id, "name"));
+  // An organisation that joins units of one parent would be split.
+  for (const PartyOrg* org : ctx.index.CoveringOrgs(id, OrgIndex::kHead)) {
+    if (!org->deleted && CoverageRuleFor(org->form).same_parent && org->unit_ids.size() > 1) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "name: ", PartyOrgName(org->id), " (", FormName(org->form), ") covers ",
+          UnitName(id), " together with units under the same parent; moving it would split "
+          "that organisation. Update its units first"));
+    }
+  }
+  Unit next = *unit;
+  next.parent_id = new_parent_id;
+  Touch(next, ctx.now, ctx.revision);
+  ctx.Add(*unit, next);
+  return next;
+}
+
+// --- Party organisation rules.
+
+namespace {
+
+// Checks what `org` (its new state) needs of other resources: a live parent of
+// a higher form, live units at the right levels, one parent unit where the
+// form joins units, and no other organisation of the same tier covering one
+// of them.
+absl::Status CheckPartyOrgPlacement(const OrgIndex& index, const PartyOrg& org) {
+  if (org.parent_id != 0) {
+    if (org.parent_id == org.id) {
+      return absl::InvalidArgumentError("party_org.parent: an organisation cannot be its own parent");
+    }
+    const PartyOrg* parent = index.FindPartyOrg(org.parent_id, OrgIndex::kHead);
+    if (parent == nullptr) return OrgNotFound(org.parent_id, "party_org.parent");
+    if (parent->deleted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("party_org.parent: ", PartyOrgName(org.parent_id), " is deleted"));
+    }
+    if (FormRank(parent->form) >= FormRank(org.form)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "party_org.parent: a ", FormName(org.form), " cannot sit below a ",
+          FormName(parent->form)));
+    }
+  }
+  const CoverageRule& rule = CoverageRuleFor(org.form);
+  int64_t shared_parent = -1;
+  for (int64_t unit_id : org.unit_ids) {
+    const Unit* unit = index.FindUnit(unit_id, OrgIndex::kHead);
+    if (unit == nullptr) return UnitNotFound(unit_id, "party_org.units");
+    if (unit->deleted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("party_org.units: ", UnitName(unit_id), " is deleted"));
+    }
+    if (std::find(rule.levels.begin(), rule.levels.end(), unit->level) == rule.levels.end()) {
+      std::vector<std::string> levels;
+      for (Level level : rule.levels) levels.emplace_back(LevelName(level));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "party_org.units: ", UnitName(unit_id), " is a ", LevelName(unit->level), "; a ",
+          FormName(org.form), " covers ", absl::StrJoin(levels, " or "), " units"));
+    }
+    if (rule.same_parent) {
+      if (shared_parent >= 0 && shared_parent != unit->parent_id) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "party_org.units: a ", FormName(org.form), " covers units of one parent; ",
+            UnitName(unit_id), " is under ", UnitName(unit->parent_id), ", the others under ",
+            UnitName(shared_parent)));
+      }
+      shared_parent = unit->parent_id;
+    }
+    const int tier = CoverageTier(org.form);
+    if (tier < 0) continue;
+    for (const PartyOrg* other : index.CoveringOrgs(unit_id, OrgIndex::kHead)) {
+      if (other->id != org.id && !other->deleted && CoverageTier(other->form) == tier) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "party_org.units: ", UnitName(unit_id), " is already covered by ",
+            PartyOrgName(other->id), " (", FormName(other->form), ")"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyPartyOrgPaths(const PartyOrgUpdate& update, PartyOrg& org) {
+  for (const std::string& path : update.paths) {
+    const bool all = path == "*";
+    if (all || path == "parent") org.parent_id = update.values.parent_id;
+    if (all || path == "display_name") org.display_name = update.values.display_name;
+    if (all || path == "units") org.unit_ids = update.values.unit_ids;
+    if (all || path == "established_date") org.established_date = update.values.established_date;
+    if (all || path == "rating") org.rating = update.values.rating;
+    if (all || path == "parent" || path == "display_name" || path == "units" ||
+        path == "established_date" || path == "rating") {
+      continue;
+    }
+    if (path == "form") return absl::InvalidArgumentError("update_mask: form is immutable");
+    if (path == "name" || path == "state" || path == "create_time" || path == "update_time" ||
+        path == "delete_time" || path == "etag" || path == "revision") {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is output only"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "update_mask: unknown field \"", path,
+        "\"; updatable: parent, display_name, units, established_date, rating"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Snapshot> OrgCore::PlanCreatePartyOrg(WriteContext& ctx, const PartyOrg& request) {
+  PartyOrg org = request;
+  org.id = ctx.next_org_id;
+  std::sort(org.unit_ids.begin(), org.unit_ids.end());
+  RETURN_IF_ERROR(CheckPartyOrgPlacement(ctx.index, org));
+  ++ctx.next_org_id;
+  org.create_time = ctx.now;
+  org.deleted = false;
+  org.delete_revision = 0;
+  org.delete_time = absl::UnixEpoch();
+  Touch(org, ctx.now, ctx.revision);
+  ctx.Add(std::nullopt, org);
+  return org;
+}
+
+absl::StatusOr<Snapshot> OrgCore::PlanUpdatePartyOrg(WriteContext& ctx,
+                                                     const PartyOrgUpdate& update) {
+  const PartyOrg* current = ctx.org(update.id);
+  if (current == nullptr) return OrgNotFound(update.id, "party_org.name");
+  RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, PartyOrgName(update.id)));
+  if (current->deleted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "party_org.name: ", PartyOrgName(update.id), " is deleted; undelete it first"));
+  }
+  PartyOrg next = *current;
+  RETURN_IF_ERROR(ApplyPartyOrgPaths(update, next));
+  std::sort(next.unit_ids.begin(), next.unit_ids.end());
+  RETURN_IF_ERROR(ValidatePartyOrgFields(next, "party_org."));
+  if (next == *current) return next;
+  // A new parent can't make a cycle: a parent always ranks strictly higher.
+  RETURN_IF_ERROR(CheckPartyOrgPlacement(ctx.index, next));
+  Touch(next, ctx.now, ctx.revision);
+  ctx.Add(*current, next);
+  return next;
+}
+
+absl::StatusOr<Snapshot> OrgCore::PlanDeletePartyOrg(WriteContext& ctx, int64_t id,
+                                                     const std::string& etag, bool cascade) {
+  const PartyOrg* target = ctx.org(id);
+  if (target == nullptr) return OrgNotFound(id);
+  RETURN_IF_ERROR(CheckEtag(etag, target->revision, PartyOrgName(id)));
+  if (target->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", PartyOrgName(id), " is already deleted"));
+  }
+  const std::vector<int64_t> orgs =
+      CollectOrgSubtree(ctx.index, id, [](const PartyOrg& o) { return !o.deleted; });
+  if (!cascade && orgs.size() > 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "name: ", PartyOrgName(id), " has live organisations below it (",
+        NameList({orgs.begin() + 1, orgs.end()}, &PartyOrgName),
+        "); delete them first, or set cascade"));
+  }
+  PartyOrg result;
+  for (int64_t org_id : orgs) {
+    PartyOrg next = *ctx.org(org_id);
+    MarkDeleted(next, ctx.now, ctx.revision);
+    if (org_id == id) result = next;
+    ctx.Add(*ctx.org(org_id), std::move(next));
+  }
+  return result;
+}
+
+absl::StatusOr<Snapshot> OrgCore::PlanUndeletePartyOrg(WriteContext& ctx, int64_t id,
+                                                       const std::string& etag, bool cascade) {
+  const PartyOrg* target = ctx.org(id);
+  if (target == nullptr) return OrgNotFound(id);
+  RETURN_IF_ERROR(CheckEtag(etag, target->revision, PartyOrgName(id)));
+  if (!target->deleted) {
+    return absl::FailedPreconditionError(absl::StrCat("name: ", PartyOrgName(id), " is not deleted"));
+  }
+  const int64_t deletion = target->delete_revision;
+  const std::vector<int64_t> orgs =
+      cascade ? CollectOrgSubtree(ctx.index, id,
+                                  [&](const PartyOrg& o) {
+                                    return o.deleted && o.delete_revision == deletion;
+                                  })
+              : std::vector<int64_t>{id};
+  // Each restored organisation must fit the hierarchy as it is now; those
+  // restored together are checked in order, parents first.
+  PartyOrg result;
+  for (int64_t org_id : orgs) {
+    PartyOrg next = *ctx.org(org_id);
+    MarkRestored(next, ctx.now, ctx.revision);
+    PartyOrg placement = next;
+    if (org_id != id) placement.parent_id = 0;  // its parent returns in this same mutation
+    RETURN_IF_ERROR(CheckPartyOrgPlacement(ctx.index, placement));
+    if (org_id == id) result = next;
+    ctx.Add(*ctx.org(org_id), std::move(next));
+  }
+  return result;
+}
+
+// --- Reads.
+
+absl::StatusOr<Unit> OrgCore::GetUnit(int64_t id) const {
+  absl::ReaderMutexLock lock(&index_mu_);
+  const Unit* unit = index_.FindUnit(id, index_.published_revision());
+  if (unit == nullptr) return UnitNotFound(id);
+  return *unit;
+}
+
+absl::StatusOr<std::vector<Unit>> OrgCore::BatchGetUnits(absl::Span<const int64_t> ids) const {
+  if (ids.empty() || ids.size() > kMaxBatchGet) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
+  }
+  absl::ReaderMutexLock lock(&index_mu_);
+  std::vector<Unit> units;
+  units.reserve(ids.size());
+  for (int64_t id : ids) {
+    const Unit* unit = index_.FindUnit(id, index_.published_revision());
+    if (unit == nullptr) return UnitNotFound(id, "names");
+    units.push_back(*unit);
+  }
+  return units;
+}
+
+absl::StatusOr<Page<Unit>> OrgCore::ListUnits(const ListUnitsQuery& query) const {
+  ASSIGN_OR_RETURN(const int page_size,
+                   ResolvePageSize(query.page_size, kDefaultPageSize, kMaxPageSize));
+  ASSIGN_OR_RETURN(const UnitFilter filter, ParseUnitFilter(query.filter));
+  const uint64_t fingerprint =
+      Fingerprint("units", query.parent_id, query.filter, query.show_deleted);
+  PageCursor cursor;
+  if (!query.page_token.empty()) {
+    ASSIGN_OR_RETURN(cursor, DecodePageToken(query.page_token, fingerprint));
+  }
+  absl::ReaderMutexLock lock(&index_mu_);
+  ASSIGN_OR_RETURN(const int64_t revision,
+                   ResolveRevision(query.page_token.empty() ? query.read_revision : cursor.revision));
+  if (query.parent_id != 0 && index_.FindUnit(query.parent_id, revision) == nullptr) {
+    return UnitNotFound(query.parent_id, "parent");
+  }
+  Page<Unit> page;
+  page.revision = revision;
+  bool more = false;
+  index_.ForEachChild(query.parent_id, revision, cursor.last_key, [&](const Unit& unit) {
+    if ((unit.deleted && !query.show_deleted) || !filter.Matches(unit)) return true;
+    if (static_cast<int>(page.items.size()) == page_size) {
+      more = true;
+      return false;
+    }
+    page.items.push_back(unit);
+    return true;
+  });
+  if (more) {
+    page.next_page_token = EncodePageToken(
+        {.revision = revision, .last_key = page.items.back().id, .request_fingerprint = fingerprint});
+  }
+  return page;
+}
+
+absl::StatusOr<AncestorPath> OrgCore::GetAncestors(int64_t id) const {
+  absl::ReaderMutexLock lock(&index_mu_);
+  const int64_t revision = index_.published_revision();
+  const Unit* unit = index_.FindUnit(id, revision);
+  if (unit == nullptr) return UnitNotFound(id);
+  AncestorPath path;
+  path.revision = revision;
+  for (const Unit* ancestor : index_.Ancestors(*unit, revision)) path.ancestors.push_back(*ancestor);
+  return path;
+}
+
+absl::StatusOr<CountResult> OrgCore::CountDescendants(int64_t id, int64_t read_revision) const {
+  absl::ReaderMutexLock lock(&index_mu_);
+  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(read_revision));
+  const Unit* unit = index_.FindUnit(id, revision);
+  if (unit == nullptr) return UnitNotFound(id);
+  CountResult result;
+  result.counts = *index_.Counts(id, revision);
+  result.counts.revision = revision;
+  result.level = unit->level;
+  return result;
+}
+
+absl::StatusOr<CoveringResult> OrgCore::GetCoveringPartyOrg(int64_t unit_id) const {
+  absl::ReaderMutexLock lock(&index_mu_);
+  const int64_t revision = index_.published_revision();
+  const Unit* unit = index_.FindUnit(unit_id, revision);
+  if (unit == nullptr) return UnitNotFound(unit_id, "unit");
+  std::vector<const Unit*> path = index_.Ancestors(*unit, revision);
+  path.push_back(unit);
+  // Nearest first; at one unit, the most specific form (highest rank).
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    const PartyOrg* best = nullptr;
+    for (const PartyOrg* org : index_.CoveringOrgs((*it)->id, revision)) {
+      if (org->deleted || !IsTerritorial(org->form)) continue;
+      if (best == nullptr || FormRank(org->form) > FormRank(best->form)) best = org;
+    }
+    if (best != nullptr) return CoveringResult{*best, (*it)->id, revision};
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "unit: no live party organisation covers ", UnitName(unit_id), " or its ancestors"));
+}
+
+absl::StatusOr<DescendantsWalk> OrgCore::StartDescendants(int64_t root_id, int max_depth,
+                                                          std::vector<Level> levels,
+                                                          int64_t read_revision) const {
+  if (max_depth < 0) {
+    return absl::InvalidArgumentError("max_depth: must not be negative");
+  }
+  for (Level level : levels) {
+    if (!IsValidLevel(level)) return absl::InvalidArgumentError("levels: holds an unknown level");
+  }
+  absl::ReaderMutexLock lock(&index_mu_);
+  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(read_revision));
+  if (index_.FindUnit(root_id, revision) == nullptr) return UnitNotFound(root_id);
+  DescendantsWalk walk;
+  walk.root_id = root_id;
+  walk.revision = revision;
+  walk.max_depth = max_depth;
+  walk.levels = std::move(levels);
+  return walk;
+}
+
+absl::Status OrgCore::NextDescendants(DescendantsWalk& walk, int limit,
+                                      std::vector<Unit>* out) const {
+  absl::ReaderMutexLock lock(&index_mu_);
+  // The walk's revision may have aged out of retention during a long walk.
+  RETURN_IF_ERROR(ResolveRevision(walk.revision).status());
+  index_.Walk(walk.root_id, walk.revision, walk.max_depth, limit, walk.cursor,
+              [&](const Unit& unit, int /*depth*/) {
+                if (walk.levels.empty() ||
+                    std::find(walk.levels.begin(), walk.levels.end(), unit.level) !=
+                        walk.levels.end()) {
+                  out->push_back(unit);
+                }
+              });
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PartyOrg> OrgCore::GetPartyOrg(int64_t id) const {
+  absl::ReaderMutexLock lock(&index_mu_);
+  const PartyOrg* org = index_.FindPartyOrg(id, index_.published_revision());
+  if (org == nullptr) return OrgNotFound(id);
+  return *org;
+}
+
+absl::StatusOr<std::vector<PartyOrg>> OrgCore::BatchGetPartyOrgs(
+    absl::Span<const int64_t> ids) const {
+  if (ids.empty() || ids.size() > kMaxBatchGet) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
+  }
+  absl::ReaderMutexLock lock(&index_mu_);
+  std::vector<PartyOrg> orgs;
+  orgs.reserve(ids.size());
+  for (int64_t id : ids) {
+    const PartyOrg* org = index_.FindPartyOrg(id, index_.published_revision());
+    if (org == nullptr) return OrgNotFound(id, "names");
+    orgs.push_back(*org);
+  }
+  return orgs;
+}
+
+absl::StatusOr<Page<PartyOrg>> OrgCore::ListPartyOrgs(const ListPartyOrgsQuery& query) const {
+  ASSIGN_OR_RETURN(const int page_size,
+                   ResolvePageSize(query.page_size, kDefaultPageSize, kMaxPageSize));
+  ASSIGN_OR_RETURN(const PartyOrgFilter filter, ParsePartyOrgFilter(query.filter));
+  const uint64_t fingerprint =
+      Fingerprint("partyOrgs", query.parent_id, query.filter, query.show_deleted);
+  PageCursor cursor;
+  if (!query.page_token.empty()) {
+    ASSIGN_OR_RETURN(cursor, DecodePageToken(query.page_token, fingerprint));
+  }
+  absl::ReaderMutexLock lock(&index_mu_);
+  ASSIGN_OR_RETURN(const int64_t revision,
+                   ResolveRevision(query.page_token.empty() ? query.read_revision : cursor.revision));
+  if (query.parent_id != 0 && index_.FindPartyOrg(query.parent_id, revision) == nullptr) {
+    return OrgNotFound(query.parent_id, "parent");
+  }
+  Page<PartyOrg> page;
+  page.revision = revision;
+  bool more = false;
+  const auto visit = [&](const PartyOrg& org) {
+    if ((org.deleted && !query.show_deleted) || !filter.Matches(org)) return true;
+    if (static_cast<int>(page.items.size()) == page_size) {
+      more = true;
+      return false;
+    }
+    page.items.push_back(org);
+    return true;
+  };
+  if (filter.unit_id && query.parent_id == 0) {
+    // The coverage index answers "who covers this unit" without a scan.
+    for (const PartyOrg* org : index_.CoveringOrgs(*filter.unit_id, revision)) {
+      if (org->id > cursor.last_key && !visit(*org)) break;
+    }
+  } else {
+    index_.ForEachPartyOrg(query.parent_id, revision, cursor.last_key, visit);
+  }
+  if (more) {
+    page.next_page_token = EncodePageToken(
+        {.revision = revision, .last_key = page.items.back().id, .request_fingerprint = fingerprint});
+  }
+  return page;
+}
+
+// --- Events.
+
+absl::StatusOr<EventPage> OrgCore::ListEvents(int64_t start_revision, int32_t page_size,
+                                              const std::string& page_token) const {
+  if (start_revision < 0) {
+    return absl::InvalidArgumentError("start_revision: must not be negative");
+  }
+  ASSIGN_OR_RETURN(const int size, ResolvePageSize(page_size, kDefaultPageSize, kMaxPageSize));
+  const uint64_t fingerprint = StableHasher().Add("events").Add(start_revision).hash();
+  int64_t revision = std::max<int64_t>(start_revision, 1);
+  int32_t index = 0;
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(const PageCursor cursor, DecodePageToken(page_token, fingerprint));
+    revision = cursor.last_key;
+    index = static_cast<int32_t>(cursor.last_subkey) + 1;
+  }
+  EventPage page;
+  page.current_revision = published_revision();
+  // One more than asked tells whether another page exists. Events past the
+  // published revision are committed but not yet visible: leave them out.
+  ASSIGN_OR_RETURN(std::vector<Event> events, store_->ReadEvents(revision, index, size + 1));
+  while (!events.empty() && events.back().revision > page.current_revision) events.pop_back();
+  if (static_cast<int>(events.size()) > size) {
+    events.resize(size);
+    page.next_page_token = EncodePageToken({.last_key = events.back().revision,
+                                            .last_subkey = events.back().index,
+                                            .request_fingerprint = fingerprint});
+  }
+  page.events = std::move(events);
+  return page;
+}
+
+absl::StatusOr<std::vector<Event>> OrgCore::ReadEvents(int64_t revision, int32_t index,
+                                                       int limit) const {
+  const int64_t published = published_revision();
+  ASSIGN_OR_RETURN(std::vector<Event> events, store_->ReadEvents(revision, index, limit));
+  while (!events.empty() && events.back().revision > published) events.pop_back();
+  return events;
+}
+
+}  // namespace grassroots::org

@@ -1,1 +1,454 @@
-// Placeholder: being written.
+#include "org_service/org_grpc.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/synchronization/mutex.h"
+#include "common/grpc_status.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+#include "org_service/org_proto.h"
+
+namespace grassroots::org {
+namespace {
+
+// Units visited per lock hold while streaming descendants: large enough to
+// fill a message well, small enough that writers never wait long.
+constexpr int kDescendantBatch = 1000;
+constexpr int kWatchBatch = 500;
+
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
+                                 const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Finishes with `result`, written into the response by `fill` when OK.
+template <typename T, typename Fill>
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
+                                     const absl::StatusOr<T>& result, Fill fill) {
+  if (result.ok()) fill(*result);
+  return Finish(context, result.status());
+}
+
+// A write callback that answers the call once the core has made it durable.
+template <typename T, typename Proto>
+OrgCore::Done<T> AnswerWhenDone(grpc::ServerUnaryReactor* reactor, Proto* response,
+                                void (*to_proto)(const T&, Proto*)) {
+  return [reactor, response, to_proto](absl::StatusOr<T> result) {
+    if (result.ok()) to_proto(*result, response);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  };
+}
+
+std::vector<int64_t> ParseNames(const google::protobuf::RepeatedPtrField<std::string>& names,
+                                absl::StatusOr<int64_t> (*parse)(absl::string_view, absl::string_view),
+                                absl::Status* status) {
+  std::vector<int64_t> ids;
+  ids.reserve(names.size());
+  for (const std::string& name : names) {
+    absl::StatusOr<int64_t> id = parse(name, "names");
+    if (!id.ok()) {
+      *status = id.status();
+      return {};
+    }
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+std::vector<std::string> MaskPaths(const google::protobuf::FieldMask& mask) {
+  return {mask.paths().begin(), mask.paths().end()};
+}
+
+// Streams a subtree in batches, all read at one revision.
+class DescendantsWriter final : public grpc::ServerWriteReactor<v1::ListDescendantsResponse> {
+ public:
+  DescendantsWriter(const OrgCore* core, DescendantsWalk walk) : core_(core), walk_(std::move(walk)) {
+    WriteNext();
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
+    WriteNext();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void WriteNext() {
+    response_.Clear();
+    response_.set_revision(walk_.revision);
+    std::vector<Unit> units;
+    // A batch may match nothing when a level filter skips whole levels; keep
+    // walking until something matches or the walk ends.
+    while (units.empty() && !walk_.cursor.done) {
+      if (absl::Status s = core_->NextDescendants(walk_, kDescendantBatch, &units); !s.ok()) {
+        return Finish(ToGrpcStatus(s));
+      }
+    }
+    if (units.empty()) return Finish(grpc::Status::OK);
+    for (const Unit& unit : units) UnitToProto(unit, response_.add_units());
+    StartWrite(&response_);
+  }
+
+  const OrgCore* const core_;
+  DescendantsWalk walk_;
+  v1::ListDescendantsResponse response_;
+};
+
+// Streams events from a (revision, index) on: first what is stored, then
+// each batch the core publishes. The core wakes it on every publish.
+class EventWatcher final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
+ public:
+  EventWatcher(OrgCore* core, int64_t revision, int32_t index)
+      : core_(core), next_revision_(revision), next_index_(index) {
+    // Watch before the first read, so that no publish falls between them.
+    handle_ = core_->Watch([this] { Wake(); });
+    Wake();
+  }
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) return FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
+    WriteIfReady();
+  }
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    if (!writing_) FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
+  }
+  void OnDone() override {
+    core_->Unwatch(handle_);
+    delete this;
+  }
+
+ private:
+  void Wake() {
+    absl::MutexLock lock(&mu_);
+    if (!writing_) WriteIfReady();
+  }
+
+  void WriteIfReady() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || cancelled_) return;
+    if (core_->stopped()) {
+      return FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                     "the org service is shutting down; resume from the next event"));
+    }
+    absl::StatusOr<std::vector<Event>> events =
+        core_->ReadEvents(next_revision_, next_index_, kWatchBatch);
+    if (!events.ok()) return FinishOnce(ToGrpcStatus(events.status()));
+    if (events->empty()) return;  // wait for the next publish
+    response_.Clear();
+    for (const Event& event : *events) EventToProto(event, response_.add_events());
+    next_revision_ = events->back().revision;
+    next_index_ = events->back().index + 1;
+    writing_ = true;
+    StartWrite(&response_);
+  }
+
+  void FinishOnce(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  OrgCore* const core_;
+  int handle_ = 0;
+  absl::Mutex mu_;
+  int64_t next_revision_ ABSL_GUARDED_BY(mu_);
+  int32_t next_index_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  v1::WatchEventsResponse response_ ABSL_GUARDED_BY(mu_);
+};
+
+// A stream that fails before it starts.
+template <typename Response>
+class FailedWriter final : public grpc::ServerWriteReactor<Response> {
+ public:
+  explicit FailedWriter(const absl::Status& status) { this->Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+// --- Units.
+
+grpc::ServerUnaryReactor* OrgGrpcService::CreateUnit(grpc::CallbackServerContext* context,
+                                                     const v1::CreateUnitRequest* request,
+                                                     v1::Unit* response) {
+  absl::StatusOr<Unit> unit = UnitFromProto(request->unit(), "unit.");
+  if (!unit.ok()) return Finish(context, unit.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CreateUnit(CallerFromContext(*context), *std::move(unit), request->request_id(),
+                    AnswerWhenDone(reactor, response, &UnitToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::GetUnit(grpc::CallbackServerContext* context,
+                                                  const v1::GetUnitRequest* request,
+                                                  v1::Unit* response) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetUnit(*id),
+                    [&](const Unit& unit) { UnitToProto(unit, response); });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::BatchGetUnits(grpc::CallbackServerContext* context,
+                                                        const v1::BatchGetUnitsRequest* request,
+                                                        v1::BatchGetUnitsResponse* response) {
+  absl::Status status;
+  const std::vector<int64_t> ids = ParseNames(request->names(), &ParseUnitName, &status);
+  if (!status.ok()) return Finish(context, status);
+  return FinishWith(context, core_->BatchGetUnits(ids), [&](const std::vector<Unit>& units) {
+    for (const Unit& unit : units) UnitToProto(unit, response->add_units());
+  });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UpdateUnit(grpc::CallbackServerContext* context,
+                                                     const v1::UpdateUnitRequest* request,
+                                                     v1::Unit* response) {
+  UnitUpdate update;
+  absl::StatusOr<int64_t> id = ParseUnitName(request->unit().name(), "unit.name");
+  if (!id.ok()) return Finish(context, id.status());
+  // Only the fields the mask names matter: a parent sent along is ignored
+  // (MoveUnit changes it), not parsed.
+  v1::Unit values = request->unit();
+  values.clear_parent();
+  absl::StatusOr<Unit> unit = UnitFromProto(values, "unit.");
+  if (!unit.ok()) return Finish(context, unit.status());
+  update.id = *id;
+  update.values = *std::move(unit);
+  update.etag = request->unit().etag();
+  update.paths = request->has_update_mask() ? MaskPaths(request->update_mask())
+                                            : ImpliedUnitUpdatePaths(request->unit());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UpdateUnit(CallerFromContext(*context), std::move(update),
+                    AnswerWhenDone(reactor, response, &UnitToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::DeleteUnit(grpc::CallbackServerContext* context,
+                                                     const v1::DeleteUnitRequest* request,
+                                                     v1::Unit* response) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->DeleteUnit(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+                    AnswerWhenDone(reactor, response, &UnitToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UndeleteUnit(grpc::CallbackServerContext* context,
+                                                       const v1::UndeleteUnitRequest* request,
+                                                       v1::Unit* response) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UndeleteUnit(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+                      AnswerWhenDone(reactor, response, &UnitToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::ListUnits(grpc::CallbackServerContext* context,
+                                                    const v1::ListUnitsRequest* request,
+                                                    v1::ListUnitsResponse* response) {
+  absl::StatusOr<int64_t> parent = ParseOptionalResourceName(request->parent(), "units", "parent");
+  if (!parent.ok()) return Finish(context, parent.status());
+  ListUnitsQuery query{*parent,          request->page_size(),    request->page_token(),
+                       request->filter(), request->show_deleted(), request->read_revision()};
+  return FinishWith(context, core_->ListUnits(query), [&](const Page<Unit>& page) {
+    for (const Unit& unit : page.items) UnitToProto(unit, response->add_units());
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::MoveUnit(grpc::CallbackServerContext* context,
+                                                   const v1::MoveUnitRequest* request,
+                                                   v1::Unit* response) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<int64_t> parent = ParseUnitName(request->new_parent(), "new_parent");
+  if (!parent.ok()) return Finish(context, parent.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->MoveUnit(CallerFromContext(*context), *id, *parent, request->etag(),
+                  AnswerWhenDone(reactor, response, &UnitToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::GetAncestors(grpc::CallbackServerContext* context,
+                                                       const v1::GetAncestorsRequest* request,
+                                                       v1::GetAncestorsResponse* response) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetAncestors(*id), [&](const AncestorPath& path) {
+    for (const Unit& unit : path.ancestors) UnitToProto(unit, response->add_ancestors());
+    response->set_revision(path.revision);
+  });
+}
+
+grpc::ServerWriteReactor<v1::ListDescendantsResponse>* OrgGrpcService::ListDescendants(
+    grpc::CallbackServerContext* context, const v1::ListDescendantsRequest* request) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
+  if (!id.ok()) return new FailedWriter<v1::ListDescendantsResponse>(id.status());
+  std::vector<Level> levels;
+  for (int level : request->levels()) levels.push_back(static_cast<Level>(level));
+  absl::StatusOr<DescendantsWalk> walk = core_->StartDescendants(
+      *id, request->max_depth(), std::move(levels), request->read_revision());
+  if (!walk.ok()) return new FailedWriter<v1::ListDescendantsResponse>(walk.status());
+  return new DescendantsWriter(core_, *std::move(walk));
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::CountDescendants(
+    grpc::CallbackServerContext* context, const v1::CountDescendantsRequest* request,
+    v1::CountDescendantsResponse* response) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->CountDescendants(*id, request->read_revision()),
+                    [&](const CountResult& result) {
+                      int64_t total = 0;
+                      for (int i = static_cast<int>(result.level); i < kLevelCount; ++i) {
+                        v1::LevelCount* count = response->add_counts();
+                        count->set_level(static_cast<v1::Level>(i + 1));
+                        count->set_count(result.counts.by_level[i]);
+                        total += result.counts.by_level[i];
+                      }
+                      response->set_total(total);
+                      response->set_revision(result.counts.revision);
+                    });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::GetCoveringPartyOrg(
+    grpc::CallbackServerContext* context, const v1::GetCoveringPartyOrgRequest* request,
+    v1::GetCoveringPartyOrgResponse* response) {
+  absl::StatusOr<int64_t> id = ParseUnitName(request->unit(), "unit");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetCoveringPartyOrg(*id), [&](const CoveringResult& result) {
+    PartyOrgToProto(result.party_org, response->mutable_party_org());
+    response->set_covered_unit(UnitName(result.covered_unit_id));
+    response->set_revision(result.revision);
+  });
+}
+
+// --- Party organisations.
+
+grpc::ServerUnaryReactor* OrgGrpcService::CreatePartyOrg(grpc::CallbackServerContext* context,
+                                                         const v1::CreatePartyOrgRequest* request,
+                                                         v1::PartyOrg* response) {
+  absl::StatusOr<PartyOrg> org = PartyOrgFromProto(request->party_org(), "party_org.");
+  if (!org.ok()) return Finish(context, org.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CreatePartyOrg(CallerFromContext(*context), *std::move(org), request->request_id(),
+                        AnswerWhenDone(reactor, response, &PartyOrgToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::GetPartyOrg(grpc::CallbackServerContext* context,
+                                                      const v1::GetPartyOrgRequest* request,
+                                                      v1::PartyOrg* response) {
+  absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetPartyOrg(*id),
+                    [&](const PartyOrg& org) { PartyOrgToProto(org, response); });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::BatchGetPartyOrgs(
+    grpc::CallbackServerContext* context, const v1::BatchGetPartyOrgsRequest* request,
+    v1::BatchGetPartyOrgsResponse* response) {
+  absl::Status status;
+  const std::vector<int64_t> ids = ParseNames(request->names(), &ParsePartyOrgName, &status);
+  if (!status.ok()) return Finish(context, status);
+  return FinishWith(context, core_->BatchGetPartyOrgs(ids), [&](const std::vector<PartyOrg>& orgs) {
+    for (const PartyOrg& org : orgs) PartyOrgToProto(org, response->add_party_orgs());
+  });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerContext* context,
+                                                         const v1::UpdatePartyOrgRequest* request,
+                                                         v1::PartyOrg* response) {
+  absl::StatusOr<int64_t> id = ParsePartyOrgName(request->party_org().name(), "party_org.name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<PartyOrg> values = PartyOrgFromProto(request->party_org(), "party_org.");
+  if (!values.ok()) return Finish(context, values.status());
+  PartyOrgUpdate update;
+  update.id = *id;
+  update.values = *std::move(values);
+  update.etag = request->party_org().etag();
+  update.paths = request->has_update_mask() ? MaskPaths(request->update_mask())
+                                            : ImpliedPartyOrgUpdatePaths(request->party_org());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UpdatePartyOrg(CallerFromContext(*context), std::move(update),
+                        AnswerWhenDone(reactor, response, &PartyOrgToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::DeletePartyOrg(grpc::CallbackServerContext* context,
+                                                         const v1::DeletePartyOrgRequest* request,
+                                                         v1::PartyOrg* response) {
+  absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->DeletePartyOrg(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+                        AnswerWhenDone(reactor, response, &PartyOrgToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UndeletePartyOrg(
+    grpc::CallbackServerContext* context, const v1::UndeletePartyOrgRequest* request,
+    v1::PartyOrg* response) {
+  absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UndeletePartyOrg(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+                          AnswerWhenDone(reactor, response, &PartyOrgToProto));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::ListPartyOrgs(grpc::CallbackServerContext* context,
+                                                        const v1::ListPartyOrgsRequest* request,
+                                                        v1::ListPartyOrgsResponse* response) {
+  absl::StatusOr<int64_t> parent =
+      ParseOptionalResourceName(request->parent(), "partyOrgs", "parent");
+  if (!parent.ok()) return Finish(context, parent.status());
+  ListPartyOrgsQuery query{*parent,          request->page_size(),    request->page_token(),
+                           request->filter(), request->show_deleted(), request->read_revision()};
+  return FinishWith(context, core_->ListPartyOrgs(query), [&](const Page<PartyOrg>& page) {
+    for (const PartyOrg& org : page.items) PartyOrgToProto(org, response->add_party_orgs());
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
+// --- Events.
+
+grpc::ServerUnaryReactor* OrgGrpcService::ListEvents(grpc::CallbackServerContext* context,
+                                                     const v1::ListEventsRequest* request,
+                                                     v1::ListEventsResponse* response) {
+  return FinishWith(
+      context,
+      core_->ListEvents(request->start_revision(), request->page_size(), request->page_token()),
+      [&](const EventPage& page) {
+        for (const Event& event : page.events) EventToProto(event, response->add_events());
+        response->set_next_page_token(page.next_page_token);
+        response->set_current_revision(page.current_revision);
+      });
+}
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* OrgGrpcService::WatchEvents(
+    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  if (request->start_revision() < 0 || request->start_index() < 0) {
+    return new FailedWriter<v1::WatchEventsResponse>(absl::InvalidArgumentError(
+        "start_revision: and start_index must not be negative"));
+  }
+  int64_t revision = request->start_revision();
+  int32_t index = request->start_index();
+  if (revision == 0) {
+    revision = core_->published_revision() + 1;
+    index = 0;
+  }
+  return new EventWatcher(core_, revision, index);
+}
+
+}  // namespace grassroots::org

@@ -1,1 +1,360 @@
-// Placeholder: being written.
+#include "org_service/org_index.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace grassroots::org {
+namespace {
+
+// Inserts `id` into the ascending `list` unless it is there already.
+void InsertSorted(std::vector<int64_t>& list, int64_t id) {
+  auto it = std::lower_bound(list.begin(), list.end(), id);
+  if (it == list.end() || *it != id) list.insert(it, id);
+}
+
+void EraseSorted(std::vector<int64_t>& list, int64_t id) {
+  auto it = std::lower_bound(list.begin(), list.end(), id);
+  if (it != list.end() && *it == id) list.erase(it);
+}
+
+bool Contains(const std::vector<int64_t>& sorted, int64_t id) {
+  return std::binary_search(sorted.begin(), sorted.end(), id);
+}
+
+std::array<int32_t, kLevelCount> SelfCount(const Unit& unit) {
+  std::array<int32_t, kLevelCount> count{};
+  if (!unit.deleted && IsValidLevel(unit.level)) count[LevelIndex(unit.level)] = 1;
+  return count;
+}
+
+std::array<int32_t, kLevelCount> Plus(std::array<int32_t, kLevelCount> a,
+                                      const std::array<int32_t, kLevelCount>& b) {
+  for (int i = 0; i < kLevelCount; ++i) a[i] += b[i];
+  return a;
+}
+
+std::array<int32_t, kLevelCount> Negated(std::array<int32_t, kLevelCount> a) {
+  for (int32_t& v : a) v = -v;
+  return a;
+}
+
+template <typename Node>
+Node* At(std::vector<std::unique_ptr<Node>>& nodes, int64_t id) {
+  return id > 0 && id < static_cast<int64_t>(nodes.size()) ? nodes[id].get() : nullptr;
+}
+
+template <typename Node>
+const Node* At(const std::vector<std::unique_ptr<Node>>& nodes, int64_t id) {
+  return id > 0 && id < static_cast<int64_t>(nodes.size()) ? nodes[id].get() : nullptr;
+}
+
+template <typename Node>
+void EnsureSlot(std::vector<std::unique_ptr<Node>>& nodes, int64_t id) {
+  if (id >= static_cast<int64_t>(nodes.size())) nodes.resize(id + 1);
+}
+
+}  // namespace
+
+OrgIndex::UnitNode* OrgIndex::unit_node(int64_t id) { return At(units_, id); }
+const OrgIndex::UnitNode* OrgIndex::unit_node(int64_t id) const { return At(units_, id); }
+OrgIndex::OrgNode* OrgIndex::org_node(int64_t id) { return At(orgs_, id); }
+const OrgIndex::OrgNode* OrgIndex::org_node(int64_t id) const { return At(orgs_, id); }
+
+std::vector<int64_t>& OrgIndex::children_of(int64_t parent_id) {
+  return parent_id == 0 ? roots_ : unit_node(parent_id)->children;
+}
+
+const std::vector<int64_t>* OrgIndex::children_of(int64_t parent_id) const {
+  if (parent_id == 0) return &roots_;
+  const UnitNode* node = unit_node(parent_id);
+  return node == nullptr ? nullptr : &node->children;
+}
+
+void OrgIndex::Reset(StoredState state) {
+  units_.clear();
+  orgs_.clear();
+  roots_.clear();
+  departures_.clear();
+  superseded_.clear();
+  units_.resize(state.max_unit_id + 1);
+  orgs_.resize(state.max_party_org_id + 1);
+  // Units arrive in ascending id order, so child lists come out sorted.
+  for (Unit& unit : state.units) {
+    const int64_t id = unit.id;
+    const int64_t parent = unit.parent_id;
+    EnsureSlot(units_, id);
+    units_[id] = std::make_unique<UnitNode>(std::move(unit));
+    if (parent == 0 || unit_node(parent) != nullptr) children_of(parent).push_back(id);
+  }
+  for (const auto& node : units_) {
+    if (node == nullptr) continue;
+    const Unit& unit = node->versions.head();
+    const auto self = SelfCount(unit);
+    for (int64_t p = unit.parent_id; p != 0;) {
+      UnitNode* ancestor = unit_node(p);
+      if (ancestor == nullptr) break;
+      auto& counts = ancestor->counts.mutable_head().by_level;
+      counts = Plus(counts, self);
+      p = ancestor->versions.head().parent_id;
+    }
+  }
+  for (PartyOrg& org : state.party_orgs) {
+    const int64_t id = org.id;
+    EnsureSlot(orgs_, id);
+    for (int64_t unit_id : org.unit_ids) {
+      if (UnitNode* unit = unit_node(unit_id)) unit->covering_orgs.push_back(id);
+    }
+    const int64_t parent = org.parent_id;
+    orgs_[id] = std::make_unique<OrgNode>(std::move(org));
+    if (OrgNode* parent_node = org_node(parent)) parent_node->children.push_back(id);
+  }
+  published_revision_ = state.revision;
+  oldest_readable_ = state.revision;
+}
+
+void OrgIndex::Apply(const Mutation& mutation) {
+  for (const Change& change : mutation.changes) {
+    if (const auto* unit = std::get_if<Unit>(&change.after)) {
+      ApplyUnit(change.before, *unit);
+    } else {
+      ApplyPartyOrg(change.before, std::get<PartyOrg>(change.after));
+    }
+  }
+}
+
+void OrgIndex::AddToAncestors(int64_t parent_id, const std::array<int32_t, kLevelCount>& delta,
+                              int64_t revision) {
+  for (int64_t p = parent_id; p != 0;) {
+    UnitNode* ancestor = unit_node(p);
+    if (ancestor == nullptr) return;
+    DescendantCounts next = ancestor->counts.head();
+    if (next.revision != revision) superseded_.push_back({revision, Superseded::Kind::kCounts, p});
+    next.revision = revision;
+    next.by_level = Plus(next.by_level, delta);
+    ancestor->counts.Push(next);
+    p = ancestor->versions.head().parent_id;
+  }
+}
+
+void OrgIndex::ApplyUnit(const std::optional<Snapshot>& before, const Unit& after) {
+  const int64_t id = after.id;
+  const int64_t revision = after.revision;
+  EnsureSlot(units_, id);
+  UnitNode* node = unit_node(id);
+  if (node == nullptr) {
+    units_[id] = std::make_unique<UnitNode>(after);
+    units_[id]->counts.mutable_head().revision = revision;
+    InsertSorted(children_of(after.parent_id), id);
+    AddToAncestors(after.parent_id, SelfCount(after), revision);
+    return;
+  }
+  const Unit old = node->versions.head();
+  if (old.revision != revision) superseded_.push_back({revision, Superseded::Kind::kUnit, id});
+  node->versions.Push(after);
+  if (old.parent_id != after.parent_id) {
+    // The whole subtree moves: its counts leave the old ancestors and join
+    // the new ones. O(depth), whatever the subtree's size.
+    const auto& below = node->counts.head().by_level;
+    AddToAncestors(old.parent_id, Negated(Plus(below, SelfCount(old))), revision);
+    AddToAncestors(after.parent_id, Plus(below, SelfCount(after)), revision);
+    InsertSorted(children_of(after.parent_id), id);
+    departures_.push_back({revision, Departure::List::kUnitChildren, old.parent_id, id});
+  } else if (old.deleted != after.deleted) {
+    AddToAncestors(after.parent_id, Plus(SelfCount(after), Negated(SelfCount(old))), revision);
+  }
+}
+
+void OrgIndex::ApplyPartyOrg(const std::optional<Snapshot>& before, const PartyOrg& after) {
+  const int64_t id = after.id;
+  const int64_t revision = after.revision;
+  EnsureSlot(orgs_, id);
+  OrgNode* node = org_node(id);
+  std::vector<int64_t> old_units;
+  int64_t old_parent = 0;
+  if (node == nullptr) {
+    orgs_[id] = std::make_unique<OrgNode>(after);
+  } else {
+    const PartyOrg& old = node->versions.head();
+    old_units = old.unit_ids;
+    old_parent = old.parent_id;
+    if (old.revision != revision) superseded_.push_back({revision, Superseded::Kind::kOrg, id});
+    node->versions.Push(after);
+  }
+  if (node == nullptr || old_parent != after.parent_id) {
+    if (OrgNode* parent = org_node(after.parent_id)) InsertSorted(parent->children, id);
+    if (old_parent != 0) {
+      departures_.push_back({revision, Departure::List::kOrgChildren, old_parent, id});
+    }
+  }
+  for (int64_t unit_id : after.unit_ids) {
+    if (UnitNode* unit = unit_node(unit_id)) InsertSorted(unit->covering_orgs, id);
+  }
+  for (int64_t unit_id : old_units) {
+    if (!Contains(after.unit_ids, unit_id)) {
+      departures_.push_back({revision, Departure::List::kCovering, unit_id, id});
+    }
+  }
+}
+
+void OrgIndex::Prune(int64_t horizon) {
+  horizon = std::min(horizon, published_revision_);
+  if (horizon <= oldest_readable_) return;
+  oldest_readable_ = horizon;
+  while (!superseded_.empty() && superseded_.front().revision <= horizon) {
+    const Superseded s = superseded_.front();
+    superseded_.pop_front();
+    switch (s.kind) {
+      case Superseded::Kind::kUnit:
+        if (UnitNode* node = unit_node(s.id)) node->versions.Prune(horizon);
+        break;
+      case Superseded::Kind::kCounts:
+        if (UnitNode* node = unit_node(s.id)) node->counts.Prune(horizon);
+        break;
+      case Superseded::Kind::kOrg:
+        if (OrgNode* node = org_node(s.id)) node->versions.Prune(horizon);
+        break;
+    }
+  }
+  while (!departures_.empty() && departures_.front().revision <= horizon) {
+    PruneDeparture(departures_.front());
+    departures_.pop_front();
+  }
+}
+
+void OrgIndex::PruneDeparture(const Departure& d) {
+  bool still_needed = false;
+  switch (d.list) {
+    case Departure::List::kUnitChildren: {
+      const UnitNode* member = unit_node(d.member);
+      if (member == nullptr) return;
+      member->versions.ForEach([&](const Unit& v) { still_needed |= v.parent_id == d.owner; });
+      if (!still_needed) EraseSorted(children_of(d.owner), d.member);
+      return;
+    }
+    case Departure::List::kOrgChildren: {
+      const OrgNode* member = org_node(d.member);
+      OrgNode* owner = org_node(d.owner);
+      if (member == nullptr || owner == nullptr) return;
+      member->versions.ForEach([&](const PartyOrg& v) { still_needed |= v.parent_id == d.owner; });
+      if (!still_needed) EraseSorted(owner->children, d.member);
+      return;
+    }
+    case Departure::List::kCovering: {
+      const OrgNode* member = org_node(d.member);
+      UnitNode* owner = unit_node(d.owner);
+      if (member == nullptr || owner == nullptr) return;
+      member->versions.ForEach(
+          [&](const PartyOrg& v) { still_needed |= Contains(v.unit_ids, d.owner); });
+      if (!still_needed) EraseSorted(owner->covering_orgs, d.member);
+      return;
+    }
+  }
+}
+
+const Unit* OrgIndex::FindUnit(int64_t id, int64_t revision) const {
+  const UnitNode* node = unit_node(id);
+  return node == nullptr ? nullptr : node->versions.At(revision);
+}
+
+const PartyOrg* OrgIndex::FindPartyOrg(int64_t id, int64_t revision) const {
+  const OrgNode* node = org_node(id);
+  return node == nullptr ? nullptr : node->versions.At(revision);
+}
+
+std::optional<DescendantCounts> OrgIndex::Counts(int64_t id, int64_t revision) const {
+  const UnitNode* node = unit_node(id);
+  if (node == nullptr || node->versions.At(revision) == nullptr) return std::nullopt;
+  const DescendantCounts* counts = node->counts.At(revision);
+  return counts == nullptr ? DescendantCounts{} : *counts;
+}
+
+void OrgIndex::ForEachChild(int64_t parent_id, int64_t revision, int64_t after_id,
+                            const std::function<bool(const Unit&)>& visit) const {
+  const std::vector<int64_t>* children = children_of(parent_id);
+  if (children == nullptr) return;
+  for (auto it = std::upper_bound(children->begin(), children->end(), after_id);
+       it != children->end(); ++it) {
+    const Unit* child = FindUnit(*it, revision);
+    if (child != nullptr && child->parent_id == parent_id && !visit(*child)) return;
+  }
+}
+
+std::vector<const Unit*> OrgIndex::Ancestors(const Unit& unit, int64_t revision) const {
+  std::vector<const Unit*> path;
+  for (int64_t p = unit.parent_id; p != 0;) {
+    const Unit* ancestor = FindUnit(p, revision);
+    if (ancestor == nullptr) break;
+    path.push_back(ancestor);
+    p = ancestor->parent_id;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+void OrgIndex::Walk(int64_t root_id, int64_t revision, int max_depth, int limit,
+                    WalkCursor& cursor,
+                    const std::function<void(const Unit&, int)>& visit) const {
+  // The first live child of `parent` above `after_id`, or nullptr.
+  const auto next_child = [&](int64_t parent, int64_t after_id) -> const Unit* {
+    const Unit* found = nullptr;
+    ForEachChild(parent, revision, after_id, [&](const Unit& child) {
+      if (child.deleted) return true;
+      found = &child;
+      return false;
+    });
+    return found;
+  };
+  std::vector<int64_t>& path = cursor.path;
+  for (int visited = 0; visited < limit && !cursor.done; ++visited) {
+    const Unit* next = nullptr;
+    // Preorder: first the children of the last unit visited, then its next
+    // sibling, then the next sibling of each ancestor on the way up.
+    if (path.empty()) {
+      next = next_child(root_id, 0);
+    } else if (max_depth == 0 || static_cast<int>(path.size()) < max_depth) {
+      next = next_child(path.back(), 0);
+    }
+    while (next == nullptr && !path.empty()) {
+      const int64_t last = path.back();
+      path.pop_back();
+      next = next_child(path.empty() ? root_id : path.back(), last);
+    }
+    if (next == nullptr) {
+      cursor.done = true;
+      return;
+    }
+    path.push_back(next->id);
+    visit(*next, static_cast<int>(path.size()));
+  }
+}
+
+std::vector<const PartyOrg*> OrgIndex::CoveringOrgs(int64_t unit_id, int64_t revision) const {
+  std::vector<const PartyOrg*> orgs;
+  const UnitNode* node = unit_node(unit_id);
+  if (node == nullptr) return orgs;
+  for (int64_t org_id : node->covering_orgs) {
+    const PartyOrg* org = FindPartyOrg(org_id, revision);
+    if (org != nullptr && Contains(org->unit_ids, unit_id)) orgs.push_back(org);
+  }
+  return orgs;
+}
+
+void OrgIndex::ForEachPartyOrg(int64_t parent_id, int64_t revision, int64_t after_id,
+                               const std::function<bool(const PartyOrg&)>& visit) const {
+  if (parent_id == 0) {
+    for (int64_t id = after_id + 1; id < static_cast<int64_t>(orgs_.size()); ++id) {
+      const PartyOrg* org = FindPartyOrg(id, revision);
+      if (org != nullptr && !visit(*org)) return;
+    }
+    return;
+  }
+  const OrgNode* parent = org_node(parent_id);
+  if (parent == nullptr) return;
+  for (auto it = std::upper_bound(parent->children.begin(), parent->children.end(), after_id);
+       it != parent->children.end(); ++it) {
+    const PartyOrg* org = FindPartyOrg(*it, revision);
+    if (org != nullptr && org->parent_id == parent_id && !visit(*org)) return;
+  }
+}
+
+}  // namespace grassroots::org

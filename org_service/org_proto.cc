@@ -1,1 +1,289 @@
-// Placeholder: being written.
+#include "org_service/org_proto.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "grassroots/type/date.pb.h"
+
+namespace grassroots::org {
+namespace {
+
+// The domain enums are converted with a cast, which is right only while
+// their values equal the proto's. These fail the build if either side is
+// renumbered.
+static_assert(static_cast<int>(Level::kDistrict) == v1::DISTRICT &&
+              static_cast<int>(Level::kStreet) == v1::STREET &&
+              static_cast<int>(Level::kCommunity) == v1::COMMUNITY &&
+              static_cast<int>(Level::kCompound) == v1::COMPOUND &&
+              static_cast<int>(Level::kBuilding) == v1::BUILDING && v1::Level_MAX == v1::BUILDING);
+static_assert(static_cast<int>(CompoundKind::kCommodity) == v1::CompoundDetails::COMMODITY &&
+              static_cast<int>(CompoundKind::kOld) == v1::CompoundDetails::OLD &&
+              static_cast<int>(CompoundKind::kResettlement) == v1::CompoundDetails::RESETTLEMENT &&
+              static_cast<int>(CompoundKind::kUrbanVillage) == v1::CompoundDetails::URBAN_VILLAGE &&
+              static_cast<int>(CompoundKind::kRuralConcentrated) ==
+                  v1::CompoundDetails::RURAL_CONCENTRATED &&
+              v1::CompoundDetails::Kind_MAX == v1::CompoundDetails::RURAL_CONCENTRATED);
+static_assert(static_cast<int>(RenovationStatus::kNotNeeded) == v1::CompoundDetails::NOT_NEEDED &&
+              static_cast<int>(RenovationStatus::kPlanned) == v1::CompoundDetails::PLANNED &&
+              static_cast<int>(RenovationStatus::kInProgress) == v1::CompoundDetails::IN_PROGRESS &&
+              static_cast<int>(RenovationStatus::kCompleted) == v1::CompoundDetails::COMPLETED &&
+              v1::CompoundDetails::RenovationStatus_MAX == v1::CompoundDetails::COMPLETED);
+static_assert(static_cast<int>(OrgForm::kWorkingCommittee) == v1::PartyOrg::WORKING_COMMITTEE &&
+              static_cast<int>(OrgForm::kPartyCommittee) == v1::PartyOrg::PARTY_COMMITTEE &&
+              static_cast<int>(OrgForm::kGeneralBranch) == v1::PartyOrg::GENERAL_BRANCH &&
+              static_cast<int>(OrgForm::kBranch) == v1::PartyOrg::BRANCH &&
+              static_cast<int>(OrgForm::kJointBranch) == v1::PartyOrg::JOINT_BRANCH &&
+              static_cast<int>(OrgForm::kFunctionalBranch) == v1::PartyOrg::FUNCTIONAL_BRANCH &&
+              static_cast<int>(OrgForm::kPartyGroup) == v1::PartyOrg::PARTY_GROUP &&
+              v1::PartyOrg::Form_MAX == v1::PartyOrg::PARTY_GROUP);
+static_assert(static_cast<int>(Rating::kAdvanced) == v1::PartyOrg::ADVANCED &&
+              static_cast<int>(Rating::kOrdinary) == v1::PartyOrg::ORDINARY &&
+              static_cast<int>(Rating::kLagging) == v1::PartyOrg::LAGGING &&
+              v1::PartyOrg::Rating_MAX == v1::PartyOrg::LAGGING);
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+// proto3 enums are open: a client can send any int32, and the parser keeps
+// it. Only values the proto declares are converted.
+template <typename DomainEnum>
+absl::StatusOr<DomainEnum> EnumFromProto(int value, bool (*is_valid)(int),
+                                         absl::string_view field) {
+  if (!is_valid(value)) return Invalid(field, absl::StrCat(value, " is not a known value"));
+  return static_cast<DomainEnum>(value);
+}
+
+// An empty name means "none" (id 0) where the field is optional.
+absl::StatusOr<int64_t> ParseOptionalName(absl::string_view name,
+                                          absl::StatusOr<int64_t> (*parse)(absl::string_view,
+                                                                           absl::string_view),
+                                          absl::string_view field) {
+  if (name.empty()) return 0;
+  return parse(name, field);
+}
+
+// Timestamps are normalised: nanos in [0, 1e9), as ToUnixSeconds rounds
+// toward negative infinity.
+void TimeToProto(absl::Time time, google::protobuf::Timestamp* proto) {
+  const int64_t seconds = absl::ToUnixSeconds(time);
+  proto->set_seconds(seconds);
+  proto->set_nanos(
+      static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+}
+
+void DateToProto(const absl::CivilDay& day, grassroots::type::Date* proto) {
+  proto->set_year(static_cast<int32_t>(day.year()));
+  proto->set_month(day.month());
+  proto->set_day(day.day());
+}
+
+// An all-zero date is unset. A partly set date, or one that does not exist
+// (February 30), is INVALID_ARGUMENT. The year range is a business rule,
+// checked by ValidateCivilDay.
+absl::StatusOr<std::optional<absl::CivilDay>> DateFromProto(const grassroots::type::Date& proto,
+                                                            absl::string_view field) {
+  if (proto.year() == 0 && proto.month() == 0 && proto.day() == 0) return std::nullopt;
+  if (proto.year() == 0 || proto.month() == 0 || proto.day() == 0) {
+    return Invalid(field, "set year, month and day, or none of them");
+  }
+  // CivilDay normalises out-of-range fields (month 13 is January of the next
+  // year), so a date that changes on the way in does not exist.
+  const absl::CivilDay day(proto.year(), proto.month(), proto.day());
+  if (day.year() != proto.year() || day.month() != proto.month() || day.day() != proto.day()) {
+    return Invalid(field, absl::StrFormat("%04d-%02d-%02d is not a date", proto.year(),
+                                          proto.month(), proto.day()));
+  }
+  return day;
+}
+
+void CompoundToProto(const CompoundDetails& details, v1::CompoundDetails* proto) {
+  proto->set_kind(static_cast<v1::CompoundDetails::Kind>(details.kind));
+  proto->set_has_property_company(details.has_property_company);
+  proto->set_red_property(details.red_property);
+  proto->set_has_owners_committee(details.has_owners_committee);
+  proto->set_red_owners_committee(details.red_owners_committee);
+  proto->set_households(details.households);
+  proto->set_renovation_status(
+      static_cast<v1::CompoundDetails::RenovationStatus>(details.renovation_status));
+}
+
+void BuildingToProto(const BuildingDetails& details, v1::BuildingDetails* proto) {
+  proto->set_households(details.households);
+  proto->set_floors(details.floors);
+  proto->set_address(details.address);
+}
+
+absl::StatusOr<CompoundDetails> CompoundFromProto(const v1::CompoundDetails& proto,
+                                                  absl::string_view field) {
+  CompoundDetails details;
+  ASSIGN_OR_RETURN(details.kind,
+                   EnumFromProto<CompoundKind>(proto.kind(), v1::CompoundDetails_Kind_IsValid,
+                                               absl::StrCat(field, ".kind")));
+  ASSIGN_OR_RETURN(details.renovation_status,
+                   EnumFromProto<RenovationStatus>(proto.renovation_status(),
+                                                   v1::CompoundDetails_RenovationStatus_IsValid,
+                                                   absl::StrCat(field, ".renovation_status")));
+  details.has_property_company = proto.has_property_company();
+  details.red_property = proto.red_property();
+  details.has_owners_committee = proto.has_owners_committee();
+  details.red_owners_committee = proto.red_owners_committee();
+  details.households = proto.households();
+  return details;
+}
+
+BuildingDetails BuildingFromProto(const v1::BuildingDetails& proto) {
+  BuildingDetails details;
+  details.households = proto.households();
+  details.floors = proto.floors();
+  details.address = proto.address();
+  return details;
+}
+
+absl::StatusOr<UnitDetails> DetailsFromProto(const v1::Unit& proto,
+                                             absl::string_view field_prefix) {
+  switch (proto.details_case()) {
+    case v1::Unit::kCompound: {
+      ASSIGN_OR_RETURN(CompoundDetails compound,
+                       CompoundFromProto(proto.compound(), absl::StrCat(field_prefix, "compound")));
+      return UnitDetails(std::move(compound));
+    }
+    case v1::Unit::kBuilding:
+      return UnitDetails(BuildingFromProto(proto.building()));
+    case v1::Unit::DETAILS_NOT_SET:
+      break;
+  }
+  return UnitDetails();
+}
+
+void SnapshotToProto(const Snapshot& snapshot, v1::ResourceSnapshot* proto) {
+  if (const auto* unit = std::get_if<Unit>(&snapshot)) {
+    UnitToProto(*unit, proto->mutable_unit());
+  } else {
+    PartyOrgToProto(std::get<PartyOrg>(snapshot), proto->mutable_party_org());
+  }
+}
+
+}  // namespace
+
+void UnitToProto(const Unit& unit, v1::Unit* proto) {
+  proto->Clear();
+  proto->set_name(UnitName(unit.id));
+  if (unit.parent_id != 0) proto->set_parent(UnitName(unit.parent_id));
+  proto->set_level(static_cast<v1::Level>(unit.level));
+  proto->set_display_name(unit.display_name);
+  proto->set_code(unit.code);
+  if (const auto* compound = std::get_if<CompoundDetails>(&unit.details)) {
+    CompoundToProto(*compound, proto->mutable_compound());
+  } else if (const auto* building = std::get_if<BuildingDetails>(&unit.details)) {
+    BuildingToProto(*building, proto->mutable_building());
+  }
+  proto->set_state(unit.deleted ? v1::Unit::DELETED : v1::Unit::ACTIVE);
+  TimeToProto(unit.create_time, proto->mutable_create_time());
+  TimeToProto(unit.update_time, proto->mutable_update_time());
+  if (unit.deleted) TimeToProto(unit.delete_time, proto->mutable_delete_time());
+  proto->set_etag(EtagForRevision(unit.revision));
+  proto->set_revision(unit.revision);
+}
+
+void PartyOrgToProto(const PartyOrg& org, v1::PartyOrg* proto) {
+  proto->Clear();
+  proto->set_name(PartyOrgName(org.id));
+  if (org.parent_id != 0) proto->set_parent(PartyOrgName(org.parent_id));
+  proto->set_form(static_cast<v1::PartyOrg::Form>(org.form));
+  proto->set_display_name(org.display_name);
+  for (int64_t unit_id : org.unit_ids) proto->add_units(UnitName(unit_id));
+  if (org.established_date) DateToProto(*org.established_date, proto->mutable_established_date());
+  proto->set_rating(static_cast<v1::PartyOrg::Rating>(org.rating));
+  proto->set_state(org.deleted ? v1::PartyOrg::DELETED : v1::PartyOrg::ACTIVE);
+  TimeToProto(org.create_time, proto->mutable_create_time());
+  TimeToProto(org.update_time, proto->mutable_update_time());
+  if (org.deleted) TimeToProto(org.delete_time, proto->mutable_delete_time());
+  proto->set_etag(EtagForRevision(org.revision));
+  proto->set_revision(org.revision);
+}
+
+void EventToProto(const Event& event, v1::Event* proto) {
+  proto->Clear();
+  proto->set_revision(event.revision);
+  proto->set_index(event.index);
+  TimeToProto(event.time, proto->mutable_time());
+  proto->set_actor(event.actor);
+  proto->set_method(event.method);
+  proto->set_resource(SnapshotName(event.after));
+  if (event.before) SnapshotToProto(*event.before, proto->mutable_before());
+  SnapshotToProto(event.after, proto->mutable_after());
+}
+
+absl::StatusOr<Unit> UnitFromProto(const v1::Unit& proto, absl::string_view field_prefix) {
+  const auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, name); };
+  Unit unit;
+  ASSIGN_OR_RETURN(unit.parent_id,
+                   ParseOptionalName(proto.parent(), ParseUnitName, field("parent")));
+  ASSIGN_OR_RETURN(unit.level,
+                   EnumFromProto<Level>(proto.level(), v1::Level_IsValid, field("level")));
+  unit.display_name = proto.display_name();
+  unit.code = proto.code();
+  ASSIGN_OR_RETURN(unit.details, DetailsFromProto(proto, field_prefix));
+  return unit;
+}
+
+absl::StatusOr<PartyOrg> PartyOrgFromProto(const v1::PartyOrg& proto,
+                                           absl::string_view field_prefix) {
+  const auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, name); };
+  PartyOrg org;
+  ASSIGN_OR_RETURN(org.parent_id,
+                   ParseOptionalName(proto.parent(), ParsePartyOrgName, field("parent")));
+  ASSIGN_OR_RETURN(org.form,
+                   EnumFromProto<OrgForm>(proto.form(), v1::PartyOrg_Form_IsValid, field("form")));
+  org.display_name = proto.display_name();
+  org.unit_ids.reserve(proto.units_size());
+  for (int i = 0; i < proto.units_size(); ++i) {
+    ASSIGN_OR_RETURN(const int64_t unit_id,
+                     ParseUnitName(proto.units(i), field(absl::StrCat("units[", i, "]"))));
+    org.unit_ids.push_back(unit_id);
+  }
+  // Sorted so that the order a client lists units in is not a change; any
+  // duplicates are kept for ValidatePartyOrgFields to refuse.
+  std::sort(org.unit_ids.begin(), org.unit_ids.end());
+  if (proto.has_established_date()) {
+    ASSIGN_OR_RETURN(org.established_date,
+                     DateFromProto(proto.established_date(), field("established_date")));
+  }
+  ASSIGN_OR_RETURN(org.rating, EnumFromProto<Rating>(proto.rating(), v1::PartyOrg_Rating_IsValid,
+                                                     field("rating")));
+  return org;
+}
+
+std::vector<std::string> ImpliedUnitUpdatePaths(const v1::Unit& proto) {
+  std::vector<std::string> paths;
+  if (!proto.display_name().empty()) paths.push_back("display_name");
+  if (!proto.code().empty()) paths.push_back("code");
+  if (proto.has_compound()) paths.push_back("compound");
+  if (proto.has_building()) paths.push_back("building");
+  return paths;
+}
+
+std::vector<std::string> ImpliedPartyOrgUpdatePaths(const v1::PartyOrg& proto) {
+  std::vector<std::string> paths;
+  if (!proto.parent().empty()) paths.push_back("parent");
+  if (!proto.display_name().empty()) paths.push_back("display_name");
+  if (proto.units_size() > 0) paths.push_back("units");
+  // An all-zero date is the unset value, so it implies no change.
+  const grassroots::type::Date& date = proto.established_date();
+  if (date.year() != 0 || date.month() != 0 || date.day() != 0) {
+    paths.push_back("established_date");
+  }
+  if (proto.rating() != v1::PartyOrg::RATING_UNSPECIFIED) paths.push_back("rating");
+  return paths;
+}
+
+}  // namespace grassroots::org

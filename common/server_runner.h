@@ -1,0 +1,56 @@
+#ifndef GRASSROOTS_COMMON_SERVER_RUNNER_H_
+#define GRASSROOTS_COMMON_SERVER_RUNNER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace grassroots {
+
+// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread. Call it first in
+// main, before any thread starts, so that every thread inherits the mask and
+// only WaitForSignal sees them.
+void BlockServerSignals();
+
+// Waits for SIGTERM, SIGINT or SIGHUP and returns which arrived.
+int WaitForSignal();
+
+struct ServerConfig {
+  // host:port; port 0 picks a free one.
+  std::string listen_address;
+  // When set, the bound port is written there (then a newline) once the
+  // server serves, atomically, for scripts and tests that start us on port 0.
+  std::string port_file;
+  // Names reported SERVING by grpc.health.v1.Health, besides "".
+  std::vector<std::string> service_names;
+  int max_receive_message_bytes = 4 * 1024 * 1024;
+};
+
+// A started server with health checking and reflection.
+class RunningServer {
+ public:
+  RunningServer(std::unique_ptr<grpc::Server> server, int port);
+  int port() const { return port_; }
+  grpc::Server& server() { return *server_; }
+  // Reports NOT_SERVING, so that load balancers and probes stop sending
+  // calls, then waits for in-flight calls until `grace` and cancels the rest.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  std::unique_ptr<grpc::Server> server_;
+  int port_;
+};
+
+// Builds and starts a server for `services` on `config.listen_address`.
+// UNAVAILABLE when the address cannot be bound.
+absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
+    const ServerConfig& config, const std::vector<grpc::Service*>& services);
+
+}  // namespace grassroots
+
+#endif  // GRASSROOTS_COMMON_SERVER_RUNNER_H_

@@ -1,0 +1,242 @@
+#ifndef GRASSROOTS_ORG_SERVICE_ORG_CORE_H_
+#define GRASSROOTS_ORG_SERVICE_ORG_CORE_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "common/caller.h"
+#include "common/clock.h"
+#include "org_service/org_event.h"
+#include "org_service/org_index.h"
+#include "org_service/org_store.h"
+
+namespace grassroots::org {
+
+struct OrgCoreOptions {
+  // How long a superseded revision stays readable (read_revision, page
+  // tokens, the streams of ListDescendants) after it was published.
+  absl::Duration revision_retention = absl::Minutes(10);
+  // The most mutations committed in one transaction (group commit).
+  int max_batch = 1024;
+};
+
+// A change to some fields of a unit (AIP-134). `paths` are field-mask paths.
+struct UnitUpdate {
+  int64_t id = 0;
+  Unit values;
+  std::vector<std::string> paths;
+  std::string etag;
+};
+
+struct PartyOrgUpdate {
+  int64_t id = 0;
+  PartyOrg values;
+  std::vector<std::string> paths;
+  std::string etag;
+};
+
+struct ListUnitsQuery {
+  int64_t parent_id = 0;  // 0: the districts
+  int32_t page_size = 0;
+  std::string page_token;
+  std::string filter;
+  bool show_deleted = false;
+  int64_t read_revision = 0;
+};
+
+struct ListPartyOrgsQuery {
+  int64_t parent_id = 0;  // 0: all
+  int32_t page_size = 0;
+  std::string page_token;
+  std::string filter;
+  bool show_deleted = false;
+  int64_t read_revision = 0;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_page_token;
+  int64_t revision = 0;
+};
+
+struct AncestorPath {
+  std::vector<Unit> ancestors;  // district first
+  int64_t revision = 0;
+};
+
+struct CountResult {
+  DescendantCounts counts;  // counts.revision is the revision read at
+  Level level = Level::kUnspecified;  // the unit's own level
+};
+
+struct CoveringResult {
+  PartyOrg party_org;
+  int64_t covered_unit_id = 0;
+  int64_t revision = 0;
+};
+
+// A ListDescendants stream in progress: created by StartDescendants, advanced
+// by NextDescendants until `cursor.done`.
+struct DescendantsWalk {
+  int64_t root_id = 0;
+  int64_t revision = 0;
+  int max_depth = 0;
+  std::vector<Level> levels;  // empty: all
+  WalkCursor cursor;
+};
+
+struct EventPage {
+  std::vector<Event> events;
+  std::string next_page_token;
+  int64_t current_revision = 0;
+};
+
+// The rules of the hierarchy and its party organisations, and the engine
+// that applies them: reads are answered from the in-memory OrgIndex at a
+// revision; writes go through one writer thread that validates them against
+// the newest state, commits many at a time to the store (group commit: one
+// transaction and one fsync for a whole batch), and only then publishes them
+// to readers and answers the callers.
+//
+// Errors follow the API: INVALID_ARGUMENT for malformed input (the message
+// names the field), NOT_FOUND, ALREADY_EXISTS (a duplicate code among live
+// siblings), FAILED_PRECONDITION when the state forbids the change (live
+// children, a deleted parent, a revision no longer readable), ABORTED for a
+// stale etag, and the store's UNAVAILABLE/INTERNAL when a commit fails.
+//
+// Thread-safe. Write callbacks run on the writer thread and must not block.
+class OrgCore {
+ public:
+  template <typename T>
+  using Done = std::function<void(absl::StatusOr<T>)>;
+
+  OrgCore(OrgStore* store, const Clock* clock, OrgCoreOptions options = {});
+  ~OrgCore();
+  OrgCore(const OrgCore&) = delete;
+  OrgCore& operator=(const OrgCore&) = delete;
+
+  // Loads the store and starts the writer thread.
+  absl::Status Start();
+  // Finishes the queued writes, stops the writer and wakes every watcher.
+  // Later writes fail with UNAVAILABLE.
+  void Stop();
+
+  // --- Writes: `done` is called once, after the change is durable.
+  void CreateUnit(const Caller& caller, Unit unit, std::string request_id, Done<Unit> done);
+  void UpdateUnit(const Caller& caller, UnitUpdate update, Done<Unit> done);
+  void DeleteUnit(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                  Done<Unit> done);
+  void UndeleteUnit(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                    Done<Unit> done);
+  void MoveUnit(const Caller& caller, int64_t id, int64_t new_parent_id, std::string etag,
+                Done<Unit> done);
+  void CreatePartyOrg(const Caller& caller, PartyOrg org, std::string request_id,
+                      Done<PartyOrg> done);
+  void UpdatePartyOrg(const Caller& caller, PartyOrgUpdate update, Done<PartyOrg> done);
+  void DeletePartyOrg(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                      Done<PartyOrg> done);
+  void UndeletePartyOrg(const Caller& caller, int64_t id, std::string etag, bool cascade,
+                        Done<PartyOrg> done);
+
+  // --- Reads, at the latest published revision unless told otherwise.
+  absl::StatusOr<Unit> GetUnit(int64_t id) const;
+  absl::StatusOr<std::vector<Unit>> BatchGetUnits(absl::Span<const int64_t> ids) const;
+  absl::StatusOr<Page<Unit>> ListUnits(const ListUnitsQuery& query) const;
+  absl::StatusOr<AncestorPath> GetAncestors(int64_t id) const;
+  absl::StatusOr<CountResult> CountDescendants(int64_t id, int64_t read_revision) const;
+  absl::StatusOr<CoveringResult> GetCoveringPartyOrg(int64_t unit_id) const;
+  absl::StatusOr<DescendantsWalk> StartDescendants(int64_t root_id, int max_depth,
+                                                   std::vector<Level> levels,
+                                                   int64_t read_revision) const;
+  // Appends up to about `limit` units of the walk to `out`.
+  absl::Status NextDescendants(DescendantsWalk& walk, int limit, std::vector<Unit>* out) const;
+
+  absl::StatusOr<PartyOrg> GetPartyOrg(int64_t id) const;
+  absl::StatusOr<std::vector<PartyOrg>> BatchGetPartyOrgs(absl::Span<const int64_t> ids) const;
+  absl::StatusOr<Page<PartyOrg>> ListPartyOrgs(const ListPartyOrgsQuery& query) const;
+
+  // --- Events.
+  absl::StatusOr<EventPage> ListEvents(int64_t start_revision, int32_t page_size,
+                                       const std::string& page_token) const;
+  // Up to `limit` committed events from (revision, index) on.
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index, int limit) const;
+  int64_t published_revision() const;
+  // Calls `on_publish` (on the writer thread; it must not block) after each
+  // published batch, and once more at Stop. Returns a handle for Unwatch.
+  int Watch(std::function<void()> on_publish);
+  void Unwatch(int handle);
+  bool stopped() const;
+
+ private:
+  struct WriteContext;
+  using Plan = std::function<absl::StatusOr<Snapshot>(WriteContext&)>;
+  struct WriteRequest {
+    Caller caller;
+    std::string method;
+    std::string request_id;
+    Plan plan;
+    Done<Snapshot> done;
+  };
+
+  void Submit(WriteRequest request);
+  void WriterLoop();
+  void RunBatch(std::vector<WriteRequest>& batch);
+  // The revision a read asked for: 0 is the latest; others must be published
+  // and retained.
+  absl::StatusOr<int64_t> ResolveRevision(int64_t requested) const
+      ABSL_SHARED_LOCKS_REQUIRED(index_mu_);
+  void PruneOldRevisions(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_);
+  void NotifyWatchers();
+
+  // Plans, each run on the writer thread against the newest state.
+  absl::StatusOr<Snapshot> PlanCreateUnit(WriteContext& ctx, const Unit& unit);
+  absl::StatusOr<Snapshot> PlanUpdateUnit(WriteContext& ctx, const UnitUpdate& update);
+  absl::StatusOr<Snapshot> PlanDeleteUnit(WriteContext& ctx, int64_t id, const std::string& etag,
+                                          bool cascade);
+  absl::StatusOr<Snapshot> PlanUndeleteUnit(WriteContext& ctx, int64_t id,
+                                            const std::string& etag, bool cascade);
+  absl::StatusOr<Snapshot> PlanMoveUnit(WriteContext& ctx, int64_t id, int64_t new_parent_id,
+                                        const std::string& etag);
+  absl::StatusOr<Snapshot> PlanCreatePartyOrg(WriteContext& ctx, const PartyOrg& org);
+  absl::StatusOr<Snapshot> PlanUpdatePartyOrg(WriteContext& ctx, const PartyOrgUpdate& update);
+  absl::StatusOr<Snapshot> PlanDeletePartyOrg(WriteContext& ctx, int64_t id,
+                                              const std::string& etag, bool cascade);
+  absl::StatusOr<Snapshot> PlanUndeletePartyOrg(WriteContext& ctx, int64_t id,
+                                                const std::string& etag, bool cascade);
+
+  OrgStore* const store_;
+  const Clock* const clock_;
+  const OrgCoreOptions options_;
+
+  mutable absl::Mutex index_mu_;
+  OrgIndex index_ ABSL_GUARDED_BY(index_mu_);
+  // Published revisions with their commit times, for the retention horizon.
+  std::deque<std::pair<int64_t, absl::Time>> published_times_ ABSL_GUARDED_BY(index_mu_);
+
+  mutable absl::Mutex queue_mu_;
+  std::vector<WriteRequest> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  bool started_ ABSL_GUARDED_BY(queue_mu_) = false;
+  std::thread writer_;
+
+  mutable absl::Mutex watch_mu_;
+  absl::flat_hash_map<int, std::function<void()>> watchers_ ABSL_GUARDED_BY(watch_mu_);
+  int next_watch_handle_ ABSL_GUARDED_BY(watch_mu_) = 1;
+};
+
+}  // namespace grassroots::org
+
+#endif  // GRASSROOTS_ORG_SERVICE_ORG_CORE_H_

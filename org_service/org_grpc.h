@@ -1,0 +1,90 @@
+#ifndef GRASSROOTS_ORG_SERVICE_ORG_GRPC_H_
+#define GRASSROOTS_ORG_SERVICE_ORG_GRPC_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "grassroots/org/v1/org_service.grpc.pb.h"
+#include "org_service/org_core.h"
+
+namespace grassroots::org {
+
+// The gRPC face of OrgCore, on the callback API. It only controls the
+// procedure of requests: proto to domain, a call into the core, domain to
+// proto, and the status converted. Writes finish when the core has made
+// them durable; streams are read in batches without holding the core's lock
+// across writes to the network.
+class OrgGrpcService final : public v1::OrgService::CallbackService {
+ public:
+  explicit OrgGrpcService(OrgCore* core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* CreateUnit(grpc::CallbackServerContext* context,
+                                       const v1::CreateUnitRequest* request,
+                                       v1::Unit* response) override;
+  grpc::ServerUnaryReactor* GetUnit(grpc::CallbackServerContext* context,
+                                    const v1::GetUnitRequest* request,
+                                    v1::Unit* response) override;
+  grpc::ServerUnaryReactor* BatchGetUnits(grpc::CallbackServerContext* context,
+                                          const v1::BatchGetUnitsRequest* request,
+                                          v1::BatchGetUnitsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateUnit(grpc::CallbackServerContext* context,
+                                       const v1::UpdateUnitRequest* request,
+                                       v1::Unit* response) override;
+  grpc::ServerUnaryReactor* DeleteUnit(grpc::CallbackServerContext* context,
+                                       const v1::DeleteUnitRequest* request,
+                                       v1::Unit* response) override;
+  grpc::ServerUnaryReactor* UndeleteUnit(grpc::CallbackServerContext* context,
+                                         const v1::UndeleteUnitRequest* request,
+                                         v1::Unit* response) override;
+  grpc::ServerUnaryReactor* ListUnits(grpc::CallbackServerContext* context,
+                                      const v1::ListUnitsRequest* request,
+                                      v1::ListUnitsResponse* response) override;
+  grpc::ServerUnaryReactor* MoveUnit(grpc::CallbackServerContext* context,
+                                     const v1::MoveUnitRequest* request,
+                                     v1::Unit* response) override;
+  grpc::ServerUnaryReactor* GetAncestors(grpc::CallbackServerContext* context,
+                                         const v1::GetAncestorsRequest* request,
+                                         v1::GetAncestorsResponse* response) override;
+  grpc::ServerWriteReactor<v1::ListDescendantsResponse>* ListDescendants(
+      grpc::CallbackServerContext* context, const v1::ListDescendantsRequest* request) override;
+  grpc::ServerUnaryReactor* CountDescendants(grpc::CallbackServerContext* context,
+                                             const v1::CountDescendantsRequest* request,
+                                             v1::CountDescendantsResponse* response) override;
+  grpc::ServerUnaryReactor* GetCoveringPartyOrg(
+      grpc::CallbackServerContext* context, const v1::GetCoveringPartyOrgRequest* request,
+      v1::GetCoveringPartyOrgResponse* response) override;
+
+  grpc::ServerUnaryReactor* CreatePartyOrg(grpc::CallbackServerContext* context,
+                                           const v1::CreatePartyOrgRequest* request,
+                                           v1::PartyOrg* response) override;
+  grpc::ServerUnaryReactor* GetPartyOrg(grpc::CallbackServerContext* context,
+                                        const v1::GetPartyOrgRequest* request,
+                                        v1::PartyOrg* response) override;
+  grpc::ServerUnaryReactor* BatchGetPartyOrgs(grpc::CallbackServerContext* context,
+                                              const v1::BatchGetPartyOrgsRequest* request,
+                                              v1::BatchGetPartyOrgsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdatePartyOrg(grpc::CallbackServerContext* context,
+                                           const v1::UpdatePartyOrgRequest* request,
+                                           v1::PartyOrg* response) override;
+  grpc::ServerUnaryReactor* DeletePartyOrg(grpc::CallbackServerContext* context,
+                                           const v1::DeletePartyOrgRequest* request,
+                                           v1::PartyOrg* response) override;
+  grpc::ServerUnaryReactor* UndeletePartyOrg(grpc::CallbackServerContext* context,
+                                             const v1::UndeletePartyOrgRequest* request,
+                                             v1::PartyOrg* response) override;
+  grpc::ServerUnaryReactor* ListPartyOrgs(grpc::CallbackServerContext* context,
+                                          const v1::ListPartyOrgsRequest* request,
+                                          v1::ListPartyOrgsResponse* response) override;
+
+  grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
+                                       const v1::ListEventsRequest* request,
+                                       v1::ListEventsResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
+
+ private:
+  OrgCore* const core_;
+};
+
+}  // namespace grassroots::org
+
+#endif  // GRASSROOTS_ORG_SERVICE_ORG_GRPC_H_

@@ -1,0 +1,164 @@
+#ifndef GRASSROOTS_ORG_SERVICE_ORG_INDEX_H_
+#define GRASSROOTS_ORG_SERVICE_ORG_INDEX_H_
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "org_service/org_event.h"
+#include "org_service/org_store.h"
+#include "org_service/party_org.h"
+#include "org_service/unit.h"
+#include "org_service/version_chain.h"
+
+namespace grassroots::org {
+
+// Live descendants of a unit per level (index LevelIndex(level)), excluding
+// the unit itself.
+struct DescendantCounts {
+  int64_t revision = 0;
+  std::array<int32_t, kLevelCount> by_level{};
+
+  bool operator==(const DescendantCounts&) const = default;
+};
+
+// Where a depth-first walk stopped: the path of ids from the walk's root down
+// to the last unit returned. Children are visited in ascending id order, so
+// the walk resumes after that unit even when the tree changed meanwhile.
+struct WalkCursor {
+  std::vector<int64_t> path;
+  bool done = false;
+};
+
+// The hierarchy and party organisations in memory, with every version that a
+// read at a retained revision may need (multi-version concurrency control).
+//
+// Reads take a revision and see exactly the state committed at it. Writes
+// (Apply) are made by one writer at a time and may run ahead of the published
+// revision: readers never see them until Publish. Path, counts and coverage
+// reads cost O(depth); a move costs O(depth) plus one insertion into the new
+// parent's child list, whatever the subtree's size.
+//
+// Not thread-safe: OrgCore guards it with a reader/writer lock.
+class OrgIndex {
+ public:
+  // A revision past every version: reads the newest (unpublished) state.
+  static constexpr int64_t kHead = INT64_MAX;
+
+  OrgIndex() = default;
+  OrgIndex(const OrgIndex&) = delete;
+  OrgIndex& operator=(const OrgIndex&) = delete;
+
+  // Replaces everything with `state`; its revision is published.
+  void Reset(StoredState state);
+
+  // Applies every change of `mutation` on top of the head state. The caller
+  // has validated them; each resource appears at most once.
+  void Apply(const Mutation& mutation);
+  // Makes everything applied up to `revision` visible to readers.
+  void Publish(int64_t revision) { published_revision_ = revision; }
+  int64_t published_revision() const { return published_revision_; }
+
+  // Forgets versions superseded at or before `horizon` (<= published);
+  // reads below it are no longer possible.
+  void Prune(int64_t horizon);
+  int64_t oldest_readable_revision() const { return oldest_readable_; }
+
+  int64_t max_unit_id() const { return static_cast<int64_t>(units_.size()) - 1; }
+  int64_t max_party_org_id() const { return static_cast<int64_t>(orgs_.size()) - 1; }
+
+  // --- Reads at `revision` (published revisions, or kHead for the writer).
+  const Unit* FindUnit(int64_t id, int64_t revision) const;
+  const PartyOrg* FindPartyOrg(int64_t id, int64_t revision) const;
+  // Counts as of `revision`; nullopt when the unit did not exist.
+  std::optional<DescendantCounts> Counts(int64_t id, int64_t revision) const;
+
+  // The children of `parent_id` (0: the districts) in ascending id order,
+  // from the first id above `after_id`, while `visit` returns true.
+  void ForEachChild(int64_t parent_id, int64_t revision, int64_t after_id,
+                    const std::function<bool(const Unit&)>& visit) const;
+
+  // The path from the root down to the unit's parent.
+  std::vector<const Unit*> Ancestors(const Unit& unit, int64_t revision) const;
+
+  // Continues a depth-first walk under `root_id` at `revision`: calls
+  // `visit(unit, depth)` for up to `limit` descendants (depth 1 = children),
+  // skipping deleted units and their subtrees and not descending below
+  // `max_depth` (0: no limit). Updates `cursor`.
+  void Walk(int64_t root_id, int64_t revision, int max_depth, int limit, WalkCursor& cursor,
+            const std::function<void(const Unit&, int)>& visit) const;
+
+  // The party organisations covering unit `unit_id` at `revision` (live and
+  // deleted), ascending by id.
+  std::vector<const PartyOrg*> CoveringOrgs(int64_t unit_id, int64_t revision) const;
+
+  // Party organisations in ascending id order: the sub-organisations of
+  // `parent_id`, or all of them when it is 0.
+  void ForEachPartyOrg(int64_t parent_id, int64_t revision, int64_t after_id,
+                       const std::function<bool(const PartyOrg&)>& visit) const;
+
+ private:
+  struct UnitNode {
+    explicit UnitNode(Unit unit) : versions(std::move(unit)), counts(DescendantCounts{}) {}
+    VersionChain<Unit> versions;
+    VersionChain<DescendantCounts> counts;
+    // Every unit that is, or at a retained revision was, a child; ascending.
+    std::vector<int64_t> children;
+    // Every org that covers, or at a retained revision covered, this unit.
+    std::vector<int64_t> covering_orgs;
+  };
+  struct OrgNode {
+    explicit OrgNode(PartyOrg org) : versions(std::move(org)) {}
+    VersionChain<PartyOrg> versions;
+    std::vector<int64_t> children;  // as UnitNode::children, for sub-orgs
+  };
+  // A member that left a list at `revision`; removed from it by Prune once
+  // no retained version needs it there.
+  struct Departure {
+    enum class List { kUnitChildren, kOrgChildren, kCovering };
+    int64_t revision;
+    List list;
+    int64_t owner;   // the unit or org whose list it is (0: the roots)
+    int64_t member;
+  };
+  // A value that got an older version at `revision` and may be pruned later.
+  struct Superseded {
+    enum class Kind { kUnit, kCounts, kOrg };
+    int64_t revision;
+    Kind kind;
+    int64_t id;
+  };
+
+  UnitNode* unit_node(int64_t id);
+  const UnitNode* unit_node(int64_t id) const;
+  OrgNode* org_node(int64_t id);
+  const OrgNode* org_node(int64_t id) const;
+  std::vector<int64_t>& children_of(int64_t parent_id);
+  const std::vector<int64_t>* children_of(int64_t parent_id) const;
+
+  void ApplyUnit(const std::optional<Snapshot>& before, const Unit& after);
+  void ApplyPartyOrg(const std::optional<Snapshot>& before, const PartyOrg& after);
+  // Adds `delta` live units per level to the counts of every ancestor of
+  // `parent_id`, `parent_id` included, at `revision`.
+  void AddToAncestors(int64_t parent_id, const std::array<int32_t, kLevelCount>& delta,
+                      int64_t revision);
+  void PruneDeparture(const Departure& departure);
+
+  // Indexed by id; slot 0 is unused. Ids are dense and never reused.
+  std::vector<std::unique_ptr<UnitNode>> units_;
+  std::vector<std::unique_ptr<OrgNode>> orgs_;
+  std::vector<int64_t> roots_;  // districts, ascending
+  std::deque<Departure> departures_;   // ascending by revision
+  std::deque<Superseded> superseded_;  // ascending by revision
+  int64_t published_revision_ = 0;
+  int64_t oldest_readable_ = 0;
+};
+
+}  // namespace grassroots::org
+
+#endif  // GRASSROOTS_ORG_SERVICE_ORG_INDEX_H_
