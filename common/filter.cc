@@ -1,8 +1,8 @@
 #include "common/filter.h"
 
-#include <cstdint>
-#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"

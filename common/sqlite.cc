@@ -48,7 +48,8 @@ std::string QuoteSql(absl::string_view sql) {
     if (space && !in_space) one_line.push_back(' ');
     in_space = space;
   }
-  if (one_line.size() > kMaxQuotedSql) one_line = absl::StrCat(one_line.substr(0, kMaxQuotedSql), "...");
+  if (one_line.size() > kMaxQuotedSql)
+    one_line = absl::StrCat(one_line.substr(0, kMaxQuotedSql), "...");
   return absl::StrCat("\"", one_line, "\"");
 }
 
@@ -87,7 +88,8 @@ Statement::~Statement() { sqlite3_finalize(stmt_); }  // a no-op on null
 
 Statement& Statement::KeepBindError(int rc, int index) {
   if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ = db_->Error(rc, absl::StrCat("binding parameter ", index, " of ", QuoteSql(sql())));
+    bind_status_ =
+        db_->Error(rc, absl::StrCat("binding parameter ", index, " of ", QuoteSql(sql())));
   }
   return *this;
 }
@@ -108,8 +110,7 @@ Statement& Statement::BindText(int index, absl::string_view value) {
 
 Statement& Statement::BindBlob(int index, absl::string_view bytes) {
   return KeepBindError(
-      sqlite3_bind_blob64(stmt_, index, NonNullData(bytes), bytes.size(), SQLITE_TRANSIENT),
-      index);
+      sqlite3_bind_blob64(stmt_, index, NonNullData(bytes), bytes.size(), SQLITE_TRANSIENT), index);
 }
 
 Statement& Statement::BindNull(int index) {
@@ -134,8 +135,8 @@ absl::Status Statement::Run(OnConstraint on_constraint) {
   ASSIGN_OR_RETURN(const bool row, Step(on_constraint));
   Reset();
   if (row) {
-    return absl::InternalError(absl::StrCat(db_->path(), ": ", Doing(),
-                                            ": returned a row where none was expected"));
+    return absl::InternalError(
+        absl::StrCat(db_->path(), ": ", Doing(), ": returned a row where none was expected"));
   }
   return absl::OkStatus();
 }
@@ -192,9 +193,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
                                                          const OpenOptions& options) {
   // Multi-thread mode (NOMUTEX): a connection is used by one thread at a
   // time, so SQLite's per-connection mutex would only cost time.
-  const int flags = (options.read_only ? SQLITE_OPEN_READONLY
-                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  const int flags =
+      (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   sqlite3* handle = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, /*zVfs=*/nullptr);
   // Even a failed open usually returns a handle, holding the error message;
@@ -252,9 +253,9 @@ absl::Status Database::EnableWal() {
 
 absl::Status Database::Error(int rc, absl::string_view doing, OnConstraint on_constraint) const {
   // sqlite3_errmsg(nullptr) is "out of memory", which is why a handle is missing.
-  return absl::Status(CodeFor(rc, on_constraint),
-                      absl::StrCat(path_, ": ", doing, ": ", sqlite3_errmsg(db_),
-                                   " (SQLite code ", rc, ")"));
+  return absl::Status(
+      CodeFor(rc, on_constraint),
+      absl::StrCat(path_, ": ", doing, ": ", sqlite3_errmsg(db_), " (SQLite code ", rc, ")"));
 }
 
 absl::Status Database::Exec(absl::string_view sql) {
@@ -264,7 +265,9 @@ absl::Status Database::Exec(absl::string_view sql) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) { return PrepareWithFlags(sql, 0); }
+absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  return PrepareWithFlags(sql, 0);
+}
 
 absl::StatusOr<Statement> Database::PrepareWithFlags(absl::string_view sql,
                                                      unsigned int prepare_flags) {
@@ -284,8 +287,8 @@ absl::StatusOr<Statement> Database::PrepareWithFlags(absl::string_view sql,
   // Anything after the first statement would silently never run.
   const absl::string_view rest = sql.substr(tail - sql.data());
   if (!absl::StripAsciiWhitespace(rest).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path_, ": preparing ", QuoteSql(sql), ": holds more than one statement; use Exec"));
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": preparing ", QuoteSql(sql),
+                                                   ": holds more than one statement; use Exec"));
   }
   return statement;
 }
@@ -300,8 +303,8 @@ absl::StatusOr<CachedStatement> Database::Cached(absl::string_view sql) {
   }
   CacheEntry& entry = it->second;
   if (entry.in_use) {
-    return absl::InternalError(absl::StrCat(path_, ": cached statement ", QuoteSql(sql),
-                                            " is already in use"));
+    return absl::InternalError(
+        absl::StrCat(path_, ": cached statement ", QuoteSql(sql), " is already in use"));
   }
   return CachedStatement(&entry.statement, &entry.in_use);
 }
@@ -348,24 +351,23 @@ namespace {
 
 // The schema version of `db`, after checking that the file is one that
 // ApplyMigrations may work on. Only reads.
-absl::StatusOr<int64_t> CheckedSchemaVersion(Database& db, int64_t application_id,
-                                             int64_t latest) {
+absl::StatusOr<int64_t> CheckedSchemaVersion(Database& db, int64_t application_id, int64_t latest) {
   ASSIGN_OR_RETURN(const int64_t found_id, db.QueryInt64("PRAGMA application_id"));
   if (found_id != 0 && found_id != application_id) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        db.path(), ": belongs to another application (application_id 0x",
-        absl::Hex(static_cast<uint32_t>(found_id)), ", expected 0x",
-        absl::Hex(static_cast<uint32_t>(application_id)), "); refusing to open it"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(db.path(), ": belongs to another application (application_id 0x",
+                     absl::Hex(static_cast<uint32_t>(found_id)), ", expected 0x",
+                     absl::Hex(static_cast<uint32_t>(application_id)), "); refusing to open it"));
   }
   ASSIGN_OR_RETURN(const int64_t version, db.QueryInt64("PRAGMA user_version"));
   if (version > latest) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(db.path(), ": schema version ", version,
-                     " is newer than this binary supports (", latest, "); refusing to open it"));
+    return absl::FailedPreconditionError(absl::StrCat(db.path(), ": schema version ", version,
+                                                      " is newer than this binary supports (",
+                                                      latest, "); refusing to open it"));
   }
   if (version < 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        db.path(), ": schema version ", version, " is not valid; refusing to open it"));
+    return absl::FailedPreconditionError(absl::StrCat(db.path(), ": schema version ", version,
+                                                      " is not valid; refusing to open it"));
   }
   if (version == 0) {
     // Step 0 would create our tables next to, or on top of, someone else's.
@@ -395,8 +397,8 @@ absl::Status ApplyMigrations(Database& db, int64_t application_id,
                              absl::Span<const absl::string_view> steps) {
   if (application_id == 0 || application_id < std::numeric_limits<int32_t>::min() ||
       application_id > std::numeric_limits<int32_t>::max()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "application_id ", application_id, " must be a nonzero 32-bit signed integer"));
+    return absl::InvalidArgumentError(absl::StrCat("application_id ", application_id,
+                                                   " must be a nonzero 32-bit signed integer"));
   }
   const int64_t latest = static_cast<int64_t>(steps.size());
   while (true) {

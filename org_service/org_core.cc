@@ -224,7 +224,8 @@ void OrgCore::RunBatch(std::vector<WriteRequest>& batch) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(batch.size());
   std::vector<Mutation> mutations;
-  const absl::Time now = clock_->Now();
+  // The store keeps microseconds; so do we, or times would change on restart.
+  const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
   // Request ids seen in this batch, with the resource their create made.
   absl::flat_hash_map<std::string, std::string> batch_requests;
   {

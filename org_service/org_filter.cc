@@ -1,6 +1,9 @@
 #include "org_service/org_filter.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -62,24 +65,17 @@ absl::StatusOr<Filter> ApplyFilter(absl::string_view text,
   return filter;
 }
 
-// Reads an enum value by its proto name (COMPOUND, OLD, BRANCH, LAGGING).
+// Fills `out` from an enum named as in the proto (COMPOUND, OLD, BRANCH,
+// LAGGING); the UNSPECIFIED names are not values one can filter on.
 template <typename Enum>
-absl::StatusOr<Enum> ParseEnumValue(const FilterCondition& condition,
-                                    std::optional<Enum> (*parse)(absl::string_view)) {
-  const std::optional<Enum> value = parse(condition.value);
-  if (!value) {
+absl::Status SetEnum(const FilterCondition& condition,
+                     std::optional<Enum> (*parse)(absl::string_view), std::optional<Enum>& out) {
+  out = parse(condition.value);
+  if (!out) {
     return FilterError(
         condition.field,
         absl::StrCat("\"", condition.value, "\" is not a known value; use the proto enum name"));
   }
-  return *value;
-}
-
-// Fills `*out` from an enum-valued condition.
-template <typename Enum>
-absl::Status SetEnum(const FilterCondition& condition,
-                     std::optional<Enum> (*parse)(absl::string_view), std::optional<Enum>& out) {
-  ASSIGN_OR_RETURN(out, ParseEnumValue(condition, parse));
   return absl::OkStatus();
 }
 

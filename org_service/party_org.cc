@@ -119,7 +119,7 @@ absl::Status ValidatePartyOrgFields(const PartyOrg& org, absl::string_view field
             ? absl::StrCat("exactly ", rule.min_units)
             : absl::StrCat("between ", rule.min_units, " and ", rule.max_units);
     return Invalid(field("units"), absl::StrCat("a ", FormName(org.form), " covers ", expected,
-                                                " units; got ", n));
+                                                rule.max_units == 1 ? " unit" : " units", "; got ", n));
   }
   std::vector<int64_t> sorted = org.unit_ids;
   std::sort(sorted.begin(), sorted.end());

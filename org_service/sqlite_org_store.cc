@@ -113,14 +113,13 @@ constexpr absl::string_view kPartyOrgFieldsV1 = R"(
   revision INTEGER NOT NULL)";
 
 std::string SchemaV1() {
-  return absl::StrCat(
-      "CREATE TABLE units (id INTEGER PRIMARY KEY,", kUnitFieldsV1, ");",
-      "CREATE TABLE unit_history (id INTEGER NOT NULL,", kUnitFieldsV1,
-      ", PRIMARY KEY (id, revision)) WITHOUT ROWID;",
-      "CREATE TABLE party_orgs (id INTEGER PRIMARY KEY,", kPartyOrgFieldsV1, ");",
-      "CREATE TABLE party_org_history (id INTEGER NOT NULL,", kPartyOrgFieldsV1,
-      ", PRIMARY KEY (id, revision)) WITHOUT ROWID;",
-      R"(
+  return absl::StrCat("CREATE TABLE units (id INTEGER PRIMARY KEY,", kUnitFieldsV1, ");",
+                      "CREATE TABLE unit_history (id INTEGER NOT NULL,", kUnitFieldsV1,
+                      ", PRIMARY KEY (id, revision)) WITHOUT ROWID;",
+                      "CREATE TABLE party_orgs (id INTEGER PRIMARY KEY,", kPartyOrgFieldsV1, ");",
+                      "CREATE TABLE party_org_history (id INTEGER NOT NULL,", kPartyOrgFieldsV1,
+                      ", PRIMARY KEY (id, revision)) WITHOUT ROWID;",
+                      R"(
       CREATE TABLE events (
         revision INTEGER NOT NULL,
         idx INTEGER NOT NULL,
@@ -151,16 +150,16 @@ enum class ResourceKind : int64_t { kUnit = 1, kPartyOrg = 2 };
 // Column names in the order BindUnit/ReadUnit and BindPartyOrg/ReadPartyOrg
 // bind and read them.
 constexpr std::array<absl::string_view, 21> kUnitColumns = {
-    "id",         "parent_id",         "level",         "display_name",
-    "code",       "details_kind",      "compound_kind", "has_property_company",
-    "red_property", "has_owners_committee", "red_owners_committee", "households",
-    "renovation_status", "floors",     "address",       "create_time",
-    "update_time", "deleted",          "delete_time",   "delete_revision",
-    "revision"};
+    "id", "parent_id", "level", "display_name", "code",
+    // details_kind says which of the nine after it are set.
+    "details_kind", "compound_kind", "has_property_company", "red_property", "has_owners_committee",
+    "red_owners_committee", "households", "renovation_status", "floors", "address",
+    // Times and state.
+    "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision"};
 constexpr std::array<absl::string_view, 13> kPartyOrgColumns = {
-    "id",          "parent_id",   "form",        "display_name",    "unit_ids",
-    "established_date", "rating", "create_time", "update_time",     "deleted",
-    "delete_time", "delete_revision", "revision"};
+    "id", "parent_id", "form", "display_name", "unit_ids", "established_date", "rating",
+    // Times and state.
+    "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision"};
 constexpr int kUnitColumnCount = kUnitColumns.size();
 constexpr int kPartyOrgColumnCount = kPartyOrgColumns.size();
 
@@ -190,8 +189,8 @@ struct ResourceSql {
               absl::Span<const absl::string_view> columns)
       : replace_current(InsertSql("INSERT OR REPLACE", table, columns)),
         insert_history(InsertSql("INSERT", history, columns)),
-        select_current(absl::StrCat("SELECT ", ColumnList(columns, ""), " FROM ", table,
-                                    " ORDER BY id")) {}
+        select_current(
+            absl::StrCat("SELECT ", ColumnList(columns, ""), " FROM ", table, " ORDER BY id")) {}
 };
 
 // ReadEvents' query: each event with its before and after snapshots, from
@@ -208,9 +207,9 @@ std::string SelectEventsSql() {
   // One join per (kind, side); a join that does not apply matches nothing.
   const auto join = [](absl::string_view table, absl::string_view alias, ResourceKind kind,
                        absl::string_view revision_column) {
-    return absl::StrCat(" LEFT JOIN ", table, " AS ", alias, " ON e.kind = ",
-                        static_cast<int64_t>(kind), " AND ", alias, ".id = e.resource_id AND ",
-                        alias, ".revision = e.", revision_column);
+    return absl::StrCat(" LEFT JOIN ", table, " AS ", alias,
+                        " ON e.kind = ", static_cast<int64_t>(kind), " AND ", alias,
+                        ".id = e.resource_id AND ", alias, ".revision = e.", revision_column);
   };
   return absl::StrCat(
       "SELECT e.revision, e.idx, e.time, e.actor, e.method, e.kind, e.before_revision, ",
@@ -366,8 +365,8 @@ absl::StatusOr<UnitDetails> ReadDetails(RowReader& r, int64_t unit_id) {
       CompoundDetails c;
       c.kind = r.As<CompoundKind>();
       c.has_property_company = r.Bool();
-      c.has_owners_committee = r.Bool();
       c.red_property = r.Bool();
+      c.has_owners_committee = r.Bool();
       c.red_owners_committee = r.Bool();
       c.households = static_cast<int32_t>(r.Int());
       c.renovation_status = r.As<RenovationStatus>();
@@ -476,9 +475,8 @@ int64_t RevisionOf(const Snapshot& snapshot) {
 // The snapshot whose columns start at `unit_column` or `party_org_column`
 // (by `kind`) in the current row of the events query, or nullopt when the
 // join found no history row.
-absl::StatusOr<std::optional<Snapshot>> ReadSnapshot(const Statement& statement,
-                                                     ResourceKind kind, int unit_column,
-                                                     int party_org_column) {
+absl::StatusOr<std::optional<Snapshot>> ReadSnapshot(const Statement& statement, ResourceKind kind,
+                                                     int unit_column, int party_org_column) {
   const int first = kind == ResourceKind::kUnit ? unit_column : party_org_column;
   if (statement.ColumnIsNull(first)) return std::optional<Snapshot>();  // no id: no row
   RowReader reader(statement, first);
@@ -529,9 +527,9 @@ absl::Status CheckChange(const Mutation& mutation, size_t index) {
                                      IdOf(*change.before) == IdOf(change.after))) {
     return absl::OkStatus();
   }
-  return absl::InternalError(absl::StrCat(
-      "revision ", mutation.revision, " change ", index, ": before is ",
-      SnapshotName(*change.before), " but after is ", SnapshotName(change.after)));
+  return absl::InternalError(absl::StrCat("revision ", mutation.revision, " change ", index,
+                                          ": before is ", SnapshotName(*change.before),
+                                          " but after is ", SnapshotName(change.after)));
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ std::optional<Level> ParseLevelName(absl::string_view name);
 // A unit's parent is exactly one level up; a district has no parent.
 inline bool IsParentLevel(Level parent, Level child) {
   return static_cast<int>(parent) + 1 == static_cast<int>(child) &&
-         parent != Level::kUnspecified;
+         parent != Level::kUnspecified && child <= Level::kBuilding;
 }
 // 0 for kDistrict .. 4 for kBuilding; for array indexing.
 inline int LevelIndex(Level level) { return static_cast<int>(level) - 1; }

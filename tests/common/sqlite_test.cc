@@ -13,11 +13,15 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace grassroots::sqlite {
 namespace {
 
+using ::grassroots::testing::IsOkAndHolds;
+using ::grassroots::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 constexpr int64_t kAppId = 0x54455354;  // "TEST"
@@ -35,22 +39,22 @@ class SqliteTest : public ::testing::Test {
  protected:
   std::unique_ptr<Database> OpenOrDie(const OpenOptions& options = {}) {
     auto db = Database::Open(path_, options);
-    EXPECT_TRUE(db.ok()) << db.status();
+    EXPECT_OK(db);
     return db.ok() ? *std::move(db) : nullptr;
   }
 
+  // The text in the first column of the first row `sql` yields.
   std::string TextOf(Database& db, absl::string_view sql) {
     auto statement = db.Prepare(sql);
-    EXPECT_TRUE(statement.ok()) << statement.status();
+    EXPECT_OK(statement);
     if (!statement.ok()) return "";
-    auto row = statement->Step();
-    EXPECT_TRUE(row.ok() && *row) << row.status();
+    EXPECT_THAT(statement->Step(), IsOkAndHolds(true));
     return std::string(statement->ColumnText(0));
   }
 
   int64_t IntOf(Database& db, absl::string_view sql) {
     auto value = db.QueryInt64(sql);
-    EXPECT_TRUE(value.ok()) << value.status();
+    EXPECT_OK(value);
     return value.value_or(-1);
   }
 
@@ -69,7 +73,7 @@ TEST_F(SqliteTest, OpenCreatesTheFileInWalModeWithTheRequestedSynchronousLevel) 
   EXPECT_FALSE(db->read_only());
 
   auto full = Database::Open(path_, {.synchronous = Synchronous::kFull});
-  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_OK(full);
   EXPECT_EQ(IntOf(**full, "PRAGMA synchronous"), 2);
 }
 
@@ -77,32 +81,32 @@ TEST_F(SqliteTest, EnableWalSwitchesAFileOpenedWithoutIt) {
   auto db = OpenOrDie({.wal = false});
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(TextOf(*db, "PRAGMA journal_mode"), "delete");
-  ASSERT_TRUE(db->EnableWal().ok());
+  ASSERT_OK(db->EnableWal());
   EXPECT_EQ(TextOf(*db, "PRAGMA journal_mode"), "wal");
 }
 
 TEST_F(SqliteTest, BindsAndReadsEveryType) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->Exec("CREATE TABLE t (i INTEGER, d REAL, s TEXT, b BLOB, n)").ok());
+  ASSERT_OK(db->Exec("CREATE TABLE t (i INTEGER, d REAL, s TEXT, b BLOB, n)"));
 
   const std::string blob("\0\x01\xff", 3);
   auto insert = db->Prepare("INSERT INTO t VALUES (?, ?, ?, ?, ?)");
-  ASSERT_TRUE(insert.ok()) << insert.status();
+  ASSERT_OK(insert);
   insert->BindInt64(1, -(int64_t{1} << 62))
       .BindDouble(2, 2.5)
       .BindText(3, "社区 compound")
       .BindBlob(4, blob)
       .BindNull(5);
-  ASSERT_TRUE(insert->Run().ok());
+  ASSERT_OK(insert->Run());
   // Empty values are empty, not NULL.
   insert->BindInt64(1, 0).BindDouble(2, 0).BindText(3, "").BindBlob(4, "").BindNull(5);
-  ASSERT_TRUE(insert->Run().ok());
+  ASSERT_OK(insert->Run());
 
   auto select = db->Prepare("SELECT i, d, s, b, n FROM t ORDER BY rowid");
-  ASSERT_TRUE(select.ok()) << select.status();
+  ASSERT_OK(select);
   EXPECT_EQ(select->ColumnCount(), 5);
-  ASSERT_EQ(select->Step().value_or(false), true);
+  ASSERT_THAT(select->Step(), IsOkAndHolds(true));
   EXPECT_EQ(select->ColumnInt64(0), -(int64_t{1} << 62));
   EXPECT_EQ(select->ColumnDouble(1), 2.5);
   EXPECT_EQ(select->ColumnText(2), "社区 compound");
@@ -110,19 +114,19 @@ TEST_F(SqliteTest, BindsAndReadsEveryType) {
   EXPECT_TRUE(select->ColumnIsNull(4));
   EXPECT_FALSE(select->ColumnIsNull(0));
 
-  ASSERT_EQ(select->Step().value_or(false), true);
+  ASSERT_THAT(select->Step(), IsOkAndHolds(true));
   EXPECT_FALSE(select->ColumnIsNull(2));
   EXPECT_FALSE(select->ColumnIsNull(3));
   EXPECT_EQ(select->ColumnText(2), "");
   EXPECT_EQ(select->ColumnBlob(3), "");
 
   auto done = select->Step();
-  ASSERT_TRUE(done.ok()) << done.status();
+  ASSERT_OK(done);
   EXPECT_FALSE(*done);
 
   // Reset runs it again from the start.
   select->Reset();
-  ASSERT_EQ(select->Step().value_or(false), true);
+  ASSERT_THAT(select->Step(), IsOkAndHolds(true));
   EXPECT_EQ(select->ColumnDouble(1), 2.5);
 }
 
@@ -130,41 +134,38 @@ TEST_F(SqliteTest, BindingErrorIsReturnedByStepUntilBindingsAreCleared) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
   auto select = db->Prepare("SELECT ?");
-  ASSERT_TRUE(select.ok()) << select.status();
+  ASSERT_OK(select);
 
   select->BindInt64(3, 1).BindInt64(1, 7);
-  auto row = select->Step();
-  EXPECT_EQ(row.status().code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(row.status().message(), HasSubstr("binding parameter 3 of \"SELECT ?\""));
-  EXPECT_THAT(row.status().message(), HasSubstr(path_));
-  EXPECT_FALSE(select->Step().ok());
+  EXPECT_THAT(select->Step(),
+              StatusIs(absl::StatusCode::kInternal,
+                       AllOf(HasSubstr(path_), HasSubstr("binding parameter 3 of \"SELECT ?\""))));
+  EXPECT_THAT(select->Step(), StatusIs(absl::StatusCode::kInternal));
 
   select->ClearBindings();
   select->BindInt64(1, 7);
-  ASSERT_EQ(select->Step().value_or(false), true);
+  ASSERT_THAT(select->Step(), IsOkAndHolds(true));
   EXPECT_EQ(select->ColumnInt64(0), 7);
 }
 
 TEST_F(SqliteTest, ConstraintViolationIsInternalUnlessTheCallerAsksForAlreadyExists) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)").ok());
+  ASSERT_OK(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)"));
   auto insert = db->Prepare("INSERT INTO t VALUES (?)");
-  ASSERT_TRUE(insert.ok()) << insert.status();
+  ASSERT_OK(insert);
   insert->BindInt64(1, 1);
 
-  const absl::Status internal = insert->Run();
-  EXPECT_EQ(internal.code(), absl::StatusCode::kInternal) << internal;
-  EXPECT_THAT(internal.message(), HasSubstr(path_));
-  EXPECT_THAT(internal.message(), HasSubstr("running \"INSERT INTO t VALUES (?)\""));
-  EXPECT_THAT(internal.message(), HasSubstr("UNIQUE constraint failed: t.id"));
-
+  EXPECT_THAT(insert->Run(),
+              StatusIs(absl::StatusCode::kInternal,
+                       AllOf(HasSubstr(path_), HasSubstr("running \"INSERT INTO t VALUES (?)\""),
+                             HasSubstr("UNIQUE constraint failed: t.id"))));
   // The failed statement was reset, so it can run again.
-  const absl::Status exists = insert->Run(OnConstraint::kAlreadyExists);
-  EXPECT_EQ(exists.code(), absl::StatusCode::kAlreadyExists) << exists;
+  EXPECT_THAT(insert->Run(OnConstraint::kAlreadyExists),
+              StatusIs(absl::StatusCode::kAlreadyExists));
 
   insert->BindInt64(1, 2);
-  EXPECT_TRUE(insert->Run().ok());
+  EXPECT_OK(insert->Run());
   EXPECT_EQ(IntOf(*db, "SELECT count(*) FROM t"), 2);
 }
 
@@ -172,28 +173,23 @@ TEST_F(SqliteTest, PrepareRejectsBadSqlWithClearErrors) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
 
-  auto syntax = db->Prepare("SELEKT 1");
-  EXPECT_EQ(syntax.status().code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(syntax.status().message(), HasSubstr("preparing \"SELEKT 1\""));
-  EXPECT_THAT(syntax.status().message(), HasSubstr("syntax error"));
-
-  auto unknown_table = db->Prepare("SELECT * FROM missing");
-  EXPECT_EQ(unknown_table.status().code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(unknown_table.status().message(), HasSubstr("no such table: missing"));
-
-  EXPECT_EQ(db->Prepare("  ").status().code(), absl::StatusCode::kInvalidArgument);
-  auto two = db->Prepare("SELECT 1; SELECT 2");
-  EXPECT_EQ(two.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(two.status().message(), HasSubstr("more than one statement"));
-  EXPECT_TRUE(db->Prepare("SELECT 1;  \n").ok());
+  EXPECT_THAT(db->Prepare("SELEKT 1"),
+              StatusIs(absl::StatusCode::kInternal,
+                       AllOf(HasSubstr("preparing \"SELEKT 1\""), HasSubstr("syntax error"))));
+  EXPECT_THAT(db->Prepare("SELECT * FROM missing"),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("no such table: missing")));
+  EXPECT_THAT(db->Prepare("  "), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(db->Prepare("SELECT 1; SELECT 2"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("more than one statement")));
+  EXPECT_OK(db->Prepare("SELECT 1;  \n"));
 }
 
 TEST_F(SqliteTest, RunRejectsAStatementThatReturnsRows) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
   auto select = db->Prepare("SELECT 1");
-  ASSERT_TRUE(select.ok());
-  EXPECT_EQ(select->Run().code(), absl::StatusCode::kInternal);
+  ASSERT_OK(select);
+  EXPECT_THAT(select->Run(), StatusIs(absl::StatusCode::kInternal, HasSubstr("returned a row")));
 }
 
 TEST_F(SqliteTest, CachedStatementIsPreparedOnceAndLentToOneUserAtATime) {
@@ -203,41 +199,40 @@ TEST_F(SqliteTest, CachedStatementIsPreparedOnceAndLentToOneUserAtATime) {
   Statement* first = nullptr;
   {
     auto cached = db->Cached(kSql);
-    ASSERT_TRUE(cached.ok()) << cached.status();
+    ASSERT_OK(cached);
     first = &**cached;
     (*cached)->BindInt64(1, 42);
-    ASSERT_EQ((*cached)->Step().value_or(false), true);
+    ASSERT_THAT((*cached)->Step(), IsOkAndHolds(true));
 
-    auto again = db->Cached(kSql);
-    EXPECT_EQ(again.status().code(), absl::StatusCode::kInternal);
-    EXPECT_THAT(again.status().message(), HasSubstr("already in use"));
+    EXPECT_THAT(db->Cached(kSql),
+                StatusIs(absl::StatusCode::kInternal, HasSubstr("already in use")));
   }
   auto cached = db->Cached(kSql);
-  ASSERT_TRUE(cached.ok()) << cached.status();
+  ASSERT_OK(cached);
   EXPECT_EQ(&**cached, first);
   // Released handles clear their bindings: the parameter reads as NULL.
-  ASSERT_EQ((*cached)->Step().value_or(false), true);
+  ASSERT_THAT((*cached)->Step(), IsOkAndHolds(true));
   EXPECT_TRUE((*cached)->ColumnIsNull(0));
 }
 
 TEST_F(SqliteTest, ReleasedCachedQueryDoesNotPinAnOldSnapshot) {
   auto writer = OpenOrDie();
   ASSERT_NE(writer, nullptr);
-  ASSERT_TRUE(writer->Exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2)").ok());
+  ASSERT_OK(writer->Exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2)"));
   auto reader = Database::Open(path_, {.read_only = true});
-  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_OK(reader);
 
   constexpr absl::string_view kCount = "SELECT x FROM t ORDER BY x";
   {
     auto query = (*reader)->Cached(kCount);
-    ASSERT_TRUE(query.ok());
+    ASSERT_OK(query);
     // Stop after the first row: the read transaction is still open here.
-    ASSERT_EQ((*query)->Step().value_or(false), true);
+    ASSERT_THAT((*query)->Step(), IsOkAndHolds(true));
   }
-  ASSERT_TRUE(writer->Exec("INSERT INTO t VALUES (3)").ok());
+  ASSERT_OK(writer->Exec("INSERT INTO t VALUES (3)"));
 
   auto query = (*reader)->Cached(kCount);
-  ASSERT_TRUE(query.ok());
+  ASSERT_OK(query);
   int rows = 0;
   while ((*query)->Step().value_or(false)) ++rows;
   EXPECT_EQ(rows, 3);
@@ -246,21 +241,21 @@ TEST_F(SqliteTest, ReleasedCachedQueryDoesNotPinAnOldSnapshot) {
 TEST_F(SqliteTest, TransactionRollsBackUnlessCommitted) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->Exec("CREATE TABLE t (x INTEGER)").ok());
+  ASSERT_OK(db->Exec("CREATE TABLE t (x INTEGER)"));
   {
     auto transaction = Transaction::Begin(*db);
-    ASSERT_TRUE(transaction.ok()) << transaction.status();
+    ASSERT_OK(transaction);
     EXPECT_TRUE(db->InTransaction());
-    ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (1)").ok());
+    ASSERT_OK(db->Exec("INSERT INTO t VALUES (1)"));
     Transaction moved = *std::move(transaction);  // the moved-from one must not roll back
   }
   EXPECT_FALSE(db->InTransaction());
   EXPECT_EQ(IntOf(*db, "SELECT count(*) FROM t"), 0);
 
   auto transaction = Transaction::Begin(*db);
-  ASSERT_TRUE(transaction.ok()) << transaction.status();
-  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (2)").ok());
-  ASSERT_TRUE(transaction->Commit().ok());
+  ASSERT_OK(transaction);
+  ASSERT_OK(db->Exec("INSERT INTO t VALUES (2)"));
+  ASSERT_OK(transaction->Commit());
   EXPECT_FALSE(db->InTransaction());
   db.reset();
 
@@ -274,31 +269,30 @@ TEST_F(SqliteTest, SecondWriterIsUnavailableWhileTheFirstHoldsTheLock) {
   ASSERT_NE(first, nullptr);
   auto second = OpenOrDie({.busy_timeout = absl::Milliseconds(10)});
   ASSERT_NE(second, nullptr);
-  ASSERT_TRUE(first->Exec("CREATE TABLE t (x INTEGER)").ok());
+  ASSERT_OK(first->Exec("CREATE TABLE t (x INTEGER)"));
 
   auto holding = Transaction::Begin(*first);
-  ASSERT_TRUE(holding.ok()) << holding.status();
-  auto blocked = Transaction::Begin(*second);
-  EXPECT_EQ(blocked.status().code(), absl::StatusCode::kUnavailable) << blocked.status();
-  EXPECT_THAT(blocked.status().message(), HasSubstr("database is locked"));
+  ASSERT_OK(holding);
+  EXPECT_THAT(Transaction::Begin(*second),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("database is locked")));
 
-  ASSERT_TRUE(holding->Commit().ok());
-  EXPECT_TRUE(Transaction::Begin(*second).ok());
+  ASSERT_OK(holding->Commit());
+  EXPECT_OK(Transaction::Begin(*second));
 }
 
 TEST_F(SqliteTest, ReaderSeesTheLastCommitWhileAWriteIsInProgress) {
   auto writer = OpenOrDie();
   ASSERT_NE(writer, nullptr);
-  ASSERT_TRUE(writer->Exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)").ok());
+  ASSERT_OK(writer->Exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)"));
   auto reader = Database::Open(path_, {.read_only = true, .busy_timeout = absl::ZeroDuration()});
-  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_OK(reader);
 
   auto transaction = Transaction::Begin(*writer);
-  ASSERT_TRUE(transaction.ok());
-  ASSERT_TRUE(writer->Exec("UPDATE t SET x = 2").ok());
+  ASSERT_OK(transaction);
+  ASSERT_OK(writer->Exec("UPDATE t SET x = 2"));
   // WAL: the reader is not blocked by the open write, and does not see it.
   EXPECT_EQ(IntOf(**reader, "SELECT x FROM t"), 1);
-  ASSERT_TRUE(transaction->Commit().ok());
+  ASSERT_OK(transaction->Commit());
   EXPECT_EQ(IntOf(**reader, "SELECT x FROM t"), 2);
 }
 
@@ -306,26 +300,24 @@ TEST_F(SqliteTest, ReadOnlyConnectionRefusesWritesAsUnavailable) {
   {
     auto db = OpenOrDie();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Exec("CREATE TABLE t (x INTEGER)").ok());
+    ASSERT_OK(db->Exec("CREATE TABLE t (x INTEGER)"));
   }
   auto reader = Database::Open(path_, {.read_only = true});
-  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_OK(reader);
   EXPECT_TRUE((*reader)->read_only());
-  const absl::Status write = (*reader)->Exec("INSERT INTO t VALUES (1)");
-  EXPECT_EQ(write.code(), absl::StatusCode::kUnavailable) << write;
-  EXPECT_THAT(write.message(), HasSubstr("readonly"));
+  EXPECT_THAT((*reader)->Exec("INSERT INTO t VALUES (1)"),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("readonly")));
 }
 
 TEST_F(SqliteTest, ReadOnlyOpenOfAMissingFileIsUnavailableAndCreatesNothing) {
-  auto db = Database::Open(path_, {.read_only = true});
-  EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable) << db.status();
-  EXPECT_THAT(db.status().message(), HasSubstr(path_));
+  EXPECT_THAT(Database::Open(path_, {.read_only = true}),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr(path_)));
   EXPECT_FALSE(std::filesystem::exists(path_));
 }
 
 TEST_F(SqliteTest, OpenInAMissingDirectoryIsUnavailable) {
-  auto db = Database::Open(dir_.File("no/such/dir.db"));
-  EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable) << db.status();
+  EXPECT_THAT(Database::Open(dir_.File("no/such/dir.db")),
+              StatusIs(absl::StatusCode::kUnavailable));
 }
 
 TEST_F(SqliteTest, WriterOnAReadOnlyFileIsUnavailable) {
@@ -334,18 +326,17 @@ TEST_F(SqliteTest, WriterOnAReadOnlyFileIsUnavailable) {
   }
   { ASSERT_NE(OpenOrDie(), nullptr); }
   std::filesystem::permissions(path_, std::filesystem::perms::owner_read);
-  auto db = Database::Open(path_);
-  EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable) << db.status();
+  EXPECT_THAT(Database::Open(path_),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("not writable")));
 }
 
 TEST_F(SqliteTest, FileThatIsNotADatabaseIsRefusedAndLeftUnchanged) {
   // A short file and one of several pages: SQLite reads both as page 1.
   for (const std::string& garbage : {std::string("not a database\n"), std::string(10000, 'x')}) {
     WriteBytes(path_, garbage);
-    auto db = Database::Open(path_);
-    EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition) << db.status();
-    EXPECT_THAT(db.status().message(), HasSubstr(path_));
-    EXPECT_THAT(db.status().message(), HasSubstr("is not an SQLite database"));
+    EXPECT_THAT(Database::Open(path_),
+                StatusIs(absl::StatusCode::kFailedPrecondition,
+                         AllOf(HasSubstr(path_), HasSubstr("is not an SQLite database"))));
     EXPECT_EQ(ReadBytes(path_), garbage);
     EXPECT_FALSE(std::filesystem::exists(path_ + "-wal"));
   }
@@ -355,10 +346,10 @@ TEST_F(SqliteTest, CorruptPageIsDataLoss) {
   {
     auto db = OpenOrDie();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Exec("PRAGMA journal_mode = DELETE; CREATE TABLE t (x TEXT);"
-                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                         "WHERE i < 100) INSERT INTO t SELECT printf('%0100d', i) FROM n")
-                    .ok());
+    ASSERT_OK(
+        db->Exec("PRAGMA journal_mode = DELETE; CREATE TABLE t (x TEXT);"
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+                 "INSERT INTO t SELECT printf('%0100d', i) FROM n"));
     ASSERT_EQ(IntOf(*db, "SELECT rootpage FROM sqlite_schema WHERE name = 't'"), 2);
   }
   // Overwrite page 2, the root of table t, leaving the header and schema.
@@ -368,9 +359,9 @@ TEST_F(SqliteTest, CorruptPageIsDataLoss) {
   WriteBytes(path_, bytes);
 
   auto db = Database::Open(path_, {.wal = false});
-  ASSERT_TRUE(db.ok()) << db.status();
-  auto count = (*db)->QueryInt64("SELECT count(*) FROM t");
-  EXPECT_EQ(count.status().code(), absl::StatusCode::kDataLoss) << count.status();
+  ASSERT_OK(db);
+  EXPECT_THAT((*db)->QueryInt64("SELECT count(*) FROM t"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
 }
 
 // ---------------------------------------------------------------------------
@@ -379,14 +370,14 @@ TEST_F(SqliteTest, CorruptPageIsDataLoss) {
 constexpr absl::string_view kStep1 = "CREATE TABLE log (step INTEGER); INSERT INTO log VALUES (1)";
 constexpr absl::string_view kStep2 = "INSERT INTO log VALUES (2)";
 
-class MigrationTest : public SqliteTest {
+class SqliteMigrationTest : public SqliteTest {
  protected:
   // Makes a migrated database whose user_version is then set to `version`.
   void MakeDatabaseAtVersion(int64_t version) {
     auto db = OpenOrDie();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(ApplyMigrations(*db, kAppId, {kStep1}).ok());
-    ASSERT_TRUE(db->Exec(absl::StrCat("PRAGMA user_version = ", version)).ok());
+    ASSERT_OK(ApplyMigrations(*db, kAppId, {kStep1}));
+    ASSERT_OK(db->Exec(absl::StrCat("PRAGMA user_version = ", version)));
   }
 
   // Runs ApplyMigrations with `steps` on the file, opened without switching
@@ -400,53 +391,54 @@ class MigrationTest : public SqliteTest {
       if (db == nullptr) return absl::InternalError("open failed");
       status = ApplyMigrations(*db, kAppId, steps);
     }
-    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
     EXPECT_EQ(ReadBytes(path_), before) << "the refused file was modified";
     return status;
   }
 };
 
-TEST_F(MigrationTest, AppliesEveryStepOnceAndStampsTheFile) {
+TEST_F(SqliteMigrationTest, AppliesEveryStepOnceAndStampsTheFile) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(ApplyMigrations(*db, kAppId, {kStep1, kStep2}).ok());
+  ASSERT_OK(ApplyMigrations(*db, kAppId, {kStep1, kStep2}));
   EXPECT_EQ(IntOf(*db, "PRAGMA user_version"), 2);
   EXPECT_EQ(IntOf(*db, "PRAGMA application_id"), kAppId);
   EXPECT_EQ(IntOf(*db, "SELECT group_concat(step, '') FROM log"), 12);
 
   // Again, with the same steps: nothing runs twice.
-  ASSERT_TRUE(ApplyMigrations(*db, kAppId, {kStep1, kStep2}).ok());
+  ASSERT_OK(ApplyMigrations(*db, kAppId, {kStep1, kStep2}));
   EXPECT_EQ(IntOf(*db, "SELECT count(*) FROM log"), 2);
 }
 
-TEST_F(MigrationTest, UpgradesAnOlderSchemaWithTheNewStepsOnly) {
+TEST_F(SqliteMigrationTest, UpgradesAnOlderSchemaWithTheNewStepsOnly) {
   {
     auto db = OpenOrDie();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(ApplyMigrations(*db, kAppId, {kStep1}).ok());
+    ASSERT_OK(ApplyMigrations(*db, kAppId, {kStep1}));
     EXPECT_EQ(IntOf(*db, "PRAGMA user_version"), 1);
   }
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(ApplyMigrations(*db, kAppId, {kStep1, kStep2}).ok());
+  ASSERT_OK(ApplyMigrations(*db, kAppId, {kStep1, kStep2}));
   EXPECT_EQ(IntOf(*db, "PRAGMA user_version"), 2);
   EXPECT_EQ(IntOf(*db, "SELECT group_concat(step, '') FROM log"), 12);
 }
 
-TEST_F(MigrationTest, FailingStepIsRolledBackAndTheVersionKept) {
+TEST_F(SqliteMigrationTest, FailingStepIsRolledBackAndTheVersionKept) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  const absl::Status status = ApplyMigrations(
-      *db, kAppId, {kStep1, "CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1)"});
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
-  EXPECT_THAT(status.message(), HasSubstr("migrating the schema from version 1 to 2"));
-  EXPECT_THAT(status.message(), HasSubstr("no such table: nowhere"));
+  EXPECT_THAT(
+      ApplyMigrations(*db, kAppId,
+                      {kStep1, "CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1)"}),
+      StatusIs(absl::StatusCode::kInternal,
+               AllOf(HasSubstr("migrating the schema from version 1 to 2"),
+                     HasSubstr("no such table: nowhere"))));
   EXPECT_FALSE(db->InTransaction());
   EXPECT_EQ(IntOf(*db, "PRAGMA user_version"), 1);
   EXPECT_EQ(IntOf(*db, "SELECT count(*) FROM sqlite_schema WHERE name = 'half'"), 0);
 }
 
-TEST_F(MigrationTest, NewerSchemaIsRefusedAndLeftUnchanged) {
+TEST_F(SqliteMigrationTest, NewerSchemaIsRefusedAndLeftUnchanged) {
   MakeDatabaseAtVersion(7);
   const absl::Status status = ExpectRefusedAndUnchanged({kStep1, kStep2});
   EXPECT_EQ(status.message(),
@@ -455,12 +447,12 @@ TEST_F(MigrationTest, NewerSchemaIsRefusedAndLeftUnchanged) {
                          "refusing to open it"));
 }
 
-TEST_F(MigrationTest, FileOfAnotherApplicationIsRefusedAndLeftUnchanged) {
+TEST_F(SqliteMigrationTest, FileOfAnotherApplicationIsRefusedAndLeftUnchanged) {
   {
     // A rollback-journal file, whose header switching to WAL would change.
     auto db = OpenOrDie({.wal = false});
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(ApplyMigrations(*db, kAppId + 1, {kStep1}).ok());
+    ASSERT_OK(ApplyMigrations(*db, kAppId + 1, {kStep1}));
     ASSERT_EQ(TextOf(*db, "PRAGMA journal_mode"), "delete");
   }
   const absl::Status status = ExpectRefusedAndUnchanged({kStep1, kStep2});
@@ -468,32 +460,32 @@ TEST_F(MigrationTest, FileOfAnotherApplicationIsRefusedAndLeftUnchanged) {
   EXPECT_THAT(status.message(), HasSubstr("belongs to another application"));
 }
 
-TEST_F(MigrationTest, UnversionedFileWithTablesIsRefusedAndLeftUnchanged) {
+TEST_F(SqliteMigrationTest, UnversionedFileWithTablesIsRefusedAndLeftUnchanged) {
   {
     auto db = OpenOrDie();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Exec("CREATE TABLE theirs (x INTEGER)").ok());
+    ASSERT_OK(db->Exec("CREATE TABLE theirs (x INTEGER)"));
   }
   const absl::Status status = ExpectRefusedAndUnchanged({kStep1});
   EXPECT_THAT(status.message(), HasSubstr("has tables but no schema version"));
 }
 
-TEST_F(MigrationTest, ApplicationIdMustBeANonzero32BitValue) {
+TEST_F(SqliteMigrationTest, ApplicationIdMustBeANonzero32BitValue) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(ApplyMigrations(*db, 0, {kStep1}).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ApplyMigrations(*db, int64_t{1} << 32, {kStep1}).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ApplyMigrations(*db, 0, {kStep1}), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ApplyMigrations(*db, int64_t{1} << 32, {kStep1}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(IntOf(*db, "PRAGMA user_version"), 0);
 }
 
-TEST_F(MigrationTest, UpToDateReaderConnectionNeedsNoWrite) {
+TEST_F(SqliteMigrationTest, UpToDateReaderConnectionNeedsNoWrite) {
   MakeDatabaseAtVersion(1);
   auto reader = Database::Open(path_, {.read_only = true});
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  EXPECT_TRUE(ApplyMigrations(**reader, kAppId, {kStep1}).ok());
-  EXPECT_EQ(ApplyMigrations(**reader, kAppId, {kStep1, kStep2}).code(),
-            absl::StatusCode::kUnavailable);
+  ASSERT_OK(reader);
+  EXPECT_OK(ApplyMigrations(**reader, kAppId, {kStep1}));
+  EXPECT_THAT(ApplyMigrations(**reader, kAppId, {kStep1, kStep2}),
+              StatusIs(absl::StatusCode::kUnavailable));
 }
 
 }  // namespace

@@ -98,9 +98,9 @@ inline v1::PartyOrg NewPartyOrg(v1::PartyOrg::Form form, absl::string_view displ
 // Everything a paged list returned, page by page.
 template <typename Item>
 struct Pages {
-  std::vector<Item> items;          // all pages, in order
-  std::vector<int> page_sizes;      // items per page
-  std::vector<int64_t> revisions;   // each page's revision (current_revision for events)
+  std::vector<Item> items;         // all pages, in order
+  std::vector<int> page_sizes;     // items per page
+  std::vector<int64_t> revisions;  // each page's revision (current_revision for events)
 };
 
 // What a ListDescendants stream returned.
@@ -155,9 +155,9 @@ class EventWatch {
     for (int i = 0; i < count; ++i) {
       absl::StatusOr<v1::Event> event = Next();
       if (!event.ok()) {
-        return absl::Status(event.status().code(),
-                            absl::StrCat("after ", i, " of ", count,
-                                         " events: ", event.status().message()));
+        return absl::Status(
+            event.status().code(),
+            absl::StrCat("after ", i, " of ", count, " events: ", event.status().message()));
       }
       events.push_back(*std::move(event));
     }
@@ -278,9 +278,10 @@ class OrgClient {
 
   // All pages from `request` on, following next_page_token.
   absl::StatusOr<Pages<v1::Unit>> ListAllUnits(v1::ListUnitsRequest request) const {
-    return ListAll<v1::Unit>(&v1::OrgService::StubInterface::ListUnits, std::move(request),
-                             [](const v1::ListUnitsResponse& r) -> const auto& { return r.units(); },
-                             [](const v1::ListUnitsResponse& r) { return r.revision(); });
+    return ListAll<v1::Unit>(
+        &v1::OrgService::StubInterface::ListUnits, std::move(request),
+        [](const v1::ListUnitsResponse& r) -> const auto& { return r.units(); },
+        [](const v1::ListUnitsResponse& r) { return r.revision(); });
   }
 
   // The live children of `parent` ("" for the districts), all pages.
@@ -372,8 +373,7 @@ class OrgClient {
     absl::StatusOr<v1::BatchGetPartyOrgsResponse> response =
         Call(&v1::OrgService::StubInterface::BatchGetPartyOrgs, request);
     if (!response.ok()) return response.status();
-    return std::vector<v1::PartyOrg>(response->party_orgs().begin(),
-                                     response->party_orgs().end());
+    return std::vector<v1::PartyOrg>(response->party_orgs().begin(), response->party_orgs().end());
   }
 
   absl::StatusOr<v1::PartyOrg> UpdatePartyOrg(const v1::PartyOrg& org,
@@ -402,10 +402,10 @@ class OrgClient {
   }
 
   absl::StatusOr<Pages<v1::PartyOrg>> ListAllPartyOrgs(v1::ListPartyOrgsRequest request) const {
-    return ListAll<v1::PartyOrg>(&v1::OrgService::StubInterface::ListPartyOrgs,
-                                 std::move(request),
-                                 [](const v1::ListPartyOrgsResponse& r) -> const auto& { return r.party_orgs(); },
-                                 [](const v1::ListPartyOrgsResponse& r) { return r.revision(); });
+    return ListAll<v1::PartyOrg>(
+        &v1::OrgService::StubInterface::ListPartyOrgs, std::move(request),
+        [](const v1::ListPartyOrgsResponse& r) -> const auto& { return r.party_orgs(); },
+        [](const v1::ListPartyOrgsResponse& r) { return r.revision(); });
   }
 
   // --- Events.
@@ -485,13 +485,12 @@ std::vector<std::string> NamesOf(const std::vector<Resource>& resources) {
 // Creates `count` buildings under `compound`, named "1号楼", "2号楼"... and
 // coded `code_prefix` + number; stops at the first error.
 inline absl::StatusOr<std::vector<v1::Unit>> CreateBuildings(const OrgClient& client,
-                                                             absl::string_view compound,
-                                                             int count,
+                                                             absl::string_view compound, int count,
                                                              absl::string_view code_prefix = "N") {
   std::vector<v1::Unit> created;
   for (int i = 1; i <= count; ++i) {
-    absl::StatusOr<v1::Unit> unit = client.CreateUnit(NewBuilding(
-        compound, absl::StrCat(i, "号楼"), absl::StrCat(code_prefix, i), 20, 6, ""));
+    absl::StatusOr<v1::Unit> unit = client.CreateUnit(
+        NewBuilding(compound, absl::StrCat(i, "号楼"), absl::StrCat(code_prefix, i), 20, 6, ""));
     if (!unit.ok()) {
       return absl::Status(unit.status().code(), absl::StrCat("building ", i, " of ", count, ": ",
                                                              unit.status().message()));
@@ -515,22 +514,21 @@ inline ::testing::AssertionResult EventsAreContiguous(const std::vector<v1::Even
     const v1::Event& event = events[i];
     if (i > 0 && event.revision() == revision && event.index() == index + 1) {
       index = event.index();
-    } else if (event.revision() == (i == 0 ? first_revision : revision + 1) &&
-               event.index() == 0) {
+    } else if (event.revision() == (i == 0 ? first_revision : revision + 1) && event.index() == 0) {
       revision = event.revision();
       index = 0;
     } else if (i == 0) {
-      return ::testing::AssertionFailure() << "the first event is (" << event.revision() << ", "
-                                           << event.index() << "), not (" << first_revision
-                                           << ", 0)";
+      return ::testing::AssertionFailure()
+             << "the first event is (" << event.revision() << ", " << event.index() << "), not ("
+             << first_revision << ", 0)";
     } else {
       return ::testing::AssertionFailure()
              << "event #" << i << " is (" << event.revision() << ", " << event.index()
              << "); after (" << revision << ", " << index << ") expected (" << revision << ", "
              << index + 1 << ") or (" << revision + 1 << ", 0)";
     }
-    if (event.resource().empty() || event.after().resource_case() ==
-                                        v1::ResourceSnapshot::RESOURCE_NOT_SET) {
+    if (event.resource().empty() ||
+        event.after().resource_case() == v1::ResourceSnapshot::RESOURCE_NOT_SET) {
       return ::testing::AssertionFailure()
              << "event (" << event.revision() << ", " << event.index()
              << ") has no resource or no after: " << event.ShortDebugString();
@@ -580,15 +578,15 @@ struct SampleDistrict {
             building2, building3, building4, building5};
   }
   std::vector<v1::PartyOrg> AllPartyOrgs() const {
-    return {working_committee1, working_committee2, party_committee,
-            branch,             joint_branch,       party_group};
+    return {working_committee1, working_committee2, party_committee, branch,
+            joint_branch,       party_group};
   }
 };
 
 // Creates the sample district; `code_prefix` keeps the codes of two samples
 // in one server apart (they are separate districts, so it is only cosmetic).
-inline absl::StatusOr<SampleDistrict> CreateSampleDistrict(const OrgClient& client,
-                                                           absl::string_view code_prefix = "420103") {
+inline absl::StatusOr<SampleDistrict> CreateSampleDistrict(
+    const OrgClient& client, absl::string_view code_prefix = "420103") {
   SampleDistrict s;
   absl::Status status;
   const auto code = [&](absl::string_view suffix) { return absl::StrCat(code_prefix, suffix); };
@@ -598,9 +596,9 @@ inline absl::StatusOr<SampleDistrict> CreateSampleDistrict(const OrgClient& clie
     if (created.ok()) {
       *out = *std::move(created);
     } else {
-      status = absl::Status(created.status().code(),
-                            absl::StrCat("creating ", request.display_name(), ": ",
-                                         created.status().message()));
+      status = absl::Status(
+          created.status().code(),
+          absl::StrCat("creating ", request.display_name(), ": ", created.status().message()));
     }
   };
   const auto org = [&](v1::PartyOrg* out, const v1::PartyOrg& request) {
@@ -609,9 +607,9 @@ inline absl::StatusOr<SampleDistrict> CreateSampleDistrict(const OrgClient& clie
     if (created.ok()) {
       *out = *std::move(created);
     } else {
-      status = absl::Status(created.status().code(),
-                            absl::StrCat("creating ", request.display_name(), ": ",
-                                         created.status().message()));
+      status = absl::Status(
+          created.status().code(),
+          absl::StrCat("creating ", request.display_name(), ": ", created.status().message()));
     }
   };
 
@@ -656,10 +654,10 @@ inline absl::StatusOr<SampleDistrict> CreateSampleDistrict(const OrgClient& clie
   unit(&s.building4, NewBuilding(s.compound4.name(), "1栋", "B1", 90, 30, "阳光花园1栋"));
   unit(&s.building5, NewBuilding(s.compound4.name(), "2栋", "B2", 90, 30, "阳光花园2栋"));
 
-  org(&s.working_committee1, NewPartyOrg(v1::PartyOrg::WORKING_COMMITTEE, "民族街道大党工委",
-                                         {s.street1.name()}));
-  org(&s.working_committee2, NewPartyOrg(v1::PartyOrg::WORKING_COMMITTEE, "花楼街道大党工委",
-                                         {s.street2.name()}));
+  org(&s.working_committee1,
+      NewPartyOrg(v1::PartyOrg::WORKING_COMMITTEE, "民族街道大党工委", {s.street1.name()}));
+  org(&s.working_committee2,
+      NewPartyOrg(v1::PartyOrg::WORKING_COMMITTEE, "花楼街道大党工委", {s.street2.name()}));
   org(&s.party_committee, NewPartyOrg(v1::PartyOrg::PARTY_COMMITTEE, "水塔社区大党委",
                                       {s.community1.name()}, s.working_committee1.name()));
   org(&s.branch, NewPartyOrg(v1::PartyOrg::BRANCH, "幸福花园党支部", {s.compound1.name()},

@@ -83,7 +83,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(ValidatePartyOrgFieldsTest, SaysWhatCountIsExpected) {
   EXPECT_THAT(ValidatePartyOrgFields(OrgCovering(OrgForm::kBranch, Units(2)), "party_org."),
-              StatusIs(kInvalid, "party_org.units: a BRANCH covers exactly 1 units; got 2"));
+              StatusIs(kInvalid, "party_org.units: a BRANCH covers exactly 1 unit; got 2"));
   EXPECT_THAT(ValidatePartyOrgFields(OrgCovering(OrgForm::kJointBranch, Units(1)), "party_org."),
               StatusIs(kInvalid, "a JOINT_BRANCH covers between 2 and 1000 units; got 1"));
 }

@@ -21,11 +21,14 @@
 #include "common/sqlite.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace grassroots::org {
 namespace {
 
+using ::grassroots::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -81,10 +84,11 @@ PartyOrg MakeOrg(int64_t id, int64_t revision) {
 }
 
 Change Create(Snapshot after) { return Change{std::nullopt, std::move(after)}; }
-Change Modify(Snapshot before, Snapshot after) { return Change{std::move(before), std::move(after)}; }
+Change Modify(Snapshot before, Snapshot after) {
+  return Change{std::move(before), std::move(after)};
+}
 
-Mutation MakeMutation(int64_t revision, std::vector<Change> changes,
-                      std::string request_id = "") {
+Mutation MakeMutation(int64_t revision, std::vector<Change> changes, std::string request_id = "") {
   Mutation mutation;
   mutation.revision = revision;
   mutation.time = At(5000 + revision);
@@ -104,7 +108,7 @@ class SqliteOrgStoreTest : public ::testing::Test {
  protected:
   std::unique_ptr<SqliteOrgStore> OpenStore() {
     auto store = SqliteOrgStore::Open(path_);
-    EXPECT_TRUE(store.ok()) << store.status();
+    EXPECT_OK(store);
     return store.ok() ? *std::move(store) : nullptr;
   }
 
@@ -113,20 +117,25 @@ class SqliteOrgStoreTest : public ::testing::Test {
     store_ = OpenStore();
     if (store_ == nullptr) return {};
     auto state = store_->Load();
-    EXPECT_TRUE(state.ok()) << state.status();
+    EXPECT_OK(state);
     return state.ok() ? *std::move(state) : StoredState();
   }
 
-  std::vector<Event> Events(int64_t start_revision = 0, int32_t start_index = 0,
-                            int limit = 1000) {
+  std::vector<Event> Events(int64_t start_revision = 0, int32_t start_index = 0, int limit = 1000) {
     auto events = store_->ReadEvents(start_revision, start_index, limit);
-    EXPECT_TRUE(events.ok()) << events.status();
+    EXPECT_OK(events);
     return events.ok() ? *std::move(events) : std::vector<Event>();
   }
 
   void CommitOrFail(const std::vector<Mutation>& mutations) {
-    const absl::Status status = store_->Commit(mutations);
-    ASSERT_TRUE(status.ok()) << status;
+    ASSERT_OK(store_->Commit(mutations));
+  }
+
+  // What LookupRequest returns, or "error: ..." when it fails.
+  std::optional<std::string> Lookup(absl::string_view request_id) {
+    auto name = store_->LookupRequest(request_id);
+    EXPECT_OK(name);
+    return name.value_or(std::string("error: ") + name.status().ToString());
   }
 
   testing::TempDir dir_;
@@ -143,13 +152,12 @@ std::vector<std::pair<int64_t, int32_t>> Positions(const std::vector<Event>& eve
 
 TEST_F(SqliteOrgStoreTest, NewStoreIsEmpty) {
   ASSERT_NE(store_, nullptr);
-  auto state = store_->Load();
-  ASSERT_TRUE(state.ok()) << state.status();
-  EXPECT_THAT(state->units, IsEmpty());
-  EXPECT_THAT(state->party_orgs, IsEmpty());
-  EXPECT_EQ(state->revision, 0);
-  EXPECT_EQ(state->max_unit_id, 0);
-  EXPECT_EQ(state->max_party_org_id, 0);
+  ASSERT_OK_AND_ASSIGN(const StoredState state, store_->Load());
+  EXPECT_THAT(state.units, IsEmpty());
+  EXPECT_THAT(state.party_orgs, IsEmpty());
+  EXPECT_EQ(state.revision, 0);
+  EXPECT_EQ(state.max_unit_id, 0);
+  EXPECT_EQ(state.max_party_org_id, 0);
   EXPECT_THAT(Events(), IsEmpty());
 }
 
@@ -193,8 +201,8 @@ TEST_F(SqliteOrgStoreTest, EveryPartyOrgFieldSurvivesReopen) {
   deleted.deleted = true;
   deleted.delete_time = At(9500);
   deleted.delete_revision = 2;
-  CommitOrFail({MakeMutation(1, {Create(joint)}),
-                MakeMutation(2, {Create(bare), Create(deleted)})});
+  CommitOrFail(
+      {MakeMutation(1, {Create(joint)}), MakeMutation(2, {Create(bare), Create(deleted)})});
 
   const StoredState state = LoadAfterReopen();
   EXPECT_THAT(state.party_orgs, ElementsAre(joint, deleted, bare));
@@ -235,11 +243,10 @@ TEST_F(SqliteOrgStoreTest, ReadEventsReturnsSnapshotsInOrder) {
   CommitOrFail({MakeMutation(3, {Modify(compound_v1, compound_v3), Modify(org_v2, org_v3)})});
 
   const std::vector<Event> events = Events();
-  ASSERT_THAT(Positions(events), ElementsAre(std::pair<int64_t, int32_t>(1, 0),
-                                             std::pair<int64_t, int32_t>(1, 1),
-                                             std::pair<int64_t, int32_t>(2, 0),
-                                             std::pair<int64_t, int32_t>(3, 0),
-                                             std::pair<int64_t, int32_t>(3, 1)));
+  ASSERT_THAT(Positions(events),
+              ElementsAre(std::pair<int64_t, int32_t>(1, 0), std::pair<int64_t, int32_t>(1, 1),
+                          std::pair<int64_t, int32_t>(2, 0), std::pair<int64_t, int32_t>(3, 0),
+                          std::pair<int64_t, int32_t>(3, 1)));
   EXPECT_EQ(events[0].time, At(5001));
   EXPECT_EQ(events[0].actor, "users/1");
   EXPECT_EQ(events[0].method, "CreateUnit");
@@ -259,10 +266,9 @@ TEST_F(SqliteOrgStoreTest, ReadEventsStartsAtRevisionAndIndexAndHonoursTheLimit)
   ASSERT_NE(store_, nullptr);
   std::vector<Mutation> mutations;
   for (int64_t revision = 1; revision <= 4; ++revision) {
-    mutations.push_back(MakeMutation(revision, {Create(MakeUnit(2 * revision, revision,
-                                                                Level::kDistrict)),
-                                                Create(MakeUnit(2 * revision + 1, revision,
-                                                                Level::kDistrict))}));
+    mutations.push_back(
+        MakeMutation(revision, {Create(MakeUnit(2 * revision, revision, Level::kDistrict)),
+                                Create(MakeUnit(2 * revision + 1, revision, Level::kDistrict))}));
   }
   CommitOrFail(mutations);
   using P = std::pair<int64_t, int32_t>;
@@ -302,21 +308,21 @@ TEST_F(SqliteOrgStoreTest, FailedBatchStoresNothingOfIt) {
   // duplicate, which fails the transaction after mutation 2 was written.
   const Unit street = MakeUnit(2, 2, Level::kStreet, 1);
   const Unit twice = MakeUnit(3, 3, Level::kStreet, 1);
-  const absl::Status status =
+  EXPECT_THAT(
       store_->Commit({MakeMutation(2, {Create(street)}, "req-street"),
-                      MakeMutation(3, {Create(twice), Create(twice)}, "req-twice")});
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
-  EXPECT_THAT(status.message(), HasSubstr("UNIQUE constraint failed"));
+                      MakeMutation(3, {Create(twice), Create(twice)}, "req-twice")}),
+      StatusIs(absl::StatusCode::kInternal,
+               AllOf(HasSubstr(path_), HasSubstr("UNIQUE constraint failed: unit_history.id"))));
 
   EXPECT_THAT(Positions(Events()), ElementsAre(std::pair<int64_t, int32_t>(1, 0)));
-  EXPECT_EQ(store_->LookupRequest("req-street").value_or("error"), std::nullopt);
+  EXPECT_EQ(Lookup("req-street"), std::nullopt);
   const StoredState state = LoadAfterReopen();
   EXPECT_THAT(state.units, ElementsAre(kept));
   EXPECT_EQ(state.revision, 1);
 
   // The store is still usable: the same revisions commit once corrected.
   CommitOrFail({MakeMutation(2, {Create(street)}, "req-street")});
-  EXPECT_THAT(store_->LookupRequest("req-street").value_or("error"), Optional(UnitName(2)));
+  EXPECT_EQ(Lookup("req-street"), UnitName(2));
 }
 
 TEST_F(SqliteOrgStoreTest, RecommittingARevisionFailsAndChangesNothing) {
@@ -325,17 +331,17 @@ TEST_F(SqliteOrgStoreTest, RecommittingARevisionFailsAndChangesNothing) {
   CommitOrFail({MakeMutation(1, {Create(original)})});
   Unit other = original;
   other.display_name = "另一个";
-  EXPECT_EQ(store_->Commit({MakeMutation(1, {Create(other)})}).code(),
-            absl::StatusCode::kInternal);
+  EXPECT_THAT(store_->Commit({MakeMutation(1, {Create(other)})}),
+              StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(LoadAfterReopen().units, ElementsAre(original));
 }
 
 TEST_F(SqliteOrgStoreTest, ChangeMustNameOneResource) {
   ASSERT_NE(store_, nullptr);
-  const absl::Status status = store_->Commit({MakeMutation(
-      1, {Modify(MakeUnit(1, 1, Level::kDistrict), MakeUnit(2, 1, Level::kDistrict))})});
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
-  EXPECT_THAT(status.message(), HasSubstr("before is units/1 but after is units/2"));
+  EXPECT_THAT(
+      store_->Commit({MakeMutation(
+          1, {Modify(MakeUnit(1, 1, Level::kDistrict), MakeUnit(2, 1, Level::kDistrict))})}),
+      StatusIs(absl::StatusCode::kInternal, HasSubstr("before is units/1 but after is units/2")));
   EXPECT_THAT(Events(), IsEmpty());
 }
 
@@ -345,15 +351,16 @@ TEST_F(SqliteOrgStoreTest, LookupRequestFindsCommittedRequestIdsOnly) {
                 MakeMutation(2, {Create(MakeOrg(3, 2))}, "req-org"),
                 MakeMutation(3, {Create(MakeUnit(8, 3, Level::kDistrict))})});
 
-  EXPECT_THAT(store_->LookupRequest("req-unit").value_or("error"), Optional(UnitName(7)));
-  EXPECT_THAT(store_->LookupRequest("req-org").value_or("error"), Optional(PartyOrgName(3)));
-  EXPECT_EQ(store_->LookupRequest("req-other").value_or("error"), std::nullopt);
-  EXPECT_EQ(store_->LookupRequest("").value_or("error"), std::nullopt);
+  EXPECT_EQ(Lookup("req-unit"), UnitName(7));
+  EXPECT_EQ(Lookup("req-org"), PartyOrgName(3));
+  EXPECT_EQ(Lookup("req-other"), std::nullopt);
+  EXPECT_EQ(Lookup("req-uni"), std::nullopt);
+  EXPECT_EQ(Lookup(""), std::nullopt);
 
   store_.reset();
   store_ = OpenStore();
   ASSERT_NE(store_, nullptr);
-  EXPECT_THAT(store_->LookupRequest("req-unit").value_or("error"), Optional(UnitName(7)));
+  EXPECT_EQ(Lookup("req-unit"), UnitName(7));
 }
 
 TEST_F(SqliteOrgStoreTest, ReopenedStoreKeepsEverythingAndContinues) {
@@ -370,54 +377,51 @@ TEST_F(SqliteOrgStoreTest, ReopenedStoreKeepsEverythingAndContinues) {
   EXPECT_THAT(state.units, ElementsAre(district));
   EXPECT_THAT(state.party_orgs, ElementsAre(org));
   EXPECT_EQ(state.revision, 2);
-  EXPECT_THAT(Positions(Events()), ElementsAre(std::pair<int64_t, int32_t>(1, 0),
-                                               std::pair<int64_t, int32_t>(2, 0)));
-  EXPECT_THAT(store_->LookupRequest("req-1").value_or("error"), Optional(UnitName(1)));
+  EXPECT_THAT(Positions(Events()),
+              ElementsAre(std::pair<int64_t, int32_t>(1, 0), std::pair<int64_t, int32_t>(2, 0)));
+  EXPECT_EQ(Lookup("req-1"), UnitName(1));
 }
 
 // Refusals: the file is left byte for byte as it was.
-class RefusedFileTest : public SqliteOrgStoreTest {
+class SqliteOrgStoreRefusalTest : public SqliteOrgStoreTest {
  protected:
   absl::Status OpenExpectingRefusal() {
     store_.reset();
     const std::string before = ReadBytes(path_);
     auto store = SqliteOrgStore::Open(path_);
-    EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition) << store.status();
-    EXPECT_THAT(store.status().message(), HasSubstr(path_));
+    EXPECT_THAT(store, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr(path_)));
     EXPECT_EQ(ReadBytes(path_), before) << "the refused file was modified";
     return store.status();
   }
 };
 
-TEST_F(RefusedFileTest, NewerSchemaIsRefused) {
+TEST_F(SqliteOrgStoreRefusalTest, NewerSchemaIsRefused) {
   ASSERT_NE(store_, nullptr);
   CommitOrFail({MakeMutation(1, {Create(MakeUnit(1, 1, Level::kDistrict))})});
   store_.reset();
   {
-    auto db = sqlite::Database::Open(path_);
-    ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 7").ok());
+    ASSERT_OK_AND_ASSIGN(auto db, sqlite::Database::Open(path_));
+    ASSERT_OK(db->Exec("PRAGMA user_version = 7"));
   }
   EXPECT_THAT(OpenExpectingRefusal().message(),
               HasSubstr("schema version 7 is newer than this binary supports (1); "
                         "refusing to open it"));
 }
 
-TEST_F(RefusedFileTest, GarbageIsRefused) {
+TEST_F(SqliteOrgStoreRefusalTest, GarbageIsRefused) {
   store_.reset();
   std::filesystem::remove(path_);
   std::ofstream(path_, std::ios::binary) << std::string(5000, 'g');
   EXPECT_THAT(OpenExpectingRefusal().message(), HasSubstr("is not an SQLite database"));
 }
 
-TEST_F(RefusedFileTest, DatabaseOfAnotherApplicationIsRefused) {
+TEST_F(SqliteOrgStoreRefusalTest, DatabaseOfAnotherApplicationIsRefused) {
   store_.reset();
   std::filesystem::remove(path_);
   {
     // Rollback-journal mode: opening it as a store must not switch it to WAL.
-    auto db = sqlite::Database::Open(path_, {.wal = false});
-    ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE(sqlite::ApplyMigrations(**db, 0x12345678, {"CREATE TABLE theirs (x)"}).ok());
+    ASSERT_OK_AND_ASSIGN(auto db, sqlite::Database::Open(path_, {.wal = false}));
+    ASSERT_OK(sqlite::ApplyMigrations(*db, 0x12345678, {"CREATE TABLE theirs (x)"}));
   }
   EXPECT_THAT(OpenExpectingRefusal().message(), HasSubstr("belongs to another application"));
 }
@@ -463,9 +467,9 @@ TEST_F(SqliteOrgStoreTest, FullDiskIsUnavailableStoresNothingAndCanBeRetried) {
     ASSERT_TRUE(limit.ok());
     status = store_->Commit(batch);  // no gtest output until the limit is lifted
   }
-  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable, HasSubstr(path_)));
   EXPECT_THAT(Positions(Events()), ElementsAre(std::pair<int64_t, int32_t>(1, 0)));
-  EXPECT_EQ(store_->LookupRequest("req-2").value_or("error"), std::nullopt);
+  EXPECT_EQ(Lookup("req-2"), std::nullopt);
 
   // Once there is room again, the same batch commits.
   CommitOrFail(batch);
@@ -483,10 +487,9 @@ TEST_F(SqliteOrgStoreTest, ReadOnlyDirectoryIsUnavailable) {
   CommitOrFail({MakeMutation(1, {Create(MakeUnit(1, 1, Level::kDistrict))})});
   store_.reset();
   std::filesystem::permissions(path_, std::filesystem::perms::owner_read);
-  std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_read |
-                                                std::filesystem::perms::owner_exec);
-  auto store = SqliteOrgStore::Open(path_);
-  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable) << store.status();
+  std::filesystem::permissions(
+      dir_.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  EXPECT_THAT(SqliteOrgStore::Open(path_), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 TEST_F(SqliteOrgStoreTest, ReadersRunConcurrentlyWithCommits) {
@@ -517,8 +520,7 @@ TEST_F(SqliteOrgStoreTest, ReadersRunConcurrentlyWithCommits) {
         // Every event read is complete and consistent, and none disappears.
         for (const Event& event : *events) {
           const int64_t r = event.revision;
-          const Snapshot expected =
-              event.index == 0 ? unit_at(r, r) : unit_at(r - 1, r);
+          const Snapshot expected = event.index == 0 ? unit_at(r, r) : unit_at(r - 1, r);
           if (event.after != expected || (event.index == 1) != event.before.has_value()) {
             failures[reader] = absl::StrCat("bad event (", r, ", ", event.index, ")");
             return;

@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "absl/base/config.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -210,6 +211,22 @@ internal_status::IsOkAndHoldsMatcher<std::decay_t<InnerMatcher>> IsOkAndHolds(
 }
 
 }  // namespace grassroots::testing
+
+namespace absl {
+ABSL_NAMESPACE_BEGIN
+// Lets gtest print a StatusOr as its status or its value rather than as raw
+// bytes: abseil 20220623 has no operator<< for it. Found by ADL; remove when
+// abseil provides one.
+template <typename T>
+void PrintTo(const StatusOr<T>& status_or, std::ostream* os) {
+  if (status_or.ok()) {
+    *os << "OK: " << ::testing::PrintToString(*status_or);
+  } else {
+    *os << status_or.status();
+  }
+}
+ABSL_NAMESPACE_END
+}  // namespace absl
 
 #define GRASSROOTS_TESTING_CONCAT_INNER_(a, b) a##b
 #define GRASSROOTS_TESTING_CONCAT_(a, b) GRASSROOTS_TESTING_CONCAT_INNER_(a, b)
