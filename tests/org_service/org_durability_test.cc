@@ -8,14 +8,15 @@
 #include <cstdint>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -31,6 +32,7 @@ using ::grassroots::testing::EqualsProto;
 using ::grassroots::testing::EqualsProtos;
 using ::grassroots::testing::IsOkAndHolds;
 using ::testing::ElementsAreArray;
+using ::testing::IsEmpty;
 
 constexpr size_t kMaxBatchGet = 1000;
 
@@ -266,8 +268,8 @@ TEST_F(OrgDurabilityTest, EveryAcknowledgedWriteSurvivesKill9) {
   ASSERT_OK(server().Start());
   Reconnect();
 
-  // The last acknowledged state of each resource.
-  std::map<std::string, const AckedWrite*> last;
+  // Read back: the units the writes touched, and the event log.
+  std::map<std::string, const AckedWrite*> last;  // each unit's last acknowledged write
   std::map<std::string, int> writes_by_method;
   int64_t max_acked_revision = 0;
   for (const AckedWrite& write : log.acked) {
@@ -279,60 +281,62 @@ TEST_F(OrgDurabilityTest, EveryAcknowledgedWriteSurvivesKill9) {
   for (const auto& [name, write] : last) names.push_back(name);
   ASSERT_OK_AND_ASSIGN(const std::vector<v1::Unit> units, GetAllUnits(client(), names));
   ASSERT_EQ(units.size(), names.size());
-
-  int present = 0;
-  std::vector<std::string> lost;
-  for (const v1::Unit& unit : units) {
-    const v1::Unit& acked_unit = last.at(unit.name())->unit;
-    const bool as_acked = unit.revision() == acked_unit.revision() &&
-                          unit.display_name() == acked_unit.display_name() &&
-                          unit.parent() == acked_unit.parent() && unit.etag() == acked_unit.etag();
-    // The write in flight at the kill may have landed after the acknowledged one.
-    const bool overtaken =
-        unit.name() == log.pending_resource && unit.revision() > acked_unit.revision();
-    if (as_acked || overtaken) {
-      ++present;
-    } else {
-      lost.push_back(absl::StrCat(unit.name(), " is at revision ", unit.revision(), " \"",
-                                  unit.display_name(), "\" under ", unit.parent(),
-                                  "; acknowledged revision ", acked_unit.revision(), " \"",
-                                  acked_unit.display_name(), "\" under ", acked_unit.parent()));
-    }
-  }
-  const int lost_count = static_cast<int>(names.size()) - present;
-  std::cout << "[ kill -9  ] acknowledged " << log.acked.size() << " writes ("
-            << writes_by_method["CreateUnit"] << " creates, " << writes_by_method["UpdateUnit"]
-            << " updates, " << writes_by_method["MoveUnit"] << " moves) on " << names.size()
-            << " units; present after restart " << present << ", lost " << lost_count
-            << "; writer stopped with: " << writer_log.failure << "\n";
-  RecordProperty("acknowledged_writes", static_cast<int>(log.acked.size()));
-  RecordProperty("lost_units", lost_count);
-  EXPECT_EQ(lost_count, 0) << absl::StrJoin(lost.begin(),
-                                            lost.begin() + std::min<size_t>(lost.size(), 10), "\n");
-
-  // The event log: no gaps, every acknowledged write in it, and at most the
-  // one unacknowledged write past the last acknowledged revision.
+  std::map<std::string, const v1::Unit*> now;
+  for (const v1::Unit& unit : units) now[unit.name()] = &unit;
   ASSERT_OK_AND_ASSIGN(const Pages<v1::Event> events, client().ListAllEvents(1));
-  EXPECT_TRUE(EventsAreContiguous(events.items, 1));
-  std::map<int64_t, std::vector<std::string>> resources_at;
-  for (const v1::Event& event : events.items) {
-    resources_at[event.revision()].push_back(event.resource());
-  }
-  int missing_events = 0;
+  std::set<std::pair<int64_t, std::string>> logged;  // (revision, resource)
+  for (const v1::Event& event : events.items) logged.insert({event.revision(), event.resource()});
+
+  // A write is present when its event is in the log and its unit is at its
+  // revision or later.
+  int present = 0;
   for (const AckedWrite& write : log.acked) {
-    const auto it = resources_at.find(write.unit.revision());
-    if (it == resources_at.end() ||
-        std::find(it->second.begin(), it->second.end(), write.unit.name()) == it->second.end()) {
-      ++missing_events;
+    const auto it = now.find(write.unit.name());
+    if (it != now.end() && it->second->revision() >= write.unit.revision() &&
+        logged.count({write.unit.revision(), write.unit.name()}) > 0) {
+      ++present;
     }
   }
-  EXPECT_EQ(missing_events, 0) << "acknowledged writes without their event";
+  const int lost = static_cast<int>(log.acked.size()) - present;
+  std::cout << "[ kill -9  ] acknowledged " << log.acked.size() << " ("
+            << writes_by_method["CreateUnit"] << " creates, " << writes_by_method["UpdateUnit"]
+            << " updates, " << writes_by_method["MoveUnit"] << " moves), present after restart "
+            << present << ", lost " << lost << "; the writer stopped with " << writer_log.failure
+            << "\n";
+  RecordProperty("acknowledged", static_cast<int>(log.acked.size()));
+  RecordProperty("lost", lost);
+  EXPECT_EQ(lost, 0);
+
+  // Each unit is as its last acknowledged write left it, unless the write in
+  // flight at the kill (unacknowledged, maybe committed) came after it.
+  std::vector<std::string> wrong;
+  for (const auto& [name, write] : last) {
+    const v1::Unit& acked = write->unit;
+    const v1::Unit& unit = *now.at(name);
+    const bool as_acked = unit.revision() == acked.revision() && unit.etag() == acked.etag() &&
+                          unit.display_name() == acked.display_name() &&
+                          unit.parent() == acked.parent();
+    const bool overtaken = name == log.pending_resource && unit.revision() > acked.revision();
+    if (!as_acked && !overtaken) {
+      wrong.push_back(absl::StrCat(name, " is at revision ", unit.revision(), " \"",
+                                   unit.display_name(), "\" under ", unit.parent(),
+                                   "; acknowledged: revision ", acked.revision(), " \"",
+                                   acked.display_name(), "\" under ", acked.parent()));
+    }
+  }
+  EXPECT_THAT(wrong, IsEmpty()) << "units not in their last acknowledged state";
+
+  // The log has no gaps and holds at most the one unacknowledged write past
+  // the last acknowledged revision.
   const int64_t last_revision = events.items.empty() ? 0 : events.items.back().revision();
+  const bool contiguous = EventsAreContiguous(events.items, 1);
+  EXPECT_TRUE(EventsAreContiguous(events.items, 1));
   EXPECT_GE(last_revision, max_acked_revision);
   EXPECT_LE(last_revision, max_acked_revision + 1);
-  std::cout << "[ kill -9  ] event log: revisions 1.." << last_revision
-            << (EventsAreContiguous(events.items, 1) ? " without gaps" : " WITH GAPS")
-            << ", last acknowledged " << max_acked_revision << "\n";
+  std::cout << "[ kill -9  ] " << names.size() << " units checked, " << wrong.size()
+            << " not as acknowledged; event log revisions 1.." << last_revision
+            << (contiguous ? " without gaps" : " WITH GAPS") << ", last acknowledged "
+            << max_acked_revision << "\n";
 
   // Writing goes on from there.
   ASSERT_OK_AND_ASSIGN(const v1::Unit next, client().CreateUnit(NewCompound(

@@ -583,13 +583,11 @@ struct SampleDistrict {
   }
 };
 
-// Creates the sample district; `code_prefix` keeps the codes of two samples
-// in one server apart (they are separate districts, so it is only cosmetic).
-inline absl::StatusOr<SampleDistrict> CreateSampleDistrict(
-    const OrgClient& client, absl::string_view code_prefix = "420103") {
+// Creates the sample district, stopping at the first error.
+inline absl::StatusOr<SampleDistrict> CreateSampleDistrict(const OrgClient& client) {
   SampleDistrict s;
   absl::Status status;
-  const auto code = [&](absl::string_view suffix) { return absl::StrCat(code_prefix, suffix); };
+  const auto code = [](absl::string_view suffix) { return absl::StrCat("420103", suffix); };
   const auto unit = [&](v1::Unit* out, const v1::Unit& request) {
     if (!status.ok()) return;
     absl::StatusOr<v1::Unit> created = client.CreateUnit(request);

@@ -228,6 +228,13 @@ void PrintTo(const StatusOr<T>& status_or, std::ostream* os) {
 ABSL_NAMESPACE_END
 }  // namespace absl
 
+namespace grpc {
+// The same for grpc::Status, which has no operator<< either.
+inline void PrintTo(const Status& status, std::ostream* os) {
+  *os << ::grassroots::testing::internal_status::PartsOf(status).ToString();
+}
+}  // namespace grpc
+
 #define GRASSROOTS_TESTING_CONCAT_INNER_(a, b) a##b
 #define GRASSROOTS_TESTING_CONCAT_(a, b) GRASSROOTS_TESTING_CONCAT_INNER_(a, b)
 
