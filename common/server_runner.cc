@@ -8,6 +8,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -40,7 +41,46 @@ absl::Status WritePortFile(const std::string& path, int port) {
   return absl::OkStatus();
 }
 
+// Counts a call from its start until gRPC destroys its interceptors, which it
+// does when the call is over.
+class CallCounter final : public grpc::experimental::Interceptor {
+ public:
+  explicit CallCounter(std::shared_ptr<InFlightCalls> calls) : calls_(std::move(calls)) {
+    calls_->Add(1);
+  }
+  ~CallCounter() override { calls_->Add(-1); }
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    methods->Proceed();
+  }
+
+ private:
+  std::shared_ptr<InFlightCalls> calls_;
+};
+
+class CallCounterFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallCounterFactory(std::shared_ptr<InFlightCalls> calls) : calls_(std::move(calls)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* /*info*/) override {
+    return new CallCounter(calls_);
+  }
+
+ private:
+  std::shared_ptr<InFlightCalls> calls_;
+};
+
 }  // namespace
+
+void InFlightCalls::Add(int delta) {
+  absl::MutexLock lock(&mu_);
+  count_ += delta;
+}
+
+bool InFlightCalls::AwaitIdle(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  const auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return count_ == 0; };
+  return mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
+}
 
 void BlockServerSignals() {
   sigset_t set = ServerSignals();
@@ -55,12 +95,14 @@ int WaitForSignal() {
   return signal;
 }
 
-RunningServer::RunningServer(std::unique_ptr<grpc::Server> server, int port)
-    : server_(std::move(server)), port_(port) {}
+RunningServer::RunningServer(std::unique_ptr<grpc::Server> server, int port,
+                             std::shared_ptr<InFlightCalls> calls)
+    : server_(std::move(server)), port_(port), calls_(std::move(calls)) {}
 
 void RunningServer::Shutdown(absl::Duration grace) {
   if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  calls_->AwaitIdle(absl::Now() + grace);
+  server_->Shutdown(absl::ToChronoTime(absl::Now()));
 }
 
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
@@ -72,6 +114,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   builder.AddListeningPort(config.listen_address, grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  auto calls = std::make_shared<InFlightCalls>();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<CallCounterFactory>(calls));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(
@@ -86,7 +132,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
       return s;
     }
   }
-  return std::make_unique<RunningServer>(std::move(server), port);
+  return std::make_unique<RunningServer>(std::move(server), port, std::move(calls));
 }
 
 }  // namespace grassroots

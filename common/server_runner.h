@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace grassroots {
@@ -31,19 +33,38 @@ struct ServerConfig {
   int max_receive_message_bytes = 4 * 1024 * 1024;
 };
 
+// Counts the calls a server has in flight (every method, streams included).
+// Thread-safe.
+class InFlightCalls {
+ public:
+  void Add(int delta) ABSL_LOCKS_EXCLUDED(mu_);
+  // Waits until no call is in flight or `deadline` passes; true if none is.
+  bool AwaitIdle(absl::Time deadline) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  absl::Mutex mu_;
+  int64_t count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 // A started server with health checking and reflection.
 class RunningServer {
  public:
-  RunningServer(std::unique_ptr<grpc::Server> server, int port);
+  RunningServer(std::unique_ptr<grpc::Server> server, int port,
+                std::shared_ptr<InFlightCalls> calls);
   int port() const { return port_; }
   grpc::Server& server() { return *server_; }
   // Reports NOT_SERVING, so that load balancers and probes stop sending
-  // calls, then waits for in-flight calls until `grace` and cancels the rest.
+  // calls, waits until the calls in flight have finished (at most `grace`),
+  // then closes every connection and cancels what is left. gRPC's own
+  // Shutdown(deadline) would also wait for idle client connections to go
+  // away, which they never do by themselves, so it would always take the
+  // whole grace period.
   void Shutdown(absl::Duration grace);
 
  private:
   std::unique_ptr<grpc::Server> server_;
   int port_;
+  std::shared_ptr<InFlightCalls> calls_;
 };
 
 // Builds and starts a server for `services` on `config.listen_address`.

@@ -68,7 +68,12 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "org_service: signal %d, shutting down\n", signal);
   // Queued writes are committed and answered and watch streams are told to
   // resume elsewhere; then in-flight calls get a grace period.
+  const absl::Time start = absl::Now();
   core.Stop();
+  const absl::Time core_stopped = absl::Now();
   (*server)->Shutdown(absl::Seconds(5));
+  std::fprintf(stderr, "org_service: stopped (writes drained in %s, server in %s)\n",
+               absl::FormatDuration(core_stopped - start).c_str(),
+               absl::FormatDuration(absl::Now() - core_stopped).c_str());
   return 0;
 }

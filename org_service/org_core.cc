@@ -928,6 +928,84 @@ absl::StatusOr<Snapshot> OrgCore::PlanUndeletePartyOrg(WriteContext& ctx, int64_
 
 // --- Reads.
 
+namespace {
+
+// Collects one page of a scan in ascending id order.
+template <typename T>
+class PageCollector {
+ public:
+  PageCollector(int page_size, int64_t revision) : page_size_(page_size) {
+    page_.revision = revision;
+  }
+  // Takes `item` while the page has room. Once it is full, one more item
+  // shows that another page exists: returns false to end the scan.
+  bool Offer(const T& item) {
+    if (static_cast<int>(page_.items.size()) == page_size_) {
+      more_ = true;
+      return false;
+    }
+    page_.items.push_back(item);
+    return true;
+  }
+  Page<T> Finish(uint64_t fingerprint) && {
+    if (more_) {
+      page_.next_page_token = EncodePageToken({.revision = page_.revision,
+                                               .last_key = page_.items.back().id,
+                                               .request_fingerprint = fingerprint});
+    }
+    return std::move(page_);
+  }
+
+ private:
+  const int page_size_;
+  bool more_ = false;
+  Page<T> page_;
+};
+
+// What every paged list request carries besides its filter.
+struct ListRequest {
+  int page_size = 0;
+  PageCursor cursor;
+  uint64_t fingerprint = 0;
+  // The revision to read at: the first page's for a token, else the request's.
+  int64_t revision = 0;
+};
+
+absl::StatusOr<ListRequest> ParseListRequest(absl::string_view collection, int64_t parent_id,
+                                             const std::string& filter, bool show_deleted,
+                                             int32_t page_size, const std::string& page_token,
+                                             int64_t read_revision) {
+  ListRequest request;
+  ASSIGN_OR_RETURN(request.page_size, ResolvePageSize(page_size, kDefaultPageSize, kMaxPageSize));
+  request.fingerprint = Fingerprint(collection, parent_id, filter, show_deleted);
+  request.revision = read_revision;
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(request.cursor, DecodePageToken(page_token, request.fingerprint));
+    request.revision = request.cursor.revision;
+  }
+  return request;
+}
+
+// All of `ids` found by `find`, in order, or NOT_FOUND for the first missing.
+template <typename T, typename Find>
+absl::StatusOr<std::vector<T>> GetAll(absl::Span<const int64_t> ids, Find find,
+                                      absl::Status (*not_found)(int64_t, absl::string_view)) {
+  if (ids.empty() || ids.size() > kMaxBatchGet) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
+  }
+  std::vector<T> found;
+  found.reserve(ids.size());
+  for (int64_t id : ids) {
+    const T* resource = find(id);
+    if (resource == nullptr) return not_found(id, "names");
+    found.push_back(*resource);
+  }
+  return found;
+}
+
+}  // namespace
+
 absl::StatusOr<Unit> OrgCore::GetUnit(int64_t id) const {
   absl::ReaderMutexLock lock(&index_mu_);
   const Unit* unit = index_.FindUnit(id, index_.published_revision());
@@ -936,54 +1014,26 @@ absl::StatusOr<Unit> OrgCore::GetUnit(int64_t id) const {
 }
 
 absl::StatusOr<std::vector<Unit>> OrgCore::BatchGetUnits(absl::Span<const int64_t> ids) const {
-  if (ids.empty() || ids.size() > kMaxBatchGet) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
-  }
   absl::ReaderMutexLock lock(&index_mu_);
-  std::vector<Unit> units;
-  units.reserve(ids.size());
-  for (int64_t id : ids) {
-    const Unit* unit = index_.FindUnit(id, index_.published_revision());
-    if (unit == nullptr) return UnitNotFound(id, "names");
-    units.push_back(*unit);
-  }
-  return units;
+  const int64_t revision = index_.published_revision();
+  return GetAll<Unit>(ids, [&](int64_t id) { return index_.FindUnit(id, revision); }, &UnitNotFound);
 }
 
 absl::StatusOr<Page<Unit>> OrgCore::ListUnits(const ListUnitsQuery& query) const {
-  ASSIGN_OR_RETURN(const int page_size,
-                   ResolvePageSize(query.page_size, kDefaultPageSize, kMaxPageSize));
   ASSIGN_OR_RETURN(const UnitFilter filter, ParseUnitFilter(query.filter));
-  const uint64_t fingerprint =
-      Fingerprint("units", query.parent_id, query.filter, query.show_deleted);
-  PageCursor cursor;
-  if (!query.page_token.empty()) {
-    ASSIGN_OR_RETURN(cursor, DecodePageToken(query.page_token, fingerprint));
-  }
+  ASSIGN_OR_RETURN(const ListRequest list,
+                   ParseListRequest("units", query.parent_id, query.filter, query.show_deleted,
+                                    query.page_size, query.page_token, query.read_revision));
   absl::ReaderMutexLock lock(&index_mu_);
-  ASSIGN_OR_RETURN(const int64_t revision,
-                   ResolveRevision(query.page_token.empty() ? query.read_revision : cursor.revision));
+  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(list.revision));
   if (query.parent_id != 0 && index_.FindUnit(query.parent_id, revision) == nullptr) {
     return UnitNotFound(query.parent_id, "parent");
   }
-  Page<Unit> page;
-  page.revision = revision;
-  bool more = false;
-  index_.ForEachChild(query.parent_id, revision, cursor.last_key, [&](const Unit& unit) {
-    if ((unit.deleted && !query.show_deleted) || !filter.Matches(unit)) return true;
-    if (static_cast<int>(page.items.size()) == page_size) {
-      more = true;
-      return false;
-    }
-    page.items.push_back(unit);
-    return true;
+  PageCollector<Unit> page(list.page_size, revision);
+  index_.ForEachChild(query.parent_id, revision, list.cursor.last_key, [&](const Unit& unit) {
+    return (unit.deleted && !query.show_deleted) || !filter.Matches(unit) || page.Offer(unit);
   });
-  if (more) {
-    page.next_page_token = EncodePageToken(
-        {.revision = revision, .last_key = page.items.back().id, .request_fingerprint = fingerprint});
-  }
-  return page;
+  return std::move(page).Finish(list.fingerprint);
 }
 
 absl::StatusOr<AncestorPath> OrgCore::GetAncestors(int64_t id) const {
@@ -1074,62 +1124,35 @@ absl::StatusOr<PartyOrg> OrgCore::GetPartyOrg(int64_t id) const {
 
 absl::StatusOr<std::vector<PartyOrg>> OrgCore::BatchGetPartyOrgs(
     absl::Span<const int64_t> ids) const {
-  if (ids.empty() || ids.size() > kMaxBatchGet) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
-  }
   absl::ReaderMutexLock lock(&index_mu_);
-  std::vector<PartyOrg> orgs;
-  orgs.reserve(ids.size());
-  for (int64_t id : ids) {
-    const PartyOrg* org = index_.FindPartyOrg(id, index_.published_revision());
-    if (org == nullptr) return OrgNotFound(id, "names");
-    orgs.push_back(*org);
-  }
-  return orgs;
+  const int64_t revision = index_.published_revision();
+  return GetAll<PartyOrg>(
+      ids, [&](int64_t id) { return index_.FindPartyOrg(id, revision); }, &OrgNotFound);
 }
 
 absl::StatusOr<Page<PartyOrg>> OrgCore::ListPartyOrgs(const ListPartyOrgsQuery& query) const {
-  ASSIGN_OR_RETURN(const int page_size,
-                   ResolvePageSize(query.page_size, kDefaultPageSize, kMaxPageSize));
   ASSIGN_OR_RETURN(const PartyOrgFilter filter, ParsePartyOrgFilter(query.filter));
-  const uint64_t fingerprint =
-      Fingerprint("partyOrgs", query.parent_id, query.filter, query.show_deleted);
-  PageCursor cursor;
-  if (!query.page_token.empty()) {
-    ASSIGN_OR_RETURN(cursor, DecodePageToken(query.page_token, fingerprint));
-  }
+  ASSIGN_OR_RETURN(const ListRequest list,
+                   ParseListRequest("partyOrgs", query.parent_id, query.filter, query.show_deleted,
+                                    query.page_size, query.page_token, query.read_revision));
   absl::ReaderMutexLock lock(&index_mu_);
-  ASSIGN_OR_RETURN(const int64_t revision,
-                   ResolveRevision(query.page_token.empty() ? query.read_revision : cursor.revision));
+  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(list.revision));
   if (query.parent_id != 0 && index_.FindPartyOrg(query.parent_id, revision) == nullptr) {
     return OrgNotFound(query.parent_id, "parent");
   }
-  Page<PartyOrg> page;
-  page.revision = revision;
-  bool more = false;
+  PageCollector<PartyOrg> page(list.page_size, revision);
   const auto visit = [&](const PartyOrg& org) {
-    if ((org.deleted && !query.show_deleted) || !filter.Matches(org)) return true;
-    if (static_cast<int>(page.items.size()) == page_size) {
-      more = true;
-      return false;
-    }
-    page.items.push_back(org);
-    return true;
+    return (org.deleted && !query.show_deleted) || !filter.Matches(org) || page.Offer(org);
   };
   if (filter.unit_id && query.parent_id == 0) {
     // The coverage index answers "who covers this unit" without a scan.
     for (const PartyOrg* org : index_.CoveringOrgs(*filter.unit_id, revision)) {
-      if (org->id > cursor.last_key && !visit(*org)) break;
+      if (org->id > list.cursor.last_key && !visit(*org)) break;
     }
   } else {
-    index_.ForEachPartyOrg(query.parent_id, revision, cursor.last_key, visit);
+    index_.ForEachPartyOrg(query.parent_id, revision, list.cursor.last_key, visit);
   }
-  if (more) {
-    page.next_page_token = EncodePageToken(
-        {.revision = revision, .last_key = page.items.back().id, .request_fingerprint = fingerprint});
-  }
-  return page;
+  return std::move(page).Finish(list.fingerprint);
 }
 
 // --- Events.

@@ -4,18 +4,15 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace grassroots {
 namespace {
 
-// The status has `code` and its message contains `part` (the field name).
-// TODO: use the shared matcher once tests/testing has one.
-MATCHER_P2(StatusIs, code, part, "") {
-  return arg.code() == code && absl::StrContains(arg.message(), part);
-}
+using ::grassroots::testing::StatusIs;
+using ::testing::HasSubstr;
 
 constexpr uint64_t kFingerprint = 0x1234'5678'9ABC'DEF0;
 
@@ -71,7 +68,7 @@ TEST(PageTokenTest, RefusesATamperedToken) {
     std::string tampered = token;
     tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
     EXPECT_THAT(DecodePageToken(tampered, kFingerprint).status(),
-                StatusIs(absl::StatusCode::kInvalidArgument, "page_token:"))
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token:")))
         << "changed position " << i;
   }
 }
@@ -80,13 +77,13 @@ TEST(PageTokenTest, RefusesATokenForOtherParameters) {
   const std::string token = EncodePageToken(SampleCursor());
   EXPECT_THAT(DecodePageToken(token, kFingerprint + 1).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "page_token: was issued for a request with other parameters"));
+                       HasSubstr("page_token: was issued for a request with other parameters")));
 }
 
 TEST(PageTokenTest, RefusesGarbage) {
   for (absl::string_view garbage : {"", "x", "not a token!", "AAAA", "////", "\xE5\xB9\xB8"}) {
     EXPECT_THAT(DecodePageToken(garbage, kFingerprint).status(),
-                StatusIs(absl::StatusCode::kInvalidArgument, "page_token:"))
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token:")))
         << garbage;
   }
 }
@@ -95,16 +92,16 @@ TEST(PageTokenTest, RefusesATooLongToken) {
   // A valid token with more appended is longer than any token we issue.
   const std::string token = EncodePageToken(SampleCursor()) + std::string(64, 'A');
   EXPECT_THAT(DecodePageToken(token, kFingerprint).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "page_token:"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token:")));
   EXPECT_THAT(DecodePageToken(std::string(100'000, 'A'), kFingerprint).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "page_token:"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token:")));
 }
 
 TEST(PageTokenTest, RefusesNegativeKeys) {
   PageCursor cursor = SampleCursor();
   cursor.last_key = -1;
   EXPECT_THAT(DecodePageToken(EncodePageToken(cursor), kFingerprint).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "page_token: is corrupt"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token: is corrupt")));
 }
 
 TEST(StableHasherTest, SeparatesPieces) {
@@ -137,9 +134,9 @@ TEST(ResolvePageSizeTest, TakesSizesInRange) {
 
 TEST(ResolvePageSizeTest, RefusesSizesOutOfRange) {
   for (int32_t requested : {-1, 1001, INT32_MIN, INT32_MAX}) {
-    EXPECT_THAT(
-        ResolvePageSize(requested, 100, 1000).status(),
-        StatusIs(absl::StatusCode::kInvalidArgument, "page_size: must be between 1 and 1000"))
+    EXPECT_THAT(ResolvePageSize(requested, 100, 1000).status(),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("page_size: must be between 1 and 1000")))
         << requested;
   }
 }

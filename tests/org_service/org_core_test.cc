@@ -5,15 +5,16 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "org_service/sqlite_org_store.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace grassroots::org {
 namespace {
 
+using ::grassroots::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -29,10 +30,6 @@ absl::StatusOr<T> Sync(Call call) {
   std::promise<absl::StatusOr<T>> promise;
   call([&](absl::StatusOr<T> result) { promise.set_value(std::move(result)); });
   return promise.get_future().get();
-}
-
-MATCHER_P2(StatusIs, code, substring, "") {
-  return arg.code() == code && absl::StrContains(arg.message(), substring);
 }
 
 class OrgCoreTest : public ::testing::Test {
@@ -110,13 +107,13 @@ class OrgCoreTest : public ::testing::Test {
 TEST_F(OrgCoreTest, CreateEnforcesParentLevelExistenceAndUniqueCodes) {
   BuildSmallDistrict();
   EXPECT_THAT(Create(street_, Level::kCompound, "X").status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "unit.parent"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unit.parent")));
   EXPECT_THAT(Create(999, Level::kStreet, "X").status(),
-              StatusIs(absl::StatusCode::kNotFound, "units/999"));
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("units/999")));
   EXPECT_THAT(Create(community_a_, Level::kCompound, "C1").status(),
-              StatusIs(absl::StatusCode::kAlreadyExists, "unit.code"));
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("unit.code")));
   EXPECT_THAT(Create(0, Level::kStreet, "X").status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "unit.parent"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unit.parent")));
   // The same code under another parent is fine.
   EXPECT_TRUE(Create(community_b_, Level::kCompound, "C1").ok());
 }
@@ -157,21 +154,21 @@ TEST_F(OrgCoreTest, UpdateAppliesTheMaskAndRefusesStaleEtags) {
 
   // The same etag again is stale now.
   EXPECT_THAT(Sync<Unit>([&](auto done) { core_->UpdateUnit(caller_, update, done); }).status(),
-              StatusIs(absl::StatusCode::kAborted, "etag"));
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("etag")));
   update.etag = "";
   update.paths = {"parent"};
   EXPECT_THAT(Sync<Unit>([&](auto done) { core_->UpdateUnit(caller_, update, done); }).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "update_mask"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
   update.paths = {"no_such_field"};
   EXPECT_THAT(Sync<Unit>([&](auto done) { core_->UpdateUnit(caller_, update, done); }).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "no_such_field"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no_such_field")));
 }
 
 TEST_F(OrgCoreTest, MoveCarriesTheSubtreeAndEnforcesLevels) {
   BuildSmallDistrict();
   EXPECT_EQ(Count(community_a_, Level::kBuilding), 1);
   EXPECT_THAT(Move(compound_1_, street_).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "new_parent"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("new_parent")));
   ASSERT_TRUE(Move(compound_1_, community_b_).ok());
   EXPECT_EQ(Count(community_a_, Level::kBuilding), 0);
   EXPECT_EQ(Count(community_b_, Level::kBuilding), 1);
@@ -187,7 +184,7 @@ TEST_F(OrgCoreTest, MoveRefusesToSplitAJointBranch) {
   BuildSmallDistrict();
   ASSERT_TRUE(CreateOrg(OrgForm::kJointBranch, {compound_1_, compound_2_}).ok());
   EXPECT_THAT(Move(compound_1_, community_b_).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, "JOINT_BRANCH"));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("JOINT_BRANCH")));
 }
 
 TEST_F(OrgCoreTest, DeleteNeedsCascadeAndUndeleteRestoresWhatWentWithIt) {
@@ -195,7 +192,7 @@ TEST_F(OrgCoreTest, DeleteNeedsCascadeAndUndeleteRestoresWhatWentWithIt) {
   absl::StatusOr<PartyOrg> branch = CreateOrg(OrgForm::kBranch, {compound_1_});
   ASSERT_TRUE(branch.ok()) << branch.status();
   EXPECT_THAT(Delete(compound_1_, false).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, "live descendants"));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("live descendants")));
   ASSERT_TRUE(Delete(compound_1_, true).ok());
   EXPECT_TRUE(core_->GetUnit(building_)->deleted);
   EXPECT_TRUE(core_->GetPartyOrg(branch->id)->deleted);
@@ -213,15 +210,15 @@ TEST_F(OrgCoreTest, CoverageRulesAndTheNearestCoveringOrganisation) {
   absl::StatusOr<PartyOrg> committee = CreateOrg(OrgForm::kPartyCommittee, {community_a_});
   ASSERT_TRUE(committee.ok()) << committee.status();
   EXPECT_THAT(CreateOrg(OrgForm::kBranch, {community_a_}).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "party_org.units"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("party_org.units")));
   EXPECT_THAT(CreateOrg(OrgForm::kJointBranch, {compound_1_, community_b_}).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "party_org.units"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("party_org.units")));
   absl::StatusOr<PartyOrg> branch = CreateOrg(OrgForm::kBranch, {compound_1_}, committee->id);
   ASSERT_TRUE(branch.ok()) << branch.status();
   EXPECT_THAT(CreateOrg(OrgForm::kBranch, {compound_1_}).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, "already covered"));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already covered")));
   EXPECT_THAT(CreateOrg(OrgForm::kPartyCommittee, {community_b_}, branch->id).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "party_org.parent"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("party_org.parent")));
 
   absl::StatusOr<CoveringResult> covering = core_->GetCoveringPartyOrg(building_);
   ASSERT_TRUE(covering.ok());
@@ -267,7 +264,7 @@ TEST_F(OrgCoreTest, PagesKeepTheRevisionOfTheFirstPage) {
 
   query.filter = "level = COMPOUND";  // a token from another query is refused
   EXPECT_THAT(core_->ListUnits(query).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "page_token"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
 }
 
 TEST_F(OrgCoreTest, OldRevisionsAgeOutAfterTheRetention) {
@@ -279,9 +276,9 @@ TEST_F(OrgCoreTest, OldRevisionsAgeOutAfterTheRetention) {
   MustCreate(community_b_, Level::kCompound, "late");
   MustCreate(community_b_, Level::kCompound, "later");
   EXPECT_THAT(core_->CountDescendants(district_, old_revision - 1).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, "no longer readable"));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no longer readable")));
   EXPECT_THAT(core_->CountDescendants(district_, core_->published_revision() + 5).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, "read_revision"));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("read_revision")));
 }
 
 }  // namespace
