@@ -215,7 +215,16 @@ void WriteUntilFailure(const OrgClient& client, const WriterPlan& plan,
       absl::StrCat("the writer stopped after ", log.acked.size(), " writes without a failure"));
 }
 
-TEST_F(OrgDurabilityTest, EveryAcknowledgedWriteSurvivesKill9) {
+// Runs the writer, stops the server part-way through (kill -9, or SIGTERM
+// with writes in flight), restarts it, and checks every acknowledged write.
+class AcknowledgedWritesTest : public OrgDurabilityTest {
+ protected:
+  enum class StopBy { kKill9, kSigterm };
+  void WriteThenStop(StopBy stop_by);
+};
+
+void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
+  const std::string label = stop_by == StopBy::kKill9 ? "[ kill -9  ]" : "[ SIGTERM  ]";
   constexpr int kAckedBeforeKill = 200;
   constexpr absl::Duration kWaitForWrites = absl::Seconds(30);
 
@@ -256,7 +265,16 @@ TEST_F(OrgDurabilityTest, EveryAcknowledgedWriteSurvivesKill9) {
     absl::SleepFor(absl::Milliseconds(2));
   }
   killed = true;
-  const absl::Status kill_status = server().Kill();
+  absl::Status kill_status;
+  if (stop_by == StopBy::kKill9) {
+    kill_status = server().Kill();
+  } else {
+    // A graceful stop answers the writes in flight before it exits.
+    absl::StatusOr<int> exit_code = server().Stop(SIGTERM);
+    kill_status = exit_code.ok() && *exit_code != 0
+                      ? absl::InternalError(absl::StrCat("exit code ", *exit_code))
+                      : exit_code.status();
+  }
   writer.join();
   ASSERT_OK(kill_status);
   ASSERT_TRUE(writer_log.failed_after_kill)
@@ -298,7 +316,7 @@ TEST_F(OrgDurabilityTest, EveryAcknowledgedWriteSurvivesKill9) {
     }
   }
   const int lost = static_cast<int>(log.acked.size()) - present;
-  std::cout << "[ kill -9  ] acknowledged " << log.acked.size() << " ("
+  std::cout << label << " acknowledged " << log.acked.size() << " ("
             << writes_by_method["CreateUnit"] << " creates, " << writes_by_method["UpdateUnit"]
             << " updates, " << writes_by_method["MoveUnit"] << " moves), present after restart "
             << present << ", lost " << lost << "; the writer stopped with " << writer_log.failure
@@ -333,7 +351,7 @@ TEST_F(OrgDurabilityTest, EveryAcknowledgedWriteSurvivesKill9) {
   EXPECT_TRUE(EventsAreContiguous(events.items, 1));
   EXPECT_GE(last_revision, max_acked_revision);
   EXPECT_LE(last_revision, max_acked_revision + 1);
-  std::cout << "[ kill -9  ] " << names.size() << " units checked, " << wrong.size()
+  std::cout << label << " " << names.size() << " units checked, " << wrong.size()
             << " not as acknowledged; event log revisions 1.." << last_revision
             << (contiguous ? " without gaps" : " WITH GAPS") << ", last acknowledged "
             << max_acked_revision << "\n";
@@ -342,6 +360,14 @@ TEST_F(OrgDurabilityTest, EveryAcknowledgedWriteSurvivesKill9) {
   ASSERT_OK_AND_ASSIGN(const v1::Unit next, client().CreateUnit(NewCompound(
                                                 plan.community_b, "重启后小区", "AFTER", {})));
   EXPECT_EQ(next.revision(), last_revision + 1);
+}
+
+TEST_F(AcknowledgedWritesTest, EveryAcknowledgedWriteSurvivesKill9) {
+  WriteThenStop(StopBy::kKill9);
+}
+
+TEST_F(AcknowledgedWritesTest, EveryAcknowledgedWriteSurvivesSigtermMidStream) {
+  WriteThenStop(StopBy::kSigterm);
 }
 
 }  // namespace
