@@ -10,6 +10,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace grassroots {
@@ -61,7 +62,13 @@ class CallCounterFactory final : public grpc::experimental::ServerInterceptorFac
  public:
   explicit CallCounterFactory(std::shared_ptr<InFlightCalls> calls) : calls_(std::move(calls)) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* /*info*/) override {
+      grpc::experimental::ServerRpcInfo* info) override {
+    // Health watches and reflection streams stay open as long as their
+    // clients like; shutdown must not wait for them.
+    const absl::string_view method = info->method();
+    if (absl::StartsWith(method, "/grpc.health.") || absl::StartsWith(method, "/grpc.reflection.")) {
+      return nullptr;
+    }
     return new CallCounter(calls_);
   }
 
@@ -99,8 +106,12 @@ RunningServer::RunningServer(std::unique_ptr<grpc::Server> server, int port,
                              std::shared_ptr<InFlightCalls> calls)
     : server_(std::move(server)), port_(port), calls_(std::move(calls)) {}
 
-void RunningServer::Shutdown(absl::Duration grace) {
+void RunningServer::StopServing() {
   if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
+}
+
+void RunningServer::Shutdown(absl::Duration grace) {
+  StopServing();
   calls_->AwaitIdle(absl::Now() + grace);
   server_->Shutdown(absl::ToChronoTime(absl::Now()));
 }

@@ -54,7 +54,10 @@ class RunningServer {
   int port() const { return port_; }
   grpc::Server& server() { return *server_; }
   // Reports NOT_SERVING, so that load balancers and probes stop sending
-  // calls, waits until the calls in flight have finished (at most `grace`),
+  // calls. Shutdown does it too; call it first when work must drain before.
+  void StopServing();
+  // Reports NOT_SERVING, waits until the calls in flight have finished (at
+  // most `grace`; health and reflection streams don't count),
   // then closes every connection and cancels what is left. gRPC's own
   // Shutdown(deadline) would also wait for idle client connections to go
   // away, which they never do by themselves, so it would always take the

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   // Queued writes are committed and answered and watch streams are told to
   // resume elsewhere; then in-flight calls get a grace period.
   const absl::Time start = absl::Now();
+  (*server)->StopServing();
   core.Stop();
   const absl::Time core_stopped = absl::Now();
   (*server)->Shutdown(absl::Seconds(5));

@@ -217,47 +217,48 @@ void OrgCore::WriterLoop() {
 }
 
 void OrgCore::RunBatch(std::vector<WriteRequest>& batch) {
-  struct Outcome {
-    absl::StatusOr<Snapshot> result;
-    bool committed_change = false;
-  };
-  std::vector<Outcome> outcomes;
+  // Request ids are looked up in the store before the index is locked, so
+  // that readers never wait for store I/O.
+  std::vector<absl::StatusOr<std::optional<std::string>>> stored_requests;
+  stored_requests.reserve(batch.size());
+  for (const WriteRequest& request : batch) {
+    stored_requests.push_back(request.request_id.empty()
+                                  ? absl::StatusOr<std::optional<std::string>>(std::nullopt)
+                                  : store_->LookupRequest(request.request_id));
+  }
+
+  std::vector<absl::StatusOr<Snapshot>> outcomes;
   outcomes.reserve(batch.size());
   std::vector<Mutation> mutations;
   // The store keeps microseconds; so do we, or times would change on restart.
   const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  // Every outcome from here on was planned on top of uncommitted changes.
+  size_t first_applied = batch.size();
   // Request ids seen in this batch, with the resource their create made.
   absl::flat_hash_map<std::string, std::string> batch_requests;
   {
     absl::MutexLock lock(&index_mu_);
+    if (absl::Status reloaded = ReloadIfNeeded(); !reloaded.ok()) {
+      for (WriteRequest& request : batch) request.done(reloaded);
+      return;
+    }
     int64_t revision = index_.published_revision();
     int64_t next_unit_id = index_.max_unit_id() + 1;
     int64_t next_org_id = index_.max_party_org_id() + 1;
-    for (WriteRequest& request : batch) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      WriteRequest& request = batch[i];
       // An idempotent create that was already made returns what it made.
       if (!request.request_id.empty()) {
-        std::optional<std::string> made;
+        if (!stored_requests[i].ok()) {
+          outcomes.push_back(stored_requests[i].status());
+          continue;
+        }
+        std::optional<std::string> made = *stored_requests[i];
         if (auto it = batch_requests.find(request.request_id); it != batch_requests.end()) {
           made = it->second;
-        } else {
-          absl::StatusOr<std::optional<std::string>> stored =
-              store_->LookupRequest(request.request_id);
-          if (!stored.ok()) {
-            outcomes.push_back({stored.status()});
-            continue;
-          }
-          made = *stored;
         }
         if (made) {
-          absl::StatusOr<Snapshot> existing = absl::NotFoundError(*made);
-          if (auto id = ParseUnitName(*made, "request_id"); id.ok()) {
-            if (const Unit* unit = index_.FindUnit(*id, OrgIndex::kHead)) existing = *unit;
-          } else if (auto org_id = ParsePartyOrgName(*made, "request_id"); org_id.ok()) {
-            if (const PartyOrg* org = index_.FindPartyOrg(*org_id, OrgIndex::kHead)) {
-              existing = *org;
-            }
-          }
-          outcomes.push_back({std::move(existing)});
+          outcomes.push_back(FindByName(*made));
           continue;
         }
       }
@@ -270,20 +271,21 @@ void OrgCore::RunBatch(std::vector<WriteRequest>& batch) {
       WriteContext ctx{index_, mutation.revision, now, mutation, next_unit_id, next_org_id};
       absl::StatusOr<Snapshot> result = request.plan(ctx);
       if (!result.ok() || mutation.changes.empty()) {
-        outcomes.push_back({std::move(result)});
+        outcomes.push_back(std::move(result));
         continue;
       }
       index_.Apply(mutation);
       ++revision;
+      first_applied = std::min(first_applied, i);
       if (!request.request_id.empty()) {
         batch_requests[request.request_id] = SnapshotName(mutation.changes.front().after);
       }
       mutations.push_back(std::move(mutation));
-      outcomes.push_back({std::move(result), true});
+      outcomes.push_back(std::move(result));
     }
   }
 
-  absl::Status commit = mutations.empty() ? absl::OkStatus() : store_->Commit(mutations);
+  const absl::Status commit = mutations.empty() ? absl::OkStatus() : store_->Commit(mutations);
   {
     absl::MutexLock lock(&index_mu_);
     if (commit.ok()) {
@@ -293,23 +295,56 @@ void OrgCore::RunBatch(std::vector<WriteRequest>& batch) {
       }
       PruneOldRevisions(now);
     } else {
-      // Nothing of the batch is stored: rebuild the index from the store so
-      // that the applied-but-uncommitted changes are gone.
-      absl::StatusOr<StoredState> state = store_->Load();
-      if (state.ok()) {
-        index_.Reset(*std::move(state));
-        published_times_.clear();
-      }
+      // Nothing of the batch is stored: the applied-but-uncommitted changes
+      // must go. Readers never saw them (they are past the published
+      // revision); writers must not plan on them, so until the index is
+      // rebuilt from the store no write is planned.
+      needs_reload_ = true;
+      ReloadIfNeeded().IgnoreError();  // retried before the next batch
     }
   }
-  if (!mutations.empty() && commit.ok()) NotifyWatchers();
+  if (commit.ok()) RememberRecentEvents(mutations);
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (outcomes[i].committed_change && !commit.ok()) {
-      batch[i].done(commit);
-    } else {
-      batch[i].done(std::move(outcomes[i].result));
+    batch[i].done(!commit.ok() && i >= first_applied ? commit : std::move(outcomes[i]));
+  }
+  // Callers first, then the watchers, who may have reading to do.
+  if (commit.ok() && !mutations.empty()) NotifyWatchers();
+}
+
+absl::Status OrgCore::ReloadIfNeeded() {
+  if (!needs_reload_) return absl::OkStatus();
+  absl::StatusOr<StoredState> state = store_->Load();
+  if (!state.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        "the org store failed a commit and cannot be read back yet; writes resume once it can: ",
+        state.status().message()));
+  }
+  index_.Reset(*std::move(state));
+  published_times_.clear();
+  needs_reload_ = false;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Snapshot> OrgCore::FindByName(const std::string& name) const {
+  if (auto id = ParseUnitName(name, "request_id"); id.ok()) {
+    if (const Unit* unit = index_.FindUnit(*id, OrgIndex::kHead)) return *unit;
+  } else if (auto org_id = ParsePartyOrgName(name, "request_id"); org_id.ok()) {
+    if (const PartyOrg* org = index_.FindPartyOrg(*org_id, OrgIndex::kHead)) return *org;
+  }
+  return absl::InternalError(absl::StrCat("request_id: names ", name, ", which is not loaded"));
+}
+
+void OrgCore::RememberRecentEvents(const std::vector<Mutation>& mutations) {
+  absl::MutexLock lock(&recent_mu_);
+  for (const Mutation& mutation : mutations) {
+    for (size_t i = 0; i < mutation.changes.size(); ++i) {
+      const Change& change = mutation.changes[i];
+      recent_events_.push_back(Event{mutation.revision, static_cast<int32_t>(i), mutation.time,
+                                     mutation.actor, mutation.method, change.before,
+                                     change.after});
     }
   }
+  while (recent_events_.size() > kRecentEventCount) recent_events_.pop_front();
 }
 
 void OrgCore::PruneOldRevisions(absl::Time now) {
@@ -456,6 +491,103 @@ void OrgCore::UndeletePartyOrg(const Caller& caller, int64_t id, std::string eta
           },
           Typed<PartyOrg>(std::move(done))});
 }
+
+// --- Placement of party organisations, used by unit and org rules.
+
+namespace {
+
+// What an undelete brings back in the same mutation: they count as live.
+struct Restoring {
+  absl::flat_hash_set<int64_t> units;
+  absl::flat_hash_set<int64_t> orgs;
+};
+
+// Checks what `org` (its new state) needs of other resources: a live parent of
+// a higher form, live units at the right levels, one parent unit where the
+// form joins units, and no other live organisation of the same tier covering
+// one of them.
+absl::Status CheckPartyOrgPlacement(const OrgIndex& index, const PartyOrg& org,
+                                    const Restoring& restoring = {}) {
+  if (org.parent_id != 0) {
+    if (org.parent_id == org.id) {
+      return absl::InvalidArgumentError("party_org.parent: an organisation cannot be its own parent");
+    }
+    const PartyOrg* parent = index.FindPartyOrg(org.parent_id, OrgIndex::kHead);
+    if (parent == nullptr) return OrgNotFound(org.parent_id, "party_org.parent");
+    if (parent->deleted && !restoring.orgs.contains(org.parent_id)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("party_org.parent: ", PartyOrgName(org.parent_id), " is deleted"));
+    }
+    if (FormRank(parent->form) >= FormRank(org.form)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "party_org.parent: a ", FormName(org.form), " cannot sit below a ",
+          FormName(parent->form)));
+    }
+  }
+  const CoverageRule& rule = CoverageRuleFor(org.form);
+  int64_t shared_parent = -1;
+  for (int64_t unit_id : org.unit_ids) {
+    const Unit* unit = index.FindUnit(unit_id, OrgIndex::kHead);
+    if (unit == nullptr) return UnitNotFound(unit_id, "party_org.units");
+    if (unit->deleted && !restoring.units.contains(unit_id)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("party_org.units: ", UnitName(unit_id), " is deleted"));
+    }
+    if (std::find(rule.levels.begin(), rule.levels.end(), unit->level) == rule.levels.end()) {
+      std::vector<std::string> levels;
+      for (Level level : rule.levels) levels.emplace_back(LevelName(level));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "party_org.units: ", UnitName(unit_id), " is a ", LevelName(unit->level), "; a ",
+          FormName(org.form), " covers ", absl::StrJoin(levels, " or "), " units"));
+    }
+    if (rule.same_parent) {
+      if (shared_parent >= 0 && shared_parent != unit->parent_id) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "party_org.units: a ", FormName(org.form), " covers units of one parent; ",
+            UnitName(unit_id), " is under ", UnitName(unit->parent_id), ", the others under ",
+            UnitName(shared_parent)));
+      }
+      shared_parent = unit->parent_id;
+    }
+    const int tier = CoverageTier(org.form);
+    if (tier < 0) continue;
+    for (const PartyOrg* other : index.CoveringOrgs(unit_id, OrgIndex::kHead)) {
+      const bool other_live = !other->deleted || restoring.orgs.contains(other->id);
+      if (other->id != org.id && other_live && CoverageTier(other->form) == tier) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "party_org.units: ", UnitName(unit_id), " is already covered by ",
+            PartyOrgName(other->id), " (", FormName(other->form), ")"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyPartyOrgPaths(const PartyOrgUpdate& update, PartyOrg& org) {
+  for (const std::string& path : update.paths) {
+    const bool all = path == "*";
+    if (all || path == "parent") org.parent_id = update.values.parent_id;
+    if (all || path == "display_name") org.display_name = update.values.display_name;
+    if (all || path == "units") org.unit_ids = update.values.unit_ids;
+    if (all || path == "established_date") org.established_date = update.values.established_date;
+    if (all || path == "rating") org.rating = update.values.rating;
+    if (all || path == "parent" || path == "display_name" || path == "units" ||
+        path == "established_date" || path == "rating") {
+      continue;
+    }
+    if (path == "form") return absl::InvalidArgumentError("update_mask: form is immutable");
+    if (path == "name" || path == "state" || path == "create_time" || path == "update_time" ||
+        path == "delete_time" || path == "etag" || path == "revision") {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is output only"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "update_mask: unknown field \"", path,
+        "\"; updatable: parent, display_name, units, established_date, rating"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 // --- Unit rules.
 
@@ -697,6 +829,17 @@ absl::StatusOr<Snapshot> OrgCore::PlanUndeleteUnit(WriteContext& ctx, int64_t id
     }
     std::sort(orgs.begin(), orgs.end());
   }
+  // Each organisation that comes back must fit as things will be: its units
+  // and parent live (or returning now), no other organisation of its tier
+  // on its units.
+  const Restoring restoring{{units.begin(), units.end()}, {orgs.begin(), orgs.end()}};
+  for (int64_t org_id : orgs) {
+    if (absl::Status s = CheckPartyOrgPlacement(ctx.index, *ctx.org(org_id), restoring); !s.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cascade: ", PartyOrgName(org_id), ", deleted with ", UnitName(id),
+          ", cannot come back: ", s.message(), ". Undelete from further up, or without cascade"));
+    }
+  }
   Unit result;
   for (int64_t unit_id : units) {
     Unit next = *ctx.unit(unit_id);
@@ -745,93 +888,6 @@ absl::StatusOr<Snapshot> OrgCore::PlanMoveUnit(WriteContext& ctx, int64_t id,
 }
 
 // --- Party organisation rules.
-
-namespace {
-
-// Checks what `org` (its new state) needs of other resources: a live parent of
-// a higher form, live units at the right levels, one parent unit where the
-// form joins units, and no other organisation of the same tier covering one
-// of them.
-absl::Status CheckPartyOrgPlacement(const OrgIndex& index, const PartyOrg& org) {
-  if (org.parent_id != 0) {
-    if (org.parent_id == org.id) {
-      return absl::InvalidArgumentError("party_org.parent: an organisation cannot be its own parent");
-    }
-    const PartyOrg* parent = index.FindPartyOrg(org.parent_id, OrgIndex::kHead);
-    if (parent == nullptr) return OrgNotFound(org.parent_id, "party_org.parent");
-    if (parent->deleted) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("party_org.parent: ", PartyOrgName(org.parent_id), " is deleted"));
-    }
-    if (FormRank(parent->form) >= FormRank(org.form)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "party_org.parent: a ", FormName(org.form), " cannot sit below a ",
-          FormName(parent->form)));
-    }
-  }
-  const CoverageRule& rule = CoverageRuleFor(org.form);
-  int64_t shared_parent = -1;
-  for (int64_t unit_id : org.unit_ids) {
-    const Unit* unit = index.FindUnit(unit_id, OrgIndex::kHead);
-    if (unit == nullptr) return UnitNotFound(unit_id, "party_org.units");
-    if (unit->deleted) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("party_org.units: ", UnitName(unit_id), " is deleted"));
-    }
-    if (std::find(rule.levels.begin(), rule.levels.end(), unit->level) == rule.levels.end()) {
-      std::vector<std::string> levels;
-      for (Level level : rule.levels) levels.emplace_back(LevelName(level));
-      return absl::InvalidArgumentError(absl::StrCat(
-          "party_org.units: ", UnitName(unit_id), " is a ", LevelName(unit->level), "; a ",
-          FormName(org.form), " covers ", absl::StrJoin(levels, " or "), " units"));
-    }
-    if (rule.same_parent) {
-      if (shared_parent >= 0 && shared_parent != unit->parent_id) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "party_org.units: a ", FormName(org.form), " covers units of one parent; ",
-            UnitName(unit_id), " is under ", UnitName(unit->parent_id), ", the others under ",
-            UnitName(shared_parent)));
-      }
-      shared_parent = unit->parent_id;
-    }
-    const int tier = CoverageTier(org.form);
-    if (tier < 0) continue;
-    for (const PartyOrg* other : index.CoveringOrgs(unit_id, OrgIndex::kHead)) {
-      if (other->id != org.id && !other->deleted && CoverageTier(other->form) == tier) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "party_org.units: ", UnitName(unit_id), " is already covered by ",
-            PartyOrgName(other->id), " (", FormName(other->form), ")"));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ApplyPartyOrgPaths(const PartyOrgUpdate& update, PartyOrg& org) {
-  for (const std::string& path : update.paths) {
-    const bool all = path == "*";
-    if (all || path == "parent") org.parent_id = update.values.parent_id;
-    if (all || path == "display_name") org.display_name = update.values.display_name;
-    if (all || path == "units") org.unit_ids = update.values.unit_ids;
-    if (all || path == "established_date") org.established_date = update.values.established_date;
-    if (all || path == "rating") org.rating = update.values.rating;
-    if (all || path == "parent" || path == "display_name" || path == "units" ||
-        path == "established_date" || path == "rating") {
-      continue;
-    }
-    if (path == "form") return absl::InvalidArgumentError("update_mask: form is immutable");
-    if (path == "name" || path == "state" || path == "create_time" || path == "update_time" ||
-        path == "delete_time" || path == "etag" || path == "revision") {
-      return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is output only"));
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "update_mask: unknown field \"", path,
-        "\"; updatable: parent, display_name, units, established_date, rating"));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<Snapshot> OrgCore::PlanCreatePartyOrg(WriteContext& ctx, const PartyOrg& request) {
   PartyOrg org = request;
@@ -911,15 +967,14 @@ absl::StatusOr<Snapshot> OrgCore::PlanUndeletePartyOrg(WriteContext& ctx, int64_
                                     return o.deleted && o.delete_revision == deletion;
                                   })
               : std::vector<int64_t>{id};
-  // Each restored organisation must fit the hierarchy as it is now; those
-  // restored together are checked in order, parents first.
+  // Each restored organisation must fit the hierarchy as it is now, those
+  // restored together counting as live.
+  const Restoring restoring{{}, {orgs.begin(), orgs.end()}};
   PartyOrg result;
   for (int64_t org_id : orgs) {
     PartyOrg next = *ctx.org(org_id);
     MarkRestored(next, ctx.now, ctx.revision);
-    PartyOrg placement = next;
-    if (org_id != id) placement.parent_id = 0;  // its parent returns in this same mutation
-    RETURN_IF_ERROR(CheckPartyOrgPlacement(ctx.index, placement));
+    RETURN_IF_ERROR(CheckPartyOrgPlacement(ctx.index, next, restoring));
     if (org_id == id) result = next;
     ctx.Add(*ctx.org(org_id), std::move(next));
   }
@@ -1190,6 +1245,28 @@ absl::StatusOr<EventPage> OrgCore::ListEvents(int64_t start_revision, int32_t pa
 absl::StatusOr<std::vector<Event>> OrgCore::ReadEvents(int64_t revision, int32_t index,
                                                        int limit) const {
   const int64_t published = published_revision();
+  {
+    // Watchers that keep up are served from memory; the store only for
+    // those catching up from further back.
+    absl::MutexLock lock(&recent_mu_);
+    const auto position = std::make_pair(revision, static_cast<int64_t>(index));
+    if (!recent_events_.empty() &&
+        position >= std::make_pair(recent_events_.front().revision,
+                                   static_cast<int64_t>(recent_events_.front().index))) {
+      auto it = std::lower_bound(recent_events_.begin(), recent_events_.end(), position,
+                                 [](const Event& e, const std::pair<int64_t, int64_t>& p) {
+                                   return std::make_pair(e.revision,
+                                                         static_cast<int64_t>(e.index)) < p;
+                                 });
+      std::vector<Event> events;
+      for (; it != recent_events_.end() && static_cast<int>(events.size()) < limit &&
+             it->revision <= published;
+           ++it) {
+        events.push_back(*it);
+      }
+      return events;
+    }
+  }
   ASSIGN_OR_RETURN(std::vector<Event> events, store_->ReadEvents(revision, index, limit));
   while (!events.empty() && events.back().revision > published) events.pop_back();
   return events;

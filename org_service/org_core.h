@@ -199,6 +199,13 @@ class OrgCore {
   absl::StatusOr<int64_t> ResolveRevision(int64_t requested) const
       ABSL_SHARED_LOCKS_REQUIRED(index_mu_);
   void PruneOldRevisions(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_);
+  // Rebuilds the index from the store after a failed commit left changes in
+  // it that were never stored. UNAVAILABLE while the store can't be read.
+  absl::Status ReloadIfNeeded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_);
+  // The newest state of the resource a request id created.
+  absl::StatusOr<Snapshot> FindByName(const std::string& name) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_);
+  void RememberRecentEvents(const std::vector<Mutation>& mutations);
   void NotifyWatchers();
 
   // Plans, each run on the writer thread against the newest state.
@@ -225,6 +232,12 @@ class OrgCore {
   OrgIndex index_ ABSL_GUARDED_BY(index_mu_);
   // Published revisions with their commit times, for the retention horizon.
   std::deque<std::pair<int64_t, absl::Time>> published_times_ ABSL_GUARDED_BY(index_mu_);
+  bool needs_reload_ ABSL_GUARDED_BY(index_mu_) = false;
+
+  // The events of the latest published mutations, oldest first.
+  static constexpr size_t kRecentEventCount = 4096;
+  mutable absl::Mutex recent_mu_;
+  std::deque<Event> recent_events_ ABSL_GUARDED_BY(recent_mu_);
 
   mutable absl::Mutex queue_mu_;
   std::vector<WriteRequest> queue_ ABSL_GUARDED_BY(queue_mu_);

@@ -129,7 +129,9 @@ class EventWatcher final : public grpc::ServerWriteReactor<v1::WatchEventsRespon
   }
 
   void WriteIfReady() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || cancelled_) return;
+    if (finished_) return;
+    // Every call must be finished, a cancelled one too, or OnDone never comes.
+    if (cancelled_) return FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
     if (core_->stopped()) {
       return FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                      "the org service is shutting down; resume from the next event"));

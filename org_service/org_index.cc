@@ -78,12 +78,16 @@ void OrgIndex::Reset(StoredState state) {
   superseded_.clear();
   units_.resize(state.max_unit_id + 1);
   orgs_.resize(state.max_party_org_id + 1);
-  // Units arrive in ascending id order, so child lists come out sorted.
   for (Unit& unit : state.units) {
     const int64_t id = unit.id;
-    const int64_t parent = unit.parent_id;
     EnsureSlot(units_, id);
     units_[id] = std::make_unique<UnitNode>(std::move(unit));
+  }
+  // Linked only once every node exists: a move may have put a unit under a
+  // parent with a higher id. Walking ids in order keeps child lists sorted.
+  for (size_t id = 1; id < units_.size(); ++id) {
+    if (units_[id] == nullptr) continue;
+    const int64_t parent = units_[id]->versions.head().parent_id;
     if (parent == 0 || unit_node(parent) != nullptr) children_of(parent).push_back(id);
   }
   for (const auto& node : units_) {
@@ -104,9 +108,13 @@ void OrgIndex::Reset(StoredState state) {
     for (int64_t unit_id : org.unit_ids) {
       if (UnitNode* unit = unit_node(unit_id)) unit->covering_orgs.push_back(id);
     }
-    const int64_t parent = org.parent_id;
     orgs_[id] = std::make_unique<OrgNode>(std::move(org));
-    if (OrgNode* parent_node = org_node(parent)) parent_node->children.push_back(id);
+  }
+  for (size_t id = 1; id < orgs_.size(); ++id) {
+    if (orgs_[id] == nullptr) continue;
+    if (OrgNode* parent = org_node(orgs_[id]->versions.head().parent_id)) {
+      parent->children.push_back(id);
+    }
   }
   published_revision_ = state.revision;
   oldest_readable_ = state.revision;

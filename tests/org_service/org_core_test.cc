@@ -1,10 +1,12 @@
 #include "org_service/org_core.h"
 
+#include <atomic>
 #include <future>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "org_service/sqlite_org_store.h"
@@ -24,6 +26,43 @@ class FixedClock final : public Clock {
   absl::Time now = absl::FromUnixSeconds(1790000000);
 };
 
+// The real SQLite store with faults that can't be produced on cue for
+// real: a commit held back until released (so that the next requests queue up
+// as one batch), a commit or a load that fails once.
+class FaultyStore final : public OrgStore {
+ public:
+  explicit FaultyStore(OrgStore* store) : store_(store) {}
+  absl::StatusOr<StoredState> Load() override {
+    if (fail_loads.load()) return absl::UnavailableError("injected: load failed");
+    return store_->Load();
+  }
+  absl::Status Commit(const std::vector<Mutation>& mutations) override {
+    if (hold_next_commit.exchange(false)) {
+      held.Notify();
+      release.WaitForNotification();
+      return store_->Commit(mutations);  // a held commit itself goes through
+    }
+    if (fail_next_commit.exchange(false)) return absl::UnavailableError("injected: disk full");
+    return store_->Commit(mutations);
+  }
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index,
+                                                int limit) override {
+    return store_->ReadEvents(revision, index, limit);
+  }
+  absl::StatusOr<std::optional<std::string>> LookupRequest(absl::string_view id) override {
+    return store_->LookupRequest(id);
+  }
+
+  std::atomic<bool> hold_next_commit{false};
+  std::atomic<bool> fail_next_commit{false};
+  std::atomic<bool> fail_loads{false};
+  absl::Notification held;
+  absl::Notification release;
+
+ private:
+  OrgStore* const store_;
+};
+
 // Waits for an asynchronous write.
 template <typename T, typename Call>
 absl::StatusOr<T> Sync(Call call) {
@@ -38,11 +77,13 @@ class OrgCoreTest : public ::testing::Test {
 
   void Open(OrgCoreOptions options = {}) {
     core_.reset();
+    faulty_.reset();
     store_.reset();
     auto store = SqliteOrgStore::Open(dir_.File("org.db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    core_ = std::make_unique<OrgCore>(store_.get(), &clock_, options);
+    faulty_ = std::make_unique<FaultyStore>(store_.get());
+    core_ = std::make_unique<OrgCore>(faulty_.get(), &clock_, options);
     ASSERT_TRUE(core_->Start().ok());
   }
 
@@ -99,6 +140,7 @@ class OrgCoreTest : public ::testing::Test {
   FixedClock clock_;
   Caller caller_{"tester"};
   std::unique_ptr<SqliteOrgStore> store_;
+  std::unique_ptr<FaultyStore> faulty_;
   std::unique_ptr<OrgCore> core_;
   int64_t district_ = 0, street_ = 0, community_a_ = 0, community_b_ = 0;
   int64_t compound_1_ = 0, compound_2_ = 0, building_ = 0;
@@ -279,6 +321,121 @@ TEST_F(OrgCoreTest, OldRevisionsAgeOutAfterTheRetention) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no longer readable")));
   EXPECT_THAT(core_->CountDescendants(district_, core_->published_revision() + 5).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("read_revision")));
+}
+
+TEST_F(OrgCoreTest, ChildrenUnderAHigherIdParentSurviveARestart) {
+  const int64_t first = MustCreate(0, Level::kDistrict, "D1").id;
+  const int64_t street = MustCreate(first, Level::kStreet, "S").id;
+  const int64_t community = MustCreate(street, Level::kCommunity, "C").id;
+  const int64_t second = MustCreate(0, Level::kDistrict, "D2").id;
+  const int64_t other_street = MustCreate(second, Level::kStreet, "S2").id;
+  ASSERT_TRUE(Move(street, second).ok());
+  absl::StatusOr<PartyOrg> low = CreateOrg(OrgForm::kWorkingCommittee, {street});
+  absl::StatusOr<PartyOrg> child = CreateOrg(OrgForm::kPartyCommittee, {community}, low->id);
+  absl::StatusOr<PartyOrg> high = CreateOrg(OrgForm::kWorkingCommittee, {other_street});
+  ASSERT_TRUE(child.ok() && high.ok());
+  PartyOrgUpdate reparent{.id = child->id, .paths = {"parent"}};
+  reparent.values.parent_id = high->id;
+  ASSERT_TRUE(
+      Sync<PartyOrg>([&](auto done) { core_->UpdatePartyOrg(caller_, reparent, done); }).ok());
+
+  Open();
+  absl::StatusOr<Page<Unit>> streets = core_->ListUnits({.parent_id = second});
+  ASSERT_TRUE(streets.ok());
+  std::vector<int64_t> ids;
+  for (const Unit& u : streets->items) ids.push_back(u.id);
+  EXPECT_THAT(ids, ElementsAre(street, other_street));
+  EXPECT_THAT(Delete(second, false).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("live descendants")));
+  absl::StatusOr<Page<PartyOrg>> below = core_->ListPartyOrgs({.parent_id = high->id});
+  ASSERT_TRUE(below.ok());
+  ASSERT_EQ(below->items.size(), 1u);
+  EXPECT_EQ(below->items[0].id, child->id);
+}
+
+TEST_F(OrgCoreTest, AFailedCommitAnswersEveryRequestPlannedOnItWithTheError) {
+  BuildSmallDistrict();
+  const Unit before = *core_->GetUnit(compound_2_);
+  const int64_t revision = core_->published_revision();
+  // Hold one commit so that the next requests queue up into one batch, then
+  // fail that batch's commit.
+  faulty_->hold_next_commit = true;
+  std::promise<absl::StatusOr<Unit>> holder;
+  core_->CreateUnit(caller_, Unit{.parent_id = community_b_, .level = Level::kCompound,
+                                  .display_name = "先行", .code = "FIRST"},
+                    "", [&](absl::StatusOr<Unit> r) { holder.set_value(std::move(r)); });
+  faulty_->held.WaitForNotification();
+  std::vector<std::promise<absl::StatusOr<Unit>>> answers(4);
+  const auto answer = [&](int i) {
+    return [&answers, i](absl::StatusOr<Unit> r) { answers[i].set_value(std::move(r)); };
+  };
+  const Unit twin{.parent_id = community_b_, .level = Level::kCompound,
+                  .display_name = "双胞胎", .code = "TWIN"};
+  core_->CreateUnit(caller_, twin, "req-twin", answer(0));
+  core_->CreateUnit(caller_, twin, "req-twin", answer(1));  // answered from the first
+  UnitUpdate rename{.id = compound_2_, .paths = {"display_name"}};
+  rename.values.display_name = "新名字";
+  core_->UpdateUnit(caller_, rename, answer(2));
+  core_->UpdateUnit(caller_, rename, answer(3));  // a no-op on top of the first
+  faulty_->fail_next_commit = true;
+  faulty_->release.Notify();
+  ASSERT_TRUE(holder.get_future().get().ok());
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_THAT(answers[i].get_future().get().status(),
+                StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk full")))
+        << "request " << i;
+  }
+  EXPECT_EQ(core_->GetUnit(compound_2_)->display_name, before.display_name);
+  EXPECT_EQ(core_->published_revision(), revision + 1);
+  EXPECT_EQ(Count(community_b_, Level::kCompound), 1);  // FIRST only
+  // The same request id works once the store does, and revisions go on.
+  absl::StatusOr<Unit> retried = Create(community_b_, Level::kCompound, "TWIN", "req-twin");
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->revision, revision + 2);
+}
+
+TEST_F(OrgCoreTest, WritesWaitForAStoreThatCannotBeReadBack) {
+  BuildSmallDistrict();
+  const int64_t revision = core_->published_revision();
+  faulty_->fail_next_commit = true;
+  faulty_->fail_loads = true;
+  EXPECT_THAT(Create(community_b_, Level::kCompound, "LOST").status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk full")));
+  EXPECT_THAT(Create(community_b_, Level::kCompound, "WAIT").status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot be read back")));
+  // Readers still see the last published state, nothing of the failed write.
+  EXPECT_EQ(core_->published_revision(), revision);
+  EXPECT_EQ(Count(community_b_, Level::kCompound), 0);
+  faulty_->fail_loads = false;
+  absl::StatusOr<Unit> made = Create(community_b_, Level::kCompound, "LATER");
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->revision, revision + 1);
+  EXPECT_EQ(Count(community_b_, Level::kCompound), 1);
+}
+
+TEST_F(OrgCoreTest, CascadeUndeleteRefusesOrganisationsThatCannotComeBack) {
+  BuildSmallDistrict();
+  absl::StatusOr<PartyOrg> committee = CreateOrg(OrgForm::kPartyCommittee, {community_a_});
+  ASSERT_TRUE(committee.ok());
+  absl::StatusOr<PartyOrg> joint =
+      CreateOrg(OrgForm::kJointBranch, {compound_1_, compound_2_}, committee->id);
+  ASSERT_TRUE(joint.ok()) << joint.status();
+  // From the top, everything the deletion took comes back together.
+  ASSERT_TRUE(Delete(community_a_, true).ok());
+  ASSERT_TRUE(Undelete(community_a_, true).ok());
+  EXPECT_FALSE(core_->GetPartyOrg(joint->id)->deleted);
+  EXPECT_FALSE(core_->GetPartyOrg(committee->id)->deleted);
+  EXPECT_FALSE(core_->GetUnit(compound_2_)->deleted);
+
+  // From below, the joint branch would come back covering compound 2, which
+  // stays deleted, under a party committee that stays deleted.
+  ASSERT_TRUE(Delete(community_a_, true).ok());
+  ASSERT_TRUE(Undelete(community_a_, false).ok());
+  EXPECT_THAT(Undelete(compound_1_, true).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr(PartyOrgName(joint->id))));
+  EXPECT_TRUE(core_->GetUnit(compound_1_)->deleted);
+  EXPECT_TRUE(core_->GetPartyOrg(joint->id)->deleted);
 }
 
 }  // namespace
