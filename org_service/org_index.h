@@ -14,7 +14,7 @@
 #include "org_service/org_store.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
-#include "org_service/version_chain.h"
+#include "common/version_chain.h"
 
 namespace grassroots::org {
 

@@ -1,11 +1,11 @@
-#ifndef GRASSROOTS_ORG_SERVICE_VERSION_CHAIN_H_
-#define GRASSROOTS_ORG_SERVICE_VERSION_CHAIN_H_
+#ifndef GRASSROOTS_COMMON_VERSION_CHAIN_H_
+#define GRASSROOTS_COMMON_VERSION_CHAIN_H_
 
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-namespace grassroots::org {
+namespace grassroots {
 
 // The versions of one value over revisions, for reads at a past revision
 // (MVCC). `T` has an `int64_t revision` member: the revision at which that
@@ -13,7 +13,7 @@ namespace grassroots::org {
 // inline; older ones exist only while changes are younger than the
 // retention horizon.
 //
-// Not thread-safe: the owner (OrgIndex) guards it.
+// Not thread-safe: the owner guards it.
 template <typename T>
 class VersionChain {
  public:
@@ -73,6 +73,6 @@ class VersionChain {
   std::vector<T> older_;  // ascending by revision
 };
 
-}  // namespace grassroots::org
+}  // namespace grassroots
 
-#endif  // GRASSROOTS_ORG_SERVICE_VERSION_CHAIN_H_
+#endif  // GRASSROOTS_COMMON_VERSION_CHAIN_H_

@@ -1,0 +1,117 @@
+#ifndef GRASSROOTS_ROSTER_SERVICE_ROLE_H_
+#define GRASSROOTS_ROSTER_SERVICE_ROLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "org_service/party_org.h"
+#include "org_service/unit.h"
+#include "roster_service/person.h"
+
+namespace grassroots::roster {
+
+// Values match the proto enum and the database.
+enum class Role : int8_t {
+  kUnspecified = 0,
+  kSecretary = 1,
+  kDeputySecretary = 2,
+  kCommitteeMember = 3,
+  kGroupLeader = 4,
+  kFirstSecretary = 5,
+  kWorkTeamMember = 6,
+  kBuildingLead = 7,
+  kGridWorker = 8,
+  kMicroGridLiaison = 9,
+  kPartyHousehold = 10,
+  kVolunteer = 11,
+  kOwnersCommitteeMember = 12,
+  kPropertyContact = 13,
+  kResidentRepresentative = 14,
+};
+
+bool IsValidRole(Role role);
+absl::string_view RoleName(Role role);  // "BUILDING_LEAD"
+std::optional<Role> ParseRoleName(absl::string_view name);
+
+// A unit or a party organisation of the org service.
+struct Place {
+  enum class Kind : int8_t { kUnit = 0, kPartyOrg = 1 };
+  Kind kind = Kind::kUnit;
+  int64_t id = 0;
+
+  bool operator==(const Place&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const Place& p) {
+    return H::combine(std::move(h), p.kind, p.id);
+  }
+};
+
+std::string PlaceName(const Place& place);  // "units/7" or "partyOrgs/3"
+// Parses either form; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view field);
+
+// What the org service says of a place when a role is assigned there.
+struct PlaceFacts {
+  Place place;
+  bool deleted = false;
+  org::Level level = org::Level::kUnspecified;     // for a unit
+  org::OrgForm form = org::OrgForm::kUnspecified;  // for a party organisation
+};
+
+// Checks that `role` may be held at `facts` (DOMAIN.md, "People and roles"):
+// secretaries, deputies and committee members at a party organisation other
+// than a party group; group leaders at a party group; first secretaries at a
+// compound branch (branch, joint or general branch); building leads and
+// party households at a building; work-team members, owners-committee members
+// and property contacts at a compound; grid workers and resident
+// representatives at a community or compound; micro-grid liaisons at a
+// compound or building; volunteers at any unit below the district.
+// INVALID_ARGUMENT naming `field` and saying where the role belongs.
+absl::Status CheckRolePlace(Role role, const PlaceFacts& facts, absl::string_view field);
+
+// Whether the role needs a full party member (secretaries, deputies,
+// committee members, group leaders, first secretaries).
+bool RoleNeedsFullMember(Role role);
+
+// Only one current holder per place (one secretary per organisation).
+bool RoleIsSingleHolder(Role role);
+
+struct RoleAssignment {
+  int64_t id = 0;
+  int64_t person_id = 0;
+  Role role = Role::kUnspecified;
+  Place place;
+  absl::CivilDay start_date;
+  std::optional<absl::CivilDay> end_date;
+  std::string note;
+  absl::Time create_time = absl::UnixEpoch();
+  absl::Time update_time = absl::UnixEpoch();
+  int64_t revision = 0;
+
+  // Held on `today`: started, and not ended yet.
+  bool CurrentOn(absl::CivilDay today) const {
+    return start_date <= today && (!end_date || *end_date > today);
+  }
+  bool operator==(const RoleAssignment&) const = default;
+};
+
+std::string RoleAssignmentName(int64_t id);  // "roleAssignments/9"
+absl::StatusOr<int64_t> ParseRoleAssignmentName(absl::string_view name, absl::string_view field);
+
+inline constexpr size_t kMaxNoteChars = 256;
+
+// Checks an assignment's own fields: role, note, and an end date not before
+// the start. INVALID_ARGUMENT naming `field_prefix` + the field.
+absl::Status ValidateRoleAssignmentFields(const RoleAssignment& assignment,
+                                          absl::string_view field_prefix);
+
+}  // namespace grassroots::roster
+
+#endif  // GRASSROOTS_ROSTER_SERVICE_ROLE_H_
