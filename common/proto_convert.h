@@ -6,7 +6,9 @@
 
 #include <optional>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -26,6 +28,20 @@ void DateToProto(const absl::CivilDay& date, grassroots::type::Date* proto);
 // or a year outside 1900..2200: INVALID_ARGUMENT naming `field`.
 absl::StatusOr<std::optional<absl::CivilDay>> DateFromProto(const grassroots::type::Date& proto,
                                                             absl::string_view field);
+
+// proto3 enums are open: a client can send any int32, and the parser keeps
+// it. Returns `value` as a `DomainEnum` when the proto declares it
+// (`is_valid` is the generated `Foo_IsValid`), INVALID_ARGUMENT naming
+// `field` otherwise. Only for domain enums numbered as the proto's; the
+// proto layers static_assert that they are.
+template <typename DomainEnum>
+absl::StatusOr<DomainEnum> EnumFromProto(int value, bool (*is_valid)(int),
+                                         absl::string_view field) {
+  if (!is_valid(value)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", value, " is not a known value"));
+  }
+  return static_cast<DomainEnum>(value);
+}
 
 }  // namespace grassroots
 

@@ -20,11 +20,9 @@ namespace grassroots::org {
 // applies `mutation` once the plan succeeded, so a failed plan leaves nothing.
 struct OrgCore::WriteContext {
   const OrgIndex& index;
-  int64_t revision;
-  absl::Time now;
   Mutation& mutation;
-  int64_t& next_unit_id;
-  int64_t& next_org_id;
+  const int64_t revision = mutation.revision;
+  const absl::Time now = mutation.time;
 
   const Unit* unit(int64_t id) const { return index.FindUnit(id, OrgIndex::kHead); }
   const PartyOrg* org(int64_t id) const { return index.FindPartyOrg(id, OrgIndex::kHead); }
@@ -151,249 +149,19 @@ uint64_t Fingerprint(absl::string_view kind, int64_t parent, const std::string& 
 }  // namespace
 
 OrgCore::OrgCore(OrgStore* store, const Clock* clock, OrgCoreOptions options)
-    : store_(store), clock_(clock), options_(options) {}
-
-OrgCore::~OrgCore() { Stop(); }
-
-absl::Status OrgCore::Start() {
-  ASSIGN_OR_RETURN(StoredState state, store_->Load());
-  {
-    absl::MutexLock lock(&index_mu_);
-    index_.Reset(std::move(state));
-  }
-  absl::MutexLock lock(&queue_mu_);
-  started_ = true;
-  writer_ = std::thread([this] { WriterLoop(); });
-  return absl::OkStatus();
-}
-
-void OrgCore::Stop() {
-  {
-    absl::MutexLock lock(&queue_mu_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  if (writer_.joinable()) writer_.join();
-  NotifyWatchers();
-}
-
-bool OrgCore::stopped() const {
-  absl::MutexLock lock(&queue_mu_);
-  return stopping_;
-}
+    : engine_(store, clock,
+              {.revision_retention = options.revision_retention,
+               .max_batch = options.max_batch,
+               .service_name = "the org service"}) {}
 
 void OrgCore::Submit(WriteRequest request) {
-  {
-    absl::MutexLock lock(&queue_mu_);
-    if (!stopping_ && started_) {
-      queue_.push_back(std::move(request));
-      return;
-    }
-  }
-  request.done(absl::UnavailableError("the org service is shutting down"));
-}
-
-void OrgCore::WriterLoop() {
-  std::vector<WriteRequest> batch;
-  while (true) {
-    {
-      absl::MutexLock lock(&queue_mu_);
-      queue_mu_.Await(absl::Condition(
-          +[](OrgCore* core) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return core->stopping_ || !core->queue_.empty();
-          },
-          this));
-      if (queue_.empty()) return;  // stopping, and every queued write is done
-      // Whatever queued up while the last batch was being committed goes
-      // into the next one: the larger the load, the larger the batch.
-      const size_t n = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
-      batch.assign(std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    }
-    RunBatch(batch);
-    batch.clear();
-  }
-}
-
-void OrgCore::RunBatch(std::vector<WriteRequest>& batch) {
-  // Request ids are looked up in the store before the index is locked, so
-  // that readers never wait for store I/O.
-  std::vector<absl::StatusOr<std::optional<std::string>>> stored_requests;
-  stored_requests.reserve(batch.size());
-  for (const WriteRequest& request : batch) {
-    stored_requests.push_back(request.request_id.empty()
-                                  ? absl::StatusOr<std::optional<std::string>>(std::nullopt)
-                                  : store_->LookupRequest(request.request_id));
-  }
-
-  std::vector<absl::StatusOr<Snapshot>> outcomes;
-  outcomes.reserve(batch.size());
-  std::vector<Mutation> mutations;
-  // The store keeps microseconds; so do we, or times would change on restart.
-  const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
-  // Every outcome from here on was planned on top of uncommitted changes.
-  size_t first_applied = batch.size();
-  // Request ids seen in this batch, with the resource their create made.
-  absl::flat_hash_map<std::string, std::string> batch_requests;
-  {
-    absl::MutexLock lock(&index_mu_);
-    if (absl::Status reloaded = ReloadIfNeeded(); !reloaded.ok()) {
-      for (WriteRequest& request : batch) request.done(reloaded);
-      return;
-    }
-    int64_t revision = index_.published_revision();
-    int64_t next_unit_id = index_.max_unit_id() + 1;
-    int64_t next_org_id = index_.max_party_org_id() + 1;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      WriteRequest& request = batch[i];
-      // An idempotent create that was already made returns what it made.
-      if (!request.request_id.empty()) {
-        if (!stored_requests[i].ok()) {
-          outcomes.push_back(stored_requests[i].status());
-          continue;
-        }
-        std::optional<std::string> made = *stored_requests[i];
-        if (auto it = batch_requests.find(request.request_id); it != batch_requests.end()) {
-          made = it->second;
-        }
-        if (made) {
-          outcomes.push_back(FindByName(*made));
-          continue;
-        }
-      }
-      Mutation mutation;
-      mutation.revision = revision + 1;
-      mutation.time = now;
-      mutation.actor = request.caller.principal;
-      mutation.method = request.method;
-      mutation.request_id = request.request_id;
-      WriteContext ctx{index_, mutation.revision, now, mutation, next_unit_id, next_org_id};
-      absl::StatusOr<Snapshot> result = request.plan(ctx);
-      if (!result.ok() || mutation.changes.empty()) {
-        outcomes.push_back(std::move(result));
-        continue;
-      }
-      index_.Apply(mutation);
-      ++revision;
-      first_applied = std::min(first_applied, i);
-      if (!request.request_id.empty()) {
-        batch_requests[request.request_id] = SnapshotName(mutation.changes.front().after);
-      }
-      mutations.push_back(std::move(mutation));
-      outcomes.push_back(std::move(result));
-    }
-  }
-
-  const absl::Status commit = mutations.empty() ? absl::OkStatus() : store_->Commit(mutations);
-  {
-    absl::MutexLock lock(&index_mu_);
-    if (commit.ok()) {
-      if (!mutations.empty()) {
-        index_.Publish(mutations.back().revision);
-        published_times_.emplace_back(mutations.back().revision, now);
-      }
-      PruneOldRevisions(now);
-    } else {
-      // Nothing of the batch is stored: the applied-but-uncommitted changes
-      // must go. Readers never saw them (they are past the published
-      // revision); writers must not plan on them, so until the index is
-      // rebuilt from the store no write is planned.
-      needs_reload_ = true;
-      ReloadIfNeeded().IgnoreError();  // retried before the next batch
-    }
-  }
-  if (commit.ok()) RememberRecentEvents(mutations);
-  for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(!commit.ok() && i >= first_applied ? commit : std::move(outcomes[i]));
-  }
-  // Callers first, then the watchers, who may have reading to do.
-  if (commit.ok() && !mutations.empty()) NotifyWatchers();
-}
-
-absl::Status OrgCore::ReloadIfNeeded() {
-  if (!needs_reload_) return absl::OkStatus();
-  absl::StatusOr<StoredState> state = store_->Load();
-  if (!state.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "the org store failed a commit and cannot be read back yet; writes resume once it can: ",
-        state.status().message()));
-  }
-  index_.Reset(*std::move(state));
-  published_times_.clear();
-  needs_reload_ = false;
-  return absl::OkStatus();
-}
-
-absl::StatusOr<Snapshot> OrgCore::FindByName(const std::string& name) const {
-  if (auto id = ParseUnitName(name, "request_id"); id.ok()) {
-    if (const Unit* unit = index_.FindUnit(*id, OrgIndex::kHead)) return *unit;
-  } else if (auto org_id = ParsePartyOrgName(name, "request_id"); org_id.ok()) {
-    if (const PartyOrg* org = index_.FindPartyOrg(*org_id, OrgIndex::kHead)) return *org;
-  }
-  return absl::InternalError(absl::StrCat("request_id: names ", name, ", which is not loaded"));
-}
-
-void OrgCore::RememberRecentEvents(const std::vector<Mutation>& mutations) {
-  absl::MutexLock lock(&recent_mu_);
-  for (const Mutation& mutation : mutations) {
-    for (size_t i = 0; i < mutation.changes.size(); ++i) {
-      const Change& change = mutation.changes[i];
-      recent_events_.push_back(Event{mutation.revision, static_cast<int32_t>(i), mutation.time,
-                                     mutation.actor, mutation.method, change.before,
-                                     change.after});
-    }
-  }
-  while (recent_events_.size() > kRecentEventCount) recent_events_.pop_front();
-}
-
-void OrgCore::PruneOldRevisions(absl::Time now) {
-  int64_t horizon = 0;
-  while (!published_times_.empty() &&
-         published_times_.front().second + options_.revision_retention < now) {
-    horizon = published_times_.front().first;
-    published_times_.pop_front();
-  }
-  if (horizon > 0) index_.Prune(horizon);
-}
-
-void OrgCore::NotifyWatchers() {
-  absl::MutexLock lock(&watch_mu_);
-  for (auto& [handle, notify] : watchers_) notify();
-}
-
-int OrgCore::Watch(std::function<void()> on_publish) {
-  absl::MutexLock lock(&watch_mu_);
-  const int handle = next_watch_handle_++;
-  watchers_.emplace(handle, std::move(on_publish));
-  return handle;
-}
-
-void OrgCore::Unwatch(int handle) {
-  absl::MutexLock lock(&watch_mu_);
-  watchers_.erase(handle);
-}
-
-int64_t OrgCore::published_revision() const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  return index_.published_revision();
-}
-
-absl::StatusOr<int64_t> OrgCore::ResolveRevision(int64_t requested) const {
-  const int64_t published = index_.published_revision();
-  if (requested == 0) return published;
-  if (requested < 0 || requested > published) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "read_revision: ", requested, " is not a committed revision; the latest is ", published));
-  }
-  if (requested < index_.oldest_readable_revision()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "read_revision: revision ", requested, " is no longer readable; the oldest readable is ",
-        index_.oldest_readable_revision(), " (old revisions stay readable for ",
-        absl::FormatDuration(options_.revision_retention),
-        " after they are superseded, and only since the service started)"));
-  }
-  return requested;
+  engine_.Submit(
+      request.caller, std::move(request.method), std::move(request.request_id),
+      [plan = std::move(request.plan)](const OrgIndex& index, Mutation& mutation) {
+        WriteContext ctx{index, mutation};
+        return plan(ctx);
+      },
+      std::move(request.done));
 }
 
 namespace {
@@ -689,7 +457,7 @@ absl::StatusOr<Snapshot> OrgCore::PlanCreateUnit(WriteContext& ctx, const Unit& 
   RETURN_IF_ERROR(
       CheckSiblingCode(ctx.index, request.parent_id, request.code, 0, "unit.code"));
   Unit unit = request;
-  unit.id = ctx.next_unit_id++;
+  unit.id = ctx.index.max_unit_id() + 1;
   unit.create_time = ctx.now;
   unit.deleted = false;
   unit.delete_revision = 0;
@@ -891,10 +659,9 @@ absl::StatusOr<Snapshot> OrgCore::PlanMoveUnit(WriteContext& ctx, int64_t id,
 
 absl::StatusOr<Snapshot> OrgCore::PlanCreatePartyOrg(WriteContext& ctx, const PartyOrg& request) {
   PartyOrg org = request;
-  org.id = ctx.next_org_id;
+  org.id = ctx.index.max_party_org_id() + 1;
   std::sort(org.unit_ids.begin(), org.unit_ids.end());
   RETURN_IF_ERROR(CheckPartyOrgPlacement(ctx.index, org));
-  ++ctx.next_org_id;
   org.create_time = ctx.now;
   org.deleted = false;
   org.delete_revision = 0;
@@ -1062,16 +829,18 @@ absl::StatusOr<std::vector<T>> GetAll(absl::Span<const int64_t> ids, Find find,
 }  // namespace
 
 absl::StatusOr<Unit> OrgCore::GetUnit(int64_t id) const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  const Unit* unit = index_.FindUnit(id, index_.published_revision());
-  if (unit == nullptr) return UnitNotFound(id);
-  return *unit;
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Unit> {
+    const Unit* unit = index.FindUnit(id, revision);
+    if (unit == nullptr) return UnitNotFound(id);
+    return *unit;
+  });
 }
 
 absl::StatusOr<std::vector<Unit>> OrgCore::BatchGetUnits(absl::Span<const int64_t> ids) const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  const int64_t revision = index_.published_revision();
-  return GetAll<Unit>(ids, [&](int64_t id) { return index_.FindUnit(id, revision); }, &UnitNotFound);
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) {
+    return GetAll<Unit>(
+        ids, [&](int64_t id) { return index.FindUnit(id, revision); }, &UnitNotFound);
+  });
 }
 
 absl::StatusOr<Page<Unit>> OrgCore::ListUnits(const ListUnitsQuery& query) const {
@@ -1079,59 +848,65 @@ absl::StatusOr<Page<Unit>> OrgCore::ListUnits(const ListUnitsQuery& query) const
   ASSIGN_OR_RETURN(const ListRequest list,
                    ParseListRequest("units", query.parent_id, query.filter, query.show_deleted,
                                     query.page_size, query.page_token, query.read_revision));
-  absl::ReaderMutexLock lock(&index_mu_);
-  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(list.revision));
-  if (query.parent_id != 0 && index_.FindUnit(query.parent_id, revision) == nullptr) {
-    return UnitNotFound(query.parent_id, "parent");
-  }
-  PageCollector<Unit> page(list.page_size, revision);
-  index_.ForEachChild(query.parent_id, revision, list.cursor.last_key, [&](const Unit& unit) {
-    return (unit.deleted && !query.show_deleted) || !filter.Matches(unit) || page.Offer(unit);
-  });
-  return std::move(page).Finish(list.fingerprint);
+  return engine_.ReadAt(
+      list.revision, [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Page<Unit>> {
+        if (query.parent_id != 0 && index.FindUnit(query.parent_id, revision) == nullptr) {
+          return UnitNotFound(query.parent_id, "parent");
+        }
+        PageCollector<Unit> page(list.page_size, revision);
+        index.ForEachChild(query.parent_id, revision, list.cursor.last_key, [&](const Unit& unit) {
+          return (unit.deleted && !query.show_deleted) || !filter.Matches(unit) ||
+                 page.Offer(unit);
+        });
+        return std::move(page).Finish(list.fingerprint);
+      });
 }
 
 absl::StatusOr<AncestorPath> OrgCore::GetAncestors(int64_t id) const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  const int64_t revision = index_.published_revision();
-  const Unit* unit = index_.FindUnit(id, revision);
-  if (unit == nullptr) return UnitNotFound(id);
-  AncestorPath path;
-  path.revision = revision;
-  for (const Unit* ancestor : index_.Ancestors(*unit, revision)) path.ancestors.push_back(*ancestor);
-  return path;
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<AncestorPath> {
+    const Unit* unit = index.FindUnit(id, revision);
+    if (unit == nullptr) return UnitNotFound(id);
+    AncestorPath path;
+    path.revision = revision;
+    for (const Unit* ancestor : index.Ancestors(*unit, revision)) {
+      path.ancestors.push_back(*ancestor);
+    }
+    return path;
+  });
 }
 
 absl::StatusOr<CountResult> OrgCore::CountDescendants(int64_t id, int64_t read_revision) const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(read_revision));
-  const Unit* unit = index_.FindUnit(id, revision);
-  if (unit == nullptr) return UnitNotFound(id);
-  CountResult result;
-  result.counts = *index_.Counts(id, revision);
-  result.counts.revision = revision;
-  result.level = unit->level;
-  return result;
+  return engine_.ReadAt(
+      read_revision, [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<CountResult> {
+        const Unit* unit = index.FindUnit(id, revision);
+        if (unit == nullptr) return UnitNotFound(id);
+        CountResult result;
+        result.counts = *index.Counts(id, revision);
+        result.counts.revision = revision;
+        result.level = unit->level;
+        return result;
+      });
 }
 
 absl::StatusOr<CoveringResult> OrgCore::GetCoveringPartyOrg(int64_t unit_id) const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  const int64_t revision = index_.published_revision();
-  const Unit* unit = index_.FindUnit(unit_id, revision);
-  if (unit == nullptr) return UnitNotFound(unit_id, "unit");
-  std::vector<const Unit*> path = index_.Ancestors(*unit, revision);
-  path.push_back(unit);
-  // Nearest first; at one unit, the most specific form (highest rank).
-  for (auto it = path.rbegin(); it != path.rend(); ++it) {
-    const PartyOrg* best = nullptr;
-    for (const PartyOrg* org : index_.CoveringOrgs((*it)->id, revision)) {
-      if (org->deleted || !IsTerritorial(org->form)) continue;
-      if (best == nullptr || FormRank(org->form) > FormRank(best->form)) best = org;
-    }
-    if (best != nullptr) return CoveringResult{*best, (*it)->id, revision};
-  }
-  return absl::NotFoundError(absl::StrCat(
-      "unit: no live party organisation covers ", UnitName(unit_id), " or its ancestors"));
+  return engine_.Read(
+      [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<CoveringResult> {
+        const Unit* unit = index.FindUnit(unit_id, revision);
+        if (unit == nullptr) return UnitNotFound(unit_id, "unit");
+        std::vector<const Unit*> path = index.Ancestors(*unit, revision);
+        path.push_back(unit);
+        // Nearest first; at one unit, the most specific form (highest rank).
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+          const PartyOrg* best = nullptr;
+          for (const PartyOrg* org : index.CoveringOrgs((*it)->id, revision)) {
+            if (org->deleted || !IsTerritorial(org->form)) continue;
+            if (best == nullptr || FormRank(org->form) > FormRank(best->form)) best = org;
+          }
+          if (best != nullptr) return CoveringResult{*best, (*it)->id, revision};
+        }
+        return absl::NotFoundError(absl::StrCat(
+            "unit: no live party organisation covers ", UnitName(unit_id), " or its ancestors"));
+      });
 }
 
 absl::StatusOr<DescendantsWalk> OrgCore::StartDescendants(int64_t root_id, int max_depth,
@@ -1143,46 +918,52 @@ absl::StatusOr<DescendantsWalk> OrgCore::StartDescendants(int64_t root_id, int m
   for (Level level : levels) {
     if (!IsValidLevel(level)) return absl::InvalidArgumentError("levels: holds an unknown level");
   }
-  absl::ReaderMutexLock lock(&index_mu_);
-  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(read_revision));
-  if (index_.FindUnit(root_id, revision) == nullptr) return UnitNotFound(root_id);
-  DescendantsWalk walk;
-  walk.root_id = root_id;
-  walk.revision = revision;
-  walk.max_depth = max_depth;
-  walk.levels = std::move(levels);
-  return walk;
+  return engine_.ReadAt(
+      read_revision,
+      [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<DescendantsWalk> {
+        if (index.FindUnit(root_id, revision) == nullptr) return UnitNotFound(root_id);
+        DescendantsWalk walk;
+        walk.root_id = root_id;
+        walk.revision = revision;
+        walk.max_depth = max_depth;
+        walk.levels = std::move(levels);
+        return walk;
+      });
 }
 
 absl::Status OrgCore::NextDescendants(DescendantsWalk& walk, int limit,
                                       std::vector<Unit>* out) const {
-  absl::ReaderMutexLock lock(&index_mu_);
   // The walk's revision may have aged out of retention during a long walk.
-  RETURN_IF_ERROR(ResolveRevision(walk.revision).status());
-  index_.Walk(walk.root_id, walk.revision, walk.max_depth, limit, walk.cursor,
-              [&](const Unit& unit, int /*depth*/) {
-                if (walk.levels.empty() ||
-                    std::find(walk.levels.begin(), walk.levels.end(), unit.level) !=
-                        walk.levels.end()) {
-                  out->push_back(unit);
-                }
-              });
-  return absl::OkStatus();
+  return engine_
+      .ReadAt(walk.revision,
+              [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<bool> {
+                index.Walk(walk.root_id, revision, walk.max_depth, limit, walk.cursor,
+                           [&](const Unit& unit, int /*depth*/) {
+                             if (walk.levels.empty() ||
+                                 std::find(walk.levels.begin(), walk.levels.end(), unit.level) !=
+                                     walk.levels.end()) {
+                               out->push_back(unit);
+                             }
+                           });
+                return true;
+              })
+      .status();
 }
 
 absl::StatusOr<PartyOrg> OrgCore::GetPartyOrg(int64_t id) const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  const PartyOrg* org = index_.FindPartyOrg(id, index_.published_revision());
-  if (org == nullptr) return OrgNotFound(id);
-  return *org;
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<PartyOrg> {
+    const PartyOrg* org = index.FindPartyOrg(id, revision);
+    if (org == nullptr) return OrgNotFound(id);
+    return *org;
+  });
 }
 
 absl::StatusOr<std::vector<PartyOrg>> OrgCore::BatchGetPartyOrgs(
     absl::Span<const int64_t> ids) const {
-  absl::ReaderMutexLock lock(&index_mu_);
-  const int64_t revision = index_.published_revision();
-  return GetAll<PartyOrg>(
-      ids, [&](int64_t id) { return index_.FindPartyOrg(id, revision); }, &OrgNotFound);
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) {
+    return GetAll<PartyOrg>(
+        ids, [&](int64_t id) { return index.FindPartyOrg(id, revision); }, &OrgNotFound);
+  });
 }
 
 absl::StatusOr<Page<PartyOrg>> OrgCore::ListPartyOrgs(const ListPartyOrgsQuery& query) const {
@@ -1190,86 +971,26 @@ absl::StatusOr<Page<PartyOrg>> OrgCore::ListPartyOrgs(const ListPartyOrgsQuery& 
   ASSIGN_OR_RETURN(const ListRequest list,
                    ParseListRequest("partyOrgs", query.parent_id, query.filter, query.show_deleted,
                                     query.page_size, query.page_token, query.read_revision));
-  absl::ReaderMutexLock lock(&index_mu_);
-  ASSIGN_OR_RETURN(const int64_t revision, ResolveRevision(list.revision));
-  if (query.parent_id != 0 && index_.FindPartyOrg(query.parent_id, revision) == nullptr) {
-    return OrgNotFound(query.parent_id, "parent");
-  }
-  PageCollector<PartyOrg> page(list.page_size, revision);
-  const auto visit = [&](const PartyOrg& org) {
-    return (org.deleted && !query.show_deleted) || !filter.Matches(org) || page.Offer(org);
-  };
-  if (filter.unit_id && query.parent_id == 0) {
-    // The coverage index answers "who covers this unit" without a scan.
-    for (const PartyOrg* org : index_.CoveringOrgs(*filter.unit_id, revision)) {
-      if (org->id > list.cursor.last_key && !visit(*org)) break;
-    }
-  } else {
-    index_.ForEachPartyOrg(query.parent_id, revision, list.cursor.last_key, visit);
-  }
-  return std::move(page).Finish(list.fingerprint);
-}
-
-// --- Events.
-
-absl::StatusOr<EventPage> OrgCore::ListEvents(int64_t start_revision, int32_t page_size,
-                                              const std::string& page_token) const {
-  if (start_revision < 0) {
-    return absl::InvalidArgumentError("start_revision: must not be negative");
-  }
-  ASSIGN_OR_RETURN(const int size, ResolvePageSize(page_size, kDefaultPageSize, kMaxPageSize));
-  const uint64_t fingerprint = StableHasher().Add("events").Add(start_revision).hash();
-  int64_t revision = std::max<int64_t>(start_revision, 1);
-  int32_t index = 0;
-  if (!page_token.empty()) {
-    ASSIGN_OR_RETURN(const PageCursor cursor, DecodePageToken(page_token, fingerprint));
-    revision = cursor.last_key;
-    index = static_cast<int32_t>(cursor.last_subkey) + 1;
-  }
-  EventPage page;
-  page.current_revision = published_revision();
-  // One more than asked tells whether another page exists. Events past the
-  // published revision are committed but not yet visible: leave them out.
-  ASSIGN_OR_RETURN(std::vector<Event> events, store_->ReadEvents(revision, index, size + 1));
-  while (!events.empty() && events.back().revision > page.current_revision) events.pop_back();
-  if (static_cast<int>(events.size()) > size) {
-    events.resize(size);
-    page.next_page_token = EncodePageToken({.last_key = events.back().revision,
-                                            .last_subkey = events.back().index,
-                                            .request_fingerprint = fingerprint});
-  }
-  page.events = std::move(events);
-  return page;
-}
-
-absl::StatusOr<std::vector<Event>> OrgCore::ReadEvents(int64_t revision, int32_t index,
-                                                       int limit) const {
-  const int64_t published = published_revision();
-  {
-    // Watchers that keep up are served from memory; the store only for
-    // those catching up from further back.
-    absl::MutexLock lock(&recent_mu_);
-    const auto position = std::make_pair(revision, static_cast<int64_t>(index));
-    if (!recent_events_.empty() &&
-        position >= std::make_pair(recent_events_.front().revision,
-                                   static_cast<int64_t>(recent_events_.front().index))) {
-      auto it = std::lower_bound(recent_events_.begin(), recent_events_.end(), position,
-                                 [](const Event& e, const std::pair<int64_t, int64_t>& p) {
-                                   return std::make_pair(e.revision,
-                                                         static_cast<int64_t>(e.index)) < p;
-                                 });
-      std::vector<Event> events;
-      for (; it != recent_events_.end() && static_cast<int>(events.size()) < limit &&
-             it->revision <= published;
-           ++it) {
-        events.push_back(*it);
-      }
-      return events;
-    }
-  }
-  ASSIGN_OR_RETURN(std::vector<Event> events, store_->ReadEvents(revision, index, limit));
-  while (!events.empty() && events.back().revision > published) events.pop_back();
-  return events;
+  return engine_.ReadAt(
+      list.revision,
+      [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Page<PartyOrg>> {
+        if (query.parent_id != 0 && index.FindPartyOrg(query.parent_id, revision) == nullptr) {
+          return OrgNotFound(query.parent_id, "parent");
+        }
+        PageCollector<PartyOrg> page(list.page_size, revision);
+        const auto visit = [&](const PartyOrg& org) {
+          return (org.deleted && !query.show_deleted) || !filter.Matches(org) || page.Offer(org);
+        };
+        if (filter.unit_id && query.parent_id == 0) {
+          // The coverage index answers "who covers this unit" without a scan.
+          for (const PartyOrg* org : index.CoveringOrgs(*filter.unit_id, revision)) {
+            if (org->id > list.cursor.last_key && !visit(*org)) break;
+          }
+        } else {
+          index.ForEachPartyOrg(query.parent_id, revision, list.cursor.last_key, visit);
+        }
+        return std::move(page).Finish(list.fingerprint);
+      });
 }
 
 }  // namespace grassroots::org

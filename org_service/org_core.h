@@ -18,6 +18,7 @@
 #include "absl/types/span.h"
 #include "common/caller.h"
 #include "common/clock.h"
+#include "common/commit_engine.h"
 #include "org_service/org_event.h"
 #include "org_service/org_index.h"
 #include "org_service/org_store.h"
@@ -98,11 +99,7 @@ struct DescendantsWalk {
   WalkCursor cursor;
 };
 
-struct EventPage {
-  std::vector<Event> events;
-  std::string next_page_token;
-  int64_t current_revision = 0;
-};
+using EventPage = ::grassroots::EventPage<Snapshot>;
 
 // The rules of the hierarchy and its party organisations, and the engine
 // that applies them: reads are answered from the in-memory OrgIndex at a
@@ -124,15 +121,14 @@ class OrgCore {
   using Done = std::function<void(absl::StatusOr<T>)>;
 
   OrgCore(OrgStore* store, const Clock* clock, OrgCoreOptions options = {});
-  ~OrgCore();
   OrgCore(const OrgCore&) = delete;
   OrgCore& operator=(const OrgCore&) = delete;
 
   // Loads the store and starts the writer thread.
-  absl::Status Start();
+  absl::Status Start() { return engine_.Start(); }
   // Finishes the queued writes, stops the writer and wakes every watcher.
   // Later writes fail with UNAVAILABLE.
-  void Stop();
+  void Stop() { engine_.Stop(); }
 
   // --- Writes: `done` is called once, after the change is durable.
   void CreateUnit(const Caller& caller, Unit unit, std::string request_id, Done<Unit> done);
@@ -170,43 +166,32 @@ class OrgCore {
 
   // --- Events.
   absl::StatusOr<EventPage> ListEvents(int64_t start_revision, int32_t page_size,
-                                       const std::string& page_token) const;
+                                       const std::string& page_token) const {
+    return engine_.ListEvents(start_revision, page_size, page_token);
+  }
   // Up to `limit` committed events from (revision, index) on.
-  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index, int limit) const;
-  int64_t published_revision() const;
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index,
+                                                int limit) const {
+    return engine_.ReadEvents(revision, index, limit);
+  }
+  int64_t published_revision() const { return engine_.published_revision(); }
   // Calls `on_publish` (on the writer thread; it must not block) after each
   // published batch, and once more at Stop. Returns a handle for Unwatch.
-  int Watch(std::function<void()> on_publish);
-  void Unwatch(int handle);
-  bool stopped() const;
+  int Watch(std::function<void()> on_publish) { return engine_.Watch(std::move(on_publish)); }
+  void Unwatch(int handle) { engine_.Unwatch(handle); }
+  bool stopped() const { return engine_.stopped(); }
 
  private:
   struct WriteContext;
-  using Plan = std::function<absl::StatusOr<Snapshot>(WriteContext&)>;
   struct WriteRequest {
     Caller caller;
     std::string method;
     std::string request_id;
-    Plan plan;
+    std::function<absl::StatusOr<Snapshot>(WriteContext&)> plan;
     Done<Snapshot> done;
   };
 
   void Submit(WriteRequest request);
-  void WriterLoop();
-  void RunBatch(std::vector<WriteRequest>& batch);
-  // The revision a read asked for: 0 is the latest; others must be published
-  // and retained.
-  absl::StatusOr<int64_t> ResolveRevision(int64_t requested) const
-      ABSL_SHARED_LOCKS_REQUIRED(index_mu_);
-  void PruneOldRevisions(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_);
-  // Rebuilds the index from the store after a failed commit left changes in
-  // it that were never stored. UNAVAILABLE while the store can't be read.
-  absl::Status ReloadIfNeeded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_);
-  // The newest state of the resource a request id created.
-  absl::StatusOr<Snapshot> FindByName(const std::string& name) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(index_mu_);
-  void RememberRecentEvents(const std::vector<Mutation>& mutations);
-  void NotifyWatchers();
 
   // Plans, each run on the writer thread against the newest state.
   absl::StatusOr<Snapshot> PlanCreateUnit(WriteContext& ctx, const Unit& unit);
@@ -224,30 +209,7 @@ class OrgCore {
   absl::StatusOr<Snapshot> PlanUndeletePartyOrg(WriteContext& ctx, int64_t id,
                                                 const std::string& etag, bool cascade);
 
-  OrgStore* const store_;
-  const Clock* const clock_;
-  const OrgCoreOptions options_;
-
-  mutable absl::Mutex index_mu_;
-  OrgIndex index_ ABSL_GUARDED_BY(index_mu_);
-  // Published revisions with their commit times, for the retention horizon.
-  std::deque<std::pair<int64_t, absl::Time>> published_times_ ABSL_GUARDED_BY(index_mu_);
-  bool needs_reload_ ABSL_GUARDED_BY(index_mu_) = false;
-
-  // The events of the latest published mutations, oldest first.
-  static constexpr size_t kRecentEventCount = 4096;
-  mutable absl::Mutex recent_mu_;
-  std::deque<Event> recent_events_ ABSL_GUARDED_BY(recent_mu_);
-
-  mutable absl::Mutex queue_mu_;
-  std::vector<WriteRequest> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
-  bool started_ ABSL_GUARDED_BY(queue_mu_) = false;
-  std::thread writer_;
-
-  mutable absl::Mutex watch_mu_;
-  absl::flat_hash_map<int, std::function<void()>> watchers_ ABSL_GUARDED_BY(watch_mu_);
-  int next_watch_handle_ ABSL_GUARDED_BY(watch_mu_) = 1;
+  CommitEngine<Snapshot, OrgIndex, StoredState> engine_;
 };
 
 }  // namespace grassroots::org

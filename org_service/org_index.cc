@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace grassroots::org {
 namespace {
 
@@ -257,6 +259,15 @@ void OrgIndex::PruneDeparture(const Departure& d) {
       return;
     }
   }
+}
+
+absl::StatusOr<Snapshot> OrgIndex::FindByName(const std::string& name) const {
+  if (auto id = ParseUnitName(name, "request_id"); id.ok()) {
+    if (const Unit* unit = FindUnit(*id, kHead)) return *unit;
+  } else if (auto org_id = ParsePartyOrgName(name, "request_id"); org_id.ok()) {
+    if (const PartyOrg* org = FindPartyOrg(*org_id, kHead)) return *org;
+  }
+  return absl::InternalError(absl::StrCat("request_id: names ", name, ", which is not loaded"));
 }
 
 const Unit* OrgIndex::FindUnit(int64_t id, int64_t revision) const {

@@ -69,6 +69,10 @@ class OrgIndex {
   void Prune(int64_t horizon);
   int64_t oldest_readable_revision() const { return oldest_readable_; }
 
+  // The newest state of "units/{id}" or "partyOrgs/{id}", for the commit
+  // engine's request-id answers.
+  absl::StatusOr<Snapshot> FindByName(const std::string& name) const;
+
   int64_t max_unit_id() const { return static_cast<int64_t>(units_.size()) - 1; }
   int64_t max_party_org_id() const { return static_cast<int64_t>(orgs_.size()) - 1; }
 

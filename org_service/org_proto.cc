@@ -4,14 +4,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/time/civil_time.h"
-#include "absl/time/time.h"
+#include "common/proto_convert.h"
 #include "common/status_macros.h"
-#include "google/protobuf/timestamp.pb.h"
-#include "grassroots/type/date.pb.h"
 
 namespace grassroots::org {
 namespace {
@@ -49,19 +44,6 @@ static_assert(static_cast<int>(Rating::kAdvanced) == v1::PartyOrg::ADVANCED &&
               static_cast<int>(Rating::kLagging) == v1::PartyOrg::LAGGING &&
               v1::PartyOrg::Rating_MAX == v1::PartyOrg::LAGGING);
 
-absl::Status Invalid(absl::string_view field, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
-}
-
-// proto3 enums are open: a client can send any int32, and the parser keeps
-// it. Only values the proto declares are converted.
-template <typename DomainEnum>
-absl::StatusOr<DomainEnum> EnumFromProto(int value, bool (*is_valid)(int),
-                                         absl::string_view field) {
-  if (!is_valid(value)) return Invalid(field, absl::StrCat(value, " is not a known value"));
-  return static_cast<DomainEnum>(value);
-}
-
 // An empty name means "none" (id 0) where the field is optional.
 absl::StatusOr<int64_t> ParseOptionalName(absl::string_view name,
                                           absl::StatusOr<int64_t> (*parse)(absl::string_view,
@@ -69,40 +51,6 @@ absl::StatusOr<int64_t> ParseOptionalName(absl::string_view name,
                                           absl::string_view field) {
   if (name.empty()) return 0;
   return parse(name, field);
-}
-
-// Timestamps are normalised: nanos in [0, 1e9), as ToUnixSeconds rounds
-// toward negative infinity.
-void TimeToProto(absl::Time time, google::protobuf::Timestamp* proto) {
-  const int64_t seconds = absl::ToUnixSeconds(time);
-  proto->set_seconds(seconds);
-  proto->set_nanos(
-      static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
-}
-
-void DateToProto(const absl::CivilDay& day, grassroots::type::Date* proto) {
-  proto->set_year(static_cast<int32_t>(day.year()));
-  proto->set_month(day.month());
-  proto->set_day(day.day());
-}
-
-// An all-zero date is unset. A partly set date, or one that does not exist
-// (February 30), is INVALID_ARGUMENT. The year range is a business rule,
-// checked by ValidateCivilDay.
-absl::StatusOr<std::optional<absl::CivilDay>> DateFromProto(const grassroots::type::Date& proto,
-                                                            absl::string_view field) {
-  if (proto.year() == 0 && proto.month() == 0 && proto.day() == 0) return std::nullopt;
-  if (proto.year() == 0 || proto.month() == 0 || proto.day() == 0) {
-    return Invalid(field, "set year, month and day, or none of them");
-  }
-  // CivilDay normalises out-of-range fields (month 13 is January of the next
-  // year), so a date that changes on the way in does not exist.
-  const absl::CivilDay day(proto.year(), proto.month(), proto.day());
-  if (day.year() != proto.year() || day.month() != proto.month() || day.day() != proto.day()) {
-    return Invalid(field, absl::StrFormat("%04d-%02d-%02d is not a date", proto.year(),
-                                          proto.month(), proto.day()));
-  }
-  return day;
 }
 
 void CompoundToProto(const CompoundDetails& details, v1::CompoundDetails* proto) {

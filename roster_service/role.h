@@ -73,7 +73,9 @@ struct PlaceFacts {
 // and property contacts at a compound; grid workers and resident
 // representatives at a community or compound; micro-grid liaisons at a
 // compound or building; volunteers at any unit below the district.
-// INVALID_ARGUMENT naming `field` and saying where the role belongs.
+// INVALID_ARGUMENT naming `field` and saying where the role belongs;
+// FAILED_PRECONDITION naming `field` when the place is deleted (DOMAIN.md:
+// no role is held at a deleted unit).
 absl::Status CheckRolePlace(Role role, const PlaceFacts& facts, absl::string_view field);
 
 // Whether the role needs a full party member (secretaries, deputies,

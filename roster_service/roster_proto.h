@@ -26,7 +26,9 @@ struct View {
   absl::CivilDay today;
 };
 
-// Domain -> proto, output-only fields included.
+// Domain -> proto, output-only fields included. Without the grant a
+// person's ID-card number and phone are masked, and the birth date of a
+// person with an ID-card number is left out: it is the part the mask hides.
 void PersonToProto(const Person& person, const View& view, v1::Person* proto);
 void MembershipToProto(const Membership& membership, v1::Membership* proto);
 void RegistrationToProto(const Registration& registration, v1::Registration* proto);

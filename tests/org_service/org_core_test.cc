@@ -402,7 +402,7 @@ TEST_F(OrgCoreTest, WritesWaitForAStoreThatCannotBeReadBack) {
   EXPECT_THAT(Create(community_b_, Level::kCompound, "LOST").status(),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk full")));
   EXPECT_THAT(Create(community_b_, Level::kCompound, "WAIT").status(),
-              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot be read back")));
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot read its store back")));
   // Readers still see the last published state, nothing of the failed write.
   EXPECT_EQ(core_->published_revision(), revision);
   EXPECT_EQ(Count(community_b_, Level::kCompound), 0);
