@@ -122,4 +122,9 @@ absl::Status ValidateDisplayText(absl::string_view text, absl::string_view field
   return absl::OkStatus();
 }
 
+absl::Status ValidateRequestId(absl::string_view request_id) {
+  constexpr size_t kMaxRequestIdChars = 64;
+  return ValidateDisplayText(request_id, "request_id", kMaxRequestIdChars, /*required=*/false);
+}
+
 }  // namespace grassroots

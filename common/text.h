@@ -24,6 +24,10 @@ size_t DisplayWidth(absl::string_view text);
 absl::Status ValidateDisplayText(absl::string_view text, absl::string_view field,
                                  size_t max_chars, bool required = true);
 
+// A client's request_id for an idempotent create: optional, at most 64
+// characters of text. INVALID_ARGUMENT ("request_id: ...") otherwise.
+absl::Status ValidateRequestId(absl::string_view request_id);
+
 }  // namespace grassroots
 
 #endif  // GRASSROOTS_COMMON_TEXT_H_

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/page_token.h"
+#include "common/paging.h"
 #include "common/status_macros.h"
 #include "common/text.h"
 #include "org_service/org_filter.h"
@@ -33,10 +34,6 @@ struct OrgCore::WriteContext {
 
 namespace {
 
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
-constexpr int kMaxBatchGet = 1000;
-constexpr size_t kMaxRequestIdLength = 64;
 
 // Territorial forms of one tier may not cover the same unit twice (two
 // branches for one compound); -1 for forms without that limit.
@@ -137,13 +134,18 @@ std::string NameList(const std::vector<int64_t>& ids, std::string (*name)(int64_
   return text;
 }
 
-absl::Status ValidateRequestId(const std::string& request_id) {
-  return ValidateDisplayText(request_id, "request_id", kMaxRequestIdLength, /*required=*/false);
-}
 
 uint64_t Fingerprint(absl::string_view kind, int64_t parent, const std::string& filter,
                      bool show_deleted) {
   return StableHasher().Add(kind).Add(parent).Add(filter).Add(show_deleted ? 1 : 0).hash();
+}
+
+absl::StatusOr<ListRequest> ParseListRequest(absl::string_view kind, int64_t parent,
+                                             const std::string& filter, bool show_deleted,
+                                             int32_t page_size, const std::string& page_token,
+                                             int64_t read_revision) {
+  return ::grassroots::ParseListRequest(Fingerprint(kind, parent, filter, show_deleted),
+                                        page_size, page_token, read_revision);
 }
 
 }  // namespace
@@ -749,84 +751,6 @@ absl::StatusOr<Snapshot> OrgCore::PlanUndeletePartyOrg(WriteContext& ctx, int64_
 }
 
 // --- Reads.
-
-namespace {
-
-// Collects one page of a scan in ascending id order.
-template <typename T>
-class PageCollector {
- public:
-  PageCollector(int page_size, int64_t revision) : page_size_(page_size) {
-    page_.revision = revision;
-  }
-  // Takes `item` while the page has room. Once it is full, one more item
-  // shows that another page exists: returns false to end the scan.
-  bool Offer(const T& item) {
-    if (static_cast<int>(page_.items.size()) == page_size_) {
-      more_ = true;
-      return false;
-    }
-    page_.items.push_back(item);
-    return true;
-  }
-  Page<T> Finish(uint64_t fingerprint) && {
-    if (more_) {
-      page_.next_page_token = EncodePageToken({.revision = page_.revision,
-                                               .last_key = page_.items.back().id,
-                                               .request_fingerprint = fingerprint});
-    }
-    return std::move(page_);
-  }
-
- private:
-  const int page_size_;
-  bool more_ = false;
-  Page<T> page_;
-};
-
-// What every paged list request carries besides its filter.
-struct ListRequest {
-  int page_size = 0;
-  PageCursor cursor;
-  uint64_t fingerprint = 0;
-  // The revision to read at: the first page's for a token, else the request's.
-  int64_t revision = 0;
-};
-
-absl::StatusOr<ListRequest> ParseListRequest(absl::string_view collection, int64_t parent_id,
-                                             const std::string& filter, bool show_deleted,
-                                             int32_t page_size, const std::string& page_token,
-                                             int64_t read_revision) {
-  ListRequest request;
-  ASSIGN_OR_RETURN(request.page_size, ResolvePageSize(page_size, kDefaultPageSize, kMaxPageSize));
-  request.fingerprint = Fingerprint(collection, parent_id, filter, show_deleted);
-  request.revision = read_revision;
-  if (!page_token.empty()) {
-    ASSIGN_OR_RETURN(request.cursor, DecodePageToken(page_token, request.fingerprint));
-    request.revision = request.cursor.revision;
-  }
-  return request;
-}
-
-// All of `ids` found by `find`, in order, or NOT_FOUND for the first missing.
-template <typename T, typename Find>
-absl::StatusOr<std::vector<T>> GetAll(absl::Span<const int64_t> ids, Find find,
-                                      absl::Status (*not_found)(int64_t, absl::string_view)) {
-  if (ids.empty() || ids.size() > kMaxBatchGet) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
-  }
-  std::vector<T> found;
-  found.reserve(ids.size());
-  for (int64_t id : ids) {
-    const T* resource = find(id);
-    if (resource == nullptr) return not_found(id, "names");
-    found.push_back(*resource);
-  }
-  return found;
-}
-
-}  // namespace
 
 absl::StatusOr<Unit> OrgCore::GetUnit(int64_t id) const {
   return engine_.Read([&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Unit> {

@@ -19,6 +19,7 @@
 #include "common/caller.h"
 #include "common/clock.h"
 #include "common/commit_engine.h"
+#include "common/paging.h"
 #include "org_service/org_event.h"
 #include "org_service/org_index.h"
 #include "org_service/org_store.h"
@@ -66,12 +67,7 @@ struct ListPartyOrgsQuery {
   int64_t read_revision = 0;
 };
 
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::string next_page_token;
-  int64_t revision = 0;
-};
+using ::grassroots::Page;
 
 struct AncestorPath {
   std::vector<Unit> ancestors;  // district first

@@ -1,0 +1,39 @@
+#ifndef GRASSROOTS_ROSTER_SERVICE_ORG_DIRECTORY_H_
+#define GRASSROOTS_ROSTER_SERVICE_ORG_DIRECTORY_H_
+
+#include <functional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "roster_service/role.h"
+
+namespace grassroots::roster {
+
+// What the roster needs to know of the org service's hierarchy. The
+// production implementation (OrgReplica) asks the org service over gRPC and
+// keeps a replica of the hierarchy for subtree queries; tests may use a real
+// org service too.
+//
+// Thread-safe.
+class OrgDirectory {
+ public:
+  virtual ~OrgDirectory() = default;
+
+  // What the org service says of `place` now, checked before a write that
+  // names it. `done` gets NOT_FOUND when the place is unknown, UNAVAILABLE
+  // (or DEADLINE_EXCEEDED) when the org service cannot answer in time; never
+  // blocks the caller. Deleted places are returned with `deleted` set.
+  virtual void Describe(const Place& place,
+                        std::function<void(absl::StatusOr<PlaceFacts>)> done) = 0;
+
+  // Every place at or below unit `unit_id`: the unit, its descendants, and
+  // the party organisations covering any of them, live or deleted, from the
+  // replica of the hierarchy (kept current by the org service's event
+  // stream, so moves are followed). UNAVAILABLE until the replica has loaded
+  // once; NOT_FOUND for a unit it does not know.
+  virtual absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const = 0;
+};
+
+}  // namespace grassroots::roster
+
+#endif  // GRASSROOTS_ROSTER_SERVICE_ORG_DIRECTORY_H_
