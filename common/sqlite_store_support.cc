@@ -200,8 +200,6 @@ absl::StatusOr<ResourceStoreBase::Connections> ResourceStoreBase::Open(
   ASSIGN_OR_RETURN(connections.writer, Database::Open(path, writer_options));
   RETURN_IF_ERROR(ApplyMigrations(*connections.writer, application_id, migrations));
   RETURN_IF_ERROR(connections.writer->EnableWal());
-  if (const char* c = getenv("RSTORE_CACHE")) RETURN_IF_ERROR(connections.writer->Exec(absl::StrCat("PRAGMA cache_size = ", c)));
-  if (const char* c = getenv("RSTORE_CKPT")) RETURN_IF_ERROR(connections.writer->Exec(absl::StrCat("PRAGMA wal_autocheckpoint = ", c)));
 
   OpenOptions reader_options;
   reader_options.read_only = true;

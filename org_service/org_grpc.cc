@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/synchronization/mutex.h"
+#include "common/event_stream.h"
 #include "common/grpc_status.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
@@ -15,7 +16,6 @@ namespace {
 // Units visited per lock hold while streaming descendants: large enough to
 // fill a message well, small enough that writers never wait long.
 constexpr int kDescendantBatch = 1000;
-constexpr int kWatchBatch = 500;
 
 grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
                                  const absl::Status& status) {
@@ -94,83 +94,6 @@ class DescendantsWriter final : public grpc::ServerWriteReactor<v1::ListDescenda
   const OrgCore* const core_;
   DescendantsWalk walk_;
   v1::ListDescendantsResponse response_;
-};
-
-// Streams events from a (revision, index) on: first what is stored, then
-// each batch the core publishes. The core wakes it on every publish.
-class EventWatcher final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
- public:
-  EventWatcher(OrgCore* core, int64_t revision, int32_t index)
-      : core_(core), next_revision_(revision), next_index_(index) {
-    // Watch before the first read, so that no publish falls between them.
-    handle_ = core_->Watch([this] { Wake(); });
-    Wake();
-  }
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    writing_ = false;
-    if (!ok) return FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
-    WriteIfReady();
-  }
-  void OnCancel() override {
-    absl::MutexLock lock(&mu_);
-    cancelled_ = true;
-    if (!writing_) FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
-  }
-  void OnDone() override {
-    core_->Unwatch(handle_);
-    delete this;
-  }
-
- private:
-  void Wake() {
-    absl::MutexLock lock(&mu_);
-    if (!writing_) WriteIfReady();
-  }
-
-  void WriteIfReady() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    // Every call must be finished, a cancelled one too, or OnDone never comes.
-    if (cancelled_) return FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
-    if (core_->stopped()) {
-      return FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                     "the org service is shutting down; resume from the next event"));
-    }
-    absl::StatusOr<std::vector<Event>> events =
-        core_->ReadEvents(next_revision_, next_index_, kWatchBatch);
-    if (!events.ok()) return FinishOnce(ToGrpcStatus(events.status()));
-    if (events->empty()) return;  // wait for the next publish
-    response_.Clear();
-    for (const Event& event : *events) EventToProto(event, response_.add_events());
-    next_revision_ = events->back().revision;
-    next_index_ = events->back().index + 1;
-    writing_ = true;
-    StartWrite(&response_);
-  }
-
-  void FinishOnce(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    finished_ = true;
-    Finish(status);
-  }
-
-  OrgCore* const core_;
-  int handle_ = 0;
-  absl::Mutex mu_;
-  int64_t next_revision_ ABSL_GUARDED_BY(mu_);
-  int32_t next_index_ ABSL_GUARDED_BY(mu_);
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  v1::WatchEventsResponse response_ ABSL_GUARDED_BY(mu_);
-};
-
-// A stream that fails before it starts.
-template <typename Response>
-class FailedWriter final : public grpc::ServerWriteReactor<Response> {
- public:
-  explicit FailedWriter(const absl::Status& status) { this->Finish(ToGrpcStatus(status)); }
-  void OnDone() override { delete this; }
 };
 
 }  // namespace
@@ -294,12 +217,12 @@ grpc::ServerUnaryReactor* OrgGrpcService::GetAncestors(grpc::CallbackServerConte
 grpc::ServerWriteReactor<v1::ListDescendantsResponse>* OrgGrpcService::ListDescendants(
     grpc::CallbackServerContext* context, const v1::ListDescendantsRequest* request) {
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
-  if (!id.ok()) return new FailedWriter<v1::ListDescendantsResponse>(id.status());
+  if (!id.ok()) return new ::grassroots::FailedWriter<v1::ListDescendantsResponse>(id.status());
   std::vector<Level> levels;
   for (int level : request->levels()) levels.push_back(static_cast<Level>(level));
   absl::StatusOr<DescendantsWalk> walk = core_->StartDescendants(
       *id, request->max_depth(), std::move(levels), request->read_revision());
-  if (!walk.ok()) return new FailedWriter<v1::ListDescendantsResponse>(walk.status());
+  if (!walk.ok()) return new ::grassroots::FailedWriter<v1::ListDescendantsResponse>(walk.status());
   return new DescendantsWriter(core_, *std::move(walk));
 }
 
@@ -440,17 +363,10 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListEvents(grpc::CallbackServerContext
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* OrgGrpcService::WatchEvents(
     grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
-  if (request->start_revision() < 0 || request->start_index() < 0) {
-    return new FailedWriter<v1::WatchEventsResponse>(absl::InvalidArgumentError(
-        "start_revision: and start_index must not be negative"));
-  }
-  int64_t revision = request->start_revision();
-  int32_t index = request->start_index();
-  if (revision == 0) {
-    revision = core_->published_revision() + 1;
-    index = 0;
-  }
-  return new EventWatcher(core_, revision, index);
+  return StartEventWatch<Event, OrgCore, v1::WatchEventsResponse>(
+      core_, *request, [](const Event& event, v1::WatchEventsResponse* response) {
+        EventToProto(event, response->add_events());
+      });
 }
 
 }  // namespace grassroots::org

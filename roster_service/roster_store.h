@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/mutation_store.h"
 #include "roster_service/roster_event.h"
 
 namespace grassroots::roster {
@@ -26,21 +27,9 @@ struct StoredRoster {
   int64_t max_role_assignment_id = 0;
 };
 
-// Durable storage of the roster, its history and its event log; the same
-// contract as org::OrgStore (org_service/org_store.h), for roster resources.
-// Thread-safe; Commit from one writer thread at a time.
-class RosterStore {
- public:
-  virtual ~RosterStore() = default;
-  virtual absl::StatusOr<StoredRoster> Load() = 0;
-  // All or nothing, durable when OK. UNAVAILABLE for a full disk or a
-  // read-only or locked database, INTERNAL or DATA_LOSS otherwise.
-  virtual absl::Status Commit(const std::vector<Mutation>& mutations) = 0;
-  virtual absl::StatusOr<std::vector<Event>> ReadEvents(int64_t start_revision,
-                                                        int32_t start_index, int limit) = 0;
-  virtual absl::StatusOr<std::optional<std::string>> LookupRequest(
-      absl::string_view request_id) = 0;
-};
+// Durable storage of the roster, its history and its event log: the same
+// contract as the org store (see MutationStore).
+using RosterStore = MutationStore<Snapshot, StoredRoster>;
 
 }  // namespace grassroots::roster
 

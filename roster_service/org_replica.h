@@ -1,0 +1,228 @@
+#ifndef GRASSROOTS_ROSTER_SERVICE_ORG_REPLICA_H_
+#define GRASSROOTS_ROSTER_SERVICE_ORG_REPLICA_H_
+
+// The roster's view of the org service: Describe asks it over gRPC,
+// PlacesUnder answers from an in-memory replica of the hierarchy that an
+// event stream keeps current.
+//
+// Two layers, as elsewhere in the suite: OrgHierarchy holds the replica and
+// knows nothing of gRPC; OrgReplica moves data between the org service and
+// it, and owns every thread and call involved.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grassroots/org/v1/org_service.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "roster_service/org_directory.h"
+#include "roster_service/role.h"
+
+namespace grassroots::roster {
+
+// A unit as the replica keeps it: where it hangs. Levels and states are not
+// kept; PlacesUnder returns deleted places too and Describe asks the org
+// service.
+struct ReplicaUnit {
+  int64_t id = 0;
+  int64_t parent_id = 0;  // 0 for a district
+};
+
+// A party organisation as the replica keeps it: what it covers.
+struct ReplicaPartyOrg {
+  int64_t id = 0;
+  std::vector<int64_t> unit_ids;
+};
+
+// The units, their tree, and which party organisations cover which units,
+// in memory. Entries are snapshots: putting one again replaces it, so a
+// unit's move and an organisation's new coverage are one Put each. Nothing
+// is ever removed (the org service only soft-deletes).
+//
+// Not thread-safe; OrgReplica guards it.
+class OrgHierarchy {
+ public:
+  void PutUnit(const ReplicaUnit& unit);
+  void PutPartyOrg(const ReplicaPartyOrg& org);
+
+  // The unit, its descendants in preorder (children by id), then every
+  // organisation covering any of them, by id. NOT_FOUND for an unknown unit.
+  // Costs one visit per unit of the subtree and per covering link.
+  absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const;
+
+  bool HasUnit(int64_t unit_id) const { return parent_of_.contains(unit_id); }
+  size_t unit_count() const { return parent_of_.size(); }
+  size_t party_org_count() const { return units_of_.size(); }
+
+ private:
+  // Ordered sets: PlacesUnder's order is stable, and a move or a coverage
+  // change costs a log-time erase rather than a scan of a sibling list.
+  absl::flat_hash_map<int64_t, int64_t> parent_of_;
+  // Keyed by parent id. A parent may be absent from parent_of_ (a child can
+  // arrive before its parent within a cascading undelete).
+  absl::flat_hash_map<int64_t, absl::btree_set<int64_t>> children_of_;
+  absl::flat_hash_map<int64_t, std::vector<int64_t>> units_of_;        // org → units
+  absl::flat_hash_map<int64_t, absl::btree_set<int64_t>> orgs_covering_;  // unit → orgs
+};
+
+// How OrgReplica talks to the org service. The defaults suit production.
+struct OrgReplicaOptions {
+  // The deadline of every unary call: Describe, and each page the bootstrap
+  // reads.
+  absl::Duration call_timeout = absl::Seconds(2);
+  // The deadline of one district's ListDescendants stream during bootstrap,
+  // which may carry a hundred thousand units.
+  absl::Duration subtree_timeout = absl::Seconds(60);
+  // The deadline of one WatchEvents stream. When it passes, the stream is
+  // reopened at once from where it stopped; so a connection that died
+  // without a word is noticed within this time.
+  absl::Duration watch_timeout = absl::Minutes(5);
+  // Waits between failed attempts to bootstrap or to watch: the first,
+  // doubling up to the last. Any progress resets it.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(5);
+};
+
+// What OrgReplica has done so far, for tests and operators.
+struct OrgReplicaStats {
+  int bootstraps = 0;       // completed
+  int watch_streams = 0;    // opened
+  int64_t events_applied = 0;
+  absl::Status last_error;  // of the last failed bootstrap or stream; OK if none
+};
+
+// OrgDirectory over gRPC, with a replica of the hierarchy.
+//
+// The replica is loaded at one pinned org revision R (ListUnits for the
+// districts, ListDescendants of each at R, ListPartyOrgs at R), then follows
+// WatchEvents from (R + 1, 0), applying each event's `after` snapshot. When
+// the stream breaks (the org service restarts, or says UNAVAILABLE as it
+// shuts down) it reconnects with backoff and resumes after the last event
+// applied, so it misses nothing and applies nothing twice; when the org
+// service cannot resume from there (FAILED_PRECONDITION, OUT_OF_RANGE) or the
+// stream skips an event (a gap, DATA_LOSS), it loads again from scratch.
+//
+// While it loads again, the old replica keeps answering.
+//
+// Known limit: ListDescendants returns live units only, so a unit already
+// deleted at R (with its subtree) is not in the replica and PlacesUnder says
+// NOT_FOUND for it; a unit deleted after R stays in it. Listing deleted
+// descendants needs a `show_deleted` on ListDescendants.
+//
+// Thread-safe, except that Start and Stop are called by the owner, not
+// concurrently with each other.
+class OrgReplica final : public OrgDirectory {
+ public:
+  // `channel` is used for every call for the replica's whole life.
+  explicit OrgReplica(std::shared_ptr<grpc::Channel> channel, OrgReplicaOptions options = {});
+  // Stops.
+  ~OrgReplica() override;
+  OrgReplica(const OrgReplica&) = delete;
+  OrgReplica& operator=(const OrgReplica&) = delete;
+
+  // Starts the thread that loads and follows the replica. Returns at once;
+  // PlacesUnder says UNAVAILABLE until the first load completes. Call once.
+  void Start();
+
+  // Cancels every call in flight (the watch stream, a bootstrap read, each
+  // Describe), waits for the thread to end and for every Describe's `done`
+  // to have returned, and returns. Afterwards Describe answers UNAVAILABLE
+  // at once and the replica stays as it was. Idempotent. Must not be called
+  // from a `done` callback (it would wait for itself).
+  void Stop();
+
+  // GetUnit or GetPartyOrg with the call deadline, through gRPC's callback
+  // API: `done` runs on a gRPC thread (so it must not block), or inline
+  // with UNAVAILABLE when the replica is stopped. Codes: NOT_FOUND,
+  // UNAVAILABLE or DEADLINE_EXCEEDED when the org service is unreachable or
+  // slow, CANCELLED when Stop cut the call short, others as the org service
+  // returned them.
+  void Describe(const Place& place,
+                std::function<void(absl::StatusOr<PlaceFacts>)> done) override;
+
+  // From memory, without a call: see OrgHierarchy::PlacesUnder. UNAVAILABLE
+  // before the first load; NOT_FOUND for a unit the replica does not hold.
+  absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const override;
+
+  // The org revision of the last event applied (R right after a load; 0
+  // before the first). The events of one revision may come in more than one
+  // batch, so the replica may briefly hold part of a revision that touched
+  // many resources, such as a cascading delete.
+  int64_t replica_revision() const;
+
+  // Waits until replica_revision() >= `revision`. False on timeout.
+  bool WaitForRevision(int64_t revision, absl::Duration timeout) const;
+
+  OrgReplicaStats stats() const;
+
+ private:
+  // The next event wanted from the stream.
+  struct EventPosition {
+    int64_t revision = 0;
+    int32_t index = 0;
+  };
+
+  // The background thread: load, follow, reconnect, until Stop.
+  void Run();
+  // Loads the replica at a pinned revision and installs it.
+  absl::Status Bootstrap();
+  // Reads one district's subtree at `revision` into `hierarchy`.
+  absl::Status ReadSubtree(const std::string& district, int64_t revision,
+                           OrgHierarchy& hierarchy);
+  // Follows one WatchEvents stream until it ends; sets `progressed` when it
+  // applied at least one event.
+  absl::Status Watch(bool& progressed);
+  // Applies a batch's events that follow the replica's position, in one
+  // critical section. DATA_LOSS at a gap (the events before it are kept).
+  absl::Status ApplyEvents(const org::v1::WatchEventsResponse& batch, bool& progressed);
+
+  // Runs `body` with a fresh context whose deadline is `timeout` from now,
+  // registered meanwhile so that Stop can cancel it. CANCELLED without
+  // running it once stopping.
+  absl::Status WithCall(absl::Duration timeout,
+                        absl::FunctionRef<absl::Status(grpc::ClientContext&)> body);
+  // Starts an asynchronous unary call with the call deadline; `on_done(status,
+  // response)` runs exactly once, before the call is unregistered.
+  template <typename Response, typename Request, typename Invoke, typename OnDone>
+  void StartUnary(Request request, Invoke invoke, OnDone on_done);
+  // Adds `context` to the calls Stop cancels. False once stopping.
+  bool Register(std::shared_ptr<grpc::ClientContext> context);
+  void Unregister(const std::shared_ptr<grpc::ClientContext>& context);
+  bool stopping() const;
+  // Sleeps `delay` or until Stop. False when stopping.
+  bool SleepUnlessStopping(absl::Duration delay);
+
+  const OrgReplicaOptions options_;
+  const std::unique_ptr<org::v1::OrgService::Stub> stub_;
+  std::thread thread_;  // Start and Stop only
+
+  // The replica. Written by the background thread only.
+  mutable absl::Mutex mu_;
+  OrgHierarchy hierarchy_ ABSL_GUARDED_BY(mu_);
+  bool loaded_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
+  EventPosition next_ ABSL_GUARDED_BY(mu_);
+  OrgReplicaStats stats_ ABSL_GUARDED_BY(mu_);
+
+  // Calls in flight and the stop flag. Never held while calling into gRPC:
+  // a cancellation may run a call's callback inline, and it takes this lock.
+  mutable absl::Mutex calls_mu_;
+  bool stopping_ ABSL_GUARDED_BY(calls_mu_) = false;
+  absl::flat_hash_set<std::shared_ptr<grpc::ClientContext>> calls_ ABSL_GUARDED_BY(calls_mu_);
+};
+
+}  // namespace grassroots::roster
+
+#endif  // GRASSROOTS_ROSTER_SERVICE_ORG_REPLICA_H_

@@ -1,0 +1,171 @@
+#ifndef GRASSROOTS_ROSTER_SERVICE_ROSTER_CORE_H_
+#define GRASSROOTS_ROSTER_SERVICE_ROSTER_CORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "common/caller.h"
+#include "common/clock.h"
+#include "common/commit_engine.h"
+#include "common/paging.h"
+#include "roster_service/org_directory.h"
+#include "roster_service/roster_event.h"
+#include "roster_service/roster_index.h"
+#include "roster_service/roster_store.h"
+
+namespace grassroots::roster {
+
+struct RosterCoreOptions {
+  absl::Duration revision_retention = absl::Minutes(10);
+  int max_batch = 1024;
+};
+
+// A change to some fields of a person (AIP-134).
+struct PersonUpdate {
+  int64_t id = 0;
+  Person values;
+  std::vector<std::string> paths;
+  std::string etag;
+};
+
+struct ListPeopleQuery {
+  int32_t page_size = 0;
+  std::string page_token;
+  std::string filter;
+  bool show_deleted = false;
+  int64_t read_revision = 0;
+};
+
+struct ListMembershipsQuery {
+  int64_t person_id = 0;     // 0: everyone's
+  int64_t party_org_id = 0;  // 0: any organisation
+  bool current_only = false;
+  int32_t page_size = 0;
+  std::string page_token;
+  int64_t read_revision = 0;
+};
+
+struct ListRegistrationsQuery {
+  int64_t person_id = 0;     // 0: everyone's
+  int64_t community_id = 0;  // 0: any community
+  bool current_only = false;
+  int32_t page_size = 0;
+  std::string page_token;
+  int64_t read_revision = 0;
+};
+
+struct ListRolesQuery {
+  int64_t person_id = 0;       // 0: anyone's
+  std::optional<Place> place;  // none: anywhere
+  // With a unit place: also every place below it (OrgDirectory::PlacesUnder).
+  bool include_descendants = false;
+  std::vector<Role> roles;  // empty: all
+  bool current_only = false;
+  int32_t page_size = 0;
+  std::string page_token;
+  int64_t read_revision = 0;
+};
+
+// The rules of the roster. Reads are answered from the in-memory RosterIndex
+// at a revision; writes go through the shared CommitEngine (group commit).
+// A write that names a unit or party organisation asks the org service
+// (OrgDirectory::Describe) first, without blocking, and is queued only when
+// the place exists, is live and fits the rule: NOT_FOUND for an unknown
+// place, FAILED_PRECONDITION for a deleted one, UNAVAILABLE when the org
+// service cannot answer — and then nothing is written.
+//
+// Errors otherwise as in the org service: INVALID_ARGUMENT naming the field,
+// NOT_FOUND, ALREADY_EXISTS (a duplicate ID-card number or external key),
+// FAILED_PRECONDITION (a second current membership, a person who is not a
+// party member, a secretary already in office), ABORTED (stale etag).
+//
+// Thread-safe. Write callbacks run on the writer thread or on the org
+// client's callback thread and must not block.
+class RosterCore {
+ public:
+  template <typename T>
+  using Done = std::function<void(absl::StatusOr<T>)>;
+
+  RosterCore(RosterStore* store, OrgDirectory* directory, const Clock* clock,
+             RosterCoreOptions options = {});
+  RosterCore(const RosterCore&) = delete;
+  RosterCore& operator=(const RosterCore&) = delete;
+
+  absl::Status Start() { return engine_.Start(); }
+  void Stop() { engine_.Stop(); }
+
+  // Today in China (UTC+8), for dates that depend on it.
+  absl::CivilDay Today() const;
+
+  // --- Writes.
+  void CreatePerson(const Caller& caller, Person person, std::string request_id,
+                    Done<Person> done);
+  void UpdatePerson(const Caller& caller, PersonUpdate update, Done<Person> done);
+  void DeletePerson(const Caller& caller, int64_t id, std::string etag, Done<Person> done);
+  void UndeletePerson(const Caller& caller, int64_t id, std::string etag, Done<Person> done);
+  void StartMembership(const Caller& caller, int64_t person_id, int64_t party_org_id,
+                       absl::CivilDay start, Done<Membership> done);
+  void TransferMembership(const Caller& caller, int64_t person_id, int64_t party_org_id,
+                          absl::CivilDay date, Done<Membership> done);
+  void EndMembership(const Caller& caller, int64_t person_id, absl::CivilDay end,
+                     Done<Membership> done);
+  void CreateRegistration(const Caller& caller, int64_t person_id, int64_t community_id,
+                          absl::CivilDay start, Done<Registration> done);
+  void EndRegistration(const Caller& caller, ChildName name, absl::CivilDay end,
+                       Done<Registration> done);
+  void AssignRole(const Caller& caller, RoleAssignment assignment, std::string request_id,
+                  Done<RoleAssignment> done);
+  void EndRoleAssignment(const Caller& caller, int64_t id, absl::CivilDay end, std::string etag,
+                         Done<RoleAssignment> done);
+
+  // --- Reads.
+  absl::StatusOr<Person> GetPerson(int64_t id) const;
+  absl::StatusOr<std::vector<Person>> BatchGetPeople(absl::Span<const int64_t> ids) const;
+  absl::StatusOr<Page<Person>> ListPeople(const ListPeopleQuery& query) const;
+  absl::StatusOr<Person> LookupPersonByIdCard(const std::string& number) const;
+  absl::StatusOr<Page<Membership>> ListMemberships(const ListMembershipsQuery& query) const;
+  absl::StatusOr<Page<Registration>> ListRegistrations(const ListRegistrationsQuery& query) const;
+  absl::StatusOr<RoleAssignment> GetRoleAssignment(int64_t id) const;
+  absl::StatusOr<Page<RoleAssignment>> ListRoleAssignments(const ListRolesQuery& query) const;
+
+  // --- Events, as in org::OrgCore.
+  absl::StatusOr<EventPage<Snapshot>> ListEvents(int64_t start_revision, int32_t page_size,
+                                                 const std::string& page_token) const {
+    return engine_.ListEvents(start_revision, page_size, page_token);
+  }
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index,
+                                                int limit) const {
+    return engine_.ReadEvents(revision, index, limit);
+  }
+  int64_t published_revision() const { return engine_.published_revision(); }
+  int Watch(std::function<void()> on_publish) { return engine_.Watch(std::move(on_publish)); }
+  void Unwatch(int handle) { engine_.Unwatch(handle); }
+  bool stopped() const { return engine_.stopped(); }
+
+ private:
+  struct WriteContext;
+  using Plan = std::function<absl::StatusOr<Snapshot>(WriteContext&)>;
+
+  void Submit(const Caller& caller, std::string method, std::string request_id, Plan plan,
+              Done<Snapshot> done);
+  // Asks the org service about `place` (named by request field `field`), and
+  // on success runs `then` with what it said; otherwise fails `done`.
+  void WithPlace(const Place& place, std::string field,
+                 std::function<void(const PlaceFacts&)> then,
+                 std::function<void(absl::Status)> fail);
+
+  OrgDirectory* const directory_;
+  const Clock* const clock_;
+  CommitEngine<Snapshot, RosterIndex, StoredRoster> engine_;
+};
+
+}  // namespace grassroots::roster
+
+#endif  // GRASSROOTS_ROSTER_SERVICE_ROSTER_CORE_H_
