@@ -32,8 +32,8 @@ std::string InsertSql(absl::string_view table, absl::Span<const absl::string_vie
 
 std::string UpsertSql(absl::string_view table, absl::Span<const absl::string_view> columns) {
   // Every column but the leading id.
-  const std::string updates = absl::StrJoin(
-      columns.subspan(1), ", ", [](std::string* out, absl::string_view column) {
+  const std::string updates =
+      absl::StrJoin(columns.subspan(1), ", ", [](std::string* out, absl::string_view column) {
         absl::StrAppend(out, column, " = excluded.", column);
       });
   return absl::StrCat(InsertSql(table, columns), " ON CONFLICT (id) DO UPDATE SET ", updates);
@@ -52,6 +52,13 @@ constexpr absl::string_view kSelectLastRevisionSql = "SELECT max(revision) FROM 
 // that holds before_revision.
 constexpr int kEventColumnCount = 7;
 constexpr int kBeforeRevisionColumn = 6;
+
+std::vector<ResourceSql> MakeResourceSql(absl::Span<const ResourceTable> tables) {
+  std::vector<ResourceSql> sql;
+  sql.reserve(tables.size());
+  for (const ResourceTable& table : tables) sql.emplace_back(table);
+  return sql;
+}
 
 absl::Status CheckTables(absl::Span<const ResourceTable> tables) {
   if (tables.empty()) return absl::InternalError("a store needs at least one kind of resource");
@@ -122,14 +129,6 @@ std::optional<absl::CivilDay> ParseDate(absl::string_view text) {
   return std::nullopt;
 }
 
-std::optional<std::string> RowReader::OptionalText() {
-  if (statement_.ColumnIsNull(column_)) {
-    ++column_;
-    return std::nullopt;
-  }
-  return Text();
-}
-
 absl::StatusOr<absl::CivilDay> RowReader::Date(absl::string_view column_name) {
   const std::optional<absl::CivilDay> day = ParseDate(statement_.ColumnText(column_++));
   if (!day.has_value()) {
@@ -182,14 +181,15 @@ ResourceSql::ResourceSql(const ResourceTable& table)
     : upsert_current(UpsertSql(table.table, table.columns)),
       insert_history(InsertSql(table.history_table, table.columns)),
       select_current(absl::StrCat("SELECT ", ColumnList(table.columns, ""), " FROM ", table.table,
-                                  " ORDER BY id")) {}
+                                  " ORDER BY id")),
+      select_max_id(absl::StrCat("SELECT max(id) FROM ", table.table)) {}
 
 // ---------------------------------------------------------------------------
 // ResourceStoreBase
 
 absl::StatusOr<ResourceStoreBase::Connections> ResourceStoreBase::Open(
-    const std::string& path, int64_t application_id,
-    absl::Span<const absl::string_view> migrations, absl::Span<const ResourceTable> tables) {
+    const std::string& path, int64_t application_id, absl::Span<const absl::string_view> migrations,
+    absl::Span<const ResourceTable> tables) {
   RETURN_IF_ERROR(CheckTables(tables));
   // WAL is switched on only after ApplyMigrations has accepted the file:
   // switching writes the header, and a refused file must stay untouched.
@@ -207,17 +207,6 @@ absl::StatusOr<ResourceStoreBase::Connections> ResourceStoreBase::Open(
   return connections;
 }
 
-namespace {
-
-std::vector<ResourceSql> MakeResourceSql(absl::Span<const ResourceTable> tables) {
-  std::vector<ResourceSql> sql;
-  sql.reserve(tables.size());
-  for (const ResourceTable& table : tables) sql.emplace_back(table);
-  return sql;
-}
-
-}  // namespace
-
 ResourceStoreBase::ResourceStoreBase(Connections connections,
                                      absl::Span<const ResourceTable> tables)
     : writer_(std::move(connections.writer)),
@@ -233,8 +222,7 @@ ResourceStoreBase::ResourceStoreBase(Connections connections,
 ResourceStoreBase::EventQuery ResourceStoreBase::MakeEventQuery(
     absl::Span<const ResourceTable> tables) {
   EventQuery query;
-  std::string columns =
-      "e.revision, e.idx, e.time, e.actor, e.method, e.kind, e.before_revision";
+  std::string columns = "e.revision, e.idx, e.time, e.actor, e.method, e.kind, e.before_revision";
   std::string joins;
   int next_column = kEventColumnCount;
   for (const ResourceTable& table : tables) {
@@ -336,8 +324,8 @@ absl::Status ResourceStoreBase::WriteChange(const ChangeRecord& change,
   return event->Run();
 }
 
-absl::Status ResourceStoreBase::WriteRequestId(absl::string_view request_id,
-                                               absl::string_view name, int64_t revision) {
+absl::Status ResourceStoreBase::WriteRequestId(absl::string_view request_id, absl::string_view name,
+                                               int64_t revision) {
   ASSIGN_OR_RETURN(CachedStatement statement, writer_->Cached(kInsertRequestIdSql));
   Binder(*statement).Text(request_id).Text(name).Int(revision);
   return statement->Run();
@@ -361,8 +349,8 @@ absl::StatusOr<ResourceStoreBase::EventRecord> ResourceStoreBase::ReadEvent(
   event.method = r.Text();
   event.kind = r.Int();
   if (event.kind < 1 || event.kind > static_cast<int64_t>(event_query_.snapshot_columns.size())) {
-    return absl::DataLossError(absl::StrCat(path_, ": event (", event.revision, ", ",
-                                            event.index, "): unknown resource kind ", event.kind));
+    return absl::DataLossError(absl::StrCat(path_, ": event (", event.revision, ", ", event.index,
+                                            "): unknown resource kind ", event.kind));
   }
   const auto [before_column, after_column] = event_query_.snapshot_columns[event.kind - 1];
   // A join that found no history row leaves its columns NULL, id included.
@@ -370,8 +358,7 @@ absl::StatusOr<ResourceStoreBase::EventRecord> ResourceStoreBase::ReadEvent(
     event.before_column = before_column;
   }
   if (row.ColumnIsNull(after_column)) {
-    return absl::DataLossError(absl::StrCat(path_, ": event (", event.revision, ", ",
-                                            event.index,
+    return absl::DataLossError(absl::StrCat(path_, ": event (", event.revision, ", ", event.index,
                                             "): the history row of its resource is missing"));
   }
   event.after_column = after_column;

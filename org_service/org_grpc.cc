@@ -6,6 +6,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/event_stream.h"
 #include "common/grpc_status.h"
+#include "common/unary_reactor.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "org_service/org_proto.h"
@@ -16,47 +17,6 @@ namespace {
 // Units visited per lock hold while streaming descendants: large enough to
 // fill a message well, small enough that writers never wait long.
 constexpr int kDescendantBatch = 1000;
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
-// Finishes with `result`, written into the response by `fill` when OK.
-template <typename T, typename Fill>
-grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
-                                     const absl::StatusOr<T>& result, Fill fill) {
-  if (result.ok()) fill(*result);
-  return Finish(context, result.status());
-}
-
-// A write callback that answers the call once the core has made it durable.
-template <typename T, typename Proto>
-OrgCore::Done<T> AnswerWhenDone(grpc::ServerUnaryReactor* reactor, Proto* response,
-                                void (*to_proto)(const T&, Proto*)) {
-  return [reactor, response, to_proto](absl::StatusOr<T> result) {
-    if (result.ok()) to_proto(*result, response);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  };
-}
-
-std::vector<int64_t> ParseNames(const google::protobuf::RepeatedPtrField<std::string>& names,
-                                absl::StatusOr<int64_t> (*parse)(absl::string_view, absl::string_view),
-                                absl::Status* status) {
-  std::vector<int64_t> ids;
-  ids.reserve(names.size());
-  for (const std::string& name : names) {
-    absl::StatusOr<int64_t> id = parse(name, "names");
-    if (!id.ok()) {
-      *status = id.status();
-      return {};
-    }
-    ids.push_back(*id);
-  }
-  return ids;
-}
 
 std::vector<std::string> MaskPaths(const google::protobuf::FieldMask& mask) {
   return {mask.paths().begin(), mask.paths().end()};
@@ -107,7 +67,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreateUnit(grpc::CallbackServerContext
   if (!unit.ok()) return Finish(context, unit.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreateUnit(CallerFromContext(*context), *std::move(unit), request->request_id(),
-                    AnswerWhenDone(reactor, response, &UnitToProto));
+                    AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -123,10 +83,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::GetUnit(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* OrgGrpcService::BatchGetUnits(grpc::CallbackServerContext* context,
                                                         const v1::BatchGetUnitsRequest* request,
                                                         v1::BatchGetUnitsResponse* response) {
-  absl::Status status;
-  const std::vector<int64_t> ids = ParseNames(request->names(), &ParseUnitName, &status);
-  if (!status.ok()) return Finish(context, status);
-  return FinishWith(context, core_->BatchGetUnits(ids), [&](const std::vector<Unit>& units) {
+  absl::StatusOr<std::vector<int64_t>> ids = ParseNames(request->names(), &ParseUnitName);
+  if (!ids.ok()) return Finish(context, ids.status());
+  return FinishWith(context, core_->BatchGetUnits(*ids), [&](const std::vector<Unit>& units) {
     for (const Unit& unit : units) UnitToProto(unit, response->add_units());
   });
 }
@@ -150,7 +109,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdateUnit(grpc::CallbackServerContext
                                             : ImpliedUnitUpdatePaths(request->unit());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UpdateUnit(CallerFromContext(*context), std::move(update),
-                    AnswerWhenDone(reactor, response, &UnitToProto));
+                    AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -161,7 +120,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeleteUnit(grpc::CallbackServerContext
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->DeleteUnit(CallerFromContext(*context), *id, request->etag(), request->cascade(),
-                    AnswerWhenDone(reactor, response, &UnitToProto));
+                    AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -172,7 +131,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeleteUnit(grpc::CallbackServerConte
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UndeleteUnit(CallerFromContext(*context), *id, request->etag(), request->cascade(),
-                      AnswerWhenDone(reactor, response, &UnitToProto));
+                      AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -199,7 +158,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::MoveUnit(grpc::CallbackServerContext* 
   if (!parent.ok()) return Finish(context, parent.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->MoveUnit(CallerFromContext(*context), *id, *parent, request->etag(),
-                  AnswerWhenDone(reactor, response, &UnitToProto));
+                  AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -266,7 +225,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreatePartyOrg(grpc::CallbackServerCon
   if (!org.ok()) return Finish(context, org.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreatePartyOrg(CallerFromContext(*context), *std::move(org), request->request_id(),
-                        AnswerWhenDone(reactor, response, &PartyOrgToProto));
+                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }
 
@@ -282,10 +241,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::GetPartyOrg(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* OrgGrpcService::BatchGetPartyOrgs(
     grpc::CallbackServerContext* context, const v1::BatchGetPartyOrgsRequest* request,
     v1::BatchGetPartyOrgsResponse* response) {
-  absl::Status status;
-  const std::vector<int64_t> ids = ParseNames(request->names(), &ParsePartyOrgName, &status);
-  if (!status.ok()) return Finish(context, status);
-  return FinishWith(context, core_->BatchGetPartyOrgs(ids), [&](const std::vector<PartyOrg>& orgs) {
+  absl::StatusOr<std::vector<int64_t>> ids = ParseNames(request->names(), &ParsePartyOrgName);
+  if (!ids.ok()) return Finish(context, ids.status());
+  return FinishWith(context, core_->BatchGetPartyOrgs(*ids), [&](const std::vector<PartyOrg>& orgs) {
     for (const PartyOrg& org : orgs) PartyOrgToProto(org, response->add_party_orgs());
   });
 }
@@ -305,7 +263,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerCon
                                             : ImpliedPartyOrgUpdatePaths(request->party_org());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UpdatePartyOrg(CallerFromContext(*context), std::move(update),
-                        AnswerWhenDone(reactor, response, &PartyOrgToProto));
+                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }
 
@@ -316,7 +274,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeletePartyOrg(grpc::CallbackServerCon
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->DeletePartyOrg(CallerFromContext(*context), *id, request->etag(), request->cascade(),
-                        AnswerWhenDone(reactor, response, &PartyOrgToProto));
+                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }
 
@@ -327,7 +285,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeletePartyOrg(
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UndeletePartyOrg(CallerFromContext(*context), *id, request->etag(), request->cascade(),
-                          AnswerWhenDone(reactor, response, &PartyOrgToProto));
+                          AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }
 

@@ -93,10 +93,10 @@ constexpr absl::string_view kPartyOrgFieldsV1 = R"(
   revision INTEGER NOT NULL)";
 
 std::string SchemaV1() {
-  return absl::StrCat(sqlite::ResourceTablesSchema("units", "unit_history", kUnitFieldsV1),
-                      sqlite::ResourceTablesSchema("party_orgs", "party_org_history",
-                                                   kPartyOrgFieldsV1),
-                      sqlite::EventLogSchemaV1("1, 2", "1 unit, 2 party org"));
+  return absl::StrCat(
+      sqlite::ResourceTablesSchema("units", "unit_history", kUnitFieldsV1),
+      sqlite::ResourceTablesSchema("party_orgs", "party_org_history", kPartyOrgFieldsV1),
+      sqlite::EventLogSchemaV1("1, 2", "1 unit, 2 party org"));
 }
 
 // Values of units.details_kind.

@@ -1,1 +1,534 @@
-// Placeholder: being written.
+#include "roster_service/org_replica.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/grpc_status.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+#include "grpcpp/support/sync_stream.h"
+
+namespace grassroots::roster {
+namespace {
+
+namespace v1 = ::grassroots::org::v1;
+
+// The org domain's enums carry the proto's numbers; FactsFrom relies on it.
+static_assert(static_cast<int>(org::Level::kDistrict) == v1::DISTRICT);
+static_assert(static_cast<int>(org::Level::kBuilding) == v1::BUILDING);
+static_assert(static_cast<int>(org::OrgForm::kWorkingCommittee) == v1::PartyOrg::WORKING_COMMITTEE);
+static_assert(static_cast<int>(org::OrgForm::kPartyGroup) == v1::PartyOrg::PARTY_GROUP);
+
+// The largest page the org service serves: the bootstrap makes few calls.
+constexpr int kPageSize = 1000;
+
+absl::Time DeadlineIn(absl::Duration timeout) { return absl::Now() + timeout; }
+
+PlaceFacts FactsFrom(const Place& place, const v1::Unit& unit) {
+  PlaceFacts facts;
+  facts.place = place;
+  facts.deleted = unit.state() == v1::Unit::DELETED;
+  facts.level = static_cast<org::Level>(unit.level());
+  return facts;
+}
+
+PlaceFacts FactsFrom(const Place& place, const v1::PartyOrg& party_org) {
+  PlaceFacts facts;
+  facts.place = place;
+  facts.deleted = party_org.state() == v1::PartyOrg::DELETED;
+  facts.form = static_cast<org::OrgForm>(party_org.form());
+  return facts;
+}
+
+absl::StatusOr<ReplicaUnit> ReplicaUnitFromProto(const v1::Unit& unit) {
+  ReplicaUnit out;
+  ASSIGN_OR_RETURN(out.id, org::ParseUnitName(unit.name(), "unit.name"));
+  ASSIGN_OR_RETURN(out.parent_id, ParseOptionalResourceName(unit.parent(), "units", "unit.parent"));
+  return out;
+}
+
+absl::StatusOr<ReplicaPartyOrg> ReplicaPartyOrgFromProto(const v1::PartyOrg& party_org) {
+  ReplicaPartyOrg out;
+  ASSIGN_OR_RETURN(out.id, org::ParsePartyOrgName(party_org.name(), "party_org.name"));
+  out.unit_ids.reserve(party_org.units_size());
+  for (const std::string& unit : party_org.units()) {
+    ASSIGN_OR_RETURN(const int64_t unit_id, org::ParseUnitName(unit, "party_org.units"));
+    out.unit_ids.push_back(unit_id);
+  }
+  return out;
+}
+
+// Puts an event's `after` into the hierarchy. A snapshot of another kind of
+// resource is nothing the replica keeps.
+absl::Status ApplySnapshot(const v1::ResourceSnapshot& after, OrgHierarchy& hierarchy) {
+  switch (after.resource_case()) {
+    case v1::ResourceSnapshot::kUnit: {
+      ASSIGN_OR_RETURN(const ReplicaUnit unit, ReplicaUnitFromProto(after.unit()));
+      hierarchy.PutUnit(unit);
+      return absl::OkStatus();
+    }
+    case v1::ResourceSnapshot::kPartyOrg: {
+      ASSIGN_OR_RETURN(const ReplicaPartyOrg party_org, ReplicaPartyOrgFromProto(after.party_org()));
+      hierarchy.PutPartyOrg(party_org);
+      return absl::OkStatus();
+    }
+    case v1::ResourceSnapshot::RESOURCE_NOT_SET:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+// Calls `fetch(request, &response)` page after page, handing each to
+// `on_page`, until the last page. A page token pins the revision of the
+// first page, so the pages form one consistent list.
+template <typename Response, typename Request, typename Fetch, typename OnPage>
+absl::Status ReadAllPages(Request request, Fetch fetch, OnPage on_page) {
+  while (true) {
+    Response page;
+    RETURN_IF_ERROR(fetch(request, &page));
+    RETURN_IF_ERROR(on_page(page));
+    if (page.next_page_token().empty()) return absl::OkStatus();
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+// Whether the org service cannot serve the stream from our position any
+// more (history it no longer has, or a gap we saw), so that only loading
+// again helps. Other errors are worth a retry from the same position.
+bool NeedsBootstrap(absl::StatusCode code) {
+  return code == absl::StatusCode::kFailedPrecondition || code == absl::StatusCode::kOutOfRange ||
+         code == absl::StatusCode::kDataLoss;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// OrgHierarchy
+
+namespace {
+
+// Erases `value` from the set at `key`, and the set once empty, so that
+// memory follows the live links rather than every link there ever was.
+void EraseFromSet(absl::flat_hash_map<int64_t, absl::btree_set<int64_t>>& sets, int64_t key,
+                  int64_t value) {
+  auto it = sets.find(key);
+  if (it == sets.end()) return;
+  it->second.erase(value);
+  if (it->second.empty()) sets.erase(it);
+}
+
+}  // namespace
+
+void OrgHierarchy::PutUnit(const ReplicaUnit& unit) {
+  auto [it, inserted] = parent_of_.try_emplace(unit.id, unit.parent_id);
+  if (!inserted) {
+    if (it->second == unit.parent_id) return;
+    EraseFromSet(children_of_, it->second, unit.id);  // a move
+    it->second = unit.parent_id;
+  }
+  children_of_[unit.parent_id].insert(unit.id);
+}
+
+void OrgHierarchy::PutPartyOrg(const ReplicaPartyOrg& party_org) {
+  std::vector<int64_t>& units = units_of_[party_org.id];
+  for (const int64_t unit_id : units) EraseFromSet(orgs_covering_, unit_id, party_org.id);
+  units = party_org.unit_ids;
+  for (const int64_t unit_id : units) orgs_covering_[unit_id].insert(party_org.id);
+}
+
+absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) const {
+  if (!HasUnit(unit_id)) {
+    return absl::NotFoundError(
+        absl::StrCat(org::UnitName(unit_id), " is not in the replica of the hierarchy"));
+  }
+  std::vector<Place> places;
+  std::vector<int64_t> org_ids;
+  std::vector<int64_t> stack = {unit_id};
+  while (!stack.empty()) {
+    const int64_t id = stack.back();
+    stack.pop_back();
+    places.push_back({Place::Kind::kUnit, id});
+    // Levels make the tree acyclic (a parent is exactly one level up), but
+    // the replica only holds parents; a bound keeps a corrupt one finite.
+    if (places.size() > parent_of_.size()) {
+      return absl::InternalError(
+          absl::StrCat("the replica's tree has a cycle below ", org::UnitName(unit_id)));
+    }
+    if (auto covering = orgs_covering_.find(id); covering != orgs_covering_.end()) {
+      org_ids.insert(org_ids.end(), covering->second.begin(), covering->second.end());
+    }
+    if (auto children = children_of_.find(id); children != children_of_.end()) {
+      // Reversed, so that the smallest id comes off the stack first.
+      stack.insert(stack.end(), children->second.rbegin(), children->second.rend());
+    }
+  }
+  // An organisation covering several units of the subtree appears once.
+  std::sort(org_ids.begin(), org_ids.end());
+  org_ids.erase(std::unique(org_ids.begin(), org_ids.end()), org_ids.end());
+  places.reserve(places.size() + org_ids.size());
+  for (const int64_t org_id : org_ids) places.push_back({Place::Kind::kPartyOrg, org_id});
+  return places;
+}
+
+// ---------------------------------------------------------------------------
+// OrgReplica: lifecycle
+
+OrgReplica::OrgReplica(std::shared_ptr<grpc::Channel> channel, OrgReplicaOptions options)
+    : options_(options), stub_(v1::OrgService::NewStub(channel)) {}
+
+OrgReplica::~OrgReplica() { Stop(); }
+
+void OrgReplica::Start() {
+  if (thread_.joinable() || stopping()) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void OrgReplica::Stop() {
+  std::vector<std::shared_ptr<grpc::ClientContext>> in_flight;
+  {
+    absl::MutexLock lock(&calls_mu_);
+    stopping_ = true;  // from here on, Register refuses new calls
+    in_flight.assign(calls_.begin(), calls_.end());
+  }
+  // Outside the lock: a cancellation may run the call's callback on this
+  // thread, and the callback unregisters under the lock. The copies keep
+  // each context alive until TryCancel has returned.
+  for (const std::shared_ptr<grpc::ClientContext>& context : in_flight) context->TryCancel();
+  in_flight.clear();
+  if (thread_.joinable()) thread_.join();
+  // Cancelled calls finish promptly; wait until their callbacks have run,
+  // so no callback touches this object after Stop returns.
+  absl::MutexLock lock(&calls_mu_);
+  calls_mu_.Await(absl::Condition(
+      +[](absl::flat_hash_set<std::shared_ptr<grpc::ClientContext>>* calls) {
+        return calls->empty();
+      },
+      &calls_));
+}
+
+bool OrgReplica::Register(std::shared_ptr<grpc::ClientContext> context) {
+  absl::MutexLock lock(&calls_mu_);
+  if (stopping_) return false;
+  calls_.insert(std::move(context));
+  return true;
+}
+
+void OrgReplica::Unregister(const std::shared_ptr<grpc::ClientContext>& context) {
+  absl::MutexLock lock(&calls_mu_);
+  calls_.erase(context);
+}
+
+bool OrgReplica::stopping() const {
+  absl::MutexLock lock(&calls_mu_);
+  return stopping_;
+}
+
+bool OrgReplica::SleepUnlessStopping(absl::Duration delay) {
+  absl::MutexLock lock(&calls_mu_);
+  calls_mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay);
+  return !stopping_;
+}
+
+absl::Status OrgReplica::WithCall(absl::Duration timeout,
+                                  absl::FunctionRef<absl::Status(grpc::ClientContext&)> body) {
+  auto context = std::make_shared<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(DeadlineIn(timeout)));
+  if (!Register(context)) return absl::CancelledError("the org replica is stopping");
+  absl::Status status = body(*context);
+  Unregister(context);
+  return status;
+}
+
+// ---------------------------------------------------------------------------
+// OrgReplica: Describe
+
+template <typename Response, typename Request, typename Invoke, typename OnDone>
+void OrgReplica::StartUnary(Request request, Invoke invoke, OnDone on_done) {
+  // gRPC needs the context and both messages until the callback has run;
+  // the callback owns them (through `call`) from then on.
+  struct Call {
+    grpc::ClientContext context;
+    Request request;
+    Response response;
+  };
+  auto call = std::make_shared<Call>();
+  call->request = std::move(request);
+  call->context.set_deadline(absl::ToChronoTime(DeadlineIn(options_.call_timeout)));
+  std::shared_ptr<grpc::ClientContext> context(call, &call->context);
+  if (!Register(context)) {
+    on_done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the org replica is stopped"),
+            call->response);
+    return;
+  }
+  invoke(stub_->async(), &call->context, &call->request, &call->response,
+         [this, call, context, on_done = std::move(on_done)](grpc::Status status) {
+           on_done(status, call->response);
+           // Last: once unregistered, Stop may return and this object go.
+           Unregister(context);
+         });
+}
+
+void OrgReplica::Describe(const Place& place,
+                          std::function<void(absl::StatusOr<PlaceFacts>)> done) {
+  auto on_done = [place, done = std::move(done)](const grpc::Status& status,
+                                                 const auto& resource) {
+    if (!status.ok()) return done(FromGrpcStatus(status));
+    done(FactsFrom(place, resource));
+  };
+  if (place.kind == Place::Kind::kPartyOrg) {
+    v1::GetPartyOrgRequest request;
+    request.set_name(PlaceName(place));
+    StartUnary<v1::PartyOrg>(
+        std::move(request),
+        [](auto* async, auto* context, auto* request, auto* response, auto callback) {
+          async->GetPartyOrg(context, request, response, std::move(callback));
+        },
+        std::move(on_done));
+  } else {
+    v1::GetUnitRequest request;
+    request.set_name(PlaceName(place));
+    StartUnary<v1::Unit>(
+        std::move(request),
+        [](auto* async, auto* context, auto* request, auto* response, auto callback) {
+          async->GetUnit(context, request, response, std::move(callback));
+        },
+        std::move(on_done));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// OrgReplica: the replica
+
+absl::StatusOr<std::vector<Place>> OrgReplica::PlacesUnder(int64_t unit_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!loaded_) {
+    return absl::UnavailableError("the replica of the org hierarchy has not loaded yet");
+  }
+  return hierarchy_.PlacesUnder(unit_id);
+}
+
+int64_t OrgReplica::replica_revision() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return revision_;
+}
+
+bool OrgReplica::WaitForRevision(int64_t revision, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  const auto reached = [this, revision]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return revision_ >= revision;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+}
+
+OrgReplicaStats OrgReplica::stats() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return stats_;
+}
+
+void OrgReplica::Run() {
+  absl::Duration backoff = options_.initial_backoff;
+  bool need_load = true;
+  while (!stopping()) {
+    absl::Status status;
+    bool progressed = false;
+    if (need_load) {
+      status = Bootstrap();
+      progressed = status.ok();
+      need_load = !status.ok();
+    } else {
+      const absl::Time opened = absl::Now();
+      status = Watch(progressed);
+      const absl::Duration open_for = absl::Now() - opened;
+      // The stream's own deadline: a routine reopen, not a failure.
+      if (status.code() == absl::StatusCode::kDeadlineExceeded &&
+          open_for >= options_.watch_timeout) {
+        backoff = options_.initial_backoff;
+        continue;
+      }
+      // A stream that stayed up a while was connected: its end is news, not
+      // another failure in a row.
+      progressed = progressed || open_for >= options_.max_backoff;
+      need_load = NeedsBootstrap(status.code());
+    }
+    if (stopping()) return;
+    if (progressed) backoff = options_.initial_backoff;
+    if (status.ok()) continue;  // loaded: watch from the load's revision now
+    {
+      absl::MutexLock lock(&mu_);
+      stats_.last_error = status;
+    }
+    if (!SleepUnlessStopping(backoff)) return;
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+absl::Status OrgReplica::Bootstrap() {
+  OrgHierarchy hierarchy;
+  // Every read is pinned at the revision of the first one.
+  int64_t revision = -1;
+  const auto pin = [&revision](absl::string_view what, int64_t read_at) -> absl::Status {
+    if (revision < 0) revision = read_at;
+    if (read_at == revision) return absl::OkStatus();
+    return absl::InternalError(
+        absl::StrCat(what, " was read at revision ", read_at, ", not at ", revision));
+  };
+
+  std::vector<std::string> live_districts;
+  v1::ListUnitsRequest districts;
+  districts.set_page_size(kPageSize);
+  districts.set_show_deleted(true);  // a deleted district is a place too
+  RETURN_IF_ERROR(ReadAllPages<v1::ListUnitsResponse>(
+      std::move(districts),
+      [this](const v1::ListUnitsRequest& request, v1::ListUnitsResponse* page) {
+        return WithCall(options_.call_timeout, [&](grpc::ClientContext& context) {
+          return FromGrpcStatus(stub_->ListUnits(&context, request, page));
+        });
+      },
+      [&](const v1::ListUnitsResponse& page) -> absl::Status {
+        RETURN_IF_ERROR(pin("ListUnits", page.revision()));
+        for (const v1::Unit& unit : page.units()) {
+          ASSIGN_OR_RETURN(const ReplicaUnit district, ReplicaUnitFromProto(unit));
+          hierarchy.PutUnit(district);
+          // Below a deleted district every unit is deleted, and
+          // ListDescendants lists live ones only.
+          if (unit.state() != v1::Unit::DELETED) live_districts.push_back(unit.name());
+        }
+        return absl::OkStatus();
+      }));
+
+  for (const std::string& district : live_districts) {
+    RETURN_IF_ERROR(ReadSubtree(district, revision, hierarchy));
+  }
+
+  // Revision 0 is the empty store (and read_revision 0 would mean "latest").
+  if (revision > 0) {
+    v1::ListPartyOrgsRequest party_orgs;
+    party_orgs.set_page_size(kPageSize);
+    party_orgs.set_show_deleted(true);
+    party_orgs.set_read_revision(revision);
+    RETURN_IF_ERROR(ReadAllPages<v1::ListPartyOrgsResponse>(
+        std::move(party_orgs),
+        [this](const v1::ListPartyOrgsRequest& request, v1::ListPartyOrgsResponse* page) {
+          return WithCall(options_.call_timeout, [&](grpc::ClientContext& context) {
+            return FromGrpcStatus(stub_->ListPartyOrgs(&context, request, page));
+          });
+        },
+        [&](const v1::ListPartyOrgsResponse& page) -> absl::Status {
+          RETURN_IF_ERROR(pin("ListPartyOrgs", page.revision()));
+          for (const v1::PartyOrg& party_org : page.party_orgs()) {
+            ASSIGN_OR_RETURN(const ReplicaPartyOrg org, ReplicaPartyOrgFromProto(party_org));
+            hierarchy.PutPartyOrg(org);
+          }
+          return absl::OkStatus();
+        }));
+  }
+
+  {
+    absl::MutexLock lock(&mu_);
+    std::swap(hierarchy_, hierarchy);
+    loaded_ = true;
+    revision_ = revision;
+    next_ = {revision + 1, 0};
+    ++stats_.bootstraps;
+  }
+  return absl::OkStatus();  // the replaced replica is freed here, outside the lock
+}
+
+absl::Status OrgReplica::ReadSubtree(const std::string& district, int64_t revision,
+                                     OrgHierarchy& hierarchy) {
+  v1::ListDescendantsRequest request;
+  request.set_name(district);
+  request.set_read_revision(revision);
+  return WithCall(options_.subtree_timeout, [&](grpc::ClientContext& context) -> absl::Status {
+    std::unique_ptr<grpc::ClientReader<v1::ListDescendantsResponse>> reader =
+        stub_->ListDescendants(&context, request);
+    v1::ListDescendantsResponse batch;
+    absl::Status status;
+    while (status.ok() && reader->Read(&batch)) {
+      if (batch.revision() != revision) {
+        status = absl::InternalError(absl::StrCat("ListDescendants of ", district,
+                                                  " was read at revision ", batch.revision(),
+                                                  ", not at ", revision));
+        break;
+      }
+      for (const v1::Unit& unit : batch.units()) {
+        absl::StatusOr<ReplicaUnit> replica_unit = ReplicaUnitFromProto(unit);
+        if (!replica_unit.ok()) {
+          status = replica_unit.status();
+          break;
+        }
+        hierarchy.PutUnit(*replica_unit);
+      }
+    }
+    if (!status.ok()) {
+      // Cancelled, the stream ends at once; Finish needs it ended.
+      context.TryCancel();
+      while (reader->Read(&batch)) {
+      }
+    }
+    const grpc::Status finished = reader->Finish();
+    return status.ok() ? FromGrpcStatus(finished) : status;
+  });
+}
+
+absl::Status OrgReplica::Watch(bool& progressed) {
+  v1::WatchEventsRequest request;
+  {
+    absl::MutexLock lock(&mu_);
+    request.set_start_revision(next_.revision);
+    request.set_start_index(next_.index);
+    ++stats_.watch_streams;
+  }
+  return WithCall(options_.watch_timeout, [&](grpc::ClientContext& context) -> absl::Status {
+    std::unique_ptr<grpc::ClientReader<v1::WatchEventsResponse>> reader =
+        stub_->WatchEvents(&context, request);
+    v1::WatchEventsResponse batch;
+    absl::Status applied;
+    while (applied.ok() && reader->Read(&batch)) applied = ApplyEvents(batch, progressed);
+    if (!applied.ok()) {
+      context.TryCancel();  // as in ReadSubtree
+      while (reader->Read(&batch)) {
+      }
+    }
+    const grpc::Status finished = reader->Finish();
+    if (!applied.ok()) return applied;
+    // The org service never ends a watch by itself; treat it like a break.
+    if (finished.ok()) return absl::UnavailableError("the org service ended the event stream");
+    return FromGrpcStatus(finished);
+  });
+}
+
+absl::Status OrgReplica::ApplyEvents(const v1::WatchEventsResponse& batch, bool& progressed) {
+  const auto position = [](int64_t revision, int32_t index) {
+    return std::make_pair(revision, index);
+  };
+  absl::MutexLock lock(&mu_);
+  for (const v1::Event& event : batch.events()) {
+    const auto at = position(event.revision(), event.index());
+    if (at < position(next_.revision, next_.index)) continue;  // applied already
+    // Next comes the event after the last one, or the first of the next
+    // revision; before the first event of a revision, only that one.
+    const bool in_order = at == position(next_.revision, next_.index) ||
+                          (next_.index > 0 && at == position(next_.revision + 1, 0));
+    if (!in_order) {
+      return absl::DataLossError(absl::StrCat("the event stream skipped from (", next_.revision,
+                                              ", ", next_.index, ") to (", event.revision(), ", ",
+                                              event.index(), ")"));
+    }
+    if (absl::Status s = ApplySnapshot(event.after(), hierarchy_); !s.ok()) {
+      // The replica stops here and retries from this event; stats say why.
+      return absl::InternalError(absl::StrCat("event (", event.revision(), ", ", event.index(),
+                                              ") of ", event.resource(), ": ", s.message()));
+    }
+    next_ = {event.revision(), event.index() + 1};
+    revision_ = event.revision();
+    ++stats_.events_applied;
+    progressed = true;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace grassroots::roster

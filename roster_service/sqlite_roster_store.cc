@@ -23,17 +23,17 @@
 // quotes a stored value, and every error leaves it through
 // RedactPersonalData in case SQLite or a path ever does.
 //
-// Constraints and indexes: the core decides every rule; the store only has
-// the keys it needs, each of which a violation would be a bug of the caller
-// (INTERNAL): a resource changed twice at one revision (history), a revision
-// committed twice (events), a request_id remembered twice (request_ids).
-// ID-card numbers (unique among live people) and external keys (unique
-// among all people) are rules of the core, checked there against its
-// in-memory state, and so are not UNIQUE here: such an index would make the
-// core order its changes for SQLite's statement-by-statement check, would
-// take a migration to change with the rule, and costs most of the bulk
-// import's time (random ID-card numbers touch a new index page per row:
-// importing 10^6 people ran at about a third of the speed with the two
+// Constraints and indexes: the store decides no rule. Its only keys are
+// those it needs, and a violation of any is a bug of the caller (INTERNAL):
+// a resource changed twice at one revision (history), a revision committed
+// twice (events), a request_id remembered twice (request_ids). Uniqueness
+// of ID-card numbers and of external keys is the core's rule, checked
+// against its memory, and is not repeated here as a UNIQUE index: the rule
+// would live in two places that can disagree (the core checks external keys
+// among live people only) and take a migration to change; SQLite's
+// statement-by-statement check would dictate the order of a mutation's
+// changes; and random ID-card numbers touch a different index page per row
+// (importing 10^6 people ran at about a third of the speed with the two
 // indexes). No other index exists either: the service answers queries from
 // memory, and Load reads each current table in rowid order.
 //
@@ -135,8 +135,7 @@ std::string SchemaV1() {
   return absl::StrCat(
       sqlite::ResourceTablesSchema("people", "person_history", kPersonFieldsV1),
       sqlite::ResourceTablesSchema("memberships", "membership_history", kMembershipFieldsV1),
-      sqlite::ResourceTablesSchema("registrations", "registration_history",
-                                   kRegistrationFieldsV1),
+      sqlite::ResourceTablesSchema("registrations", "registration_history", kRegistrationFieldsV1),
       sqlite::ResourceTablesSchema("role_assignments", "role_assignment_history",
                                    kRoleAssignmentFieldsV1),
       sqlite::EventLogSchemaV1("1, 2, 3, 4",
@@ -146,8 +145,8 @@ std::string SchemaV1() {
 // Column names in the order Bind and the Read functions bind and read them.
 constexpr std::array<absl::string_view, 17> kPersonColumns = {
     "id", "display_name", "gender", "birth_date", "id_card_number", "phone",
-    "residence_building_id", "residence_room", "party_status", "admission_date",
-    "member_category", "external_key",
+    "residence_building_id", "residence_room", "party_status", "admission_date", "member_category",
+    "external_key",
     // Times and state.
     "create_time", "update_time", "deleted", "delete_time", "revision"};
 constexpr std::array<absl::string_view, 8> kMembershipColumns = {
@@ -288,9 +287,7 @@ absl::StatusOr<RoleAssignment> ReadRoleAssignment(RowReader& r) {
 }
 
 struct KeyOfResource {
-  sqlite::ResourceKey operator()(const Person& p) const {
-    return {kPersonKind, p.id, p.revision};
-  }
+  sqlite::ResourceKey operator()(const Person& p) const { return {kPersonKind, p.id, p.revision}; }
   sqlite::ResourceKey operator()(const Membership& m) const {
     return {kMembershipKind, m.id, m.revision};
   }
@@ -318,8 +315,7 @@ struct RosterCodec {
   }
   static std::string NameOf(const Snapshot& snapshot) { return SnapshotName(snapshot); }
   static void Bind(Statement& statement, const Snapshot& snapshot) {
-    std::visit([&statement](const auto& resource) { roster::Bind(statement, resource); },
-               snapshot);
+    std::visit([&statement](const auto& resource) { roster::Bind(statement, resource); }, snapshot);
   }
   static absl::StatusOr<Snapshot> Read(int64_t kind, RowReader& reader) {
     switch (kind) {
@@ -379,8 +375,7 @@ absl::StatusOr<StoredRoster> SqliteRosterStore::Load() {
   StoredRoster roster;
   absl::StatusOr<int64_t> revision = impl_->store->ReadState([&](sqlite::Database& db) {
     ASSIGN_OR_RETURN(roster.people, store.ReadCurrent(db, kPersonKind, &ReadPerson));
-    ASSIGN_OR_RETURN(roster.memberships,
-                     store.ReadCurrent(db, kMembershipKind, &ReadMembership));
+    ASSIGN_OR_RETURN(roster.memberships, store.ReadCurrent(db, kMembershipKind, &ReadMembership));
     ASSIGN_OR_RETURN(roster.registrations,
                      store.ReadCurrent(db, kRegistrationKind, &ReadRegistration));
     ASSIGN_OR_RETURN(roster.role_assignments,
@@ -404,8 +399,7 @@ absl::Status SqliteRosterStore::Commit(const std::vector<Mutation>& mutations) {
 }
 
 absl::StatusOr<std::vector<Event>> SqliteRosterStore::ReadEvents(int64_t start_revision,
-                                                                 int32_t start_index,
-                                                                 int limit) {
+                                                                 int32_t start_index, int limit) {
   return Redacted(impl_->store->ReadEvents(start_revision, start_index, limit));
 }
 

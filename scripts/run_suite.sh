@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 data=${GRASSROOTS_DATA:-$root/.data}
 org_port=${ORG_PORT:-50051}
+roster_port=${ROSTER_PORT:-50052}
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -36,15 +37,16 @@ case "${1:-start}" in
 esac
 
 bash scripts/install_deps.sh
-bash scripts/build.sh org_service
+bash scripts/build.sh org_service roster_service
 mkdir -p "$data/run" "$data/logs"
 stop >/dev/null
 
-start_service() {  # name binary port
+start_service() {  # name binary port [extra flags...]
   local name=$1 binary=$2 port=$3
+  shift 3
   rm -f "$data/run/$name.port"
   "$binary" --listen="127.0.0.1:$port" --data_dir="$data/$name" \
-    --port_file="$data/run/$name.port" >>"$data/logs/$name.log" 2>&1 &
+    --port_file="$data/run/$name.port" "$@" >>"$data/logs/$name.log" 2>&1 &
   echo $! >"$data/run/$name.pid"
   for _ in $(seq 100); do
     [[ -s $data/run/$name.port ]] && { echo "$name: serving on 127.0.0.1:$port (log: $data/logs/$name.log)"; return 0; }
@@ -56,16 +58,20 @@ start_service() {  # name binary port
   exit 1
 }
 
-start_service org_service "${BUILD_DIR:-build}/org_service/org_service" "$org_port"
+build_dir=${BUILD_DIR:-build}
+start_service org_service "$build_dir/org_service/org_service" "$org_port"
+start_service roster_service "$build_dir/roster_service/roster_service" "$roster_port" \
+  --org_service="127.0.0.1:$org_port"
 
 cat <<EOT
 
 The suite is up. Data: $data (SQLite, kept across restarts).
-  org_service  127.0.0.1:$org_port  grassroots.org.v1.OrgService (+ health, reflection)
+  org_service     127.0.0.1:$org_port  grassroots.org.v1.OrgService (+ health, reflection)
+  roster_service  127.0.0.1:$roster_port  grassroots.roster.v1.RosterService (checks places with org_service)
 
 The admin CLI (orgctl) and the gateway arrive with the next issues; until then
 any gRPC client can call it: server reflection is on, and the API is in
-protos/grassroots/org/v1/org_service.proto.
+protos/grassroots/{org,roster}/v1/*.proto.
 Stop:    scripts/run_suite.sh stop
 Status:  scripts/run_suite.sh status
 EOT

@@ -325,10 +325,9 @@ TEST_F(SqliteRosterStoreTest, ReadEventsRebuildsBeforeAndAfterOfEveryKindInOrder
   CommitOrFail({MakeMutation(1, {Create(person_v1), Create(membership_v1)}),
                 MakeMutation(2, {Create(registration_v2), Create(assignment_v2)})});
   // One mutation changes all four kinds; the order of its changes is kept.
-  CommitOrFail({MakeMutation(3, {Modify(assignment_v2, assignment_v3),
-                                 Modify(registration_v2, registration_v3),
-                                 Modify(membership_v1, membership_v3),
-                                 Modify(person_v1, person_v3)})});
+  CommitOrFail({MakeMutation(
+      3, {Modify(assignment_v2, assignment_v3), Modify(registration_v2, registration_v3),
+          Modify(membership_v1, membership_v3), Modify(person_v1, person_v3)})});
 
   const std::vector<Event> events = Events();
   ASSERT_THAT(Positions(events),
@@ -369,9 +368,9 @@ TEST_F(SqliteRosterStoreTest, ReadEventsStartsAtRevisionAndIndexAndHonoursTheLim
   ASSERT_NE(store_, nullptr);
   std::vector<Mutation> mutations;
   for (int64_t revision = 1; revision <= 4; ++revision) {
-    mutations.push_back(MakeMutation(revision, {Create(MakePerson(revision, revision)),
-                                                Create(MakeMembership(revision, revision,
-                                                                      revision))}));
+    mutations.push_back(
+        MakeMutation(revision, {Create(MakePerson(revision, revision)),
+                                Create(MakeMembership(revision, revision, revision))}));
   }
   CommitOrFail(mutations);
 
@@ -401,12 +400,12 @@ TEST_F(SqliteRosterStoreTest, FailedBatchStoresNothingOfIt) {
   EXPECT_THAT(
       store_->Commit({MakeMutation(2, {Create(person)}, "req-person"),
                       MakeMutation(3,
-                                   {Create(MakeMembership(1, 2, 3)), Create(MakeAssignment(1, 2, 3)),
-                                    Create(twice), Create(twice)},
+                                   {Create(MakeMembership(1, 2, 3)),
+                                    Create(MakeAssignment(1, 2, 3)), Create(twice), Create(twice)},
                                    "req-twice")}),
-      StatusIs(absl::StatusCode::kInternal,
-               AllOf(HasSubstr(path_),
-                     HasSubstr("UNIQUE constraint failed: registration_history.id"))));
+      StatusIs(
+          absl::StatusCode::kInternal,
+          AllOf(HasSubstr(path_), HasSubstr("UNIQUE constraint failed: registration_history.id"))));
 
   EXPECT_THAT(Positions(Events()), ElementsAre(P(1, 0)));
   EXPECT_EQ(Lookup("req-person"), std::nullopt);
@@ -443,11 +442,11 @@ TEST_F(SqliteRosterStoreTest, ChangeMustNameOneResource) {
                        HasSubstr(absl::StrCat("revision 1 change 0: before is ", PersonName(1),
                                               " but after is ", PersonName(2)))));
   // The same id in another kind is another resource.
-  EXPECT_THAT(store_->Commit({MakeMutation(
-                  1, {Modify(MakeMembership(4, 1, 1), MakeRegistration(4, 1, 1))})}),
+  EXPECT_THAT(store_->Commit(
+                  {MakeMutation(1, {Modify(MakeMembership(4, 1, 1), MakeRegistration(4, 1, 1))})}),
               StatusIs(absl::StatusCode::kInternal,
-                       HasSubstr(absl::StrCat("before is ", MembershipName(1, 4),
-                                              " but after is ", RegistrationName(1, 4)))));
+                       HasSubstr(absl::StrCat("before is ", MembershipName(1, 4), " but after is ",
+                                              RegistrationName(1, 4)))));
   EXPECT_THAT(Events(), IsEmpty());
 }
 
@@ -633,7 +632,8 @@ TEST_F(SqliteRosterStoreTest, ReadersRunConcurrentlyWithCommits) {
         // Every event read is complete and consistent, and none disappears;
         // a revision is seen whole or not at all.
         for (const Event& event : *events) {
-          if (event.after != expected_after(event) || (event.index == 2) != event.before.has_value()) {
+          if (event.after != expected_after(event) ||
+              (event.index == 2) != event.before.has_value()) {
             failures[reader] = absl::StrCat("bad event (", event.revision, ", ", event.index, ")");
             return;
           }

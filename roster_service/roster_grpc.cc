@@ -1,0 +1,368 @@
+#include "roster_service/roster_grpc.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/event_stream.h"
+#include "common/grpc_status.h"
+#include "common/proto_convert.h"
+#include "common/resource_name.h"
+#include "common/unary_reactor.h"
+#include "roster_service/roster_proto.h"
+
+namespace grassroots::roster {
+namespace {
+
+// A date the request must carry.
+absl::StatusOr<absl::CivilDay> RequiredDate(const grassroots::type::Date& date,
+                                            absl::string_view field) {
+  absl::StatusOr<std::optional<absl::CivilDay>> day = DateFromProto(date, field);
+  if (!day.ok()) return day.status();
+  if (!day->has_value()) return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
+  return **day;
+}
+
+// "people/{id}", or "people/-" (0) where everyone's is allowed.
+absl::StatusOr<int64_t> ParsePersonOrAll(absl::string_view name, absl::string_view field) {
+  if (name == "people/-") return 0;
+  return ParsePersonName(name, field);
+}
+
+}  // namespace
+
+View RosterGrpcService::ViewFor(const grpc::CallbackServerContext& context) const {
+  return View{CallerFromContext(context).may_see_personal_data, core_->Today()};
+}
+
+// --- People.
+
+grpc::ServerUnaryReactor* RosterGrpcService::CreatePerson(grpc::CallbackServerContext* context,
+                                                          const v1::CreatePersonRequest* request,
+                                                          v1::Person* response) {
+  absl::StatusOr<Person> person = PersonFromProto(request->person(), "person.");
+  if (!person.ok()) return Finish(context, person.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CreatePerson(CallerFromContext(*context), *std::move(person), request->request_id(),
+                      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
+                                                          const Person& p) {
+                        PersonToProto(p, view, response);
+                      }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::GetPerson(grpc::CallbackServerContext* context,
+                                                       const v1::GetPersonRequest* request,
+                                                       v1::Person* response) {
+  absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetPerson(*id),
+                    [&](const Person& p) { PersonToProto(p, ViewFor(*context), response); });
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::BatchGetPeople(
+    grpc::CallbackServerContext* context, const v1::BatchGetPeopleRequest* request,
+    v1::BatchGetPeopleResponse* response) {
+  absl::StatusOr<std::vector<int64_t>> ids = ParseNames(request->names(), &ParsePersonName);
+  if (!ids.ok()) return Finish(context, ids.status());
+  return FinishWith(context, core_->BatchGetPeople(*ids), [&](const std::vector<Person>& people) {
+    const View view = ViewFor(*context);
+    for (const Person& p : people) PersonToProto(p, view, response->add_people());
+  });
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::UpdatePerson(grpc::CallbackServerContext* context,
+                                                          const v1::UpdatePersonRequest* request,
+                                                          v1::Person* response) {
+  absl::StatusOr<int64_t> id = ParsePersonName(request->person().name(), "person.name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<Person> values = PersonFromProto(request->person(), "person.");
+  if (!values.ok()) return Finish(context, values.status());
+  PersonUpdate update;
+  update.id = *id;
+  update.values = *std::move(values);
+  update.etag = request->person().etag();
+  update.paths = request->has_update_mask()
+                     ? std::vector<std::string>(request->update_mask().paths().begin(),
+                                                request->update_mask().paths().end())
+                     : ImpliedPersonUpdatePaths(request->person());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UpdatePerson(CallerFromContext(*context), std::move(update),
+                      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
+                                                          const Person& p) {
+                        PersonToProto(p, view, response);
+                      }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::DeletePerson(grpc::CallbackServerContext* context,
+                                                          const v1::DeletePersonRequest* request,
+                                                          v1::Person* response) {
+  absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->DeletePerson(CallerFromContext(*context), *id, request->etag(),
+                      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
+                                                          const Person& p) {
+                        PersonToProto(p, view, response);
+                      }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::UndeletePerson(
+    grpc::CallbackServerContext* context, const v1::UndeletePersonRequest* request,
+    v1::Person* response) {
+  absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UndeletePerson(CallerFromContext(*context), *id, request->etag(),
+                        AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
+                                                            const Person& p) {
+                          PersonToProto(p, view, response);
+                        }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::ListPeople(grpc::CallbackServerContext* context,
+                                                        const v1::ListPeopleRequest* request,
+                                                        v1::ListPeopleResponse* response) {
+  ListPeopleQuery query{request->page_size(), request->page_token(), request->filter(),
+                        request->show_deleted(), request->read_revision()};
+  return FinishWith(context, core_->ListPeople(query), [&](const Page<Person>& page) {
+    const View view = ViewFor(*context);
+    for (const Person& p : page.items) PersonToProto(p, view, response->add_people());
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::LookupPersonByIdCard(
+    grpc::CallbackServerContext* context, const v1::LookupPersonByIdCardRequest* request,
+    v1::Person* response) {
+  return FinishWith(context, core_->LookupPersonByIdCard(request->id_card_number()),
+                    [&](const Person& p) { PersonToProto(p, ViewFor(*context), response); });
+}
+
+// --- Memberships and registrations.
+
+grpc::ServerUnaryReactor* RosterGrpcService::StartMembership(
+    grpc::CallbackServerContext* context, const v1::StartMembershipRequest* request,
+    v1::Membership* response) {
+  absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
+  if (!person.ok()) return Finish(context, person.status());
+  absl::StatusOr<int64_t> org = ParseResourceName(request->party_org(), "partyOrgs", "party_org");
+  if (!org.ok()) return Finish(context, org.status());
+  absl::StatusOr<absl::CivilDay> start = RequiredDate(request->start_date(), "start_date");
+  if (!start.ok()) return Finish(context, start.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->StartMembership(CallerFromContext(*context), *person, *org, *start,
+                         AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
+                           MembershipToProto(m, response);
+                         }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::TransferMembership(
+    grpc::CallbackServerContext* context, const v1::TransferMembershipRequest* request,
+    v1::Membership* response) {
+  absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
+  if (!person.ok()) return Finish(context, person.status());
+  absl::StatusOr<int64_t> org = ParseResourceName(request->party_org(), "partyOrgs", "party_org");
+  if (!org.ok()) return Finish(context, org.status());
+  absl::StatusOr<absl::CivilDay> date = RequiredDate(request->date(), "date");
+  if (!date.ok()) return Finish(context, date.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->TransferMembership(CallerFromContext(*context), *person, *org, *date,
+                            AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
+                              MembershipToProto(m, response);
+                            }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::EndMembership(grpc::CallbackServerContext* context,
+                                                           const v1::EndMembershipRequest* request,
+                                                           v1::Membership* response) {
+  absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
+  if (!person.ok()) return Finish(context, person.status());
+  absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
+  if (!end.ok()) return Finish(context, end.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->EndMembership(CallerFromContext(*context), *person, *end,
+                       AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
+                         MembershipToProto(m, response);
+                       }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::ListMemberships(
+    grpc::CallbackServerContext* context, const v1::ListMembershipsRequest* request,
+    v1::ListMembershipsResponse* response) {
+  absl::StatusOr<int64_t> person = ParsePersonOrAll(request->parent(), "parent");
+  if (!person.ok()) return Finish(context, person.status());
+  absl::StatusOr<int64_t> org =
+      ParseOptionalResourceName(request->party_org(), "partyOrgs", "party_org");
+  if (!org.ok()) return Finish(context, org.status());
+  ListMembershipsQuery query{*person, *org, request->current_only(), request->page_size(),
+                             request->page_token(), request->read_revision()};
+  return FinishWith(context, core_->ListMemberships(query), [&](const Page<Membership>& page) {
+    for (const Membership& m : page.items) MembershipToProto(m, response->add_memberships());
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
+    grpc::CallbackServerContext* context, const v1::CreateRegistrationRequest* request,
+    v1::Registration* response) {
+  absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
+  if (!person.ok()) return Finish(context, person.status());
+  absl::StatusOr<int64_t> community = ParseResourceName(request->community(), "units", "community");
+  if (!community.ok()) return Finish(context, community.status());
+  absl::StatusOr<absl::CivilDay> start = RequiredDate(request->start_date(), "start_date");
+  if (!start.ok()) return Finish(context, start.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CreateRegistration(CallerFromContext(*context), *person, *community, *start,
+                            AnswerWhenDone<Registration>(reactor, [response](const Registration& r) {
+                              RegistrationToProto(r, response);
+                            }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::EndRegistration(
+    grpc::CallbackServerContext* context, const v1::EndRegistrationRequest* request,
+    v1::Registration* response) {
+  absl::StatusOr<ChildName> name = ParseRegistrationName(request->name(), "name");
+  if (!name.ok()) return Finish(context, name.status());
+  absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
+  if (!end.ok()) return Finish(context, end.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->EndRegistration(CallerFromContext(*context), *name, *end,
+                         AnswerWhenDone<Registration>(reactor, [response](const Registration& r) {
+                           RegistrationToProto(r, response);
+                         }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::ListRegistrations(
+    grpc::CallbackServerContext* context, const v1::ListRegistrationsRequest* request,
+    v1::ListRegistrationsResponse* response) {
+  absl::StatusOr<int64_t> person = ParsePersonOrAll(request->parent(), "parent");
+  if (!person.ok()) return Finish(context, person.status());
+  absl::StatusOr<int64_t> community =
+      ParseOptionalResourceName(request->community(), "units", "community");
+  if (!community.ok()) return Finish(context, community.status());
+  ListRegistrationsQuery query{*person, *community, request->current_only(),
+                               request->page_size(), request->page_token(),
+                               request->read_revision()};
+  return FinishWith(context, core_->ListRegistrations(query), [&](const Page<Registration>& page) {
+    for (const Registration& r : page.items) RegistrationToProto(r, response->add_registrations());
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
+// --- Roles.
+
+grpc::ServerUnaryReactor* RosterGrpcService::AssignRole(grpc::CallbackServerContext* context,
+                                                        const v1::AssignRoleRequest* request,
+                                                        v1::RoleAssignment* response) {
+  absl::StatusOr<RoleAssignment> assignment =
+      RoleAssignmentFromProto(request->role_assignment(), "role_assignment.");
+  if (!assignment.ok()) return Finish(context, assignment.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->AssignRole(CallerFromContext(*context), *std::move(assignment), request->request_id(),
+                    AnswerWhenDone<RoleAssignment>(
+                        reactor, [response, view = ViewFor(*context)](const RoleAssignment& r) {
+                          RoleAssignmentToProto(r, view, response);
+                        }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::EndRoleAssignment(
+    grpc::CallbackServerContext* context, const v1::EndRoleAssignmentRequest* request,
+    v1::RoleAssignment* response) {
+  absl::StatusOr<int64_t> id = ParseRoleAssignmentName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
+  if (!end.ok()) return Finish(context, end.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->EndRoleAssignment(CallerFromContext(*context), *id, *end, request->etag(),
+                           AnswerWhenDone<RoleAssignment>(
+                               reactor, [response, view = ViewFor(*context)](const RoleAssignment& r) {
+                                 RoleAssignmentToProto(r, view, response);
+                               }));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::GetRoleAssignment(
+    grpc::CallbackServerContext* context, const v1::GetRoleAssignmentRequest* request,
+    v1::RoleAssignment* response) {
+  absl::StatusOr<int64_t> id = ParseRoleAssignmentName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetRoleAssignment(*id), [&](const RoleAssignment& r) {
+    RoleAssignmentToProto(r, ViewFor(*context), response);
+  });
+}
+
+grpc::ServerUnaryReactor* RosterGrpcService::ListRoleAssignments(
+    grpc::CallbackServerContext* context, const v1::ListRoleAssignmentsRequest* request,
+    v1::ListRoleAssignmentsResponse* response) {
+  ListRolesQuery query;
+  if (!request->person().empty()) {
+    absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
+    if (!person.ok()) return Finish(context, person.status());
+    query.person_id = *person;
+  }
+  if (!request->place().empty()) {
+    absl::StatusOr<Place> place = ParsePlaceName(request->place(), "place");
+    if (!place.ok()) return Finish(context, place.status());
+    query.place = *place;
+  }
+  for (int role : request->roles()) {
+    if (!IsValidRole(static_cast<Role>(role))) {
+      return Finish(context, absl::InvalidArgumentError(
+                                 absl::StrCat("roles: ", role, " is not a known role")));
+    }
+    query.roles.push_back(static_cast<Role>(role));
+  }
+  query.include_descendants = request->include_descendants();
+  query.current_only = request->current_only();
+  query.page_size = request->page_size();
+  query.page_token = request->page_token();
+  query.read_revision = request->read_revision();
+  return FinishWith(context, core_->ListRoleAssignments(query),
+                    [&](const Page<RoleAssignment>& page) {
+                      const View view = ViewFor(*context);
+                      for (const RoleAssignment& r : page.items) {
+                        RoleAssignmentToProto(r, view, response->add_role_assignments());
+                      }
+                      response->set_next_page_token(page.next_page_token);
+                      response->set_revision(page.revision);
+                    });
+}
+
+// --- Events.
+
+grpc::ServerUnaryReactor* RosterGrpcService::ListEvents(grpc::CallbackServerContext* context,
+                                                        const v1::ListEventsRequest* request,
+                                                        v1::ListEventsResponse* response) {
+  return FinishWith(
+      context,
+      core_->ListEvents(request->start_revision(), request->page_size(), request->page_token()),
+      [&](const EventPage<Snapshot>& page) {
+        const View view = ViewFor(*context);
+        for (const Event& event : page.events) EventToProto(event, view, response->add_events());
+        response->set_next_page_token(page.next_page_token);
+        response->set_current_revision(page.current_revision);
+      });
+}
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* RosterGrpcService::WatchEvents(
+    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  return StartEventWatch<Event, RosterCore, v1::WatchEventsResponse>(
+      core_, *request,
+      [view = ViewFor(*context)](const Event& event, v1::WatchEventsResponse* response) {
+        EventToProto(event, view, response->add_events());
+      });
+}
+
+}  // namespace grassroots::roster

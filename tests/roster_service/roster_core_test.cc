@@ -1,0 +1,249 @@
+#include "roster_service/roster_core.h"
+
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/personal_data.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "roster_service/sqlite_roster_store.h"
+#include "tests/mocks/fake_org_directory.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace grassroots::roster {
+namespace {
+
+using ::grassroots::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class FixedClock final : public Clock {
+ public:
+  absl::Time Now() const override { return absl::FromCivil(absl::CivilDay(2026, 11, 23), absl::FixedTimeZone(8 * 3600)) + absl::Hours(10); }
+};
+
+template <typename T, typename Call>
+absl::StatusOr<T> Sync(Call call) {
+  std::promise<absl::StatusOr<T>> promise;
+  call([&](absl::StatusOr<T> result) { promise.set_value(std::move(result)); });
+  return promise.get_future().get();
+}
+
+// A valid ID-card number for someone born on 1980-01-01, made distinct by
+// `sequence` (odd: a man).
+std::string IdCard(int sequence) {
+  std::string number = absl::StrCat("11010519800101", 100 + sequence);
+  number.push_back(IdCardCheckCharacter(number));
+  return number;
+}
+
+constexpr int64_t kStreet = 2, kCommunity = 3, kCompound = 4, kBuilding = 5;
+constexpr int64_t kOtherCommunity = 6, kOtherCompound = 7, kOtherBuilding = 8;
+constexpr int64_t kBranch = 1, kOtherBranch = 2, kGroup = 3;
+
+class RosterCoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_.AddUnit(1, org::Level::kDistrict);
+    directory_.AddUnit(kStreet, org::Level::kStreet, 1);
+    directory_.AddUnit(kCommunity, org::Level::kCommunity, kStreet);
+    directory_.AddUnit(kCompound, org::Level::kCompound, kCommunity);
+    directory_.AddUnit(kBuilding, org::Level::kBuilding, kCompound);
+    directory_.AddUnit(kOtherCommunity, org::Level::kCommunity, 1);
+    directory_.AddUnit(kOtherCompound, org::Level::kCompound, kOtherCommunity);
+    directory_.AddUnit(kOtherBuilding, org::Level::kBuilding, kOtherCompound);
+    directory_.AddOrg(kBranch, org::OrgForm::kBranch, {kCompound});
+    directory_.AddOrg(kOtherBranch, org::OrgForm::kBranch, {kOtherCompound});
+    directory_.AddOrg(kGroup, org::OrgForm::kPartyGroup, {kBuilding});
+    auto store = SqliteRosterStore::Open(dir_.File("roster.db"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    core_ = std::make_unique<RosterCore>(store_.get(), &directory_, &clock_);
+    ASSERT_TRUE(core_->Start().ok());
+  }
+
+  absl::StatusOr<Person> CreatePerson(int sequence, PartyStatus status,
+                                      MemberCategory category = MemberCategory::kInService) {
+    Person person;
+    person.display_name = absl::StrCat("张", sequence);
+    person.id_card_number = IdCard(sequence);
+    person.phone = absl::StrCat("138001", 10000 + sequence);
+    person.party_status = status;
+    if (IsPartyMember(status)) {
+      person.admission_date = absl::CivilDay(2010, 7, 1);
+      person.member_category = category;
+    }
+    return Sync<Person>([&](auto done) { core_->CreatePerson(caller_, person, "", done); });
+  }
+  int64_t MustCreatePerson(int sequence, PartyStatus status) {
+    absl::StatusOr<Person> person = CreatePerson(sequence, status);
+    EXPECT_TRUE(person.ok()) << person.status();
+    return person.ok() ? person->id : 0;
+  }
+  absl::StatusOr<RoleAssignment> Assign(int64_t person, Role role, Place place) {
+    RoleAssignment assignment;
+    assignment.person_id = person;
+    assignment.role = role;
+    assignment.place = place;
+    assignment.start_date = absl::CivilDay(2026, 1, 1);
+    return Sync<RoleAssignment>(
+        [&](auto done) { core_->AssignRole(caller_, assignment, "", done); });
+  }
+  absl::StatusOr<Membership> Start(int64_t person, int64_t org, absl::CivilDay day) {
+    return Sync<Membership>(
+        [&](auto done) { core_->StartMembership(caller_, person, org, day, done); });
+  }
+  absl::StatusOr<Membership> Transfer(int64_t person, int64_t org, absl::CivilDay day) {
+    return Sync<Membership>(
+        [&](auto done) { core_->TransferMembership(caller_, person, org, day, done); });
+  }
+
+  static Place Unit(int64_t id) { return {Place::Kind::kUnit, id}; }
+  static Place Org(int64_t id) { return {Place::Kind::kPartyOrg, id}; }
+
+  ::grassroots::testing::TempDir dir_;
+  FixedClock clock_;
+  roster::testing::FakeOrgDirectory directory_;
+  Caller caller_{"tester"};
+  std::unique_ptr<SqliteRosterStore> store_;
+  std::unique_ptr<RosterCore> core_;
+};
+
+TEST_F(RosterCoreTest, PeopleAreValidatedAndUniqueByIdCard) {
+  absl::StatusOr<Person> person = CreatePerson(1, PartyStatus::kFull);
+  ASSERT_TRUE(person.ok()) << person.status();
+  EXPECT_EQ(person->birth_date, absl::CivilDay(1980, 1, 1));  // read from the number
+  absl::StatusOr<Person> twin = CreatePerson(1, PartyStatus::kNone);
+  EXPECT_THAT(twin.status(), StatusIs(absl::StatusCode::kAlreadyExists,
+                                      HasSubstr("person.id_card_number")));
+  EXPECT_THAT(std::string(twin.status().message()), Not(HasSubstr(IdCard(1))));
+  absl::StatusOr<Person> found = core_->LookupPersonByIdCard(IdCard(1));
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, person->id);
+}
+
+TEST_F(RosterCoreTest, TransferEndsOneMembershipAndStartsTheNextAtomically) {
+  const int64_t member = MustCreatePerson(1, PartyStatus::kFull);
+  ASSERT_TRUE(Start(member, kBranch, absl::CivilDay(2015, 3, 1)).ok());
+  EXPECT_THAT(Start(member, kOtherBranch, absl::CivilDay(2016, 1, 1)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("current membership")));
+  EXPECT_THAT(Transfer(member, kBranch, absl::CivilDay(2020, 1, 1)).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("party_org")));
+  EXPECT_THAT(Transfer(member, kOtherBranch, absl::CivilDay(2014, 1, 1)).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("date")));
+  const int64_t before = core_->published_revision();
+  absl::StatusOr<Membership> moved = Transfer(member, kOtherBranch, absl::CivilDay(2020, 6, 1));
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(core_->published_revision(), before + 1);  // one mutation, two events
+
+  absl::StatusOr<Page<Membership>> history = core_->ListMemberships({.person_id = member});
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->items.size(), 2u);
+  EXPECT_EQ(history->items[0].party_org_id, kBranch);
+  EXPECT_EQ(history->items[0].end_date, absl::CivilDay(2020, 6, 1));
+  EXPECT_EQ(history->items[1].party_org_id, kOtherBranch);
+  EXPECT_EQ(history->items[1].start_date, absl::CivilDay(2020, 6, 1));
+  EXPECT_TRUE(history->items[1].current());
+  absl::StatusOr<EventPage<Snapshot>> events = core_->ListEvents(before + 1, 10, "");
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->events.size(), 2u);
+}
+
+TEST_F(RosterCoreTest, NonMembersHaveNoMembership) {
+  const int64_t resident = MustCreatePerson(2, PartyStatus::kNone);
+  EXPECT_THAT(Start(resident, kBranch, absl::CivilDay(2020, 1, 1)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not a party member")));
+}
+
+TEST_F(RosterCoreTest, RolesFollowTheLevelRules) {
+  const int64_t full = MustCreatePerson(1, PartyStatus::kFull);
+  const int64_t probationary = MustCreatePerson(3, PartyStatus::kProbationary);
+  EXPECT_TRUE(Assign(full, Role::kBuildingLead, Unit(kBuilding)).ok());
+  EXPECT_THAT(Assign(full, Role::kBuildingLead, Unit(kCompound)).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("role_assignment.place")));
+  EXPECT_THAT(Assign(full, Role::kGroupLeader, Org(kBranch)).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("role_assignment.place")));
+  EXPECT_THAT(Assign(probationary, Role::kSecretary, Org(kBranch)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("full party member")));
+  ASSERT_TRUE(Assign(full, Role::kSecretary, Org(kBranch)).ok());
+  const int64_t second = MustCreatePerson(5, PartyStatus::kFull);
+  EXPECT_THAT(Assign(second, Role::kSecretary, Org(kBranch)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already has a SECRETARY")));
+  EXPECT_THAT(Assign(full, Role::kVolunteer, Unit(99)).status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("units/99")));
+  directory_.Delete(Unit(kOtherBuilding));
+  EXPECT_THAT(Assign(full, Role::kBuildingLead, Unit(kOtherBuilding)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
+}
+
+TEST_F(RosterCoreTest, AnUnreachableOrgServiceWritesNothing) {
+  const int64_t full = MustCreatePerson(1, PartyStatus::kFull);
+  const int64_t before = core_->published_revision();
+  directory_.SetUnreachable(true);
+  EXPECT_THAT(Assign(full, Role::kBuildingLead, Unit(kBuilding)).status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("role_assignment.place")));
+  EXPECT_THAT(Start(full, kBranch, absl::CivilDay(2020, 1, 1)).status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("party_org")));
+  EXPECT_EQ(core_->published_revision(), before);
+  directory_.SetUnreachable(false);
+  EXPECT_TRUE(Assign(full, Role::kBuildingLead, Unit(kBuilding)).ok());
+}
+
+TEST_F(RosterCoreTest, RolesBelowAUnitIncludeCoveringOrganisations) {
+  const int64_t lead = MustCreatePerson(1, PartyStatus::kFull);
+  const int64_t secretary = MustCreatePerson(3, PartyStatus::kFull);
+  const int64_t elsewhere = MustCreatePerson(5, PartyStatus::kFull);
+  const int64_t a = Assign(lead, Role::kBuildingLead, Unit(kBuilding))->id;
+  const int64_t b = Assign(secretary, Role::kSecretary, Org(kBranch))->id;
+  ASSERT_TRUE(Assign(elsewhere, Role::kBuildingLead, Unit(kOtherBuilding)).ok());
+
+  ListRolesQuery query{.place = Unit(kStreet), .include_descendants = true};
+  absl::StatusOr<Page<RoleAssignment>> under = core_->ListRoleAssignments(query);
+  ASSERT_TRUE(under.ok()) << under.status();
+  std::vector<int64_t> ids;
+  for (const RoleAssignment& r : under->items) ids.push_back(r.id);
+  EXPECT_THAT(ids, ElementsAre(a, b));
+  query.roles = {Role::kBuildingLead};
+  under = core_->ListRoleAssignments(query);
+  ASSERT_TRUE(under.ok());
+  ASSERT_EQ(under->items.size(), 1u);
+  EXPECT_EQ(under->items[0].id, a);
+}
+
+TEST_F(RosterCoreTest, PeopleWithCurrentDutiesAreNotDeleted) {
+  const int64_t lead = MustCreatePerson(1, PartyStatus::kFull);
+  const int64_t role = Assign(lead, Role::kBuildingLead, Unit(kBuilding))->id;
+  EXPECT_THAT(
+      Sync<Person>([&](auto done) { core_->DeletePerson(caller_, lead, "", done); }).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("current role")));
+  ASSERT_TRUE(Sync<RoleAssignment>([&](auto done) {
+                core_->EndRoleAssignment(caller_, role, absl::CivilDay(2026, 11, 1), "", done);
+              }).ok());
+  EXPECT_TRUE(
+      Sync<Person>([&](auto done) { core_->DeletePerson(caller_, lead, "", done); }).ok());
+}
+
+TEST_F(RosterCoreTest, OnlyInServiceMembersRegisterWithACommunity) {
+  const int64_t member = MustCreatePerson(1, PartyStatus::kFull);
+  const auto registration = [&](int64_t person, int64_t community) {
+    return Sync<Registration>([&](auto done) {
+      core_->CreateRegistration(caller_, person, community, absl::CivilDay(2026, 3, 1), done);
+    });
+  };
+  EXPECT_THAT(registration(member, kCompound).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("COMMUNITY")));
+  ASSERT_TRUE(registration(member, kCommunity).ok());
+  EXPECT_THAT(registration(member, kOtherCommunity).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already registered")));
+  absl::StatusOr<Person> retired = CreatePerson(7, PartyStatus::kFull, MemberCategory::kRetired);
+  ASSERT_TRUE(retired.ok());
+  EXPECT_THAT(registration(retired->id, kCommunity).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("in-service")));
+}
+
+}  // namespace
+}  // namespace grassroots::roster
