@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -436,6 +437,22 @@ class CommitEngine {
   absl::flat_hash_map<int, std::function<void()>> watchers_ ABSL_GUARDED_BY(watch_mu_);
   int next_watch_handle_ ABSL_GUARDED_BY(watch_mu_) = 1;
 };
+
+// Adapts a callback for one resource type `T` to the snapshot the engine
+// answers with. A request id reused for another kind of resource gets
+// ALREADY_EXISTS.
+template <typename T, typename Snapshot>
+std::function<void(absl::StatusOr<Snapshot>)> TypedDone(
+    std::function<void(absl::StatusOr<T>)> done) {
+  return [done = std::move(done)](absl::StatusOr<Snapshot> result) {
+    if (!result.ok()) return done(result.status());
+    if (!std::holds_alternative<T>(*result)) {
+      return done(absl::AlreadyExistsError(
+          absl::StrCat("request_id: was already used to create ", SnapshotName(*result))));
+    }
+    done(std::get<T>(*std::move(result)));
+  };
+}
 
 }  // namespace grassroots
 

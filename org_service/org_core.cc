@@ -168,18 +168,6 @@ void OrgCore::Submit(WriteRequest request) {
 
 namespace {
 
-// Adapts a typed callback to the snapshot the writer produces.
-template <typename T>
-OrgCore::Done<Snapshot> Typed(OrgCore::Done<T> done) {
-  return [done = std::move(done)](absl::StatusOr<Snapshot> result) {
-    if (!result.ok()) return done(result.status());
-    if (!std::holds_alternative<T>(*result)) {
-      return done(absl::AlreadyExistsError(absl::StrCat(
-          "request_id: was already used to create ", SnapshotName(*result))));
-    }
-    done(std::get<T>(*std::move(result)));
-  };
-}
 
 }  // namespace
 
@@ -189,7 +177,7 @@ void OrgCore::CreateUnit(const Caller& caller, Unit unit, std::string request_id
   if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
   Submit({caller, "CreateUnit", std::move(request_id),
           [this, unit = std::move(unit)](WriteContext& ctx) { return PlanCreateUnit(ctx, unit); },
-          Typed<Unit>(std::move(done))});
+          TypedDone<Unit, Snapshot>(std::move(done))});
 }
 
 void OrgCore::UpdateUnit(const Caller& caller, UnitUpdate update, Done<Unit> done) {
@@ -197,7 +185,7 @@ void OrgCore::UpdateUnit(const Caller& caller, UnitUpdate update, Done<Unit> don
           [this, update = std::move(update)](WriteContext& ctx) {
             return PlanUpdateUnit(ctx, update);
           },
-          Typed<Unit>(std::move(done))});
+          TypedDone<Unit, Snapshot>(std::move(done))});
 }
 
 void OrgCore::DeleteUnit(const Caller& caller, int64_t id, std::string etag, bool cascade,
@@ -206,7 +194,7 @@ void OrgCore::DeleteUnit(const Caller& caller, int64_t id, std::string etag, boo
           [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
             return PlanDeleteUnit(ctx, id, etag, cascade);
           },
-          Typed<Unit>(std::move(done))});
+          TypedDone<Unit, Snapshot>(std::move(done))});
 }
 
 void OrgCore::UndeleteUnit(const Caller& caller, int64_t id, std::string etag, bool cascade,
@@ -215,7 +203,7 @@ void OrgCore::UndeleteUnit(const Caller& caller, int64_t id, std::string etag, b
           [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
             return PlanUndeleteUnit(ctx, id, etag, cascade);
           },
-          Typed<Unit>(std::move(done))});
+          TypedDone<Unit, Snapshot>(std::move(done))});
 }
 
 void OrgCore::MoveUnit(const Caller& caller, int64_t id, int64_t new_parent_id, std::string etag,
@@ -224,7 +212,7 @@ void OrgCore::MoveUnit(const Caller& caller, int64_t id, int64_t new_parent_id, 
           [this, id, new_parent_id, etag = std::move(etag)](WriteContext& ctx) {
             return PlanMoveUnit(ctx, id, new_parent_id, etag);
           },
-          Typed<Unit>(std::move(done))});
+          TypedDone<Unit, Snapshot>(std::move(done))});
 }
 
 void OrgCore::CreatePartyOrg(const Caller& caller, PartyOrg org, std::string request_id,
@@ -233,7 +221,7 @@ void OrgCore::CreatePartyOrg(const Caller& caller, PartyOrg org, std::string req
   if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
   Submit({caller, "CreatePartyOrg", std::move(request_id),
           [this, org = std::move(org)](WriteContext& ctx) { return PlanCreatePartyOrg(ctx, org); },
-          Typed<PartyOrg>(std::move(done))});
+          TypedDone<PartyOrg, Snapshot>(std::move(done))});
 }
 
 void OrgCore::UpdatePartyOrg(const Caller& caller, PartyOrgUpdate update, Done<PartyOrg> done) {
@@ -241,7 +229,7 @@ void OrgCore::UpdatePartyOrg(const Caller& caller, PartyOrgUpdate update, Done<P
           [this, update = std::move(update)](WriteContext& ctx) {
             return PlanUpdatePartyOrg(ctx, update);
           },
-          Typed<PartyOrg>(std::move(done))});
+          TypedDone<PartyOrg, Snapshot>(std::move(done))});
 }
 
 void OrgCore::DeletePartyOrg(const Caller& caller, int64_t id, std::string etag, bool cascade,
@@ -250,7 +238,7 @@ void OrgCore::DeletePartyOrg(const Caller& caller, int64_t id, std::string etag,
           [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
             return PlanDeletePartyOrg(ctx, id, etag, cascade);
           },
-          Typed<PartyOrg>(std::move(done))});
+          TypedDone<PartyOrg, Snapshot>(std::move(done))});
 }
 
 void OrgCore::UndeletePartyOrg(const Caller& caller, int64_t id, std::string etag, bool cascade,
@@ -259,7 +247,7 @@ void OrgCore::UndeletePartyOrg(const Caller& caller, int64_t id, std::string eta
           [this, id, etag = std::move(etag), cascade](WriteContext& ctx) {
             return PlanUndeletePartyOrg(ctx, id, etag, cascade);
           },
-          Typed<PartyOrg>(std::move(done))});
+          TypedDone<PartyOrg, Snapshot>(std::move(done))});
 }
 
 // --- Placement of party organisations, used by unit and org rules.
@@ -835,7 +823,8 @@ absl::StatusOr<CoveringResult> OrgCore::GetCoveringPartyOrg(int64_t unit_id) con
 
 absl::StatusOr<DescendantsWalk> OrgCore::StartDescendants(int64_t root_id, int max_depth,
                                                           std::vector<Level> levels,
-                                                          int64_t read_revision) const {
+                                                          int64_t read_revision,
+                                                          bool include_deleted) const {
   if (max_depth < 0) {
     return absl::InvalidArgumentError("max_depth: must not be negative");
   }
@@ -851,6 +840,7 @@ absl::StatusOr<DescendantsWalk> OrgCore::StartDescendants(int64_t root_id, int m
         walk.revision = revision;
         walk.max_depth = max_depth;
         walk.levels = std::move(levels);
+        walk.include_deleted = include_deleted;
         return walk;
       });
 }
@@ -868,7 +858,8 @@ absl::Status OrgCore::NextDescendants(DescendantsWalk& walk, int limit,
                                      walk.levels.end()) {
                                out->push_back(unit);
                              }
-                           });
+                           },
+                           walk.include_deleted);
                 return true;
               })
       .status();

@@ -92,6 +92,7 @@ struct DescendantsWalk {
   int64_t revision = 0;
   int max_depth = 0;
   std::vector<Level> levels;  // empty: all
+  bool include_deleted = false;
   WalkCursor cursor;
 };
 
@@ -152,7 +153,8 @@ class OrgCore {
   absl::StatusOr<CoveringResult> GetCoveringPartyOrg(int64_t unit_id) const;
   absl::StatusOr<DescendantsWalk> StartDescendants(int64_t root_id, int max_depth,
                                                    std::vector<Level> levels,
-                                                   int64_t read_revision) const;
+                                                   int64_t read_revision,
+                                                   bool include_deleted = false) const;
   // Appends up to about `limit` units of the walk to `out`.
   absl::Status NextDescendants(DescendantsWalk& walk, int limit, std::vector<Unit>* out) const;
 

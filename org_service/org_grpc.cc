@@ -180,7 +180,8 @@ grpc::ServerWriteReactor<v1::ListDescendantsResponse>* OrgGrpcService::ListDesce
   std::vector<Level> levels;
   for (int level : request->levels()) levels.push_back(static_cast<Level>(level));
   absl::StatusOr<DescendantsWalk> walk = core_->StartDescendants(
-      *id, request->max_depth(), std::move(levels), request->read_revision());
+      *id, request->max_depth(), std::move(levels), request->read_revision(),
+      request->show_deleted());
   if (!walk.ok()) return new ::grassroots::FailedWriter<v1::ListDescendantsResponse>(walk.status());
   return new DescendantsWriter(core_, *std::move(walk));
 }

@@ -311,13 +311,13 @@ std::vector<const Unit*> OrgIndex::Ancestors(const Unit& unit, int64_t revision)
 }
 
 void OrgIndex::Walk(int64_t root_id, int64_t revision, int max_depth, int limit,
-                    WalkCursor& cursor,
-                    const std::function<void(const Unit&, int)>& visit) const {
+                    WalkCursor& cursor, const std::function<void(const Unit&, int)>& visit,
+                    bool include_deleted) const {
   // The first live child of `parent` above `after_id`, or nullptr.
   const auto next_child = [&](int64_t parent, int64_t after_id) -> const Unit* {
     const Unit* found = nullptr;
     ForEachChild(parent, revision, after_id, [&](const Unit& child) {
-      if (child.deleted) return true;
+      if (child.deleted && !include_deleted) return true;
       found = &child;
       return false;
     });

@@ -92,10 +92,11 @@ class OrgIndex {
 
   // Continues a depth-first walk under `root_id` at `revision`: calls
   // `visit(unit, depth)` for up to `limit` descendants (depth 1 = children),
-  // skipping deleted units and their subtrees and not descending below
-  // `max_depth` (0: no limit). Updates `cursor`.
+  // skipping deleted units and their subtrees unless `include_deleted`, and
+  // not descending below `max_depth` (0: no limit). Updates `cursor`.
   void Walk(int64_t root_id, int64_t revision, int max_depth, int limit, WalkCursor& cursor,
-            const std::function<void(const Unit&, int)>& visit) const;
+            const std::function<void(const Unit&, int)>& visit,
+            bool include_deleted = false) const;
 
   // The party organisations covering unit `unit_id` at `revision` (live and
   // deleted), ascending by id.

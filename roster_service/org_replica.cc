@@ -27,6 +27,12 @@ constexpr int kPageSize = 1000;
 
 absl::Time DeadlineIn(absl::Duration timeout) { return absl::Now() + timeout; }
 
+OrgReplicaOptions WithSaneBackoff(OrgReplicaOptions options) {
+  options.initial_backoff = std::max(options.initial_backoff, absl::Milliseconds(1));
+  options.max_backoff = std::max(options.max_backoff, options.initial_backoff);
+  return options;
+}
+
 PlaceFacts FactsFrom(const Place& place, const v1::Unit& unit) {
   PlaceFacts facts;
   facts.place = place;
@@ -71,7 +77,8 @@ absl::Status ApplySnapshot(const v1::ResourceSnapshot& after, OrgHierarchy& hier
       return absl::OkStatus();
     }
     case v1::ResourceSnapshot::kPartyOrg: {
-      ASSIGN_OR_RETURN(const ReplicaPartyOrg party_org, ReplicaPartyOrgFromProto(after.party_org()));
+      ASSIGN_OR_RETURN(const ReplicaPartyOrg party_org,
+                       ReplicaPartyOrgFromProto(after.party_org()));
       hierarchy.PutPartyOrg(party_org);
       return absl::OkStatus();
     }
@@ -95,6 +102,16 @@ absl::Status ReadAllPages(Request request, Fetch fetch, OnPage on_page) {
   }
 }
 
+// Erases `value` from the set at `key`, and the set once empty, so that
+// memory follows the live links rather than every link there ever was.
+void EraseFromSet(absl::flat_hash_map<int64_t, absl::btree_set<int64_t>>& sets, int64_t key,
+                  int64_t value) {
+  auto it = sets.find(key);
+  if (it == sets.end()) return;
+  it->second.erase(value);
+  if (it->second.empty()) sets.erase(it);
+}
+
 // Whether the org service cannot serve the stream from our position any
 // more (history it no longer has, or a gap we saw), so that only loading
 // again helps. Other errors are worth a retry from the same position.
@@ -107,20 +124,6 @@ bool NeedsBootstrap(absl::StatusCode code) {
 
 // ---------------------------------------------------------------------------
 // OrgHierarchy
-
-namespace {
-
-// Erases `value` from the set at `key`, and the set once empty, so that
-// memory follows the live links rather than every link there ever was.
-void EraseFromSet(absl::flat_hash_map<int64_t, absl::btree_set<int64_t>>& sets, int64_t key,
-                  int64_t value) {
-  auto it = sets.find(key);
-  if (it == sets.end()) return;
-  it->second.erase(value);
-  if (it->second.empty()) sets.erase(it);
-}
-
-}  // namespace
 
 void OrgHierarchy::PutUnit(const ReplicaUnit& unit) {
   auto [it, inserted] = parent_of_.try_emplace(unit.id, unit.parent_id);
@@ -152,7 +155,8 @@ absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) co
     stack.pop_back();
     places.push_back({Place::Kind::kUnit, id});
     // Levels make the tree acyclic (a parent is exactly one level up), but
-    // the replica only holds parents; a bound keeps a corrupt one finite.
+    // the replica keeps no levels to check that by: a bound keeps a corrupt
+    // replica from looping.
     if (places.size() > parent_of_.size()) {
       return absl::InternalError(
           absl::StrCat("the replica's tree has a cycle below ", org::UnitName(unit_id)));
@@ -177,7 +181,7 @@ absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) co
 // OrgReplica: lifecycle
 
 OrgReplica::OrgReplica(std::shared_ptr<grpc::Channel> channel, OrgReplicaOptions options)
-    : options_(options), stub_(v1::OrgService::NewStub(channel)) {}
+    : options_(WithSaneBackoff(options)), stub_(v1::OrgService::NewStub(channel)) {}
 
 OrgReplica::~OrgReplica() { Stop(); }
 
@@ -273,8 +277,7 @@ void OrgReplica::StartUnary(Request request, Invoke invoke, OnDone on_done) {
 
 void OrgReplica::Describe(const Place& place,
                           std::function<void(absl::StatusOr<PlaceFacts>)> done) {
-  auto on_done = [place, done = std::move(done)](const grpc::Status& status,
-                                                 const auto& resource) {
+  auto on_done = [place, done = std::move(done)](const grpc::Status& status, const auto& resource) {
     if (!status.ok()) return done(FromGrpcStatus(status));
     done(FactsFrom(place, resource));
   };
@@ -317,9 +320,8 @@ int64_t OrgReplica::replica_revision() const {
 
 bool OrgReplica::WaitForRevision(int64_t revision, absl::Duration timeout) const {
   absl::MutexLock lock(&mu_);
-  const auto reached = [this, revision]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return revision_ >= revision;
-  };
+  const auto reached = [this, revision]()
+                           ABSL_SHARED_LOCKS_REQUIRED(mu_) { return revision_ >= revision; };
   return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
 }
 
@@ -376,7 +378,7 @@ absl::Status OrgReplica::Bootstrap() {
         absl::StrCat(what, " was read at revision ", read_at, ", not at ", revision));
   };
 
-  std::vector<std::string> live_districts;
+  std::vector<std::string> districts_to_read;
   v1::ListUnitsRequest districts;
   districts.set_page_size(kPageSize);
   districts.set_show_deleted(true);  // a deleted district is a place too
@@ -392,14 +394,12 @@ absl::Status OrgReplica::Bootstrap() {
         for (const v1::Unit& unit : page.units()) {
           ASSIGN_OR_RETURN(const ReplicaUnit district, ReplicaUnitFromProto(unit));
           hierarchy.PutUnit(district);
-          // Below a deleted district every unit is deleted, and
-          // ListDescendants lists live ones only.
-          if (unit.state() != v1::Unit::DELETED) live_districts.push_back(unit.name());
+          districts_to_read.push_back(unit.name());  // deleted ones too: see ReadSubtree
         }
         return absl::OkStatus();
       }));
 
-  for (const std::string& district : live_districts) {
+  for (const std::string& district : districts_to_read) {
     RETURN_IF_ERROR(ReadSubtree(district, revision, hierarchy));
   }
 
@@ -442,6 +442,9 @@ absl::Status OrgReplica::ReadSubtree(const std::string& district, int64_t revisi
   v1::ListDescendantsRequest request;
   request.set_name(district);
   request.set_read_revision(revision);
+  // Deleted units are places too: roles may still name them, and the audit
+  // looks for exactly those.
+  request.set_show_deleted(true);
   return WithCall(options_.subtree_timeout, [&](grpc::ClientContext& context) -> absl::Status {
     std::unique_ptr<grpc::ClientReader<v1::ListDescendantsResponse>> reader =
         stub_->ListDescendants(&context, request);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -73,7 +74,7 @@ class OrgHierarchy {
   // Keyed by parent id. A parent may be absent from parent_of_ (a child can
   // arrive before its parent within a cascading undelete).
   absl::flat_hash_map<int64_t, absl::btree_set<int64_t>> children_of_;
-  absl::flat_hash_map<int64_t, std::vector<int64_t>> units_of_;        // org → units
+  absl::flat_hash_map<int64_t, std::vector<int64_t>> units_of_;           // org → units
   absl::flat_hash_map<int64_t, absl::btree_set<int64_t>> orgs_covering_;  // unit → orgs
 };
 
@@ -90,15 +91,16 @@ struct OrgReplicaOptions {
   // without a word is noticed within this time.
   absl::Duration watch_timeout = absl::Minutes(5);
   // Waits between failed attempts to bootstrap or to watch: the first,
-  // doubling up to the last. Any progress resets it.
+  // doubling up to the last. Any progress resets it. At least 1 ms each, so
+  // that a failing org service is never asked in a tight loop.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
 };
 
 // What OrgReplica has done so far, for tests and operators.
 struct OrgReplicaStats {
-  int bootstraps = 0;       // completed
-  int watch_streams = 0;    // opened
+  int bootstraps = 0;     // completed
+  int watch_streams = 0;  // opened
   int64_t events_applied = 0;
   absl::Status last_error;  // of the last failed bootstrap or stream; OK if none
 };
@@ -114,12 +116,12 @@ struct OrgReplicaStats {
 // service cannot resume from there (FAILED_PRECONDITION, OUT_OF_RANGE) or the
 // stream skips an event (a gap, DATA_LOSS), it loads again from scratch.
 //
-// While it loads again, the old replica keeps answering.
+// While it loads again, the old replica keeps answering. An event it cannot
+// read stops it at that event (retried with backoff, shown in
+// stats().last_error) rather than skipping it.
 //
-// Known limit: ListDescendants returns live units only, so a unit already
-// deleted at R (with its subtree) is not in the replica and PlacesUnder says
-// NOT_FOUND for it; a unit deleted after R stays in it. Listing deleted
-// descendants needs a `show_deleted` on ListDescendants.
+// Deleted units are loaded too (ListDescendants with show_deleted), so
+// PlacesUnder knows every place a role may name.
 //
 // Thread-safe, except that Start and Stop are called by the owner, not
 // concurrently with each other.
@@ -149,8 +151,7 @@ class OrgReplica final : public OrgDirectory {
   // UNAVAILABLE or DEADLINE_EXCEEDED when the org service is unreachable or
   // slow, CANCELLED when Stop cut the call short, others as the org service
   // returned them.
-  void Describe(const Place& place,
-                std::function<void(absl::StatusOr<PlaceFacts>)> done) override;
+  void Describe(const Place& place, std::function<void(absl::StatusOr<PlaceFacts>)> done) override;
 
   // From memory, without a call: see OrgHierarchy::PlacesUnder. UNAVAILABLE
   // before the first load; NOT_FOUND for a unit the replica does not hold.
@@ -179,8 +180,7 @@ class OrgReplica final : public OrgDirectory {
   // Loads the replica at a pinned revision and installs it.
   absl::Status Bootstrap();
   // Reads one district's subtree at `revision` into `hierarchy`.
-  absl::Status ReadSubtree(const std::string& district, int64_t revision,
-                           OrgHierarchy& hierarchy);
+  absl::Status ReadSubtree(const std::string& district, int64_t revision, OrgHierarchy& hierarchy);
   // Follows one WatchEvents stream until it ends; sets `progressed` when it
   // applied at least one event.
   absl::Status Watch(bool& progressed);

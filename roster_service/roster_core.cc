@@ -47,18 +47,6 @@ void Touch(T& resource, const absl::Time now, int64_t revision) {
   resource.revision = revision;
 }
 
-// Adapts a typed callback to the snapshot the engine produces.
-template <typename T>
-RosterCore::Done<Snapshot> Typed(RosterCore::Done<T> done) {
-  return [done = std::move(done)](absl::StatusOr<Snapshot> result) {
-    if (!result.ok()) return done(result.status());
-    if (!std::holds_alternative<T>(*result)) {
-      return done(absl::AlreadyExistsError(absl::StrCat(
-          "request_id: was already used to create ", SnapshotName(*result))));
-    }
-    done(std::get<T>(*std::move(result)));
-  };
-}
 
 // The live person `id`, for a write that names it in `field`.
 absl::StatusOr<const Person*> LivePerson(const RosterIndex& index, int64_t id,
@@ -252,7 +240,7 @@ void RosterCore::CreatePerson(const Caller& caller, Person person, std::string r
              ctx.Add(std::nullopt, made);
              return made;
            },
-           Typed<Person>(std::move(done)));
+           TypedDone<Person, Snapshot>(std::move(done)));
   };
   if (person.residence_building_id == 0) return submit(nullptr);
   WithPlace(
@@ -283,6 +271,12 @@ void RosterCore::UpdatePerson(const Caller& caller, PersonUpdate update, Done<Pe
              }
              Person next = *current;
              RETURN_IF_ERROR(ApplyPersonPaths(update, next));
+             // Birth date and sex were read from the old number; a corrected
+             // number is read again unless the caller sets them too.
+             if (next.id_card_number != current->id_card_number) {
+               if (!PathsTouch(update.paths, "birth_date")) next.birth_date.reset();
+               if (!PathsTouch(update.paths, "gender")) next.gender = Gender::kUnspecified;
+             }
              RETURN_IF_ERROR(ValidateAndNormalizePerson(next, ctx.today, "person."));
              if (next == *current) return next;
              RETURN_IF_ERROR(CheckPersonIsUnique(ctx.index, next));
@@ -296,7 +290,7 @@ void RosterCore::UpdatePerson(const Caller& caller, PersonUpdate update, Done<Pe
              ctx.Add(*current, next);
              return next;
            },
-           Typed<Person>(std::move(done)));
+           TypedDone<Person, Snapshot>(std::move(done)));
   };
   if (!check_building) return submit();
   WithPlace(
@@ -344,7 +338,7 @@ void RosterCore::DeletePerson(const Caller& caller, int64_t id, std::string etag
            ctx.Add(*current, next);
            return next;
          },
-         Typed<Person>(std::move(done)));
+         TypedDone<Person, Snapshot>(std::move(done)));
 }
 
 void RosterCore::UndeletePerson(const Caller& caller, int64_t id, std::string etag,
@@ -366,7 +360,7 @@ void RosterCore::UndeletePerson(const Caller& caller, int64_t id, std::string et
            ctx.Add(*current, next);
            return next;
          },
-         Typed<Person>(std::move(done)));
+         TypedDone<Person, Snapshot>(std::move(done)));
 }
 
 // --- Memberships and registrations.
@@ -414,7 +408,7 @@ void RosterCore::StartMembership(const Caller& caller, int64_t person_id, int64_
                  ctx.Add(std::nullopt, made);
                  return made;
                },
-               Typed<Membership>(done));
+               TypedDone<Membership, Snapshot>(done));
       },
       [done](absl::Status s) { done(s); });
 }
@@ -451,7 +445,7 @@ void RosterCore::TransferMembership(const Caller& caller, int64_t person_id, int
                  ctx.Add(std::nullopt, made);
                  return made;
                },
-               Typed<Membership>(done));
+               TypedDone<Membership, Snapshot>(done));
       },
       [done](absl::Status s) { done(s); });
 }
@@ -473,7 +467,7 @@ void RosterCore::EndMembership(const Caller& caller, int64_t person_id, absl::Ci
            ctx.Add(*current, ended);
            return ended;
          },
-         Typed<Membership>(std::move(done)));
+         TypedDone<Membership, Snapshot>(std::move(done)));
 }
 
 void RosterCore::CreateRegistration(const Caller& caller, int64_t person_id, int64_t community_id,
@@ -511,7 +505,7 @@ void RosterCore::CreateRegistration(const Caller& caller, int64_t person_id, int
                  ctx.Add(std::nullopt, made);
                  return made;
                },
-               Typed<Registration>(done));
+               TypedDone<Registration, Snapshot>(done));
       },
       [done](absl::Status s) { done(s); });
 }
@@ -536,7 +530,7 @@ void RosterCore::EndRegistration(const Caller& caller, ChildName name, absl::Civ
            ctx.Add(*current, ended);
            return ended;
          },
-         Typed<Registration>(std::move(done)));
+         TypedDone<Registration, Snapshot>(std::move(done)));
 }
 
 // --- Roles.
@@ -586,7 +580,7 @@ void RosterCore::AssignRole(const Caller& caller, RoleAssignment assignment,
                  ctx.Add(std::nullopt, made);
                  return made;
                },
-               Typed<RoleAssignment>(done));
+               TypedDone<RoleAssignment, Snapshot>(done));
       },
       [done](absl::Status s) { done(s); });
 }
@@ -609,7 +603,7 @@ void RosterCore::EndRoleAssignment(const Caller& caller, int64_t id, absl::Civil
            ctx.Add(*current, ended);
            return ended;
          },
-         Typed<RoleAssignment>(std::move(done)));
+         TypedDone<RoleAssignment, Snapshot>(std::move(done)));
 }
 
 // --- Reads.

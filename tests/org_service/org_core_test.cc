@@ -438,5 +438,22 @@ TEST_F(OrgCoreTest, CascadeUndeleteRefusesOrganisationsThatCannotComeBack) {
   EXPECT_TRUE(core_->GetPartyOrg(joint->id)->deleted);
 }
 
+TEST_F(OrgCoreTest, DescendantWalksShowDeletedUnitsOnlyWhenAsked) {
+  BuildSmallDistrict();
+  ASSERT_TRUE(Delete(compound_1_, true).ok());
+  const auto walk_ids = [&](bool include_deleted) {
+    absl::StatusOr<DescendantsWalk> walk =
+        core_->StartDescendants(community_a_, 0, {}, 0, include_deleted);
+    EXPECT_TRUE(walk.ok());
+    std::vector<Unit> units;
+    while (walk.ok() && !walk->cursor.done) EXPECT_TRUE(core_->NextDescendants(*walk, 1, &units).ok());
+    std::vector<int64_t> ids;
+    for (const Unit& u : units) ids.push_back(u.id);
+    return ids;
+  };
+  EXPECT_THAT(walk_ids(false), ElementsAre(compound_2_));
+  EXPECT_THAT(walk_ids(true), ElementsAre(compound_1_, building_, compound_2_));
+}
+
 }  // namespace
 }  // namespace grassroots::org

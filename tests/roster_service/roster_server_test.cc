@@ -5,11 +5,16 @@
 // expectations follow the contract in protos/grassroots/roster/v1/*.proto
 // and the rules in roster_service/roster_core.h.
 
+#include <signal.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <iostream>
-#include <set>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -37,7 +42,6 @@ using ::grassroots::testing::CheckHealth;
 using ::grassroots::testing::EqualsProto;
 using ::grassroots::testing::EqualsProtos;
 using ::grassroots::testing::HealthStatus;
-using ::grassroots::testing::IsOk;
 using ::grassroots::testing::IsOkAndHolds;
 using ::grassroots::testing::ListServicesByReflection;
 using ::grassroots::testing::StatusIs;
@@ -55,7 +59,6 @@ using ::testing::Not;
 using ::testing::Property;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
-using ::testing::UnorderedElementsAreArray;
 
 constexpr grpc::StatusCode kInvalidArgument = grpc::StatusCode::INVALID_ARGUMENT;
 constexpr grpc::StatusCode kNotFound = grpc::StatusCode::NOT_FOUND;
@@ -124,8 +127,8 @@ class RosterServerTest : public RosterServerFixture {
 
 TEST_F(RosterServerTest, CreatedPeopleComeBackMaskedAndReadBackTheSame) {
   const std::string id_card = TestIdCardNumber(1);  // sequence 001: a man's
-  v1::Person request = NewMember("张伟", v1::Person::FULL, v1::Person::IN_SERVICE, id_card,
-                                 "13800135678");
+  v1::Person request =
+      NewMember("张伟", v1::Person::FULL, v1::Person::IN_SERVICE, id_card, "13800135678");
   request.set_residence_building(sample_.building1.name());
   request.set_residence_room("1-302");
   request.set_external_key("hr:0001");
@@ -227,9 +230,10 @@ TEST_F(RosterServerTest, ListPeopleFiltersAndPagesAtOneRevision) {
 
   v1::ListPeopleRequest combined;
   combined.set_filter("party_status = FULL AND member_category = RETIRED");
-  EXPECT_THAT(roster().ListAllPeople(combined),
-              IsOkAndHolds(::testing::Field(&Pages<v1::Person>::items,
-                                            ElementsAre(Property(&v1::Person::name, retired.name())))));
+  EXPECT_THAT(
+      roster().ListAllPeople(combined),
+      IsOkAndHolds(::testing::Field(&Pages<v1::Person>::items,
+                                    ElementsAre(Property(&v1::Person::name, retired.name())))));
 
   v1::ListPeopleRequest bad;
   bad.set_filter("party_status = MAYBE");
@@ -323,9 +327,10 @@ TEST_F(RosterServerTest, ADuplicateIdCardNumberIsRefusedWithoutRepeatingIt) {
               StatusIs(kAlreadyExists, NamesFieldNotNumber("person.id_card_number", id_card)));
   EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision)) << "nothing was written";
 
-  // Nor may an update take another person's number.
+  // Nor may an update take another person's number. (Sequence 023: the
+  // same birth date and sex as 021, so that only the duplicate is wrong.)
   ASSERT_OK_AND_ASSIGN(const v1::Person second,
-                       roster().CreatePerson(NewPerson("孙二", TestIdCardNumber(22))));
+                       roster().CreatePerson(NewPerson("孙二", TestIdCardNumber(23))));
   v1::Person take;
   take.set_name(second.name());
   take.set_id_card_number(id_card);
@@ -335,13 +340,36 @@ TEST_F(RosterServerTest, ADuplicateIdCardNumberIsRefusedWithoutRepeatingIt) {
               IsOkAndHolds(Property(&v1::Person::name, first.name())));
 }
 
+// A mistyped ID-card number is corrected by sending the right one: the
+// birth date and sex the server filled in from the wrong number (the client
+// never gave them, and without the grant never even sees the birth date)
+// are filled in again from the right one.
+TEST_F(RosterServerTest, CorrectingTheIdCardNumberAloneRefillsTheBirthDateAndSex) {
+  const std::string mistyped = TestIdCardNumber(2);  // born 1 January 1970; 002: a woman
+  const std::string right = TestIdCardNumber(1001);  // born 2 January 1970; 001: a man
+  ASSERT_OK_AND_ASSIGN(const v1::Person created,
+                       roster().CreatePerson(NewPerson("钱某", mistyped)));
+  EXPECT_EQ(created.gender(), v1::Person::FEMALE);
+
+  v1::Person fix;
+  fix.set_name(created.name());
+  fix.set_id_card_number(right);
+  ASSERT_OK_AND_ASSIGN(const v1::Person fixed, roster().UpdatePerson(fix, {"id_card_number"}));
+  EXPECT_EQ(fixed.id_card_number(), ExpectedIdCardMask(right));
+  EXPECT_EQ(fixed.gender(), v1::Person::MALE);
+  EXPECT_THAT(roster().LookupPersonByIdCard(right),
+              IsOkAndHolds(Property(&v1::Person::name, created.name())));
+  EXPECT_THAT(roster().LookupPersonByIdCard(mistyped), StatusIs(kNotFound));
+}
+
 TEST_F(RosterServerTest, AWrongCheckCharacterIsInvalidArgumentNamingTheField) {
   const std::string wrong = WithWrongCheckCharacter(TestIdCardNumber(31));
   const int64_t revision = CurrentRevisionOrDie();
   EXPECT_THAT(roster().CreatePerson(NewPerson("周某", wrong)),
               StatusIs(kInvalidArgument, NamesFieldNotNumber("person.id_card_number", wrong)));
-  EXPECT_THAT(roster().CreatePerson(NewPerson("周某", "", "12345")),
-              StatusIs(kInvalidArgument, AllOf(HasSubstr("person.phone"), Not(HasSubstr("12345")))));
+  EXPECT_THAT(
+      roster().CreatePerson(NewPerson("周某", "", "12345")),
+      StatusIs(kInvalidArgument, AllOf(HasSubstr("person.phone"), Not(HasSubstr("12345")))));
   EXPECT_THAT(roster().CreatePerson(NewPerson("")),
               StatusIs(kInvalidArgument, HasSubstr("person.display_name")));
   v1::Person no_admission = NewMember("周党员", v1::Person::FULL, v1::Person::IN_SERVICE);
@@ -376,9 +404,9 @@ TEST_F(RosterServerTest, LookupPersonByIdCardFindsTheLivePerson) {
 
 TEST_F(RosterServerTest, DeleteIsRefusedWhileTheyHoldARoleOrAMembership) {
   ASSERT_OK_AND_ASSIGN(const v1::Person lead, CreateNonMember("郑楼长"));
-  ASSERT_OK_AND_ASSIGN(const v1::RoleAssignment role,
-                       roster().AssignRole(NewRole(lead.name(), v1::BUILDING_LEAD,
-                                                   sample_.building1.name())));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::RoleAssignment role,
+      roster().AssignRole(NewRole(lead.name(), v1::BUILDING_LEAD, sample_.building1.name())));
   EXPECT_THAT(roster().DeletePerson(lead.name()),
               StatusIs(kFailedPrecondition, HasSubstr(role.name())));
 
@@ -416,12 +444,11 @@ TEST_F(RosterServerTest, ARequestIdMakesACreateIdempotent) {
   EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision)) << "the retry wrote nothing";
 
   v1::ListPeopleRequest all;
-  EXPECT_THAT(roster().ListAllPeople(all),
-              IsOkAndHolds(::testing::Field(&Pages<v1::Person>::items,
-                                            ElementsAre(EqualsProto(created)))));
+  EXPECT_THAT(
+      roster().ListAllPeople(all),
+      IsOkAndHolds(::testing::Field(&Pages<v1::Person>::items, ElementsAre(EqualsProto(created)))));
 
-  const v1::RoleAssignment role =
-      NewRole(created.name(), v1::VOLUNTEER, sample_.community1.name());
+  const v1::RoleAssignment role = NewRole(created.name(), v1::VOLUNTEER, sample_.community1.name());
   ASSERT_OK_AND_ASSIGN(const v1::RoleAssignment assigned, roster().AssignRole(role, "role-41"));
   EXPECT_THAT(roster().AssignRole(role, "role-41"), IsOkAndHolds(EqualsProto(assigned)));
   EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision + 1));
@@ -430,22 +457,24 @@ TEST_F(RosterServerTest, ARequestIdMakesACreateIdempotent) {
               StatusIs(kInvalidArgument, HasSubstr("request_id")));
 }
 
-// --- Memberships ----------------------------------------------------------------------------------
+// --- Memberships
+// ----------------------------------------------------------------------------------
 
 TEST_F(RosterServerTest, MembershipsStartOnceAndTransferAtomically) {
   ASSERT_OK_AND_ASSIGN(const v1::Person member, CreateFullMember("陈党员"));
-  ASSERT_OK_AND_ASSIGN(const v1::Membership started,
-                       roster().StartMembership(member.name(), sample_.branch.name(),
-                                                MakeDate(2020, 3, 1)));
-  EXPECT_THAT(started.name(), MatchesRegex(absl::StrCat(member.name(), "/memberships/[1-9][0-9]*")));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::Membership started,
+      roster().StartMembership(member.name(), sample_.branch.name(), MakeDate(2020, 3, 1)));
+  EXPECT_THAT(started.name(),
+              MatchesRegex(absl::StrCat(member.name(), "/memberships/[1-9][0-9]*")));
   EXPECT_EQ(started.party_org(), sample_.branch.name());
   EXPECT_THAT(started.start_date(), EqualsProto(MakeDate(2020, 3, 1)));
   EXPECT_FALSE(started.has_end_date());
   EXPECT_TRUE(started.current());
 
-  EXPECT_THAT(roster().StartMembership(member.name(), sample_.joint_branch.name(),
-                                       MakeDate(2021, 1, 1)),
-              StatusIs(kFailedPrecondition, HasSubstr(started.name())));
+  EXPECT_THAT(
+      roster().StartMembership(member.name(), sample_.joint_branch.name(), MakeDate(2021, 1, 1)),
+      StatusIs(kFailedPrecondition, HasSubstr(started.name())));
 
   // The transfer: the old one ends on the date, the new one starts on it,
   // in one revision.
@@ -482,51 +511,53 @@ TEST_F(RosterServerTest, MembershipsStartOnceAndTransferAtomically) {
   // Refused transfers write nothing.
   const int64_t revision = CurrentRevisionOrDie();
   ASSERT_OK(org().DeletePartyOrg(sample_.party_group.name()));
-  EXPECT_THAT(roster().TransferMembership(member.name(), sample_.party_group.name(),
-                                          MakeDate(2022, 1, 1)),
-              StatusIs(kFailedPrecondition, HasSubstr(sample_.party_group.name())));
+  EXPECT_THAT(
+      roster().TransferMembership(member.name(), sample_.party_group.name(), MakeDate(2022, 1, 1)),
+      StatusIs(kFailedPrecondition, HasSubstr(sample_.party_group.name())));
   EXPECT_THAT(roster().TransferMembership(member.name(), "partyOrgs/999999", MakeDate(2022, 1, 1)),
               StatusIs(kNotFound, HasSubstr("partyOrgs/999999")));
-  EXPECT_THAT(roster().TransferMembership(member.name(), sample_.joint_branch.name(),
-                                          MakeDate(2022, 1, 1)),
-              StatusIs(kInvalidArgument, HasSubstr("party_org")));
-  EXPECT_THAT(roster().TransferMembership(member.name(), sample_.branch.name(),
-                                          MakeDate(2021, 4, 30)),
-              StatusIs(kInvalidArgument, HasSubstr("date")));
-  EXPECT_THAT(roster().TransferMembership(member.name(), sample_.branch.name(),
-                                          grassroots::type::Date()),
-              StatusIs(kInvalidArgument, HasSubstr("date")));
+  EXPECT_THAT(
+      roster().TransferMembership(member.name(), sample_.joint_branch.name(), MakeDate(2022, 1, 1)),
+      StatusIs(kInvalidArgument, HasSubstr("party_org")));
+  EXPECT_THAT(
+      roster().TransferMembership(member.name(), sample_.branch.name(), MakeDate(2021, 4, 30)),
+      StatusIs(kInvalidArgument, HasSubstr("date")));
+  EXPECT_THAT(
+      roster().TransferMembership(member.name(), sample_.branch.name(), grassroots::type::Date()),
+      StatusIs(kInvalidArgument, HasSubstr("date")));
   EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision));
   EXPECT_THAT(roster().Memberships(member.name()),
               IsOkAndHolds(ElementsAreArray(EqualsProtos(history))));
 
   // Not for people who are not party members, nor a transfer of nothing.
   ASSERT_OK_AND_ASSIGN(const v1::Person outsider, CreateNonMember("陈群众"));
-  EXPECT_THAT(roster().StartMembership(outsider.name(), sample_.branch.name(),
-                                       MakeDate(2020, 3, 1)),
-              StatusIs(kFailedPrecondition, HasSubstr(outsider.name())));
+  EXPECT_THAT(
+      roster().StartMembership(outsider.name(), sample_.branch.name(), MakeDate(2020, 3, 1)),
+      StatusIs(kFailedPrecondition, HasSubstr(outsider.name())));
   ASSERT_OK_AND_ASSIGN(const v1::Person newcomer, CreateFullMember("陈新党员"));
-  EXPECT_THAT(roster().TransferMembership(newcomer.name(), sample_.branch.name(),
-                                          MakeDate(2022, 1, 1)),
-              StatusIs(kFailedPrecondition, HasSubstr(newcomer.name())));
+  EXPECT_THAT(
+      roster().TransferMembership(newcomer.name(), sample_.branch.name(), MakeDate(2022, 1, 1)),
+      StatusIs(kFailedPrecondition, HasSubstr(newcomer.name())));
   EXPECT_THAT(roster().StartMembership(newcomer.name(), "partyOrgs/999999", MakeDate(2020, 3, 1)),
               StatusIs(kNotFound));
-  EXPECT_THAT(roster().StartMembership(newcomer.name(), sample_.party_group.name(),
-                                       MakeDate(2020, 3, 1)),
-              StatusIs(kFailedPrecondition));
-  EXPECT_THAT(roster().StartMembership("people/999999", sample_.branch.name(), MakeDate(2020, 3, 1)),
-              StatusIs(kNotFound, HasSubstr("people/999999")));
+  EXPECT_THAT(
+      roster().StartMembership(newcomer.name(), sample_.party_group.name(), MakeDate(2020, 3, 1)),
+      StatusIs(kFailedPrecondition));
+  EXPECT_THAT(
+      roster().StartMembership("people/999999", sample_.branch.name(), MakeDate(2020, 3, 1)),
+      StatusIs(kNotFound, HasSubstr("people/999999")));
   EXPECT_THAT(roster().Memberships(outsider.name()), IsOkAndHolds(IsEmpty()));
   EXPECT_THAT(roster().Memberships(newcomer.name()), IsOkAndHolds(IsEmpty()));
 }
 
-// --- Registrations --------------------------------------------------------------------------------
+// --- Registrations
+// --------------------------------------------------------------------------------
 
 TEST_F(RosterServerTest, AnInServiceMemberRegistersWithOneCommunityAtATime) {
   ASSERT_OK_AND_ASSIGN(const v1::Person member, CreateFullMember("黄在职"));
-  ASSERT_OK_AND_ASSIGN(const v1::Registration registration,
-                       roster().CreateRegistration(member.name(), sample_.community2.name(),
-                                                   MakeDate(2023, 2, 1)));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::Registration registration,
+      roster().CreateRegistration(member.name(), sample_.community2.name(), MakeDate(2023, 2, 1)));
   EXPECT_THAT(registration.name(),
               MatchesRegex(absl::StrCat(member.name(), "/registrations/[1-9][0-9]*")));
   EXPECT_EQ(registration.community(), sample_.community2.name());
@@ -536,28 +567,28 @@ TEST_F(RosterServerTest, AnInServiceMemberRegistersWithOneCommunityAtATime) {
               IsOkAndHolds(ElementsAre(EqualsProto(registration))));
 
   const int64_t revision = CurrentRevisionOrDie();
-  EXPECT_THAT(roster().CreateRegistration(member.name(), sample_.community1.name(),
-                                          MakeDate(2023, 3, 1)),
-              StatusIs(kFailedPrecondition, HasSubstr(registration.name())));
+  EXPECT_THAT(
+      roster().CreateRegistration(member.name(), sample_.community1.name(), MakeDate(2023, 3, 1)),
+      StatusIs(kFailedPrecondition, HasSubstr(registration.name())));
 
   ASSERT_OK_AND_ASSIGN(const v1::Person other, CreateFullMember("黄另一"));
-  EXPECT_THAT(roster().CreateRegistration(other.name(), sample_.compound1.name(),
-                                          MakeDate(2023, 3, 1)),
-              StatusIs(kInvalidArgument, HasSubstr("community")));
-  EXPECT_THAT(roster().CreateRegistration(other.name(), sample_.street1.name(),
-                                          MakeDate(2023, 3, 1)),
-              StatusIs(kInvalidArgument, HasSubstr("community")));
+  EXPECT_THAT(
+      roster().CreateRegistration(other.name(), sample_.compound1.name(), MakeDate(2023, 3, 1)),
+      StatusIs(kInvalidArgument, HasSubstr("community")));
+  EXPECT_THAT(
+      roster().CreateRegistration(other.name(), sample_.street1.name(), MakeDate(2023, 3, 1)),
+      StatusIs(kInvalidArgument, HasSubstr("community")));
   EXPECT_THAT(roster().CreateRegistration(other.name(), "units/999999", MakeDate(2023, 3, 1)),
               StatusIs(kNotFound, HasSubstr("units/999999")));
   ASSERT_OK_AND_ASSIGN(const v1::Person retired,
                        CreateMember("黄退休", v1::Person::FULL, v1::Person::RETIRED));
-  EXPECT_THAT(roster().CreateRegistration(retired.name(), sample_.community1.name(),
-                                          MakeDate(2023, 3, 1)),
-              StatusIs(kFailedPrecondition, HasSubstr(retired.name())));
+  EXPECT_THAT(
+      roster().CreateRegistration(retired.name(), sample_.community1.name(), MakeDate(2023, 3, 1)),
+      StatusIs(kFailedPrecondition, HasSubstr(retired.name())));
   ASSERT_OK_AND_ASSIGN(const v1::Person outsider, CreateNonMember("黄群众"));
-  EXPECT_THAT(roster().CreateRegistration(outsider.name(), sample_.community1.name(),
-                                          MakeDate(2023, 3, 1)),
-              StatusIs(kFailedPrecondition, HasSubstr(outsider.name())));
+  EXPECT_THAT(
+      roster().CreateRegistration(outsider.name(), sample_.community1.name(), MakeDate(2023, 3, 1)),
+      StatusIs(kFailedPrecondition, HasSubstr(outsider.name())));
   // The people created above are the only writes.
   EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision + 3));
 
@@ -593,9 +624,9 @@ TEST_F(RosterServerTest, RolesAreHeldOnlyWhereAndByWhomTheRulesAllow) {
   EXPECT_THAT(
       roster().AssignRole(NewRole("people/999999", v1::BUILDING_LEAD, sample_.building2.name())),
       StatusIs(kNotFound, HasSubstr("people/999999")));
-  EXPECT_THAT(roster().AssignRole(NewRole(lead.name(), v1::ROLE_UNSPECIFIED,
-                                          sample_.building2.name())),
-              StatusIs(kInvalidArgument, HasSubstr("role_assignment.role")));
+  EXPECT_THAT(
+      roster().AssignRole(NewRole(lead.name(), v1::ROLE_UNSPECIFIED, sample_.building2.name())),
+      StatusIs(kInvalidArgument, HasSubstr("role_assignment.role")));
   EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision));
 
   // Secretaries: full members only, one in office per organisation.
@@ -618,15 +649,16 @@ TEST_F(RosterServerTest, RolesAreHeldOnlyWhereAndByWhomTheRulesAllow) {
               StatusIs(kInvalidArgument, HasSubstr("role_assignment.place")));
   // Deputies come in numbers, and a probationary member may still be a
   // building lead.
-  EXPECT_OK(roster().AssignRole(NewRole(full2.name(), v1::DEPUTY_SECRETARY, sample_.branch.name())));
+  EXPECT_OK(
+      roster().AssignRole(NewRole(full2.name(), v1::DEPUTY_SECRETARY, sample_.branch.name())));
   EXPECT_OK(roster().AssignRole(
       NewRole(probationary.name(), v1::BUILDING_LEAD, sample_.building2.name())));
 
   // Ending a role: a stale etag is refused; ended today, it is no longer current
   // and the office is free.
-  EXPECT_THAT(roster().EndRoleAssignment(secretary.name(), DateOf(TodayInChina()),
-                                         building_lead.etag()),
-              StatusIs(kAborted));
+  EXPECT_THAT(
+      roster().EndRoleAssignment(secretary.name(), DateOf(TodayInChina()), building_lead.etag()),
+      StatusIs(kAborted));
   EXPECT_THAT(roster().EndRoleAssignment(secretary.name(), MakeDate(2022, 12, 31)),
               StatusIs(kInvalidArgument, HasSubstr("end_date")));
   ASSERT_OK_AND_ASSIGN(
@@ -681,9 +713,9 @@ TEST_F(RosterServerTest, RoleListsByPersonPlaceAndSubtreeFollowMovesInTheOrgServ
   // Everything below a street: the leads of its buildings, and the
   // secretaries of the organisations covering its units.
   ASSERT_OK(WaitForReplicaToKnow(building6.name()));
-  EXPECT_THAT(roster().RoleAssignmentNames(RolesAtRequest(s.street1.name(), true)),
-              IsOkAndHolds(UnorderedElementsAre(lead_b1, lead_b4, lead_b5, grid_c1, sec_branch,
-                                                sec_wc1)));
+  EXPECT_THAT(
+      roster().RoleAssignmentNames(RolesAtRequest(s.street1.name(), true)),
+      IsOkAndHolds(UnorderedElementsAre(lead_b1, lead_b4, lead_b5, grid_c1, sec_branch, sec_wc1)));
   EXPECT_THAT(
       roster().RoleAssignmentNames(RolesAtRequest(s.street1.name(), true, {v1::BUILDING_LEAD})),
       IsOkAndHolds(ElementsAre(lead_b1, lead_b4, lead_b5)));
@@ -708,8 +740,8 @@ TEST_F(RosterServerTest, RoleListsByPersonPlaceAndSubtreeFollowMovesInTheOrgServ
   ASSERT_OK(org().MoveUnit(s.compound4.name(), s.community3.name()));
   const absl::Time moved = absl::Now();
   absl::Status followed = RetryFor(kReplicaCatchUp, absl::Milliseconds(20), [&]() -> absl::Status {
-    absl::StatusOr<std::vector<std::string>> names = roster().RoleAssignmentNames(
-        RolesAtRequest(s.street2.name(), true, {v1::BUILDING_LEAD}));
+    absl::StatusOr<std::vector<std::string>> names =
+        roster().RoleAssignmentNames(RolesAtRequest(s.street2.name(), true, {v1::BUILDING_LEAD}));
     if (!names.ok()) return names.status();
     if (std::count(names->begin(), names->end(), lead_b4) == 0) {
       return absl::NotFoundError("the leads of 阳光花园 are not under the new street yet");
@@ -733,103 +765,170 @@ TEST_F(RosterServerTest, RoleListsByPersonPlaceAndSubtreeFollowMovesInTheOrgServ
 
 // --- When the org service is away ----------------------------------------------------------------
 
-TEST_F(RosterServerTest, WritesThatNeedTheOrgServiceFailFastAndStoreNothingWhileItIsDown) {
-  constexpr absl::Duration kBound = absl::Seconds(5);
-  constexpr absl::Duration kRecovery = absl::Seconds(30);
-  ASSERT_OK_AND_ASSIGN(const v1::Person member, CreateFullMember("马在职"));
-  ASSERT_OK_AND_ASSIGN(const v1::Person lead, CreateNonMember("马楼长"));
-  ASSERT_OK(WaitForReplicaToKnow(sample_.street1.name()));
-  ASSERT_OK_AND_ASSIGN(const Pages<v1::Event> log_before, roster().ListAllEvents(1));
-  const int64_t revision = CurrentRevisionOrDie();
-  ASSERT_OK_AND_ASSIGN(const std::vector<std::string> below_before,
-                       roster().RoleAssignmentNames(RolesAtRequest(sample_.street1.name(), true)));
+// Whether every thread of process `pid` is stopped (state T in /proc).
+bool AllThreadsStopped(pid_t pid) {
+  std::error_code error;
+  int threads = 0;
+  for (const std::filesystem::directory_entry& task :
+       std::filesystem::directory_iterator(absl::StrCat("/proc/", pid, "/task"), error)) {
+    std::ifstream in(task.path() / "stat");
+    const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // "tid (comm) S ...": the state follows the last parenthesis.
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'T') {
+      return false;
+    }
+    ++threads;
+  }
+  return !error && threads > 0;
+}
 
-  ASSERT_NO_FATAL_FAILURE(StopOrg());
+// A write that names a place and so must ask the org service first.
+struct OrgDependentWrite {
+  std::string what;
+  std::function<absl::Status()> call;
+};
 
-  const auto unavailable = StatusIs(
-      AnyOf(Eq(absl::StatusCode::kUnavailable), Eq(absl::StatusCode::kDeadlineExceeded)));
-  struct Attempt {
-    std::string what;
-    std::function<absl::Status()> call;
-  };
-  const std::vector<Attempt> attempts = {
-      {"AssignRole",
-       [&] {
-         return roster()
-             .AssignRole(NewRole(lead.name(), v1::BUILDING_LEAD, sample_.building1.name()))
-             .status();
-       }},
-      {"StartMembership",
-       [&] {
-         return roster()
-             .StartMembership(member.name(), sample_.branch.name(), MakeDate(2020, 3, 1))
-             .status();
-       }},
-      {"CreateRegistration",
-       [&] {
-         return roster()
-             .CreateRegistration(member.name(), sample_.community1.name(), MakeDate(2023, 2, 1))
-             .status();
-       }},
-  };
-  for (const Attempt& attempt : attempts) {
-    SCOPED_TRACE(attempt.what);
-    const absl::Time start = absl::Now();
-    const absl::Status status = attempt.call();
-    const absl::Duration took = absl::Now() - start;
-    EXPECT_THAT(status, unavailable);
-    EXPECT_LT(took, kBound);
-    std::cout << "[ org down ] " << attempt.what << " answered " << status << " after " << took
-              << "\n";
+class OrgServiceAwayTest : public RosterServerTest {
+ protected:
+  // How long a refused write may take with --org_deadline=1s.
+  static constexpr absl::Duration kBound = absl::Seconds(5);
+
+  void SetUp() override {
+    RosterServerTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_OK_AND_ASSIGN(member_, CreateFullMember("马在职"));
+    ASSERT_OK_AND_ASSIGN(lead_, CreateNonMember("马楼长"));
+    ASSERT_OK(WaitForReplicaToKnow(sample_.street1.name()));
+    ASSERT_OK_AND_ASSIGN(log_before_, roster().ListAllEvents(1));
+    revision_before_ = CurrentRevisionOrDie();
+    ASSERT_OK_AND_ASSIGN(
+        below_before_, roster().RoleAssignmentNames(RolesAtRequest(sample_.street1.name(), true)));
+    writes_ = {
+        {"AssignRole",
+         [this] {
+           return roster()
+               .AssignRole(NewRole(lead_.name(), v1::BUILDING_LEAD, sample_.building1.name()))
+               .status();
+         }},
+        {"StartMembership",
+         [this] {
+           return roster()
+               .StartMembership(member_.name(), sample_.branch.name(), MakeDate(2020, 3, 1))
+               .status();
+         }},
+        {"CreateRegistration",
+         [this] {
+           return roster()
+               .CreateRegistration(member_.name(), sample_.community1.name(), MakeDate(2023, 2, 1))
+               .status();
+         }},
+    };
   }
 
-  // Nothing was written...
-  EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision));
-  EXPECT_THAT(roster().ListAllEvents(1),
-              IsOkAndHolds(::testing::Field(&Pages<v1::Event>::items,
-                                            ElementsAreArray(EqualsProtos(log_before.items)))));
-  v1::ListRoleAssignmentsRequest roles_of_lead;
-  roles_of_lead.set_person(lead.name());
-  EXPECT_THAT(roster().RoleAssignmentNames(roles_of_lead), IsOkAndHolds(IsEmpty()));
-  EXPECT_THAT(roster().Memberships(member.name()), IsOkAndHolds(IsEmpty()));
-  EXPECT_THAT(roster().Registrations(member.name()), IsOkAndHolds(IsEmpty()));
-  // ...and reads go on, the subtree ones from the replica.
-  EXPECT_THAT(roster().GetPerson(member.name()), IsOkAndHolds(EqualsProto(member)));
-  EXPECT_THAT(roster().ListAllPeople(v1::ListPeopleRequest()),
-              IsOkAndHolds(::testing::Field(&Pages<v1::Person>::items, SizeIs(2))));
-  EXPECT_THAT(roster().RoleAssignmentNames(RolesAtRequest(sample_.street1.name(), true)),
-              IsOkAndHolds(ElementsAreArray(below_before)));
+  // Each write fails with UNAVAILABLE or DEADLINE_EXCEEDED within kBound.
+  void ExpectEachWriteFailsFast(absl::string_view label) {
+    for (const OrgDependentWrite& write : writes_) {
+      SCOPED_TRACE(write.what);
+      const absl::Time start = absl::Now();
+      const absl::Status status = write.call();
+      const absl::Duration took = absl::Now() - start;
+      EXPECT_THAT(status, StatusIs(AnyOf(Eq(absl::StatusCode::kUnavailable),
+                                         Eq(absl::StatusCode::kDeadlineExceeded))));
+      EXPECT_LT(took, kBound);
+      std::cout << "[ " << label << " ] " << write.what << " answered " << status << " after "
+                << took << "\n";
+    }
+  }
 
-  // The org service comes back where it was; writes work again (a client
-  // retries UNAVAILABLE for as long as the channel takes to reconnect).
-  ASSERT_NO_FATAL_FAILURE(StartOrgAgain());
-  const absl::Time restarted = absl::Now();
-  int failed_attempts = 0;
-  ASSERT_OK(RetryFor(kRecovery, absl::Milliseconds(100), [&]() -> absl::Status {
-    absl::Status status = attempts[0].call();
-    if (!status.ok()) {
-      ++failed_attempts;
+  // The roster is as it was before the refused writes, and reads still
+  // answer, the subtree ones from the replica.
+  void ExpectNothingWrittenAndReadsWork() {
+    EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision_before_));
+    EXPECT_THAT(roster().ListAllEvents(1),
+                IsOkAndHolds(::testing::Field(&Pages<v1::Event>::items,
+                                              ElementsAreArray(EqualsProtos(log_before_.items)))));
+    EXPECT_THAT(roster().RoleAssignmentNames(RolesOf(lead_)), IsOkAndHolds(IsEmpty()));
+    EXPECT_THAT(roster().Memberships(member_.name()), IsOkAndHolds(IsEmpty()));
+    EXPECT_THAT(roster().Registrations(member_.name()), IsOkAndHolds(IsEmpty()));
+    EXPECT_THAT(roster().GetPerson(member_.name()), IsOkAndHolds(EqualsProto(member_)));
+    EXPECT_THAT(roster().ListAllPeople(v1::ListPeopleRequest()),
+                IsOkAndHolds(::testing::Field(&Pages<v1::Person>::items, SizeIs(2))));
+    EXPECT_THAT(roster().RoleAssignmentNames(RolesAtRequest(sample_.street1.name(), true)),
+                IsOkAndHolds(ElementsAreArray(below_before_)));
+  }
+
+  // Once the org service answers again: the first write succeeds within
+  // `recovery` (retrying UNAVAILABLE, as a client would, while the roster's
+  // channel reconnects), the others at once, each exactly once.
+  void ExpectWritesWorkAgain(absl::string_view label, absl::Duration recovery) {
+    const absl::Time back = absl::Now();
+    int refused = 0;
+    ASSERT_OK(RetryFor(recovery, absl::Milliseconds(100), [&]() -> absl::Status {
+      absl::Status status = writes_[0].call();
+      if (status.ok()) return status;
+      ++refused;
       if (!absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status)) {
         return absl::InternalError(absl::StrCat("not retryable: ", status.ToString()));
       }
-    }
-    return status;
-  }));
-  std::cout << "[ org back ] the first write succeeded " << absl::Now() - restarted
-            << " after the org service was back, after " << failed_attempts
-            << " UNAVAILABLE answers\n";
-  EXPECT_OK(attempts[1].call());
-  EXPECT_OK(attempts[2].call());
-  EXPECT_THAT(roster().RoleAssignmentNames(roles_of_lead), IsOkAndHolds(SizeIs(1)))
-      << "the refused attempts left nothing behind";
-  EXPECT_THAT(roster().Memberships(member.name()), IsOkAndHolds(SizeIs(1)));
-  EXPECT_THAT(roster().Registrations(member.name()), IsOkAndHolds(SizeIs(1)));
-  EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision + 3));
-  ASSERT_OK_AND_ASSIGN(const Pages<v1::Event> log_after, roster().ListAllEvents(1));
-  EXPECT_TRUE(EventsAreContiguous(log_after.items, 1));
+      return status;
+    }));
+    std::cout << "[ " << label << " ] the first write succeeded " << absl::Now() - back
+              << " after the org service was back, after " << refused << " refusals\n";
+    EXPECT_OK(writes_[1].call());
+    EXPECT_OK(writes_[2].call());
+    EXPECT_THAT(roster().RoleAssignmentNames(RolesOf(lead_)), IsOkAndHolds(SizeIs(1)))
+        << "the refused attempts left nothing behind";
+    EXPECT_THAT(roster().Memberships(member_.name()), IsOkAndHolds(SizeIs(1)));
+    EXPECT_THAT(roster().Registrations(member_.name()), IsOkAndHolds(SizeIs(1)));
+    EXPECT_THAT(roster().CurrentRevision(), IsOkAndHolds(revision_before_ + 3));
+    ASSERT_OK_AND_ASSIGN(const Pages<v1::Event> log_after, roster().ListAllEvents(1));
+    EXPECT_TRUE(EventsAreContiguous(log_after.items, 1));
+  }
+
+  static v1::ListRoleAssignmentsRequest RolesOf(const v1::Person& person) {
+    v1::ListRoleAssignmentsRequest request;
+    request.set_person(person.name());
+    return request;
+  }
+
+  v1::Person member_;
+  v1::Person lead_;
+  Pages<v1::Event> log_before_;
+  int64_t revision_before_ = 0;
+  std::vector<std::string> below_before_;
+  std::vector<OrgDependentWrite> writes_;
+};
+
+TEST_F(OrgServiceAwayTest, WritesFailFastAndStoreNothingWhileTheOrgServiceIsStopped) {
+  ASSERT_NO_FATAL_FAILURE(StopOrg());
+  ExpectEachWriteFailsFast("org down ");
+  ExpectNothingWrittenAndReadsWork();
+
+  ASSERT_NO_FATAL_FAILURE(StartOrgAgain());
+  ExpectWritesWorkAgain("org back ", absl::Seconds(30));
 }
 
-// --- Events ---------------------------------------------------------------------------------------
+// A hung org service (SIGSTOP: connections accepted, nothing answered) is
+// what the roster's --org_deadline is for.
+TEST_F(OrgServiceAwayTest, WritesFailWithinTheOrgDeadlineWhileTheOrgServiceHangs) {
+  // kill() returns before every thread has stopped; until then the org
+  // service may still answer, so wait for the stop to be complete.
+  const pid_t org_pid = org_server().pid();
+  ASSERT_EQ(kill(org_pid, SIGSTOP), 0);
+  ASSERT_OK(RetryFor(absl::Seconds(5), absl::Milliseconds(1), [&] {
+    return AllThreadsStopped(org_pid) ? absl::OkStatus()
+                                      : absl::UnavailableError("org_service is not stopped yet");
+  }));
+  ExpectEachWriteFailsFast("org hung ");
+  ExpectNothingWrittenAndReadsWork();
+
+  ASSERT_EQ(kill(org_pid, SIGCONT), 0);
+  ExpectWritesWorkAgain("org wakes", absl::Seconds(30));
+}
+
+// --- Events
+// ---------------------------------------------------------------------------------------
 
 TEST_F(RosterServerTest, ListEventsPagesWithoutGapsAndMasksPeople) {
   std::vector<v1::Person> people;
@@ -837,7 +936,8 @@ TEST_F(RosterServerTest, ListEventsPagesWithoutGapsAndMasksPeople) {
     ASSERT_OK_AND_ASSIGN(v1::Person p, CreateFullMember(absl::StrCat("事件", i)));
     people.push_back(std::move(p));
   }
-  ASSERT_OK(roster().StartMembership(people[0].name(), sample_.branch.name(), MakeDate(2020, 3, 1)));
+  ASSERT_OK(
+      roster().StartMembership(people[0].name(), sample_.branch.name(), MakeDate(2020, 3, 1)));
   ASSERT_OK_AND_ASSIGN(const v1::Membership moved,
                        roster().TransferMembership(people[0].name(), sample_.joint_branch.name(),
                                                    MakeDate(2021, 5, 1)));
@@ -895,8 +995,9 @@ TEST_F(RosterServerTest, ListEventsPagesWithoutGapsAndMasksPeople) {
 
   // From the middle, the same tail; past the end, nothing and no token.
   ASSERT_OK_AND_ASSIGN(const Pages<v1::Event> tail, roster().ListAllEvents(moved.revision(), 2));
-  EXPECT_THAT(tail.items,
-              ElementsAreArray(EqualsProtos(std::vector<v1::Event>(events.begin() + 4, events.end()))));
+  EXPECT_THAT(
+      tail.items,
+      ElementsAreArray(EqualsProtos(std::vector<v1::Event>(events.begin() + 4, events.end()))));
   ASSERT_OK_AND_ASSIGN(const v1::ListEventsResponse past,
                        roster().ListEvents(renamed.revision() + 1, 10));
   EXPECT_THAT(past.events(), IsEmpty());
@@ -904,8 +1005,7 @@ TEST_F(RosterServerTest, ListEventsPagesWithoutGapsAndMasksPeople) {
   EXPECT_EQ(past.current_revision(), renamed.revision());
 
   EXPECT_THAT(roster().ListEvents(1, 1001), StatusIs(kInvalidArgument, HasSubstr("page_size")));
-  EXPECT_THAT(roster().ListEvents(-1, 10),
-              StatusIs(kInvalidArgument, HasSubstr("start_revision")));
+  EXPECT_THAT(roster().ListEvents(-1, 10), StatusIs(kInvalidArgument, HasSubstr("start_revision")));
 }
 
 TEST_F(RosterServerTest, WatchEventsResumesAfterAReconnectWithNothingLostOrRepeated) {
@@ -913,9 +1013,9 @@ TEST_F(RosterServerTest, WatchEventsResumesAfterAReconnectWithNothingLostOrRepea
   ASSERT_OK_AND_ASSIGN(const v1::Person p1, CreateFullMember("观察一"));
   ASSERT_OK_AND_ASSIGN(const v1::Person p2, CreateNonMember("观察二"));
   ASSERT_OK(roster().StartMembership(p1.name(), sample_.branch.name(), MakeDate(2020, 3, 1)));
-  ASSERT_OK_AND_ASSIGN(const v1::Membership moved,
-                       roster().TransferMembership(p1.name(), sample_.joint_branch.name(),
-                                                   MakeDate(2021, 5, 1)));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::Membership moved,
+      roster().TransferMembership(p1.name(), sample_.joint_branch.name(), MakeDate(2021, 5, 1)));
   ASSERT_OK_AND_ASSIGN(Pages<v1::Event> log, roster().ListAllEvents(1));
   // Stop after the first event of the transfer, inside its revision.
   const auto transfer_start =
@@ -964,17 +1064,19 @@ TEST_F(RosterServerTest, WatchEventsResumesAfterAReconnectWithNothingLostOrRepea
   }
 }
 
-// --- Serving --------------------------------------------------------------------------------------
+// --- Serving
+// --------------------------------------------------------------------------------------
 
 TEST_F(RosterServerTest, HealthAndReflectionAnswer) {
   EXPECT_THAT(CheckHealth(roster_channel_, ""), IsOkAndHolds(HealthStatus::kServing));
   EXPECT_THAT(CheckHealth(roster_channel_, v1::RosterService::service_full_name()),
               IsOkAndHolds(HealthStatus::kServing));
   EXPECT_THAT(CheckHealth(roster_channel_, "no.such.Service"), StatusIs(kNotFound));
-  EXPECT_THAT(ListServicesByReflection(roster_channel_),
-              IsOkAndHolds(IsSupersetOf({std::string(v1::RosterService::service_full_name()),
-                                         std::string("grpc.health.v1.Health"),
-                                         std::string("grpc.reflection.v1alpha.ServerReflection")})));
+  EXPECT_THAT(
+      ListServicesByReflection(roster_channel_),
+      IsOkAndHolds(IsSupersetOf({std::string(v1::RosterService::service_full_name()),
+                                 std::string("grpc.health.v1.Health"),
+                                 std::string("grpc.reflection.v1alpha.ServerReflection")})));
 }
 
 }  // namespace

@@ -85,8 +85,8 @@ inline absl::CivilDay TodayInChina() {
 // sequence n % 1000, and the GB 11643 check character.
 inline std::string TestIdCardNumber(int n) {
   const absl::CivilDay birth = absl::CivilDay(1970, 1, 1) + n / 1000;
-  const std::string first17 = absl::StrFormat("110105%04d%02d%02d%03d", birth.year(),
-                                              birth.month(), birth.day(), n % 1000);
+  const std::string first17 =
+      absl::StrFormat("110105%04d%02d%02d%03d", birth.year(), birth.month(), birth.day(), n % 1000);
   return absl::StrCat(first17, std::string(1, IdCardCheckCharacter(first17)));
 }
 
@@ -197,8 +197,9 @@ class WatchStream {
     for (int i = 0; i < count; ++i) {
       absl::StatusOr<Event> event = Next();
       if (!event.ok()) {
-        return absl::Status(event.status().code(), absl::StrCat("after ", i, " of ", count,
-                                                                " events: ", event.status().message()));
+        return absl::Status(
+            event.status().code(),
+            absl::StrCat("after ", i, " of ", count, " events: ", event.status().message()));
       }
       events.push_back(*std::move(event));
     }
@@ -616,7 +617,9 @@ class RosterServerFixture : public ::testing::Test {
   }
 
   // SIGTERM to the org service; it must exit with code 0.
-  void StopOrg() { ASSERT_THAT(org_server_->Stop(SIGTERM), ::grassroots::testing::IsOkAndHolds(0)); }
+  void StopOrg() {
+    ASSERT_THAT(org_server_->Stop(SIGTERM), ::grassroots::testing::IsOkAndHolds(0));
+  }
 
   // Starts the org service again on its data directory and on the port the
   // roster knows (a later --listen overrides the helper's port 0).
