@@ -535,6 +535,27 @@ void RosterCore::EndRegistration(const Caller& caller, ChildName name, absl::Civ
 
 // --- Roles.
 
+namespace {
+
+// FAILED_PRECONDITION when `assignment` is for a role with one holder per
+// place (a secretary) and someone holds it there now.
+absl::Status CheckSingleHolder(const RosterIndex& index, const RoleAssignment& assignment,
+                               absl::CivilDay today, absl::string_view field) {
+  if (!RoleIsSingleHolder(assignment.role)) return absl::OkStatus();
+  if (assignment.end_date && *assignment.end_date <= today) return absl::OkStatus();
+  for (int64_t id : index.RolesAt(assignment.place)) {
+    const RoleAssignment* other = index.FindRoleAssignment(id, RosterIndex::kHead);
+    if (other->role == assignment.role && other->CurrentOn(today)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": ", PlaceName(assignment.place), " already has a ", RoleName(assignment.role),
+          " in office (", RoleAssignmentName(id), "); end that assignment first"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 void RosterCore::AssignRole(const Caller& caller, RoleAssignment assignment,
                             std::string request_id, Done<RoleAssignment> done) {
   if (absl::Status s = ValidateRoleAssignmentFields(assignment, "role_assignment."); !s.ok()) {
@@ -561,18 +582,8 @@ void RosterCore::AssignRole(const Caller& caller, RoleAssignment assignment,
                        "role_assignment.person: ", PersonName(person->id), " is not a full party ",
                        "member; a ", RoleName(assignment.role), " must be one"));
                  }
-                 if (RoleIsSingleHolder(assignment.role)) {
-                   for (int64_t id : ctx.index.RolesAt(assignment.place)) {
-                     const RoleAssignment* other = ctx.index.FindRoleAssignment(id, RosterIndex::kHead);
-                     if (other->role == assignment.role && other->CurrentOn(ctx.today) &&
-                         (!assignment.end_date || *assignment.end_date > ctx.today)) {
-                       return absl::FailedPreconditionError(absl::StrCat(
-                           "role_assignment.role: ", PlaceName(assignment.place), " already has a ",
-                           RoleName(assignment.role), " in office (", RoleAssignmentName(id),
-                           "); end that assignment first"));
-                     }
-                   }
-                 }
+                 RETURN_IF_ERROR(CheckSingleHolder(ctx.index, assignment, ctx.today,
+                                                   "role_assignment.role"));
                  RoleAssignment made = assignment;
                  made.id = ctx.index.max_role_assignment_id() + 1;
                  made.create_time = ctx.now;
@@ -813,6 +824,191 @@ absl::StatusOr<Page<RoleAssignment>> RosterCore::ListRoleAssignments(
             page);
         return std::move(page).Finish(fingerprint);
       });
+}
+
+}  // namespace grassroots::roster
+
+namespace grassroots::roster {
+
+// --- Bulk import.
+
+namespace {
+
+// Asks about every place in `places` at once; `done` gets the first failure,
+// or OK once each was found live.
+void DescribeAll(OrgDirectory* directory, std::vector<std::pair<Place, std::string>> places,
+                 std::function<void(absl::Status, std::vector<PlaceFacts>)> done) {
+  if (places.empty()) return done(absl::OkStatus(), {});
+  struct Gather {
+    absl::Mutex mu;
+    size_t pending;
+    absl::Status first_error;
+    std::vector<PlaceFacts> facts;
+    std::function<void(absl::Status, std::vector<PlaceFacts>)> done;
+  };
+  auto gather = std::make_shared<Gather>();
+  gather->pending = places.size();
+  gather->facts.resize(places.size());
+  gather->done = std::move(done);
+  for (size_t i = 0; i < places.size(); ++i) {
+    const Place place = places[i].first;
+    const std::string field = places[i].second;
+    directory->Describe(place, [gather, i, place, field](absl::StatusOr<PlaceFacts> facts) {
+      bool last = false;
+      {
+        absl::MutexLock lock(&gather->mu);
+        if (!facts.ok() && gather->first_error.ok()) {
+          gather->first_error =
+              absl::IsNotFound(facts.status())
+                  ? absl::NotFoundError(absl::StrCat(field, ": ", PlaceName(place),
+                                                     " does not exist in the org service"))
+                  : absl::UnavailableError(absl::StrCat(field, ": the org service could not confirm ",
+                                                        PlaceName(place), "; nothing was written"));
+        } else if (facts.ok() && facts->deleted && gather->first_error.ok()) {
+          gather->first_error = absl::FailedPreconditionError(
+              absl::StrCat(field, ": ", PlaceName(place), " is deleted in the org service"));
+        } else if (facts.ok()) {
+          gather->facts[i] = *facts;
+        }
+        last = --gather->pending == 0;
+      }
+      if (last) gather->done(gather->first_error, std::move(gather->facts));
+    });
+  }
+}
+
+bool SamePersonData(const Person& a, const Person& b) {
+  Person x = a;
+  x.id = b.id;
+  x.create_time = b.create_time;
+  x.update_time = b.update_time;
+  x.revision = b.revision;
+  x.deleted = b.deleted;
+  x.delete_time = b.delete_time;
+  return x == b;
+}
+
+}  // namespace
+
+void RosterCore::ImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
+                           Done<ImportRowResult> done) {
+  if (absl::Status s = ValidateAndNormalizePerson(row.person, Today(), "person."); !s.ok()) {
+    return done(s);
+  }
+  if (row.person.external_key.empty()) {
+    return done(absl::InvalidArgumentError(
+        "person.external_key: is required in an import, so that a re-import updates the row"));
+  }
+  std::vector<std::pair<Place, std::string>> places;
+  if (row.party_org_id != 0) places.push_back({{Place::Kind::kPartyOrg, row.party_org_id}, "party_org"});
+  if (row.person.residence_building_id != 0) {
+    places.push_back({{Place::Kind::kUnit, row.person.residence_building_id},
+                      "person.residence_building"});
+  }
+  for (size_t i = 0; i < row.roles.size(); ++i) {
+    const std::string field = absl::StrCat("roles[", i, "]");
+    if (absl::Status s = ValidateRoleAssignmentFields(row.roles[i], field + "."); !s.ok()) {
+      return done(s);
+    }
+    places.push_back({row.roles[i].place, field + ".place"});
+  }
+  DescribeAll(directory_, places, [this, caller, row = std::move(row), validate_only, places,
+                                   done](absl::Status found, std::vector<PlaceFacts> facts) {
+    if (!found.ok()) return done(found);
+    for (size_t i = 0; i < places.size(); ++i) {
+      const std::string& field = places[i].second;
+      if (field == "person.residence_building" && facts[i].level != org::Level::kBuilding) {
+        return done(absl::InvalidArgumentError(absl::StrCat(
+            field, ": ", PlaceName(facts[i].place), " is not a BUILDING")));
+      }
+      if (absl::StartsWith(field, "roles[")) {
+        const size_t role = std::stoul(field.substr(6));
+        if (absl::Status s = CheckRolePlace(row.roles[role].role, facts[i], field); !s.ok()) {
+          return done(s);
+        }
+      }
+    }
+    auto result = std::make_shared<ImportRowResult>();
+    Submit(
+        caller, "ImportPeople", "",
+        [row, validate_only, result](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+          // The person: matched by external key among live people.
+          const Person* existing = nullptr;
+          for (int64_t id : ctx.index.PeopleWithExternalKey(row.person.external_key)) {
+            const Person* p = ctx.person(id);
+            if (p != nullptr && !p->deleted && p->external_key == row.person.external_key) {
+              existing = p;
+            }
+          }
+          Person person = row.person;
+          person.id = existing ? existing->id : ctx.index.max_person_id() + 1;
+          RETURN_IF_ERROR(CheckPersonIsUnique(ctx.index, person));
+          if (existing == nullptr) {
+            person.create_time = ctx.now;
+            Touch(person, ctx.now, ctx.revision);
+            ctx.Add(std::nullopt, person);
+            result->outcome = ImportRowResult::Outcome::kCreated;
+          } else if (!SamePersonData(person, *existing)) {
+            person.create_time = existing->create_time;
+            Touch(person, ctx.now, ctx.revision);
+            ctx.Add(*existing, person);
+            result->outcome = ImportRowResult::Outcome::kUpdated;
+          } else {
+            person = *existing;
+          }
+          result->person_id = person.id;
+          // The membership: started, or moved here when it sits elsewhere.
+          if (row.party_org_id != 0) {
+            RETURN_IF_ERROR(CheckPartyMember(person, "party_org"));
+            const absl::CivilDay start =
+                row.membership_start.value_or(person.admission_date.value_or(ctx.today));
+            const Membership* current = existing ? CurrentMembership(ctx.index, person.id,
+                                                                     RosterIndex::kHead)
+                                                 : nullptr;
+            if (current != nullptr && current->party_org_id != row.party_org_id) {
+              RETURN_IF_ERROR(CheckPeriod(current->start_date, start, "membership_start_date"));
+              Membership ended = *current;
+              ended.end_date = start;
+              Touch(ended, ctx.now, ctx.revision);
+              ctx.Add(*current, ended);
+            }
+            if (current == nullptr || current->party_org_id != row.party_org_id) {
+              ctx.Add(std::nullopt, NewMembership(ctx.index.max_membership_id() + 1, ctx.now,
+                                                  ctx.revision, person.id, row.party_org_id, start));
+            }
+          }
+          // Roles not already held.
+          int64_t next_role_id = ctx.index.max_role_assignment_id() + 1;
+          for (size_t i = 0; i < row.roles.size(); ++i) {
+            RoleAssignment role = row.roles[i];
+            role.person_id = person.id;
+            bool held = false;
+            for (int64_t id : ctx.index.RolesOf(person.id)) {
+              const RoleAssignment* r = ctx.index.FindRoleAssignment(id, RosterIndex::kHead);
+              held |= r->role == role.role && r->place == role.place &&
+                      r->start_date == role.start_date;
+            }
+            if (held) continue;
+            if (RoleNeedsFullMember(role.role) && person.party_status != PartyStatus::kFull) {
+              return absl::FailedPreconditionError(absl::StrCat(
+                  "roles[", i, "]: a ", RoleName(role.role), " must be a full party member"));
+            }
+            RETURN_IF_ERROR(CheckSingleHolder(ctx.index, role, ctx.today,
+                                              absl::StrCat("roles[", i, "].role")));
+            role.id = next_role_id++;
+            role.create_time = ctx.now;
+            Touch(role, ctx.now, ctx.revision);
+            ctx.Add(std::nullopt, role);
+            ++result->roles_assigned;
+          }
+          if (validate_only) ctx.mutation.changes.clear();
+          return Snapshot(person);
+        },
+        [result, done](absl::StatusOr<Snapshot> person) {
+          if (!person.ok()) return done(person.status());
+          done(*result);
+        });
+  });
 }
 
 }  // namespace grassroots::roster

@@ -73,6 +73,22 @@ struct ListRolesQuery {
   int64_t read_revision = 0;
 };
 
+// One row of a bulk import: a person, and optionally the organisation of
+// their membership and the roles they hold.
+struct ImportRowInput {
+  Person person;  // external_key makes a re-import update, not duplicate
+  int64_t party_org_id = 0;
+  std::optional<absl::CivilDay> membership_start;
+  std::vector<RoleAssignment> roles;  // person_id is ignored
+};
+
+struct ImportRowResult {
+  enum class Outcome { kCreated, kUpdated, kUnchanged };
+  Outcome outcome = Outcome::kUnchanged;
+  int64_t person_id = 0;
+  int roles_assigned = 0;
+};
+
 // The rules of the roster. Reads are answered from the in-memory RosterIndex
 // at a revision; writes go through the shared CommitEngine (group commit).
 // A write that names a unit or party organisation asks the org service
@@ -124,6 +140,13 @@ class RosterCore {
                   Done<RoleAssignment> done);
   void EndRoleAssignment(const Caller& caller, int64_t id, absl::CivilDay end, std::string etag,
                          Done<RoleAssignment> done);
+  // Imports one row as one mutation: all of it or nothing. The person is
+  // matched by external key (updated when it differs), the membership is
+  // started, or transferred when it sits elsewhere, and roles already held
+  // (same role, place and start) are not assigned again. With
+  // `validate_only` every check runs and nothing is stored.
+  void ImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
+                 Done<ImportRowResult> done);
 
   // --- Reads.
   absl::StatusOr<Person> GetPerson(int64_t id) const;

@@ -1,6 +1,9 @@
 #include "roster_service/roster_grpc.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "absl/synchronization/mutex.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/event_stream.h"
@@ -28,7 +31,144 @@ absl::StatusOr<int64_t> ParsePersonOrAll(absl::string_view name, absl::string_vi
   return ParsePersonName(name, field);
 }
 
+// Reads import rows message by message. The rows of one message are handed
+// to the core together (so that the engine commits them in large batches);
+// the next message is read once all of them are answered, which keeps memory
+// bounded by one message however long the import.
+class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequest> {
+ public:
+  PeopleImporter(RosterCore* core, Caller caller, v1::ImportPeopleResponse* response)
+      : core_(core), caller_(std::move(caller)), response_(response) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client has sent everything, and every row is answered
+      SortErrors();
+      // Outside the lock: finishing may end in OnDone, which deletes us.
+      return Finish(grpc::Status::OK);
+    }
+    std::vector<std::pair<int, ImportRowInput>> rows;
+    bool validate_only = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!first_read_) validate_only_ = request_.validate_only();
+      first_read_ = true;
+      validate_only = validate_only_;
+      response_->set_rows_received(response_->rows_received() + request_.rows_size());
+      for (const v1::ImportRow& row : request_.rows()) {
+        const int row_number = ++rows_seen_;
+        absl::StatusOr<ImportRowInput> input = Convert(row);
+        if (input.ok()) {
+          rows.emplace_back(row_number, *std::move(input));
+        } else {
+          RecordError(row_number, input.status());
+        }
+      }
+      pending_ = static_cast<int>(rows.size()) + 1;  // +1 until every row is handed out
+    }
+    // Outside the lock: the core may answer a row at once, on this thread.
+    for (auto& [row_number, input] : rows) {
+      core_->ImportRow(caller_, std::move(input), validate_only,
+                       [this, row_number = row_number](absl::StatusOr<ImportRowResult> result) {
+                         absl::MutexLock lock(&mu_);
+                         Record(row_number, result);
+                         RowDone();
+                       });
+    }
+    absl::MutexLock lock(&mu_);
+    RowDone();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static absl::StatusOr<ImportRowInput> Convert(const v1::ImportRow& row) {
+    ImportRowInput input;
+    absl::StatusOr<Person> person = PersonFromProto(row.person(), "person.");
+    if (!person.ok()) return person.status();
+    input.person = *std::move(person);
+    absl::StatusOr<int64_t> org =
+        ParseOptionalResourceName(row.party_org(), "partyOrgs", "party_org");
+    if (!org.ok()) return org.status();
+    input.party_org_id = *org;
+    absl::StatusOr<std::optional<absl::CivilDay>> start =
+        DateFromProto(row.membership_start_date(), "membership_start_date");
+    if (!start.ok()) return start.status();
+    input.membership_start = *start;
+    for (int i = 0; i < row.roles_size(); ++i) {
+      // The row's own person holds the role; ImportRow sets the holder, so
+      // any well-formed name lets the rest of the assignment convert.
+      v1::RoleAssignment role = row.roles(i);
+      role.set_person("people/1");
+      absl::StatusOr<RoleAssignment> converted =
+          RoleAssignmentFromProto(role, absl::StrCat("roles[", i, "]."));
+      if (!converted.ok()) return converted.status();
+      input.roles.push_back(*std::move(converted));
+    }
+    return input;
+  }
+
+  void Record(int row, const absl::StatusOr<ImportRowResult>& result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!result.ok()) return RecordError(row, result.status());
+    switch (result->outcome) {
+      case ImportRowResult::Outcome::kCreated:
+        response_->set_people_created(response_->people_created() + 1);
+        break;
+      case ImportRowResult::Outcome::kUpdated:
+        response_->set_people_updated(response_->people_updated() + 1);
+        break;
+      case ImportRowResult::Outcome::kUnchanged:
+        if (result->roles_assigned == 0) response_->set_rows_unchanged(response_->rows_unchanged() + 1);
+        break;
+    }
+    response_->set_roles_assigned(response_->roles_assigned() + result->roles_assigned);
+  }
+
+  // Messages start with the field ("person.id_card_number: ...").
+  void RecordError(int row, const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    v1::ImportRowError* error = response_->add_errors();
+    error->set_row(row);
+    const absl::string_view message = status.message();
+    const size_t colon = message.find(": ");
+    if (colon != absl::string_view::npos && message.substr(0, colon).find(' ') == absl::string_view::npos) {
+      error->set_field(std::string(message.substr(0, colon)));
+    }
+    error->set_message(std::string(message));
+  }
+
+  void RowDone() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (--pending_ > 0) return;
+    StartRead(&request_);
+  }
+
+  // Rows are answered out of order; the report lists them in order.
+  void SortErrors() {
+    absl::MutexLock lock(&mu_);
+    std::sort(response_->mutable_errors()->begin(), response_->mutable_errors()->end(),
+              [](const v1::ImportRowError& a, const v1::ImportRowError& b) {
+                return a.row() < b.row();
+              });
+  }
+
+  RosterCore* const core_;
+  const Caller caller_;
+  v1::ImportPeopleResponse* const response_;
+  absl::Mutex mu_;
+  v1::ImportPeopleRequest request_;
+  bool first_read_ ABSL_GUARDED_BY(mu_) = false;
+  bool validate_only_ ABSL_GUARDED_BY(mu_) = false;
+  int rows_seen_ ABSL_GUARDED_BY(mu_) = 0;
+  int pending_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 }  // namespace
+
+grpc::ServerReadReactor<v1::ImportPeopleRequest>* RosterGrpcService::ImportPeople(
+    grpc::CallbackServerContext* context, v1::ImportPeopleResponse* response) {
+  return new PeopleImporter(core_, CallerFromContext(*context), response);
+}
 
 View RosterGrpcService::ViewFor(const grpc::CallbackServerContext& context) const {
   return View{CallerFromContext(context).may_see_personal_data, core_->Today()};

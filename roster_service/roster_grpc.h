@@ -13,7 +13,6 @@ namespace grassroots::roster {
 // into the core, domain to proto (personal data masked unless the caller's
 // verified grant allows it), the status converted. Nothing else.
 //
-// ImportPeople is not served yet (UNIMPLEMENTED).
 class RosterGrpcService final : public v1::RosterService::CallbackService {
  public:
   explicit RosterGrpcService(RosterCore* core) : core_(core) {}
@@ -75,6 +74,8 @@ class RosterGrpcService final : public v1::RosterService::CallbackService {
   grpc::ServerUnaryReactor* ListRoleAssignments(
       grpc::CallbackServerContext* context, const v1::ListRoleAssignmentsRequest* request,
       v1::ListRoleAssignmentsResponse* response) override;
+  grpc::ServerReadReactor<v1::ImportPeopleRequest>* ImportPeople(
+      grpc::CallbackServerContext* context, v1::ImportPeopleResponse* response) override;
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
                                        const v1::ListEventsRequest* request,
                                        v1::ListEventsResponse* response) override;

@@ -1079,5 +1079,101 @@ TEST_F(RosterServerTest, HealthAndReflectionAnswer) {
                                  std::string("grpc.reflection.v1alpha.ServerReflection")})));
 }
 
+
+// --- Bulk import.
+
+// Five rows in two messages: rows 2 (a mistyped ID-card number) and 4 (an
+// organisation that does not exist) are bad.
+std::vector<v1::ImportPeopleRequest> ImportBatches(const SampleDistrict& sample, bool validate_only) {
+  const auto row = [](v1::Person person, absl::string_view key) {
+    v1::ImportRow r;
+    person.set_external_key(std::string(key));
+    *r.mutable_person() = std::move(person);
+    return r;
+  };
+  v1::ImportPeopleRequest first;
+  first.set_validate_only(validate_only);
+  v1::ImportRow lead = row(NewMember("王建国", v1::Person::FULL, v1::Person::IN_SERVICE,
+                                     TestIdCardNumber(101), TestPhone(101)),
+                           "HR-1");
+  lead.set_party_org(sample.branch.name());
+  *lead.add_roles() = NewRole("", v1::BUILDING_LEAD, sample.building1.name());
+  *first.add_rows() = lead;
+  *first.add_rows() = row(NewPerson("李四", WithWrongCheckCharacter(TestIdCardNumber(102))), "HR-2");
+  *first.add_rows() = row(NewPerson("赵六", TestIdCardNumber(103)), "HR-3");
+  v1::ImportPeopleRequest second;
+  v1::ImportRow lost = row(NewMember("钱七", v1::Person::FULL, v1::Person::RETIRED,
+                                     TestIdCardNumber(104)),
+                           "HR-4");
+  lost.set_party_org("partyOrgs/999");
+  *second.add_rows() = lost;
+  v1::ImportRow secretary = row(NewMember("孙书记", v1::Person::FULL, v1::Person::IN_SERVICE,
+                                          TestIdCardNumber(105)),
+                                "HR-5");
+  *secretary.add_roles() = NewRole("", v1::SECRETARY, sample.branch.name());
+  *second.add_rows() = secretary;
+  return {first, second};
+}
+
+absl::StatusOr<v1::ImportPeopleResponse> Import(const RosterClient& client,
+                                                 const std::vector<v1::ImportPeopleRequest>& batches) {
+  v1::ImportPeopleResponse response;
+  auto context = ::grassroots::testing::NewClientContext();
+  std::unique_ptr<grpc::ClientWriterInterface<v1::ImportPeopleRequest>> writer =
+      client.stub().ImportPeople(context.get(), &response);
+  for (const v1::ImportPeopleRequest& batch : batches) {
+    if (!writer->Write(batch)) break;
+  }
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  if (!status.ok()) return ::grassroots::testing::ToAbslStatus(status);
+  return response;
+}
+
+TEST_F(RosterServerTest, ImportReportsBadRowsAndCanBeRunAgainWithoutDuplicates) {
+  const auto error_rows = [](const v1::ImportPeopleResponse& response) {
+    std::vector<std::pair<int, std::string>> rows;
+    for (const v1::ImportRowError& e : response.errors()) rows.push_back({e.row(), e.field()});
+    return rows;
+  };
+  const std::vector<std::pair<int, std::string>> expected_errors = {
+      {2, "person.id_card_number"}, {4, "party_org"}};
+
+  // A dry run checks everything and stores nothing.
+  ASSERT_OK_AND_ASSIGN(const v1::ImportPeopleResponse dry,
+                       Import(roster(), ImportBatches(sample_, /*validate_only=*/true)));
+  EXPECT_EQ(dry.rows_received(), 5);
+  EXPECT_EQ(error_rows(dry), expected_errors);
+  ASSERT_OK_AND_ASSIGN(const Pages<v1::Person> none, roster().ListAllPeople({}));
+  EXPECT_TRUE(none.items.empty());
+
+  ASSERT_OK_AND_ASSIGN(const v1::ImportPeopleResponse first,
+                       Import(roster(), ImportBatches(sample_, /*validate_only=*/false)));
+  EXPECT_EQ(first.rows_received(), 5);
+  EXPECT_EQ(first.people_created(), 3);
+  EXPECT_EQ(first.roles_assigned(), 2);
+  EXPECT_EQ(error_rows(first), expected_errors);
+  for (const v1::ImportRowError& e : first.errors()) {
+    EXPECT_THAT(e.message(), Not(HasSubstr(TestIdCardNumber(102).substr(0, 17))));
+  }
+
+  // The same file again: nothing new, nothing duplicated.
+  ASSERT_OK_AND_ASSIGN(const v1::ImportPeopleResponse again,
+                       Import(roster(), ImportBatches(sample_, /*validate_only=*/false)));
+  EXPECT_EQ(again.people_created(), 0);
+  EXPECT_EQ(again.people_updated(), 0);
+  EXPECT_EQ(again.rows_unchanged(), 3);
+  EXPECT_EQ(again.roles_assigned(), 0);
+  ASSERT_OK_AND_ASSIGN(const Pages<v1::Person> people, roster().ListAllPeople({}));
+  EXPECT_EQ(people.items.size(), 3u);
+  ASSERT_OK_AND_ASSIGN(const Pages<v1::RoleAssignment> roles, roster().ListAllRoleAssignments({}));
+  EXPECT_EQ(roles.items.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(const v1::Person lead, roster().LookupPersonByIdCard(TestIdCardNumber(101)));
+  ASSERT_OK_AND_ASSIGN(const std::vector<v1::Membership> memberships,
+                       roster().Memberships(lead.name()));
+  ASSERT_EQ(memberships.size(), 1u);
+  EXPECT_EQ(memberships[0].party_org(), sample_.branch.name());
+}
+
 }  // namespace
 }  // namespace grassroots::roster::testing
