@@ -975,6 +975,10 @@ void RosterCore::ImportRow(const Caller& caller, ImportRowInput row, bool valida
             if (current == nullptr || current->party_org_id != row.party_org_id) {
               ctx.Add(std::nullopt, NewMembership(ctx.index.max_membership_id() + 1, ctx.now,
                                                   ctx.revision, person.id, row.party_org_id, start));
+              // A membership started or moved changes the person's record.
+              if (result->outcome == ImportRowResult::Outcome::kUnchanged) {
+                result->outcome = ImportRowResult::Outcome::kUpdated;
+              }
             }
           }
           // Roles not already held.

@@ -245,5 +245,46 @@ TEST_F(RosterCoreTest, OnlyInServiceMembersRegisterWithACommunity) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("in-service")));
 }
 
+TEST_F(RosterCoreTest, ImportUpsertsByExternalKeyAndMovesTheMembership) {
+  const auto import = [&](int64_t org, bool validate_only) {
+    ImportRowInput row;
+    row.person.display_name = "导入者";
+    row.person.id_card_number = IdCard(9);
+    row.person.party_status = PartyStatus::kFull;
+    row.person.admission_date = absl::CivilDay(2012, 7, 1);
+    row.person.member_category = MemberCategory::kInService;
+    row.person.external_key = "HR-9";
+    row.party_org_id = org;
+    row.membership_start = absl::CivilDay(2024, 1, 1);
+    RoleAssignment lead;
+    lead.role = Role::kBuildingLead;
+    lead.place = Unit(kBuilding);
+    lead.start_date = absl::CivilDay(2024, 1, 1);
+    row.roles.push_back(lead);
+    return Sync<ImportRowResult>(
+        [&](auto done) { core_->ImportRow(caller_, row, validate_only, done); });
+  };
+  ASSERT_TRUE(import(kBranch, /*validate_only=*/true).ok());
+  EXPECT_EQ(core_->published_revision(), 0);  // a dry run stores nothing
+
+  absl::StatusOr<ImportRowResult> first = import(kBranch, false);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->outcome, ImportRowResult::Outcome::kCreated);
+  EXPECT_EQ(first->roles_assigned, 1);
+  absl::StatusOr<ImportRowResult> moved = import(kOtherBranch, false);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->person_id, first->person_id);
+  EXPECT_EQ(moved->outcome, ImportRowResult::Outcome::kUpdated);  // the membership moved
+  EXPECT_EQ(moved->roles_assigned, 0);  // already held
+  absl::StatusOr<Page<Membership>> history =
+      core_->ListMemberships({.person_id = first->person_id});
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->items.size(), 2u);
+  EXPECT_EQ(history->items[0].party_org_id, kBranch);
+  EXPECT_FALSE(history->items[0].current());
+  EXPECT_EQ(history->items[1].party_org_id, kOtherBranch);
+  EXPECT_TRUE(history->items[1].current());
+}
+
 }  // namespace
 }  // namespace grassroots::roster
