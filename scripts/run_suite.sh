@@ -12,7 +12,10 @@ roster_port=${ROSTER_PORT:-50052}
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop() {
-  for pidfile in "$data"/run/*.pid; do
+  # Dependants first: the roster before the org service it asks.
+  local pidfiles
+  mapfile -t pidfiles < <(ls -r "$data"/run/*.pid 2>/dev/null)
+  for pidfile in "${pidfiles[@]}"; do
     [[ -f $pidfile ]] || continue
     if pid_alive "$pidfile"; then
       kill -TERM "$(cat "$pidfile")"
@@ -70,7 +73,7 @@ The suite is up. Data: $data (SQLite, kept across restarts).
   roster_service  127.0.0.1:$roster_port  grassroots.roster.v1.RosterService (checks places with org_service)
 
 The admin CLI (orgctl) and the gateway arrive with the next issues; until then
-any gRPC client can call it: server reflection is on, and the API is in
+any gRPC client can call them: server reflection is on, and the APIs are in
 protos/grassroots/{org,roster}/v1/*.proto.
 Stop:    scripts/run_suite.sh stop
 Status:  scripts/run_suite.sh status
