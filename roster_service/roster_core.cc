@@ -695,70 +695,109 @@ absl::StatusOr<Person> RosterCore::LookupPersonByIdCard(const std::string& numbe
   });
 }
 
+namespace {
+
+// Memberships and registrations are periods a person spends at a place (an
+// organisation, a community); both list alike, by person, by place or all.
+template <typename T>
+struct PeriodIndex;
+
+template <>
+struct PeriodIndex<Membership> {
+  static constexpr absl::string_view kCollection = "memberships";
+  static const std::vector<int64_t>& Of(const RosterIndex& index, int64_t person) {
+    return index.MembershipsOf(person);
+  }
+  static const std::vector<int64_t>& At(const RosterIndex& index, int64_t place) {
+    return index.MembershipsAt(place);
+  }
+  static int64_t MaxId(const RosterIndex& index) { return index.max_membership_id(); }
+  static const Membership* Find(const RosterIndex& index, int64_t id, int64_t revision) {
+    return index.FindMembership(id, revision);
+  }
+  static int64_t PlaceOf(const Membership& m) { return m.party_org_id; }
+};
+
+template <>
+struct PeriodIndex<Registration> {
+  static constexpr absl::string_view kCollection = "registrations";
+  static const std::vector<int64_t>& Of(const RosterIndex& index, int64_t person) {
+    return index.RegistrationsOf(person);
+  }
+  static const std::vector<int64_t>& At(const RosterIndex& index, int64_t place) {
+    return index.RegistrationsAt(place);
+  }
+  static int64_t MaxId(const RosterIndex& index) { return index.max_registration_id(); }
+  static const Registration* Find(const RosterIndex& index, int64_t id, int64_t revision) {
+    return index.FindRegistration(id, revision);
+  }
+  static int64_t PlaceOf(const Registration& r) { return r.community_id; }
+};
+
+template <typename T>
+uint64_t PeriodFingerprint(int64_t person_id, int64_t place_id, bool current_only) {
+  return StableHasher()
+      .Add(PeriodIndex<T>::kCollection)
+      .Add(person_id)
+      .Add(place_id)
+      .Add(current_only ? 1 : 0)
+      .hash();
+}
+
+template <typename T>
+absl::StatusOr<Page<T>> ListPeriods(const RosterIndex& index, int64_t revision,
+                                    const ListRequest& list, int64_t person_id, int64_t place_id,
+                                    bool current_only) {
+  using Traits = PeriodIndex<T>;
+  if (person_id != 0 && index.FindPerson(person_id, revision) == nullptr) {
+    return PersonNotFound(person_id, "parent");
+  }
+  std::vector<int64_t> all;
+  const std::vector<int64_t>* ids = &all;
+  if (person_id != 0) {
+    ids = &Traits::Of(index, person_id);
+  } else if (place_id != 0) {
+    ids = &Traits::At(index, place_id);
+  } else {
+    all = AllIds(list.cursor.last_key, Traits::MaxId(index));
+  }
+  PageCollector<T> page(list.page_size, revision);
+  OfferFrom<T>(
+      *ids, list.cursor.last_key, [&](int64_t id) { return Traits::Find(index, id, revision); },
+      [&](const T& period) {
+        return (place_id == 0 || Traits::PlaceOf(period) == place_id) &&
+               (!current_only || period.current());
+      },
+      page);
+  return std::move(page).Finish(list.fingerprint);
+}
+
+}  // namespace
+
 absl::StatusOr<Page<Membership>> RosterCore::ListMemberships(
     const ListMembershipsQuery& query) const {
-  const uint64_t fingerprint = StableHasher()
-                                   .Add("memberships")
-                                   .Add(query.person_id)
-                                   .Add(query.party_org_id)
-                                   .Add(query.current_only ? 1 : 0)
-                                   .hash();
-  ASSIGN_OR_RETURN(const ListRequest list, ParseListRequest(fingerprint, query.page_size,
-                                                            query.page_token, query.read_revision));
-  return engine_.ReadAt(
-      list.revision,
-      [&](const RosterIndex& index, int64_t revision) -> absl::StatusOr<Page<Membership>> {
-        if (query.person_id != 0 && index.FindPerson(query.person_id, revision) == nullptr) {
-          return PersonNotFound(query.person_id, "parent");
-        }
-        PageCollector<Membership> page(list.page_size, revision);
-        const std::vector<int64_t> ids =
-            query.person_id != 0    ? index.MembershipsOf(query.person_id)
-            : query.party_org_id != 0 ? index.MembershipsAt(query.party_org_id)
-                                      : AllIds(list.cursor.last_key, index.max_membership_id());
-        OfferFrom<Membership>(
-            ids, list.cursor.last_key,
-            [&](int64_t id) { return index.FindMembership(id, revision); },
-            [&](const Membership& m) {
-              return (query.party_org_id == 0 || m.party_org_id == query.party_org_id) &&
-                     (!query.current_only || m.current());
-            },
-            page);
-        return std::move(page).Finish(fingerprint);
-      });
+  ASSIGN_OR_RETURN(
+      const ListRequest list,
+      ParseListRequest(PeriodFingerprint<Membership>(query.person_id, query.party_org_id,
+                                                     query.current_only),
+                       query.page_size, query.page_token, query.read_revision));
+  return engine_.ReadAt(list.revision, [&](const RosterIndex& index, int64_t revision) {
+    return ListPeriods<Membership>(index, revision, list, query.person_id, query.party_org_id,
+                                   query.current_only);
+  });
 }
 
 absl::StatusOr<Page<Registration>> RosterCore::ListRegistrations(
     const ListRegistrationsQuery& query) const {
-  const uint64_t fingerprint = StableHasher()
-                                   .Add("registrations")
-                                   .Add(query.person_id)
-                                   .Add(query.community_id)
-                                   .Add(query.current_only ? 1 : 0)
-                                   .hash();
-  ASSIGN_OR_RETURN(const ListRequest list, ParseListRequest(fingerprint, query.page_size,
-                                                            query.page_token, query.read_revision));
-  return engine_.ReadAt(
-      list.revision,
-      [&](const RosterIndex& index, int64_t revision) -> absl::StatusOr<Page<Registration>> {
-        if (query.person_id != 0 && index.FindPerson(query.person_id, revision) == nullptr) {
-          return PersonNotFound(query.person_id, "parent");
-        }
-        PageCollector<Registration> page(list.page_size, revision);
-        const std::vector<int64_t> ids =
-            query.person_id != 0      ? index.RegistrationsOf(query.person_id)
-            : query.community_id != 0 ? index.RegistrationsAt(query.community_id)
-                                      : AllIds(list.cursor.last_key, index.max_registration_id());
-        OfferFrom<Registration>(
-            ids, list.cursor.last_key,
-            [&](int64_t id) { return index.FindRegistration(id, revision); },
-            [&](const Registration& r) {
-              return (query.community_id == 0 || r.community_id == query.community_id) &&
-                     (!query.current_only || r.current());
-            },
-            page);
-        return std::move(page).Finish(fingerprint);
-      });
+  ASSIGN_OR_RETURN(
+      const ListRequest list,
+      ParseListRequest(PeriodFingerprint<Registration>(query.person_id, query.community_id,
+                                                       query.current_only),
+                       query.page_size, query.page_token, query.read_revision));
+  return engine_.ReadAt(list.revision, [&](const RosterIndex& index, int64_t revision) {
+    return ListPeriods<Registration>(index, revision, list, query.person_id, query.community_id,
+                                     query.current_only);
+  });
 }
 
 absl::StatusOr<RoleAssignment> RosterCore::GetRoleAssignment(int64_t id) const {
