@@ -104,7 +104,9 @@ void PersonToProto(const Person& person, const View& view, v1::Person* proto) {
   if (person.residence_building_id != 0) {
     proto->set_residence_building(org::UnitName(person.residence_building_id));
   }
-  proto->set_residence_room(person.residence_room);
+  // Free text may hold a number someone typed in: masked like the fields.
+  proto->set_residence_room(unmask ? person.residence_room
+                                   : RedactPersonalData(person.residence_room));
   proto->set_party_status(static_cast<v1::Person::PartyStatus>(person.party_status));
   if (person.admission_date) DateToProto(*person.admission_date, proto->mutable_admission_date());
   proto->set_member_category(static_cast<v1::Person::MemberCategory>(person.member_category));
@@ -150,7 +152,8 @@ void RoleAssignmentToProto(const RoleAssignment& assignment, const View& view,
   proto->set_place(PlaceName(assignment.place));
   DateToProto(assignment.start_date, proto->mutable_start_date());
   if (assignment.end_date) DateToProto(*assignment.end_date, proto->mutable_end_date());
-  proto->set_note(assignment.note);
+  proto->set_note(view.unmask_personal_data ? assignment.note
+                                            : RedactPersonalData(assignment.note));
   proto->set_current(assignment.CurrentOn(view.today));
   TimeToProto(assignment.create_time, proto->mutable_create_time());
   TimeToProto(assignment.update_time, proto->mutable_update_time());

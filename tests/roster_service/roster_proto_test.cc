@@ -207,6 +207,28 @@ TEST(PersonToProtoTest, ADeletedPersonHasStateAndDeleteTime) {
   EXPECT_EQ(proto.delete_time().seconds(), absl::ToUnixSeconds(person.delete_time));
 }
 
+TEST(RoleAssignmentToProtoTest, RedactsNumbersTypedIntoFreeTextWithoutTheGrant) {
+  RoleAssignment assignment;
+  assignment.id = 3;
+  assignment.person_id = 1;
+  assignment.role = Role::kBuildingLead;
+  assignment.place = {Place::Kind::kUnit, 9};
+  assignment.start_date = absl::CivilDay(2024, 1, 1);
+  assignment.note = "有事找他 13812345678";
+  v1::RoleAssignment masked;
+  RoleAssignmentToProto(assignment, kMasked, &masked);
+  EXPECT_EQ(masked.note(), "有事找他 138****5678");
+  v1::RoleAssignment unmasked;
+  RoleAssignmentToProto(assignment, kUnmasked, &unmasked);
+  EXPECT_EQ(unmasked.note(), assignment.note);
+
+  Person person = FullPerson();
+  person.residence_room = "13812345678";
+  v1::Person proto;
+  PersonToProto(person, kMasked, &proto);
+  EXPECT_EQ(proto.residence_room(), "138****5678");
+}
+
 TEST(PersonRoundTripTest, DomainToProtoAndBack) {
   v1::Person proto;
   PersonToProto(FullPerson(), kUnmasked, &proto);
