@@ -29,6 +29,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
 #include "gtest/gtest.h"
+#include "tests/testing/event_checks.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
@@ -503,39 +504,7 @@ inline absl::StatusOr<std::vector<v1::Unit>> CreateBuildings(const OrgClient& cl
 // ---------------------------------------------------------------------------
 // The event log.
 
-// The event log's promise: revisions from `first_revision` on, each one
-// higher than the last with no gaps, and within a revision the indexes 0, 1,
-// 2... in order; every event names its resource and has an `after`.
-inline ::testing::AssertionResult EventsAreContiguous(const std::vector<v1::Event>& events,
-                                                      int64_t first_revision) {
-  int64_t revision = first_revision;
-  int32_t index = 0;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const v1::Event& event = events[i];
-    if (i > 0 && event.revision() == revision && event.index() == index + 1) {
-      index = event.index();
-    } else if (event.revision() == (i == 0 ? first_revision : revision + 1) && event.index() == 0) {
-      revision = event.revision();
-      index = 0;
-    } else if (i == 0) {
-      return ::testing::AssertionFailure()
-             << "the first event is (" << event.revision() << ", " << event.index() << "), not ("
-             << first_revision << ", 0)";
-    } else {
-      return ::testing::AssertionFailure()
-             << "event #" << i << " is (" << event.revision() << ", " << event.index()
-             << "); after (" << revision << ", " << index << ") expected (" << revision << ", "
-             << index + 1 << ") or (" << revision + 1 << ", 0)";
-    }
-    if (event.resource().empty() ||
-        event.after().resource_case() == v1::ResourceSnapshot::RESOURCE_NOT_SET) {
-      return ::testing::AssertionFailure()
-             << "event (" << event.revision() << ", " << event.index()
-             << ") has no resource or no after: " << event.ShortDebugString();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
+using ::grassroots::testing::EventsAreContiguous;
 
 // ---------------------------------------------------------------------------
 // A sample district.

@@ -40,6 +40,7 @@
 #include "grpcpp/support/sync_stream.h"
 #include "gtest/gtest.h"
 #include "tests/org_service/org_test_support.h"
+#include "tests/testing/event_checks.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -507,37 +508,7 @@ inline v1::ListRoleAssignmentsRequest RolesAtRequest(absl::string_view place,
 // ---------------------------------------------------------------------------
 // The event log.
 
-// The event log's promise: revisions from `first_revision` on, each one
-// higher than the last with no gaps, and within a revision the indexes 0, 1,
-// 2... in order; every event names its resource and has an `after`.
-inline ::testing::AssertionResult EventsAreContiguous(const std::vector<v1::Event>& events,
-                                                      int64_t first_revision) {
-  int64_t revision = first_revision;
-  int32_t index = 0;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const v1::Event& event = events[i];
-    const bool next_index = i > 0 && event.revision() == revision && event.index() == index + 1;
-    const bool next_revision =
-        event.revision() == (i == 0 ? first_revision : revision + 1) && event.index() == 0;
-    if (!next_index && !next_revision) {
-      return ::testing::AssertionFailure()
-             << "event #" << i << " is (" << event.revision() << ", " << event.index()
-             << "); expected "
-             << (i == 0 ? absl::StrCat("(", first_revision, ", 0)")
-                        : absl::StrCat("(", revision, ", ", index + 1, ") or (", revision + 1,
-                                       ", 0)"));
-    }
-    revision = event.revision();
-    index = event.index();
-    if (event.resource().empty() ||
-        event.after().resource_case() == v1::ResourceSnapshot::RESOURCE_NOT_SET) {
-      return ::testing::AssertionFailure()
-             << "event (" << event.revision() << ", " << event.index()
-             << ") has no resource or no after: " << event.ShortDebugString();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
+using ::grassroots::testing::EventsAreContiguous;
 
 // ---------------------------------------------------------------------------
 // Waiting.
