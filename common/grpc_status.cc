@@ -15,6 +15,4 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
-Caller CallerFromContext(const grpc::CallbackServerContext& /*context*/) { return Caller{}; }
-
 }  // namespace grassroots

@@ -4,7 +4,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
-#include "common/caller.h"
 
 namespace grassroots {
 
@@ -14,10 +13,6 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // And back, for clients of our own services.
 absl::Status FromGrpcStatus(const grpc::Status& status);
-
-// Who the call is from. The gateway will vouch for callers with signed
-// metadata; until then every call is anonymous and sees masked data.
-Caller CallerFromContext(const grpc::CallbackServerContext& context);
 
 }  // namespace grassroots
 

@@ -122,9 +122,14 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config.listen_address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(
+      config.listen_address,
+      config.credentials ? config.credentials : grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (config.generic_service != nullptr) {
+    builder.RegisterCallbackGenericService(config.generic_service);
+  }
   auto calls = std::make_shared<InFlightCalls>();
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<CallCounterFactory>(calls));
@@ -135,8 +140,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
         absl::StrCat("listen: cannot listen on ", config.listen_address));
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus(true);
-  for (const std::string& name : config.service_names) health->SetServingStatus(name, true);
+  health->SetServingStatus(config.serving_at_start);
+  for (const std::string& name : config.service_names) {
+    health->SetServingStatus(name, config.serving_at_start);
+  }
   if (!config.port_file.empty()) {
     if (absl::Status s = WritePortFile(config.port_file, port); !s.ok()) {
       server->Shutdown();

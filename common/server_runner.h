@@ -1,6 +1,7 @@
 #ifndef GRASSROOTS_COMMON_SERVER_RUNNER_H_
 #define GRASSROOTS_COMMON_SERVER_RUNNER_H_
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
@@ -31,6 +32,14 @@ struct ServerConfig {
   // Names reported SERVING by grpc.health.v1.Health, besides "".
   std::vector<std::string> service_names;
   int max_receive_message_bytes = 4 * 1024 * 1024;
+  // Whether health reports SERVING as soon as the server starts; a server
+  // whose readiness depends on others (the gateway) sets it itself.
+  bool serving_at_start = true;
+  // Plaintext when null.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Serves every method no registered service has (the gateway's
+  // forwarding). Not owned.
+  grpc::CallbackGenericService* generic_service = nullptr;
 };
 
 // Counts the calls a server has in flight (every method, streams included).

@@ -11,6 +11,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/caller_metadata.h"
 #include "common/clock.h"
 #include "common/server_runner.h"
 #include "org_service/org_core.h"
@@ -19,6 +20,9 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address to serve on; port 0 picks one.");
 ABSL_FLAG(std::string, data_dir, "", "Directory for the database (org.db); created if missing.");
+ABSL_FLAG(std::string, caller_key_file, "",
+          "The key shared with the gateway: calls it signs act for the caller it names. "
+          "Empty: every call is anonymous and sees personal data masked.");
 ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written there once serving.");
 ABSL_FLAG(absl::Duration, revision_retention, absl::Minutes(10),
           "How long a superseded revision stays readable at read_revision.");
@@ -36,6 +40,8 @@ int main(int argc, char** argv) {
   grassroots::BlockServerSignals();
   absl::SetProgramUsageMessage("Serves grassroots.org.v1.OrgService.\n  org_service --data_dir=DIR [--listen=HOST:PORT]");
   absl::ParseCommandLine(argc, argv);
+  auto callers = grassroots::CallerVerifier::FromKeyFile(absl::GetFlag(FLAGS_caller_key_file));
+  if (!callers.ok()) return Fail(std::string(callers.status().message()));
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) return Fail("--data_dir is required");
@@ -51,7 +57,7 @@ int main(int argc, char** argv) {
                                 {.revision_retention = absl::GetFlag(FLAGS_revision_retention)});
   if (absl::Status s = core.Start(); !s.ok()) return Fail(std::string(s.message()));
 
-  grassroots::org::OrgGrpcService service(&core);
+  grassroots::org::OrgGrpcService service(&core, *std::move(callers));
   auto server = grassroots::StartServer(
       {.listen_address = absl::GetFlag(FLAGS_listen),
        .port_file = absl::GetFlag(FLAGS_port_file),

@@ -66,7 +66,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreateUnit(grpc::CallbackServerContext
   absl::StatusOr<Unit> unit = UnitFromProto(request->unit(), "unit.");
   if (!unit.ok()) return Finish(context, unit.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreateUnit(CallerFromContext(*context), *std::move(unit), request->request_id(),
+  core_->CreateUnit(callers_.FromContext(*context), *std::move(unit), request->request_id(),
                     AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -108,7 +108,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdateUnit(grpc::CallbackServerContext
   update.paths = request->has_update_mask() ? MaskPaths(request->update_mask())
                                             : ImpliedUnitUpdatePaths(request->unit());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UpdateUnit(CallerFromContext(*context), std::move(update),
+  core_->UpdateUnit(callers_.FromContext(*context), std::move(update),
                     AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -119,7 +119,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeleteUnit(grpc::CallbackServerContext
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->DeleteUnit(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+  core_->DeleteUnit(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
                     AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -130,7 +130,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeleteUnit(grpc::CallbackServerConte
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UndeleteUnit(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+  core_->UndeleteUnit(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
                       AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -157,7 +157,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::MoveUnit(grpc::CallbackServerContext* 
   absl::StatusOr<int64_t> parent = ParseUnitName(request->new_parent(), "new_parent");
   if (!parent.ok()) return Finish(context, parent.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->MoveUnit(CallerFromContext(*context), *id, *parent, request->etag(),
+  core_->MoveUnit(callers_.FromContext(*context), *id, *parent, request->etag(),
                   AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -225,7 +225,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreatePartyOrg(grpc::CallbackServerCon
   absl::StatusOr<PartyOrg> org = PartyOrgFromProto(request->party_org(), "party_org.");
   if (!org.ok()) return Finish(context, org.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreatePartyOrg(CallerFromContext(*context), *std::move(org), request->request_id(),
+  core_->CreatePartyOrg(callers_.FromContext(*context), *std::move(org), request->request_id(),
                         AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }
@@ -263,7 +263,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerCon
   update.paths = request->has_update_mask() ? MaskPaths(request->update_mask())
                                             : ImpliedPartyOrgUpdatePaths(request->party_org());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UpdatePartyOrg(CallerFromContext(*context), std::move(update),
+  core_->UpdatePartyOrg(callers_.FromContext(*context), std::move(update),
                         AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }
@@ -274,7 +274,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeletePartyOrg(grpc::CallbackServerCon
   absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->DeletePartyOrg(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+  core_->DeletePartyOrg(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
                         AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }
@@ -285,7 +285,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeletePartyOrg(
   absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UndeletePartyOrg(CallerFromContext(*context), *id, request->etag(), request->cascade(),
+  core_->UndeletePartyOrg(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
                           AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
   return reactor;
 }

@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/caller_metadata.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "org_service/org_core.h"
 
@@ -15,7 +16,10 @@ namespace grassroots::org {
 // across writes to the network.
 class OrgGrpcService final : public v1::OrgService::CallbackService {
  public:
-  explicit OrgGrpcService(OrgCore* core) : core_(core) {}
+  // `callers` says who each call is from; the default trusts no one (every
+  // call anonymous, personal data masked).
+  explicit OrgGrpcService(OrgCore* core, CallerVerifier callers = {})
+      : core_(core), callers_(std::move(callers)) {}
 
   grpc::ServerUnaryReactor* CreateUnit(grpc::CallbackServerContext* context,
                                        const v1::CreateUnitRequest* request,
@@ -83,6 +87,7 @@ class OrgGrpcService final : public v1::OrgService::CallbackService {
 
  private:
   OrgCore* const core_;
+  const CallerVerifier callers_;
 };
 
 }  // namespace grassroots::org

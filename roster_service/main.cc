@@ -14,6 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/caller_metadata.h"
 #include "common/clock.h"
 #include "common/server_runner.h"
 #include "roster_service/org_replica.h"
@@ -23,6 +24,9 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "Address to serve on; port 0 picks one.");
 ABSL_FLAG(std::string, data_dir, "", "Directory for the database (roster.db); created if missing.");
+ABSL_FLAG(std::string, caller_key_file, "",
+          "The key shared with the gateway: calls it signs act for the caller it names. "
+          "Empty: every call is anonymous and sees personal data masked.");
 ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written there once serving.");
 ABSL_FLAG(std::string, org_service, "127.0.0.1:50051", "Address of the org service.");
 ABSL_FLAG(absl::Duration, org_deadline, absl::Seconds(2),
@@ -45,6 +49,8 @@ int main(int argc, char** argv) {
       "Serves grassroots.roster.v1.RosterService.\n"
       "  roster_service --data_dir=DIR [--listen=HOST:PORT] [--org_service=HOST:PORT]");
   absl::ParseCommandLine(argc, argv);
+  auto callers = grassroots::CallerVerifier::FromKeyFile(absl::GetFlag(FLAGS_caller_key_file));
+  if (!callers.ok()) return Fail(std::string(callers.status().message()));
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) return Fail("--data_dir is required");
@@ -65,7 +71,7 @@ int main(int argc, char** argv) {
                                       {.revision_retention = absl::GetFlag(FLAGS_revision_retention)});
   if (absl::Status s = core.Start(); !s.ok()) return Fail(std::string(s.message()));
 
-  grassroots::roster::RosterGrpcService service(&core);
+  grassroots::roster::RosterGrpcService service(&core, *std::move(callers));
   auto server = grassroots::StartServer(
       {.listen_address = absl::GetFlag(FLAGS_listen),
        .port_file = absl::GetFlag(FLAGS_port_file),

@@ -142,6 +142,25 @@ void OrgHierarchy::PutPartyOrg(const ReplicaPartyOrg& party_org) {
   for (const int64_t unit_id : units) orgs_covering_[unit_id].insert(party_org.id);
 }
 
+std::optional<bool> OrgHierarchy::IsWithin(int64_t unit_id, int64_t ancestor_id) const {
+  // The hierarchy has five levels; the bound only guards against a cycle
+  // that a corrupt event stream might build.
+  for (int depth = 0; depth < 64; ++depth) {
+    if (unit_id == ancestor_id) return true;
+    auto it = parent_of_.find(unit_id);
+    if (it == parent_of_.end()) return std::nullopt;
+    if (it->second == 0) return false;  // reached a district
+    unit_id = it->second;
+  }
+  return false;
+}
+
+std::optional<std::vector<int64_t>> OrgHierarchy::UnitsOf(int64_t org_id) const {
+  auto it = units_of_.find(org_id);
+  if (it == units_of_.end()) return std::nullopt;
+  return it->second;
+}
+
 absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) const {
   if (!HasUnit(unit_id)) {
     return absl::NotFoundError(
@@ -311,6 +330,18 @@ absl::StatusOr<std::vector<Place>> OrgReplica::PlacesUnder(int64_t unit_id) cons
     return absl::UnavailableError("the replica of the org hierarchy has not loaded yet");
   }
   return hierarchy_.PlacesUnder(unit_id);
+}
+
+std::optional<bool> OrgReplica::IsWithin(int64_t unit_id, int64_t ancestor_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!loaded_) return std::nullopt;
+  return hierarchy_.IsWithin(unit_id, ancestor_id);
+}
+
+std::optional<std::vector<int64_t>> OrgReplica::UnitsOf(int64_t org_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!loaded_) return std::nullopt;
+  return hierarchy_.UnitsOf(org_id);
 }
 
 int64_t OrgReplica::replica_revision() const {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,6 +63,12 @@ class OrgHierarchy {
   // organisation covering any of them, by id. NOT_FOUND for an unknown unit.
   // Costs one visit per unit of the subtree and per covering link.
   absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const;
+
+  // Whether `unit_id` is `ancestor_id` or lies below it; nullopt when the
+  // unit, or a unit on its way up, is not held. O(depth).
+  std::optional<bool> IsWithin(int64_t unit_id, int64_t ancestor_id) const;
+  // The units `org_id` covers; nullopt when the organisation is not held.
+  std::optional<std::vector<int64_t>> UnitsOf(int64_t org_id) const;
 
   bool HasUnit(int64_t unit_id) const { return parent_of_.contains(unit_id); }
   size_t unit_count() const { return parent_of_.size(); }
@@ -156,6 +163,11 @@ class OrgReplica final : public OrgDirectory {
   // From memory, without a call: see OrgHierarchy::PlacesUnder. UNAVAILABLE
   // before the first load; NOT_FOUND for a unit the replica does not hold.
   absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const override;
+
+  // From memory, for the gateway's scope checks: OrgHierarchy::IsWithin and
+  // UnitsOf. nullopt also before the first load.
+  std::optional<bool> IsWithin(int64_t unit_id, int64_t ancestor_id) const;
+  std::optional<std::vector<int64_t>> UnitsOf(int64_t org_id) const;
 
   // The org revision of the last event applied (R right after a load; 0
   // before the first). The events of one revision may come in more than one

@@ -167,11 +167,11 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
 
 grpc::ServerReadReactor<v1::ImportPeopleRequest>* RosterGrpcService::ImportPeople(
     grpc::CallbackServerContext* context, v1::ImportPeopleResponse* response) {
-  return new PeopleImporter(core_, CallerFromContext(*context), response);
+  return new PeopleImporter(core_, callers_.FromContext(*context), response);
 }
 
 View RosterGrpcService::ViewFor(const grpc::CallbackServerContext& context) const {
-  return View{CallerFromContext(context).may_see_personal_data, core_->Today()};
+  return View{callers_.FromContext(context).may_see_personal_data, core_->Today()};
 }
 
 // --- People.
@@ -182,7 +182,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreatePerson(grpc::CallbackServerCo
   absl::StatusOr<Person> person = PersonFromProto(request->person(), "person.");
   if (!person.ok()) return Finish(context, person.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreatePerson(CallerFromContext(*context), *std::move(person), request->request_id(),
+  core_->CreatePerson(callers_.FromContext(*context), *std::move(person), request->request_id(),
                       AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
                                                           const Person& p) {
                         PersonToProto(p, view, response);
@@ -226,7 +226,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::UpdatePerson(grpc::CallbackServerCo
                                                 request->update_mask().paths().end())
                      : ImpliedPersonUpdatePaths(request->person());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UpdatePerson(CallerFromContext(*context), std::move(update),
+  core_->UpdatePerson(callers_.FromContext(*context), std::move(update),
                       AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
                                                           const Person& p) {
                         PersonToProto(p, view, response);
@@ -240,7 +240,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::DeletePerson(grpc::CallbackServerCo
   absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->DeletePerson(CallerFromContext(*context), *id, request->etag(),
+  core_->DeletePerson(callers_.FromContext(*context), *id, request->etag(),
                       AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
                                                           const Person& p) {
                         PersonToProto(p, view, response);
@@ -254,7 +254,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::UndeletePerson(
   absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UndeletePerson(CallerFromContext(*context), *id, request->etag(),
+  core_->UndeletePerson(callers_.FromContext(*context), *id, request->etag(),
                         AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
                                                             const Person& p) {
                           PersonToProto(p, view, response);
@@ -294,7 +294,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::StartMembership(
   absl::StatusOr<absl::CivilDay> start = RequiredDate(request->start_date(), "start_date");
   if (!start.ok()) return Finish(context, start.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->StartMembership(CallerFromContext(*context), *person, *org, *start,
+  core_->StartMembership(callers_.FromContext(*context), *person, *org, *start,
                          AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
                            MembershipToProto(m, response);
                          }));
@@ -311,7 +311,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::TransferMembership(
   absl::StatusOr<absl::CivilDay> date = RequiredDate(request->date(), "date");
   if (!date.ok()) return Finish(context, date.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->TransferMembership(CallerFromContext(*context), *person, *org, *date,
+  core_->TransferMembership(callers_.FromContext(*context), *person, *org, *date,
                             AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
                               MembershipToProto(m, response);
                             }));
@@ -326,7 +326,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::EndMembership(grpc::CallbackServerC
   absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
   if (!end.ok()) return Finish(context, end.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->EndMembership(CallerFromContext(*context), *person, *end,
+  core_->EndMembership(callers_.FromContext(*context), *person, *end,
                        AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
                          MembershipToProto(m, response);
                        }));
@@ -360,7 +360,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
   absl::StatusOr<absl::CivilDay> start = RequiredDate(request->start_date(), "start_date");
   if (!start.ok()) return Finish(context, start.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreateRegistration(CallerFromContext(*context), *person, *community, *start,
+  core_->CreateRegistration(callers_.FromContext(*context), *person, *community, *start,
                             AnswerWhenDone<Registration>(reactor, [response](const Registration& r) {
                               RegistrationToProto(r, response);
                             }));
@@ -375,7 +375,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::EndRegistration(
   absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
   if (!end.ok()) return Finish(context, end.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->EndRegistration(CallerFromContext(*context), *name, *end,
+  core_->EndRegistration(callers_.FromContext(*context), *name, *end,
                          AnswerWhenDone<Registration>(reactor, [response](const Registration& r) {
                            RegistrationToProto(r, response);
                          }));
@@ -409,7 +409,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::AssignRole(grpc::CallbackServerCont
       RoleAssignmentFromProto(request->role_assignment(), "role_assignment.");
   if (!assignment.ok()) return Finish(context, assignment.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->AssignRole(CallerFromContext(*context), *std::move(assignment), request->request_id(),
+  core_->AssignRole(callers_.FromContext(*context), *std::move(assignment), request->request_id(),
                     AnswerWhenDone<RoleAssignment>(
                         reactor, [response, view = ViewFor(*context)](const RoleAssignment& r) {
                           RoleAssignmentToProto(r, view, response);
@@ -425,7 +425,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::EndRoleAssignment(
   absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
   if (!end.ok()) return Finish(context, end.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->EndRoleAssignment(CallerFromContext(*context), *id, *end, request->etag(),
+  core_->EndRoleAssignment(callers_.FromContext(*context), *id, *end, request->etag(),
                            AnswerWhenDone<RoleAssignment>(
                                reactor, [response, view = ViewFor(*context)](const RoleAssignment& r) {
                                  RoleAssignmentToProto(r, view, response);

@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/caller_metadata.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
 #include "roster_service/roster_core.h"
 #include "roster_service/roster_proto.h"
@@ -15,7 +16,10 @@ namespace grassroots::roster {
 //
 class RosterGrpcService final : public v1::RosterService::CallbackService {
  public:
-  explicit RosterGrpcService(RosterCore* core) : core_(core) {}
+  // `callers` says who each call is from; the default trusts no one (every
+  // call anonymous, personal data masked).
+  explicit RosterGrpcService(RosterCore* core, CallerVerifier callers = {})
+      : core_(core), callers_(std::move(callers)) {}
 
   grpc::ServerUnaryReactor* CreatePerson(grpc::CallbackServerContext* context,
                                          const v1::CreatePersonRequest* request,
@@ -87,6 +91,7 @@ class RosterGrpcService final : public v1::RosterService::CallbackService {
   View ViewFor(const grpc::CallbackServerContext& context) const;
 
   RosterCore* const core_;
+  const CallerVerifier callers_;
 };
 
 }  // namespace grassroots::roster

@@ -49,35 +49,6 @@ absl::Status ErrnoError(absl::string_view what) {
   return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
 }
 
-// --- Hand-encoded protobuf, for the services we have no generated code of.
-
-std::string EncodeStringField(int field_number, absl::string_view value) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.WriteTag(static_cast<uint32_t>(field_number << 3 | 2));  // length-delimited
-    coded.WriteVarint32(static_cast<uint32_t>(value.size()));
-    coded.WriteRaw(value.data(), static_cast<int>(value.size()));
-  }
-  return out;
-}
-
-grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
-  grpc::Slice slice(bytes);
-  return grpc::ByteBuffer(&slice, 1);
-}
-
-absl::StatusOr<std::string> FromByteBuffer(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  if (!buffer.Dump(&slices).ok()) return absl::InternalError("cannot read a response buffer");
-  std::string out;
-  for (const grpc::Slice& slice : slices) {
-    out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  }
-  return out;
-}
-
 absl::Status ParseWire(const std::string& bytes, absl::string_view what,
                        google::protobuf::UnknownFieldSet* fields) {
   if (!fields->ParseFromString(bytes)) {
@@ -90,6 +61,10 @@ absl::Status FromGrpc(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
+
+using ::grassroots::wire::EncodeStringField;
+using ::grassroots::wire::FromByteBuffer;
+using ::grassroots::wire::ToByteBuffer;
 
 }  // namespace
 
@@ -145,8 +120,8 @@ absl::Status ServerProcess::Start() {
   log_path_ = temp_.File(absl::StrCat("server.", start_count_, ".log"));
 
   std::vector<std::string> args = {options_.binary, "--listen=127.0.0.1:0",
-                                   absl::StrCat("--data_dir=", data_dir_),
                                    absl::StrCat("--port_file=", port_file_)};
+  if (options_.pass_data_dir) args.push_back(absl::StrCat("--data_dir=", data_dir_));
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
@@ -294,37 +269,6 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(absl::Duration timeout) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
-}
-
-absl::StatusOr<HealthStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
-                                         absl::string_view service, absl::Duration timeout) {
-  // HealthCheckRequest { string service = 1; }
-  const grpc::ByteBuffer request =
-      ToByteBuffer(service.empty() ? std::string() : EncodeStringField(1, service));
-  grpc::ByteBuffer response;
-  grpc::GenericStub stub(channel);
-  auto context = NewClientContext(timeout);
-  std::promise<grpc::Status> done;
-  // The deadline bounds the wait: the callback runs when it passes at the latest.
-  stub.UnaryCall(context.get(), "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                 &response, [&done](grpc::Status status) { done.set_value(std::move(status)); });
-  if (absl::Status status = FromGrpc(done.get_future().get()); !status.ok()) return status;
-
-  absl::StatusOr<std::string> bytes = FromByteBuffer(response);
-  if (!bytes.ok()) return bytes.status();
-  // HealthCheckResponse { ServingStatus status = 1; }; absent means UNKNOWN.
-  google::protobuf::UnknownFieldSet fields;
-  if (absl::Status status = ParseWire(*bytes, "a HealthCheckResponse", &fields); !status.ok()) {
-    return status;
-  }
-  HealthStatus result = HealthStatus::kUnknown;
-  for (int i = 0; i < fields.field_count(); ++i) {
-    const google::protobuf::UnknownField& field = fields.field(i);
-    if (field.number() == 1 && field.type() == google::protobuf::UnknownField::TYPE_VARINT) {
-      result = static_cast<HealthStatus>(field.varint());
-    }
-  }
-  return result;
 }
 
 absl::StatusOr<std::vector<std::string>> ListServicesByReflection(

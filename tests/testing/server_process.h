@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/grpc_probe.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -33,6 +34,8 @@ struct ServerOptions {
   std::string data_dir;
   // More flags, after the standard ones (e.g. "--org_service=127.0.0.1:4242").
   std::vector<std::string> extra_args;
+  // False for a stateless server (the gateway), which takes no --data_dir.
+  bool pass_data_dir = true;
   // How long Start() waits for the port file.
   absl::Duration start_timeout = absl::Seconds(20);
   // How long Stop() waits for the exit after the signal.
@@ -42,7 +45,7 @@ struct ServerOptions {
 // A server binary running as a child process.
 //
 // Start() runs
-//   binary --listen=127.0.0.1:0 --data_dir=DIR --port_file=FILE extra_args...
+//   binary --listen=127.0.0.1:0 --port_file=FILE [--data_dir=DIR] extra_args...
 // with stdin from /dev/null and stdout and stderr going to a log file in the
 // process's temporary directory (one log per start), and waits until the
 // server has written its port to FILE (the server writes it atomically once
@@ -126,20 +129,9 @@ std::shared_ptr<grpc::Channel> CreateTestChannel(const std::string& address);
 // A client context whose deadline is `timeout` from now.
 std::unique_ptr<grpc::ClientContext> NewClientContext(absl::Duration timeout = kDefaultRpcTimeout);
 
-// Values of grpc.health.v1.HealthCheckResponse.ServingStatus.
-enum class HealthStatus {
-  kUnknown = 0,
-  kServing = 1,
-  kNotServing = 2,
-  kServiceUnknown = 3,
-};
-
-// grpc.health.v1.Health/Check for `service` ("" for the whole server), sent
-// through a generic stub with hand-encoded bytes. An RPC error comes back as
-// the status (the standard service answers NOT_FOUND for an unknown name).
-absl::StatusOr<HealthStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
-                                         absl::string_view service,
-                                         absl::Duration timeout = kDefaultRpcTimeout);
+// Health probes come from common/grpc_probe.h.
+using ::grassroots::CheckHealth;
+using ::grassroots::HealthStatus;
 
 // The services listed by grpc.reflection.v1alpha.ServerReflection (one
 // list_services request on the bidi stream), in the server's order.

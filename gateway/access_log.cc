@@ -1,0 +1,68 @@
+#include "gateway/access_log.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace grassroots::gateway {
+namespace {
+
+// Past this, a Record writes the buffer out itself.
+constexpr size_t kMaxBuffered = 64 * 1024;
+
+}  // namespace
+
+absl::string_view StatusCodeName(int code) {
+  static const std::string* const kNames = [] {
+    auto* names = new std::string[17];
+    for (int c = 0; c <= 16; ++c) {
+      names[c] = absl::StatusCodeToString(static_cast<absl::StatusCode>(c));
+    }
+    return names;
+  }();
+  return code >= 0 && code <= 16 ? absl::string_view(kNames[code]) : "UNKNOWN";
+}
+
+AccessLog::AccessLog(const std::string& path) {
+  if (path.empty() || path == "-") {
+    file_ = stderr;
+    owned_ = false;
+  } else {
+    file_ = std::fopen(path.c_str(), "ae");
+    owned_ = true;
+  }
+}
+
+AccessLog::~AccessLog() {
+  Flush();
+  if (owned_ && file_ != nullptr) std::fclose(file_);
+}
+
+void AccessLog::Record(const AccessRecord& r) {
+  if (file_ == nullptr) return;
+  std::string line = absl::StrCat(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.start, absl::UTCTimeZone()),
+      " principal=", r.principal, " method=", r.method, " code=", StatusCodeName(r.code),
+      " latency_ms=", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(r.latency)),
+      " request_id=", r.request_id, "\n");
+  bool full = false;
+  {
+    absl::MutexLock lock(&mu_);
+    buffer_ += line;
+    full = buffer_.size() > kMaxBuffered;
+  }
+  if (full) Flush();
+}
+
+void AccessLog::Flush() {
+  std::string out;
+  {
+    absl::MutexLock lock(&mu_);
+    out.swap(buffer_);
+  }
+  if (out.empty() || file_ == nullptr) return;
+  std::fwrite(out.data(), 1, out.size(), file_);
+  std::fflush(file_);
+}
+
+}  // namespace grassroots::gateway

@@ -1,0 +1,392 @@
+#include "gateway/forwarder.h"
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/caller_metadata.h"
+#include "common/grpc_status.h"
+
+namespace grassroots::gateway {
+namespace {
+
+class ForwardedCall;
+
+// The backend side of a streaming call: its events go to the call.
+class Upstream final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  explicit Upstream(ForwardedCall* call) : call_(call) {}
+  void OnWriteDone(bool ok) override;
+  void OnReadDone(bool ok) override;
+  void OnDone(const grpc::Status& status) override;
+
+  grpc::ByteBuffer message;  // the message being read
+
+ private:
+  ForwardedCall* const call_;
+};
+
+// One call from a client, from its admission to its access-log line.
+//
+// The shapes:
+// - unary: read the request, check it, UnaryCall the backend, filter the
+//   response, StartWriteAndFinish;
+// - server streaming: read the request, check it, open the backend stream
+//   with it, then relay message by message (each filtered; a message left
+//   empty is skipped), reading the next backend message only once the
+//   client has taken the last one, so a slow client slows the backend
+//   stream instead of filling memory;
+// - client streaming (the import): each client message is checked before
+//   it is written to the backend; the first one refused cancels the
+//   backend call and finishes the call with the refusal.
+//
+// gRPC runs the server-side and backend-side reactions on its threads, and
+// checks that need lookups run on the worker pool, so what they share is
+// guarded by mu_. Finish is called once, outside the lock, and nothing
+// touches the call afterwards (OnDone deletes it).
+class ForwardedCall final : public grpc::ServerGenericBidiReactor {
+ public:
+  ForwardedCall(const ForwarderDeps& deps, grpc::GenericCallbackServerContext* context)
+      : deps_(deps), context_(context), start_(absl::Now()) {
+    request_id_ = RequestIdOf(*context);
+    context->AddInitialMetadata(kRequestIdKey, request_id_);
+    route_ = deps.routes->Find(context->method());
+    if (route_ == nullptr) {
+      Fail(absl::UnimplementedError(
+          absl::StrCat("method ", context->method(), " is not served by the gateway")));
+      return;
+    }
+    absl::StatusOr<Principal> principal =
+        deps.gatekeeper->Admit(*context, route_->action, route_->short_name);
+    if (!principal.ok()) {
+      Fail(principal.status());
+      return;
+    }
+    principal_ = *std::move(principal);
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (route_->shape == CallShape::kClientStream) return ImportReadDone(ok);
+    if (!ok) {
+      return Fail(absl::InvalidArgumentError("request: the call ended before its request"));
+    }
+    Authorize(request_, [this](absl::Status status) {
+      if (!status.ok()) return Fail(status);
+      StartBackend();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    // Server streaming only: the client took a relayed message.
+    std::optional<grpc::Status> upstream_status;
+    {
+      absl::MutexLock lock(&mu_);
+      relaying_ = false;
+      if (!ok && failure_.ok()) failure_ = absl::CancelledError("the client went away");
+      upstream_status = upstream_status_;
+    }
+    if (upstream_status) return UpstreamDone(*upstream_status);
+    if (!ok) return Abort(absl::CancelledError("the client went away"));
+    StartUpstreamRead();
+  }
+
+  // The backend call is cancelled with it (or as soon as it starts); its end
+  // finishes this call. Never finishes directly: work for the call may be
+  // running on the worker pool.
+  void OnCancel() override {
+    grpc::ClientContext* backend = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled_ = true;
+      if (failure_.ok()) failure_ = absl::CancelledError("the client cancelled the call");
+      backend = client_context_.get();
+    }
+    if (backend != nullptr) backend->TryCancel();
+  }
+
+  void OnDone() override {
+    deps_.log->Record({.start = start_,
+                       .principal = principal_.name.empty() ? "-" : principal_.name,
+                       .method = route_ != nullptr ? absl::string_view(route_->short_name)
+                                                   : absl::string_view(context_->method()),
+                       .code = code_,
+                       .latency = absl::Now() - start_,
+                       .request_id = request_id_});
+    delete this;
+  }
+
+  // --- The backend stream's reactions.
+
+  void UpstreamWriteDone(bool ok) {
+    // Client streaming: the backend took the message; read the next one.
+    // When it failed, its OnDone follows and finishes the call.
+    if (route_->shape == CallShape::kClientStream && ok) StartRead(&request_);
+  }
+
+  void UpstreamReadDone(bool ok) {
+    if (!ok) return;  // the stream ended; UpstreamDone follows
+    if (route_->shape == CallShape::kClientStream) {
+      absl::MutexLock lock(&mu_);
+      have_import_response_ = true;
+      return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      relaying_ = true;
+    }
+    FilterThen(upstream_->message, [this](FilterOutcome outcome, absl::Status error) {
+      if (error.ok() && outcome == FilterOutcome::kDenied) error = Denied();
+      if (!error.ok()) {
+        {
+          absl::MutexLock lock(&mu_);
+          relaying_ = false;
+        }
+        return Abort(error);
+      }
+      if (outcome == FilterOutcome::kEmpty) {
+        {
+          absl::MutexLock lock(&mu_);
+          relaying_ = false;
+        }
+        return StartUpstreamRead();
+      }
+      out_.Swap(&upstream_->message);
+      StartWrite(&out_);
+    });
+  }
+
+  void UpstreamDone(const grpc::Status& status) {
+    absl::Status failure;
+    {
+      absl::MutexLock lock(&mu_);
+      if (relaying_) {
+        // A message is still on its way to the client; finish after it.
+        upstream_status_ = status;
+        return;
+      }
+      failure = failure_;
+    }
+    if (!failure.ok()) return Fail(failure);
+    if (route_->shape == CallShape::kClientStream && status.ok() && have_import_response_) {
+      return FinishCall(grpc::Status::OK, &upstream_->message);
+    }
+    FinishCall(status);
+  }
+
+ private:
+  // The deadline of the call and of everything done for it.
+  absl::Time Deadline() const {
+    absl::Time deadline = absl::FromChrono(context_->deadline());
+    if (route_->shape == CallShape::kUnary) {
+      deadline = std::min(deadline, start_ + deps_.max_unary_deadline);
+    }
+    return deadline;
+  }
+
+  bool Scoped() const { return principal_.scope_unit.has_value(); }
+
+  absl::Status Denied() const {
+    if (!route_->hide_not_found_message.empty()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(route_->hide_not_found_message, " ", principal_.ScopeName()));
+    }
+    return absl::PermissionDeniedError(
+        absl::StrCat("the answer lies outside your scope ", principal_.ScopeName()));
+  }
+
+  // Runs `then` with whether everything `message` names is in scope: at
+  // once when memory can tell, else on the worker pool.
+  void Authorize(const grpc::ByteBuffer& message, std::function<void(absl::Status)> then) {
+    if (!Scoped()) return then(absl::OkStatus());
+    absl::StatusOr<std::vector<Target>> targets = route_->targets(message);
+    if (!targets.ok()) return then(targets.status());
+    if (std::optional<absl::Status> quick = deps_.checker->TryCheck(principal_, *targets)) {
+      return then(*quick);
+    }
+    deps_.pool->Schedule([this, targets = *std::move(targets), then = std::move(then)] {
+      then(deps_.checker->Check(principal_, targets, Deadline()));
+    });
+  }
+
+  // Filters `message` in place to the scope, then runs `then` with the
+  // outcome and any lookup error.
+  void FilterThen(grpc::ByteBuffer& message,
+                  std::function<void(FilterOutcome, absl::Status)> then) {
+    if (!route_->filter || !Scoped()) return then(FilterOutcome::kUnchanged, absl::OkStatus());
+    const FilterOutcome quick = route_->filter(
+        message, [this](const Target& t) { return deps_.checker->TryInScope(principal_, t); });
+    if (quick != FilterOutcome::kUndecided) return then(quick, absl::OkStatus());
+    deps_.pool->Schedule([this, &message, then = std::move(then)] {
+      absl::Status error;
+      const absl::Time deadline = Deadline();
+      const FilterOutcome outcome =
+          route_->filter(message, [&](const Target& t) -> std::optional<bool> {
+            if (!error.ok()) return false;
+            absl::StatusOr<bool> in = deps_.checker->InScope(principal_, t, deadline);
+            if (!in.ok()) {
+              error = in.status();
+              return false;
+            }
+            return *in;
+          });
+      then(outcome, error);
+    });
+  }
+
+  // A context for the backend call: the caller's deadline and cancellation,
+  // the request id, and the caller, signed.
+  void MakeClientContext() {
+    std::unique_ptr<grpc::ClientContext> context =
+        grpc::ClientContext::FromCallbackServerContext(*context_);
+    if (route_->shape == CallShape::kUnary) context->set_deadline(absl::ToChronoTime(Deadline()));
+    context->AddMetadata(kRequestIdKey, request_id_);
+    if (deps_.signer != nullptr) {
+      AttachCaller(*deps_.signer,
+                   Caller{.principal = principal_.name,
+                          .may_see_personal_data = principal_.may_see_personal_data},
+                   *context);
+    }
+    bool cancelled = false;
+    {
+      absl::MutexLock lock(&mu_);
+      client_context_ = std::move(context);
+      cancelled = cancelled_;
+    }
+    if (cancelled) client_context_->TryCancel();
+  }
+
+  grpc::GenericStub* Stub() const {
+    return route_->backend == Backend::kOrg ? deps_.org : deps_.roster;
+  }
+
+  void StartBackend() {
+    MakeClientContext();
+    if (route_->shape == CallShape::kUnary) {
+      Stub()->UnaryCall(client_context_.get(), route_->method, grpc::StubOptions(), &request_,
+                        &response_, [this](grpc::Status status) { UnaryDone(std::move(status)); });
+      return;
+    }
+    // Server streaming: the one request, then the messages as they come.
+    upstream_ = std::make_unique<Upstream>(this);
+    Stub()->PrepareBidiStreamingCall(client_context_.get(), route_->method, grpc::StubOptions(),
+                                     upstream_.get());
+    upstream_->StartWriteLast(&request_, grpc::WriteOptions());
+    upstream_->StartRead(&upstream_->message);
+    upstream_->StartCall();
+  }
+
+  void StartUpstreamRead() { upstream_->StartRead(&upstream_->message); }
+
+  void UnaryDone(grpc::Status status) {
+    if (!status.ok()) {
+      if (Scoped() && status.error_code() == grpc::StatusCode::NOT_FOUND &&
+          !route_->hide_not_found_message.empty()) {
+        return Fail(Denied());
+      }
+      return FinishCall(status);
+    }
+    FilterThen(response_, [this](FilterOutcome outcome, absl::Status error) {
+      if (!error.ok()) return Fail(error);
+      if (outcome == FilterOutcome::kDenied) return Fail(Denied());
+      FinishCall(grpc::Status::OK, &response_);
+    });
+  }
+
+  // --- Client streaming.
+
+  void ImportReadDone(bool ok) {
+    if (!ok) {
+      // The client has sent everything (or went away, and the cancellation
+      // reaches the backend by itself).
+      EnsureImportUpstream();
+      upstream_->StartWritesDone();
+      return;
+    }
+    Authorize(request_, [this](absl::Status status) {
+      if (!status.ok()) return Abort(status);
+      EnsureImportUpstream();
+      upstream_->StartWrite(&request_);
+    });
+  }
+
+  void EnsureImportUpstream() {
+    if (upstream_ != nullptr) return;
+    MakeClientContext();
+    upstream_ = std::make_unique<Upstream>(this);
+    Stub()->PrepareBidiStreamingCall(client_context_.get(), route_->method, grpc::StubOptions(),
+                                     upstream_.get());
+    upstream_->StartRead(&upstream_->message);  // the one response
+    upstream_->StartCall();
+  }
+
+  // Ends a streaming call with `reason` (unless one was set first), from
+  // within its own flow: cancels the backend call, whose end then finishes
+  // this one, or finishes at once when there is no backend call yet.
+  void Abort(const absl::Status& reason) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (failure_.ok()) failure_ = reason;
+    }
+    if (client_context_ == nullptr) return Fail(reason);
+    client_context_->TryCancel();
+  }
+
+  void Fail(const absl::Status& status) { FinishCall(ToGrpcStatus(status)); }
+
+  // Finishes once; `message` (owned by the call) is written first when set.
+  void FinishCall(const grpc::Status& status, const grpc::ByteBuffer* message = nullptr) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      finished_ = true;
+      code_ = status.error_code();
+    }
+    if (message != nullptr) {
+      StartWriteAndFinish(message, grpc::WriteOptions(), status);
+    } else {
+      Finish(status);
+    }
+  }
+
+  const ForwarderDeps& deps_;
+  grpc::GenericCallbackServerContext* const context_;
+  const absl::Time start_;
+  const Route* route_ = nullptr;
+  Principal principal_;
+  std::string request_id_;
+
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;  // unary
+  grpc::ByteBuffer out_;       // the message being written to the client
+  std::unique_ptr<grpc::ClientContext> client_context_;
+  std::unique_ptr<Upstream> upstream_;
+
+  absl::Mutex mu_;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool relaying_ ABSL_GUARDED_BY(mu_) = false;
+  bool have_import_response_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> upstream_status_ ABSL_GUARDED_BY(mu_);
+  absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  int code_ = 0;  // written by FinishCall before Finish, read in OnDone
+};
+
+void Upstream::OnWriteDone(bool ok) { call_->UpstreamWriteDone(ok); }
+void Upstream::OnReadDone(bool ok) { call_->UpstreamReadDone(ok); }
+void Upstream::OnDone(const grpc::Status& status) { call_->UpstreamDone(status); }
+
+}  // namespace
+
+grpc::ServerGenericBidiReactor* Forwarder::CreateReactor(
+    grpc::GenericCallbackServerContext* context) {
+  return new ForwardedCall(deps_, context);
+}
+
+}  // namespace grassroots::gateway

@@ -1,0 +1,94 @@
+#include "gateway/gateway_service.h"
+
+#include <algorithm>
+#include <string>
+
+#include "common/grpc_status.h"
+
+namespace grassroots::gateway {
+namespace {
+
+// An aggregate makes many calls; it gets this long at most.
+constexpr absl::Duration kMaxAggregateTime = absl::Seconds(30);
+
+v1::WhoAmIResponse::Role ProtoRole(AccessRole role) {
+  switch (role) {
+    case AccessRole::kViewer: return v1::WhoAmIResponse::VIEWER;
+    case AccessRole::kEditor: return v1::WhoAmIResponse::EDITOR;
+    case AccessRole::kAdmin: return v1::WhoAmIResponse::ADMIN;
+    case AccessRole::kAuditor: return v1::WhoAmIResponse::AUDITOR;
+  }
+  return v1::WhoAmIResponse::ROLE_UNSPECIFIED;
+}
+
+}  // namespace
+
+template <typename Work>
+grpc::ServerUnaryReactor* GatewayGrpcService::Run(grpc::CallbackServerContext* context,
+                                                  absl::string_view method, Work work) {
+  const absl::Time start = absl::Now();
+  const std::string request_id = RequestIdOf(*context);
+  context->AddInitialMetadata(kRequestIdKey, request_id);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto finish = [this, reactor, start, request_id, method](const std::string& principal,
+                                                           const absl::Status& status) {
+    log_->Record({.start = start,
+                  .principal = principal,
+                  .method = method,
+                  .code = static_cast<int>(status.code()),
+                  .latency = absl::Now() - start,
+                  .request_id = request_id});
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  absl::StatusOr<Principal> principal = gatekeeper_->Admit(*context, Action::kRead, method);
+  if (!principal.ok()) {
+    finish("-", principal.status());
+    return reactor;
+  }
+  const absl::Time deadline =
+      std::min(absl::FromChrono(context->deadline()), start + kMaxAggregateTime);
+  pool_->Schedule([principal = *std::move(principal), deadline, work = std::move(work),
+                   finish = std::move(finish)] {
+    finish(principal.name, work(principal, deadline));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* GatewayGrpcService::WhoAmI(grpc::CallbackServerContext* context,
+                                                     const v1::WhoAmIRequest* /*request*/,
+                                                     v1::WhoAmIResponse* response) {
+  return Run(context, "GatewayService.WhoAmI", [response](const Principal& p, absl::Time) {
+    response->set_principal(p.name);
+    response->set_role(ProtoRole(p.role));
+    response->set_scope(p.ScopeName());
+    response->set_may_see_personal_data(p.may_see_personal_data);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* GatewayGrpcService::GetCompoundProfile(
+    grpc::CallbackServerContext* context, const v1::GetCompoundProfileRequest* request,
+    v1::CompoundProfile* response) {
+  return Run(context, "GatewayService.GetCompoundProfile",
+             [this, request, response](const Principal& p, absl::Time deadline) {
+               absl::StatusOr<v1::CompoundProfile> profile =
+                   aggregator_->CompoundProfile(p, request->name(), deadline);
+               if (!profile.ok()) return profile.status();
+               *response = *std::move(profile);
+               return absl::OkStatus();
+             });
+}
+
+grpc::ServerUnaryReactor* GatewayGrpcService::GetUnitPath(grpc::CallbackServerContext* context,
+                                                          const v1::GetUnitPathRequest* request,
+                                                          v1::UnitPath* response) {
+  return Run(context, "GatewayService.GetUnitPath",
+             [this, request, response](const Principal& p, absl::Time deadline) {
+               absl::StatusOr<v1::UnitPath> path = aggregator_->UnitPath(p, request->name(), deadline);
+               if (!path.ok()) return path.status();
+               *response = *std::move(path);
+               return absl::OkStatus();
+             });
+}
+
+}  // namespace grassroots::gateway

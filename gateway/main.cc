@@ -1,0 +1,216 @@
+// gateway: the one endpoint clients use. Wiring only: flags, the tokens, the
+// backend channels, the replica of the hierarchy for scope checks, the
+// forwarder and the gateway's own service, health, and an orderly shutdown.
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/caller_signature.h"
+#include "common/clock.h"
+#include "common/server_runner.h"
+#include "gateway/access_log.h"
+#include "gateway/aggregates.h"
+#include "gateway/backends.h"
+#include "gateway/forwarder.h"
+#include "gateway/gatekeeper.h"
+#include "gateway/gateway_service.h"
+#include "gateway/rate_limiter.h"
+#include "gateway/routes.h"
+#include "gateway/scope_checker.h"
+#include "gateway/token_store.h"
+#include "gateway/worker_pool.h"
+#include "grassroots/org/v1/org_service.grpc.pb.h"
+#include "grassroots/roster/v1/roster_service.grpc.pb.h"
+#include "roster_service/org_replica.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50050", "Address to serve on; port 0 picks one.");
+ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written there once serving.");
+ABSL_FLAG(std::string, org_service, "127.0.0.1:50051", "Address of the org service.");
+ABSL_FLAG(std::string, roster_service, "127.0.0.1:50052", "Address of the roster service.");
+ABSL_FLAG(std::string, tokens_file, "",
+          "Required. The accepted tokens as SHA-256 hashes with principal, role, scope and "
+          "grant (see gateway/token_store.h). Reloaded on SIGHUP.");
+ABSL_FLAG(std::string, caller_key_file, "",
+          "The key shared with the services, to sign who each call is for. Without it the "
+          "services see every call as anonymous (personal data masked).");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
+ABSL_FLAG(std::string, backend_tls_ca, "", "PEM roots for TLS to the services; plaintext if empty.");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
+          "Largest message accepted from clients and services.");
+ABSL_FLAG(double, rate_limit_qps, 500, "Calls per second per principal; 0: no limit.");
+ABSL_FLAG(double, rate_limit_burst, 1000, "Calls a principal may make at once.");
+ABSL_FLAG(std::string, access_log, "-", "Where the access log goes; - for stderr.");
+ABSL_FLAG(absl::Duration, lookup_timeout, absl::Seconds(2),
+          "Deadline of each lookup a scope check makes at a service.");
+ABSL_FLAG(absl::Duration, max_unary_deadline, absl::Seconds(30),
+          "The longest a unary call may take at its service.");
+ABSL_FLAG(int, worker_threads, 8, "Threads for scope lookups and aggregates.");
+ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(1), "How often the services are probed.");
+
+namespace {
+
+namespace gw = ::grassroots::gateway;
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "gateway: %s\n", message.c_str());
+  return 1;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(flag, " ", path, ": cannot be read"));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// The scope checker's view of the org replica.
+class ReplicaView final : public gw::HierarchyView {
+ public:
+  explicit ReplicaView(const grassroots::roster::OrgReplica* replica) : replica_(replica) {}
+  std::optional<bool> IsWithin(int64_t unit_id, int64_t ancestor_id) const override {
+    return replica_->IsWithin(unit_id, ancestor_id);
+  }
+  std::optional<std::vector<int64_t>> UnitsOf(int64_t org_id) const override {
+    return replica_->UnitsOf(org_id);
+  }
+
+ private:
+  const grassroots::roster::OrgReplica* const replica_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  grassroots::BlockServerSignals();
+  absl::SetProgramUsageMessage(
+      "Serves the org and roster APIs to clients, with authentication and subtree-scoped "
+      "authorisation.\n  gateway --tokens_file=F --caller_key_file=K [--listen=HOST:PORT]");
+  absl::ParseCommandLine(argc, argv);
+
+  if (absl::GetFlag(FLAGS_tokens_file).empty()) return Fail("--tokens_file is required");
+  auto tokens = gw::TokenStore::Open(absl::GetFlag(FLAGS_tokens_file));
+  if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
+  std::optional<grassroots::CallerSigner> signer;
+  if (!absl::GetFlag(FLAGS_caller_key_file).empty()) {
+    auto loaded = grassroots::CallerSigner::FromFile(absl::GetFlag(FLAGS_caller_key_file));
+    if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
+    signer = *std::move(loaded);
+  } else {
+    std::fprintf(stderr, "gateway: no --caller_key_file; the services will mask personal data "
+                         "for everyone and record every caller as anonymous\n");
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
+    auto cert = ReadFile(absl::GetFlag(FLAGS_tls_cert), "--tls_cert");
+    if (!cert.ok()) return Fail(std::string(cert.status().message()));
+    auto key = ReadFile(absl::GetFlag(FLAGS_tls_key), "--tls_key");
+    if (!key.ok()) return Fail(std::string(key.status().message()));
+    grpc::SslServerCredentialsOptions options;
+    options.pem_key_cert_pairs.push_back({*key, *cert});
+    credentials = grpc::SslServerCredentials(options);
+  }
+  gw::AccessLog log(absl::GetFlag(FLAGS_access_log));
+  if (!log.ok()) return Fail(absl::StrCat("--access_log ", absl::GetFlag(FLAGS_access_log),
+                                          ": cannot be opened"));
+
+  const gw::RouteTable routes;
+  auto backends = gw::ConnectBackends({.org_address = absl::GetFlag(FLAGS_org_service),
+                                       .roster_address = absl::GetFlag(FLAGS_roster_service),
+                                       .max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes),
+                                       .tls_ca_file = absl::GetFlag(FLAGS_backend_tls_ca)},
+                                      routes);
+  if (!backends.ok()) return Fail(std::string(backends.status().message()));
+  auto org_stub = grassroots::org::v1::OrgService::NewStub(backends->org);
+  auto roster_stub = grassroots::roster::v1::RosterService::NewStub(backends->roster);
+  grpc::GenericStub org_generic(backends->org);
+  grpc::GenericStub roster_generic(backends->roster);
+
+  grassroots::roster::OrgReplica replica(backends->org);
+  replica.Start();
+  ReplicaView view(&replica);
+  gw::ScopeChecker checker(&view, org_stub.get(), roster_stub.get(),
+                           absl::GetFlag(FLAGS_lookup_timeout));
+  grassroots::RealClock clock;
+  gw::RateLimiter limiter({.calls_per_second = absl::GetFlag(FLAGS_rate_limit_qps),
+                           .burst = absl::GetFlag(FLAGS_rate_limit_burst)},
+                          &clock);
+  gw::Gatekeeper gatekeeper(tokens->get(), &limiter);
+  auto pool = std::make_unique<gw::WorkerPool>(absl::GetFlag(FLAGS_worker_threads));
+  const grassroots::CallerSigner* signer_ptr = signer ? &*signer : nullptr;
+  gw::Forwarder forwarder({.routes = &routes,
+                           .gatekeeper = &gatekeeper,
+                           .checker = &checker,
+                           .pool = pool.get(),
+                           .org = &org_generic,
+                           .roster = &roster_generic,
+                           .signer = signer_ptr,
+                           .log = &log,
+                           .max_unary_deadline = absl::GetFlag(FLAGS_max_unary_deadline)});
+  gw::Aggregator aggregator(org_stub.get(), roster_stub.get(), signer_ptr, &checker);
+  gw::GatewayGrpcService gateway_service(&gatekeeper, &aggregator, pool.get(), &log);
+
+  auto server = grassroots::StartServer(
+      {.listen_address = absl::GetFlag(FLAGS_listen),
+       .port_file = absl::GetFlag(FLAGS_port_file),
+       .service_names = {grassroots::org::v1::OrgService::service_full_name(),
+                         grassroots::roster::v1::RosterService::service_full_name(),
+                         grassroots::gateway::v1::GatewayService::service_full_name()},
+       .max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes),
+       .serving_at_start = false,
+       .credentials = credentials,
+       .generic_service = &forwarder},
+      {&gateway_service});
+  if (!server.ok()) return Fail(std::string(server.status().message()));
+  std::fprintf(stderr, "gateway: serving on port %d (%s), org %s, roster %s, %zu tokens\n",
+               (*server)->port(), credentials ? "TLS" : "plaintext",
+               absl::GetFlag(FLAGS_org_service).c_str(),
+               absl::GetFlag(FLAGS_roster_service).c_str(), (*tokens)->size());
+
+  // Health follows the services: SERVING only while both answer. The same
+  // beat writes out the access log.
+  absl::Notification stop_probing;
+  std::thread prober([&] {
+    std::optional<bool> reported;
+    do {
+      const bool serving = gw::BackendsServing(*backends, absl::Seconds(1));
+      if (reported != serving) {
+        grpc::HealthCheckServiceInterface* health = (*server)->server().GetHealthCheckService();
+        health->SetServingStatus(serving);
+        std::fprintf(stderr, "gateway: health %s\n", serving ? "SERVING" : "NOT_SERVING");
+        reported = serving;
+      }
+      log.Flush();
+    } while (!stop_probing.WaitForNotificationWithTimeout(absl::GetFlag(FLAGS_health_interval)));
+  });
+
+  int signal = 0;
+  while ((signal = grassroots::WaitForSignal()) == SIGHUP) {
+    if (absl::Status s = (*tokens)->Reload(); s.ok()) {
+      std::fprintf(stderr, "gateway: tokens reloaded, %zu tokens\n", (*tokens)->size());
+    } else {
+      std::fprintf(stderr, "gateway: tokens not reloaded, the old ones stay: %s\n",
+                   std::string(s.message()).c_str());
+    }
+  }
+  std::fprintf(stderr, "gateway: signal %d, shutting down\n", signal);
+  stop_probing.Notify();
+  prober.join();
+  (*server)->Shutdown(absl::Seconds(5));
+  pool.reset();  // runs what is queued; every call has finished by now
+  replica.Stop();
+  log.Flush();
+  std::fprintf(stderr, "gateway: stopped\n");
+  return 0;
+}

@@ -1,0 +1,520 @@
+#include "gateway/routes.h"
+
+#include <utility>
+
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+#include "grassroots/org/v1/org_service.pb.h"
+#include "grassroots/roster/v1/roster_service.pb.h"
+
+namespace grassroots::gateway {
+namespace {
+
+namespace org_v1 = ::grassroots::org::v1;
+namespace roster_v1 = ::grassroots::roster::v1;
+using google::protobuf::RepeatedPtrField;
+
+template <typename Message>
+bool Parse(const grpc::ByteBuffer& buffer, Message& message) {
+  grpc::ByteBuffer copy(buffer);  // Deserialize consumes its buffer; copies share slices.
+  return grpc::SerializationTraits<Message>::Deserialize(&copy, &message).ok();
+}
+
+template <typename Message>
+void Serialize(const Message& message, grpc::ByteBuffer& buffer) {
+  bool own = false;
+  grpc::ByteBuffer fresh;
+  grpc::SerializationTraits<Message>::Serialize(message, &fresh, &own);
+  buffer.Swap(&fresh);
+}
+
+absl::StatusOr<int64_t> IdOf(absl::string_view name, absl::string_view collection,
+                             absl::string_view field) {
+  return ParseResourceName(name, collection, field);
+}
+
+// The targets of one request, collected field by field.
+class Names {
+ public:
+  absl::Status Unit(absl::string_view name, std::string field) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "units", field));
+    targets_.push_back({.kind = TargetKind::kUnit, .id = id, .field = std::move(field)});
+    return absl::OkStatus();
+  }
+  absl::Status PartyOrg(absl::string_view name, std::string field, bool write) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "partyOrgs", field));
+    targets_.push_back(
+        {.kind = TargetKind::kPartyOrg, .id = id, .field = std::move(field), .write = write});
+    return absl::OkStatus();
+  }
+  absl::Status Person(absl::string_view name, std::string field) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "people", field));
+    targets_.push_back({.kind = TargetKind::kPerson, .id = id, .field = std::move(field)});
+    return absl::OkStatus();
+  }
+  // `people/{id}/memberships/{m}` or `.../registrations/{r}`: its person.
+  absl::Status PersonChild(absl::string_view name, std::string field) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+    if (parts.size() != 4) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": \"", name, "\" is not people/{id}/{collection}/{id}"));
+    }
+    return Person(absl::StrCat(parts[0], "/", parts[1]), std::move(field));
+  }
+  // A role's place: a unit or a party organisation.
+  absl::Status Place(absl::string_view name, std::string field) {
+    if (absl::StartsWith(name, "partyOrgs/")) return PartyOrg(name, std::move(field), false);
+    return Unit(name, std::move(field));
+  }
+  absl::Status RoleAssignment(absl::string_view name, std::string field) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "roleAssignments", field));
+    targets_.push_back({.kind = TargetKind::kRoleAssignment, .id = id, .field = std::move(field)});
+    return absl::OkStatus();
+  }
+  void PersonByExternalKey(std::string key, std::string field) {
+    targets_.push_back({.kind = TargetKind::kPersonByExternalKey,
+                        .field = std::move(field),
+                        .external_key = std::move(key)});
+  }
+  std::vector<Target> Take() { return std::move(targets_); }
+
+ private:
+  std::vector<Target> targets_;
+};
+
+// What only a principal with every district in scope may do.
+absl::Status NeedsEveryDistrict(absl::string_view field, absl::string_view what) {
+  return absl::PermissionDeniedError(
+      absl::StrCat(field, ": ", what, " needs a principal whose scope is every district (*)"));
+}
+
+bool MaskHas(const google::protobuf::FieldMask& mask, absl::string_view path) {
+  for (const std::string& p : mask.paths()) {
+    if (p == path) return true;
+  }
+  return false;
+}
+
+template <typename Request>
+using NamesOf = std::function<absl::Status(const Request&, Names&)>;
+
+template <typename Item>
+using TargetOf = std::function<std::optional<Target>(const Item&)>;
+
+// Keeps the items of a repeated field that are in scope. In a stream, a
+// message left with none is skipped.
+template <typename Response, typename Item>
+std::function<FilterOutcome(grpc::ByteBuffer&, const KeepFn&)> KeepItems(
+    RepeatedPtrField<Item>* (Response::*items)(), TargetOf<Item> target_of,
+    bool skip_empty = false) {
+  return [items, target_of = std::move(target_of), skip_empty](grpc::ByteBuffer& buffer,
+                                                                const KeepFn& keep) {
+    Response response;
+    if (!Parse(buffer, response)) return FilterOutcome::kDenied;  // fail closed
+    RepeatedPtrField<Item>* list = (response.*items)();
+    std::vector<bool> kept(list->size(), false);
+    bool all = true;
+    for (int i = 0; i < list->size(); ++i) {
+      std::optional<Target> target = target_of(list->Get(i));
+      if (target) {
+        std::optional<bool> in = keep(*target);
+        if (!in) return FilterOutcome::kUndecided;
+        kept[i] = *in;
+      }
+      all = all && kept[i];
+    }
+    if (all) return FilterOutcome::kUnchanged;
+    RepeatedPtrField<Item> survivors;
+    for (int i = 0; i < list->size(); ++i) {
+      if (kept[i]) survivors.Add(std::move(*list->Mutable(i)));
+    }
+    list->Swap(&survivors);
+    if (skip_empty && list->empty()) return FilterOutcome::kEmpty;
+    Serialize(response, buffer);
+    return FilterOutcome::kChanged;
+  };
+}
+
+// Denies a single resource outside the scope.
+template <typename Response>
+std::function<FilterOutcome(grpc::ByteBuffer&, const KeepFn&)> KeepSingle(
+    TargetOf<Response> target_of) {
+  return [target_of = std::move(target_of)](grpc::ByteBuffer& buffer, const KeepFn& keep) {
+    Response response;
+    if (!Parse(buffer, response)) return FilterOutcome::kDenied;
+    std::optional<Target> target = target_of(response);
+    if (!target) return FilterOutcome::kDenied;
+    std::optional<bool> in = keep(*target);
+    if (!in) return FilterOutcome::kUndecided;
+    return *in ? FilterOutcome::kUnchanged : FilterOutcome::kDenied;
+  };
+}
+
+std::optional<Target> UnitTarget(const std::string& name, const std::string& parent = "") {
+  absl::StatusOr<int64_t> id = IdOf(name, "units", "");
+  if (!id.ok()) return std::nullopt;
+  Target target{.kind = TargetKind::kUnit, .id = *id};
+  if (absl::StatusOr<int64_t> p = IdOf(parent, "units", ""); p.ok()) target.parent_hint = *p;
+  return target;
+}
+
+std::optional<Target> PartyOrgTarget(const std::string& name) {
+  absl::StatusOr<int64_t> id = IdOf(name, "partyOrgs", "");
+  if (!id.ok()) return std::nullopt;
+  return Target{.kind = TargetKind::kPartyOrg, .id = *id};
+}
+
+std::optional<Target> PlaceTarget(const std::string& place) {
+  if (absl::StartsWith(place, "partyOrgs/")) return PartyOrgTarget(place);
+  return UnitTarget(place);
+}
+
+std::optional<Target> PersonTarget(const roster_v1::Person& person) {
+  absl::StatusOr<int64_t> id = IdOf(person.name(), "people", "");
+  if (!id.ok()) return std::nullopt;
+  Target target{.kind = TargetKind::kPerson, .id = *id, .residence_hint = 0};
+  if (absl::StatusOr<int64_t> b = IdOf(person.residence_building(), "units", ""); b.ok()) {
+    target.residence_hint = *b;
+  }
+  return target;
+}
+
+std::optional<Target> OrgEventTarget(const org_v1::Event& event) {
+  const org_v1::ResourceSnapshot& s = event.has_after() ? event.after() : event.before();
+  if (s.has_unit()) return UnitTarget(s.unit().name(), s.unit().parent());
+  if (s.has_party_org()) return PartyOrgTarget(s.party_org().name());
+  return std::nullopt;
+}
+
+std::optional<Target> RosterEventTarget(const roster_v1::Event& event) {
+  const roster_v1::ResourceSnapshot& s = event.has_after() ? event.after() : event.before();
+  if (s.has_person()) return PersonTarget(s.person());
+  if (s.has_membership()) return PartyOrgTarget(s.membership().party_org());
+  if (s.has_registration()) return UnitTarget(s.registration().community());
+  if (s.has_role_assignment()) return PlaceTarget(s.role_assignment().place());
+  return std::nullopt;
+}
+
+class TableBuilder {
+ public:
+  explicit TableBuilder(std::vector<Route>& routes) : routes_(routes) {}
+
+  template <typename Request>
+  Route& Add(Backend backend, absl::string_view method, CallShape shape, Action action,
+             NamesOf<Request> names) {
+    const absl::string_view service =
+        backend == Backend::kOrg ? "grassroots.org.v1.OrgService" : "grassroots.roster.v1.RosterService";
+    Route route;
+    route.method = absl::StrCat("/", service, "/", method);
+    route.short_name = absl::StrCat(backend == Backend::kOrg ? "OrgService." : "RosterService.", method);
+    route.backend = backend;
+    route.shape = shape;
+    route.action = action;
+    route.targets = [names = std::move(names), method = std::string(method)](
+                        const grpc::ByteBuffer& buffer) -> absl::StatusOr<std::vector<Target>> {
+      Request request;
+      if (!Parse(buffer, request)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("request: not a valid ", Request::descriptor()->full_name()));
+      }
+      Names collected;
+      RETURN_IF_ERROR(names(request, collected));
+      return collected.Take();
+    };
+    routes_.push_back(std::move(route));
+    return routes_.back();
+  }
+
+ private:
+  std::vector<Route>& routes_;
+};
+
+constexpr CallShape kUnary = CallShape::kUnary;
+constexpr CallShape kServerStream = CallShape::kServerStream;
+constexpr CallShape kClientStream = CallShape::kClientStream;
+constexpr Action kRead = Action::kRead;
+constexpr Action kWrite = Action::kWrite;
+constexpr Action kManage = Action::kManage;
+
+void AddOrgRoutes(TableBuilder& t) {
+  constexpr Backend kOrg = Backend::kOrg;
+  t.Add<org_v1::CreateUnitRequest>(kOrg, "CreateUnit", kUnary, kWrite, [](const auto& r, Names& n) {
+    if (r.unit().parent().empty()) return NeedsEveryDistrict("unit.parent", "creating a district");
+    return n.Unit(r.unit().parent(), "unit.parent");
+  });
+  t.Add<org_v1::GetUnitRequest>(kOrg, "GetUnit", kUnary, kRead,
+                                [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
+  t.Add<org_v1::BatchGetUnitsRequest>(kOrg, "BatchGetUnits", kUnary, kRead,
+                                      [](const auto& r, Names& n) {
+                                        for (int i = 0; i < r.names_size(); ++i) {
+                                          RETURN_IF_ERROR(
+                                              n.Unit(r.names(i), absl::StrCat("names[", i, "]")));
+                                        }
+                                        return absl::OkStatus();
+                                      });
+  t.Add<org_v1::UpdateUnitRequest>(kOrg, "UpdateUnit", kUnary, kWrite, [](const auto& r, Names& n) {
+    return n.Unit(r.unit().name(), "unit.name");
+  });
+  t.Add<org_v1::DeleteUnitRequest>(kOrg, "DeleteUnit", kUnary, kManage,
+                                   [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
+  t.Add<org_v1::UndeleteUnitRequest>(
+      kOrg, "UndeleteUnit", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
+  t.Add<org_v1::ListUnitsRequest>(kOrg, "ListUnits", kUnary, kRead,
+                                  [](const auto& r, Names& n) {
+                                    if (r.parent().empty()) return absl::OkStatus();
+                                    return n.Unit(r.parent(), "parent");
+                                  })
+      .filter = KeepItems<org_v1::ListUnitsResponse, org_v1::Unit>(
+      &org_v1::ListUnitsResponse::mutable_units,
+      [](const org_v1::Unit& u) { return UnitTarget(u.name(), u.parent()); });
+  t.Add<org_v1::MoveUnitRequest>(kOrg, "MoveUnit", kUnary, kManage, [](const auto& r, Names& n) {
+    RETURN_IF_ERROR(n.Unit(r.name(), "name"));
+    return n.Unit(r.new_parent(), "new_parent");
+  });
+  // A unit's ancestors above the scope are left out: they are outside it.
+  t.Add<org_v1::GetAncestorsRequest>(kOrg, "GetAncestors", kUnary, kRead,
+                                     [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); })
+      .filter = KeepItems<org_v1::GetAncestorsResponse, org_v1::Unit>(
+      &org_v1::GetAncestorsResponse::mutable_ancestors,
+      [](const org_v1::Unit& u) { return UnitTarget(u.name(), u.parent()); });
+  t.Add<org_v1::ListDescendantsRequest>(
+      kOrg, "ListDescendants", kServerStream, kRead,
+      [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
+  t.Add<org_v1::CountDescendantsRequest>(
+      kOrg, "CountDescendants", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
+  t.Add<org_v1::GetCoveringPartyOrgRequest>(
+      kOrg, "GetCoveringPartyOrg", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Unit(r.unit(), "unit"); });
+
+  t.Add<org_v1::CreatePartyOrgRequest>(
+      kOrg, "CreatePartyOrg", kUnary, kWrite, [](const auto& r, Names& n) {
+        if (r.party_org().units().empty()) {
+          return NeedsEveryDistrict("party_org.units", "an organisation attached to no unit");
+        }
+        for (int i = 0; i < r.party_org().units_size(); ++i) {
+          RETURN_IF_ERROR(n.Unit(r.party_org().units(i), absl::StrCat("party_org.units[", i, "]")));
+        }
+        if (r.party_org().parent().empty()) return absl::OkStatus();
+        return n.PartyOrg(r.party_org().parent(), "party_org.parent", /*write=*/false);
+      });
+  t.Add<org_v1::GetPartyOrgRequest>(kOrg, "GetPartyOrg", kUnary, kRead,
+                                    [](const auto& r, Names& n) {
+                                      return n.PartyOrg(r.name(), "name", false);
+                                    });
+  t.Add<org_v1::BatchGetPartyOrgsRequest>(
+      kOrg, "BatchGetPartyOrgs", kUnary, kRead, [](const auto& r, Names& n) {
+        for (int i = 0; i < r.names_size(); ++i) {
+          RETURN_IF_ERROR(n.PartyOrg(r.names(i), absl::StrCat("names[", i, "]"), false));
+        }
+        return absl::OkStatus();
+      });
+  t.Add<org_v1::UpdatePartyOrgRequest>(
+      kOrg, "UpdatePartyOrg", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.PartyOrg(r.party_org().name(), "party_org.name", /*write=*/true));
+        if (MaskHas(r.update_mask(), "units")) {
+          for (int i = 0; i < r.party_org().units_size(); ++i) {
+            RETURN_IF_ERROR(
+                n.Unit(r.party_org().units(i), absl::StrCat("party_org.units[", i, "]")));
+          }
+        }
+        if (MaskHas(r.update_mask(), "parent") && !r.party_org().parent().empty()) {
+          return n.PartyOrg(r.party_org().parent(), "party_org.parent", false);
+        }
+        return absl::OkStatus();
+      });
+  t.Add<org_v1::DeletePartyOrgRequest>(kOrg, "DeletePartyOrg", kUnary, kManage,
+                                       [](const auto& r, Names& n) {
+                                         return n.PartyOrg(r.name(), "name", true);
+                                       });
+  t.Add<org_v1::UndeletePartyOrgRequest>(kOrg, "UndeletePartyOrg", kUnary, kManage,
+                                         [](const auto& r, Names& n) {
+                                           return n.PartyOrg(r.name(), "name", true);
+                                         });
+  t.Add<org_v1::ListPartyOrgsRequest>(kOrg, "ListPartyOrgs", kUnary, kRead,
+                                      [](const auto& r, Names& n) {
+                                        if (r.parent().empty()) return absl::OkStatus();
+                                        return n.PartyOrg(r.parent(), "parent", false);
+                                      })
+      .filter = KeepItems<org_v1::ListPartyOrgsResponse, org_v1::PartyOrg>(
+      &org_v1::ListPartyOrgsResponse::mutable_party_orgs,
+      [](const org_v1::PartyOrg& o) { return PartyOrgTarget(o.name()); });
+  // The history of the scope only.
+  t.Add<org_v1::ListEventsRequest>(kOrg, "ListEvents", kUnary, kRead,
+                                   [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<org_v1::ListEventsResponse, org_v1::Event>(
+      &org_v1::ListEventsResponse::mutable_events, OrgEventTarget);
+  t.Add<org_v1::WatchEventsRequest>(kOrg, "WatchEvents", kServerStream, kRead,
+                                    [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<org_v1::WatchEventsResponse, org_v1::Event>(
+      &org_v1::WatchEventsResponse::mutable_events, OrgEventTarget, /*skip_empty=*/true);
+}
+
+void AddRosterRoutes(TableBuilder& t) {
+  constexpr Backend kRoster = Backend::kRoster;
+  t.Add<roster_v1::CreatePersonRequest>(
+      kRoster, "CreatePerson", kUnary, kWrite, [](const auto& r, Names& n) {
+        // A person placed nowhere would be in no one's scope.
+        if (r.person().residence_building().empty()) {
+          return NeedsEveryDistrict("person.residence_building", "a person living nowhere");
+        }
+        return n.Unit(r.person().residence_building(), "person.residence_building");
+      });
+  t.Add<roster_v1::GetPersonRequest>(kRoster, "GetPerson", kUnary, kRead,
+                                     [](const auto& r, Names& n) { return n.Person(r.name(), "name"); });
+  t.Add<roster_v1::BatchGetPeopleRequest>(
+      kRoster, "BatchGetPeople", kUnary, kRead, [](const auto& r, Names& n) {
+        for (int i = 0; i < r.names_size(); ++i) {
+          RETURN_IF_ERROR(n.Person(r.names(i), absl::StrCat("names[", i, "]")));
+        }
+        return absl::OkStatus();
+      });
+  t.Add<roster_v1::UpdatePersonRequest>(
+      kRoster, "UpdatePerson", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Person(r.person().name(), "person.name"));
+        if (MaskHas(r.update_mask(), "residence_building") &&
+            !r.person().residence_building().empty()) {
+          return n.Unit(r.person().residence_building(), "person.residence_building");
+        }
+        return absl::OkStatus();
+      });
+  t.Add<roster_v1::DeletePersonRequest>(
+      kRoster, "DeletePerson", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.Person(r.name(), "name"); });
+  t.Add<roster_v1::UndeletePersonRequest>(
+      kRoster, "UndeletePerson", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.Person(r.name(), "name"); });
+  t.Add<roster_v1::ListPeopleRequest>(kRoster, "ListPeople", kUnary, kRead,
+                                      [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<roster_v1::ListPeopleResponse, roster_v1::Person>(
+      &roster_v1::ListPeopleResponse::mutable_people, PersonTarget);
+  Route& lookup = t.Add<roster_v1::LookupPersonByIdCardRequest>(
+      kRoster, "LookupPersonByIdCard", kUnary, kRead,
+      [](const auto&, Names&) { return absl::OkStatus(); });
+  lookup.filter = KeepSingle<roster_v1::Person>(PersonTarget);
+  lookup.hide_not_found_message = "id_card_number: no person with this number in your scope";
+
+  t.Add<roster_v1::StartMembershipRequest>(
+      kRoster, "StartMembership", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Person(r.person(), "person"));
+        return n.PartyOrg(r.party_org(), "party_org", false);
+      });
+  t.Add<roster_v1::TransferMembershipRequest>(
+      kRoster, "TransferMembership", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Person(r.person(), "person"));
+        return n.PartyOrg(r.party_org(), "party_org", false);
+      });
+  t.Add<roster_v1::EndMembershipRequest>(
+      kRoster, "EndMembership", kUnary, kWrite,
+      [](const auto& r, Names& n) { return n.Person(r.person(), "person"); });
+  t.Add<roster_v1::ListMembershipsRequest>(
+       kRoster, "ListMemberships", kUnary, kRead,
+       [](const auto& r, Names& n) {
+         if (r.parent() != "people/-") RETURN_IF_ERROR(n.Person(r.parent(), "parent"));
+         if (r.party_org().empty()) return absl::OkStatus();
+         return n.PartyOrg(r.party_org(), "party_org", false);
+       })
+      .filter = KeepItems<roster_v1::ListMembershipsResponse, roster_v1::Membership>(
+      &roster_v1::ListMembershipsResponse::mutable_memberships,
+      [](const roster_v1::Membership& m) { return PartyOrgTarget(m.party_org()); });
+  t.Add<roster_v1::CreateRegistrationRequest>(
+      kRoster, "CreateRegistration", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Person(r.person(), "person"));
+        return n.Unit(r.community(), "community");
+      });
+  t.Add<roster_v1::EndRegistrationRequest>(
+      kRoster, "EndRegistration", kUnary, kWrite,
+      [](const auto& r, Names& n) { return n.PersonChild(r.name(), "name"); });
+  t.Add<roster_v1::ListRegistrationsRequest>(
+       kRoster, "ListRegistrations", kUnary, kRead,
+       [](const auto& r, Names& n) {
+         if (r.parent() != "people/-") RETURN_IF_ERROR(n.Person(r.parent(), "parent"));
+         if (r.community().empty()) return absl::OkStatus();
+         return n.Unit(r.community(), "community");
+       })
+      .filter = KeepItems<roster_v1::ListRegistrationsResponse, roster_v1::Registration>(
+      &roster_v1::ListRegistrationsResponse::mutable_registrations,
+      [](const roster_v1::Registration& r) { return UnitTarget(r.community()); });
+  t.Add<roster_v1::AssignRoleRequest>(
+      kRoster, "AssignRole", kUnary, kWrite, [](const auto& r, Names& n) {
+        // The person must be in scope already: assigning a role would
+        // otherwise pull anyone into it.
+        RETURN_IF_ERROR(n.Person(r.role_assignment().person(), "role_assignment.person"));
+        return n.Place(r.role_assignment().place(), "role_assignment.place");
+      });
+  t.Add<roster_v1::EndRoleAssignmentRequest>(
+      kRoster, "EndRoleAssignment", kUnary, kWrite,
+      [](const auto& r, Names& n) { return n.RoleAssignment(r.name(), "name"); });
+  t.Add<roster_v1::GetRoleAssignmentRequest>(
+      kRoster, "GetRoleAssignment", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.RoleAssignment(r.name(), "name"); });
+  // Roles are shown where they are held: a person in scope may hold roles
+  // elsewhere, and those stay hidden.
+  t.Add<roster_v1::ListRoleAssignmentsRequest>(
+       kRoster, "ListRoleAssignments", kUnary, kRead,
+       [](const auto& r, Names& n) {
+         if (!r.person().empty()) RETURN_IF_ERROR(n.Person(r.person(), "person"));
+         if (r.place().empty()) return absl::OkStatus();
+         return n.Place(r.place(), "place");
+       })
+      .filter = KeepItems<roster_v1::ListRoleAssignmentsResponse, roster_v1::RoleAssignment>(
+      &roster_v1::ListRoleAssignmentsResponse::mutable_role_assignments,
+      [](const roster_v1::RoleAssignment& a) { return PlaceTarget(a.place()); });
+  // Each row must stay inside the scope: every place it names, and the
+  // person it updates when the external key matches someone.
+  t.Add<roster_v1::ImportPeopleRequest>(
+      kRoster, "ImportPeople", kClientStream, kWrite, [](const auto& r, Names& n) {
+        for (int i = 0; i < r.rows_size(); ++i) {
+          const roster_v1::ImportRow& row = r.rows(i);
+          const std::string prefix = absl::StrCat("rows[", i, "]");
+          bool placed = false;
+          if (!row.person().residence_building().empty()) {
+            RETURN_IF_ERROR(n.Unit(row.person().residence_building(),
+                                   absl::StrCat(prefix, ".person.residence_building")));
+            placed = true;
+          }
+          if (!row.party_org().empty()) {
+            RETURN_IF_ERROR(n.PartyOrg(row.party_org(), absl::StrCat(prefix, ".party_org"), false));
+            placed = true;
+          }
+          for (int j = 0; j < row.roles_size(); ++j) {
+            RETURN_IF_ERROR(
+                n.Place(row.roles(j).place(), absl::StrCat(prefix, ".roles[", j, "].place")));
+            placed = true;
+          }
+          if (!placed) return NeedsEveryDistrict(prefix, "a person placed nowhere");
+          n.PersonByExternalKey(row.person().external_key(), absl::StrCat(prefix, ".person"));
+        }
+        return absl::OkStatus();
+      });
+  t.Add<roster_v1::ListEventsRequest>(kRoster, "ListEvents", kUnary, kRead,
+                                      [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<roster_v1::ListEventsResponse, roster_v1::Event>(
+      &roster_v1::ListEventsResponse::mutable_events, RosterEventTarget);
+  t.Add<roster_v1::WatchEventsRequest>(kRoster, "WatchEvents", kServerStream, kRead,
+                                       [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<roster_v1::WatchEventsResponse, roster_v1::Event>(
+      &roster_v1::WatchEventsResponse::mutable_events, RosterEventTarget, /*skip_empty=*/true);
+}
+
+}  // namespace
+
+RouteTable::RouteTable() {
+  TableBuilder builder(routes_);
+  AddOrgRoutes(builder);
+  AddRosterRoutes(builder);
+  for (const Route& route : routes_) by_method_.emplace(route.method, &route);
+}
+
+const Route* RouteTable::Find(const std::string& method) const {
+  auto it = by_method_.find(method);
+  return it == by_method_.end() ? nullptr : it->second;
+}
+
+}  // namespace grassroots::gateway

@@ -1,0 +1,82 @@
+#ifndef GRASSROOTS_GATEWAY_ROUTES_H_
+#define GRASSROOTS_GATEWAY_ROUTES_H_
+
+// Every method the gateway forwards, and what it takes to allow it: which
+// backend serves it, its shape, the action the caller's role must allow,
+// the resources the request names (each must be in the caller's scope), and
+// how a response is filtered to the scope.
+//
+// The table is the one place that knows the two services' APIs field by
+// field; the forwarder knows none of them.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <grpcpp/support/byte_buffer.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gateway/principal.h"
+#include "gateway/scope_checker.h"
+
+namespace grassroots::gateway {
+
+enum class Backend : int8_t { kOrg, kRoster };
+enum class CallShape : int8_t { kUnary, kServerStream, kClientStream };
+
+// Decides whether one item of a response is in scope: nullopt when it
+// cannot be decided without a lookup.
+using KeepFn = std::function<std::optional<bool>(const Target&)>;
+
+enum class FilterOutcome : int8_t {
+  kUnchanged,  // every item stays; the bytes are forwarded as they came
+  kChanged,    // items were removed; the buffer now holds the filtered message
+  kUndecided,  // `keep` could not decide an item; nothing was changed
+  kEmpty,      // a stream message with nothing left: skip it
+  kDenied,     // a single resource outside the scope
+};
+
+struct Route {
+  std::string method;  // "/grassroots.org.v1.OrgService/GetUnit"
+  std::string short_name;  // "OrgService.GetUnit", for logs and messages
+  Backend backend = Backend::kOrg;
+  CallShape shape = CallShape::kUnary;
+  Action action = Action::kRead;
+
+  // What a request message names that must lie in the caller's scope.
+  // INVALID_ARGUMENT (naming the field) for a name that does not parse;
+  // PERMISSION_DENIED for what only a principal with every district in
+  // scope may ask (a new district, a person placed nowhere). Called for
+  // scoped principals only; for streams, once per request message.
+  std::function<absl::StatusOr<std::vector<Target>>(const grpc::ByteBuffer&)> targets;
+
+  // Filters one response message to the scope; null when a response needs
+  // none (it is about what the request named, already checked).
+  std::function<FilterOutcome(grpc::ByteBuffer&, const KeepFn&)> filter;
+
+  // A lookup by something other than a name (an ID-card number): for a
+  // scoped principal NOT_FOUND and "outside" must look alike, so both
+  // become PERMISSION_DENIED with this message.
+  std::string hide_not_found_message;
+};
+
+// The forwarded methods by full name. Immutable once built; thread-safe.
+class RouteTable {
+ public:
+  RouteTable();
+  RouteTable(const RouteTable&) = delete;  // by_method_ points into routes_
+  RouteTable& operator=(const RouteTable&) = delete;
+  const Route* Find(const std::string& method) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+  absl::flat_hash_map<std::string, const Route*> by_method_;
+};
+
+}  // namespace grassroots::gateway
+
+#endif  // GRASSROOTS_GATEWAY_ROUTES_H_

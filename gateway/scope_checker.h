@@ -1,0 +1,131 @@
+#ifndef GRASSROOTS_GATEWAY_SCOPE_CHECKER_H_
+#define GRASSROOTS_GATEWAY_SCOPE_CHECKER_H_
+
+// Whether resources lie inside a principal's scope: the heart of the
+// gateway's object-level authorisation.
+//
+// The rules (docs/gateway.md):
+// - a unit is in scope when it is the scope unit or below it;
+// - a party organisation is readable when any unit it covers is in scope,
+//   and writable only when every unit it covers is (so that a community
+//   cannot change a joint branch it shares with another);
+// - a person is in scope when they live in a building in scope, hold a
+//   current role at a place in scope, or their current membership sits in a
+//   party organisation in scope;
+// - a role assignment is in scope when its place is;
+// - for a principal scoped to every district ("*") everything is.
+//
+// Units and party organisations are answered from memory (the replica of
+// the hierarchy) without a call; what the replica does not hold yet, people
+// and role assignments take lookups at the services, which block: callers
+// run Check off gRPC's callback threads when TryCheck cannot answer.
+//
+// A resource that does not exist is out of scope for a scoped principal,
+// exactly like one that exists elsewhere, so that the answer never tells
+// which.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gateway/principal.h"
+#include "grassroots/org/v1/org_service.grpc.pb.h"
+#include "grassroots/roster/v1/roster_service.grpc.pb.h"
+
+namespace grassroots::gateway {
+
+// What the checker knows of the hierarchy without a call. Thread-safe.
+class HierarchyView {
+ public:
+  virtual ~HierarchyView() = default;
+  // Whether `unit_id` is `ancestor_id` or below it; nullopt when unknown.
+  virtual std::optional<bool> IsWithin(int64_t unit_id, int64_t ancestor_id) const = 0;
+  // The units a party organisation covers; nullopt when unknown.
+  virtual std::optional<std::vector<int64_t>> UnitsOf(int64_t org_id) const = 0;
+};
+
+enum class TargetKind : int8_t {
+  kUnit,
+  kPartyOrg,
+  kPerson,
+  kRoleAssignment,
+  // A person to be matched by external key in an import: in scope when no
+  // live person has the key (the row creates one) or the one who has it is.
+  kPersonByExternalKey,
+};
+
+// One resource a call names, and how it is used.
+struct Target {
+  TargetKind kind = TargetKind::kUnit;
+  int64_t id = 0;
+  // The request field that named it ("unit.parent"), for the message; empty
+  // for the top-level `name`.
+  std::string field;
+  // Writes to a party organisation need every unit it covers in scope.
+  bool write = false;
+  // For a unit not yet in the replica (an event's snapshot of a unit just
+  // created): its parent, which decides as well.
+  int64_t parent_hint = 0;
+  // For a person whose residence is already known (a list's item): spares
+  // the lookup of the person.
+  std::optional<int64_t> residence_hint;
+  // For kPersonByExternalKey.
+  std::string external_key;
+
+  std::string ResourceName() const;  // "units/7"
+};
+
+class ScopeChecker {
+ public:
+  // The stubs are used for lookups, each with `lookup_timeout` (or the
+  // caller's deadline when sooner). None is owned.
+  ScopeChecker(const HierarchyView* hierarchy, org::v1::OrgService::Stub* org,
+               roster::v1::RosterService::Stub* roster, absl::Duration lookup_timeout);
+
+  // From memory only: the answer of Check, or nullopt when a lookup is
+  // needed.
+  std::optional<absl::Status> TryCheck(const Principal& principal,
+                                       const std::vector<Target>& targets) const;
+
+  // OK when every target is in scope; PERMISSION_DENIED naming the first
+  // that is not ("unit.parent: units/123 is outside your scope units/7");
+  // UNAVAILABLE or DEADLINE_EXCEEDED when a lookup could not be answered.
+  // May block for lookups until `deadline`.
+  absl::Status Check(const Principal& principal, const std::vector<Target>& targets,
+                     absl::Time deadline) const;
+
+  // For filtering lists: whether one target is in scope, from memory only
+  // (nullopt: a lookup is needed), or with lookups.
+  std::optional<bool> TryInScope(const Principal& principal, const Target& target) const;
+  absl::StatusOr<bool> InScope(const Principal& principal, const Target& target,
+                               absl::Time deadline) const;
+
+  static absl::Status OutOfScope(const Principal& principal, const Target& target);
+
+ private:
+  std::optional<bool> TryUnit(int64_t scope, int64_t unit, int64_t parent_hint) const;
+  std::optional<bool> TryPartyOrg(int64_t scope, int64_t org, bool write) const;
+  absl::StatusOr<bool> Unit(int64_t scope, int64_t unit, absl::Time deadline) const;
+  absl::StatusOr<bool> PartyOrg(int64_t scope, int64_t org, bool write, absl::Time deadline) const;
+  absl::StatusOr<bool> Place(int64_t scope, const std::string& place, absl::Time deadline) const;
+  absl::StatusOr<bool> Person(int64_t scope, const Target& target, absl::Time deadline) const;
+  absl::StatusOr<bool> RoleAssignment(int64_t scope, int64_t id, absl::Time deadline) const;
+  absl::StatusOr<bool> PersonByExternalKey(int64_t scope, const std::string& key,
+                                           absl::Time deadline) const;
+  // A context for one lookup.
+  std::unique_ptr<grpc::ClientContext> LookupContext(absl::Time deadline) const;
+
+  const HierarchyView* const hierarchy_;
+  org::v1::OrgService::Stub* const org_;
+  roster::v1::RosterService::Stub* const roster_;
+  const absl::Duration lookup_timeout_;
+};
+
+}  // namespace grassroots::gateway
+
+#endif  // GRASSROOTS_GATEWAY_SCOPE_CHECKER_H_

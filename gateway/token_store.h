@@ -1,0 +1,81 @@
+#ifndef GRASSROOTS_GATEWAY_TOKEN_STORE_H_
+#define GRASSROOTS_GATEWAY_TOKEN_STORE_H_
+
+// The bearer tokens the gateway accepts, read from a file that holds only
+// their SHA-256 hashes, so that the file (or a backup of it) gives no one a
+// working token.
+//
+// File format: one token per line, fields separated by spaces or tabs;
+// blank lines and lines starting with '#' are ignored:
+//
+//   <sha256 hex of the token> <principal> <role> <scope> <personal data>
+//   9f86d08...0a08 zhang.wei EDITOR units/7 -
+//   60303ae...7b7e district.admin ADMIN * pii
+//
+// role: VIEWER, EDITOR, ADMIN or AUDITOR. scope: `units/{id}` or `*` (every
+// district). personal data: `pii` (see ID-card numbers and phones unmasked)
+// or `-`. A hash: `printf %s "$token" | sha256sum`.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/principal.h"
+
+namespace grassroots::gateway {
+
+// The parsed file: token hash → principal. Immutable.
+class TokenTable {
+ public:
+  // INVALID_ARGUMENT naming the line and the field for anything malformed
+  // (a bad hash, role, scope or grant, a principal with characters other
+  // than [A-Za-z0-9._@-], a hash listed twice). The message never contains
+  // a hash.
+  static absl::StatusOr<TokenTable> Parse(absl::string_view contents);
+
+  // The principal whose token hashes to `token_sha256_hex`. The map is keyed
+  // by the hash of a secret, so a lookup's timing says nothing useful about
+  // the secret; the found entry is still confirmed in constant time.
+  std::optional<Principal> Find(absl::string_view token_sha256_hex) const;
+
+  size_t size() const { return principals_.size(); }
+
+ private:
+  absl::flat_hash_map<std::string, Principal> principals_;
+};
+
+// The current table, replaced as a whole on Reload so that calls in flight
+// keep the table they started with. Thread-safe.
+class TokenStore {
+ public:
+  // Reads `path`. NOT_FOUND when it cannot be read; errors of Parse.
+  static absl::StatusOr<std::unique_ptr<TokenStore>> Open(std::string path);
+
+  // Reads the file again. On any error the old table stays in force and the
+  // error is returned (so a typo in the file never locks everyone out).
+  absl::Status Reload();
+
+  // The principal `token` belongs to; nullopt for an unknown or empty one.
+  std::optional<Principal> Authenticate(absl::string_view token) const;
+
+  size_t size() const;
+
+ private:
+  TokenStore(std::string path, std::shared_ptr<const TokenTable> table)
+      : path_(std::move(path)), table_(std::move(table)) {}
+  static absl::StatusOr<TokenTable> Read(const std::string& path);
+
+  const std::string path_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const TokenTable> table_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace grassroots::gateway
+
+#endif  // GRASSROOTS_GATEWAY_TOKEN_STORE_H_
