@@ -1,0 +1,775 @@
+// The gateway's authorisation against the real three processes: every RPC
+// × every role × a target inside and outside the principal's scope, with
+// the exact status code; list and watch filtering; signed caller metadata.
+
+#include <signal.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "google/protobuf/descriptor.h"
+#include "absl/strings/str_cat.h"
+#include "common/caller_signature.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/gateway/gateway_test_support.h"
+
+namespace grassroots::gateway::testing {
+namespace {
+
+using ::grassroots::roster::testing::MakeDate;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The kinds of call, as the roles see them.
+enum class Kind { kRead, kWrite, kManage };
+
+bool RoleMay(const std::string& role, Kind kind) {
+  switch (kind) {
+    case Kind::kRead: return true;
+    case Kind::kWrite: return role == "EDITOR" || role == "ADMIN";
+    case Kind::kManage: return role == "ADMIN";
+  }
+  return false;
+}
+
+// The stubs of one principal.
+struct Clients {
+  std::unique_ptr<org_v1::OrgService::Stub> org;
+  std::unique_ptr<roster_v1::RosterService::Stub> roster;
+  std::unique_ptr<gateway_v1::GatewayService::Stub> gateway;
+};
+
+std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(10)) {
+  return ::grassroots::testing::NewClientContext(timeout);
+}
+
+// Reads a server stream to its end.
+template <typename Response>
+grpc::Status Drain(std::unique_ptr<grpc::ClientReader<Response>> reader) {
+  Response response;
+  while (reader->Read(&response)) {
+  }
+  return reader->Finish();
+}
+
+// One row of the matrix: a call made inside or outside the scope.
+struct Case {
+  std::string method;
+  Kind kind;
+  // What a role that may make the call gets inside its scope — the
+  // service's own answer, passed through.
+  grpc::StatusCode inside;
+  // False for calls that name nothing (whole-service lists, events): they
+  // are filtered instead (see the filtering tests).
+  bool has_outside;
+  std::function<grpc::Status(Clients&, const Side&)> call;
+};
+
+class GatewayAuthzTest : public GatewaySuite {
+ protected:
+  std::vector<Case> Cases() {
+    std::vector<Case> cases;
+    auto add = [&](std::string method, Kind kind, grpc::StatusCode inside, bool has_outside,
+                   std::function<grpc::Status(Clients&, const Side&)> call) {
+      cases.push_back({std::move(method), kind, inside, has_outside, std::move(call)});
+    };
+    using grpc::StatusCode;
+    constexpr bool kNamed = true;
+    constexpr bool kUnnamed = false;
+    // --- OrgService.
+    add("OrgService.CreateUnit", Kind::kWrite, StatusCode::OK, kNamed, [this](Clients& c, const Side& s) {
+      org_v1::CreateUnitRequest r;
+      *r.mutable_unit() = ::grassroots::org::testing::NewCompound(
+          s.community.name(), "新建小区", absl::StrCat("N", ++unit_codes_), {});
+      org_v1::Unit out;
+      return c.org->CreateUnit(Context().get(), r, &out);
+    });
+    add("OrgService.GetUnit", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
+      org_v1::GetUnitRequest r;
+      r.set_name(s.compound.name());
+      org_v1::Unit out;
+      return c.org->GetUnit(Context().get(), r, &out);
+    });
+    add("OrgService.BatchGetUnits", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::BatchGetUnitsRequest r;
+          r.add_names(inside_.building.name());  // one inside, then the side's
+          r.add_names(s.compound.name());
+          org_v1::BatchGetUnitsResponse out;
+          return c.org->BatchGetUnits(Context().get(), r, &out);
+        });
+    add("OrgService.UpdateUnit", Kind::kWrite, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
+      org_v1::UpdateUnitRequest r;
+      r.mutable_unit()->set_name(s.building.name());
+      r.mutable_unit()->set_display_name(s.building.display_name());
+      r.mutable_update_mask()->add_paths("display_name");
+      org_v1::Unit out;
+      return c.org->UpdateUnit(Context().get(), r, &out);
+    });
+    // A compound with buildings cannot go without cascade.
+    add("OrgService.DeleteUnit", Kind::kManage, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::DeleteUnitRequest r;
+          r.set_name(s.compound.name());
+          org_v1::Unit out;
+          return c.org->DeleteUnit(Context().get(), r, &out);
+        });
+    add("OrgService.UndeleteUnit", Kind::kManage, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::UndeleteUnitRequest r;
+          r.set_name(s.compound.name());
+          org_v1::Unit out;
+          return c.org->UndeleteUnit(Context().get(), r, &out);
+        });
+    add("OrgService.ListUnits", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
+      org_v1::ListUnitsRequest r;
+      r.set_parent(s.community.name());
+      org_v1::ListUnitsResponse out;
+      return c.org->ListUnits(Context().get(), r, &out);
+    });
+    // Moving a building to the compound it is in: a no-op the service takes.
+    add("OrgService.MoveUnit", Kind::kManage, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::MoveUnitRequest r;
+          r.set_name(s.building.name());
+          r.set_new_parent(s.compound.name());
+          org_v1::Unit out;
+          return c.org->MoveUnit(Context().get(), r, &out);
+        });
+    add("OrgService.GetAncestors", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
+      org_v1::GetAncestorsRequest r;
+      r.set_name(s.building.name());
+      org_v1::GetAncestorsResponse out;
+      return c.org->GetAncestors(Context().get(), r, &out);
+    });
+    add("OrgService.ListDescendants", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::ListDescendantsRequest r;
+          r.set_name(s.community.name());
+          auto context = Context();
+          return Drain(c.org->ListDescendants(context.get(), r));
+        });
+    add("OrgService.CountDescendants", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::CountDescendantsRequest r;
+          r.set_name(s.community.name());
+          org_v1::CountDescendantsResponse out;
+          return c.org->CountDescendants(Context().get(), r, &out);
+        });
+    add("OrgService.GetCoveringPartyOrg", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::GetCoveringPartyOrgRequest r;
+          r.set_unit(s.building.name());
+          org_v1::GetCoveringPartyOrgResponse out;
+          return c.org->GetCoveringPartyOrg(Context().get(), r, &out);
+        });
+    // No form: the service refuses it, after the gateway let it through.
+    add("OrgService.CreatePartyOrg", Kind::kWrite, StatusCode::INVALID_ARGUMENT, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::CreatePartyOrgRequest r;
+          r.mutable_party_org()->set_display_name("无形式党组织");
+          r.mutable_party_org()->add_units(s.building.name());
+          org_v1::PartyOrg out;
+          return c.org->CreatePartyOrg(Context().get(), r, &out);
+        });
+    add("OrgService.GetPartyOrg", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
+      org_v1::GetPartyOrgRequest r;
+      r.set_name(s.branch.name());
+      org_v1::PartyOrg out;
+      return c.org->GetPartyOrg(Context().get(), r, &out);
+    });
+    add("OrgService.BatchGetPartyOrgs", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::BatchGetPartyOrgsRequest r;
+          r.add_names(s.branch.name());
+          org_v1::BatchGetPartyOrgsResponse out;
+          return c.org->BatchGetPartyOrgs(Context().get(), r, &out);
+        });
+    add("OrgService.UpdatePartyOrg", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::UpdatePartyOrgRequest r;
+          r.mutable_party_org()->set_name(s.branch.name());
+          r.mutable_party_org()->set_display_name(s.branch.display_name());
+          r.mutable_update_mask()->add_paths("display_name");
+          org_v1::PartyOrg out;
+          return c.org->UpdatePartyOrg(Context().get(), r, &out);
+        });
+    // A stale etag: the service says ABORTED.
+    add("OrgService.DeletePartyOrg", Kind::kManage, StatusCode::ABORTED, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::DeletePartyOrgRequest r;
+          r.set_name(s.branch.name());
+          r.set_etag("\"stale\"");
+          org_v1::PartyOrg out;
+          return c.org->DeletePartyOrg(Context().get(), r, &out);
+        });
+    add("OrgService.UndeletePartyOrg", Kind::kManage, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::UndeletePartyOrgRequest r;
+          r.set_name(s.branch.name());
+          org_v1::PartyOrg out;
+          return c.org->UndeletePartyOrg(Context().get(), r, &out);
+        });
+    add("OrgService.ListPartyOrgs", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::ListPartyOrgsRequest r;
+          r.set_parent(s.branch.name());
+          org_v1::ListPartyOrgsResponse out;
+          return c.org->ListPartyOrgs(Context().get(), r, &out);
+        });
+    add("OrgService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
+      org_v1::ListEventsRequest r;
+      org_v1::ListEventsResponse out;
+      return c.org->ListEvents(Context().get(), r, &out);
+    });
+    // A live stream ends at its deadline.
+    add("OrgService.WatchEvents", Kind::kRead, StatusCode::DEADLINE_EXCEEDED, kUnnamed,
+        [](Clients& c, const Side&) {
+          org_v1::WatchEventsRequest r;
+          r.set_start_revision(1);
+          auto context = Context(absl::Milliseconds(300));
+          return Drain(c.org->WatchEvents(context.get(), r));
+        });
+
+    // --- RosterService.
+    add("RosterService.CreatePerson", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::CreatePersonRequest r;
+          *r.mutable_person() = ::grassroots::roster::testing::NewPerson("王五");
+          r.mutable_person()->set_residence_building(s.building.name());
+          roster_v1::Person out;
+          return c.roster->CreatePerson(Context().get(), r, &out);
+        });
+    add("RosterService.GetPerson", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
+      roster_v1::GetPersonRequest r;
+      r.set_name(s.resident.name());
+      roster_v1::Person out;
+      return c.roster->GetPerson(Context().get(), r, &out);
+    });
+    add("RosterService.BatchGetPeople", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::BatchGetPeopleRequest r;
+          r.add_names(s.resident.name());
+          roster_v1::BatchGetPeopleResponse out;
+          return c.roster->BatchGetPeople(Context().get(), r, &out);
+        });
+    add("RosterService.UpdatePerson", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::UpdatePersonRequest r;
+          r.mutable_person()->set_name(s.resident.name());
+          r.mutable_person()->set_residence_room("1-101");
+          r.mutable_update_mask()->add_paths("residence_room");
+          roster_v1::Person out;
+          return c.roster->UpdatePerson(Context().get(), r, &out);
+        });
+    // Someone with a current membership and role cannot be deleted.
+    add("RosterService.DeletePerson", Kind::kManage, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::DeletePersonRequest r;
+          r.set_name(s.resident.name());
+          roster_v1::Person out;
+          return c.roster->DeletePerson(Context().get(), r, &out);
+        });
+    add("RosterService.UndeletePerson", Kind::kManage, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::UndeletePersonRequest r;
+          r.set_name(s.resident.name());
+          roster_v1::Person out;
+          return c.roster->UndeletePerson(Context().get(), r, &out);
+        });
+    add("RosterService.ListPeople", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
+      roster_v1::ListPeopleRequest r;
+      roster_v1::ListPeopleResponse out;
+      return c.roster->ListPeople(Context().get(), r, &out);
+    });
+    add("RosterService.LookupPersonByIdCard", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::LookupPersonByIdCardRequest r;
+          r.set_id_card_number(s.id_card);
+          roster_v1::Person out;
+          return c.roster->LookupPersonByIdCard(Context().get(), r, &out);
+        });
+    // Already a member: the service refuses a second membership.
+    add("RosterService.StartMembership", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::StartMembershipRequest r;
+          r.set_person(s.resident.name());
+          r.set_party_org(s.branch.name());
+          *r.mutable_start_date() = MakeDate(2020, 1, 1);
+          roster_v1::Membership out;
+          return c.roster->StartMembership(Context().get(), r, &out);
+        });
+    // To the organisation the membership already sits in.
+    add("RosterService.TransferMembership", Kind::kWrite, StatusCode::INVALID_ARGUMENT, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::TransferMembershipRequest r;
+          r.set_person(s.resident.name());
+          r.set_party_org(s.branch.name());
+          *r.mutable_date() = MakeDate(2020, 1, 1);
+          roster_v1::Membership out;
+          return c.roster->TransferMembership(Context().get(), r, &out);
+        });
+    // No end date.
+    add("RosterService.EndMembership", Kind::kWrite, StatusCode::INVALID_ARGUMENT, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::EndMembershipRequest r;
+          r.set_person(s.resident.name());
+          roster_v1::Membership out;
+          return c.roster->EndMembership(Context().get(), r, &out);
+        });
+    add("RosterService.ListMemberships", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::ListMembershipsRequest r;
+          r.set_parent(s.resident.name());
+          roster_v1::ListMembershipsResponse out;
+          return c.roster->ListMemberships(Context().get(), r, &out);
+        });
+    // No start date.
+    add("RosterService.CreateRegistration", Kind::kWrite, StatusCode::INVALID_ARGUMENT, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::CreateRegistrationRequest r;
+          r.set_person(s.resident.name());
+          r.set_community(s.community.name());
+          roster_v1::Registration out;
+          return c.roster->CreateRegistration(Context().get(), r, &out);
+        });
+    add("RosterService.EndRegistration", Kind::kWrite, StatusCode::NOT_FOUND, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::EndRegistrationRequest r;
+          r.set_name(absl::StrCat(s.resident.name(), "/registrations/999"));
+          *r.mutable_end_date() = MakeDate(2024, 1, 1);
+          roster_v1::Registration out;
+          return c.roster->EndRegistration(Context().get(), r, &out);
+        });
+    add("RosterService.ListRegistrations", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::ListRegistrationsRequest r;
+          r.set_parent(s.resident.name());
+          roster_v1::ListRegistrationsResponse out;
+          return c.roster->ListRegistrations(Context().get(), r, &out);
+        });
+    // A building lead belongs at a building, not a compound.
+    add("RosterService.AssignRole", Kind::kWrite, StatusCode::INVALID_ARGUMENT, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::AssignRoleRequest r;
+          *r.mutable_role_assignment() = ::grassroots::roster::testing::NewRole(
+              s.resident.name(), roster_v1::BUILDING_LEAD, s.compound.name());
+          roster_v1::RoleAssignment out;
+          return c.roster->AssignRole(Context().get(), r, &out);
+        });
+    // No end date.
+    add("RosterService.EndRoleAssignment", Kind::kWrite, StatusCode::INVALID_ARGUMENT, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::EndRoleAssignmentRequest r;
+          r.set_name(s.building_lead.name());
+          roster_v1::RoleAssignment out;
+          return c.roster->EndRoleAssignment(Context().get(), r, &out);
+        });
+    add("RosterService.GetRoleAssignment", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::GetRoleAssignmentRequest r;
+          r.set_name(s.building_lead.name());
+          roster_v1::RoleAssignment out;
+          return c.roster->GetRoleAssignment(Context().get(), r, &out);
+        });
+    add("RosterService.ListRoleAssignments", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::ListRoleAssignmentsRequest r;
+          r.set_place(s.compound.name());
+          r.set_include_descendants(true);
+          roster_v1::ListRoleAssignmentsResponse out;
+          return c.roster->ListRoleAssignments(Context().get(), r, &out);
+        });
+    add("RosterService.ImportPeople", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::ImportPeopleRequest r;
+          r.set_validate_only(true);
+          roster_v1::ImportRow* row = r.add_rows();
+          *row->mutable_person() = ::grassroots::roster::testing::NewPerson("赵六");
+          row->mutable_person()->set_external_key(absl::StrCat("matrix-", s.building.name()));
+          row->mutable_person()->set_residence_building(s.building.name());
+          roster_v1::ImportPeopleResponse out;
+          auto context = Context();
+          auto writer = c.roster->ImportPeople(context.get(), &out);
+          writer->Write(r);
+          writer->WritesDone();
+          return writer->Finish();
+        });
+    add("RosterService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
+      roster_v1::ListEventsRequest r;
+      roster_v1::ListEventsResponse out;
+      return c.roster->ListEvents(Context().get(), r, &out);
+    });
+    add("RosterService.WatchEvents", Kind::kRead, StatusCode::DEADLINE_EXCEEDED, kUnnamed,
+        [](Clients& c, const Side&) {
+          roster_v1::WatchEventsRequest r;
+          r.set_start_revision(1);
+          auto context = Context(absl::Milliseconds(300));
+          return Drain(c.roster->WatchEvents(context.get(), r));
+        });
+
+    // --- GatewayService.
+    add("GatewayService.WhoAmI", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
+      gateway_v1::WhoAmIResponse out;
+      return c.gateway->WhoAmI(Context().get(), {}, &out);
+    });
+    add("GatewayService.GetCompoundProfile", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          gateway_v1::GetCompoundProfileRequest r;
+          r.set_name(s.compound.name());
+          gateway_v1::CompoundProfile out;
+          return c.gateway->GetCompoundProfile(Context().get(), r, &out);
+        });
+    add("GatewayService.GetUnitPath", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          gateway_v1::GetUnitPathRequest r;
+          r.set_name(s.building.name());
+          gateway_v1::UnitPath out;
+          return c.gateway->GetUnitPath(Context().get(), r, &out);
+        });
+    return cases;
+  }
+
+  Clients ClientsOf(const TestPrincipal& p) {
+    auto channel = Channel(p.token);
+    return {org_v1::OrgService::NewStub(channel), roster_v1::RosterService::NewStub(channel),
+            gateway_v1::GatewayService::NewStub(channel)};
+  }
+
+  int unit_codes_ = 0;
+};
+
+TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
+  const std::string scope = inside_.community.name();
+  for (const char* role : {"VIEWER", "EDITOR", "ADMIN", "AUDITOR"}) {
+    AddPrincipal(absl::AsciiStrToLower(role), role, scope, /*pii=*/false);
+  }
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+
+  const std::vector<Case> cases = Cases();
+  // Every method of both services is in the matrix.
+  std::set<std::string> methods;
+  for (const Case& c : cases) methods.insert(c.method);
+  for (const char* name : {"grassroots.org.v1.OrgService", "grassroots.roster.v1.RosterService",
+                           "grassroots.gateway.v1.GatewayService"}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    ASSERT_NE(service, nullptr) << name;
+    for (int i = 0; i < service->method_count(); ++i) {
+      EXPECT_THAT(methods, Contains(absl::StrCat(service->name(), ".", service->method(i)->name())));
+    }
+  }
+
+  int calls = 0, cross_scope = 0, cross_scope_allowed = 0, role_denied_allowed = 0;
+  for (const TestPrincipal& p : principals_) {
+    Clients clients = ClientsOf(p);
+    const bool global = p.scope == "*";
+    for (const Case& c : cases) {
+      for (const Side* side : {&inside_, &outside_}) {
+        const bool outside = side == &outside_;
+        if (outside && !c.has_outside) continue;
+        const grpc::Status status = c.call(clients, *side);
+        ++calls;
+        grpc::StatusCode expected = c.inside;
+        if (!RoleMay(p.role, c.kind)) {
+          expected = grpc::StatusCode::PERMISSION_DENIED;
+          if (status.error_code() != grpc::StatusCode::PERMISSION_DENIED) ++role_denied_allowed;
+        } else if (outside && !global) {
+          expected = grpc::StatusCode::PERMISSION_DENIED;
+        }
+        if (outside && !global) {
+          ++cross_scope;
+          if (status.error_code() != grpc::StatusCode::PERMISSION_DENIED) ++cross_scope_allowed;
+        }
+        EXPECT_EQ(status.error_code(), expected)
+            << p.name << " (" << p.role << " " << p.scope << ") " << c.method << " "
+            << (outside ? "outside" : "inside") << ": " << status.error_message();
+        if (expected == grpc::StatusCode::PERMISSION_DENIED && outside && RoleMay(p.role, c.kind)) {
+          // The refusal says what and where, and nothing of what exists.
+          EXPECT_THAT(status.error_message(), HasSubstr("your scope " + scope)) << c.method;
+        }
+      }
+    }
+  }
+  std::cout << "[ MATRIX   ] " << cases.size() << " RPCs x " << principals_.size()
+            << " principals: " << calls << " calls; cross-scope attempts " << cross_scope
+            << ", allowed " << cross_scope_allowed << "; calls the role forbids allowed "
+            << role_denied_allowed << "\n";
+  EXPECT_EQ(cross_scope_allowed, 0);
+  EXPECT_EQ(role_denied_allowed, 0);
+  EXPECT_GT(cross_scope, 100);
+}
+
+TEST_F(GatewayAuthzTest, ListsAndWatchesAreFilteredToTheScope) {
+  AddPrincipal("viewer", "VIEWER", inside_.community.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients c = ClientsOf(principals_.back());
+
+  // Districts: none is in a community's scope.
+  org_v1::ListUnitsRequest districts;
+  org_v1::ListUnitsResponse units;
+  ASSERT_TRUE(c.org->ListUnits(Context().get(), districts, &units).ok());
+  EXPECT_EQ(units.units_size(), 0);
+
+  // Ancestors above the scope are left out.
+  org_v1::GetAncestorsRequest ancestors_request;
+  ancestors_request.set_name(inside_.building.name());
+  org_v1::GetAncestorsResponse ancestors;
+  ASSERT_TRUE(c.org->GetAncestors(Context().get(), ancestors_request, &ancestors).ok());
+  std::vector<std::string> names;
+  for (const auto& u : ancestors.ancestors()) names.push_back(u.name());
+  EXPECT_THAT(names, ElementsAre(inside_.community.name(), inside_.compound.name()));
+
+  // People: the inside resident, never the outside one.
+  roster_v1::ListPeopleRequest people_request;
+  roster_v1::ListPeopleResponse people;
+  ASSERT_TRUE(c.roster->ListPeople(Context().get(), people_request, &people).ok());
+  std::vector<std::string> people_names;
+  for (const auto& p : people.people()) people_names.push_back(p.name());
+  EXPECT_THAT(people_names, Contains(inside_.resident.name()));
+  EXPECT_THAT(people_names, Not(Contains(outside_.resident.name())));
+
+  // Roles under the street: only those inside.
+  roster_v1::ListRoleAssignmentsRequest roles_request;
+  roles_request.set_current_only(true);
+  roster_v1::ListRoleAssignmentsResponse roles;
+  ASSERT_TRUE(c.roster->ListRoleAssignments(Context().get(), roles_request, &roles).ok());
+  std::vector<std::string> places;
+  for (const auto& r : roles.role_assignments()) places.push_back(r.place());
+  EXPECT_THAT(places, Contains(inside_.building.name()));
+  EXPECT_THAT(places, Not(Contains(outside_.building.name())));
+
+  // Events: the org log holds both sides; the viewer sees only its own.
+  org_v1::ListEventsRequest events_request;
+  events_request.set_page_size(1000);
+  org_v1::ListEventsResponse events;
+  ASSERT_TRUE(c.org->ListEvents(Context().get(), events_request, &events).ok());
+  std::vector<std::string> resources;
+  for (const auto& e : events.events()) resources.push_back(e.resource());
+  EXPECT_THAT(resources, Contains(inside_.compound.name()));
+  EXPECT_THAT(resources, Not(Contains(outside_.compound.name())));
+  EXPECT_THAT(resources, Not(Contains(district_.district.name())));
+
+  // A watch delivers a change inside and skips one outside.
+  org_v1::WatchEventsRequest watch_request;
+  watch_request.set_start_revision(events.current_revision() + 1);
+  auto watch_context = Context(absl::Seconds(10));
+  auto watch = c.org->WatchEvents(watch_context.get(), watch_request);
+  OrgClient admin(Channel(district_admin_.token));
+  for (const Side* side : {&outside_, &inside_}) {
+    org_v1::UpdateUnitRequest update;
+    update.mutable_unit()->set_name(side->building.name());
+    update.mutable_unit()->set_display_name("改名楼栋");
+    update.mutable_update_mask()->add_paths("display_name");
+    ASSERT_OK(admin.Call(&org_v1::OrgService::StubInterface::UpdateUnit, update).status());
+  }
+  org_v1::WatchEventsResponse batch;
+  ASSERT_TRUE(watch->Read(&batch));
+  ASSERT_EQ(batch.events_size(), 1);
+  EXPECT_EQ(batch.events(0).resource(), inside_.building.name());
+  EXPECT_EQ(batch.events(0).actor(), district_admin_.name);
+  watch_context->TryCancel();
+}
+
+TEST_F(GatewayAuthzTest, JointBranchIsReadableButNotWritableFromOneOfItsCompounds) {
+  AddPrincipal("compound-editor", "EDITOR", district_.compound2.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients c = ClientsOf(principals_.back());
+  org_v1::GetPartyOrgRequest get;
+  get.set_name(district_.joint_branch.name());
+  org_v1::PartyOrg org;
+  EXPECT_TRUE(c.org->GetPartyOrg(Context().get(), get, &org).ok());
+  org_v1::UpdatePartyOrgRequest update;
+  update.mutable_party_org()->set_name(district_.joint_branch.name());
+  update.mutable_party_org()->set_display_name("改名");
+  update.mutable_update_mask()->add_paths("display_name");
+  grpc::Status status = c.org->UpdatePartyOrg(Context().get(), update, &org);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("party_org.name: ", district_.joint_branch.name(),
+                         " is outside your scope ", district_.compound2.name()));
+}
+
+TEST_F(GatewayAuthzTest, MoveNeedsBothTheUnitAndItsNewParentInScope) {
+  AddPrincipal("admin", "ADMIN", inside_.community.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients c = ClientsOf(principals_.back());
+  org_v1::MoveUnitRequest move;
+  move.set_name(inside_.building.name());
+  move.set_new_parent(outside_.compound.name());
+  org_v1::Unit unit;
+  grpc::Status status = c.org->MoveUnit(Context().get(), move, &unit);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), absl::StrCat("new_parent: ", outside_.compound.name(),
+                                                 " is outside your scope ",
+                                                 inside_.community.name()));
+  move.set_name(outside_.building.name());
+  move.set_new_parent(inside_.compound.name());
+  EXPECT_EQ(c.org->MoveUnit(Context().get(), move, &unit).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Within the scope it goes through.
+  org_v1::CreateUnitRequest create;
+  *create.mutable_unit() = ::grassroots::org::testing::NewBuilding(
+      district_.compound2.name(), "3栋", "B3", 30, 6, "老街小区3栋");
+  org_v1::Unit created;
+  status = c.org->CreateUnit(Context().get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  move.set_name(created.name());
+  move.set_new_parent(inside_.compound.name());
+  status = c.org->MoveUnit(Context().get(), move, &unit);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(unit.parent(), inside_.compound.name());
+}
+
+TEST_F(GatewayAuthzTest, UnknownResourcesLookExactlyLikeOutsideOnes) {
+  AddPrincipal("viewer", "VIEWER", inside_.community.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients c = ClientsOf(principals_.back());
+  org_v1::Unit unit;
+  org_v1::GetUnitRequest missing, elsewhere;
+  missing.set_name("units/999999");
+  elsewhere.set_name(outside_.compound.name());
+  const grpc::Status a = c.org->GetUnit(Context().get(), missing, &unit);
+  const grpc::Status b = c.org->GetUnit(Context().get(), elsewhere, &unit);
+  EXPECT_EQ(a.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(b.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  roster_v1::LookupPersonByIdCardRequest lookup_missing, lookup_elsewhere;
+  lookup_missing.set_id_card_number(::grassroots::roster::testing::TestIdCardNumber(77));
+  lookup_elsewhere.set_id_card_number(outside_.id_card);
+  roster_v1::Person person;
+  const grpc::Status x = c.roster->LookupPersonByIdCard(Context().get(), lookup_missing, &person);
+  const grpc::Status y = c.roster->LookupPersonByIdCard(Context().get(), lookup_elsewhere, &person);
+  EXPECT_EQ(x.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(y.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(x.error_message(), y.error_message());
+}
+
+TEST_F(GatewayAuthzTest, AuthenticationIsRequiredAndTokensReloadOnSighup) {
+  Clients anonymous{org_v1::OrgService::NewStub(Channel("")), nullptr, nullptr};
+  org_v1::GetUnitRequest get;
+  get.set_name(inside_.compound.name());
+  org_v1::Unit unit;
+  grpc::Status status = anonymous.org->GetUnit(Context().get(), get, &unit);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("authorization"));
+  auto wrong = org_v1::OrgService::NewStub(Channel("not-a-token"));
+  EXPECT_EQ(wrong->GetUnit(Context().get(), get, &unit).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // A new principal works after SIGHUP; a broken file keeps the old tokens.
+  TestPrincipal added = AddPrincipal("late", "VIEWER", "*", false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  std::ofstream(tokens_file_) << "this is not a tokens file\n";
+  ASSERT_EQ(kill(gateway_->pid(), SIGHUP), 0);
+  absl::SleepFor(absl::Milliseconds(200));
+  auto late = org_v1::OrgService::NewStub(Channel(added.token));
+  EXPECT_TRUE(late->GetUnit(Context().get(), get, &unit).ok());
+  EXPECT_THAT(gateway_->ReadLog(), HasSubstr("tokens not reloaded"));
+}
+
+TEST_F(GatewayAuthzTest, PersonalDataIsUnmaskedOnlyWithTheGrant) {
+  AddPrincipal("viewer", "VIEWER", inside_.community.name(), false);
+  AddPrincipal("viewer-pii", "VIEWER", inside_.community.name(), true);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  roster_v1::GetPersonRequest get;
+  get.set_name(inside_.resident.name());
+  roster_v1::Person masked, unmasked;
+  ASSERT_TRUE(ClientsOf(principals_[principals_.size() - 2])
+                  .roster->GetPerson(Context().get(), get, &masked)
+                  .ok());
+  ASSERT_TRUE(ClientsOf(principals_.back()).roster->GetPerson(Context().get(), get, &unmasked).ok());
+  EXPECT_EQ(unmasked.id_card_number(), inside_.id_card);
+  EXPECT_NE(masked.id_card_number(), inside_.id_card);
+  EXPECT_EQ(masked.id_card_number(),
+            ::grassroots::roster::testing::ExpectedIdCardMask(inside_.id_card));
+}
+
+TEST_F(GatewayAuthzTest, ForgedCallerMetadataSentStraightToAServiceIsIgnored) {
+  // An internal client that bypasses the gateway and claims to be the
+  // district admin, with the grant, and a made-up signature.
+  auto channel = ::grassroots::testing::CreateTestChannel(roster_server_->address());
+  auto roster = roster_v1::RosterService::NewStub(channel);
+  roster_v1::GetPersonRequest get;
+  get.set_name(inside_.resident.name());
+  roster_v1::Person person;
+  auto forged = Context();
+  forged->AddMetadata(kCallerPrincipalKey, district_admin_.name);
+  forged->AddMetadata(kCallerPersonalDataKey, "1");
+  forged->AddMetadata(kCallerIssuedKey, absl::StrCat(absl::ToUnixMillis(absl::Now())));
+  forged->AddMetadata(kCallerSignatureKey, std::string(64, 'a'));
+  ASSERT_TRUE(roster->GetPerson(forged.get(), get, &person).ok());
+  EXPECT_EQ(person.id_card_number(),
+            ::grassroots::roster::testing::ExpectedIdCardMask(inside_.id_card));
+
+  // Signed with the wrong key: still anonymous, and recorded as such.
+  CallerSigner wrong_key("0123456789abcdef0123456789abcdef");
+  const SignedCaller values = wrong_key.Sign({district_admin_.name, true}, absl::Now());
+  auto wrong = Context();
+  wrong->AddMetadata(kCallerPrincipalKey, values.principal);
+  wrong->AddMetadata(kCallerPersonalDataKey, values.personal_data);
+  wrong->AddMetadata(kCallerIssuedKey, values.issued_ms);
+  wrong->AddMetadata(kCallerSignatureKey, values.signature);
+  roster_v1::UpdatePersonRequest update;
+  update.mutable_person()->set_name(inside_.resident.name());
+  update.mutable_person()->set_residence_room("2-202");
+  update.mutable_update_mask()->add_paths("residence_room");
+  ASSERT_TRUE(roster->UpdatePerson(wrong.get(), update, &person).ok());
+  EXPECT_EQ(person.id_card_number(),
+            ::grassroots::roster::testing::ExpectedIdCardMask(inside_.id_card));
+  roster_v1::ListEventsRequest events_request;
+  events_request.set_page_size(1000);
+  roster_v1::ListEventsResponse events;
+  ASSERT_TRUE(roster->ListEvents(Context().get(), events_request, &events).ok());
+  ASSERT_GT(events.events_size(), 0);
+  EXPECT_EQ(events.events(events.events_size() - 1).actor(), "anonymous");
+  // The seeding went through the gateway: its events name the admin.
+  EXPECT_EQ(events.events(0).actor(), district_admin_.name);
+}
+
+TEST_F(GatewayAuthzTest, AccessLogHasALinePerCallAndNoSecrets) {
+  Clients c = ClientsOf(district_admin_);
+  roster_v1::LookupPersonByIdCardRequest lookup;
+  lookup.set_id_card_number(inside_.id_card);
+  roster_v1::Person person;
+  ASSERT_TRUE(c.roster->LookupPersonByIdCard(Context().get(), lookup, &person).ok());
+  absl::SleepFor(absl::Milliseconds(300));  // the log is written out on the health beat
+  std::ifstream in(access_log_);
+  std::stringstream log;
+  log << in.rdbuf();
+  EXPECT_THAT(log.str(), HasSubstr("principal=district-admin method=RosterService.LookupPersonByIdCard code=OK"));
+  EXPECT_THAT(log.str(), HasSubstr("method=OrgService.CreateUnit"));
+  EXPECT_THAT(log.str(), Not(HasSubstr(district_admin_.token)));
+  EXPECT_THAT(log.str(), Not(HasSubstr(inside_.id_card)));
+  EXPECT_THAT(log.str(), Not(HasSubstr(::grassroots::roster::testing::TestPhone(1))));
+}
+
+TEST_F(GatewayAuthzTest, RequestIdIsEchoedOrMadeUp) {
+  auto stub = gateway_v1::GatewayService::NewStub(Channel(district_admin_.token));
+  gateway_v1::WhoAmIResponse who;
+  auto given = Context();
+  given->AddMetadata("x-request-id", "req-42");
+  ASSERT_TRUE(stub->WhoAmI(given.get(), {}, &who).ok());
+  EXPECT_EQ(who.principal(), "district-admin");
+  EXPECT_EQ(who.scope(), "*");
+  auto echoed = given->GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(echoed, given->GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "req-42");
+  auto none = Context();
+  ASSERT_TRUE(stub->WhoAmI(none.get(), {}, &who).ok());
+  auto made = none->GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(made, none->GetServerInitialMetadata().end());
+  EXPECT_EQ(made->second.size(), 16u);
+}
+
+}  // namespace
+}  // namespace grassroots::gateway::testing
