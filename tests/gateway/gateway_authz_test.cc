@@ -773,3 +773,100 @@ TEST_F(GatewayAuthzTest, RequestIdIsEchoedOrMadeUp) {
 
 }  // namespace
 }  // namespace grassroots::gateway::testing
+
+namespace grassroots::gateway::testing {
+namespace {
+
+class GatewayOperationsTest : public GatewaySuite {
+ protected:
+  void SetUp() override {
+    extra_gateway_args_ = {"--rate_limit_qps=5", "--rate_limit_burst=100",
+                           "--max_message_bytes=65536"};
+    GatewaySuite::SetUp();
+  }
+};
+
+TEST_F(GatewayOperationsTest, AFloodFromOnePrincipalIsRefusedWithoutHurtingAnother) {
+  TestPrincipal flooder = AddPrincipal("flooder", "VIEWER", "*", false);
+  TestPrincipal other = AddPrincipal("other", "VIEWER", "*", false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  auto flood = gateway_v1::GatewayService::NewStub(Channel(flooder.token));
+  int ok = 0, exhausted = 0;
+  std::string retry_after;
+  for (int i = 0; i < 200; ++i) {
+    auto context = ::grassroots::testing::NewClientContext();
+    gateway_v1::WhoAmIResponse who;
+    grpc::Status status = flood->WhoAmI(context.get(), {}, &who);
+    if (status.ok()) ++ok;
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++exhausted;
+      EXPECT_THAT(status.error_message(), ::testing::HasSubstr("flooder"));
+      auto it = context->GetServerTrailingMetadata().find("retry-after-ms");
+      ASSERT_NE(it, context->GetServerTrailingMetadata().end());
+      retry_after = std::string(it->second.data(), it->second.size());
+    }
+  }
+  std::cout << "[ FLOOD    ] 200 calls in a row from one principal: " << ok << " admitted, "
+            << exhausted << " refused (retry-after-ms " << retry_after << ")\n";
+  EXPECT_GT(exhausted, 50);
+  EXPECT_GT(std::stoi(retry_after), 0);
+  // The other principal's bucket is untouched.
+  auto calm = gateway_v1::GatewayService::NewStub(Channel(other.token));
+  gateway_v1::WhoAmIResponse who;
+  auto context = ::grassroots::testing::NewClientContext();
+  EXPECT_TRUE(calm->WhoAmI(context.get(), {}, &who).ok());
+}
+
+TEST_F(GatewayOperationsTest, OversizedMessagesAreRefused) {
+  auto stub = org_v1::OrgService::NewStub(Channel(district_admin_.token));
+  org_v1::BatchGetUnitsRequest request;
+  for (int i = 0; i < 10000; ++i) request.add_names(absl::StrCat("units/", 1000000 + i));
+  org_v1::BatchGetUnitsResponse response;
+  auto context = ::grassroots::testing::NewClientContext();
+  EXPECT_EQ(stub->BatchGetUnits(context.get(), request, &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(GatewayOperationsTest, HealthFollowsTheBackendsAndCallsFailFast) {
+  auto channel = ::grassroots::testing::CreateTestChannel(gateway_->address());
+  ASSERT_OK(roster_server_->Stop().status());
+  bool not_serving = false;
+  for (int i = 0; i < 100 && !not_serving; ++i) {
+    absl::StatusOr<HealthStatus> health = CheckHealth(channel, "", absl::Seconds(1));
+    not_serving = health.ok() && *health == HealthStatus::kNotServing;
+    if (!not_serving) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(not_serving) << "health still SERVING with the roster service down";
+  // A roster call fails with UNAVAILABLE well within its deadline.
+  auto roster = roster_v1::RosterService::NewStub(Channel(district_admin_.token));
+  roster_v1::GetPersonRequest get;
+  get.set_name(inside_.resident.name());
+  roster_v1::Person person;
+  const absl::Time start = absl::Now();
+  auto context = ::grassroots::testing::NewClientContext(absl::Seconds(5));
+  EXPECT_EQ(roster->GetPerson(context.get(), get, &person).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
+  // Back again on the same address: SERVING, and calls work, without
+  // touching the gateway.
+  ::grassroots::testing::ServerOptions options;
+  options.binary = ROSTER_SERVICE_BINARY;
+  options.data_dir = roster_server_->data_dir();
+  options.extra_args = {absl::StrCat("--org_service=", org_server_->address()),
+                        absl::StrCat("--caller_key_file=", key_file_),
+                        absl::StrCat("--listen=", roster_server_->address())};
+  ASSERT_OK_AND_ASSIGN(auto restarted, ::grassroots::testing::ServerProcess::Launch(options));
+  bool serving = false;
+  for (int i = 0; i < 100 && !serving; ++i) {
+    absl::StatusOr<HealthStatus> health = CheckHealth(channel, "", absl::Seconds(1));
+    serving = health.ok() && *health == HealthStatus::kServing;
+    if (!serving) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(serving);
+  auto again = ::grassroots::testing::NewClientContext(absl::Seconds(5));
+  grpc::Status status = roster->GetPerson(again.get(), get, &person);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+}  // namespace
+}  // namespace grassroots::gateway::testing
