@@ -1,12 +1,10 @@
 #include "common/caller_signature.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/file_util.h"
 
 namespace grassroots {
 
@@ -22,13 +20,9 @@ bool IsValidPrincipal(absl::string_view principal) {
 }
 
 absl::StatusOr<CallerSigner> CallerSigner::FromFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("caller key file ", path, ": cannot be read"));
-  }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  std::string key(absl::StripAsciiWhitespace(contents.str()));
+  absl::StatusOr<std::string> contents = ReadWholeFile(path, "caller key file");
+  if (!contents.ok()) return contents.status();
+  std::string key(absl::StripAsciiWhitespace(*contents));
   if (key.size() < 16) {
     return absl::InvalidArgumentError(absl::StrCat(
         "caller key file ", path, ": the key must be at least 16 bytes, found ", key.size()));

@@ -45,7 +45,7 @@ class CallerSigner {
   static constexpr absl::Duration kMaxSkew = absl::Minutes(5);
 
   // Reads the key: the file's contents with surrounding whitespace removed,
-  // at least 16 bytes. NOT_FOUND or PERMISSION_DENIED when the file cannot
+  // at least 16 bytes. Errors of ReadWholeFile (NOT_FOUND, ...) when the file cannot
   // be read, INVALID_ARGUMENT when the key is too short.
   static absl::StatusOr<CallerSigner> FromFile(const std::string& path);
 

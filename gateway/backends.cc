@@ -1,11 +1,10 @@
 #include "gateway/backends.h"
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/file_util.h"
 #include "common/grpc_probe.h"
 
 namespace grassroots::gateway {
@@ -30,11 +29,9 @@ std::string RetryServiceConfig(const RouteTable& routes, Backend backend) {
 absl::StatusOr<Backends> ConnectBackends(const BackendOptions& options, const RouteTable& routes) {
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (!options.tls_ca_file.empty()) {
-    std::ifstream in(options.tls_ca_file);
-    if (!in) return absl::NotFoundError(absl::StrCat("--backend_tls_ca ", options.tls_ca_file, ": cannot be read"));
-    std::stringstream pem;
-    pem << in.rdbuf();
-    credentials = grpc::SslCredentials({.pem_root_certs = pem.str()});
+    absl::StatusOr<std::string> pem = ReadWholeFile(options.tls_ca_file, "--backend_tls_ca");
+    if (!pem.ok()) return pem.status();
+    credentials = grpc::SslCredentials({.pem_root_certs = *pem});
   }
   auto connect = [&](const std::string& address, Backend backend) {
     grpc::ChannelArguments args;

@@ -4,9 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -17,6 +15,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/caller_signature.h"
 #include "common/clock.h"
+#include "common/file_util.h"
 #include "common/server_runner.h"
 #include "gateway/access_log.h"
 #include "gateway/aggregates.h"
@@ -67,14 +66,6 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path, const char* flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(flag, " ", path, ": cannot be read"));
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
 // The scope checker's view of the org replica.
 class ReplicaView final : public gw::HierarchyView {
  public:
@@ -113,9 +104,9 @@ int main(int argc, char** argv) {
   }
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
-    auto cert = ReadFile(absl::GetFlag(FLAGS_tls_cert), "--tls_cert");
+    auto cert = grassroots::ReadWholeFile(absl::GetFlag(FLAGS_tls_cert), "--tls_cert");
     if (!cert.ok()) return Fail(std::string(cert.status().message()));
-    auto key = ReadFile(absl::GetFlag(FLAGS_tls_key), "--tls_key");
+    auto key = grassroots::ReadWholeFile(absl::GetFlag(FLAGS_tls_key), "--tls_key");
     if (!key.ok()) return Fail(std::string(key.status().message()));
     grpc::SslServerCredentialsOptions options;
     options.pem_key_cert_pairs.push_back({*key, *cert});

@@ -93,9 +93,13 @@ absl::Status NeedsEveryDistrict(absl::string_view field, absl::string_view what)
       absl::StrCat(field, ": ", what, " needs a principal whose scope is every district (*)"));
 }
 
-bool MaskHas(const google::protobuf::FieldMask& mask, absl::string_view path) {
+// Whether an update changes `path`, as the services read a mask: without
+// one, every field the request sets; with `*`, every field; else the paths
+// listed.
+bool Updates(const google::protobuf::FieldMask& mask, absl::string_view path, bool set) {
+  if (mask.paths().empty()) return set;
   for (const std::string& p : mask.paths()) {
-    if (p == path) return true;
+    if (p == path || p == "*") return true;
   }
   return false;
 }
@@ -318,13 +322,14 @@ void AddOrgRoutes(TableBuilder& t) {
   t.Add<org_v1::UpdatePartyOrgRequest>(
       kOrg, "UpdatePartyOrg", kUnary, kWrite, [](const auto& r, Names& n) {
         RETURN_IF_ERROR(n.PartyOrg(r.party_org().name(), "party_org.name", /*write=*/true));
-        if (MaskHas(r.update_mask(), "units")) {
+        if (Updates(r.update_mask(), "units", !r.party_org().units().empty())) {
           for (int i = 0; i < r.party_org().units_size(); ++i) {
             RETURN_IF_ERROR(
                 n.Unit(r.party_org().units(i), absl::StrCat("party_org.units[", i, "]")));
           }
         }
-        if (MaskHas(r.update_mask(), "parent") && !r.party_org().parent().empty()) {
+        if (Updates(r.update_mask(), "parent", !r.party_org().parent().empty()) &&
+            !r.party_org().parent().empty()) {
           return n.PartyOrg(r.party_org().parent(), "party_org.parent", false);
         }
         return absl::OkStatus();
@@ -378,7 +383,8 @@ void AddRosterRoutes(TableBuilder& t) {
   t.Add<roster_v1::UpdatePersonRequest>(
       kRoster, "UpdatePerson", kUnary, kWrite, [](const auto& r, Names& n) {
         RETURN_IF_ERROR(n.Person(r.person().name(), "person.name"));
-        if (MaskHas(r.update_mask(), "residence_building") &&
+        if (Updates(r.update_mask(), "residence_building",
+                    !r.person().residence_building().empty()) &&
             !r.person().residence_building().empty()) {
           return n.Unit(r.person().residence_building(), "person.residence_building");
         }

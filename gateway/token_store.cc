@@ -1,7 +1,5 @@
 #include "gateway/token_store.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -11,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/caller_signature.h"
 #include "common/crypto.h"
+#include "common/file_util.h"
 #include "common/resource_name.h"
 
 namespace grassroots::gateway {
@@ -75,11 +74,9 @@ std::optional<Principal> TokenTable::Find(absl::string_view token_sha256_hex) co
 }
 
 absl::StatusOr<TokenTable> TokenStore::Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("tokens file ", path, ": cannot be read"));
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return TokenTable::Parse(contents.str());
+  absl::StatusOr<std::string> contents = ReadWholeFile(path, "tokens file");
+  if (!contents.ok()) return contents.status();
+  return TokenTable::Parse(*contents);
 }
 
 absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(std::string path) {

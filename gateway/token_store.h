@@ -54,7 +54,7 @@ class TokenTable {
 // keep the table they started with. Thread-safe.
 class TokenStore {
  public:
-  // Reads `path`. NOT_FOUND when it cannot be read; errors of Parse.
+  // Reads `path`: errors of ReadWholeFile (common/file_util.h), then of Parse.
   static absl::StatusOr<std::unique_ptr<TokenStore>> Open(std::string path);
 
   // Reads the file again. On any error the old table stays in force and the

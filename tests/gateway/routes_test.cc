@@ -1,0 +1,774 @@
+// Tests of the gateway's route table (gateway/routes.h): one route per
+// method of the two services, checked against their descriptors; the
+// targets each request names; the filtering of responses to a scope.
+
+#include "gateway/routes.h"
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/support/byte_buffer.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc_probe.h"
+#include "gateway/principal.h"
+#include "gateway/scope_checker.h"
+#include "gmock/gmock.h"
+#include "grassroots/org/v1/org_service.pb.h"
+#include "grassroots/roster/v1/roster_service.pb.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace grassroots::gateway {
+
+// Prints a Target readably in failures (found by argument-dependent lookup).
+void PrintTo(const Target& t, std::ostream* os) {
+  *os << "{kind=" << static_cast<int>(t.kind) << " id=" << t.id << " field=" << t.field
+      << " write=" << t.write << " parent_hint=" << t.parent_hint << " residence_hint="
+      << (t.residence_hint ? absl::StrCat(*t.residence_hint) : "none")
+      << " external_key=" << t.external_key << "}";
+}
+
+namespace {
+
+namespace org_v1 = ::grassroots::org::v1;
+namespace roster_v1 = ::grassroots::roster::v1;
+
+using ::grassroots::testing::IsOk;
+using ::grassroots::testing::IsOkAndHolds;
+using ::grassroots::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Optional;
+
+constexpr char kOrgService[] = "grassroots.org.v1.OrgService";
+constexpr char kRosterService[] = "grassroots.roster.v1.RosterService";
+
+template <typename Message>
+grpc::ByteBuffer Bytes(const Message& message) {
+  std::string bytes;
+  EXPECT_TRUE(message.SerializeToString(&bytes));
+  return wire::ToByteBuffer(bytes);
+}
+
+template <typename Message>
+Message FromBytes(const grpc::ByteBuffer& buffer) {
+  Message message;
+  absl::StatusOr<std::string> bytes = wire::FromByteBuffer(buffer);
+  EXPECT_THAT(bytes, IsOk());
+  if (bytes.ok()) {
+    EXPECT_TRUE(message.ParseFromString(*bytes));
+  }
+  return message;
+}
+
+std::string Raw(const grpc::ByteBuffer& buffer) {
+  absl::StatusOr<std::string> bytes = wire::FromByteBuffer(buffer);
+  EXPECT_THAT(bytes, IsOk());
+  return bytes.ok() ? *bytes : "";
+}
+
+// A target as it prints in a failure.
+std::string Describe(const Target& t) {
+  return absl::StrCat("{kind=", static_cast<int>(t.kind), " id=", t.id, " field=", t.field,
+                      " write=", t.write, " parent_hint=", t.parent_hint, " residence_hint=",
+                      t.residence_hint ? absl::StrCat(*t.residence_hint) : "none",
+                      " external_key=", t.external_key, "}");
+}
+
+MATCHER_P3(IsTarget, kind, id, field, "") {
+  *result_listener << Describe(arg);
+  return arg.kind == kind && arg.id == id && arg.field == field;
+}
+MATCHER_P3(IsOrgTarget, id, field, write, "") {
+  *result_listener << Describe(arg);
+  return arg.kind == TargetKind::kPartyOrg && arg.id == id && arg.field == field &&
+         arg.write == write;
+}
+MATCHER_P2(IsExternalKeyTarget, key, field, "") {
+  *result_listener << Describe(arg);
+  return arg.kind == TargetKind::kPersonByExternalKey && arg.external_key == key &&
+         arg.field == field;
+}
+
+class RoutesTest : public ::testing::Test {
+ protected:
+  const Route& RouteOf(absl::string_view service, absl::string_view method) {
+    const Route* route = table_.Find(absl::StrCat("/", service, "/", method));
+    if (route == nullptr) {
+      ADD_FAILURE() << "no route for " << service << "/" << method;
+      static const Route* const kEmpty = new Route();
+      return *kEmpty;
+    }
+    return *route;
+  }
+  const Route& Org(absl::string_view method) { return RouteOf(kOrgService, method); }
+  const Route& Roster(absl::string_view method) { return RouteOf(kRosterService, method); }
+
+  template <typename Message>
+  absl::StatusOr<std::vector<Target>> TargetsOf(const Route& route, const Message& request) {
+    if (!route.targets) return absl::InternalError("route has no targets function");
+    return route.targets(Bytes(request));
+  }
+
+  RouteTable table_;
+};
+
+// --- The table against the descriptors ---------------------------------------
+
+Action ExpectedAction(const std::string& method) {
+  for (const char* prefix : {"Delete", "Undelete", "Move"}) {
+    if (absl::StartsWith(method, prefix)) return Action::kManage;
+  }
+  for (const char* prefix : {"Get", "List", "Batch", "Count", "Lookup", "Watch"}) {
+    if (absl::StartsWith(method, prefix)) return Action::kRead;
+  }
+  return Action::kWrite;
+}
+
+TEST_F(RoutesTest, EveryMethodHasExactlyOneRightRoute) {
+  // Make sure the generated files are registered in the pool.
+  (void)org_v1::GetUnitRequest::descriptor();
+  (void)roster_v1::GetPersonRequest::descriptor();
+
+  std::set<std::string> expected_methods;
+  for (const auto& [service_name, backend, short_prefix] :
+       {std::tuple{kOrgService, Backend::kOrg, "OrgService."},
+        std::tuple{kRosterService, Backend::kRoster, "RosterService."}}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+    ASSERT_NE(service, nullptr) << service_name;
+    ASSERT_GT(service->method_count(), 0);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      const std::string full = absl::StrCat("/", service->full_name(), "/", method->name());
+      SCOPED_TRACE(full);
+      expected_methods.insert(full);
+
+      int matches = 0;
+      for (const Route& route : table_.routes()) matches += route.method == full ? 1 : 0;
+      EXPECT_EQ(matches, 1);
+
+      const Route* route = table_.Find(full);
+      ASSERT_NE(route, nullptr);
+      EXPECT_EQ(route->method, full);
+      EXPECT_EQ(route->short_name, absl::StrCat(short_prefix, method->name()));
+      EXPECT_EQ(route->backend, backend);
+      ASSERT_FALSE(method->client_streaming() && method->server_streaming())
+          << "bidirectional methods have no shape";
+      const CallShape shape = method->client_streaming()   ? CallShape::kClientStream
+                              : method->server_streaming() ? CallShape::kServerStream
+                                                           : CallShape::kUnary;
+      EXPECT_EQ(route->shape, shape);
+      EXPECT_EQ(route->action, ExpectedAction(method->name())) << ActionName(route->action);
+      EXPECT_TRUE(static_cast<bool>(route->targets));
+    }
+  }
+  // Nothing else is routed.
+  EXPECT_EQ(table_.routes().size(), expected_methods.size());
+  for (const Route& route : table_.routes()) {
+    EXPECT_TRUE(expected_methods.contains(route.method)) << route.method;
+  }
+}
+
+TEST_F(RoutesTest, KnownShapes) {
+  EXPECT_EQ(Org("ListDescendants").shape, CallShape::kServerStream);
+  EXPECT_EQ(Org("WatchEvents").shape, CallShape::kServerStream);
+  EXPECT_EQ(Roster("WatchEvents").shape, CallShape::kServerStream);
+  EXPECT_EQ(Roster("ImportPeople").shape, CallShape::kClientStream);
+  EXPECT_EQ(Org("GetUnit").shape, CallShape::kUnary);
+}
+
+TEST_F(RoutesTest, FindUnknownMethod) {
+  EXPECT_EQ(table_.Find(""), nullptr);
+  EXPECT_EQ(table_.Find("/grassroots.org.v1.OrgService/NoSuchMethod"), nullptr);
+  EXPECT_EQ(table_.Find("grassroots.org.v1.OrgService/GetUnit"), nullptr);  // no leading '/'
+  EXPECT_EQ(table_.Find("/grpc.health.v1.Health/Check"), nullptr);
+}
+
+// --- targets: the org service -------------------------------------------------
+
+TEST_F(RoutesTest, GetUnitNamesItsUnit) {
+  org_v1::GetUnitRequest request;
+  request.set_name("units/7");
+  EXPECT_THAT(TargetsOf(Org("GetUnit"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "name"))));
+}
+
+TEST_F(RoutesTest, MoveUnitNamesTheUnitAndItsNewParent) {
+  org_v1::MoveUnitRequest request;
+  request.set_name("units/7");
+  request.set_new_parent("units/3");
+  EXPECT_THAT(TargetsOf(Org("MoveUnit"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "name"),
+                                       IsTarget(TargetKind::kUnit, 3, "new_parent"))));
+}
+
+TEST_F(RoutesTest, MalformedNameIsInvalidArgumentNamingTheField) {
+  org_v1::MoveUnitRequest move;
+  move.set_name("units/7");
+  move.set_new_parent("partyOrgs/3");
+  EXPECT_THAT(TargetsOf(Org("MoveUnit"), move),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("new_parent")));
+
+  org_v1::GetUnitRequest get;
+  get.set_name("units/x");
+  EXPECT_THAT(TargetsOf(Org("GetUnit"), get),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+  get.set_name("");
+  EXPECT_THAT(TargetsOf(Org("GetUnit"), get),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+
+  org_v1::BatchGetUnitsRequest batch;
+  batch.add_names("units/1");
+  batch.add_names("units/01");
+  EXPECT_THAT(TargetsOf(Org("BatchGetUnits"), batch),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("names[1]")));
+}
+
+TEST_F(RoutesTest, UndecodableRequestIsInvalidArgument) {
+  const grpc::ByteBuffer garbage = wire::ToByteBuffer(std::string("\xff\xff\xff\xff", 4));
+  EXPECT_THAT(Org("GetUnit").targets(garbage), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Roster("ImportPeople").targets(garbage),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(RoutesTest, CreateUnitNeedsAParentInScope) {
+  org_v1::CreateUnitRequest request;
+  request.mutable_unit()->set_display_name("A new district");
+  EXPECT_THAT(TargetsOf(Org("CreateUnit"), request),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("unit.parent")));
+
+  request.mutable_unit()->set_parent("units/5");
+  EXPECT_THAT(TargetsOf(Org("CreateUnit"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 5, "unit.parent"))));
+}
+
+TEST_F(RoutesTest, BatchGetUnitsNamesEach) {
+  org_v1::BatchGetUnitsRequest request;
+  request.add_names("units/3");
+  request.add_names("units/4");
+  EXPECT_THAT(TargetsOf(Org("BatchGetUnits"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 3, "names[0]"),
+                                       IsTarget(TargetKind::kUnit, 4, "names[1]"))));
+}
+
+TEST_F(RoutesTest, ListUnitsWithAndWithoutParent) {
+  org_v1::ListUnitsRequest request;
+  EXPECT_THAT(TargetsOf(Org("ListUnits"), request), IsOkAndHolds(IsEmpty()));
+  request.set_parent("units/2");
+  EXPECT_THAT(TargetsOf(Org("ListUnits"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 2, "parent"))));
+}
+
+TEST_F(RoutesTest, PartyOrgWritesNeedEveryUnitReadsAny) {
+  org_v1::GetPartyOrgRequest get;
+  get.set_name("partyOrgs/11");
+  EXPECT_THAT(TargetsOf(Org("GetPartyOrg"), get),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(11, "name", false))));
+
+  org_v1::DeletePartyOrgRequest del;
+  del.set_name("partyOrgs/11");
+  EXPECT_THAT(TargetsOf(Org("DeletePartyOrg"), del),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(11, "name", true))));
+
+  org_v1::UpdatePartyOrgRequest update;
+  update.mutable_party_org()->set_name("partyOrgs/11");
+  update.mutable_party_org()->set_display_name("Renamed");
+  update.mutable_update_mask()->add_paths("display_name");
+  EXPECT_THAT(TargetsOf(Org("UpdatePartyOrg"), update),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(11, "party_org.name", true))));
+}
+
+TEST_F(RoutesTest, UpdatePartyOrgWithUnitsInTheMaskNamesTheNewUnits) {
+  org_v1::UpdatePartyOrgRequest update;
+  update.mutable_party_org()->set_name("partyOrgs/10");
+  update.mutable_party_org()->add_units("units/5");
+  update.mutable_party_org()->add_units("units/6");
+  update.mutable_update_mask()->add_paths("units");
+  EXPECT_THAT(TargetsOf(Org("UpdatePartyOrg"), update),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(10, "party_org.name", true),
+                                       IsTarget(TargetKind::kUnit, 5, "party_org.units[0]"),
+                                       IsTarget(TargetKind::kUnit, 6, "party_org.units[1]"))));
+}
+
+TEST_F(RoutesTest, UpdatePartyOrgWithoutMaskNamesTheNewUnits) {
+  org_v1::UpdatePartyOrgRequest update;
+  update.mutable_party_org()->set_name("partyOrgs/10");
+  update.mutable_party_org()->add_units("units/6");
+  EXPECT_THAT(TargetsOf(Org("UpdatePartyOrg"), update),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(10, "party_org.name", true),
+                                       IsTarget(TargetKind::kUnit, 6, "party_org.units[0]"))));
+}
+
+TEST_F(RoutesTest, UpdatePartyOrgWithStarMaskNamesTheNewUnitsAndParent) {
+  org_v1::UpdatePartyOrgRequest update;
+  update.mutable_party_org()->set_name("partyOrgs/10");
+  update.mutable_party_org()->add_units("units/6");
+  update.mutable_party_org()->set_parent("partyOrgs/12");
+  update.mutable_update_mask()->add_paths("*");
+  EXPECT_THAT(TargetsOf(Org("UpdatePartyOrg"), update),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(10, "party_org.name", true),
+                                       IsTarget(TargetKind::kUnit, 6, "party_org.units[0]"),
+                                       IsOrgTarget(12, "party_org.parent", false))));
+}
+
+TEST_F(RoutesTest, CreatePartyOrgNamesItsUnitsAndParent) {
+  org_v1::CreatePartyOrgRequest request;
+  EXPECT_THAT(TargetsOf(Org("CreatePartyOrg"), request),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("party_org.units")));
+  request.mutable_party_org()->add_units("units/5");
+  request.mutable_party_org()->add_units("units/6");
+  request.mutable_party_org()->set_parent("partyOrgs/11");
+  EXPECT_THAT(TargetsOf(Org("CreatePartyOrg"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 5, "party_org.units[0]"),
+                                       IsTarget(TargetKind::kUnit, 6, "party_org.units[1]"),
+                                       IsOrgTarget(11, "party_org.parent", false))));
+}
+
+TEST_F(RoutesTest, EventsNameNothing) {
+  EXPECT_THAT(TargetsOf(Org("ListEvents"), org_v1::ListEventsRequest()), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(TargetsOf(Org("WatchEvents"), org_v1::WatchEventsRequest()),
+              IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(TargetsOf(Roster("ListEvents"), roster_v1::ListEventsRequest()),
+              IsOkAndHolds(IsEmpty()));
+}
+
+// --- targets: the roster service ----------------------------------------------
+
+TEST_F(RoutesTest, CreatePersonNeedsAResidence) {
+  roster_v1::CreatePersonRequest request;
+  request.mutable_person()->set_display_name("Zhang Wei");
+  EXPECT_THAT(TargetsOf(Roster("CreatePerson"), request),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("person.residence_building")));
+  request.mutable_person()->set_residence_building("units/7");
+  EXPECT_THAT(TargetsOf(Roster("CreatePerson"), request),
+              IsOkAndHolds(ElementsAre(
+                  IsTarget(TargetKind::kUnit, 7, "person.residence_building"))));
+}
+
+TEST_F(RoutesTest, UpdatePersonWithResidenceInTheMask) {
+  roster_v1::UpdatePersonRequest request;
+  request.mutable_person()->set_name("people/42");
+  request.mutable_person()->set_residence_building("units/8");
+  request.mutable_update_mask()->add_paths("residence_building");
+  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
+                                       IsTarget(TargetKind::kUnit, 8,
+                                                "person.residence_building"))));
+  request.mutable_update_mask()->set_paths(0, "phone");
+  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"))));
+}
+
+TEST_F(RoutesTest, UpdatePersonWithoutMaskNamesTheNewResidence) {
+  roster_v1::UpdatePersonRequest request;
+  request.mutable_person()->set_name("people/42");
+  request.mutable_person()->set_residence_building("units/8");
+  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
+                                       IsTarget(TargetKind::kUnit, 8,
+                                                "person.residence_building"))));
+  request.mutable_update_mask()->add_paths("*");
+  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
+                                       IsTarget(TargetKind::kUnit, 8,
+                                                "person.residence_building"))));
+}
+
+TEST_F(RoutesTest, AssignRolePlaceIsAUnitOrAPartyOrg) {
+  roster_v1::AssignRoleRequest request;
+  request.mutable_role_assignment()->set_person("people/42");
+  request.mutable_role_assignment()->set_place("units/5");
+  EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
+              IsOkAndHolds(ElementsAre(
+                  IsTarget(TargetKind::kPerson, 42, "role_assignment.person"),
+                  IsTarget(TargetKind::kUnit, 5, "role_assignment.place"))));
+  request.mutable_role_assignment()->set_place("partyOrgs/11");
+  EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
+              IsOkAndHolds(ElementsAre(
+                  IsTarget(TargetKind::kPerson, 42, "role_assignment.person"),
+                  IsOrgTarget(11, "role_assignment.place", false))));
+  request.mutable_role_assignment()->set_place("people/3");
+  EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("role_assignment.place")));
+}
+
+TEST_F(RoutesTest, RoleAssignmentsByName) {
+  roster_v1::EndRoleAssignmentRequest request;
+  request.set_name("roleAssignments/9");
+  EXPECT_THAT(TargetsOf(Roster("EndRoleAssignment"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kRoleAssignment, 9, "name"))));
+}
+
+TEST_F(RoutesTest, EndRegistrationNamesItsPerson) {
+  roster_v1::EndRegistrationRequest request;
+  request.set_name("people/42/registrations/3");
+  EXPECT_THAT(TargetsOf(Roster("EndRegistration"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "name"))));
+  request.set_name("people/42");
+  EXPECT_THAT(TargetsOf(Roster("EndRegistration"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+  request.set_name("units/42/registrations/3");
+  EXPECT_THAT(TargetsOf(Roster("EndRegistration"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+}
+
+TEST_F(RoutesTest, ListMembershipsOfEveryone) {
+  roster_v1::ListMembershipsRequest request;
+  request.set_parent("people/-");
+  EXPECT_THAT(TargetsOf(Roster("ListMemberships"), request), IsOkAndHolds(IsEmpty()));
+  request.set_party_org("partyOrgs/11");
+  EXPECT_THAT(TargetsOf(Roster("ListMemberships"), request),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(11, "party_org", false))));
+  request.set_parent("people/42");
+  EXPECT_THAT(TargetsOf(Roster("ListMemberships"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "parent"),
+                                       IsOrgTarget(11, "party_org", false))));
+}
+
+TEST_F(RoutesTest, ImportPeopleRowsNameEveryPlaceAndTheExternalKey) {
+  roster_v1::ImportPeopleRequest request;
+  roster_v1::ImportRow* first = request.add_rows();
+  first->mutable_person()->set_external_key("HR-001");
+  first->mutable_person()->set_residence_building("units/7");
+  first->set_party_org("partyOrgs/10");
+  first->add_roles()->set_place("units/5");
+  first->add_roles()->set_place("partyOrgs/11");
+  roster_v1::ImportRow* second = request.add_rows();
+  second->mutable_person()->set_external_key("HR-002");
+  second->add_roles()->set_place("units/3");
+
+  EXPECT_THAT(
+      TargetsOf(Roster("ImportPeople"), request),
+      IsOkAndHolds(ElementsAre(
+          IsTarget(TargetKind::kUnit, 7, "rows[0].person.residence_building"),
+          IsOrgTarget(10, "rows[0].party_org", false),
+          IsTarget(TargetKind::kUnit, 5, "rows[0].roles[0].place"),
+          IsOrgTarget(11, "rows[0].roles[1].place", false),
+          IsExternalKeyTarget("HR-001", "rows[0].person"),
+          IsTarget(TargetKind::kUnit, 3, "rows[1].roles[0].place"),
+          IsExternalKeyTarget("HR-002", "rows[1].person"))));
+}
+
+TEST_F(RoutesTest, ImportPeopleRowPlacedNowhereIsDenied) {
+  roster_v1::ImportPeopleRequest request;
+  roster_v1::ImportRow* first = request.add_rows();
+  first->mutable_person()->set_external_key("HR-001");
+  first->mutable_person()->set_residence_building("units/7");
+  request.add_rows()->mutable_person()->set_external_key("HR-002");
+  EXPECT_THAT(TargetsOf(Roster("ImportPeople"), request),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("rows[1]")));
+}
+
+TEST_F(RoutesTest, ImportPeopleMalformedPlaceNamesTheRowField) {
+  roster_v1::ImportPeopleRequest request;
+  roster_v1::ImportRow* row = request.add_rows();
+  row->mutable_person()->set_external_key("HR-001");
+  row->mutable_person()->set_residence_building("units/7");
+  row->add_roles()->set_place("units/abc");
+  EXPECT_THAT(TargetsOf(Roster("ImportPeople"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rows[0].roles[0].place")));
+}
+
+TEST_F(RoutesTest, ImportPeopleEmptyMessageNamesNothing) {
+  roster_v1::ImportPeopleRequest request;
+  request.set_validate_only(true);
+  EXPECT_THAT(TargetsOf(Roster("ImportPeople"), request), IsOkAndHolds(IsEmpty()));
+}
+
+// --- filter -------------------------------------------------------------------
+
+org_v1::Unit MakeUnit(int64_t id, int64_t parent) {
+  org_v1::Unit unit;
+  unit.set_name(absl::StrCat("units/", id));
+  if (parent != 0) unit.set_parent(absl::StrCat("units/", parent));
+  unit.set_display_name(absl::StrCat("Unit ", id));
+  return unit;
+}
+
+// Keeps units with the given ids; anything else is out.
+KeepFn KeepUnits(std::set<int64_t> ids) {
+  return [ids](const Target& t) -> std::optional<bool> {
+    return t.kind == TargetKind::kUnit && ids.contains(t.id);
+  };
+}
+
+std::vector<std::string> NamesOf(const org_v1::ListUnitsResponse& response) {
+  std::vector<std::string> names;
+  for (const org_v1::Unit& unit : response.units()) names.push_back(unit.name());
+  return names;
+}
+
+TEST_F(RoutesTest, ReadsOfNamedResourcesNeedNoFilter) {
+  EXPECT_FALSE(static_cast<bool>(Org("GetUnit").filter));
+  EXPECT_FALSE(static_cast<bool>(Org("MoveUnit").filter));
+  EXPECT_FALSE(static_cast<bool>(Roster("GetPerson").filter));
+  EXPECT_TRUE(static_cast<bool>(Org("ListUnits").filter));
+  EXPECT_TRUE(static_cast<bool>(Org("WatchEvents").filter));
+  EXPECT_TRUE(static_cast<bool>(Roster("LookupPersonByIdCard").filter));
+}
+
+TEST_F(RoutesTest, ListUnitsFilterRemovesWhatIsOutside) {
+  org_v1::ListUnitsResponse response;
+  *response.add_units() = MakeUnit(3, 2);
+  *response.add_units() = MakeUnit(4, 2);
+  *response.add_units() = MakeUnit(5, 3);
+  *response.add_units() = MakeUnit(6, 4);
+  response.set_next_page_token("next");
+  response.set_revision(17);
+  grpc::ByteBuffer buffer = Bytes(response);
+
+  EXPECT_EQ(Org("ListUnits").filter(buffer, KeepUnits({3, 5})), FilterOutcome::kChanged);
+  const org_v1::ListUnitsResponse filtered = FromBytes<org_v1::ListUnitsResponse>(buffer);
+  EXPECT_THAT(NamesOf(filtered), ElementsAre("units/3", "units/5"));
+  EXPECT_EQ(filtered.units(0).display_name(), "Unit 3");
+  EXPECT_EQ(filtered.units(1).parent(), "units/3");
+  EXPECT_EQ(filtered.next_page_token(), "next");
+  EXPECT_EQ(filtered.revision(), 17);
+}
+
+TEST_F(RoutesTest, ListUnitsFilterAllKeptIsUnchanged) {
+  org_v1::ListUnitsResponse response;
+  *response.add_units() = MakeUnit(3, 2);
+  *response.add_units() = MakeUnit(5, 3);
+  grpc::ByteBuffer buffer = Bytes(response);
+  const std::string before = Raw(buffer);
+  EXPECT_EQ(Org("ListUnits").filter(buffer, KeepUnits({3, 5})), FilterOutcome::kUnchanged);
+  EXPECT_EQ(Raw(buffer), before);
+}
+
+TEST_F(RoutesTest, ListUnitsFilterEmptyPageIsUnchanged) {
+  org_v1::ListUnitsResponse response;
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Org("ListUnits").filter(buffer, KeepUnits({})), FilterOutcome::kUnchanged);
+}
+
+TEST_F(RoutesTest, ListUnitsFilterNoneKeptLeavesAnEmptyPage) {
+  org_v1::ListUnitsResponse response;
+  *response.add_units() = MakeUnit(4, 2);
+  response.set_next_page_token("next");
+  grpc::ByteBuffer buffer = Bytes(response);
+  // Not a stream: the page goes out empty, with its token.
+  EXPECT_EQ(Org("ListUnits").filter(buffer, KeepUnits({})), FilterOutcome::kChanged);
+  const org_v1::ListUnitsResponse filtered = FromBytes<org_v1::ListUnitsResponse>(buffer);
+  EXPECT_EQ(filtered.units_size(), 0);
+  EXPECT_EQ(filtered.next_page_token(), "next");
+}
+
+TEST_F(RoutesTest, ListUnitsFilterUndecidedChangesNothing) {
+  org_v1::ListUnitsResponse response;
+  *response.add_units() = MakeUnit(4, 2);  // out
+  *response.add_units() = MakeUnit(99, 5);  // cannot be decided
+  grpc::ByteBuffer buffer = Bytes(response);
+  const std::string before = Raw(buffer);
+  const KeepFn keep = [](const Target& t) -> std::optional<bool> {
+    if (t.id == 99) return std::nullopt;
+    return t.id == 3;
+  };
+  EXPECT_EQ(Org("ListUnits").filter(buffer, keep), FilterOutcome::kUndecided);
+  EXPECT_EQ(Raw(buffer), before);
+}
+
+TEST_F(RoutesTest, ListUnitsFilterPassesTheParentAsHint) {
+  org_v1::ListUnitsResponse response;
+  *response.add_units() = MakeUnit(99, 5);
+  grpc::ByteBuffer buffer = Bytes(response);
+  std::vector<Target> seen;
+  const KeepFn keep = [&seen](const Target& t) -> std::optional<bool> {
+    seen.push_back(t);
+    return true;
+  };
+  EXPECT_EQ(Org("ListUnits").filter(buffer, keep), FilterOutcome::kUnchanged);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].kind, TargetKind::kUnit);
+  EXPECT_EQ(seen[0].id, 99);
+  EXPECT_EQ(seen[0].parent_hint, 5);
+}
+
+TEST_F(RoutesTest, FilterFailsClosedOnUndecodableResponse) {
+  grpc::ByteBuffer garbage = wire::ToByteBuffer(std::string("\xff\xff\xff\xff", 4));
+  EXPECT_EQ(Org("ListUnits").filter(garbage, KeepUnits({1, 2, 3})), FilterOutcome::kDenied);
+}
+
+TEST_F(RoutesTest, ListUnitsFilterDropsUnitsWithMalformedNames) {
+  org_v1::ListUnitsResponse response;
+  *response.add_units() = MakeUnit(3, 2);
+  response.add_units()->set_name("bogus");
+  grpc::ByteBuffer buffer = Bytes(response);
+  const KeepFn keep_all = [](const Target&) -> std::optional<bool> { return true; };
+  EXPECT_EQ(Org("ListUnits").filter(buffer, keep_all), FilterOutcome::kChanged);
+  EXPECT_THAT(NamesOf(FromBytes<org_v1::ListUnitsResponse>(buffer)), ElementsAre("units/3"));
+}
+
+org_v1::Event UnitEvent(int64_t revision, int64_t id, int64_t parent) {
+  org_v1::Event event;
+  event.set_revision(revision);
+  event.set_resource(absl::StrCat("units/", id));
+  *event.mutable_after()->mutable_unit() = MakeUnit(id, parent);
+  return event;
+}
+
+TEST_F(RoutesTest, WatchEventsWithNothingLeftIsEmpty) {
+  org_v1::WatchEventsResponse response;
+  *response.add_events() = UnitEvent(1, 4, 2);
+  *response.add_events() = UnitEvent(2, 6, 4);
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Org("WatchEvents").filter(buffer, KeepUnits({3, 5})), FilterOutcome::kEmpty);
+}
+
+TEST_F(RoutesTest, WatchEventsKeepsTheScopesEvents) {
+  org_v1::WatchEventsResponse response;
+  *response.add_events() = UnitEvent(1, 4, 2);
+  *response.add_events() = UnitEvent(2, 5, 3);
+  // A deleted unit: only `before` is set.
+  org_v1::Event deleted;
+  deleted.set_revision(3);
+  *deleted.mutable_before()->mutable_unit() = MakeUnit(3, 2);
+  *response.add_events() = deleted;
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Org("WatchEvents").filter(buffer, KeepUnits({3, 5})), FilterOutcome::kChanged);
+  const org_v1::WatchEventsResponse filtered = FromBytes<org_v1::WatchEventsResponse>(buffer);
+  ASSERT_EQ(filtered.events_size(), 2);
+  EXPECT_EQ(filtered.events(0).revision(), 2);
+  EXPECT_EQ(filtered.events(1).revision(), 3);
+}
+
+TEST_F(RoutesTest, OrgEventsOfPartyOrgs) {
+  org_v1::ListEventsResponse response;
+  org_v1::Event event;
+  event.set_revision(1);
+  event.mutable_after()->mutable_party_org()->set_name("partyOrgs/11");
+  *response.add_events() = event;
+  grpc::ByteBuffer buffer = Bytes(response);
+  std::vector<Target> seen;
+  const KeepFn keep = [&seen](const Target& t) -> std::optional<bool> {
+    seen.push_back(t);
+    return true;
+  };
+  EXPECT_EQ(Org("ListEvents").filter(buffer, keep), FilterOutcome::kUnchanged);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].kind, TargetKind::kPartyOrg);
+  EXPECT_EQ(seen[0].id, 11);
+  EXPECT_FALSE(seen[0].write);
+}
+
+TEST_F(RoutesTest, ListEventsWithNothingLeftIsAnEmptyPageNotSkipped) {
+  org_v1::ListEventsResponse response;
+  *response.add_events() = UnitEvent(1, 4, 2);
+  response.set_next_page_token("more");
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Org("ListEvents").filter(buffer, KeepUnits({3})), FilterOutcome::kChanged);
+  const org_v1::ListEventsResponse filtered = FromBytes<org_v1::ListEventsResponse>(buffer);
+  EXPECT_EQ(filtered.events_size(), 0);
+  EXPECT_EQ(filtered.next_page_token(), "more");
+}
+
+roster_v1::Person MakePerson(int64_t id, int64_t residence) {
+  roster_v1::Person person;
+  person.set_name(absl::StrCat("people/", id));
+  if (residence != 0) person.set_residence_building(absl::StrCat("units/", residence));
+  person.set_display_name(absl::StrCat("Person ", id));
+  return person;
+}
+
+// Keeps people living in the given buildings.
+KeepFn KeepResidents(std::set<int64_t> buildings) {
+  return [buildings](const Target& t) -> std::optional<bool> {
+    if (t.kind != TargetKind::kPerson || !t.residence_hint) return std::nullopt;
+    return buildings.contains(*t.residence_hint);
+  };
+}
+
+TEST_F(RoutesTest, LookupPersonByIdCardOutsideIsDenied) {
+  const Route& lookup = Roster("LookupPersonByIdCard");
+  EXPECT_FALSE(lookup.hide_not_found_message.empty());
+  grpc::ByteBuffer outside = Bytes(MakePerson(42, 8));
+  EXPECT_EQ(lookup.filter(outside, KeepResidents({7})), FilterOutcome::kDenied);
+  grpc::ByteBuffer inside = Bytes(MakePerson(43, 7));
+  EXPECT_EQ(lookup.filter(inside, KeepResidents({7})), FilterOutcome::kUnchanged);
+  grpc::ByteBuffer undecided = Bytes(MakePerson(44, 8));
+  const KeepFn cannot_say = [](const Target&) -> std::optional<bool> { return std::nullopt; };
+  EXPECT_EQ(lookup.filter(undecided, cannot_say), FilterOutcome::kUndecided);
+}
+
+TEST_F(RoutesTest, LookupPersonByIdCardNamelessPersonIsDenied) {
+  roster_v1::Person person;
+  person.set_residence_building("units/7");
+  grpc::ByteBuffer buffer = Bytes(person);
+  const KeepFn keep_all = [](const Target&) -> std::optional<bool> { return true; };
+  EXPECT_EQ(Roster("LookupPersonByIdCard").filter(buffer, keep_all), FilterOutcome::kDenied);
+}
+
+TEST_F(RoutesTest, ListPeopleFilterGivesResidenceHints) {
+  roster_v1::ListPeopleResponse response;
+  *response.add_people() = MakePerson(1, 7);
+  *response.add_people() = MakePerson(2, 8);
+  *response.add_people() = MakePerson(3, 7);
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Roster("ListPeople").filter(buffer, KeepResidents({7})), FilterOutcome::kChanged);
+  const roster_v1::ListPeopleResponse filtered = FromBytes<roster_v1::ListPeopleResponse>(buffer);
+  ASSERT_EQ(filtered.people_size(), 2);
+  EXPECT_EQ(filtered.people(0).name(), "people/1");
+  EXPECT_EQ(filtered.people(1).name(), "people/3");
+}
+
+TEST_F(RoutesTest, ListPeopleFilterPersonLivingNowhereHasAZeroHint) {
+  roster_v1::ListPeopleResponse response;
+  *response.add_people() = MakePerson(1, 0);
+  grpc::ByteBuffer buffer = Bytes(response);
+  std::vector<Target> seen;
+  const KeepFn keep = [&seen](const Target& t) -> std::optional<bool> {
+    seen.push_back(t);
+    return true;
+  };
+  EXPECT_EQ(Roster("ListPeople").filter(buffer, keep), FilterOutcome::kUnchanged);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].kind, TargetKind::kPerson);
+  EXPECT_EQ(seen[0].id, 1);
+  EXPECT_THAT(seen[0].residence_hint, Optional(0));
+}
+
+TEST_F(RoutesTest, RosterWatchEventsWithNothingLeftIsEmpty) {
+  roster_v1::WatchEventsResponse response;
+  roster_v1::Event event;
+  *event.mutable_after()->mutable_person() = MakePerson(1, 8);
+  *response.add_events() = event;
+  event.mutable_after()->mutable_role_assignment()->set_place("units/8");
+  *response.add_events() = event;
+  grpc::ByteBuffer buffer = Bytes(response);
+  const KeepFn keep = [](const Target& t) -> std::optional<bool> {
+    if (t.kind == TargetKind::kPerson) return t.residence_hint == 7;
+    return t.kind == TargetKind::kUnit && t.id == 7;
+  };
+  EXPECT_EQ(Roster("WatchEvents").filter(buffer, keep), FilterOutcome::kEmpty);
+}
+
+TEST_F(RoutesTest, ListRoleAssignmentsFilterByPlace) {
+  roster_v1::ListRoleAssignmentsResponse response;
+  response.add_role_assignments()->set_place("units/5");
+  response.add_role_assignments()->set_place("partyOrgs/11");
+  response.add_role_assignments()->set_place("units/6");
+  grpc::ByteBuffer buffer = Bytes(response);
+  const KeepFn keep = [](const Target& t) -> std::optional<bool> {
+    return (t.kind == TargetKind::kUnit && t.id == 5) ||
+           (t.kind == TargetKind::kPartyOrg && t.id == 11);
+  };
+  EXPECT_EQ(Roster("ListRoleAssignments").filter(buffer, keep), FilterOutcome::kChanged);
+  const auto filtered = FromBytes<roster_v1::ListRoleAssignmentsResponse>(buffer);
+  ASSERT_EQ(filtered.role_assignments_size(), 2);
+  EXPECT_EQ(filtered.role_assignments(0).place(), "units/5");
+  EXPECT_EQ(filtered.role_assignments(1).place(), "partyOrgs/11");
+}
+
+}  // namespace
+}  // namespace grassroots::gateway
