@@ -870,3 +870,46 @@ TEST_F(GatewayOperationsTest, HealthFollowsTheBackendsAndCallsFailFast) {
 
 }  // namespace
 }  // namespace grassroots::gateway::testing
+
+namespace grassroots::gateway::testing {
+namespace {
+
+// The gateway serving TLS with a certificate made for the test.
+class GatewayTlsTest : public GatewaySuite {
+ protected:
+  void SetUp() override {
+    const std::string cert = dirs_.File("gateway.crt");
+    const std::string key = dirs_.File("gateway.key");
+    const std::string command = absl::StrCat(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+        "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ",
+        key, " -out ", cert, " 2>/dev/null");
+    ASSERT_EQ(std::system(command.c_str()), 0) << "openssl could not make a certificate";
+    std::ifstream in(cert);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    channel_credentials_ = grpc::SslCredentials({.pem_root_certs = pem.str()});
+    extra_gateway_args_ = {absl::StrCat("--tls_cert=", cert), absl::StrCat("--tls_key=", key)};
+    GatewaySuite::SetUp();
+  }
+};
+
+TEST_F(GatewayTlsTest, ServesTlsEndToEndAndRefusesPlaintext) {
+  // SetUp seeded the district through TLS; a read works as well.
+  auto stub = org_v1::OrgService::NewStub(Channel(district_admin_.token));
+  org_v1::GetUnitRequest get;
+  get.set_name(inside_.compound.name());
+  org_v1::Unit unit;
+  auto context = ::grassroots::testing::NewClientContext();
+  ASSERT_TRUE(stub->GetUnit(context.get(), get, &unit).ok());
+  EXPECT_EQ(unit.display_name(), inside_.compound.display_name());
+  EXPECT_THAT(gateway_->ReadLog(), HasSubstr("(TLS)"));
+  // A plaintext client gets nowhere.
+  auto plain = org_v1::OrgService::NewStub(
+      ::grassroots::testing::CreateTokenChannel(gateway_->address(), district_admin_.token));
+  auto plain_context = ::grassroots::testing::NewClientContext(absl::Seconds(2));
+  EXPECT_FALSE(plain->GetUnit(plain_context.get(), get, &unit).ok());
+}
+
+}  // namespace
+}  // namespace grassroots::gateway::testing

@@ -144,7 +144,8 @@ class GatewaySuite : public ::testing::Test {
   }
 
   bool WaitForServing() {
-    auto channel = ::grassroots::testing::CreateTestChannel(gateway_->address());
+    auto channel = ::grassroots::testing::CreateTokenChannel(gateway_->address(), "",
+                                                             channel_credentials_);
     for (int i = 0; i < 200; ++i) {
       absl::StatusOr<HealthStatus> health = CheckHealth(channel, "", absl::Seconds(1));
       if (health.ok() && *health == HealthStatus::kServing) return true;
@@ -154,7 +155,8 @@ class GatewaySuite : public ::testing::Test {
   }
 
   std::shared_ptr<grpc::Channel> Channel(const std::string& token) const {
-    return ::grassroots::testing::CreateTokenChannel(gateway_->address(), token);
+    return ::grassroots::testing::CreateTokenChannel(gateway_->address(), token,
+                                                     channel_credentials_);
   }
 
   // The sample district and its two sides, created through the gateway.
@@ -200,6 +202,7 @@ class GatewaySuite : public ::testing::Test {
   ::grassroots::testing::TempDir dirs_;
   std::string key_file_, tokens_file_, access_log_;
   std::vector<std::string> extra_gateway_args_;  // set before SetUp
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;  // plaintext when null
   std::vector<TestPrincipal> principals_;
   TestPrincipal district_admin_;
   std::unique_ptr<::grassroots::testing::ServerProcess> org_server_, roster_server_, gateway_;

@@ -46,15 +46,17 @@ class BearerTokenInterceptorFactory final
   const std::string header_;
 };
 
-// An empty token sends no header at all.
-inline std::shared_ptr<grpc::Channel> CreateTokenChannel(const std::string& address,
-                                                         const std::string& token) {
+// An empty token sends no header at all. Plaintext unless `credentials`.
+inline std::shared_ptr<grpc::Channel> CreateTokenChannel(
+    const std::string& address, const std::string& token,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
   if (!token.empty()) factories.push_back(std::make_unique<BearerTokenInterceptorFactory>(token));
   return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, grpc::InsecureChannelCredentials(), args, std::move(factories));
+      address, credentials ? credentials : grpc::InsecureChannelCredentials(), args,
+      std::move(factories));
 }
 
 }  // namespace grassroots::testing
