@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the services and starts them on loopback
-# with their data under .data/ (SQLite). `scripts/run_suite.sh stop` stops
+# Installs what is missing, builds the suite and starts the org service, the
+# roster service and the gateway on loopback, with their data under .data/
+# (SQLite). Writes an ADMIN token for the local user (scope: every district)
+# and prints the orgctl commands to try. `scripts/run_suite.sh stop` stops
 # them; `status` shows them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,13 +10,16 @@ root=$(pwd)
 data=${GRASSROOTS_DATA:-$root/.data}
 org_port=${ORG_PORT:-50051}
 roster_port=${ROSTER_PORT:-50052}
+gateway_port=${GATEWAY_PORT:-50050}
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop() {
-  # Dependants first: the roster before the org service it asks.
-  local pidfiles
-  mapfile -t pidfiles < <(ls -r "$data"/run/*.pid 2>/dev/null)
+  # Dependants first: the gateway, then the roster, then the org service.
+  local pidfiles=()
+  for name in gateway roster_service org_service; do
+    [[ -f $data/run/$name.pid ]] && pidfiles+=("$data/run/$name.pid")
+  done
   for pidfile in "${pidfiles[@]}"; do
     [[ -f $pidfile ]] || continue
     if pid_alive "$pidfile"; then
@@ -40,16 +45,36 @@ case "${1:-start}" in
 esac
 
 bash scripts/install_deps.sh
-bash scripts/build.sh org_service roster_service
-mkdir -p "$data/run" "$data/logs"
+bash scripts/build.sh org_service roster_service gateway orgctl
+mkdir -p "$data/run" "$data/logs" "$data/secrets"
+chmod 700 "$data/secrets"
 stop >/dev/null
+
+# The key the gateway signs callers with and the services check; and the
+# tokens file, which holds only hashes. The admin's token itself goes to a
+# file only the local user can read, for orgctl --token-file.
+secrets=$data/secrets
+umask 077
+[[ -s $secrets/caller.key ]] || head -c 32 /dev/urandom | base64 >"$secrets/caller.key"
+if [[ ! -s $secrets/admin.token ]]; then
+  head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$secrets/admin.token"
+fi
+admin=${USER:-$(id -un)}
+admin=${admin//[^A-Za-z0-9._@-]/_}
+if [[ ! -s $secrets/tokens ]] || ! grep -q " $admin ADMIN " "$secrets/tokens"; then
+  {
+    echo "# sha256(token) principal role scope personal-data   (see gateway/token_store.h)"
+    echo "$(tr -d '\n' <"$secrets/admin.token" | sha256sum | cut -d' ' -f1) $admin ADMIN * pii"
+  } >"$secrets/tokens"
+fi
+umask 022
 
 start_service() {  # name binary port [extra flags...]
   local name=$1 binary=$2 port=$3
   shift 3
   rm -f "$data/run/$name.port"
-  "$binary" --listen="127.0.0.1:$port" --data_dir="$data/$name" \
-    --port_file="$data/run/$name.port" "$@" >>"$data/logs/$name.log" 2>&1 &
+  "$binary" --listen="127.0.0.1:$port" --port_file="$data/run/$name.port" "$@" \
+    >>"$data/logs/$name.log" 2>&1 &
   echo $! >"$data/run/$name.pid"
   for _ in $(seq 100); do
     [[ -s $data/run/$name.port ]] && { echo "$name: serving on 127.0.0.1:$port (log: $data/logs/$name.log)"; return 0; }
@@ -62,19 +87,40 @@ start_service() {  # name binary port [extra flags...]
 }
 
 build_dir=${BUILD_DIR:-build}
-start_service org_service "$build_dir/org_service/org_service" "$org_port"
+start_service org_service "$build_dir/org_service/org_service" "$org_port" \
+  --data_dir="$data/org_service" --caller_key_file="$secrets/caller.key"
 start_service roster_service "$build_dir/roster_service/roster_service" "$roster_port" \
-  --org_service="127.0.0.1:$org_port"
+  --data_dir="$data/roster_service" --org_service="127.0.0.1:$org_port" --caller_key_file="$secrets/caller.key"
+start_service gateway "$build_dir/gateway/gateway" "$gateway_port" \
+  --org_service="127.0.0.1:$org_port" --roster_service="127.0.0.1:$roster_port" \
+  --tokens_file="$secrets/tokens" --caller_key_file="$secrets/caller.key" \
+  --access_log="$data/logs/access.log"
 
+orgctl=$root/$build_dir/cli/orgctl
 cat <<EOT
 
 The suite is up. Data: $data (SQLite, kept across restarts).
-  org_service     127.0.0.1:$org_port  grassroots.org.v1.OrgService (+ health, reflection)
-  roster_service  127.0.0.1:$roster_port  grassroots.roster.v1.RosterService (checks places with org_service)
+  gateway         127.0.0.1:$gateway_port  what clients use: the org and roster APIs with auth,
+                                   grassroots.gateway.v1.GatewayService (profile, path, whoami)
+  org_service     127.0.0.1:$org_port  the hierarchy and party organisations
+  roster_service  127.0.0.1:$roster_port  people, memberships, roles
 
-The admin CLI (orgctl) and the gateway arrive with the next issues; until then
-any gRPC client can call them: server reflection is on, and the APIs are in
-protos/grassroots/{org,roster}/v1/*.proto.
+You ($admin) have an ADMIN token for every district, with the personal-data grant:
+  export ORGCTL_TOKEN=\$(cat $secrets/admin.token)
+Then try:
+  $orgctl whoami
+  $orgctl units create --level DISTRICT --name 江汉区 --code 420103
+  $orgctl units create --parent units/1 --level STREET --name 民族街道 --code 001
+  $orgctl units create --parent units/2 --level COMMUNITY --name 水塔社区 --code 001001
+  $orgctl units list --parent units/1
+  $orgctl tree units/1
+  $orgctl path units/3
+  $orgctl -o json units get units/1
+  $orgctl import --help      # CSV columns: docs/import.md; sample: docs/sample_people.csv
+  $orgctl --help
+More tokens: add lines to $secrets/tokens (hash principal role scope pii|-), then
+  kill -HUP \$(cat $data/run/gateway.pid)
+Access log: $data/logs/access.log
 Stop:    scripts/run_suite.sh stop
 Status:  scripts/run_suite.sh status
 EOT

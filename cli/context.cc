@@ -1,0 +1,127 @@
+#include "cli/context.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace grassroots::cli {
+namespace {
+
+// "PERMISSION_DENIED" → "permission denied": the code as people read it.
+std::string CodeWords(grpc::StatusCode code) {
+  using grpc::StatusCode;
+  switch (code) {
+    case StatusCode::OK:
+      return "ok";
+    case StatusCode::CANCELLED:
+      return "cancelled";
+    case StatusCode::UNKNOWN:
+      return "unknown";
+    case StatusCode::INVALID_ARGUMENT:
+      return "invalid argument";
+    case StatusCode::DEADLINE_EXCEEDED:
+      return "deadline exceeded";
+    case StatusCode::NOT_FOUND:
+      return "not found";
+    case StatusCode::ALREADY_EXISTS:
+      return "already exists";
+    case StatusCode::PERMISSION_DENIED:
+      return "permission denied";
+    case StatusCode::RESOURCE_EXHAUSTED:
+      return "resource exhausted";
+    case StatusCode::FAILED_PRECONDITION:
+      return "failed precondition";
+    case StatusCode::ABORTED:
+      return "aborted";
+    case StatusCode::OUT_OF_RANGE:
+      return "out of range";
+    case StatusCode::UNIMPLEMENTED:
+      return "unimplemented";
+    case StatusCode::INTERNAL:
+      return "internal";
+    case StatusCode::UNAVAILABLE:
+      return "unavailable";
+    case StatusCode::DATA_LOSS:
+      return "data loss";
+    case StatusCode::UNAUTHENTICATED:
+      return "unauthenticated";
+    default:
+      return absl::StrCat("status ", static_cast<int>(code));
+  }
+}
+
+std::string ReadFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) UsageError(absl::StrCat("cannot read ", what, " ", path));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+}  // namespace
+
+void CallFailed(const grpc::Status& status) {
+  std::string message = CodeWords(status.error_code());
+  if (!status.error_message().empty()) absl::StrAppend(&message, ": ", status.error_message());
+  throw CommandError(kExitCallFailed, message);
+}
+
+org::v1::OrgService::Stub& Context::org() {
+  Connect();
+  return *org_;
+}
+
+roster::v1::RosterService::Stub& Context::roster() {
+  Connect();
+  return *roster_;
+}
+
+gateway::v1::GatewayService::Stub& Context::gateway_service() {
+  Connect();
+  return *gateway_;
+}
+
+void Context::Prepare(grpc::ClientContext& context, bool unary) {
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", Token()));
+  if (unary) context.set_deadline(std::chrono::system_clock::now() + timeout);
+}
+
+void Context::Connect() {
+  if (channel_ != nullptr) return;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (tls_ca_file.empty()) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = ReadFile(tls_ca_file, "--tls-ca");
+    credentials = grpc::SslCredentials(options);
+  }
+  channel_ = grpc::CreateChannel(gateway, credentials);
+  org_ = org::v1::OrgService::NewStub(channel_);
+  roster_ = roster::v1::RosterService::NewStub(channel_);
+  gateway_ = gateway::v1::GatewayService::NewStub(channel_);
+}
+
+std::string Context::Token() {
+  if (!token_.empty()) return token_;
+  std::string token;
+  if (!token_file.empty()) {
+    const std::string contents = ReadFile(token_file, "--token-file");
+    token = contents.substr(0, contents.find('\n'));
+  } else if (const char* env = std::getenv("ORGCTL_TOKEN"); env != nullptr) {
+    token = env;
+  }
+  absl::StripAsciiWhitespace(&token);
+  if (token.empty()) {
+    // The gateway would refuse the call anyway; saying so here names the fix.
+    throw CommandError(kExitCallFailed,
+                       "unauthenticated: no token: use --token-file FILE or set ORGCTL_TOKEN");
+  }
+  token_ = std::move(token);
+  return token_;
+}
+
+}  // namespace grassroots::cli

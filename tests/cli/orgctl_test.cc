@@ -1,0 +1,761 @@
+// Integration tests of orgctl: the real binary, run as a user runs it,
+// against the real gateway in front of real org and roster services on
+// loopback ports. The suite builds one district with orgctl itself, then
+// each test reads it or adds its own people below it.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/text.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/temp_dir.h"
+
+extern char** environ;
+
+namespace grassroots::cli {
+namespace {
+
+using ::grassroots::testing::ServerProcess;
+using ::grassroots::testing::TempDir;
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::Each;
+using ::testing::ElementsAre;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+
+// Tokens and the SHA-256 the gateway's tokens file holds for each
+// (`printf %s TOKEN | sha256sum`).
+constexpr char kAdminToken[] = "orgctl-test-admin-token";
+constexpr char kAdminTokenSha256[] =
+    "d0765643c5887d5ff9ad145ce0046bf691fdd377289913a6e1e9cbf945f950a2";
+constexpr char kViewerToken[] = "orgctl-test-viewer-token";
+constexpr char kViewerTokenSha256[] =
+    "083ad0dc2648c1d4f94402c9415b93fbdf012bd1a0597e2273f61d06f488ccd0";
+constexpr char kAdminPrincipal[] = "district.admin";
+
+// How long one orgctl run may take before the test kills it.
+constexpr auto kRunTimeout = std::chrono::seconds(60);
+
+struct OrgctlResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::ostream& operator<<(std::ostream& os, const OrgctlResult& result) {
+  return os << "exit " << result.exit_code << "\n--- stdout\n"
+            << result.out << "--- stderr\n"
+            << result.err;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+void WriteFile(const std::string& path, const std::string& contents) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  return lines;
+}
+
+// Runs the orgctl binary with `args`, stdin from /dev/null, and the test's
+// environment without any ORGCTL_* variable, plus `env` ("NAME=value").
+// Returns the exit code (128 + signal when killed) and what it printed.
+OrgctlResult RunOrgctl(const std::vector<std::string>& args,
+                       const std::vector<std::string>& env = {}) {
+  TempDir capture;
+  const std::string out_path = capture.File("stdout");
+  const std::string err_path = capture.File("stderr");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  std::vector<std::string> argv_strings = {ORGCTL_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<std::string> env_strings;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    if (!absl::StartsWith(*variable, "ORGCTL_")) env_strings.push_back(*variable);
+  }
+  env_strings.insert(env_strings.end(), env.begin(), env.end());
+  const auto pointers = [](std::vector<std::string>& strings) {
+    std::vector<char*> result;
+    for (std::string& s : strings) result.push_back(s.data());
+    result.push_back(nullptr);
+    return result;
+  };
+  std::vector<char*> argv = pointers(argv_strings);
+  std::vector<char*> envp = pointers(env_strings);
+
+  OrgctlResult result;
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, ORGCTL_BINARY, &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    ADD_FAILURE() << "cannot run " << ORGCTL_BINARY << ": " << std::strerror(spawned);
+    return result;
+  }
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "orgctl " << absl::StrJoin(args, " ") << " did not finish; killed";
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  // Whatever happens, a token is never printed.
+  for (const char* token : {kAdminToken, kViewerToken}) {
+    EXPECT_THAT(result.out + result.err, Not(HasSubstr(token)));
+  }
+  return result;
+}
+
+// The `name` of the JSON object orgctl printed; empty (and a failure) when
+// the command failed.
+std::string NameOf(const OrgctlResult& result) {
+  google::protobuf::Struct object;
+  if (result.exit_code != 0 ||
+      !google::protobuf::util::JsonStringToMessage(result.out, &object).ok()) {
+    ADD_FAILURE() << "expected a JSON object\n" << result;
+    return "";
+  }
+  return object.fields().at("name").string_value();
+}
+
+// How many items a `-o json` list printed.
+int CountOf(const OrgctlResult& result) {
+  google::protobuf::ListValue list;
+  if (result.exit_code != 0 ||
+      !google::protobuf::util::JsonStringToMessage(result.out, &list).ok()) {
+    ADD_FAILURE() << "expected a JSON array\n" << result;
+    return -1;
+  }
+  return list.values_size();
+}
+
+// The sample district, as the suite created it.
+struct District {
+  std::string district;
+  std::string street;
+  std::string community;        // the viewer's scope
+  std::string other_community;  // outside it
+  std::string garden;           // compound 幸福花园
+  std::string garden_building_1;
+  std::string garden_building_2;
+  std::string peace;  // compound 和平小区
+  std::string peace_building;
+  std::string working_committee;
+  std::string party_committee;
+  std::string branch;       // 幸福花园党支部
+  std::string party_group;  // 1号楼党小组
+  std::string secretary;    // 张建国
+};
+
+class OrgctlTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    environment_ = new Environment();
+    if (absl::Status s = environment_->Start(); !s.ok()) {
+      setup_error_ = new std::string(s.ToString());
+      return;
+    }
+    if (!BuildDistrict() || !environment_->AddViewer(district_->community)) {
+      setup_error_ = new std::string("building the district with orgctl failed (see above)");
+    }
+  }
+
+  static void TearDownTestSuite() {
+    delete environment_;
+    delete district_;
+    delete setup_error_;
+    environment_ = nullptr;
+    district_ = nullptr;
+    setup_error_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (setup_error_ != nullptr) GTEST_FAIL() << *setup_error_;
+  }
+
+  // orgctl against the gateway with the ADMIN token (scope `*`, personal
+  // data shown), or the VIEWER token (scope: the community).
+  static OrgctlResult Admin(const std::vector<std::string>& args) {
+    return RunAs(environment_->admin_token_file(), args);
+  }
+  static OrgctlResult Viewer(const std::vector<std::string>& args) {
+    return RunAs(environment_->viewer_token_file(), args);
+  }
+  // `orgctl -o json ARGS` as the admin, for the created resource's name.
+  static std::string AdminCreate(const std::vector<std::string>& args) {
+    std::vector<std::string> json = {"-o", "json"};
+    json.insert(json.end(), args.begin(), args.end());
+    return NameOf(Admin(json));
+  }
+  static std::string gateway() { return environment_->gateway_address(); }
+  static const District& district() { return *district_; }
+  static std::string TempFile(const std::string& name) { return environment_->TempFile(name); }
+
+ private:
+  // The three processes, their key and tokens files.
+  class Environment {
+   public:
+    absl::Status Start() {
+      // The secret the gateway signs callers with, as base64 of 32 bytes;
+      // a fixed one keeps the test deterministic.
+      WriteFile(dir_.File("caller.key"), "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n");
+      WriteFile(admin_token_file(), absl::StrCat(kAdminToken, "\n"));
+      // Only the first line counts, trimmed.
+      WriteFile(viewer_token_file(), absl::StrCat("  ", kViewerToken, "  \nnot-a-token\n"));
+      WriteTokens("");
+      const std::string key_flag = absl::StrCat("--caller_key_file=", dir_.File("caller.key"));
+      absl::StatusOr<std::unique_ptr<ServerProcess>> org =
+          ServerProcess::Launch({.binary = ORG_SERVICE_BINARY, .extra_args = {key_flag}});
+      if (!org.ok()) return org.status();
+      org_ = *std::move(org);
+      absl::StatusOr<std::unique_ptr<ServerProcess>> roster = ServerProcess::Launch(
+          {.binary = ROSTER_SERVICE_BINARY,
+           .extra_args = {key_flag, absl::StrCat("--org_service=", org_->address())}});
+      if (!roster.ok()) return roster.status();
+      roster_ = *std::move(roster);
+      absl::StatusOr<std::unique_ptr<ServerProcess>> gateway = ServerProcess::Launch(
+          {.binary = GATEWAY_BINARY,
+           .extra_args = {key_flag, absl::StrCat("--org_service=", org_->address()),
+                          absl::StrCat("--roster_service=", roster_->address()),
+                          absl::StrCat("--tokens_file=", dir_.File("tokens"))},
+           .pass_data_dir = false});
+      if (!gateway.ok()) return gateway.status();
+      gateway_ = *std::move(gateway);
+      return absl::OkStatus();
+    }
+
+    // Adds the viewer's token, scoped to `scope`: a scope is a unit, which
+    // exists only once the admin has created it. The gateway reads its
+    // tokens at start.
+    bool AddViewer(const std::string& scope) {
+      WriteTokens(absl::StrCat(kViewerTokenSha256, " community.viewer VIEWER ", scope, " -\n"));
+      const absl::Status restarted = gateway_->Restart();
+      EXPECT_TRUE(restarted.ok()) << restarted << "\n" << gateway_->ReadLog();
+      return restarted.ok();
+    }
+
+    std::string gateway_address() const { return gateway_->address(); }
+    std::string admin_token_file() const { return dir_.File("admin.token"); }
+    std::string viewer_token_file() const { return dir_.File("viewer.token"); }
+    std::string TempFile(const std::string& name) const { return dir_.File(name); }
+
+   private:
+    void WriteTokens(const std::string& more) {
+      WriteFile(dir_.File("tokens"),
+                absl::StrCat("# sha256(token) principal role scope personal-data\n",
+                             kAdminTokenSha256, " ", kAdminPrincipal, " ADMIN * pii\n", more));
+    }
+
+    TempDir dir_;
+    std::unique_ptr<ServerProcess> org_;
+    std::unique_ptr<ServerProcess> roster_;
+    std::unique_ptr<ServerProcess> gateway_;
+  };
+
+  static OrgctlResult RunAs(const std::string& token_file, const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"--gateway", gateway(), "--token-file", token_file};
+    all.insert(all.end(), args.begin(), args.end());
+    return RunOrgctl(all);
+  }
+
+  // Street, two communities, two compounds with buildings, the party
+  // organisations of one of them and its secretary, all made with orgctl.
+  static bool BuildDistrict() {
+    district_ = new District();
+    District& d = *district_;
+    d.district = AdminCreate(
+        {"units", "create", "--level", "DISTRICT", "--name", "天元区", "--code", "430211"});
+    d.street = AdminCreate({"units", "create", "--parent", d.district, "--level", "STREET",
+                            "--name", "幸福街道", "--code", "S01"});
+    d.community = AdminCreate({"units", "create", "--parent", d.street, "--level", "COMMUNITY",
+                               "--name", "幸福社区", "--code", "C01"});
+    d.other_community = AdminCreate({"units", "create", "--parent", d.street, "--level",
+                                     "COMMUNITY", "--name", "和平社区", "--code", "C02"});
+    d.garden = AdminCreate({"units", "create", "--parent", d.community, "--level", "COMPOUND",
+                            "--name", "幸福花园", "--code", "X01", "--compound-kind", "OLD",
+                            "--has-property-company", "--red-property", "--households", "320"});
+    d.garden_building_1 =
+        AdminCreate({"units", "create", "--parent", d.garden, "--level", "BUILDING", "--name",
+                     "1号楼", "--code", "B01", "--floors", "6", "--households", "24"});
+    d.garden_building_2 = AdminCreate({"units", "create", "--parent", d.garden, "--level",
+                                       "BUILDING", "--name", "2号楼", "--code", "B02"});
+    d.peace = AdminCreate({"units", "create", "--parent", d.community, "--level", "COMPOUND",
+                           "--name", "和平小区", "--code", "X02"});
+    d.peace_building = AdminCreate({"units", "create", "--parent", d.peace, "--level", "BUILDING",
+                                    "--name", "A栋", "--code", "A"});
+    d.working_committee = AdminCreate({"orgs", "create", "--form", "WORKING_COMMITTEE", "--name",
+                                       "幸福街道大党工委", "--units", d.street});
+    d.party_committee =
+        AdminCreate({"orgs", "create", "--form", "PARTY_COMMITTEE", "--name", "幸福社区大党委",
+                     "--units", d.community, "--parent", d.working_committee});
+    d.branch =
+        AdminCreate({"orgs", "create", "--form", "BRANCH", "--name", "幸福花园党支部", "--units",
+                     d.garden, "--parent", d.party_committee, "--established", "2019-07-01"});
+    d.party_group = AdminCreate({"orgs", "create", "--form", "PARTY_GROUP", "--name", "1号楼党小组",
+                                 "--units", d.garden_building_1, "--parent", d.branch});
+    d.secretary =
+        AdminCreate({"people",         "create",      "--name",         "张建国",
+                     "--gender",       "FEMALE",      "--id-card",      "11010519491231002X",
+                     "--phone",        "13812345678", "--building",     d.garden_building_1,
+                     "--room",         "1-101",       "--party-status", "FULL",
+                     "--admission",    "1975-07-01",  "--category",     "RETIRED",
+                     "--external-key", "SETUP-0001"});
+    const bool member =
+        Admin({"members", "start", d.secretary, "--org", d.branch, "--date", "2010-05-01"})
+            .exit_code == 0;
+    const bool secretary =
+        !AdminCreate({"roles", "assign", "--person", d.secretary, "--role", "SECRETARY", "--place",
+                      d.branch, "--start", "2021-06-01", "--note", "换届选举"})
+             .empty();
+    for (const std::string* name :
+         {&d.district, &d.street, &d.community, &d.other_community, &d.garden, &d.garden_building_1,
+          &d.garden_building_2, &d.peace, &d.peace_building, &d.working_committee,
+          &d.party_committee, &d.branch, &d.party_group, &d.secretary}) {
+      if (name->empty()) return false;
+    }
+    return member && secretary;
+  }
+
+  static Environment* environment_;
+  static District* district_;
+  static std::string* setup_error_;
+};
+
+OrgctlTest::Environment* OrgctlTest::environment_ = nullptr;
+District* OrgctlTest::district_ = nullptr;
+std::string* OrgctlTest::setup_error_ = nullptr;
+
+// --- Usage and exit codes.
+
+TEST_F(OrgctlTest, HelpOnEveryLevelExitsZero) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
+                                               {"units", "--help"},
+                                               {"units", "create", "--help"},
+                                               {"people", "get", "--help"},
+                                               {"watch", "--help"},
+                                               {"import", "--help"}}) {
+    const OrgctlResult result = RunOrgctl(args);
+    EXPECT_EQ(result.exit_code, 0) << result;
+    EXPECT_THAT(result.out, HasSubstr("Usage:")) << result;
+  }
+  EXPECT_THAT(RunOrgctl({"--help"}).out,
+              AllOf(HasSubstr("units"), HasSubstr("orgs"), HasSubstr("people"), HasSubstr("roles"),
+                    HasSubstr("members"), HasSubstr("watch"), HasSubstr("profile"),
+                    HasSubstr("whoami"), HasSubstr("import"), HasSubstr("export")));
+}
+
+TEST_F(OrgctlTest, NoCommandPrintsHelpAndExitsTwo) {
+  const OrgctlResult bare = RunOrgctl({});
+  EXPECT_EQ(bare.exit_code, 2) << bare;
+  EXPECT_THAT(bare.err, HasSubstr("units"));
+
+  const OrgctlResult noun_only = RunOrgctl({"units"});
+  EXPECT_EQ(noun_only.exit_code, 2) << noun_only;
+  EXPECT_THAT(noun_only.err, AllOf(HasSubstr("create"), HasSubstr("undelete")));
+}
+
+TEST_F(OrgctlTest, BadUsageExitsTwoWithOneLine) {
+  const District& d = district();
+  for (const std::vector<std::string>& args : {
+           std::vector<std::string>{"units", "list", "--bogus"},
+           {"units", "create", "--parent", d.street, "--level", "CITY", "--name", "x", "--code",
+            "y"},
+           {"units", "create", "--parent", d.street, "--level", "COMMUNITY", "--name", "x"},
+           {"units", "get", "partyOrgs/3"},
+           {"units", "update", d.peace, "--floors", "3"},
+           {"units", "update", d.peace},
+           {"roles", "assign", "--person", d.secretary, "--role", "VOLUNTEER", "--place", d.garden,
+            "--start", "2024-02-30"},
+           {"-o", "xml", "units", "get", d.street},
+           {"watch", "audit"},
+       }) {
+    const OrgctlResult result = Admin(args);
+    EXPECT_EQ(result.exit_code, 2) << absl::StrJoin(args, " ") << "\n" << result;
+    EXPECT_THAT(result.err, StartsWith("orgctl: ")) << result;
+    EXPECT_THAT(Lines(result.err), SizeIs(1)) << result;
+    EXPECT_THAT(result.out, IsEmpty()) << result;
+  }
+}
+
+TEST_F(OrgctlTest, UnknownResourceExitsOne) {
+  const OrgctlResult result = Admin({"units", "get", "units/999999"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_THAT(result.err,
+              MatchesRegex("orgctl: (not found|permission denied): .*units/999999.*\n"));
+  EXPECT_THAT(result.out, IsEmpty());
+}
+
+TEST_F(OrgctlTest, OutsideTheScopeIsPermissionDenied) {
+  const OrgctlResult read = Viewer({"units", "get", district().other_community});
+  EXPECT_EQ(read.exit_code, 1) << read;
+  EXPECT_THAT(read.err, StartsWith(absl::StrCat("orgctl: permission denied: ")));
+  EXPECT_THAT(read.err, HasSubstr(absl::StrCat("outside your scope ", district().community)));
+
+  const OrgctlResult write = Viewer({"units", "create", "--parent", district().garden, "--level",
+                                     "BUILDING", "--name", "3号楼", "--code", "B03"});
+  EXPECT_EQ(write.exit_code, 1) << write;
+  EXPECT_THAT(write.err, StartsWith("orgctl: permission denied: "));
+}
+
+TEST_F(OrgctlTest, WithoutAValidTokenIsUnauthenticated) {
+  const OrgctlResult none = RunOrgctl({"--gateway", gateway(), "whoami"});
+  EXPECT_EQ(none.exit_code, 1) << none;
+  EXPECT_THAT(none.err, StartsWith("orgctl: unauthenticated"));
+
+  const OrgctlResult wrong =
+      RunOrgctl({"--gateway", gateway(), "whoami"}, {"ORGCTL_TOKEN=not-a-token"});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong;
+  EXPECT_THAT(wrong.err, StartsWith("orgctl: unauthenticated: "));
+  EXPECT_THAT(Lines(wrong.err), SizeIs(1));
+}
+
+TEST_F(OrgctlTest, TokenAndGatewayComeFromTheEnvironment) {
+  const OrgctlResult result = RunOrgctl({"whoami"}, {absl::StrCat("ORGCTL_TOKEN=", kAdminToken),
+                                                     absl::StrCat("ORGCTL_GATEWAY=", gateway())});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, HasSubstr(kAdminPrincipal));
+}
+
+TEST_F(OrgctlTest, WhoAmIShowsRoleAndScope) {
+  const OrgctlResult viewer = Viewer({"whoami"});
+  ASSERT_EQ(viewer.exit_code, 0) << viewer;
+  EXPECT_THAT(Lines(viewer.out),
+              ElementsAre(MatchesRegex("PRINCIPAL +ROLE +SCOPE +PERSONAL_DATA"),
+                          MatchesRegex(absl::StrCat("community.viewer +VIEWER +",
+                                                    district().community, " +no"))));
+  const OrgctlResult admin = Admin({"-o", "csv", "whoami"});
+  EXPECT_EQ(admin.out, absl::StrCat("principal,role,scope,personal_data\r\n", kAdminPrincipal,
+                                    ",ADMIN,*,yes\r\n"));
+}
+
+// --- The district and how it prints.
+
+TEST_F(OrgctlTest, TreeDrawsTheSubtreeWithChineseNamesAligned) {
+  const OrgctlResult result = Admin({"tree", district().community});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const std::vector<std::string> lines = Lines(result.out);
+  ASSERT_THAT(lines, SizeIs(7)) << result;  // the header, the community and five below it
+  EXPECT_THAT(lines[0], MatchesRegex("DISPLAY_NAME +NAME +LEVEL +CODE"));
+  EXPECT_THAT(lines[1],
+              MatchesRegex(absl::StrCat("幸福社区 +", district().community, " +COMMUNITY +C01")));
+  EXPECT_THAT(lines[2], StartsWith("├── 幸福花园 "));
+  EXPECT_THAT(lines[3], StartsWith("│   ├── 1号楼 "));
+  EXPECT_THAT(lines[4], StartsWith("│   └── 2号楼 "));
+  EXPECT_THAT(lines[5], StartsWith("└── 和平小区 "));
+  EXPECT_THAT(lines[6], MatchesRegex(absl::StrCat("    └── A栋 +", district().peace_building,
+                                                  " +BUILDING +A")));
+  // The NAME column starts at the same terminal column on every line, though
+  // the names before it take two columns per Chinese character.
+  const size_t name_column = DisplayWidth(lines[0].substr(0, lines[0].find("  NAME") + 2));
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const size_t at = lines[i].find("units/");
+    ASSERT_NE(at, std::string::npos) << lines[i];
+    EXPECT_EQ(DisplayWidth(lines[i].substr(0, at)), name_column) << result;
+  }
+  EXPECT_THAT(lines, Each(Not(EndsWith(" "))));
+}
+
+TEST_F(OrgctlTest, TreeInJsonIsTheUnitsDepthFirst) {
+  const OrgctlResult result = Admin({"-o", "json", "units", "tree", district().garden});
+  EXPECT_EQ(CountOf(result), 3) << result;
+  EXPECT_THAT(result.out, HasSubstr("\"display_name\":\"幸福花园\""));
+  EXPECT_THAT(result.out, HasSubstr("\"has_property_company\":true"));
+}
+
+TEST_F(OrgctlTest, ViewerSeesItsSubtreeWithPersonalDataMasked) {
+  const OrgctlResult tree = Viewer({"tree", district().community});
+  EXPECT_EQ(tree.exit_code, 0) << tree;
+  EXPECT_THAT(tree.out, HasSubstr("幸福花园"));
+
+  const OrgctlResult person = Viewer({"people", "get", district().secretary});
+  ASSERT_EQ(person.exit_code, 0) << person;
+  EXPECT_THAT(person.out, AllOf(HasSubstr("138****5678"), HasSubstr("110105********002X")));
+  const OrgctlResult unmasked = Admin({"people", "get", district().secretary});
+  EXPECT_THAT(unmasked.out, AllOf(HasSubstr("13812345678"), HasSubstr("11010519491231002X")));
+}
+
+TEST_F(OrgctlTest, ListsInEveryFormat) {
+  const std::vector<std::string> list = {"units", "list", "--parent", district().community};
+  const OrgctlResult table = Admin(list);
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(Lines(table.out),
+              ElementsAre(StartsWith("NAME "), HasSubstr("幸福花园"), HasSubstr("和平小区")));
+
+  std::vector<std::string> csv = {"-o", "csv"};
+  csv.insert(csv.end(), list.begin(), list.end());
+  const OrgctlResult csv_result = Admin(csv);
+  EXPECT_THAT(csv_result.out, StartsWith("name,level,display_name,code,parent,state\r\n"));
+  EXPECT_THAT(csv_result.out, HasSubstr(absl::StrCat(district().garden, ",COMPOUND,幸福花园,X01,",
+                                                     district().community, ",ACTIVE\r\n")));
+
+  std::vector<std::string> json = {"-o", "json"};
+  json.insert(json.end(), list.begin(), list.end());
+  EXPECT_EQ(CountOf(Admin(json)), 2);
+
+  std::vector<std::string> limited = json;
+  limited.insert(limited.end(), {"--limit", "1"});
+  EXPECT_EQ(CountOf(Admin(limited)), 1);
+}
+
+TEST_F(OrgctlTest, ListsPageThroughEverythingUnlessLimited) {
+  // More people than one page holds, imported in one call.
+  constexpr int kPeople = 510;
+  std::string csv =
+      "external_key,display_name,gender,birth_date,id_card_number,phone,residence_building,"
+      "residence_room,party_status,admission_date,member_category,party_org,"
+      "membership_start_date,roles\n";
+  for (int i = 0; i < kPeople; ++i) {
+    absl::StrAppend(&csv, "PAGE-", i, ",分页居民", i, ",,,,,", district().peace_building,
+                    ",,NONE,,,,,\n");
+  }
+  const std::string file = TempFile("paging.csv");
+  WriteFile(file, csv);
+  const OrgctlResult imported = Admin({"import", file});
+  ASSERT_EQ(imported.exit_code, 0) << imported;
+
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "people", "list", "--name", "分页居民"})), kPeople);
+  EXPECT_EQ(
+      CountOf(Admin({"-o", "json", "people", "list", "--name", "分页居民", "--limit", "505"})),
+      505);
+  const OrgctlResult csv_list = Admin({"-o", "csv", "people", "list", "--name", "分页居民"});
+  EXPECT_THAT(Lines(csv_list.out), SizeIs(kPeople + 1));
+}
+
+TEST_F(OrgctlTest, PathShowsEachLevelWithItsPartyOrganisationAndSecretary) {
+  const OrgctlResult result = Admin({"path", district().garden_building_1});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  const std::vector<std::string> lines = Lines(result.out);
+  ASSERT_THAT(lines, SizeIs(6)) << result;  // header, district .. building
+  EXPECT_THAT(lines[2], HasSubstr("幸福街道大党工委"));
+  EXPECT_THAT(lines[4], AllOf(HasSubstr("幸福花园党支部"),
+                              HasSubstr(absl::StrCat("张建国 (", district().secretary, ")"))));
+  EXPECT_THAT(lines[5], HasSubstr("1号楼党小组"));
+}
+
+TEST_F(OrgctlTest, ProfileShowsACompound) {
+  const OrgctlResult result = Admin({"profile", district().garden});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.out, AllOf(HasSubstr("幸福花园党支部"), HasSubstr("张建国"),
+                                HasSubstr("1号楼党小组"), HasSubstr("2号楼")));
+  const OrgctlResult csv = Admin({"-o", "csv", "profile", district().garden});
+  EXPECT_THAT(Lines(csv.out), SizeIs(3)) << csv;  // header and two buildings
+}
+
+// --- Writes.
+
+TEST_F(OrgctlTest, UpdateChangesOnlyTheFlagsGivenAndChecksTheEtag) {
+  const OrgctlResult updated =
+      Admin({"-o", "json", "units", "update", district().peace, "--households", "150"});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  EXPECT_THAT(updated.out, AllOf(HasSubstr("\"households\":150"), HasSubstr("\"code\":\"X02\""),
+                                 HasSubstr("\"display_name\":\"和平小区\"")));
+
+  const OrgctlResult stale =
+      Admin({"units", "update", district().peace, "--name", "和平家园", "--etag", "\"1\""});
+  EXPECT_EQ(stale.exit_code, 1) << stale;
+  EXPECT_THAT(stale.err, StartsWith("orgctl: aborted: "));
+}
+
+TEST_F(OrgctlTest, DeleteAndUndeleteWithCascade) {
+  const std::string compound =
+      AdminCreate({"units", "create", "--parent", district().other_community, "--level", "COMPOUND",
+                   "--name", "临时小区", "--code", "TMP"});
+  AdminCreate({"units", "create", "--parent", compound, "--level", "BUILDING", "--name", "1栋",
+               "--code", "1"});
+  const OrgctlResult refused = Admin({"units", "delete", compound});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_THAT(refused.err, StartsWith("orgctl: failed precondition: "));
+
+  const OrgctlResult deleted = Admin({"units", "delete", compound, "--cascade"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted;
+  EXPECT_THAT(deleted.out, HasSubstr("DELETED"));
+  const OrgctlResult restored = Admin({"units", "undelete", compound, "--cascade"});
+  EXPECT_EQ(restored.exit_code, 0) << restored;
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "units", "tree", compound})), 2);
+}
+
+TEST_F(OrgctlTest, MoveTakesTheSubtreeAlong) {
+  const std::string community =
+      AdminCreate({"units", "create", "--parent", district().street, "--level", "COMMUNITY",
+                   "--name", "新建社区", "--code", "C03"});
+  const std::string compound =
+      AdminCreate({"units", "create", "--parent", district().other_community, "--level", "COMPOUND",
+                   "--name", "搬迁小区", "--code", "MV"});
+  const std::string building = AdminCreate({"units", "create", "--parent", compound, "--level",
+                                            "BUILDING", "--name", "1栋", "--code", "1"});
+  const OrgctlResult moved = Admin({"-o", "json", "units", "move", compound, "--to", community});
+  ASSERT_EQ(moved.exit_code, 0) << moved;
+  EXPECT_THAT(moved.out, HasSubstr(absl::StrCat("\"parent\":\"", community, "\"")));
+  EXPECT_THAT(Admin({"tree", community}).out, HasSubstr(building));
+}
+
+TEST_F(OrgctlTest, MembershipTransferKeepsTheHistory) {
+  const District& d = district();
+  const std::string member =
+      AdminCreate({"people", "create", "--name", "李秀英", "--gender", "FEMALE", "--building",
+                   d.peace_building, "--party-status", "FULL", "--admission", "1996-06-20",
+                   "--category", "IN_SERVICE", "--external-key", "MEMBER-0001"});
+  ASSERT_EQ(Admin({"members", "start", member, "--org", d.party_committee, "--date", "2015-03-01"})
+                .exit_code,
+            0);
+  const OrgctlResult transfer =
+      Admin({"members", "transfer", "--person", member, "--to", d.branch, "--date", "2024-03-01"});
+  ASSERT_EQ(transfer.exit_code, 0) << transfer;
+
+  const OrgctlResult history = Admin({"members", "history", member});
+  ASSERT_EQ(history.exit_code, 0) << history;
+  const std::vector<std::string> lines = Lines(history.out);
+  ASSERT_THAT(lines, SizeIs(3)) << history;
+  EXPECT_THAT(lines[1],
+              MatchesRegex(absl::StrCat(".*", d.party_committee, " +2015-03-01 +2024-03-01 +no")));
+  EXPECT_THAT(lines[2], MatchesRegex(absl::StrCat(".*", d.branch, " +2024-03-01 +yes")));
+}
+
+TEST_F(OrgctlTest, RolesListBelowAPlace) {
+  const District& d = district();
+  const std::string lead =
+      AdminCreate({"people", "create", "--name", "王磊", "--building", d.garden_building_2,
+                   "--party-status", "NONE", "--external-key", "ROLE-0001"});
+  const std::string role =
+      AdminCreate({"roles", "assign", "--person", lead, "--role", "BUILDING_LEAD", "--place",
+                   d.garden_building_2, "--start", "2024-01-01"});
+  ASSERT_FALSE(role.empty());
+
+  const OrgctlResult below = Admin(
+      {"roles", "list", "--place", d.street, "--subtree", "--role", "building_lead,secretary"});
+  ASSERT_EQ(below.exit_code, 0) << below;
+  EXPECT_THAT(below.out, AllOf(HasSubstr(role), HasSubstr("SECRETARY")));
+  EXPECT_THAT(Admin({"roles", "list", "--place", d.street}).out, Not(HasSubstr(role)));
+
+  ASSERT_EQ(Admin({"roles", "end", role, "--date", "2024-06-30"}).exit_code, 0);
+  EXPECT_THAT(Admin({"roles", "list", "--person", lead}).out, Not(HasSubstr(role)));
+  EXPECT_THAT(Admin({"roles", "list", "--person", lead, "--all"}).out,
+              AllOf(HasSubstr(role), HasSubstr("2024-06-30")));
+}
+
+TEST_F(OrgctlTest, PeopleGetByIdCard) {
+  const OrgctlResult found = Admin({"people", "get", "--id-card", "11010519491231002X"});
+  EXPECT_EQ(found.exit_code, 0) << found;
+  EXPECT_THAT(found.out, HasSubstr(district().secretary));
+}
+
+TEST_F(OrgctlTest, WatchPrintsOneLinePerEventAndResumesFromARevision) {
+  const OrgctlResult first = Admin({"watch", "org", "--from", "1", "--limit", "3"});
+  ASSERT_EQ(first.exit_code, 0) << first;
+  const std::vector<std::string> lines = Lines(first.out);
+  ASSERT_THAT(lines, SizeIs(3)) << first;
+  EXPECT_EQ(lines[0], absl::StrCat("1.0 ", kAdminPrincipal, " CreateUnit ", district().district));
+  EXPECT_EQ(lines[1], absl::StrCat("2.0 ", kAdminPrincipal, " CreateUnit ", district().street));
+
+  const OrgctlResult resumed = Admin({"watch", "org", "--from", "2.0", "--limit", "1"});
+  EXPECT_THAT(Lines(resumed.out), ElementsAre(lines[1])) << resumed;
+}
+
+// --- Import and export.
+
+TEST_F(OrgctlTest, ImportStoresTheGoodRowsAndReportsTheBadOnes) {
+  const District& d = district();
+  const std::string file = TempFile("import.csv");
+  WriteFile(
+      file,
+      absl::StrCat(
+          "external_key,display_name,gender,birth_date,id_card_number,phone,residence_building,"
+          "residence_room,party_status,admission_date,member_category,party_org,"
+          "membership_start_date,roles\n",
+          // 2: good, a member with a role.
+          "IMP-0001,王建国,男,,430211195803120018,13807330001,", d.garden_building_1,
+          ",2-301,正式党员,1985-07-01,离退休,", d.branch, ",2010-05-01,BUILDING_LEAD@",
+          d.garden_building_1, "@2022-01-01\n",
+          // 3: a mistyped ID-card number (the server refuses it).
+          "IMP-0002,李秀兰,FEMALE,,430211197211050028,13907330002,", d.garden_building_2,
+          ",1-502,FULL,1996-06-20,IN_SERVICE,", d.branch, ",2015-03-01,\n",
+          // 4: good, a quoted comma.
+          "IMP-0003,陈芳,女,,430211198804180024,18607330004,", d.garden_building_2,
+          ",\"A座,1201\",群众,,,,,VOLUNTEER@", d.garden_building_2, "@2024-03-01\n",
+          // 5: a day that does not exist (orgctl refuses it).
+          "IMP-0004,赵敏,女,,35088119660930002X,13705970006,", d.garden_building_1,
+          ",2-202,正式党员,1992-13-01,直管,", d.party_group, ",2020-09-01,\n",
+          // 6: good, not a member.
+          "IMP-0005,刘洋,MALE,,,,", d.garden_building_1, ",,NONE,,,,,\n"));
+
+  const OrgctlResult result = Admin({"import", file});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  const std::vector<std::string> report = Lines(result.out);
+  EXPECT_THAT(report, Contains(MatchesRegex("3 +id_card_number +.+"))) << result;
+  EXPECT_THAT(report, Contains(MatchesRegex("5 +admission_date +.+"))) << result;
+  EXPECT_THAT(result.out, HasSubstr("created 3")) << result;
+  EXPECT_THAT(result.err, HasSubstr("2 of 5 rows refused")) << result;
+
+  for (const char* stored : {"IMP-0001", "IMP-0003", "IMP-0005"}) {
+    EXPECT_EQ(CountOf(Admin({"-o", "json", "people", "list", "--external-key", stored})), 1)
+        << stored;
+  }
+  for (const char* refused : {"IMP-0002", "IMP-0004"}) {
+    EXPECT_EQ(CountOf(Admin({"-o", "json", "people", "list", "--external-key", refused})), 0)
+        << refused;
+  }
+  EXPECT_THAT(Admin({"roles", "list", "--place", d.garden_building_1}).out,
+              HasSubstr("BUILDING_LEAD"));
+}
+
+TEST_F(OrgctlTest, ReimportingAnExportDuplicatesNothing) {
+  const std::string dir = TempFile("export");
+  const OrgctlResult exported = Admin({"export", "--subtree", district().garden, "--dir", dir});
+  ASSERT_EQ(exported.exit_code, 0) << exported;
+  const std::string people_csv = ReadFile(dir + "/people.csv");
+  EXPECT_THAT(people_csv, AllOf(HasSubstr("张建国"), HasSubstr("SETUP-0001")));
+  const int people_before = CountOf(Admin({"-o", "json", "people", "list"}));
+
+  const OrgctlResult reimported = Admin({"import", dir + "/people.csv"});
+  EXPECT_EQ(reimported.exit_code, 0) << reimported;
+  EXPECT_THAT(reimported.out, HasSubstr("created 0")) << reimported;
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "people", "list"})), people_before);
+}
+
+}  // namespace
+}  // namespace grassroots::cli
