@@ -171,12 +171,17 @@ class Aggregator::Calls {
   const absl::Time deadline_;
 };
 
+absl::Status Aggregator::CheckUnitInScope(const Principal& principal, const std::string& name,
+                                          absl::Time deadline) const {
+  ASSIGN_OR_RETURN(int64_t id, ParseResourceName(name, "units", "name"));
+  return checker_->Check(principal, {{.kind = TargetKind::kUnit, .id = id, .field = "name"}},
+                         deadline);
+}
+
 absl::StatusOr<v1::CompoundProfile> Aggregator::CompoundProfile(const Principal& principal,
                                                                 const std::string& name,
                                                                 absl::Time deadline) const {
-  ASSIGN_OR_RETURN(int64_t id, ParseResourceName(name, "units", "name"));
-  RETURN_IF_ERROR(checker_->Check(
-      principal, {{.kind = TargetKind::kUnit, .id = id, .field = "name"}}, deadline));
+  RETURN_IF_ERROR(CheckUnitInScope(principal, name, deadline));
   Calls calls(*this, principal, deadline);
   v1::CompoundProfile profile;
   ASSIGN_OR_RETURN(*profile.mutable_compound(), calls.Unit(name));
@@ -241,9 +246,7 @@ absl::StatusOr<v1::CompoundProfile> Aggregator::CompoundProfile(const Principal&
 absl::StatusOr<v1::UnitPath> Aggregator::UnitPath(const Principal& principal,
                                                   const std::string& name,
                                                   absl::Time deadline) const {
-  ASSIGN_OR_RETURN(int64_t id, ParseResourceName(name, "units", "name"));
-  RETURN_IF_ERROR(checker_->Check(
-      principal, {{.kind = TargetKind::kUnit, .id = id, .field = "name"}}, deadline));
+  RETURN_IF_ERROR(CheckUnitInScope(principal, name, deadline));
   Calls calls(*this, principal, deadline);
   org_v1::GetAncestorsRequest request;
   request.set_name(name);

@@ -39,6 +39,11 @@ class Aggregator {
  private:
   class Calls;
 
+  // INVALID_ARGUMENT for a malformed `name`; PERMISSION_DENIED outside the
+  // scope.
+  absl::Status CheckUnitInScope(const Principal& principal, const std::string& name,
+                                absl::Time deadline) const;
+
   org::v1::OrgService::Stub* const org_;
   roster::v1::RosterService::Stub* const roster_;
   const CallerSigner* const signer_;

@@ -1,6 +1,7 @@
 // Tests of the per-principal token buckets (gateway/rate_limiter.h) on a
 // fake clock.
 
+#include "tests/mocks/fake_clock.h"
 #include "gateway/rate_limiter.h"
 
 #include <string>
@@ -20,21 +21,7 @@ using ::grassroots::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-class FakeClock final : public Clock {
- public:
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_ = absl::FromUnixSeconds(1700000000);
-};
+using ::grassroots::testing::FakeClock;
 
 class RateLimiterTest : public ::testing::Test {
  protected:

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/mocks/fake_clock.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -86,23 +87,7 @@ class Random {
   std::mt19937 engine_;
 };
 
-// The time the core stamps commits with and prunes by; it moves only when the
-// test advances it. The writer thread reads it.
-class FakeClock final : public Clock {
- public:
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_ ABSL_GUARDED_BY(mu_) = absl::FromUnixSeconds(1790000000);
-};
+using ::grassroots::testing::FakeClock;
 
 // Runs one asynchronous write and waits for its answer.
 template <typename Call>
