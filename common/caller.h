@@ -6,8 +6,8 @@
 namespace grassroots {
 
 // Who a call acts for, as far as the service could verify. Events record
-// `principal` as their actor. Until the gateway signs caller metadata, every
-// call is anonymous.
+// `principal` as their actor. Services learn it from the gateway's signed
+// metadata (common/caller_metadata.h); any other call is anonymous.
 struct Caller {
   std::string principal = "anonymous";
   // Whether the caller may see personal data unmasked.
