@@ -1,64 +1,28 @@
 #include "cli/context.h"
 
+#include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 
 namespace grassroots::cli {
 namespace {
 
 // "PERMISSION_DENIED" → "permission denied": the code as people read it.
 std::string CodeWords(grpc::StatusCode code) {
-  using grpc::StatusCode;
-  switch (code) {
-    case StatusCode::OK:
-      return "ok";
-    case StatusCode::CANCELLED:
-      return "cancelled";
-    case StatusCode::UNKNOWN:
-      return "unknown";
-    case StatusCode::INVALID_ARGUMENT:
-      return "invalid argument";
-    case StatusCode::DEADLINE_EXCEEDED:
-      return "deadline exceeded";
-    case StatusCode::NOT_FOUND:
-      return "not found";
-    case StatusCode::ALREADY_EXISTS:
-      return "already exists";
-    case StatusCode::PERMISSION_DENIED:
-      return "permission denied";
-    case StatusCode::RESOURCE_EXHAUSTED:
-      return "resource exhausted";
-    case StatusCode::FAILED_PRECONDITION:
-      return "failed precondition";
-    case StatusCode::ABORTED:
-      return "aborted";
-    case StatusCode::OUT_OF_RANGE:
-      return "out of range";
-    case StatusCode::UNIMPLEMENTED:
-      return "unimplemented";
-    case StatusCode::INTERNAL:
-      return "internal";
-    case StatusCode::UNAVAILABLE:
-      return "unavailable";
-    case StatusCode::DATA_LOSS:
-      return "data loss";
-    case StatusCode::UNAUTHENTICATED:
-      return "unauthenticated";
-    default:
-      return absl::StrCat("status ", static_cast<int>(code));
-  }
+  std::string words =
+      absl::AsciiStrToLower(absl::StatusCodeToString(static_cast<absl::StatusCode>(code)));
+  std::replace(words.begin(), words.end(), '_', ' ');
+  return words;
 }
 
 std::string ReadFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) UsageError(absl::StrCat("cannot read ", what, " ", path));
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  absl::StatusOr<std::string> contents = ReadWholeFile(path, what);
+  if (!contents.ok()) UsageError(std::string(contents.status().message()));
+  return *std::move(contents);
 }
 
 }  // namespace
