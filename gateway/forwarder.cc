@@ -48,8 +48,14 @@ class Upstream final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::By
 //
 // gRPC runs the server-side and backend-side reactions on its threads, and
 // checks that need lookups run on the worker pool, so what they share is
-// guarded by mu_. Finish is called once, outside the lock, and nothing
-// touches the call afterwards (OnDone deletes it).
+// guarded by mu_. Each flow is sequential — at most one of: a server read,
+// a server write, a backend operation the flow waits for, a pool task — so
+// the flow itself never races. The backend stream is held (AddHold) until
+// the flow has started its last operation on it (ReleaseUpstream), so its
+// OnDone, which finishes the call, comes only when nothing else of the call
+// is pending: no pool task, no server read or write. Finish is called once,
+// outside the lock, and nothing touches the call afterwards (OnDone deletes
+// it).
 class ForwardedCall final : public grpc::ServerGenericBidiReactor {
  public:
   ForwardedCall(const ForwarderDeps& deps, grpc::GenericCallbackServerContext* context)
@@ -75,7 +81,9 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   void OnReadDone(bool ok) override {
     if (route_->shape == CallShape::kClientStream) return ImportReadDone(ok);
     if (!ok) {
-      return Fail(absl::InvalidArgumentError("request: the call ended before its request"));
+      return Fail(context_->IsCancelled()
+                      ? absl::CancelledError("the client cancelled the call")
+                      : absl::InvalidArgumentError("request: the call ended before its request"));
     }
     Authorize(request_, [this](absl::Status status) {
       if (!status.ok()) return Fail(status);
@@ -84,15 +92,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnWriteDone(bool ok) override {
-    // Server streaming only: the client took a relayed message.
-    std::optional<grpc::Status> upstream_status;
-    {
-      absl::MutexLock lock(&mu_);
-      relaying_ = false;
-      if (!ok && failure_.ok()) failure_ = absl::CancelledError("the client went away");
-      upstream_status = upstream_status_;
-    }
-    if (upstream_status) return UpstreamDone(*upstream_status);
+    // Server streaming only: the client took a relayed message (the backend
+    // stream is still held, so reading on is safe even if it has ended).
     if (!ok) return Abort(absl::CancelledError("the client went away"));
     StartUpstreamRead();
   }
@@ -125,57 +126,53 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   // --- The backend stream's reactions.
 
   void UpstreamWriteDone(bool ok) {
+    if (route_->shape != CallShape::kClientStream) return;  // the one request
     // Client streaming: the backend took the message; read the next one.
-    // When it failed, its OnDone follows and finishes the call.
-    if (route_->shape == CallShape::kClientStream && ok) StartRead(&request_);
+    // When it failed, nothing more goes to it; its end finishes the call.
+    if (!ok) return ReleaseUpstream();
+    StartRead(&request_);
   }
 
   void UpstreamReadDone(bool ok) {
-    if (!ok) return;  // the stream ended; UpstreamDone follows
     if (route_->shape == CallShape::kClientStream) {
-      absl::MutexLock lock(&mu_);
-      have_import_response_ = true;
+      // The one response, read while the rows went out.
+      if (ok) {
+        absl::MutexLock lock(&mu_);
+        have_import_response_ = true;
+      }
       return;
     }
-    {
-      absl::MutexLock lock(&mu_);
-      relaying_ = true;
-    }
+    // Server streaming: the stream has ended, or a message to relay.
+    if (!ok) return ReleaseUpstream();
     FilterThen(upstream_->message, [this](FilterOutcome outcome, absl::Status error) {
       if (error.ok() && outcome == FilterOutcome::kDenied) error = Denied();
-      if (!error.ok()) {
-        {
-          absl::MutexLock lock(&mu_);
-          relaying_ = false;
-        }
-        return Abort(error);
-      }
-      if (outcome == FilterOutcome::kEmpty) {
-        {
-          absl::MutexLock lock(&mu_);
-          relaying_ = false;
-        }
-        return StartUpstreamRead();
-      }
+      if (!error.ok()) return Abort(error);
+      if (outcome == FilterOutcome::kEmpty) return StartUpstreamRead();
       out_.Swap(&upstream_->message);
       StartWrite(&out_);
     });
   }
 
+  // Runs only once the flow has released the backend stream: nothing else
+  // of the call is pending.
   void UpstreamDone(const grpc::Status& status) {
     absl::Status failure;
     {
       absl::MutexLock lock(&mu_);
-      if (relaying_) {
-        // A message is still on its way to the client; finish after it.
-        upstream_status_ = status;
-        return;
-      }
       failure = failure_;
     }
     if (!failure.ok()) return Fail(failure);
-    if (route_->shape == CallShape::kClientStream && status.ok() && have_import_response_) {
-      return FinishCall(grpc::Status::OK, &upstream_->message);
+    bool have_response = false;
+    {
+      absl::MutexLock lock(&mu_);
+      have_response = have_import_response_;
+    }
+    if (route_->shape == CallShape::kClientStream && status.ok() && have_response) {
+      return FilterThen(upstream_->message, [this](FilterOutcome outcome, absl::Status error) {
+        if (error.ok() && outcome == FilterOutcome::kDenied) error = Denied();
+        if (!error.ok()) return Fail(error);
+        FinishCall(grpc::Status::OK, &upstream_->message);
+      });
     }
     FinishCall(status);
   }
@@ -211,6 +208,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       return then(*quick);
     }
     deps_.pool->Schedule([this, targets = *std::move(targets), then = std::move(then)] {
+      // A call the client has left costs no lookups.
+      if (context_->IsCancelled()) return then(absl::CancelledError("the client cancelled the call"));
       then(deps_.checker->Check(principal_, targets, Deadline()));
     });
   }
@@ -228,6 +227,9 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       const absl::Time deadline = Deadline();
       const FilterOutcome outcome =
           route_->filter(message, [&](const Target& t) -> std::optional<bool> {
+            if (error.ok() && context_->IsCancelled()) {
+              error = absl::CancelledError("the client cancelled the call");
+            }
             if (!error.ok()) return false;
             absl::StatusOr<bool> in = deps_.checker->InScope(principal_, t, deadline);
             if (!in.ok()) {
@@ -277,6 +279,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     upstream_ = std::make_unique<Upstream>(this);
     Stub()->PrepareBidiStreamingCall(client_context_.get(), route_->method, grpc::StubOptions(),
                                      upstream_.get());
+    upstream_->AddHold();  // until ReleaseUpstream
     upstream_->StartWriteLast(&request_, grpc::WriteOptions());
     upstream_->StartRead(&upstream_->message);
     upstream_->StartCall();
@@ -289,6 +292,12 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       if (Scoped() && status.error_code() == grpc::StatusCode::NOT_FOUND &&
           !route_->hide_not_found_message.empty()) {
         return Fail(Denied());
+      }
+      if (Scoped()) {
+        // A uniqueness conflict names whoever holds the value, who may be
+        // outside the scope.
+        return FinishCall(grpc::Status(status.error_code(),
+                                       RedactPersonNames(status.error_message())));
       }
       return FinishCall(status);
     }
@@ -307,6 +316,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       // reaches the backend by itself).
       EnsureImportUpstream();
       upstream_->StartWritesDone();
+      ReleaseUpstream();  // nothing more goes to the backend
       return;
     }
     Authorize(request_, [this](absl::Status status) {
@@ -322,20 +332,34 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     upstream_ = std::make_unique<Upstream>(this);
     Stub()->PrepareBidiStreamingCall(client_context_.get(), route_->method, grpc::StubOptions(),
                                      upstream_.get());
+    upstream_->AddHold();  // until ReleaseUpstream
     upstream_->StartRead(&upstream_->message);  // the one response
     upstream_->StartCall();
   }
 
   // Ends a streaming call with `reason` (unless one was set first), from
-  // within its own flow: cancels the backend call, whose end then finishes
-  // this one, or finishes at once when there is no backend call yet.
+  // within its own flow: cancels the backend call and releases it, so that
+  // its end finishes this call; or finishes at once when there is no backend
+  // call yet.
   void Abort(const absl::Status& reason) {
     {
       absl::MutexLock lock(&mu_);
       if (failure_.ok()) failure_ = reason;
     }
-    if (client_context_ == nullptr) return Fail(reason);
+    if (upstream_ == nullptr) return Fail(reason);
     client_context_->TryCancel();
+    ReleaseUpstream();
+  }
+
+  // The flow will start nothing more on the backend stream: let its OnDone
+  // come. Once.
+  void ReleaseUpstream() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (upstream_released_) return;
+      upstream_released_ = true;
+    }
+    upstream_->RemoveHold();
   }
 
   void Fail(const absl::Status& status) { FinishCall(ToGrpcStatus(status)); }
@@ -371,9 +395,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   absl::Mutex mu_;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
-  bool relaying_ ABSL_GUARDED_BY(mu_) = false;
+  bool upstream_released_ ABSL_GUARDED_BY(mu_) = false;
   bool have_import_response_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<grpc::Status> upstream_status_ ABSL_GUARDED_BY(mu_);
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
   int code_ = 0;  // written by FinishCall before Finish, read in OnDone
 };

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "re2/re2.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "grassroots/org/v1/org_service.pb.h"
@@ -66,14 +67,32 @@ class Names {
     }
     return Person(absl::StrCat(parts[0], "/", parts[1]), std::move(field));
   }
-  // A role's place: a unit or a party organisation.
-  absl::Status Place(absl::string_view name, std::string field) {
-    if (absl::StartsWith(name, "partyOrgs/")) return PartyOrg(name, std::move(field), false);
+  // A role's place: a unit or a party organisation (`write`: every unit of
+  // the organisation in scope, for appointing to it).
+  absl::Status Place(absl::string_view name, std::string field, bool write = false) {
+    if (absl::StartsWith(name, "partyOrgs/")) return PartyOrg(name, std::move(field), write);
     return Unit(name, std::move(field));
   }
-  absl::Status RoleAssignment(absl::string_view name, std::string field) {
+  absl::Status RoleAssignment(absl::string_view name, std::string field, bool write = false) {
     ASSIGN_OR_RETURN(int64_t id, IdOf(name, "roleAssignments", field));
-    targets_.push_back({.kind = TargetKind::kRoleAssignment, .id = id, .field = std::move(field)});
+    targets_.push_back({.kind = TargetKind::kRoleAssignment,
+                        .id = id,
+                        .field = std::move(field),
+                        .write = write});
+    return absl::OkStatus();
+  }
+  // Every unit or party organisation a filter mentions: a scoped principal
+  // may not ask about places outside its scope (what a filter matches shows
+  // through counts and page tokens even when the items are filtered out).
+  absl::Status FilterNames(const std::string& filter) {
+    static const LazyRE2 kName = {R"((units|partyOrgs)/(\d+))"};
+    re2::StringPiece input(filter);
+    std::string collection, id;
+    while (RE2::FindAndConsume(&input, *kName, &collection, &id)) {
+      RETURN_IF_ERROR(collection == "units"
+                          ? Unit(absl::StrCat("units/", id), "filter")
+                          : PartyOrg(absl::StrCat("partyOrgs/", id), "filter", false));
+    }
     return absl::OkStatus();
   }
   void PersonByExternalKey(std::string key, std::string field) {
@@ -207,6 +226,7 @@ std::optional<Target> RosterEventTarget(const roster_v1::Event& event) {
 class TableBuilder {
  public:
   explicit TableBuilder(std::vector<Route>& routes) : routes_(routes) {}
+  std::vector<Route>& routes() { return routes_; }
 
   template <typename Request>
   Route& Add(Backend backend, absl::string_view method, CallShape shape, Action action,
@@ -271,6 +291,7 @@ void AddOrgRoutes(TableBuilder& t) {
       [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
   t.Add<org_v1::ListUnitsRequest>(kOrg, "ListUnits", kUnary, kRead,
                                   [](const auto& r, Names& n) {
+                                    RETURN_IF_ERROR(n.FilterNames(r.filter()));
                                     if (r.parent().empty()) return absl::OkStatus();
                                     return n.Unit(r.parent(), "parent");
                                   })
@@ -323,6 +344,9 @@ void AddOrgRoutes(TableBuilder& t) {
       kOrg, "UpdatePartyOrg", kUnary, kWrite, [](const auto& r, Names& n) {
         RETURN_IF_ERROR(n.PartyOrg(r.party_org().name(), "party_org.name", /*write=*/true));
         if (Updates(r.update_mask(), "units", !r.party_org().units().empty())) {
+          if (r.party_org().units().empty()) {
+            return NeedsEveryDistrict("party_org.units", "an organisation attached to no unit");
+          }
           for (int i = 0; i < r.party_org().units_size(); ++i) {
             RETURN_IF_ERROR(
                 n.Unit(r.party_org().units(i), absl::StrCat("party_org.units[", i, "]")));
@@ -334,16 +358,26 @@ void AddOrgRoutes(TableBuilder& t) {
         }
         return absl::OkStatus();
       });
+  // A cascade reaches organisations below, which may cover units outside
+  // the scope (a functional branch); only `*` may cascade.
   t.Add<org_v1::DeletePartyOrgRequest>(kOrg, "DeletePartyOrg", kUnary, kManage,
                                        [](const auto& r, Names& n) {
+                                         if (r.cascade()) {
+                                           return NeedsEveryDistrict("cascade", "a cascading delete");
+                                         }
                                          return n.PartyOrg(r.name(), "name", true);
                                        });
   t.Add<org_v1::UndeletePartyOrgRequest>(kOrg, "UndeletePartyOrg", kUnary, kManage,
                                          [](const auto& r, Names& n) {
+                                           if (r.cascade()) {
+                                             return NeedsEveryDistrict("cascade",
+                                                                       "a cascading undelete");
+                                           }
                                            return n.PartyOrg(r.name(), "name", true);
                                          });
   t.Add<org_v1::ListPartyOrgsRequest>(kOrg, "ListPartyOrgs", kUnary, kRead,
                                       [](const auto& r, Names& n) {
+                                        RETURN_IF_ERROR(n.FilterNames(r.filter()));
                                         if (r.parent().empty()) return absl::OkStatus();
                                         return n.PartyOrg(r.parent(), "parent", false);
                                       })
@@ -384,8 +418,10 @@ void AddRosterRoutes(TableBuilder& t) {
       kRoster, "UpdatePerson", kUnary, kWrite, [](const auto& r, Names& n) {
         RETURN_IF_ERROR(n.Person(r.person().name(), "person.name"));
         if (Updates(r.update_mask(), "residence_building",
-                    !r.person().residence_building().empty()) &&
-            !r.person().residence_building().empty()) {
+                    !r.person().residence_building().empty())) {
+          if (r.person().residence_building().empty()) {
+            return NeedsEveryDistrict("person.residence_building", "a person living nowhere");
+          }
           return n.Unit(r.person().residence_building(), "person.residence_building");
         }
         return absl::OkStatus();
@@ -396,8 +432,9 @@ void AddRosterRoutes(TableBuilder& t) {
   t.Add<roster_v1::UndeletePersonRequest>(
       kRoster, "UndeletePerson", kUnary, kManage,
       [](const auto& r, Names& n) { return n.Person(r.name(), "name"); });
-  t.Add<roster_v1::ListPeopleRequest>(kRoster, "ListPeople", kUnary, kRead,
-                                      [](const auto&, Names&) { return absl::OkStatus(); })
+  t.Add<roster_v1::ListPeopleRequest>(
+       kRoster, "ListPeople", kUnary, kRead,
+       [](const auto& r, Names& n) { return n.FilterNames(r.filter()); })
       .filter = KeepItems<roster_v1::ListPeopleResponse, roster_v1::Person>(
       &roster_v1::ListPeopleResponse::mutable_people, PersonTarget);
   Route& lookup = t.Add<roster_v1::LookupPersonByIdCardRequest>(
@@ -452,11 +489,11 @@ void AddRosterRoutes(TableBuilder& t) {
         // The person must be in scope already: assigning a role would
         // otherwise pull anyone into it.
         RETURN_IF_ERROR(n.Person(r.role_assignment().person(), "role_assignment.person"));
-        return n.Place(r.role_assignment().place(), "role_assignment.place");
+        return n.Place(r.role_assignment().place(), "role_assignment.place", /*write=*/true);
       });
   t.Add<roster_v1::EndRoleAssignmentRequest>(
       kRoster, "EndRoleAssignment", kUnary, kWrite,
-      [](const auto& r, Names& n) { return n.RoleAssignment(r.name(), "name"); });
+      [](const auto& r, Names& n) { return n.RoleAssignment(r.name(), "name", /*write=*/true); });
   t.Add<roster_v1::GetRoleAssignmentRequest>(
       kRoster, "GetRoleAssignment", kUnary, kRead,
       [](const auto& r, Names& n) { return n.RoleAssignment(r.name(), "name"); });
@@ -499,6 +536,19 @@ void AddRosterRoutes(TableBuilder& t) {
         }
         return absl::OkStatus();
       });
+  t.routes().back().filter = [](grpc::ByteBuffer& buffer, const KeepFn&) {
+    roster_v1::ImportPeopleResponse response;
+    if (!Parse(buffer, response)) return FilterOutcome::kDenied;
+    bool changed = false;
+    for (roster_v1::ImportRowError& error : *response.mutable_errors()) {
+      std::string redacted = RedactPersonNames(error.message());
+      changed = changed || redacted != error.message();
+      error.set_message(std::move(redacted));
+    }
+    if (!changed) return FilterOutcome::kUnchanged;
+    Serialize(response, buffer);
+    return FilterOutcome::kChanged;
+  };
   t.Add<roster_v1::ListEventsRequest>(kRoster, "ListEvents", kUnary, kRead,
                                       [](const auto&, Names&) { return absl::OkStatus(); })
       .filter = KeepItems<roster_v1::ListEventsResponse, roster_v1::Event>(
@@ -510,6 +560,13 @@ void AddRosterRoutes(TableBuilder& t) {
 }
 
 }  // namespace
+
+std::string RedactPersonNames(const std::string& message) {
+  static const LazyRE2 kPerson = {R"(people/\d+)"};
+  std::string out = message;
+  RE2::GlobalReplace(&out, *kPerson, "another person");
+  return out;
+}
 
 RouteTable::RouteTable() {
   TableBuilder builder(routes_);

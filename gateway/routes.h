@@ -63,6 +63,10 @@ struct Route {
   std::string hide_not_found_message;
 };
 
+// `people/{id}` in a service's message, replaced by "another person", for a
+// principal who may not know who that is.
+std::string RedactPersonNames(const std::string& message);
+
 // The forwarded methods by full name. Immutable once built; thread-safe.
 class RouteTable {
  public:

@@ -115,12 +115,25 @@ absl::Status ScopeChecker::Check(const Principal& principal, const std::vector<T
 absl::StatusOr<bool> ScopeChecker::InScope(const Principal& principal, const Target& target,
                                            absl::Time deadline) const {
   if (std::optional<bool> quick = TryInScope(principal, target)) return *quick;
+  absl::StatusOr<bool> in = LookUp(principal, target, deadline);
+  // A lookup that ran out of its own time, while the caller's deadline is
+  // still ahead, is a service that did not answer: retryable.
+  if (in.status().code() == absl::StatusCode::kDeadlineExceeded && absl::Now() < deadline) {
+    return absl::UnavailableError(absl::StrCat(
+        "a service did not answer the scope check of ", target.ResourceName(), " in time"));
+  }
+  return in;
+}
+
+absl::StatusOr<bool> ScopeChecker::LookUp(const Principal& principal, const Target& target,
+                                          absl::Time deadline) const {
   const int64_t scope = *principal.scope_unit;
   switch (target.kind) {
     case TargetKind::kUnit: return Unit(scope, target.id, deadline);
     case TargetKind::kPartyOrg: return PartyOrg(scope, target.id, target.write, deadline);
     case TargetKind::kPerson: return Person(scope, target, deadline);
-    case TargetKind::kRoleAssignment: return RoleAssignment(scope, target.id, deadline);
+    case TargetKind::kRoleAssignment:
+      return RoleAssignment(scope, target.id, target.write, deadline);
     case TargetKind::kPersonByExternalKey:
       return PersonByExternalKey(scope, target.external_key, deadline);
   }
@@ -173,13 +186,13 @@ absl::StatusOr<bool> ScopeChecker::PartyOrg(int64_t scope, int64_t org, bool wri
   return write ? all : any;
 }
 
-absl::StatusOr<bool> ScopeChecker::Place(int64_t scope, const std::string& place,
+absl::StatusOr<bool> ScopeChecker::Place(int64_t scope, const std::string& place, bool write,
                                          absl::Time deadline) const {
   if (absl::StatusOr<int64_t> unit = ParseResourceName(place, "units", "place"); unit.ok()) {
     return Unit(scope, *unit, deadline);
   }
   if (absl::StatusOr<int64_t> org = ParseResourceName(place, "partyOrgs", "place"); org.ok()) {
-    return PartyOrg(scope, *org, /*write=*/false, deadline);
+    return PartyOrg(scope, *org, write, deadline);
   }
   return false;
 }
@@ -201,7 +214,7 @@ absl::StatusOr<bool> ScopeChecker::Person(int64_t scope, const Target& target,
     grpc::Status status = roster_->GetPerson(context.get(), request, &response);
     if (!status.ok()) return NotFoundIsOutside(status);
     if (!response.residence_building().empty()) {
-      absl::StatusOr<bool> in = Place(scope, response.residence_building(), deadline);
+      absl::StatusOr<bool> in = Place(scope, response.residence_building(), false, deadline);
       if (!in.ok() || *in) return in;
     }
   }
@@ -217,7 +230,7 @@ absl::StatusOr<bool> ScopeChecker::Person(int64_t scope, const Target& target,
     grpc::Status status = roster_->ListRoleAssignments(context.get(), roles, &page);
     if (!status.ok()) return NotFoundIsOutside(status);
     for (const roster_v1::RoleAssignment& role : page.role_assignments()) {
-      absl::StatusOr<bool> in = Place(scope, role.place(), deadline);
+      absl::StatusOr<bool> in = Place(scope, role.place(), false, deadline);
       if (!in.ok() || *in) return in;
     }
     roles.set_page_token(page.next_page_token());
@@ -231,13 +244,13 @@ absl::StatusOr<bool> ScopeChecker::Person(int64_t scope, const Target& target,
   grpc::Status status = roster_->ListMemberships(context.get(), memberships, &page);
   if (!status.ok()) return NotFoundIsOutside(status);
   for (const roster_v1::Membership& membership : page.memberships()) {
-    absl::StatusOr<bool> in = Place(scope, membership.party_org(), deadline);
+    absl::StatusOr<bool> in = Place(scope, membership.party_org(), false, deadline);
     if (!in.ok() || *in) return in;
   }
   return false;
 }
 
-absl::StatusOr<bool> ScopeChecker::RoleAssignment(int64_t scope, int64_t id,
+absl::StatusOr<bool> ScopeChecker::RoleAssignment(int64_t scope, int64_t id, bool write,
                                                   absl::Time deadline) const {
   roster_v1::GetRoleAssignmentRequest request;
   request.set_name(FormatResourceName("roleAssignments", id));
@@ -245,7 +258,7 @@ absl::StatusOr<bool> ScopeChecker::RoleAssignment(int64_t scope, int64_t id,
   auto context = LookupContext(deadline);
   grpc::Status status = roster_->GetRoleAssignment(context.get(), request, &response);
   if (!status.ok()) return NotFoundIsOutside(status);
-  return Place(scope, response.place(), deadline);
+  return Place(scope, response.place(), write, deadline);
 }
 
 absl::StatusOr<bool> ScopeChecker::PersonByExternalKey(int64_t scope, const std::string& key,

@@ -112,9 +112,14 @@ class ScopeChecker {
   std::optional<bool> TryPartyOrg(int64_t scope, int64_t org, bool write) const;
   absl::StatusOr<bool> Unit(int64_t scope, int64_t unit, absl::Time deadline) const;
   absl::StatusOr<bool> PartyOrg(int64_t scope, int64_t org, bool write, absl::Time deadline) const;
-  absl::StatusOr<bool> Place(int64_t scope, const std::string& place, absl::Time deadline) const;
+  absl::StatusOr<bool> Place(int64_t scope, const std::string& place, bool write,
+                             absl::Time deadline) const;
   absl::StatusOr<bool> Person(int64_t scope, const Target& target, absl::Time deadline) const;
-  absl::StatusOr<bool> RoleAssignment(int64_t scope, int64_t id, absl::Time deadline) const;
+  absl::StatusOr<bool> RoleAssignment(int64_t scope, int64_t id, bool write,
+                                      absl::Time deadline) const;
+  // InScope's lookups, after TryInScope could not decide.
+  absl::StatusOr<bool> LookUp(const Principal& principal, const Target& target,
+                              absl::Time deadline) const;
   absl::StatusOr<bool> PersonByExternalKey(int64_t scope, const std::string& key,
                                            absl::Time deadline) const;
   // A context for one lookup.

@@ -9,7 +9,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libssl-dev openssl
+  libcli11-dev libssl-dev openssl libre2-dev
 )
 
 missing=()

@@ -397,7 +397,8 @@ TEST_F(RoutesTest, AssignRolePlaceIsAUnitOrAPartyOrg) {
   EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
               IsOkAndHolds(ElementsAre(
                   IsTarget(TargetKind::kPerson, 42, "role_assignment.person"),
-                  IsOrgTarget(11, "role_assignment.place", false))));
+                  // Appointing to an organisation needs all of it in scope.
+                  IsOrgTarget(11, "role_assignment.place", true))));
   request.mutable_role_assignment()->set_place("people/3");
   EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("role_assignment.place")));
@@ -768,6 +769,50 @@ TEST_F(RoutesTest, ListRoleAssignmentsFilterByPlace) {
   ASSERT_EQ(filtered.role_assignments_size(), 2);
   EXPECT_EQ(filtered.role_assignments(0).place(), "units/5");
   EXPECT_EQ(filtered.role_assignments(1).place(), "partyOrgs/11");
+}
+
+}  // namespace
+}  // namespace grassroots::gateway
+
+namespace grassroots::gateway {
+namespace {
+
+TEST_F(RoutesTest, FiltersMayNameOnlyPlacesInScope) {
+  roster_v1::ListPeopleRequest request;
+  request.set_filter(R"(residence_building = "units/9" AND display_name : "张")");
+  EXPECT_THAT(TargetsOf(Roster("ListPeople"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 9, "filter"))));
+  org_v1::ListPartyOrgsRequest orgs;
+  orgs.set_filter(R"(unit = "units/6")");
+  EXPECT_THAT(TargetsOf(Org("ListPartyOrgs"), orgs),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 6, "filter"))));
+}
+
+TEST_F(RoutesTest, ClearingAPlacementNeedsEveryDistrict) {
+  roster_v1::UpdatePersonRequest person;
+  person.mutable_person()->set_name("people/42");
+  person.mutable_update_mask()->add_paths("residence_building");
+  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), person),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("person.residence_building")));
+  org_v1::UpdatePartyOrgRequest org;
+  org.mutable_party_org()->set_name("partyOrgs/10");
+  org.mutable_update_mask()->add_paths("units");
+  EXPECT_THAT(TargetsOf(Org("UpdatePartyOrg"), org),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("party_org.units")));
+}
+
+TEST_F(RoutesTest, CascadingPartyOrgDeletesNeedEveryDistrict) {
+  org_v1::DeletePartyOrgRequest request;
+  request.set_name("partyOrgs/10");
+  request.set_cascade(true);
+  EXPECT_THAT(TargetsOf(Org("DeletePartyOrg"), request),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("cascade")));
+}
+
+TEST(RedactPersonNamesTest, ReplacesEveryPersonName) {
+  EXPECT_EQ(RedactPersonNames("person.id_card_number: people/123 already has this number"),
+            "person.id_card_number: another person already has this number");
+  EXPECT_EQ(RedactPersonNames("units/5 is fine"), "units/5 is fine");
 }
 
 }  // namespace
