@@ -23,6 +23,7 @@
 #include "cli/common_commands.h"
 #include "cli/csv.h"
 #include "cli/output.h"
+#include "cli/progress_bar.h"
 #include "cli/people_csv.h"
 #include "common/resource_name.h"
 #include "google/protobuf/struct.pb.h"
@@ -47,36 +48,6 @@ constexpr size_t kBatchGetLimit = 1000;
 
 // --- import
 
-// A bar on stderr, drawn only when stderr is a terminal, so that logs and
-// pipes get none.
-class ProgressBar {
- public:
-  explicit ProgressBar(int64_t total)
-      : total_(total), shown_(total > 0 && isatty(STDERR_FILENO) == 1) {}
-  ~ProgressBar() { Clear(); }
-
-  void Update(int64_t done, int rows) {
-    if (!shown_) return;
-    const int percent = static_cast<int>(100 * std::min(done, total_) / total_);
-    if (percent == percent_) return;
-    percent_ = percent;
-    const int filled = percent * kWidth / 100;
-    std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] "
-              << percent << "%  " << rows << " rows" << std::flush;
-  }
-
-  // Erases the bar, so that what follows starts on a clean line.
-  void Clear() {
-    if (shown_ && percent_ >= 0) std::cerr << "\r\033[K" << std::flush;
-    percent_ = -1;
-  }
-
- private:
-  static constexpr int kWidth = 40;
-  const int64_t total_;
-  const bool shown_;
-  int percent_ = -1;
-};
 
 // A refused row as the report lists it. `position` is where the row is in
 // the file: its CSV line, or its index in the JSON document's people.

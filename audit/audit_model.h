@@ -1,0 +1,175 @@
+#ifndef GRASSROOTS_AUDIT_AUDIT_MODEL_H_
+#define GRASSROOTS_AUDIT_AUDIT_MODEL_H_
+
+// What the nightly audit reads and what it reports. Pure C++ (abseil and the
+// services' domain enums): the reader (gRPC, through the gateway) fills an
+// AuditInput at one pinned revision of each service; RunAudit computes the
+// report; the writers turn it into JSON, Markdown and HTML.
+//
+// The input is compact on purpose: a city (10^5 buildings, 10^6 people,
+// 2×10^6 roles) must fit in memory, streamed in page by page.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "org_service/party_org.h"
+#include "org_service/unit.h"
+#include "roster_service/person.h"
+#include "roster_service/role.h"
+
+namespace grassroots::audit {
+
+// --- Input: what the services hold, as the audit needs it.
+
+struct AuditUnit {
+  int64_t id = 0;
+  int64_t parent_id = 0;  // 0 for a district
+  org::Level level = org::Level::kUnspecified;
+  std::string display_name;
+  bool deleted = false;
+  // Compounds only.
+  org::CompoundKind kind = org::CompoundKind::kUnspecified;
+  bool has_property_company = false;
+  bool red_property = false;
+  bool has_owners_committee = false;
+  bool red_owners_committee = false;
+};
+
+struct AuditPartyOrg {
+  int64_t id = 0;
+  int64_t parent_id = 0;  // 0 when none
+  org::OrgForm form = org::OrgForm::kUnspecified;
+  std::string display_name;
+  std::vector<int64_t> unit_ids;
+  std::optional<absl::CivilDay> established;  // established_date
+  absl::CivilDay created;                     // create_time, in China's time zone
+  bool deleted = false;
+};
+
+struct AuditPerson {
+  int64_t id = 0;
+  std::string display_name;
+  roster::PartyStatus party_status = roster::PartyStatus::kUnspecified;
+  roster::MemberCategory category = roster::MemberCategory::kUnspecified;
+  std::optional<absl::CivilDay> admission;
+  // As the service returned it: unmasked only for an auditor with the
+  // personal-data grant. Masked numbers (with '*') are not checked.
+  std::string id_card_number;
+  int64_t residence_building_id = 0;  // 0 when none
+  bool deleted = false;
+};
+
+struct AuditMembership {
+  int64_t person_id = 0;
+  int64_t party_org_id = 0;
+  absl::CivilDay start;
+  std::optional<absl::CivilDay> end;
+  bool current = false;
+};
+
+struct AuditRegistration {
+  int64_t person_id = 0;
+  int64_t community_id = 0;
+  bool current = false;
+};
+
+struct AuditRole {
+  int64_t id = 0;
+  int64_t person_id = 0;
+  roster::Role role = roster::Role::kUnspecified;
+  roster::Place place;
+  absl::CivilDay start;
+  std::optional<absl::CivilDay> end;
+  bool current = false;
+};
+
+// Everything under the audited unit, read at one revision of each service.
+// Units and party organisations include deleted ones (so that a role at a
+// deleted place is told apart from one at an unknown place). People,
+// memberships, registrations and roles are the whole roster: the audit
+// decides which of them belong to the subtree.
+struct AuditInput {
+  int64_t root_unit_id = 0;
+  int64_t org_revision = 0;
+  int64_t roster_revision = 0;
+  absl::CivilDay today;  // in China's time zone
+  std::vector<AuditUnit> units;
+  std::vector<AuditPartyOrg> party_orgs;
+  std::vector<AuditPerson> people;
+  std::vector<AuditMembership> memberships;
+  std::vector<AuditRegistration> registrations;
+  std::vector<AuditRole> roles;
+};
+
+// --- Output.
+
+enum class Severity : int8_t { kError, kWarning, kInfo };
+absl::string_view SeverityName(Severity severity);  // "ERROR"
+
+// One rule broken somewhere. `rule` is stable (it names the rule in reports
+// and in --previous comparisons); `resources` are resource names
+// ("units/7", "partyOrgs/3", "people/12", "roleAssignments/9"), the first
+// being where the finding belongs.
+struct Finding {
+  std::string rule;
+  Severity severity = Severity::kInfo;
+  std::vector<std::string> resources;
+  std::string message;  // one sentence in plain language, Chinese names included
+
+  // What identifies the finding across runs: the rule and the resources.
+  std::string Key() const;
+};
+
+// The figures a district reports upward, for one street, one community or
+// the whole audited subtree. Rates are computed from these by the writers
+// (a rate with a zero denominator is shown as "—").
+struct Coverage {
+  int64_t unit_id = 0;
+  // The enclosing unit: a community's street (the writers group communities
+  // under it), a street's district; 0 for the totals or when unknown.
+  int64_t parent_id = 0;
+  std::string display_name;
+  org::Level level = org::Level::kUnspecified;
+
+  int64_t compounds = 0;
+  // Compounds covered by a branch attached to them (own or joint branch,
+  // general branch; functional branches do not cover).
+  int64_t compounds_covered = 0;
+  int64_t branches = 0;                  // compound-level organisations (not groups)
+  int64_t branches_with_secretary = 0;
+  int64_t compounds_with_first_secretary = 0;
+  int64_t compounds_without_property = 0;
+  int64_t compounds_without_property_with_work_team = 0;
+  int64_t compounds_with_red_owners_committee = 0;   // rate over all compounds
+  int64_t compounds_with_property = 0;
+  int64_t compounds_with_red_property = 0;           // rate over compounds_with_property
+  int64_t buildings = 0;
+  int64_t buildings_with_party_group = 0;
+  int64_t buildings_with_lead = 0;
+  // People on a compound branch's committee (secretary, deputy, committee
+  // member) who are also owners-committee members of that compound.
+  int64_t cross_appointments = 0;
+  int64_t in_service_members = 0;  // members of organisations in the subtree
+  int64_t in_service_registered_with_residence_community = 0;
+};
+
+struct AuditReport {
+  int64_t root_unit_id = 0;
+  std::string root_display_name;
+  int64_t org_revision = 0;
+  int64_t roster_revision = 0;
+  absl::CivilDay today;
+  std::vector<Coverage> streets;      // in unit id order
+  std::vector<Coverage> communities;  // in unit id order
+  Coverage totals;
+  std::vector<Finding> findings;      // by severity, then rule, then key
+
+  bool HasErrors() const;
+};
+
+}  // namespace grassroots::audit
+
+#endif  // GRASSROOTS_AUDIT_AUDIT_MODEL_H_

@@ -1,0 +1,217 @@
+#include "audit/audit_reader.h"
+
+#include <utility>
+
+#include "absl/time/time.h"
+#include "common/grpc_status.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+
+namespace grassroots::audit {
+namespace {
+
+namespace org_v1 = ::grassroots::org::v1;
+namespace roster_v1 = ::grassroots::roster::v1;
+
+// The audit's days are China's (UTC+8), as the roster's.
+absl::CivilDay ChinaDay(const google::protobuf::Timestamp& time) {
+  return absl::ToCivilDay(absl::FromUnixSeconds(time.seconds()), absl::FixedTimeZone(8 * 3600));
+}
+
+// An unset or impossible date: nullopt. The services never store one, so
+// there is nothing to report about it here.
+std::optional<absl::CivilDay> Day(const grassroots::type::Date& date) {
+  if (date.year() == 0) return std::nullopt;
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (day.year() != date.year() || day.month() != date.month() || day.day() != date.day()) {
+    return std::nullopt;
+  }
+  return day;
+}
+
+int64_t IdOr0(absl::string_view name, absl::string_view collection) {
+  return ParseResourceName(name, collection, "").value_or(0);
+}
+
+roster::Place PlaceOf(const std::string& name) {
+  if (int64_t org = IdOr0(name, "partyOrgs"); org != 0) {
+    return {.kind = roster::Place::Kind::kPartyOrg, .id = org};
+  }
+  return {.kind = roster::Place::Kind::kUnit, .id = IdOr0(name, "units")};
+}
+
+AuditUnit UnitOf(const org_v1::Unit& u) {
+  AuditUnit unit{.id = IdOr0(u.name(), "units"),
+                 .parent_id = IdOr0(u.parent(), "units"),
+                 .level = static_cast<org::Level>(u.level()),
+                 .display_name = u.display_name(),
+                 .deleted = u.state() == org_v1::Unit::DELETED};
+  if (u.has_compound()) {
+    unit.kind = static_cast<org::CompoundKind>(u.compound().kind());
+    unit.has_property_company = u.compound().has_property_company();
+    unit.red_property = u.compound().red_property();
+    unit.has_owners_committee = u.compound().has_owners_committee();
+    unit.red_owners_committee = u.compound().red_owners_committee();
+  }
+  return unit;
+}
+
+// Pages through a list at the revision of its first page. `call(context,
+// request, response)`; `take(response)` keeps what it needs.
+template <typename Request, typename Response, typename Call, typename Take>
+absl::Status ReadAll(const AuditReadOptions& options, Request request, Call call, Take take,
+                     int64_t* revision) {
+  request.set_page_size(options.page_size);
+  do {
+    Response page;
+    auto context = options.new_context(/*stream=*/false);
+    RETURN_IF_ERROR(FromGrpcStatus(call(context.get(), request, &page)));
+    take(page);
+    if (revision != nullptr) *revision = page.revision();
+    request.set_read_revision(page.revision());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org,
+                                          roster_v1::RosterService::StubInterface& roster,
+                                          const AuditReadOptions& options) {
+  AuditInput input;
+  input.today = options.today;
+  ASSIGN_OR_RETURN(input.root_unit_id, ParseResourceName(options.root, "units", "root"));
+
+  // The subtree, deleted units included, streamed at one revision.
+  {
+    org_v1::GetUnitRequest get;
+    get.set_name(options.root);
+    org_v1::Unit root;
+    auto context = options.new_context(/*stream=*/false);
+    RETURN_IF_ERROR(FromGrpcStatus(org.GetUnit(context.get(), get, &root)));
+    input.units.push_back(UnitOf(root));
+    input.org_revision = root.revision();
+
+    org_v1::ListDescendantsRequest request;
+    request.set_name(options.root);
+    request.set_show_deleted(true);
+    auto stream_context = options.new_context(/*stream=*/true);
+    auto reader = org.ListDescendants(stream_context.get(), request);
+    org_v1::ListDescendantsResponse batch;
+    while (reader->Read(&batch)) {
+      input.org_revision = batch.revision();
+      for (const org_v1::Unit& unit : batch.units()) input.units.push_back(UnitOf(unit));
+    }
+    RETURN_IF_ERROR(FromGrpcStatus(reader->Finish()));
+  }
+
+  // Every party organisation at that revision; RunAudit keeps those of the
+  // subtree. (A scoped auditor's gateway filters to the scope anyway.)
+  org_v1::ListPartyOrgsRequest orgs;
+  orgs.set_show_deleted(true);
+  orgs.set_read_revision(input.org_revision);
+  RETURN_IF_ERROR((ReadAll<org_v1::ListPartyOrgsRequest, org_v1::ListPartyOrgsResponse>(
+      options, orgs,
+      [&](grpc::ClientContext* c, const auto& r, auto* p) { return org.ListPartyOrgs(c, r, p); },
+      [&](const org_v1::ListPartyOrgsResponse& page) {
+        for (const org_v1::PartyOrg& o : page.party_orgs()) {
+          AuditPartyOrg party_org{.id = IdOr0(o.name(), "partyOrgs"),
+                                  .parent_id = IdOr0(o.parent(), "partyOrgs"),
+                                  .form = static_cast<org::OrgForm>(o.form()),
+                                  .display_name = o.display_name(),
+                                  .established = Day(o.established_date()),
+                                  .created = ChinaDay(o.create_time()),
+                                  .deleted = o.state() == org_v1::PartyOrg::DELETED};
+          for (const std::string& unit : o.units()) party_org.unit_ids.push_back(IdOr0(unit, "units"));
+          input.party_orgs.push_back(std::move(party_org));
+        }
+      },
+      nullptr)));
+
+  // The roster: people first (their first page pins the roster revision),
+  // then memberships, registrations and roles at the same revision.
+  roster_v1::ListPeopleRequest people;
+  people.set_show_deleted(true);
+  RETURN_IF_ERROR((ReadAll<roster_v1::ListPeopleRequest, roster_v1::ListPeopleResponse>(
+      options, people,
+      [&](grpc::ClientContext* c, const auto& r, auto* p) { return roster.ListPeople(c, r, p); },
+      [&](const roster_v1::ListPeopleResponse& page) {
+        for (const roster_v1::Person& p : page.people()) {
+          input.people.push_back(
+              {.id = IdOr0(p.name(), "people"),
+               .display_name = p.display_name(),
+               .party_status = static_cast<roster::PartyStatus>(p.party_status()),
+               .category = static_cast<roster::MemberCategory>(p.member_category()),
+               .admission = Day(p.admission_date()),
+               .id_card_number = p.id_card_number(),
+               .residence_building_id = IdOr0(p.residence_building(), "units"),
+               .deleted = p.state() == roster_v1::Person::DELETED});
+        }
+      },
+      &input.roster_revision)));
+
+  roster_v1::ListMembershipsRequest memberships;
+  memberships.set_parent("people/-");
+  memberships.set_read_revision(input.roster_revision);
+  RETURN_IF_ERROR((ReadAll<roster_v1::ListMembershipsRequest, roster_v1::ListMembershipsResponse>(
+      options, memberships,
+      [&](grpc::ClientContext* c, const auto& r, auto* p) {
+        return roster.ListMemberships(c, r, p);
+      },
+      [&](const roster_v1::ListMembershipsResponse& page) {
+        for (const roster_v1::Membership& m : page.memberships()) {
+          // `people/{p}/memberships/{m}`
+          const std::string person = m.name().substr(0, m.name().find('/', 7));
+          input.memberships.push_back({.person_id = IdOr0(person, "people"),
+                                       .party_org_id = IdOr0(m.party_org(), "partyOrgs"),
+                                       .start = Day(m.start_date()).value_or(absl::CivilDay()),
+                                       .end = Day(m.end_date()),
+                                       .current = m.current()});
+        }
+      },
+      nullptr)));
+
+  roster_v1::ListRegistrationsRequest registrations;
+  registrations.set_parent("people/-");
+  registrations.set_read_revision(input.roster_revision);
+  RETURN_IF_ERROR(
+      (ReadAll<roster_v1::ListRegistrationsRequest, roster_v1::ListRegistrationsResponse>(
+          options, registrations,
+          [&](grpc::ClientContext* c, const auto& r, auto* p) {
+            return roster.ListRegistrations(c, r, p);
+          },
+          [&](const roster_v1::ListRegistrationsResponse& page) {
+            for (const roster_v1::Registration& r : page.registrations()) {
+              const std::string person = r.name().substr(0, r.name().find('/', 7));
+              input.registrations.push_back({.person_id = IdOr0(person, "people"),
+                                             .community_id = IdOr0(r.community(), "units"),
+                                             .current = r.current()});
+            }
+          },
+          nullptr)));
+
+  roster_v1::ListRoleAssignmentsRequest roles;
+  roles.set_read_revision(input.roster_revision);
+  RETURN_IF_ERROR(
+      (ReadAll<roster_v1::ListRoleAssignmentsRequest, roster_v1::ListRoleAssignmentsResponse>(
+          options, roles,
+          [&](grpc::ClientContext* c, const auto& r, auto* p) {
+            return roster.ListRoleAssignments(c, r, p);
+          },
+          [&](const roster_v1::ListRoleAssignmentsResponse& page) {
+            for (const roster_v1::RoleAssignment& a : page.role_assignments()) {
+              input.roles.push_back({.id = IdOr0(a.name(), "roleAssignments"),
+                                     .person_id = IdOr0(a.person(), "people"),
+                                     .role = static_cast<roster::Role>(a.role()),
+                                     .place = PlaceOf(a.place()),
+                                     .start = Day(a.start_date()).value_or(absl::CivilDay()),
+                                     .end = Day(a.end_date()),
+                                     .current = a.current()});
+            }
+          },
+          nullptr)));
+  return input;
+}
+
+}  // namespace grassroots::audit

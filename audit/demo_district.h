@@ -1,0 +1,124 @@
+#ifndef GRASSROOTS_AUDIT_DEMO_DISTRICT_H_
+#define GRASSROOTS_AUDIT_DEMO_DISTRICT_H_
+
+// A demo district shaped like the ones in the source articles (../shared/
+// DOMAIN.md): Tianyuan's 309 compounds, about two thirds with a property
+// company, 22 urban villages, 211 compound branches (some joint) covering
+// every compound, 208 first secretaries, 95 work teams of 415 cadres in
+// compounds without property management; Zhangping-like building party
+// groups, red owners committee and red property rates; deterministic
+// Chinese names, valid ID-card numbers and phones, party members of every
+// category, and a few deliberate rule violations. `scale` multiplies it.
+//
+// Pure data, no I/O: `orgctl demo` loads it through the gateway.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "org_service/party_org.h"
+#include "org_service/unit.h"
+#include "roster_service/person.h"
+#include "roster_service/role.h"
+
+namespace grassroots::audit {
+
+// Entities refer to each other by index into their vectors (`parent` of a
+// unit is an index into `units`, -1 for the district), because the real
+// resource names exist only once loaded.
+struct DemoUnit {
+  int parent = -1;
+  org::Level level = org::Level::kUnspecified;
+  std::string display_name;
+  std::string code;  // unique among siblings
+  // Compounds.
+  org::CompoundKind kind = org::CompoundKind::kUnspecified;
+  bool has_property_company = false;
+  bool red_property = false;
+  bool has_owners_committee = false;
+  bool red_owners_committee = false;
+  int32_t households = 0;
+  // Buildings.
+  int32_t floors = 0;
+};
+
+struct DemoPartyOrg {
+  int parent = -1;  // index into party_orgs, -1 for none
+  org::OrgForm form = org::OrgForm::kUnspecified;
+  std::string display_name;
+  std::vector<int> units;  // indices into units
+  absl::CivilDay established;
+};
+
+struct DemoRole {
+  roster::Role role = roster::Role::kUnspecified;
+  bool at_party_org = false;  // place: party_orgs[place] when true, units[place] else
+  int place = 0;
+  absl::CivilDay start;
+};
+
+// One import row: a person, their membership and roles.
+struct DemoPerson {
+  std::string external_key;  // "demo-000123"
+  std::string display_name;
+  roster::Gender gender = roster::Gender::kUnspecified;
+  absl::CivilDay birth_date;
+  std::string id_card_number;  // valid GB 11643, matching birth date and gender
+  std::string phone;           // valid mobile number
+  int residence_building = -1;  // index into units, -1 for none
+  std::string residence_room;
+  roster::PartyStatus party_status = roster::PartyStatus::kNone;
+  std::optional<absl::CivilDay> admission;
+  roster::MemberCategory category = roster::MemberCategory::kUnspecified;
+  int party_org = -1;  // membership: index into party_orgs, -1 for none
+  std::optional<absl::CivilDay> membership_start;
+  std::vector<DemoRole> roles;
+};
+
+// A violation planted on purpose, with the rule it breaks (audit_rules.h)
+// and what it involves, as indices.
+struct PlantedViolation {
+  std::string rule;
+  std::vector<int> units, party_orgs, people;
+};
+
+// The figures the generator was asked for, to compare with the audit.
+struct DemoFigures {
+  int64_t streets = 0, communities = 0, compounds = 0, urban_villages = 0;
+  int64_t compounds_with_property = 0, compounds_with_red_property = 0;
+  int64_t compounds_with_red_owners_committee = 0;
+  int64_t compound_branches = 0, joint_branches = 0;
+  int64_t compounds_covered = 0;
+  int64_t first_secretaries = 0;  // compounds with a first secretary
+  int64_t work_teams = 0, work_team_members = 0;
+  int64_t buildings = 0, buildings_with_party_group = 0, buildings_with_lead = 0;
+  int64_t people = 0, party_members = 0;
+};
+
+struct DemoDistrict {
+  std::vector<DemoUnit> units;  // units[0] is the district; parents before children
+  std::vector<DemoPartyOrg> party_orgs;  // parents before children
+  std::vector<DemoPerson> people;
+  DemoFigures figures;
+  std::vector<PlantedViolation> violations;
+};
+
+struct DemoOptions {
+  // Multiplies everything (streets, communities, compounds, people). 1 is
+  // the Tianyuan-sized district; 300 or so a city of 10^5 buildings.
+  double scale = 1;
+  // The violations are few and named (PlantedViolation); off for
+  // benchmarks that want a clean city.
+  bool plant_violations = true;
+  // "Today" for ages, admissions and dates.
+  absl::CivilDay today = absl::CivilDay(2026, 11, 23);
+};
+
+// Deterministic: the same options give the same district, byte for byte.
+DemoDistrict GenerateDemoDistrict(const DemoOptions& options);
+
+}  // namespace grassroots::audit
+
+#endif  // GRASSROOTS_AUDIT_DEMO_DISTRICT_H_
