@@ -27,6 +27,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/command_runner.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -62,23 +63,10 @@ constexpr char kAdminPrincipal[] = "district.admin";
 // How long one orgctl run may take before the test kills it.
 constexpr auto kRunTimeout = std::chrono::seconds(60);
 
-struct OrgctlResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const OrgctlResult& result) {
-  return os << "exit " << result.exit_code << "\n--- stdout\n"
-            << result.out << "--- stderr\n"
-            << result.err;
-}
+using OrgctlResult = ::grassroots::testing::CommandResult;
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  return ::grassroots::testing::ReadWholeTestFile(path);
 }
 
 void WriteFile(const std::string& path, const std::string& contents) {
@@ -95,55 +83,8 @@ std::vector<std::string> Lines(const std::string& text) {
 // Returns the exit code (128 + signal when killed) and what it printed.
 OrgctlResult RunOrgctl(const std::vector<std::string>& args,
                        const std::vector<std::string>& env = {}) {
-  TempDir capture;
-  const std::string out_path = capture.File("stdout");
-  const std::string err_path = capture.File("stderr");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-  std::vector<std::string> argv_strings = {ORGCTL_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<std::string> env_strings;
-  for (char** variable = environ; *variable != nullptr; ++variable) {
-    if (!absl::StartsWith(*variable, "ORGCTL_")) env_strings.push_back(*variable);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  const auto pointers = [](std::vector<std::string>& strings) {
-    std::vector<char*> result;
-    for (std::string& s : strings) result.push_back(s.data());
-    result.push_back(nullptr);
-    return result;
-  };
-  std::vector<char*> argv = pointers(argv_strings);
-  std::vector<char*> envp = pointers(env_strings);
-
-  OrgctlResult result;
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, ORGCTL_BINARY, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    ADD_FAILURE() << "cannot run " << ORGCTL_BINARY << ": " << std::strerror(spawned);
-    return result;
-  }
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + kRunTimeout;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "orgctl " << absl::StrJoin(args, " ") << " did not finish; killed";
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
+  OrgctlResult result =
+      ::grassroots::testing::RunCommand(ORGCTL_BINARY, args, env, kRunTimeout);
   // Whatever happens, a token is never printed.
   for (const char* token : {kAdminToken, kViewerToken}) {
     EXPECT_THAT(result.out + result.err, Not(HasSubstr(token)));

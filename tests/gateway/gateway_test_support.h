@@ -97,7 +97,7 @@ class GatewaySuite : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(gateway_, ::grassroots::testing::ServerProcess::Launch(gateway_options));
     ASSERT_TRUE(WaitForServing()) << "the gateway never reported SERVING";
 
-    ASSERT_NO_FATAL_FAILURE(Seed());
+    if (seed_sample_district_) ASSERT_NO_FATAL_FAILURE(Seed());
   }
 
   void TearDown() override {
@@ -202,6 +202,7 @@ class GatewaySuite : public ::testing::Test {
   ::grassroots::testing::TempDir dirs_;
   std::string key_file_, tokens_file_, access_log_;
   std::vector<std::string> extra_gateway_args_;  // set before SetUp
+  bool seed_sample_district_ = true;             // likewise
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;  // plaintext when null
   std::vector<TestPrincipal> principals_;
   TestPrincipal district_admin_;
