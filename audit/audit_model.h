@@ -128,8 +128,8 @@ struct Finding {
 // (a rate with a zero denominator is shown as "—").
 struct Coverage {
   int64_t unit_id = 0;
-  // The enclosing unit: a community's street (the writers group communities
-  // under it), a street's district; 0 for the totals or when unknown.
+  // The unit's parent (AuditUnit::parent_id): a community's street, by which
+  // the writers group communities under their street; 0 for a district.
   int64_t parent_id = 0;
   std::string display_name;
   org::Level level = org::Level::kUnspecified;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
 #include "common/grpc_status.h"
 #include "common/resource_name.h"
@@ -211,6 +212,34 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
             }
           },
           nullptr)));
+
+  // Units the roster names that lie outside the subtree (another district's,
+  // when a district is audited): tell them apart from units that do not
+  // exist, which are drift. One call per such unit; normally there are few.
+  absl::flat_hash_set<int64_t> known;
+  for (const AuditUnit& unit : input.units) known.insert(unit.id);
+  absl::flat_hash_set<int64_t> outside;
+  auto note = [&](int64_t id) {
+    if (id != 0 && !known.contains(id)) outside.insert(id);
+  };
+  for (const AuditRole& role : input.roles) {
+    if (role.place.kind == roster::Place::Kind::kUnit) note(role.place.id);
+  }
+  for (const AuditPerson& person : input.people) note(person.residence_building_id);
+  for (const AuditRegistration& registration : input.registrations) note(registration.community_id);
+  for (int64_t id : outside) {
+    org_v1::GetUnitRequest get;
+    get.set_name(FormatResourceName("units", id));
+    org_v1::Unit unit;
+    auto context = options.new_context(/*stream=*/false);
+    const grpc::Status status = org.GetUnit(context.get(), get, &unit);
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
+        status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+      continue;  // unknown (or, to a scoped auditor, indistinguishable from it)
+    }
+    RETURN_IF_ERROR(FromGrpcStatus(status));
+    input.units.push_back(UnitOf(unit));
+  }
   return input;
 }
 

@@ -15,6 +15,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/audit_commands.h"
 #include "cli/context.h"
 #include "cli/gateway_commands.h"
 #include "cli/member_commands.h"
@@ -101,6 +102,7 @@ int Run(int argc, char** argv) {
   AddWatchCommands(app, context);
   AddGatewayCommands(app, context);
   AddTransferCommands(app, context);
+  AddAuditCommands(app, context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

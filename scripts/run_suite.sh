@@ -97,6 +97,18 @@ start_service gateway "$build_dir/gateway/gateway" "$gateway_port" \
   --access_log="$data/logs/access.log"
 
 orgctl=$root/$build_dir/cli/orgctl
+export ORGCTL_GATEWAY=127.0.0.1:$gateway_port
+# First start on an empty data directory: load the demo district (Tianyuan's
+# shape, with a few planted rule violations) and audit it.
+if [[ -z $("$orgctl" --token-file "$secrets/admin.token" -o csv units list 2>/dev/null | tail -n +2) ]]; then
+  echo
+  echo "Empty suite: loading the demo district (orgctl demo) ..."
+  "$orgctl" --token-file "$secrets/admin.token" demo
+  echo "Auditing it (orgctl audit; exit 3 means ERROR findings, as planted) ..."
+  "$orgctl" --token-file "$secrets/admin.token" audit --out "$data/reports" || true
+fi
+report=$(ls -t "$data"/reports/*.html 2>/dev/null | head -n 1 || true)
+
 cat <<EOT
 
 The suite is up. Data: $data (SQLite, kept across restarts).
@@ -107,17 +119,20 @@ The suite is up. Data: $data (SQLite, kept across restarts).
 
 You ($admin) have an ADMIN token for every district, with the personal-data grant:
   export ORGCTL_TOKEN=\$(cat $secrets/admin.token)
-Then try:
+Then try (the demo district is units/1 when the suite started empty):
   $orgctl whoami
-  $orgctl units create --level DISTRICT --name 江汉区 --code 420103
-  $orgctl units create --parent units/1 --level STREET --name 民族街道 --code 001
-  $orgctl units create --parent units/2 --level COMMUNITY --name 水塔社区 --code 001001
-  $orgctl units list --parent units/1
-  $orgctl tree units/1
-  $orgctl path units/3
-  $orgctl -o json units get units/1
-  $orgctl import --help      # CSV columns: docs/import.md; sample: docs/sample_people.csv
+  $orgctl units list --parent units/1              # its streets
+  $orgctl tree units/1 | head -40                  # names aligned by display width
+  $orgctl units list --parent units/2              # communities; then a community's compounds
+  $orgctl profile units/N                          # N: a compound from the list above
+  $orgctl path units/N
+  $orgctl -o json people list --limit 3
+  $orgctl roles list --place units/2 --subtree --limit 10
+  $orgctl audit --out $data/reports                # add --previous <an earlier .json>
+  $orgctl export --subtree units/2 --dir /tmp/export && $orgctl import /tmp/export/people.csv --dry-run
   $orgctl --help
+Latest audit report: ${report:-none yet}
+  (open the .html in a browser; the .json and .md are beside it)
 More tokens: add lines to $secrets/tokens (hash principal role scope pii|-), then
   kill -HUP \$(cat $data/run/gateway.pid)
 Access log: $data/logs/access.log

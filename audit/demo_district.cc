@@ -1,0 +1,1104 @@
+#include "audit/demo_district.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "audit/audit_rules.h"
+#include "common/personal_data.h"
+
+namespace grassroots::audit {
+namespace {
+
+using org::CompoundKind;
+using org::Level;
+using org::OrgForm;
+using roster::Gender;
+using roster::MemberCategory;
+using roster::PartyStatus;
+using roster::Role;
+
+// splitmix64 (Steele, Lea and Flood, 2014). Our own generator and our own
+// reductions, because the std:: distributions differ between standard
+// libraries and the district must be the same byte for byte everywhere.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n) for n > 0 (Lemire's multiply-shift; its bias of
+  // n / 2^64 does not matter here).
+  int64_t Below(int64_t n) {
+    return static_cast<int64_t>(
+        (static_cast<unsigned __int128>(Next()) * static_cast<uint64_t>(n)) >> 64);
+  }
+  int64_t Between(int64_t lo, int64_t hi) { return lo + Below(hi - lo + 1); }  // inclusive
+  bool Percent(int p) { return Below(100) < p; }
+  template <typename T>
+  void Shuffle(std::vector<T>& v) {
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[Below(static_cast<int64_t>(i))]);
+  }
+  template <typename T, size_t N>
+  const T& Pick(const std::array<T, N>& a) {
+    return a[Below(N)];
+  }
+
+ private:
+  uint64_t state_;
+};
+
+constexpr uint64_t kSeed = 0x7a3c2110430211ULL;
+
+// --- Fixed lists: names, places, numbers.
+
+constexpr absl::string_view kDistrictName = "天元区";
+constexpr absl::string_view kDistrictCode = "430211";
+
+// Tianyuan's own streets first; further streets get made-up names.
+constexpr std::array<absl::string_view, 6> kStreetNames = {"嵩山路街道", "泰山路街道", "栗雨街道",
+                                                           "长江街道",   "马家河街道", "天台街道"};
+
+constexpr std::array<absl::string_view, 40> kPlaceFirst = {
+    "天", "元", "嵩", "泰", "栗", "长", "湘", "株", "金", "银", "华", "兴", "盛", "龙",
+    "凤", "桂", "兰", "梅", "竹", "松", "柏", "荷", "月", "星", "云", "霞", "翠", "碧",
+    "绿", "青", "明", "光", "新", "东", "南", "西", "北", "和", "平", "安"};
+constexpr std::array<absl::string_view, 40> kPlaceSecond = {
+    "湖", "园", "山", "城", "港", "庭", "峰", "塘", "桥", "田", "林", "泉", "溪", "坪",
+    "洲", "岸", "台", "阳", "景", "庄", "苑", "岭", "江", "河", "雨", "泽", "源", "丰",
+    "乐", "福", "康", "宁", "瑞", "祥", "荣", "晖", "锦", "枫", "桐", "沙"};
+constexpr std::array<absl::string_view, 10> kCommoditySuffixes = {
+    "花园", "雅苑", "名城", "家园", "华庭", "公馆", "新城", "国际", "尚府", "湾"};
+constexpr std::array<absl::string_view, 4> kOldSuffixes = {"新村", "小区", "宿舍区", "生活区"};
+constexpr std::array<absl::string_view, 3> kResettlementSuffixes = {"安置小区", "安置区",
+                                                                    "还建小区"};
+
+constexpr std::array<absl::string_view, 80> kSurnames = {
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵",   "吴", "周", "徐", "孙", "马", "朱",
+    "胡", "郭", "何", "高", "林", "罗", "郑", "梁",   "谢", "宋", "唐", "许", "韩", "冯",
+    "邓", "曹", "彭", "曾", "肖", "田", "董", "袁",   "潘", "蒋", "蔡", "余", "杜", "叶",
+    "程", "苏", "魏", "吕", "丁", "任", "沈", "姚",   "卢", "姜", "崔", "钟", "谭", "陆",
+    "汪", "范", "金", "石", "廖", "贾", "夏", "韦",   "方", "白", "邹", "孟", "熊", "秦",
+    "邱", "江", "尹", "贺", "龙", "易", "文", "欧阳", "颜", "雷"};
+constexpr std::array<absl::string_view, 40> kMaleGiven = {
+    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏",
+    "华", "飞", "鑫", "波", "宁", "建", "国", "志", "文", "海", "东", "林", "峰", "亮",
+    "俊", "浩", "宇", "轩", "博", "昊", "晨", "立", "新", "春", "德", "湘"};
+constexpr std::array<absl::string_view, 40> kFemaleGiven = {
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "桂", "英", "秀", "兰",
+    "萍", "红", "梅", "琳", "婷", "雪", "慧", "琴", "云", "洁", "倩", "颖", "佳", "欣",
+    "悦", "怡", "思", "雨", "晶", "岚", "蓉", "菊", "凤", "月", "珍", "丹"};
+
+// Where people were born: Zhuzhou's districts and counties first, then a few
+// places nearby (residents come from elsewhere too).
+constexpr std::array<absl::string_view, 12> kRegionCodes = {"430211", "430202", "430203", "430204",
+                                                            "430212", "430223", "430224", "430225",
+                                                            "430281", "430102", "430302", "360302"};
+
+constexpr std::array<absl::string_view, 20> kPhonePrefixes = {
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150",
+    "151", "152", "155", "157", "158", "159", "180", "186", "187", "189"};
+
+// What the figures scale from: Tianyuan (seed 000) and Zhangping (seed 003).
+struct Targets {
+  int64_t streets = 0, communities = 0, compounds = 0, orgs = 0;
+  int64_t general = 0, joint3 = 0, joint2 = 0, single = 0;
+  int64_t urban_villages = 0, rural = 0, old = 0, resettlement = 0;
+  int64_t with_property = 0, red_owners_committee = 0;
+  int64_t first_secretaries = 0, work_teams = 0, work_team_members = 0;
+};
+
+// Below this the planted violations would not find distinct branches; above
+// the other the person index would overflow an int long before memory does.
+constexpr double kMinScale = 0.05;
+constexpr double kMaxScale = 1000;
+
+int64_t Scaled(double base, double scale, int64_t min = 0) {
+  return std::max<int64_t>(min, std::llround(base * scale));
+}
+
+Targets ComputeTargets(double scale) {
+  const double s = std::isfinite(scale) ? std::clamp(scale, kMinScale, kMaxScale) : kMinScale;
+  Targets t;
+  t.streets = Scaled(6, s, 1);
+  t.communities = std::max(t.streets, Scaled(40, s, 1));
+  t.compounds = std::max(t.communities, Scaled(309, s, 1));
+  t.orgs = std::clamp(Scaled(211, s, 1), t.communities, t.compounds);
+  // 211 organisations over 309 compounds: the 98 compounds more than
+  // organisations are joined two or three to a joint branch.
+  t.general = Scaled(5, s);
+  const int64_t excess = t.compounds - t.orgs;
+  t.joint3 = std::min(Scaled(28, s), excess / 2);
+  t.joint2 = excess - 2 * t.joint3;
+  t.single = t.orgs - t.general - t.joint3 - t.joint2;
+  if (t.single < 0) {  // not reached for scales in range; kept safe
+    t.general = std::max<int64_t>(0, t.general + t.single);
+    t.single = t.orgs - t.general - t.joint3 - t.joint2;
+  }
+  t.urban_villages = Scaled(22, s);
+  t.rural = Scaled(7, s);
+  t.old = Scaled(90, s);
+  t.resettlement = Scaled(30, s);
+  // ~67% with a property company (Tianyuan); all of them red (Zhangping).
+  t.with_property = std::min(Scaled(207, s), t.compounds - t.urban_villages - t.rural);
+  // Zhangping: red owners committees in 90.16% of compounds.
+  t.red_owners_committee = std::llround(0.9016 * static_cast<double>(t.compounds));
+  t.first_secretaries = Scaled(208, s);
+  t.work_teams = std::min(Scaled(95, s), t.compounds - t.with_property);
+  t.work_team_members = std::max(Scaled(415, s), t.work_teams);
+  return t;
+}
+
+enum class Plant : int8_t {
+  kNone,
+  kUncovered,         // a joint branch of three leaves its third compound uncovered
+  kNoSecretary,       // 5 full members, no secretary
+  kTooSmall,          // 2 full members
+  kNoCommittee,       // 9 full members, a secretary and no committee member
+  kLarge,             // 52 full members
+  kProbationOverdue,  // one of its probationary members is overdue
+  kNoRelationship,    // a full member living in its area has no membership
+};
+
+struct OrgPlan {
+  OrgForm form = OrgForm::kBranch;
+  int size = 1;  // compounds in its area; all covered unless kUncovered
+  Plant plant = Plant::kNone;
+  bool first_secretary = false;
+  int64_t first_compound = 0;  // ordinal of its first compound in the district
+  int Covered() const { return size - (plant == Plant::kUncovered ? 1 : 0); }
+};
+
+struct CompoundPlan {
+  CompoundKind kind = CompoundKind::kCommodity;
+  bool property = false;
+  bool owners_committee = false;
+  bool red_owners_committee = false;
+  int work_team = 0;  // members of its work team, 0 for none
+};
+
+// One building of an organisation's area, and who lives there.
+struct AreaBuilding {
+  int unit = 0;
+  int compound = 0;  // unit index
+  bool covered = true;
+  int first_member = -1;  // a party member living there, for building leads
+};
+
+class Generator {
+ public:
+  explicit Generator(const DemoOptions& options)
+      : options_(options),
+        today_(options.today),
+        rng_(kSeed),
+        targets_(ComputeTargets(options.scale)),
+        epoch_(1900, 1, 1),
+        days_(std::max<int64_t>(1, today_ - epoch_ + 1)),
+        id_counters_(kRegionCodes.size() * static_cast<size_t>(days_) * 2, 0) {}
+
+  DemoDistrict Run() {
+    Plan();
+    // About 28 people per compound; a little spare so that the vector never
+    // grows (a late doubling would copy millions of people).
+    const double expected_people = 30.0 * static_cast<double>(targets_.compounds) + 64;
+    out_.units.reserve(static_cast<size_t>(targets_.compounds * 9.5));
+    out_.party_orgs.reserve(static_cast<size_t>(targets_.orgs * 3.6 + targets_.communities));
+    out_.people.reserve(static_cast<size_t>(expected_people));
+    Build();
+    CountFigures();
+    return std::move(out_);
+  }
+
+ private:
+  // --- Planning: the shape of every organisation and compound, before any
+  // unit exists, so that the exact figures hold.
+
+  void Plan() {
+    const Targets& t = targets_;
+    plans_.reserve(static_cast<size_t>(t.orgs));
+    for (int64_t i = 0; i < t.general; ++i) plans_.push_back({OrgForm::kGeneralBranch, 1});
+    for (int64_t i = 0; i < t.joint3; ++i) plans_.push_back({OrgForm::kJointBranch, 3});
+    for (int64_t i = 0; i < t.joint2; ++i) plans_.push_back({OrgForm::kJointBranch, 2});
+    for (int64_t i = 0; i < t.single; ++i) plans_.push_back({OrgForm::kBranch, 1});
+    rng_.Shuffle(plans_);
+    int64_t ordinal = 0;
+    for (OrgPlan& plan : plans_) {
+      plan.first_compound = ordinal;
+      ordinal += plan.size;
+    }
+    if (options_.plant_violations) PlanViolations();
+    PlanCompounds();
+    PlanFirstSecretaries();
+  }
+
+  // The plan at or after `from` (wrapping) that `fits` and carries no plant.
+  template <typename Fits>
+  int FindPlan(int64_t from, Fits fits) {
+    const int64_t n = static_cast<int64_t>(plans_.size());
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t i = (from + k) % n;
+      if (plans_[i].plant == Plant::kNone && fits(plans_[i])) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  void PlanViolations() {
+    const int64_t n = static_cast<int64_t>(plans_.size());
+    if (int i = FindPlan(
+            n / 2, [](const OrgPlan& p) { return p.form == OrgForm::kJointBranch && p.size == 3; });
+        i >= 0) {
+      plans_[i].plant = Plant::kUncovered;
+    }
+    const std::pair<Plant, int64_t> branch_plants[] = {
+        {Plant::kNoSecretary, n / 8},        {Plant::kProbationOverdue, n / 4},
+        {Plant::kTooSmall, 3 * n / 8},       {Plant::kNoCommittee, 5 * n / 8},
+        {Plant::kNoRelationship, 3 * n / 4}, {Plant::kLarge, 7 * n / 8}};
+    for (const auto& [plant, from] : branch_plants) {
+      if (int i = FindPlan(from, [](const OrgPlan& p) { return p.form == OrgForm::kBranch; });
+          i >= 0) {
+        plans_[i].plant = plant;
+      }
+    }
+  }
+
+  void PlanCompounds() {
+    const Targets& t = targets_;
+    compounds_.assign(static_cast<size_t>(t.compounds), CompoundPlan{});
+    // Large compounds (general branches) are commodity housing; the other
+    // kinds are spread over the rest.
+    std::vector<bool> large(compounds_.size(), false);
+    int64_t large_count = 0;
+    for (const OrgPlan& plan : plans_) {
+      if (plan.form == OrgForm::kGeneralBranch) {
+        large[plan.first_compound] = true;
+        ++large_count;
+      }
+    }
+    std::vector<CompoundKind> kinds;
+    kinds.reserve(compounds_.size());
+    kinds.insert(kinds.end(), t.urban_villages, CompoundKind::kUrbanVillage);
+    kinds.insert(kinds.end(), t.rural, CompoundKind::kRuralConcentrated);
+    kinds.insert(kinds.end(), t.old, CompoundKind::kOld);
+    kinds.insert(kinds.end(), t.resettlement, CompoundKind::kResettlement);
+    kinds.resize(static_cast<size_t>(t.compounds - large_count), CompoundKind::kCommodity);
+    rng_.Shuffle(kinds);
+    size_t next_kind = 0;
+    for (size_t k = 0; k < compounds_.size(); ++k) {
+      compounds_[k].kind = large[k] ? CompoundKind::kCommodity : kinds[next_kind++];
+    }
+
+    // Property companies: commodity housing first, then resettlement, then
+    // old compounds; villages never.
+    const auto property_rank = [](CompoundKind kind) {
+      switch (kind) {
+        case CompoundKind::kCommodity:
+          return 0;
+        case CompoundKind::kResettlement:
+          return 1;
+        case CompoundKind::kOld:
+          return 2;
+        default:
+          return 3;
+      }
+    };
+    std::vector<int> order = ShuffledCompounds();
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return property_rank(compounds_[a].kind) < property_rank(compounds_[b].kind);
+    });
+    for (int64_t i = 0; i < t.with_property; ++i) compounds_[order[i]].property = true;
+    // Red property in 100% of compounds with a property company (Zhangping)
+    // is set where the units are made.
+
+    // Owners committees wherever there are owners (not in villages); red
+    // ones first where the property company is red too.
+    order = ShuffledCompounds();
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return compounds_[a].property > compounds_[b].property; });
+    int64_t red = 0;
+    for (int k : order) {
+      CompoundPlan& c = compounds_[k];
+      c.owners_committee =
+          c.kind != CompoundKind::kUrbanVillage && c.kind != CompoundKind::kRuralConcentrated;
+      if (c.owners_committee && red < t.red_owners_committee) {
+        c.red_owners_committee = true;
+        ++red;
+      }
+    }
+
+    // Work teams go to compounds without property management.
+    if (t.work_teams == 0) return;
+    order = ShuffledCompounds();
+    int64_t teams = 0;
+    for (int k : order) {
+      if (teams == t.work_teams) break;
+      if (compounds_[k].property) continue;
+      compounds_[k].work_team = static_cast<int>(t.work_team_members / t.work_teams +
+                                                 (teams < t.work_team_members % t.work_teams));
+      ++teams;
+    }
+  }
+
+  std::vector<int> ShuffledCompounds() {
+    std::vector<int> order(compounds_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    rng_.Shuffle(order);
+    return order;
+  }
+
+  // Chooses branches whose covered compounds add up to exactly the target:
+  // some joint and general branches first, then single branches fill in.
+  void PlanFirstSecretaries() {
+    std::vector<int> order(plans_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    rng_.Shuffle(order);
+    int64_t covered = 0;
+    const int64_t target = targets_.first_secretaries;
+    const auto take = [&](int i) {
+      plans_[i].first_secretary = true;
+      covered += plans_[i].Covered();
+    };
+    for (int i : order) {
+      if (plans_[i].size > 1 || plans_[i].form == OrgForm::kGeneralBranch) {
+        if (covered + plans_[i].Covered() <= target && rng_.Percent(67)) take(i);
+      }
+    }
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int i : order) {
+        if (covered == target) return;
+        const bool single = plans_[i].size == 1 && plans_[i].form == OrgForm::kBranch;
+        if (!plans_[i].first_secretary && (single || pass == 1) &&
+            covered + plans_[i].Covered() <= target) {
+          take(i);
+        }
+      }
+    }
+  }
+
+  // --- Building the district.
+
+  void Build() {
+    const Targets& t = targets_;
+    const int district =
+        AddUnit(-1, Level::kDistrict, std::string(kDistrictName), std::string(kDistrictCode));
+    int64_t community = 0;
+    for (int64_t s = 0; s < t.streets; ++s) {
+      const std::string name = s < static_cast<int64_t>(kStreetNames.size())
+                                   ? std::string(kStreetNames[s])
+                                   : absl::StrCat(MadeUpPlace(s + 17), "街道");
+      const int street =
+          AddUnit(district, Level::kStreet, name, absl::StrFormat("%s%03d", kDistrictCode, s + 1));
+      const absl::CivilDay wc_established = today_ - (2800 + rng_.Below(200));
+      const int wc = AddOrg(-1, OrgForm::kWorkingCommittee, absl::StrCat(name, "大党工委"),
+                            {street}, wc_established);
+      AddOrgLeadership(wc, /*residence_percent=*/0, /*committee=*/3);
+      AddPerson(PersonKind::kResident, -1, MemberCategory::kUnspecified);
+      AddRole(Role::kVolunteer, false, street, RecentStart());
+
+      const int64_t community_end = (s + 1) * t.communities / t.streets;
+      for (int64_t j = 0; community < community_end; ++community, ++j) {
+        BuildCommunity(street, wc, community, j);
+      }
+    }
+  }
+
+  void BuildCommunity(int street, int wc, int64_t community, int64_t index_in_street) {
+    const Targets& t = targets_;
+    const std::string name = absl::StrCat(MadeUpPlace(community), "社区");
+    const int unit =
+        AddUnit(street, Level::kCommunity, name,
+                absl::StrFormat("%s%03d", out_.units[street].code, index_in_street + 1));
+    const absl::CivilDay established = out_.party_orgs[wc].established + rng_.Below(300);
+    const int pc =
+        AddOrg(wc, OrgForm::kPartyCommittee, absl::StrCat(name, "大党委"), {unit}, established);
+    community_compounds_.clear();
+    community_buildings_.clear();
+    const int64_t plan_begin = community * t.orgs / t.communities;
+    const int64_t plan_end = (community + 1) * t.orgs / t.communities;
+    int compound_in_community = 0;
+    for (int64_t p = plan_begin; p < plan_end; ++p) {
+      BuildBranch(unit, pc, plans_[p], compound_in_community);
+      compound_in_community += plans_[p].size;
+    }
+
+    // The community's own committee and staff.
+    AddOrgLeadership(pc, /*residence_percent=*/40, 2 + static_cast<int>(rng_.Below(2)));
+    const int grid_workers = std::max<int>(1, static_cast<int>(community_compounds_.size()) / 3);
+    for (int g = 0; g < grid_workers; ++g) {
+      AddPerson(PersonKind::kStaff, RandomCommunityBuilding(50), MemberCategory::kUnspecified);
+      const bool at_compound = g > 0 || rng_.Percent(50);
+      AddRole(Role::kGridWorker, false,
+              at_compound ? community_compounds_[g % community_compounds_.size()] : unit,
+              RecentStart());
+    }
+    AddPerson(PersonKind::kResident, RandomCommunityBuilding(100), MemberCategory::kUnspecified);
+    AddRole(Role::kResidentRepresentative, false, unit, RecentStart());
+    AddPerson(PersonKind::kResident, RandomCommunityBuilding(100), MemberCategory::kUnspecified);
+    AddRole(Role::kVolunteer, false, unit, RecentStart());
+  }
+
+  int RandomCommunityBuilding(int percent) {
+    if (percent == 0 || community_buildings_.empty() || !rng_.Percent(percent)) return -1;
+    return community_buildings_[rng_.Below(static_cast<int64_t>(community_buildings_.size()))];
+  }
+
+  // A compound organisation with its compounds, buildings, party groups,
+  // members and every role in its area.
+  void BuildBranch(int community, int pc, const OrgPlan& plan, int compound_in_community) {
+    // Compounds and their buildings.
+    area_.clear();
+    std::vector<int> compound_units;
+    for (int c = 0; c < plan.size; ++c) {
+      const int64_t ordinal = plan.first_compound + c;
+      const bool covered = !(plan.plant == Plant::kUncovered && c == plan.size - 1);
+      compound_units.push_back(BuildCompound(community, compounds_[ordinal], ordinal,
+                                             plan.form == OrgForm::kGeneralBranch,
+                                             compound_in_community + c, covered));
+    }
+    std::vector<int> covered_units(compound_units.begin(), compound_units.begin() + plan.Covered());
+
+    // The organisation.
+    const DemoUnit& first = out_.units[covered_units[0]];
+    std::string name;
+    OrgForm form = plan.form;
+    if (form == OrgForm::kJointBranch && covered_units.size() < 2) form = OrgForm::kBranch;
+    switch (form) {
+      case OrgForm::kGeneralBranch:
+        name = absl::StrCat(first.display_name, "党总支");
+        break;
+      case OrgForm::kJointBranch:
+        name = absl::StrCat(first.display_name, "等", covered_units.size() == 2 ? "两" : "三",
+                            "个小区联合党支部");
+        break;
+      default:
+        name = absl::StrCat(first.display_name, "党支部");
+        break;
+    }
+    const absl::CivilDay established = out_.party_orgs[pc].established + rng_.Below(1000);
+    const int branch = AddOrg(pc, form, std::move(name), covered_units, established);
+
+    // How many members: branches of 3..27 full members, joint branches
+    // larger, general branches 38..46 (kept under 50 with probationers, so
+    // that only the planted branch is "large enough").
+    int full = 0;
+    switch (plan.form) {
+      case OrgForm::kGeneralBranch:
+        full = static_cast<int>(rng_.Between(38, 46));
+        break;
+      case OrgForm::kJointBranch:
+        full = static_cast<int>(rng_.Between(8, 38));
+        break;
+      default:
+        full = static_cast<int>(rng_.Between(3, 27));
+        break;
+    }
+    int probationary = rng_.Percent(60) ? 0 : (rng_.Percent(75) ? 1 : 2);
+    switch (plan.plant) {
+      case Plant::kNoSecretary:
+        full = 5;
+        break;
+      case Plant::kTooSmall:
+        full = 2;
+        probationary = 1;
+        break;
+      case Plant::kNoCommittee:
+        full = 9;
+        break;
+      case Plant::kLarge:
+        full = 52;
+        probationary = 2;
+        break;
+      default:
+        break;
+    }
+
+    // Members live in the area's buildings.
+    std::vector<int> full_members;
+    full_members.reserve(full);
+    for (int i = 0; i < full + probationary; ++i) {
+      const bool is_full = i < full;
+      const int64_t at = rng_.Below(static_cast<int64_t>(area_.size()));
+      const int person = AddPerson(is_full ? PersonKind::kFullMember : PersonKind::kProbationary,
+                                   area_[at].unit, RandomCategory());
+      JoinOrg(person, branch);
+      if (is_full) full_members.push_back(person);
+      if (area_[at].first_member < 0) area_[at].first_member = person;
+      DemoPerson& p = out_.people[person];
+      const int compound = area_[at].compound;
+      if (rng_.Percent(30)) AddRole(Role::kPartyHousehold, false, area_[at].unit, RoleStart(p));
+      if (rng_.Percent(12)) AddRole(Role::kVolunteer, false, compound, RoleStart(p));
+      if (p.category == MemberCategory::kInService && rng_.Percent(8)) {
+        // Double reporting: in-service members serve where they live.
+        AddRole(Role::kGridWorker, false, compound, RoleStart(p));
+      }
+    }
+    if (plan.plant == Plant::kProbationOverdue) {
+      const int person = AddPerson(PersonKind::kProbationary, area_[0].unit, RandomCategory());
+      DemoPerson& p = out_.people[person];
+      p.admission = today_ - (365 + 30 + rng_.Below(200));
+      JoinOrg(person, branch);
+      out_.violations.push_back({std::string(rules::kProbationOverdue), {}, {}, {person}});
+    }
+    if (plan.plant == Plant::kNoRelationship) {
+      const int person =
+          AddPerson(PersonKind::kFullMember, area_[0].unit, MemberCategory::kRetired);
+      AddRole(Role::kVolunteer, false, area_[0].compound, RecentStart());
+      out_.violations.push_back({std::string(rules::kMemberWithoutRelationship), {}, {}, {person}});
+    }
+
+    // Leadership: a secretary; a deputy and committee members where the
+    // branch has 7 or more full members (a smaller one may have a deputy).
+    std::vector<int> committee;
+    // (A copy: adding party groups below moves the organisations.)
+    const absl::CivilDay branch_established = out_.party_orgs[branch].established;
+    if (plan.plant != Plant::kNoSecretary) {
+      AddRoleFor(full_members[0], Role::kSecretary, true, branch,
+                 LeaderStart(full_members[0], branch_established));
+    }
+    if (plan.plant != Plant::kNoCommittee && full >= 2 && rng_.Percent(full >= 7 ? 70 : 30)) {
+      AddRoleFor(full_members[1], Role::kDeputySecretary, true, branch,
+                 LeaderStart(full_members[1], branch_established));
+      committee.push_back(full_members[1]);
+    }
+    if (full >= 7 && plan.plant != Plant::kNoCommittee) {
+      const int members = 2 + static_cast<int>(rng_.Below(3));
+      for (int i = 2; i < 2 + members; ++i) {
+        AddRoleFor(full_members[i], Role::kCommitteeMember, true, branch,
+                   LeaderStart(full_members[i], branch_established));
+        committee.push_back(full_members[i]);
+      }
+    }
+    if (plan.plant != Plant::kNoSecretary) committee.push_back(full_members[0]);
+
+    // Party groups (Zhangping: 465 over 221 organisations), one building
+    // each, led by members other than the secretary.
+    std::vector<int> group_buildings;
+    for (const AreaBuilding& b : area_) {
+      if (b.covered) group_buildings.push_back(b.unit);
+    }
+    const int groups = std::min<int>(static_cast<int>(group_buildings.size()),
+                                     (full + static_cast<int>(rng_.Below(6))) / 8);
+    for (int g = 0; g < groups; ++g) {
+      const int building = group_buildings[g * group_buildings.size() / groups];
+      const DemoUnit& b = out_.units[building];
+      const int group =
+          AddOrg(branch, OrgForm::kPartyGroup,
+                 absl::StrCat(out_.units[b.parent].display_name, b.display_name, "党小组"),
+                 {building}, branch_established + rng_.Below(300));
+      const int leader = full_members[full - 1 - g];
+      AddRoleFor(leader, Role::kGroupLeader, true, group,
+                 LeaderStart(leader, out_.party_orgs[group].established));
+    }
+
+    // Cross-appointment (Zhangping: 78 people): a committee member also on
+    // the owners committee of a compound of the branch.
+    int cross_compound = -1;
+    if (!committee.empty() && rng_.Percent(37)) {
+      for (int unit : covered_units) {
+        if (out_.units[unit].has_owners_committee) {
+          cross_compound = unit;
+          break;
+        }
+      }
+      if (cross_compound >= 0) {
+        const int person = committee[rng_.Below(static_cast<int64_t>(committee.size()))];
+        AddRoleFor(person, Role::kOwnersCommitteeMember, false, cross_compound, RecentStart());
+      }
+    }
+
+    // A first secretary, sent from an agency; their relationship sits with
+    // the community's party committee.
+    if (plan.first_secretary) {
+      const int person = AddPerson(PersonKind::kCadre, -1, MemberCategory::kInService);
+      JoinOrg(person, pc);
+      AddRole(Role::kFirstSecretary, true, branch, LeaderStart(person, branch_established));
+    }
+
+    // Building leads: a party member living there, or a resident.
+    for (const AreaBuilding& b : area_) {
+      if (!rng_.Percent(88)) continue;
+      if (b.first_member >= 0 && rng_.Percent(40)) {
+        AddRoleFor(b.first_member, Role::kBuildingLead, false, b.unit, RecentStart());
+      } else {
+        AddPerson(PersonKind::kResident, b.unit, MemberCategory::kUnspecified);
+        AddRole(Role::kBuildingLead, false, b.unit, RecentStart());
+      }
+    }
+
+    for (int c = 0; c < plan.size; ++c) {
+      const int unit = compound_units[c];
+      BuildCompoundRoles(unit, plan.first_compound + c, pc, unit == cross_compound, full_members);
+    }
+
+    if (options_.plant_violations) {
+      switch (plan.plant) {
+        case Plant::kUncovered:
+          out_.violations.push_back(
+              {std::string(rules::kCompoundNotCovered), {compound_units.back()}, {}, {}});
+          break;
+        case Plant::kNoSecretary:
+          out_.violations.push_back({std::string(rules::kNoSecretary), {}, {branch}, {}});
+          break;
+        case Plant::kTooSmall:
+          out_.violations.push_back({std::string(rules::kBranchTooSmall), {}, {branch}, {}});
+          break;
+        case Plant::kNoCommittee:
+          out_.violations.push_back(
+              {std::string(rules::kBranchWithoutCommittee), {}, {branch}, {}});
+          break;
+        case Plant::kLarge:
+          out_.violations.push_back({std::string(rules::kBranchLargeEnough), {}, {branch}, {}});
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  int BuildCompound(int community, const CompoundPlan& c, int64_t ordinal, bool large,
+                    int index_in_community, bool covered) {
+    std::string name = MadeUpPlace(ordinal * 7 + 3);
+    switch (c.kind) {
+      case CompoundKind::kCommodity:
+        absl::StrAppend(&name, rng_.Pick(kCommoditySuffixes));
+        break;
+      case CompoundKind::kOld:
+        absl::StrAppend(&name, rng_.Pick(kOldSuffixes));
+        break;
+      case CompoundKind::kResettlement:
+        absl::StrAppend(&name, rng_.Pick(kResettlementSuffixes));
+        break;
+      case CompoundKind::kUrbanVillage:
+        absl::StrAppend(&name, "村");
+        break;
+      case CompoundKind::kRuralConcentrated:
+        absl::StrAppend(&name, "村集中居住区");
+        break;
+      default:
+        break;
+    }
+    const int unit = AddUnit(community, Level::kCompound, std::move(name),
+                             absl::StrFormat("XQ%03d", index_in_community + 1));
+    {
+      DemoUnit& u = out_.units[unit];
+      u.kind = c.kind;
+      u.has_property_company = c.property;
+      u.red_property = c.property;
+      u.has_owners_committee = c.owners_committee;
+      u.red_owners_committee = c.red_owners_committee;
+    }
+    community_compounds_.push_back(unit);
+    const int buildings = static_cast<int>(large ? rng_.Between(12, 20) : rng_.Between(4, 12));
+    int32_t households = 0;
+    for (int b = 0; b < buildings; ++b) {
+      int floors = 0, per_floor = 0;
+      switch (c.kind) {
+        case CompoundKind::kCommodity:
+          floors = static_cast<int>(rng_.Between(6, 33));
+          per_floor = static_cast<int>(rng_.Between(2, 6));
+          break;
+        case CompoundKind::kOld:
+          floors = static_cast<int>(rng_.Between(5, 7));
+          per_floor = static_cast<int>(rng_.Between(2, 6));
+          break;
+        case CompoundKind::kResettlement:
+          floors = static_cast<int>(rng_.Between(11, 18));
+          per_floor = static_cast<int>(rng_.Between(4, 8));
+          break;
+        default:  // village houses: one household per floor or two
+          floors = static_cast<int>(rng_.Between(2, 5));
+          per_floor = 1;
+          break;
+      }
+      households += floors * per_floor;
+      const int building =
+          AddUnit(unit, Level::kBuilding, absl::StrCat(b + 1, "栋"), absl::StrCat(b + 1));
+      out_.units[building].floors = floors;
+      area_.push_back({building, unit, covered, -1});
+      community_buildings_.push_back(building);
+    }
+    out_.units[unit].households = households;
+    return unit;
+  }
+
+  // The roles at one compound that do not depend on its organisation.
+  void BuildCompoundRoles(int compound, int64_t ordinal, int pc, bool cross_appointed,
+                          const std::vector<int>& members) {
+    const DemoUnit& c = out_.units[compound];  // units do not grow here
+    // The compound's buildings follow it directly in `units`.
+    int buildings = 0;
+    while (compound + 1 + buildings < static_cast<int>(out_.units.size()) &&
+           out_.units[compound + 1 + buildings].parent == compound) {
+      ++buildings;
+    }
+    const auto resident_building = [&]() {
+      return compound + 1 + static_cast<int>(rng_.Below(buildings));
+    };
+    if (c.has_property_company) {
+      const int contacts = rng_.Percent(30) ? 2 : 1;
+      for (int i = 0; i < contacts; ++i) {
+        AddPerson(PersonKind::kStaff, -1, MemberCategory::kUnspecified);
+        AddRole(Role::kPropertyContact, false, compound, RecentStart());
+      }
+    }
+    if (c.has_owners_committee) {
+      const int size = static_cast<int>(rng_.Between(3, 5)) - (cross_appointed ? 1 : 0);
+      for (int i = 0; i < size; ++i) {
+        AddPerson(PersonKind::kElder, resident_building(), MemberCategory::kUnspecified);
+        AddRole(Role::kOwnersCommitteeMember, false, compound, RecentStart());
+      }
+    }
+    const int representatives = static_cast<int>(rng_.Between(1, 2));
+    for (int i = 0; i < representatives; ++i) {
+      AddPerson(PersonKind::kResident, resident_building(), MemberCategory::kUnspecified);
+      AddRole(Role::kResidentRepresentative, false, compound, RecentStart());
+    }
+    if (!members.empty() && rng_.Percent(30)) {
+      const int person = members[rng_.Below(static_cast<int64_t>(members.size()))];
+      AddRoleFor(person, Role::kResidentRepresentative, false, compound, RecentStart());
+    }
+    const int volunteers = static_cast<int>(rng_.Below(3));
+    for (int i = 0; i < volunteers; ++i) {
+      const int building = resident_building();
+      AddPerson(PersonKind::kResident, building, MemberCategory::kUnspecified);
+      AddRole(Role::kVolunteer, false, rng_.Percent(25) ? building : compound, RecentStart());
+    }
+    if (rng_.Percent(60)) {
+      const int building = resident_building();
+      AddPerson(PersonKind::kResident, building, MemberCategory::kUnspecified);
+      AddRole(Role::kMicroGridLiaison, false, rng_.Percent(50) ? building : compound,
+              RecentStart());
+    }
+    // "Cadres into compounds": a work team of agency cadres, 70%+ of them
+    // party members, whose relationships sit with the community's committee.
+    for (int i = 0; i < compounds_[ordinal].work_team; ++i) {
+      const bool member = cadre_count_++ % 4 != 3;
+      const int person =
+          AddPerson(member ? PersonKind::kCadre : PersonKind::kStaff, -1,
+                    member ? MemberCategory::kInService : MemberCategory::kUnspecified);
+      if (member) JoinOrg(person, pc);
+      AddRole(Role::kWorkTeamMember, false, compound, RecentStart());
+    }
+  }
+
+  // A secretary, a deputy and `committee` committee members for a street or
+  // community organisation, new full members whose relationship sits there.
+  // Staff of a community live in one of its buildings `residence_percent`
+  // of the time.
+  void AddOrgLeadership(int org, int residence_percent, int committee) {
+    for (int i = 0; i < 2 + committee; ++i) {
+      const Role role =
+          i == 0 ? Role::kSecretary : (i == 1 ? Role::kDeputySecretary : Role::kCommitteeMember);
+      const int person = AddPerson(PersonKind::kCadre, RandomCommunityBuilding(residence_percent),
+                                   MemberCategory::kInService);
+      JoinOrg(person, org);
+      AddRole(role, true, org, LeaderStart(person, out_.party_orgs[org].established));
+    }
+  }
+
+  // --- Units, organisations, people, roles.
+
+  int AddUnit(int parent, Level level, std::string name, std::string code) {
+    DemoUnit& u = out_.units.emplace_back();
+    u.parent = parent;
+    u.level = level;
+    u.display_name = std::move(name);
+    u.code = std::move(code);
+    return static_cast<int>(out_.units.size()) - 1;
+  }
+
+  int AddOrg(int parent, OrgForm form, std::string name, std::vector<int> units,
+             absl::CivilDay established) {
+    DemoPartyOrg& o = out_.party_orgs.emplace_back();
+    o.parent = parent;
+    o.form = form;
+    o.display_name = std::move(name);
+    o.units = std::move(units);
+    o.established = std::min(established, today_);
+    return static_cast<int>(out_.party_orgs.size()) - 1;
+  }
+
+  enum class PersonKind {
+    kFullMember,
+    kProbationary,
+    kCadre,     // a full member sent from an agency or working for one
+    kResident,  // a non-member
+    kElder,     // a non-member, older (owners committees)
+    kStaff,     // a non-member of working age (grid workers, property staff)
+  };
+
+  MemberCategory RandomCategory() {
+    const int64_t r = rng_.Below(100);
+    if (r < 35) return MemberCategory::kRetired;
+    if (r < 62) return MemberCategory::kInService;
+    if (r < 90) return MemberCategory::kDirect;
+    return MemberCategory::kFloating;
+  }
+
+  int AddPerson(PersonKind kind, int residence, MemberCategory category) {
+    const int index = static_cast<int>(out_.people.size());
+    DemoPerson& p = out_.people.emplace_back();
+    p.external_key = "demo-";
+    AppendDigits(p.external_key, index + 1, 6);
+    const bool member = kind == PersonKind::kFullMember || kind == PersonKind::kProbationary ||
+                        kind == PersonKind::kCadre;
+    p.gender = rng_.Percent(member ? 60 : 48) ? Gender::kMale : Gender::kFemale;
+    // Ages by what the person is.
+    int min_age = 20, max_age = 80;
+    if (kind == PersonKind::kProbationary) {
+      min_age = 20, max_age = 40;
+    } else if (kind == PersonKind::kCadre || kind == PersonKind::kStaff) {
+      min_age = 25, max_age = 56;
+    } else if (kind == PersonKind::kElder) {
+      min_age = 35, max_age = 75;
+    } else if (kind == PersonKind::kFullMember) {
+      switch (category) {
+        case MemberCategory::kRetired:
+          min_age = 60, max_age = 90;
+          break;
+        case MemberCategory::kInService:
+          min_age = 25, max_age = 58;
+          break;
+        case MemberCategory::kFloating:
+          min_age = 22, max_age = 55;
+          break;
+        default:
+          min_age = 30, max_age = 85;
+          break;
+      }
+    }
+    const int year = today_.year() - static_cast<int>(rng_.Between(min_age, max_age));
+    p.birth_date = absl::CivilDay(year, 1, 1) + rng_.Below(365);
+    p.id_card_number = IdCardNumber(p.birth_date, p.gender);
+    p.display_name = PersonName(p.gender);
+    p.phone = Phone(index);
+    p.residence_building = residence;
+    if (residence >= 0) p.residence_room = Room(residence);
+    if (member) {
+      p.category = category;
+      if (kind == PersonKind::kProbationary) {
+        if (category == MemberCategory::kRetired) p.category = MemberCategory::kDirect;
+        p.party_status = PartyStatus::kProbationary;
+        p.admission = today_ - rng_.Between(30, 330);
+      } else {
+        p.party_status = PartyStatus::kFull;
+        // Admitted at 18 or later, and more than a year ago (else they would
+        // still be probationary).
+        const absl::CivilDay adult(p.birth_date.year() + 18, p.birth_date.month(),
+                                   p.birth_date.day());
+        const absl::CivilDay latest = today_ - 400;
+        const int64_t span = std::max<int64_t>(0, std::min<int64_t>(latest - adult, 40 * 365));
+        p.admission = adult + rng_.Below(span + 1);
+      }
+    }
+    return index;
+  }
+
+  void JoinOrg(int person, int org) {
+    DemoPerson& p = out_.people[person];
+    p.party_org = org;
+    p.membership_start = std::max(*p.admission, out_.party_orgs[org].established);
+  }
+
+  // A role for the person added last.
+  void AddRole(Role role, bool at_party_org, int place, absl::CivilDay start) {
+    AddRoleFor(static_cast<int>(out_.people.size()) - 1, role, at_party_org, place, start);
+  }
+  // Nobody takes a role before they are 18.
+  void AddRoleFor(int person, Role role, bool at_party_org, int place, absl::CivilDay start) {
+    DemoPerson& p = out_.people[person];
+    const absl::CivilDay adult(p.birth_date.year() + 18, p.birth_date.month(), p.birth_date.day());
+    p.roles.push_back({role, at_party_org, place, std::min(std::max(start, adult), today_)});
+  }
+
+  absl::CivilDay RecentStart() { return today_ - rng_.Between(30, 1500); }
+  absl::CivilDay RoleStart(const DemoPerson& p) {
+    return std::max(RecentStart(), p.membership_start.value_or(p.birth_date));
+  }
+  // Leaders take office after the organisation exists and they belong to a
+  // party organisation.
+  absl::CivilDay LeaderStart(int person, absl::CivilDay established) {
+    const DemoPerson& p = out_.people[person];
+    absl::CivilDay from = std::max(established, p.admission.value_or(established));
+    if (p.membership_start) from = std::max(from, *p.membership_start);
+    return from + rng_.Below(std::max<int64_t>(1, std::min<int64_t>(365, today_ - from)));
+  }
+
+  // --- Personal data.
+
+  std::string PersonName(Gender gender) {
+    std::string name(rng_.Pick(kSurnames));
+    const auto& given = gender == Gender::kMale ? kMaleGiven : kFemaleGiven;
+    absl::StrAppend(&name, rng_.Pick(given));
+    if (rng_.Percent(72)) absl::StrAppend(&name, rng_.Pick(given));
+    return name;
+  }
+
+  // A GB 11643 number, unique in the district: per region, birth day and
+  // sex there are 500 sequence numbers; when a day's run out, the person is
+  // born a day earlier.
+  std::string IdCardNumber(absl::CivilDay& birth, Gender gender) {
+    const int region = static_cast<int>(rng_.Percent(70) ? 0 : rng_.Below(kRegionCodes.size()));
+    const int male = gender == Gender::kMale ? 1 : 0;
+    int sequence = 0;
+    for (;;) {
+      const int64_t day = birth - epoch_;
+      uint16_t& used = id_counters_[(region * days_ + day) * 2 + male];
+      if (used < 500) {
+        sequence = used++ * 2 + male;
+        break;
+      }
+      birth -= 1;
+    }
+    std::string number(kRegionCodes[region]);
+    number.reserve(18);
+    AppendDigits(number, birth.year(), 4);
+    AppendDigits(number, birth.month(), 2);
+    AppendDigits(number, birth.day(), 2);
+    AppendDigits(number, sequence, 3);
+    number.push_back(IdCardCheckCharacter(number));
+    return number;
+  }
+
+  // Unique per person: the last eight digits are a bijection of the index.
+  std::string Phone(int index) {
+    const uint64_t digits = (static_cast<uint64_t>(index) * 48271 + 13579246) % 100000000;
+    std::string phone(rng_.Pick(kPhonePrefixes));
+    AppendDigits(phone, static_cast<int64_t>(digits), 8);
+    return phone;
+  }
+
+  std::string Room(int building) {
+    const DemoUnit& b = out_.units[building];
+    const CompoundKind kind = out_.units[b.parent].kind;
+    if (kind == CompoundKind::kUrbanVillage || kind == CompoundKind::kRuralConcentrated) {
+      return absl::StrCat(rng_.Between(1, 60), "号");
+    }
+    const int floor = static_cast<int>(rng_.Between(1, std::max(1, b.floors)));
+    std::string room = absl::StrCat(rng_.Between(1, 3), "-", floor);
+    AppendDigits(room, rng_.Between(1, 4), 2);
+    return room;
+  }
+
+  // `value` in decimal, zero-padded to `width` digits (StrFormat's "%0*d"
+  // costs more than the rest of a person when there are millions of them).
+  static void AppendDigits(std::string& out, int64_t value, int width) {
+    char buf[24];
+    int n = 0;
+    do {
+      buf[n++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value > 0);
+    for (int i = n; i < width; ++i) out.push_back('0');
+    while (n > 0) out.push_back(buf[--n]);
+  }
+
+  // Two characters from the place lists, different for the first 1600 `i`.
+  static std::string MadeUpPlace(int64_t i) {
+    const int64_t n = static_cast<int64_t>(kPlaceFirst.size());
+    const int64_t a = i % n;
+    const int64_t b = (i / n + a) % n;
+    std::string name = absl::StrCat(kPlaceFirst[a], kPlaceSecond[b]);
+    if (i >= n * n) absl::StrAppend(&name, i / (n * n) + 1);
+    return name;
+  }
+
+  // --- Figures, counted from what was generated.
+
+  void CountFigures() {
+    DemoFigures& f = out_.figures;
+    const size_t n = out_.units.size();
+    for (const DemoUnit& u : out_.units) {
+      switch (u.level) {
+        case Level::kStreet:
+          ++f.streets;
+          break;
+        case Level::kCommunity:
+          ++f.communities;
+          break;
+        case Level::kCompound:
+          ++f.compounds;
+          f.urban_villages += u.kind == CompoundKind::kUrbanVillage;
+          f.compounds_with_property += u.has_property_company;
+          f.compounds_with_red_property += u.red_property;
+          f.compounds_with_red_owners_committee += u.red_owners_committee;
+          break;
+        case Level::kBuilding:
+          ++f.buildings;
+          break;
+        default:
+          break;
+      }
+    }
+    std::vector<bool> covered(n, false), grouped(n, false), first_secretary(n, false),
+        work_team(n, false), lead(n, false);
+    for (const DemoPartyOrg& o : out_.party_orgs) {
+      const bool compound_org = o.form == OrgForm::kBranch || o.form == OrgForm::kJointBranch ||
+                                o.form == OrgForm::kGeneralBranch;
+      if (compound_org) {
+        ++f.compound_branches;
+        f.joint_branches += o.form == OrgForm::kJointBranch;
+        for (int u : o.units) covered[u] = true;
+      }
+      if (o.form == OrgForm::kPartyGroup) {
+        for (int u : o.units) grouped[u] = true;
+      }
+    }
+    for (const DemoPerson& p : out_.people) {
+      ++f.people;
+      f.party_members += roster::IsPartyMember(p.party_status);
+      for (const DemoRole& r : p.roles) {
+        if (r.role == Role::kFirstSecretary && r.at_party_org) {
+          for (int u : out_.party_orgs[r.place].units) first_secretary[u] = true;
+        } else if (r.role == Role::kWorkTeamMember && !r.at_party_org) {
+          ++f.work_team_members;
+          work_team[r.place] = true;
+        } else if (r.role == Role::kBuildingLead && !r.at_party_org) {
+          lead[r.place] = true;
+        }
+      }
+    }
+    for (size_t u = 0; u < n; ++u) {
+      f.compounds_covered += covered[u];
+      f.first_secretaries += first_secretary[u];
+      f.work_teams += work_team[u];
+      f.buildings_with_party_group += grouped[u];
+      f.buildings_with_lead += lead[u];
+    }
+  }
+
+  const DemoOptions& options_;
+  const absl::CivilDay today_;
+  Rng rng_;
+  const Targets targets_;
+  const absl::CivilDay epoch_;
+  const int64_t days_;
+  std::vector<uint16_t> id_counters_;  // per region, day of birth and sex
+
+  std::vector<OrgPlan> plans_;
+  std::vector<CompoundPlan> compounds_;
+  int64_t cadre_count_ = 0;
+
+  // The community and organisation being built.
+  std::vector<int> community_compounds_;
+  std::vector<int> community_buildings_;
+  std::vector<AreaBuilding> area_;
+
+  DemoDistrict out_;
+};
+
+}  // namespace
+
+DemoDistrict GenerateDemoDistrict(const DemoOptions& options) { return Generator(options).Run(); }
+
+}  // namespace grassroots::audit

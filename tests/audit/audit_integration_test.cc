@@ -1,0 +1,200 @@
+// The audit end to end: the demo district loaded through the gateway with
+// the real orgctl, then `orgctl audit` read through the gateway at pinned
+// revisions; its JSON report holds exactly the planted violations and the
+// figures the generator was asked for, and --previous tells what changed.
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "audit/demo_district.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/gateway/gateway_test_support.h"
+#include "tests/testing/command_runner.h"
+
+#ifndef ORGCTL_BINARY
+#error "ORGCTL_BINARY must name the orgctl binary"
+#endif
+
+namespace grassroots::gateway::testing {
+namespace {
+
+using ::grassroots::testing::CommandResult;
+using ::grassroots::testing::RunCommand;
+using ::testing::HasSubstr;
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+constexpr double kScale = 0.1;
+
+class AuditEndToEndTest : public GatewaySuite {
+ protected:
+  void SetUp() override {
+    seed_sample_district_ = false;
+    GatewaySuite::SetUp();
+    if (HasFatalFailure()) return;
+    auditor_ = AddPrincipal("night-audit", "AUDITOR", "*", /*pii=*/true);
+    ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  }
+
+  CommandResult Orgctl(const TestPrincipal& who, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--gateway", gateway_->address(), "--timeout", "60"});
+    return RunCommand(ORGCTL_BINARY, args, {absl::StrCat("ORGCTL_TOKEN=", who.token)});
+  }
+
+  // The newest JSON report in `dir`.
+  Struct ReadReport(const std::string& dir) {
+    std::string newest;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".json") newest = entry.path().string();
+    }
+    Struct report;
+    EXPECT_FALSE(newest.empty()) << "no report in " << dir;
+    const std::string json = ::grassroots::testing::ReadWholeTestFile(newest);
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &report).ok()) << json;
+    return report;
+  }
+
+  static const Value& Field(const Struct& s, const std::string& name) {
+    static const Value kNull;
+    auto it = s.fields().find(name);
+    return it == s.fields().end() ? kNull : it->second;
+  }
+
+  static std::map<std::string, int> RuleCounts(const Value& findings) {
+    std::map<std::string, int> counts;
+    for (const Value& f : findings.list_value().values()) {
+      ++counts[Field(f.struct_value(), "rule").string_value()];
+    }
+    return counts;
+  }
+
+  TestPrincipal auditor_;
+};
+
+TEST_F(AuditEndToEndTest, FindsExactlyThePlantedViolationsAndTheAskedForFigures) {
+  const CommandResult demo = Orgctl(district_admin_, {"demo", "--scale", absl::StrCat(kScale)});
+  ASSERT_EQ(demo.exit_code, 0) << demo;
+  std::cout << "[ DEMO     ] " << demo.out;
+
+  const std::string reports = dirs_.File("reports");
+  const CommandResult audit = Orgctl(auditor_, {"audit", "--out", reports});
+  // The demo plants ERRORs (an uncovered compound, a vacancy, a member with
+  // no organisation): exit 3, so that cron alerts.
+  EXPECT_EQ(audit.exit_code, 3) << audit;
+  std::cout << "[ AUDIT    ] " << audit.out;
+
+  const audit::DemoDistrict expected =
+      audit::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
+  std::map<std::string, int> planted;
+  for (const audit::PlantedViolation& v : expected.violations) ++planted[v.rule];
+  const Struct report = ReadReport(reports);
+  EXPECT_EQ(RuleCounts(Field(report, "findings")), planted);
+
+  const Struct& totals =
+      Field(Field(report, "coverage").struct_value(), "totals").struct_value();
+  EXPECT_EQ(Field(totals, "compounds").number_value(), expected.figures.compounds);
+  EXPECT_EQ(Field(totals, "compounds_covered").number_value(), expected.figures.compounds_covered);
+  EXPECT_EQ(Field(totals, "compounds_with_first_secretary").number_value(),
+            expected.figures.first_secretaries);
+  EXPECT_EQ(Field(totals, "compounds_with_property").number_value(),
+            expected.figures.compounds_with_property);
+  EXPECT_EQ(Field(totals, "buildings").number_value(), expected.figures.buildings);
+  EXPECT_EQ(Field(totals, "buildings_with_party_group").number_value(),
+            expected.figures.buildings_with_party_group);
+  // The revisions it read at are in the report.
+  EXPECT_GT(Field(Field(report, "revisions").struct_value(), "org").number_value(), 0);
+  EXPECT_GT(Field(Field(report, "revisions").struct_value(), "roster").number_value(), 0);
+  // The HTML page is there, with its coverage tables.
+  bool html = false;
+  for (const auto& entry : std::filesystem::directory_iterator(reports)) {
+    if (entry.path().extension() == ".html") {
+      html = ::grassroots::testing::ReadWholeTestFile(entry.path().string())
+                 .find("<table class=\"coverage\"") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(html);
+}
+
+TEST_F(AuditEndToEndTest, PreviousReportsNewAndResolvedFindings) {
+  ASSERT_EQ(Orgctl(district_admin_, {"demo", "--scale", absl::StrCat(kScale)}).exit_code, 0);
+  const std::string first_dir = dirs_.File("first");
+  ASSERT_EQ(Orgctl(auditor_, {"audit", "--out", first_dir}).exit_code, 3);
+  const Struct first = ReadReport(first_dir);
+  std::string uncovered, community;
+  for (const Value& f : Field(first, "findings").list_value().values()) {
+    if (Field(f.struct_value(), "rule").string_value() == "compound-not-covered") {
+      uncovered = Field(f.struct_value(), "resources").list_value().values(0).string_value();
+    }
+  }
+  ASSERT_FALSE(uncovered.empty());
+
+  // One change resolves a finding (the uncovered compound is removed), one
+  // makes a new one (a compound no branch covers).
+  OrgClient org(Channel(district_admin_.token));
+  ASSERT_OK_AND_ASSIGN(org_v1::Unit compound,
+                       org.Call(&org_v1::OrgService::StubInterface::GetUnit, [&] {
+                         org_v1::GetUnitRequest r;
+                         r.set_name(uncovered);
+                         return r;
+                       }()));
+  org_v1::DeleteUnitRequest remove;
+  remove.set_name(uncovered);
+  remove.set_cascade(true);
+  ASSERT_OK(org.Call(&org_v1::OrgService::StubInterface::DeleteUnit, remove).status());
+  ASSERT_OK_AND_ASSIGN(org_v1::Unit added,
+                       org.CreateUnit(::grassroots::org::testing::NewCompound(
+                           compound.parent(), "新建未覆盖小区", "NEWX", {})));
+
+  // --previous takes the first run's JSON.
+  std::string first_json;
+  for (const auto& entry : std::filesystem::directory_iterator(first_dir)) {
+    if (entry.path().extension() == ".json") first_json = entry.path().string();
+  }
+  const std::string second_dir = dirs_.File("second");
+  const CommandResult second =
+      Orgctl(auditor_, {"audit", "--out", second_dir, "--previous", first_json});
+  EXPECT_EQ(second.exit_code, 3) << second;
+  EXPECT_THAT(second.out, HasSubstr("resolved since the previous run"));
+  const Struct report = ReadReport(second_dir);
+  const Struct& since = Field(report, "since_previous").struct_value();
+  // (rule, first resource) of each new and each resolved finding.
+  auto keys = [](const Value& findings) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const Value& f : findings.list_value().values()) {
+      out.insert({Field(f.struct_value(), "rule").string_value(),
+                  Field(f.struct_value(), "resources").list_value().values(0).string_value()});
+    }
+    return out;
+  };
+  const auto added_keys = keys(Field(since, "new"));
+  const auto resolved_keys = keys(Field(since, "resolved"));
+  EXPECT_THAT(added_keys, ::testing::Contains(std::make_pair(std::string("compound-not-covered"),
+                                                              added.name())));
+  EXPECT_THAT(resolved_keys,
+              ::testing::ElementsAre(std::make_pair(std::string("compound-not-covered"), uncovered)));
+  // Nothing else was resolved, and what is new is the added compound or
+  // what the removal left behind (roles at the removed compound).
+  for (const auto& [rule, resource] : added_keys) {
+    EXPECT_TRUE(resource == added.name() || rule == "role-at-deleted-place") << rule << " " << resource;
+  }
+}
+
+TEST_F(AuditEndToEndTest, ExitCodeOneWhenTheAuditCannotRun) {
+  const CommandResult result =
+      Orgctl(auditor_, {"audit", "--subtree", "units/424242", "--out", dirs_.File("none")});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  const CommandResult bad_previous =
+      Orgctl(auditor_, {"audit", "--previous", dirs_.File("missing.json")});
+  EXPECT_EQ(bad_previous.exit_code, 2) << bad_previous;
+}
+
+}  // namespace
+}  // namespace grassroots::gateway::testing
