@@ -1177,6 +1177,22 @@ TEST(AuditRulesDemoTest, FindsExactlyWhatTheDemoPlanted) {
   EXPECT_GT(report.totals.in_service_members, 0);
 }
 
+// The Tianyuan-sized district: the audit's figures are the ones the articles
+// report (DOMAIN.md), e.g. first secretaries in 208 of 309 compounds.
+TEST(AuditRulesDemoTest, TheTianyuanDistrictReportsItsFigures) {
+  DemoOptions options;
+  options.scale = 1;
+  const DemoDistrict demo = GenerateDemoDistrict(options);
+  const AuditReport report = Audit(InputFromDemo(demo, options.today));
+  EXPECT_EQ(Found(report), Planted(demo));
+  ExpectDemoFigures(report, demo.figures);
+  EXPECT_EQ(report.totals.compounds, 309);
+  EXPECT_EQ(report.totals.compounds_with_first_secretary, 208);
+  EXPECT_EQ(report.totals.branches, 211);
+  EXPECT_EQ(report.totals.compounds_without_property_with_work_team, 95);
+  EXPECT_EQ(report.totals.compounds_covered, 308);  // one planted uncovered compound
+}
+
 TEST(AuditRulesDemoTest, ACleanDemoHasNoFindings) {
   DemoOptions options;
   options.scale = 0.3;
