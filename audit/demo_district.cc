@@ -216,6 +216,7 @@ class Generator {
     out_.party_orgs.reserve(static_cast<size_t>(targets_.orgs * 3.6 + targets_.communities));
     out_.people.reserve(static_cast<size_t>(expected_people));
     Build();
+    RegisterInServiceMembers();
     CountFigures();
     return std::move(out_);
   }
@@ -1013,6 +1014,21 @@ class Generator {
     return name;
   }
 
+  // Four in five in-service members with a home here registered with the
+  // community they live in (双报到). Decided by index, not by the random
+  // stream, so that nothing else in the district changes with it.
+  void RegisterInServiceMembers() {
+    for (size_t i = 0; i < out_.people.size(); ++i) {
+      DemoPerson& p = out_.people[i];
+      if (p.category != MemberCategory::kInService || p.party_org < 0 ||
+          p.residence_building < 0 || i % 5 == 4) {
+        continue;
+      }
+      const int compound = out_.units[p.residence_building].parent;
+      p.registered_community = out_.units[compound].parent;
+    }
+  }
+
   // --- Figures, counted from what was generated.
 
   void CountFigures() {
@@ -1057,6 +1073,10 @@ class Generator {
     for (const DemoPerson& p : out_.people) {
       ++f.people;
       f.party_members += roster::IsPartyMember(p.party_status);
+      if (p.category == MemberCategory::kInService && p.party_org >= 0) {
+        ++f.in_service_members;
+        f.in_service_registered += p.registered_community >= 0;
+      }
       for (const DemoRole& r : p.roles) {
         if (r.role == Role::kFirstSecretary && r.at_party_org) {
           for (int u : out_.party_orgs[r.place].units) first_secretary[u] = true;

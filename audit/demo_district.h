@@ -74,6 +74,9 @@ struct DemoPerson {
   roster::MemberCategory category = roster::MemberCategory::kUnspecified;
   int party_org = -1;  // membership: index into party_orgs, -1 for none
   std::optional<absl::CivilDay> membership_start;
+  // Double reporting (双报到): the community an in-service member registered
+  // with (index into units), -1 for none.
+  int registered_community = -1;
   std::vector<DemoRole> roles;
 };
 
@@ -95,6 +98,9 @@ struct DemoFigures {
   int64_t work_teams = 0, work_team_members = 0;
   int64_t buildings = 0, buildings_with_party_group = 0, buildings_with_lead = 0;
   int64_t people = 0, party_members = 0;
+  // In-service members with a membership, and those of them registered with
+  // the community they live in.
+  int64_t in_service_members = 0, in_service_registered = 0;
 };
 
 struct DemoDistrict {
@@ -107,7 +113,8 @@ struct DemoDistrict {
 
 struct DemoOptions {
   // Multiplies everything (streets, communities, compounds, people). 1 is
-  // the Tianyuan-sized district; 300 or so a city of 10^5 buildings.
+  // the Tianyuan-sized district (2,478 buildings, 8,772 people); about 40
+  // gives 10^5 buildings, about 115 gives 10^6 people.
   double scale = 1;
   // The violations are few and named (PlantedViolation); off for
   // benchmarks that want a clean city.

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -217,6 +218,46 @@ roster_v1::ImportRow ImportRowOf(const audit::DemoPerson& p,
   return row;
 }
 
+// Double reporting: registers the in-service members with the community
+// they live in. The import does not name the people it created, so they are
+// found by external key in one pass over the roster. A second run finds the
+// registrations already there (FAILED_PRECONDITION) and goes on.
+void LoadRegistrations(Context& context, const audit::DemoDistrict& demo,
+                       const std::vector<std::string>& units, int threads) {
+  absl::flat_hash_map<std::string, std::string> names;  // external key → people/N
+  roster_v1::ListPeopleRequest list;
+  list.set_page_size(1000);
+  do {
+    const auto page = context.Call(context.roster(), &roster_v1::RosterService::Stub::ListPeople, list);
+    for (const roster_v1::Person& person : page.people()) {
+      if (!person.external_key().empty()) names[person.external_key()] = person.name();
+    }
+    list.set_page_token(page.next_page_token());
+    list.set_read_revision(page.revision());
+  } while (!list.page_token().empty());
+  std::vector<const audit::DemoPerson*> registered;
+  for (const audit::DemoPerson& p : demo.people) {
+    if (p.registered_community >= 0 && names.contains(p.external_key)) registered.push_back(&p);
+  }
+  ProgressBar progress(static_cast<int64_t>(registered.size()), "registrations");
+  std::atomic<int64_t> done{0};
+  InParallel(static_cast<int64_t>(registered.size()), threads, progress, done, [&](int64_t i) {
+    const audit::DemoPerson& p = *registered[i];
+    roster_v1::CreateRegistrationRequest request;
+    request.set_person(names.at(p.external_key));
+    request.set_community(units[p.registered_community]);
+    DateToProto(p.membership_start.value_or(absl::CivilDay(2020, 1, 1)),
+                request.mutable_start_date());
+    roster_v1::Registration created;
+    grpc::ClientContext call;
+    context.Prepare(call);
+    grpc::Status status = context.roster().CreateRegistration(&call, request, &created);
+    if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) return grpc::Status::OK;
+    return status;
+  });
+  progress.Clear();
+}
+
 void RunDemoCommand(Context& context, double scale, bool no_violations, int threads) {
   const absl::Time start = absl::Now();
   const audit::DemoDistrict demo = audit::GenerateDemoDistrict(
@@ -309,6 +350,7 @@ void RunDemoCommand(Context& context, double scale, bool no_violations, int thre
   const grpc::Status status = writer->Finish();
   people_progress.Clear();
   if (!status.ok()) CallFailed(status);
+  if (response.errors_size() == 0) LoadRegistrations(context, demo, units, threads);
   std::cout << "demo district " << demo.units[0].display_name << " (" << units[0]
             << "): " << demo.units.size() << " units, " << demo.party_orgs.size()
             << " party organisations, " << response.rows_received() << " people ("

@@ -109,6 +109,9 @@ TEST_F(AuditEndToEndTest, FindsExactlyThePlantedViolationsAndTheAskedForFigures)
   EXPECT_EQ(Field(totals, "buildings").number_value(), expected.figures.buildings);
   EXPECT_EQ(Field(totals, "buildings_with_party_group").number_value(),
             expected.figures.buildings_with_party_group);
+  EXPECT_EQ(Field(totals, "in_service_registered_with_residence_community").number_value(),
+            expected.figures.in_service_registered);
+  EXPECT_GT(expected.figures.in_service_registered, 0);
   // The revisions it read at are in the report.
   EXPECT_GT(Field(Field(report, "revisions").struct_value(), "org").number_value(), 0);
   EXPECT_GT(Field(Field(report, "revisions").struct_value(), "roster").number_value(), 0);
@@ -185,6 +188,20 @@ TEST_F(AuditEndToEndTest, PreviousReportsNewAndResolvedFindings) {
   for (const auto& [rule, resource] : added_keys) {
     EXPECT_TRUE(resource == added.name() || rule == "role-at-deleted-place") << rule << " " << resource;
   }
+}
+
+TEST_F(AuditEndToEndTest, LoadingTheDemoAgainDuplicatesNothing) {
+  ASSERT_EQ(Orgctl(district_admin_, {"demo", "--scale", absl::StrCat(kScale)}).exit_code, 0);
+  const CommandResult again = Orgctl(district_admin_, {"demo", "--scale", absl::StrCat(kScale)});
+  ASSERT_EQ(again.exit_code, 0) << again;
+  const audit::DemoDistrict expected =
+      audit::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
+  EXPECT_THAT(again.out, HasSubstr(absl::StrCat("(0 created, ", expected.people.size(),
+                                                " unchanged), 0 roles assigned")));
+  OrgClient org(Channel(district_admin_.token));
+  org_v1::ListUnitsRequest districts;
+  ASSERT_OK_AND_ASSIGN(auto page, org.Call(&org_v1::OrgService::StubInterface::ListUnits, districts));
+  EXPECT_EQ(page.units_size(), 1);
 }
 
 TEST_F(AuditEndToEndTest, ExitCodeOneWhenTheAuditCannotRun) {

@@ -1097,6 +1097,9 @@ AuditInput InputFromDemo(const DemoDistrict& demo, absl::CivilDay today) {
       in.memberships.push_back(
           {person.id, p.party_org + 1, p.membership_start.value_or(today), {}, true});
     }
+    if (p.registered_community >= 0) {
+      in.registrations.push_back({person.id, p.registered_community + 1, true});
+    }
     for (const DemoRole& r : p.roles) {
       in.roles.push_back({next_role++,
                           person.id,
@@ -1146,6 +1149,8 @@ void ExpectDemoFigures(const AuditReport& report, const DemoFigures& figures) {
   EXPECT_EQ(t.buildings, figures.buildings);
   EXPECT_EQ(t.buildings_with_party_group, figures.buildings_with_party_group);
   EXPECT_EQ(t.buildings_with_lead, figures.buildings_with_lead);
+  EXPECT_EQ(t.in_service_members, figures.in_service_members);
+  EXPECT_EQ(t.in_service_registered_with_residence_community, figures.in_service_registered);
   // The rows add up to the totals.
   Coverage streets, communities;
   for (const Coverage& row : report.streets) {
