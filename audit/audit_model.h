@@ -96,6 +96,11 @@ struct AuditInput {
   int64_t org_revision = 0;
   int64_t roster_revision = 0;
   absl::CivilDay today;  // in China's time zone
+  // Whether the memberships are all there: false when the reader's scope is
+  // narrower than every district, so that memberships sitting outside it
+  // were filtered out. The rules that count a person's relationships are
+  // then not run (they would see a member transferred out as having none).
+  bool complete_roster = true;
   std::vector<AuditUnit> units;
   std::vector<AuditPartyOrg> party_orgs;
   std::vector<AuditPerson> people;

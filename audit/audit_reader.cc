@@ -1,8 +1,10 @@
 #include "audit/audit_reader.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/grpc_status.h"
 #include "common/resource_name.h"
@@ -57,6 +59,20 @@ AuditUnit UnitOf(const org_v1::Unit& u) {
   return unit;
 }
 
+// Runs `call` again while the gateway says RESOURCE_EXHAUSTED (its rate
+// limit), waiting a little longer each time: a long read must not fail on a
+// moment's throttling.
+template <typename Call>
+absl::Status WithRetries(Call call) {
+  grpc::Status status = call();
+  for (int attempt = 1;
+       status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && attempt <= 100; ++attempt) {
+    absl::SleepFor(absl::Milliseconds(10 * std::min(attempt, 20)));
+    status = call();
+  }
+  return FromGrpcStatus(status);
+}
+
 // Pages through a list at the revision of its first page. `call(context,
 // request, response)`; `take(response)` keeps what it needs.
 template <typename Request, typename Response, typename Call, typename Take>
@@ -65,8 +81,11 @@ absl::Status ReadAll(const AuditReadOptions& options, Request request, Call call
   request.set_page_size(options.page_size);
   do {
     Response page;
-    auto context = options.new_context(/*stream=*/false);
-    RETURN_IF_ERROR(FromGrpcStatus(call(context.get(), request, &page)));
+    RETURN_IF_ERROR(WithRetries([&] {
+      page.Clear();
+      auto context = options.new_context(/*stream=*/false);
+      return call(context.get(), request, &page);
+    }));
     take(page);
     if (revision != nullptr) *revision = page.revision();
     request.set_read_revision(page.revision());
@@ -84,34 +103,11 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
   input.today = options.today;
   ASSIGN_OR_RETURN(input.root_unit_id, ParseResourceName(options.root, "units", "root"));
 
-  // The subtree, deleted units included, streamed at one revision.
-  {
-    org_v1::GetUnitRequest get;
-    get.set_name(options.root);
-    org_v1::Unit root;
-    auto context = options.new_context(/*stream=*/false);
-    RETURN_IF_ERROR(FromGrpcStatus(org.GetUnit(context.get(), get, &root)));
-    input.units.push_back(UnitOf(root));
-    input.org_revision = root.revision();
-
-    org_v1::ListDescendantsRequest request;
-    request.set_name(options.root);
-    request.set_show_deleted(true);
-    auto stream_context = options.new_context(/*stream=*/true);
-    auto reader = org.ListDescendants(stream_context.get(), request);
-    org_v1::ListDescendantsResponse batch;
-    while (reader->Read(&batch)) {
-      input.org_revision = batch.revision();
-      for (const org_v1::Unit& unit : batch.units()) input.units.push_back(UnitOf(unit));
-    }
-    RETURN_IF_ERROR(FromGrpcStatus(reader->Finish()));
-  }
-
-  // Every party organisation at that revision; RunAudit keeps those of the
-  // subtree. (A scoped auditor's gateway filters to the scope anyway.)
+  // Every party organisation; their first page pins the org revision, and
+  // the subtree is read at it too. RunAudit keeps the organisations of the
+  // subtree (a scoped auditor's gateway filters to the scope anyway).
   org_v1::ListPartyOrgsRequest orgs;
   orgs.set_show_deleted(true);
-  orgs.set_read_revision(input.org_revision);
   RETURN_IF_ERROR((ReadAll<org_v1::ListPartyOrgsRequest, org_v1::ListPartyOrgsResponse>(
       options, orgs,
       [&](grpc::ClientContext* c, const auto& r, auto* p) { return org.ListPartyOrgs(c, r, p); },
@@ -128,7 +124,31 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
           input.party_orgs.push_back(std::move(party_org));
         }
       },
-      nullptr)));
+      &input.org_revision)));
+
+  // The subtree, deleted units included, streamed at one revision.
+  {
+    org_v1::GetUnitRequest get;
+    get.set_name(options.root);
+    org_v1::Unit root;
+    RETURN_IF_ERROR(WithRetries([&] {
+      auto context = options.new_context(/*stream=*/false);
+      return org.GetUnit(context.get(), get, &root);
+    }));
+    input.units.push_back(UnitOf(root));
+
+    org_v1::ListDescendantsRequest request;
+    request.set_name(options.root);
+    request.set_show_deleted(true);
+    request.set_read_revision(input.org_revision);
+    auto stream_context = options.new_context(/*stream=*/true);
+    auto reader = org.ListDescendants(stream_context.get(), request);
+    org_v1::ListDescendantsResponse batch;
+    while (reader->Read(&batch)) {
+      for (const org_v1::Unit& unit : batch.units()) input.units.push_back(UnitOf(unit));
+    }
+    RETURN_IF_ERROR(FromGrpcStatus(reader->Finish()));
+  }
 
   // The roster: people first (their first page pins the roster revision),
   // then memberships, registrations and roles at the same revision.
@@ -216,6 +236,9 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
   // Units the roster names that lie outside the subtree (another district's,
   // when a district is audited): tell them apart from units that do not
   // exist, which are drift. One call per such unit; normally there are few.
+  // Only a district's audit reports unknown places (audit_rules.h); for any
+  // other root, places outside it are simply outside.
+  if (input.units.front().parent_id != 0) return input;
   absl::flat_hash_set<int64_t> known;
   for (const AuditUnit& unit : input.units) known.insert(unit.id);
   absl::flat_hash_set<int64_t> outside;
@@ -231,14 +254,19 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
     org_v1::GetUnitRequest get;
     get.set_name(FormatResourceName("units", id));
     org_v1::Unit unit;
-    auto context = options.new_context(/*stream=*/false);
-    const grpc::Status status = org.GetUnit(context.get(), get, &unit);
-    if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
-        status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    const absl::Status status = WithRetries([&] {
+      auto context = options.new_context(/*stream=*/false);
+      return org.GetUnit(context.get(), get, &unit);
+    });
+    if (absl::IsNotFound(status) || absl::IsPermissionDenied(status)) {
       continue;  // unknown (or, to a scoped auditor, indistinguishable from it)
     }
-    RETURN_IF_ERROR(FromGrpcStatus(status));
-    input.units.push_back(UnitOf(unit));
+    RETURN_IF_ERROR(status);
+    // Outside the subtree by definition: a unit created under it after the
+    // pinned revision must not join it now.
+    AuditUnit outside_unit = UnitOf(unit);
+    outside_unit.parent_id = 0;
+    input.units.push_back(std::move(outside_unit));
   }
   return input;
 }

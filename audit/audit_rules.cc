@@ -620,7 +620,7 @@ void Auditor::CheckPeople() {
     if (!node.in_subtree || p.deleted) continue;
     const std::string name = roster::PersonName(p.id);
     const std::string text = Label(p.display_name, name);
-    if (roster::IsPartyMember(p.party_status)) {
+    if (in_.complete_roster && roster::IsPartyMember(p.party_status)) {
       if (node.current_memberships == 0) {
         Add(rules::kMemberWithoutRelationship, Severity::kError, {name},
             absl::StrCat("党员 ", text, " 没有组织关系"));
@@ -733,9 +733,9 @@ void Auditor::CheckOrgs() {
                          " 名以上应设支部委员会），但没有支委委员"));
       }
     }
-    // A branch of 50 could be a general branch; a general branch of 100 a
-    // party committee.
-    const bool large_branch = IsBranch(o.form) && node.members >= kGeneralBranchMembers;
+    // A branch of more than 50 could be a general branch; a general branch
+    // of 100 or more a party committee.
+    const bool large_branch = IsBranch(o.form) && node.members > kGeneralBranchMembers;
     const bool large_general =
         o.form == OrgForm::kGeneralBranch && node.members >= kPartyCommitteeMembers;
     if (large_branch || large_general) {
@@ -743,7 +743,9 @@ void Auditor::CheckOrgs() {
       Add(rules::kBranchLargeEnough, Severity::kInfo, {name},
           absl::StrCat(text, " 有 ", node.members, " 名党员，已达到设立",
                        committee ? "党委" : "党总支", "的规模（",
-                       committee ? kPartyCommitteeMembers : kGeneralBranchMembers, " 名以上）"));
+                       committee ? absl::StrCat(kPartyCommitteeMembers, " 名以上")
+                                 : absl::StrCat("超过 ", kGeneralBranchMembers, " 名"),
+                       "）"));
     }
   }
 }

@@ -22,7 +22,7 @@ inline constexpr char kNoSecretary[] = "party-org-without-secretary";
 inline constexpr char kBranchTooSmall[] = "branch-too-small";
 // [WARNING] A branch of 7 or more full members with no committee member.
 inline constexpr char kBranchWithoutCommittee[] = "branch-without-committee";
-// [INFO] A branch large enough for a general branch (50+ members) or a
+// [INFO] A branch large enough for a general branch (more than 50 members) or a
 // party committee (100+).
 inline constexpr char kBranchLargeEnough[] = "branch-large-enough";
 // [ERROR] A live party member (full or probationary) with no current

@@ -22,6 +22,7 @@
 #include "cli/common_commands.h"
 #include "cli/progress_bar.h"
 #include "common/file_util.h"
+#include "common/resource_name.h"
 #include "common/proto_convert.h"
 
 namespace grassroots::cli {
@@ -39,43 +40,65 @@ absl::CivilDay TodayInChina() {
   return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
 }
 
+// The audit could not run: exit 1 (cron tells this from 3, "ERRORs found").
+[[noreturn]] void CannotRun(const std::string& message) {
+  throw CommandError(kExitCallFailed, message);
+}
+
 // The subtree to audit: --subtree, else the caller's scope, else the one
 // district there is.
-std::string AuditRoot(Context& context, const std::string& subtree) {
-  if (!subtree.empty()) return ResourceName(subtree, "units", "--subtree");
-  const auto who = context.Call(context.gateway_service(), &gw_v1::GatewayService::Stub::WhoAmI,
-                                gw_v1::WhoAmIRequest());
-  if (who.scope() != "*") return who.scope();
+std::string AuditRoot(Context& context, const std::string& subtree, const std::string& scope) {
+  if (!subtree.empty()) {
+    absl::StatusOr<int64_t> id = ParseResourceName(subtree, "units", "--subtree");
+    if (!id.ok()) CannotRun(std::string(id.status().message()));
+    return subtree;
+  }
+  if (scope != "*") return scope;
   org_v1::ListUnitsRequest districts;
   const auto page =
       context.Call(context.org(), &org_v1::OrgService::Stub::ListUnits, districts);
   if (page.units_size() != 1) {
-    UsageError(absl::StrCat("there are ", page.units_size(),
-                            " districts; say which with --subtree units/N"));
+    CannotRun(absl::StrCat("there are ", page.units_size(),
+                           " districts; say which with --subtree units/N"));
   }
   return page.units(0).name();
 }
 
+// Writes `contents` to `path` whole or not at all: a full disk must not
+// leave a truncated report for the next night's --previous.
 void WriteFile(const std::filesystem::path& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-  if (!out) throw CommandError(kExitCallFailed, absl::StrCat("cannot write ", path.string()));
+  const std::filesystem::path partial = path.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << contents;
+    out.close();
+    if (!out) CannotRun(absl::StrCat("cannot write ", partial.string()));
+  }
+  std::error_code error;
+  std::filesystem::rename(partial, path, error);
+  if (error) CannotRun(absl::StrCat("cannot write ", path.string(), ": ", error.message()));
 }
 
 void RunAuditCommand(Context& context, const std::string& subtree, const std::string& out_dir,
                      const std::string& previous_path) {
-  // A bad --previous is bad usage, noticed before the (long) read.
+  // A --previous that cannot be read is noticed before the (long) read.
   std::optional<audit::AuditReport> previous;
   if (!previous_path.empty()) {
     absl::StatusOr<std::string> json = ReadWholeFile(previous_path, "--previous");
-    if (!json.ok()) UsageError(std::string(json.status().message()));
+    if (!json.ok()) CannotRun(std::string(json.status().message()));
     absl::StatusOr<audit::AuditReport> report = audit::ReportFromJson(*json);
     if (!report.ok()) {
-      UsageError(absl::StrCat("--previous ", previous_path, ": ", report.status().message()));
+      CannotRun(absl::StrCat("--previous ", previous_path, ": ", report.status().message()));
     }
     previous = *std::move(report);
   }
-  const std::string root = AuditRoot(context, subtree);
+  const auto who = context.Call(context.gateway_service(),
+                                &gw_v1::GatewayService::Stub::WhoAmI, gw_v1::WhoAmIRequest());
+  const std::string root = AuditRoot(context, subtree, who.scope());
+  if (previous && absl::StrCat("units/", previous->root_unit_id) != root) {
+    CannotRun(absl::StrCat("--previous ", previous_path, " is a report of units/",
+                           previous->root_unit_id, ", not of ", root));
+  }
   const absl::Time start = absl::Now();
   absl::StatusOr<audit::AuditInput> input = audit::ReadAuditInput(
       context.org(), context.roster(),
@@ -84,10 +107,15 @@ void RunAuditCommand(Context& context, const std::string& subtree, const std::st
        .new_context = [&context](bool stream) {
          auto call = std::make_unique<grpc::ClientContext>();
          context.Prepare(*call, /*unary=*/!stream);
+         // The subtree's stream may carry a city, but a stalled gateway must
+         // still end the nightly run (exit 1) rather than hang it.
+         if (stream) call->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
          return call;
        }});
   if (!input.ok()) CallFailed(grpc::Status(static_cast<grpc::StatusCode>(input.status().code()),
                                            std::string(input.status().message())));
+  // Memberships outside a narrower scope are filtered out by the gateway.
+  input->complete_roster = who.scope() == "*";
   const absl::Time read = absl::Now();
   absl::StatusOr<audit::AuditReport> report = audit::RunAudit(*input);
   if (!report.ok()) throw CommandError(kExitCallFailed, std::string(report.status().message()));
@@ -97,7 +125,7 @@ void RunAuditCommand(Context& context, const std::string& subtree, const std::st
 
   std::error_code error;
   std::filesystem::create_directories(out_dir, error);
-  if (error) throw CommandError(kExitCallFailed, absl::StrCat("cannot create ", out_dir));
+  if (error) CannotRun(absl::StrCat("cannot create ", out_dir));
   const std::string stem = absl::StrCat("audit-", absl::FormatCivilTime(report->today), "-units-",
                                         report->root_unit_id);
   const std::filesystem::path dir(out_dir);

@@ -622,7 +622,7 @@ std::vector<Violation> AllViolations() {
        }},
       {"BranchLargeEnough",
        [](District& x) {
-         for (int i = 0; i < 47; ++i) {
+         for (int i = 0; i < 48; ++i) {
            x.b.Full(absl::StrCat("民族党员", i), 202, MemberCategory::kRetired);
          }
          return Brief{rules::kBranchLargeEnough, Severity::kInfo, {Orgs(202)}};
@@ -763,7 +763,7 @@ TEST(AuditRulesTest, MessagesNameThingsInChinese) {
             "幸福社区大党委 (partyOrgs/101) 没有书记，自上一任书记离任（2026-10-24）已空缺 30 天");
   EXPECT_THAT(by_rule[rules::kBranchTooSmall], HasSubstr("只有 2 名正式党员，少于 3 名"));
   EXPECT_THAT(by_rule[rules::kBranchWithoutCommittee], HasSubstr("有 7 名正式党员"));
-  EXPECT_THAT(by_rule[rules::kBranchLargeEnough], HasSubstr("有 50 名党员，已达到设立党总支"));
+  EXPECT_THAT(by_rule[rules::kBranchLargeEnough], HasSubstr("有 51 名党员，已达到设立党总支的规模（超过 50 名）"));
   EXPECT_THAT(by_rule[rules::kProbationOverdue], HasSubstr("逾期 1 天"));
   EXPECT_THAT(by_rule[rules::kInvalidIdCard], HasSubstr("杨磊"));
   EXPECT_THAT(by_rule[rules::kInvalidIdCard], HasSubstr("校验码错误"));
@@ -1033,12 +1033,30 @@ TEST(AuditRulesTest, PeopleBelongByResidenceMembershipOrRole) {
   EXPECT_THAT(Briefs(Audit(b.in, 4)), IsEmpty());
 }
 
+// A scoped auditor sees only the memberships in its scope: a member whose
+// relationship sits elsewhere would look like one without any.
+TEST(AuditRulesTest, AnIncompleteRosterSkipsTheRelationshipRules) {
+  District x = CleanDistrict();
+  for (const Violation& v : AllViolations()) v.plant(x);
+  x.b.in.complete_roster = false;
+  const AuditReport report = Audit(x.b.in);
+  std::set<std::string> rules_found;
+  for (const Finding& f : report.findings) rules_found.insert(f.rule);
+  EXPECT_FALSE(rules_found.contains(rules::kMemberWithoutRelationship));
+  EXPECT_FALSE(rules_found.contains(rules::kMemberWithTwoRelationships));
+  EXPECT_TRUE(rules_found.contains(rules::kCompoundNotCovered));
+  x.b.in.complete_roster = true;
+  std::set<std::string> all;
+  for (const Finding& f : Audit(x.b.in).findings) all.insert(f.rule);
+  EXPECT_TRUE(all.contains(rules::kMemberWithoutRelationship));
+}
+
 TEST(AuditRulesTest, FindingsAreSorted) {
   District x = CleanDistrict();
   Builder& b = x.b;
   for (int64_t id : {19, 8, 110}) b.Compound(id, 3, absl::StrCat("小区", id), true, false, false);
   b.person(x.d).admission = absl::CivilDay(2020, 1, 1);
-  for (int i = 0; i < 47; ++i) b.Full(absl::StrCat("民族党员", i), 202, MemberCategory::kRetired);
+  for (int i = 0; i < 48; ++i) b.Full(absl::StrCat("民族党员", i), 202, MemberCategory::kRetired);
   const AuditReport report = Audit(b.in);
   std::vector<std::string> keys;
   for (const Finding& f : report.findings) keys.push_back(f.Key());
