@@ -11,6 +11,7 @@ data=${GRASSROOTS_DATA:-$root/.data}
 org_port=${ORG_PORT:-50051}
 roster_port=${ROSTER_PORT:-50052}
 gateway_port=${GATEWAY_PORT:-50050}
+demo_scale=${GRASSROOTS_DEMO_SCALE:-1}  # the demo district's size when loaded (1: Tianyuan)
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -103,7 +104,7 @@ export ORGCTL_GATEWAY=127.0.0.1:$gateway_port
 if [[ -z $("$orgctl" --token-file "$secrets/admin.token" -o csv units list 2>/dev/null | tail -n +2) ]]; then
   echo
   echo "Empty suite: loading the demo district (orgctl demo) ..."
-  "$orgctl" --token-file "$secrets/admin.token" demo
+  "$orgctl" --token-file "$secrets/admin.token" demo --scale "$demo_scale"
   echo "Auditing it (orgctl audit; exit 3 means ERROR findings, as planted) ..."
   "$orgctl" --token-file "$secrets/admin.token" audit --out "$data/reports" || true
 fi
