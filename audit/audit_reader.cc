@@ -6,7 +6,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/grpc_status.h"
+#include "common/page_reader.h"
+#include "common/proto_convert.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 
@@ -16,20 +19,15 @@ namespace {
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
 
-// The audit's days are China's (UTC+8), as the roster's.
-absl::CivilDay ChinaDay(const google::protobuf::Timestamp& time) {
-  return absl::ToCivilDay(absl::FromUnixSeconds(time.seconds()), absl::FixedTimeZone(8 * 3600));
+// The audit's days are China's, as the roster's.
+absl::CivilDay ChinaDayOf(const google::protobuf::Timestamp& time) {
+  return ChinaDay(absl::FromUnixSeconds(time.seconds()));
 }
 
 // An unset or impossible date: nullopt. The services never store one, so
 // there is nothing to report about it here.
 std::optional<absl::CivilDay> Day(const grassroots::type::Date& date) {
-  if (date.year() == 0) return std::nullopt;
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (day.year() != date.year() || day.month() != date.month() || day.day() != date.day()) {
-    return std::nullopt;
-  }
-  return day;
+  return DateFromProto(date, "date").value_or(std::nullopt);
 }
 
 int64_t IdOr0(absl::string_view name, absl::string_view collection) {
@@ -79,19 +77,16 @@ template <typename Request, typename Response, typename Call, typename Take>
 absl::Status ReadAll(const AuditReadOptions& options, Request request, Call call, Take take,
                      int64_t* revision) {
   request.set_page_size(options.page_size);
-  do {
-    Response page;
-    RETURN_IF_ERROR(WithRetries([&] {
-      page.Clear();
-      auto context = options.new_context(/*stream=*/false);
-      return call(context.get(), request, &page);
-    }));
-    take(page);
-    if (revision != nullptr) *revision = page.revision();
-    request.set_read_revision(page.revision());
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
-  return absl::OkStatus();
+  return ReadAllPages<Response>(
+      std::move(request),
+      [&](const Request& r, Response& page) {
+        return WithRetries([&] {
+          page.Clear();
+          auto context = options.new_context(/*stream=*/false);
+          return call(context.get(), r, &page);
+        });
+      },
+      take, revision);
 }
 
 }  // namespace
@@ -118,7 +113,7 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
                                   .form = static_cast<org::OrgForm>(o.form()),
                                   .display_name = o.display_name(),
                                   .established = Day(o.established_date()),
-                                  .created = ChinaDay(o.create_time()),
+                                  .created = ChinaDayOf(o.create_time()),
                                   .deleted = o.state() == org_v1::PartyOrg::DELETED};
           for (const std::string& unit : o.units()) party_org.unit_ids.push_back(IdOr0(unit, "units"));
           input.party_orgs.push_back(std::move(party_org));

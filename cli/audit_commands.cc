@@ -21,6 +21,7 @@
 #include "audit/report_writers.h"
 #include "cli/common_commands.h"
 #include "cli/progress_bar.h"
+#include "common/clock.h"
 #include "common/file_util.h"
 #include "common/resource_name.h"
 #include "common/proto_convert.h"
@@ -35,10 +36,6 @@ namespace gw_v1 = ::grassroots::gateway::v1;
 // What `orgctl audit` exits with when the audit ran and found ERRORs, so
 // that cron can alert (0: none; 1: the audit could not run).
 constexpr int kExitAuditErrors = 3;
-
-absl::CivilDay TodayInChina() {
-  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
-}
 
 // The audit could not run: exit 1 (cron tells this from 3, "ERRORs found").
 [[noreturn]] void CannotRun(const std::string& message) {
@@ -103,7 +100,7 @@ void RunAuditCommand(Context& context, const std::string& subtree, const std::st
   absl::StatusOr<audit::AuditInput> input = audit::ReadAuditInput(
       context.org(), context.roster(),
       {.root = root,
-       .today = TodayInChina(),
+       .today = ChinaDay(absl::Now()),
        .new_context = [&context](bool stream) {
          auto call = std::make_unique<grpc::ClientContext>();
          context.Prepare(*call, /*unary=*/!stream);
@@ -289,7 +286,7 @@ void LoadRegistrations(Context& context, const audit::DemoDistrict& demo,
 void RunDemoCommand(Context& context, double scale, bool no_violations, int threads) {
   const absl::Time start = absl::Now();
   const audit::DemoDistrict demo = audit::GenerateDemoDistrict(
-      {.scale = scale, .plant_violations = !no_violations, .today = TodayInChina()});
+      {.scale = scale, .plant_violations = !no_violations, .today = ChinaDay(absl::Now())});
   // Connect and read the token once, before the threads share the context.
   {
     grpc::ClientContext probe;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/caller_metadata.h"
 #include "common/grpc_status.h"
+#include "common/page_reader.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 
@@ -67,15 +68,15 @@ class Aggregator::Calls {
     request.set_page_size(500);
     for (roster_v1::Role role : roles) request.add_roles(role);
     std::vector<roster_v1::RoleAssignment> out;
-    do {
-      roster_v1::ListRoleAssignmentsResponse page;
-      RETURN_IF_ERROR(
-          FromGrpcStatus(a_.roster_->ListRoleAssignments(Context().get(), request, &page)));
-      for (auto& assignment : *page.mutable_role_assignments()) out.push_back(std::move(assignment));
-      if (revision != nullptr) *revision = page.revision();
-      request.set_page_token(page.next_page_token());
-      request.set_read_revision(page.revision());  // the rest at the same revision
-    } while (!request.page_token().empty());
+    RETURN_IF_ERROR(ReadAllPages<roster_v1::ListRoleAssignmentsResponse>(
+        std::move(request),
+        [&](const auto& r, auto& page) {
+          return FromGrpcStatus(a_.roster_->ListRoleAssignments(Context().get(), r, &page));
+        },
+        [&](auto& page) {
+          for (auto& a : *page.mutable_role_assignments()) out.push_back(std::move(a));
+        },
+        revision));
     return out;
   }
 
@@ -112,13 +113,12 @@ class Aggregator::Calls {
   absl::StatusOr<int32_t> Count(Request request, Call call, Size size) const {
     request.set_page_size(1000);
     int32_t count = 0;
-    do {
-      Response page;
-      RETURN_IF_ERROR(FromGrpcStatus(call(Context().get(), request, &page)));
-      count += size(page);
-      request.set_page_token(page.next_page_token());
-      request.set_read_revision(page.revision());
-    } while (!request.page_token().empty());
+    RETURN_IF_ERROR(ReadAllPages<Response>(
+        std::move(request),
+        [&](const Request& r, Response& page) {
+          return FromGrpcStatus(call(Context().get(), r, &page));
+        },
+        [&](const Response& page) { count += size(page); }));
     return count;
   }
 

@@ -183,8 +183,7 @@ RosterCore::RosterCore(RosterStore* store, OrgDirectory* directory, const Clock*
 
 absl::CivilDay RosterCore::Today() const {
   // Dates in this domain are Beijing dates, whatever the server's zone.
-  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(clock_->Now(), kChina);
+  return ChinaDay(clock_->Now());
 }
 
 void RosterCore::Submit(const Caller& caller, std::string method, std::string request_id,

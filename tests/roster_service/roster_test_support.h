@@ -29,6 +29,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/personal_data.h"
 #include "gmock/gmock.h"
 #include "grassroots/roster/v1/resources.pb.h"
@@ -75,7 +76,7 @@ inline grassroots::type::Date DateOf(absl::CivilDay day) {
 
 // Today in China (UTC+8), the day the roster counts roles current by.
 inline absl::CivilDay TodayInChina() {
-  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 60 * 60));
+  return ::grassroots::ChinaDay(absl::Now());
 }
 
 // ---------------------------------------------------------------------------
