@@ -10,6 +10,7 @@
 #include "common/grpc_status.h"
 #include "common/page_reader.h"
 #include "common/proto_convert.h"
+#include "common/throttle_retry.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 
@@ -57,18 +58,10 @@ AuditUnit UnitOf(const org_v1::Unit& u) {
   return unit;
 }
 
-// Runs `call` again while the gateway says RESOURCE_EXHAUSTED (its rate
-// limit), waiting a little longer each time: a long read must not fail on a
-// moment's throttling.
+// A call, tried again while the gateway throttles it.
 template <typename Call>
 absl::Status WithRetries(Call call) {
-  grpc::Status status = call();
-  for (int attempt = 1;
-       status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && attempt <= 100; ++attempt) {
-    absl::SleepFor(absl::Milliseconds(10 * std::min(attempt, 20)));
-    status = call();
-  }
-  return FromGrpcStatus(status);
+  return FromGrpcStatus(RetryWhileThrottled(call));
 }
 
 // Pages through a list at the revision of its first page. `call(context,

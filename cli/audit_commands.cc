@@ -24,6 +24,7 @@
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/resource_name.h"
+#include "common/throttle_retry.h"
 #include "common/proto_convert.h"
 
 namespace grassroots::cli {
@@ -168,15 +169,8 @@ void InParallel(int64_t count, int threads, ProgressBar& progress, std::atomic<i
           std::lock_guard<std::mutex> lock(mu);
           if (!failure.ok()) return;
         }
-        grpc::Status status = work(i);
-        // The gateway's rate limit: wait as it asks (about a call's worth)
-        // and try again; creates carry request ids, so a retry is safe.
-        for (int attempt = 1;
-             status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && attempt <= 100;
-             ++attempt) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(10 * std::min(attempt, 10)));
-          status = work(i);
-        }
+        // Creates carry request ids, so a throttled one is safe to repeat.
+        const grpc::Status status = RetryWhileThrottled([&] { return work(i); });
         if (!status.ok()) {
           std::lock_guard<std::mutex> lock(mu);
           if (failure.ok()) failure = status;
