@@ -158,6 +158,7 @@ absl::Status ServerProcess::Start() {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    if (options_.in_child != nullptr && !options_.in_child(options_.in_child_arg)) _exit(126);
     execv(argv[0], argv.data());
     static constexpr char kExecFailed[] = "server_process: execv failed\n";
     (void)!write(STDERR_FILENO, kExecFailed, sizeof(kExecFailed) - 1);
@@ -245,6 +246,36 @@ absl::Status ServerProcess::Kill() {
   if (pid_ <= 0) return absl::FailedPreconditionError("the server is not running");
   if (kill(pid_, SIGKILL) != 0) return ErrnoError(absl::StrCat("kill ", pid_));
   return WaitForExit(kKillTimeout).status();
+}
+
+absl::Status ServerProcess::Signal(int signal) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("the server is not running");
+  if (kill(pid_, signal) != 0) return ErrnoError(absl::StrCat("kill -", signal, " ", pid_));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ProcessUsage> ReadProcessUsage(pid_t pid) {
+  const std::string proc = absl::StrCat("/proc/", pid);
+  std::ifstream status(proc + "/status");
+  if (!status) return absl::NotFoundError(absl::StrCat("no ", proc, "/status"));
+  ProcessUsage usage;
+  std::string line;
+  while (std::getline(status, line)) {
+    // "VmRSS:\t  12345 kB", "Threads:\t7"
+    std::istringstream fields(line);
+    std::string key;
+    int64_t value = 0;
+    fields >> key >> value;
+    if (key == "VmRSS:") usage.rss_bytes = value * 1024;
+    if (key == "Threads:") usage.threads = static_cast<int>(value);
+  }
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(proc + "/fd", error), end; !error && it != end;
+       it.increment(error)) {
+    ++usage.open_fds;
+  }
+  if (error) return absl::InternalError(absl::StrCat("listing ", proc, "/fd: ", error.message()));
+  return usage;
 }
 
 absl::Status ServerProcess::Restart() {

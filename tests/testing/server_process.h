@@ -40,7 +40,21 @@ struct ServerOptions {
   absl::Duration start_timeout = absl::Seconds(20);
   // How long Stop() waits for the exit after the signal.
   absl::Duration stop_timeout = absl::Seconds(20);
+  // Runs in the child between fork and exec, e.g. to lower a resource limit
+  // (setrlimit) or drop to another user (setuid). The child of a
+  // multi-threaded parent: async-signal-safe calls only, no allocation. A
+  // false return makes the child exit with code 126 before the exec.
+  bool (*in_child)(const void* arg) = nullptr;
+  const void* in_child_arg = nullptr;
 };
+
+// What /proc says of a running process, for soak and leak checks.
+struct ProcessUsage {
+  int64_t rss_bytes = 0;   // VmRSS
+  int open_fds = 0;        // entries of /proc/PID/fd
+  int threads = 0;         // Threads
+};
+absl::StatusOr<ProcessUsage> ReadProcessUsage(pid_t pid);
 
 // A server binary running as a child process.
 //
@@ -82,6 +96,11 @@ class ServerProcess {
 
   // SIGKILL, then reaps it. FAILED_PRECONDITION when not running.
   absl::Status Kill();
+
+  // Sends `signal` and returns without waiting (SIGSTOP to hang the server,
+  // SIGCONT to let it go on, SIGHUP to reload). FAILED_PRECONDITION when not
+  // running.
+  absl::Status Signal(int signal);
 
   // Stop() (which must give exit code 0), then Start().
   absl::Status Restart();
