@@ -1,0 +1,1 @@
+# libFuzzer build (GRASSROOTS_FUZZ): filled in by the fuzzing work.

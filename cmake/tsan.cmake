@@ -1,0 +1,3 @@
+# ThreadSanitizer build (GRASSROOTS_TSAN).
+add_compile_options(-fsanitize=thread)
+add_link_options(-fsanitize=thread)
