@@ -2,8 +2,10 @@
 #define GRASSROOTS_COMMON_COMMIT_ENGINE_H_
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -15,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -60,6 +63,17 @@ struct EventPage {
 //   absl::StatusOr<Snapshot> FindByName(const std::string&) const;  // newest
 // and `Stored` has an `int64_t revision`.
 //
+// A failed commit (a full disk, a read-only file system) leaves the state
+// with applied changes the store does not have: the engine rebuilds it from
+// the store, on the writer thread and without holding readers up, before it
+// plans another write. Callers of the failed batch get the store's code with
+// a message that names the cause (kStorageFaultCause) and says that nothing
+// was written; readers go on reading the last published revision meanwhile;
+// the first commit that succeeds again ends the episode. The engine writes
+// one line to stderr when writes start failing and one when they succeed
+// again, with the store's full message (file names, codes), which callers
+// are not shown.
+//
 // Thread-safe. Write callbacks and watcher notifications run on the writer
 // thread and must not block.
 template <typename Snapshot, typename State, typename Stored>
@@ -75,7 +89,7 @@ class CommitEngine {
   using Done = std::function<void(absl::StatusOr<Snapshot>)>;
 
   CommitEngine(Store* store, const Clock* clock, CommitEngineOptions options)
-      : store_(store), clock_(clock), options_(std::move(options)) {}
+      : store_(store), clock_(clock), options_(std::move(options)), state_(new State()) {}
   ~CommitEngine() { Stop(); }
   CommitEngine(const CommitEngine&) = delete;
   CommitEngine& operator=(const CommitEngine&) = delete;
@@ -85,7 +99,7 @@ class CommitEngine {
     ASSIGN_OR_RETURN(Stored stored, store_->Load());
     {
       absl::MutexLock lock(&state_mu_);
-      state_.Reset(std::move(stored));
+      state_->Reset(std::move(stored));
     }
     absl::MutexLock lock(&queue_mu_);
     started_ = true;
@@ -129,7 +143,7 @@ class CommitEngine {
   template <typename F>
   auto Read(F&& read) const {
     absl::ReaderMutexLock lock(&state_mu_);
-    return read(state_, state_.published_revision());
+    return read(*state_, state_->published_revision());
   }
 
   // As Read, at `requested` (0: the latest). `read` returns an
@@ -141,12 +155,12 @@ class CommitEngine {
     absl::ReaderMutexLock lock(&state_mu_);
     absl::StatusOr<int64_t> revision = ResolveRevision(requested);
     if (!revision.ok()) return revision.status();
-    return read(state_, *revision);
+    return read(*state_, *revision);
   }
 
   int64_t published_revision() const {
     absl::ReaderMutexLock lock(&state_mu_);
-    return state_.published_revision();
+    return state_->published_revision();
   }
 
   // Up to `limit` published events from (revision, index) on. Watchers that
@@ -232,17 +246,17 @@ class CommitEngine {
 
   absl::StatusOr<int64_t> ResolveRevision(int64_t requested) const
       ABSL_SHARED_LOCKS_REQUIRED(state_mu_) {
-    const int64_t published = state_.published_revision();
+    const int64_t published = state_->published_revision();
     if (requested == 0) return published;
     if (requested < 0 || requested > published) {
       return absl::InvalidArgumentError(absl::StrCat("read_revision: ", requested,
                                                      " is not a committed revision; the latest is ",
                                                      published));
     }
-    if (requested < state_.oldest_readable_revision()) {
+    if (requested < state_->oldest_readable_revision()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "read_revision: revision ", requested, " is no longer readable; the oldest readable is ",
-          state_.oldest_readable_revision(), " (old revisions stay readable for ",
+          state_->oldest_readable_revision(), " (old revisions stay readable for ",
           absl::FormatDuration(options_.revision_retention),
           " after they are superseded, and only since the service started)"));
     }
@@ -273,6 +287,15 @@ class CommitEngine {
   }
 
   void RunBatch(std::vector<WriteRequest>& batch) {
+    // A failed commit whose state could not be rebuilt yet: try again now,
+    // since no write may be planned on changes that were never stored.
+    if (needs_reload_) {
+      if (absl::Status reloaded = Reload(); !reloaded.ok()) {
+        ReportCommitFailure(reloaded, batch.size());
+        for (WriteRequest& request : batch) request.done(reloaded);
+        return;
+      }
+    }
     // Request ids are looked up in the store before the state is locked, so
     // that readers never wait for store I/O.
     std::vector<absl::StatusOr<std::optional<std::string>>> stored_requests;
@@ -293,11 +316,8 @@ class CommitEngine {
     absl::flat_hash_map<std::string, std::string> batch_requests;
     {
       absl::MutexLock lock(&state_mu_);
-      if (absl::Status reloaded = ReloadIfNeeded(); !reloaded.ok()) {
-        for (WriteRequest& request : batch) request.done(reloaded);
-        return;
-      }
-      int64_t revision = state_.published_revision();
+      State& state = *state_;
+      int64_t revision = state.published_revision();
       for (size_t i = 0; i < batch.size(); ++i) {
         WriteRequest& request = batch[i];
         // An idempotent create that was already made returns what it made.
@@ -311,7 +331,7 @@ class CommitEngine {
             made = it->second;
           }
           if (made) {
-            outcomes.push_back(state_.FindByName(*made));
+            outcomes.push_back(state.FindByName(*made));
             continue;
           }
         }
@@ -321,12 +341,12 @@ class CommitEngine {
         mutation.actor = request.caller.principal;
         mutation.method = request.method;
         mutation.request_id = request.request_id;
-        absl::StatusOr<Snapshot> result = request.plan(state_, mutation);
+        absl::StatusOr<Snapshot> result = request.plan(state, mutation);
         if (!result.ok() || mutation.changes.empty()) {
           outcomes.push_back(std::move(result));
           continue;
         }
-        state_.Apply(mutation);
+        state.Apply(mutation);
         ++revision;
         first_applied = std::min(first_applied, i);
         if (!request.request_id.empty()) {
@@ -337,24 +357,34 @@ class CommitEngine {
       }
     }
 
-    const absl::Status commit = mutations.empty() ? absl::OkStatus() : store_->Commit(mutations);
-    {
-      absl::MutexLock lock(&state_mu_);
-      if (commit.ok()) {
-        if (!mutations.empty()) {
-          state_.Publish(mutations.back().revision);
-          published_times_.emplace_back(mutations.back().revision, now);
-        }
-        PruneOldRevisions(now);
+    absl::Status commit = mutations.empty() ? absl::OkStatus() : store_->Commit(mutations);
+    bool published_by_reload = false;
+    if (!commit.ok()) {
+      // The store says nothing of the batch is stored: the applied changes
+      // must go. Readers never saw them (they are past the published
+      // revision); writers must not plan on them, so the state is rebuilt
+      // from the store before anything else is planned. The rebuilt state
+      // also shows whether the batch was stored after all (a commit whose
+      // last step failed after its data was in): then it was written, and
+      // its callers hear so.
+      const absl::Status reloaded = Reload();
+      if (reloaded.ok() && published_revision() >= mutations.back().revision) {
+        std::fprintf(stderr, "%s: a commit reported an error but is stored: %s\n",
+                     options_.service_name.c_str(), std::string(commit.message()).c_str());
+        commit = absl::OkStatus();
+        published_by_reload = true;
       } else {
-        // Nothing of the batch is stored: the applied-but-uncommitted changes
-        // must go. Readers never saw them (they are past the published
-        // revision); writers must not plan on them, so no write is planned
-        // until the state is rebuilt from the store.
-        needs_reload_ = true;
-        ReloadIfNeeded().IgnoreError();  // retried before the next batch
+        ReportCommitFailure(commit, batch.size() - first_applied);
+        commit = CallerError(commit);
       }
     }
+    if (commit.ok()) {
+      absl::MutexLock lock(&state_mu_);
+      if (!mutations.empty() && !published_by_reload) state_->Publish(mutations.back().revision);
+      if (!mutations.empty()) published_times_.emplace_back(mutations.back().revision, now);
+      PruneOldRevisions(now);
+    }
+    if (commit.ok() && !mutations.empty()) ReportCommitRecovery();
     if (commit.ok()) RememberRecentEvents(mutations);
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i].done(!commit.ok() && i >= first_applied ? commit : std::move(outcomes[i]));
@@ -363,14 +393,52 @@ class CommitEngine {
     if (commit.ok() && !mutations.empty()) NotifyWatchers();
   }
 
+  // What the callers of a batch whose commit failed are told: the store's
+  // code, and the cause in words when the store named one (its full message
+  // names files and SQLite codes, which are for the operator's log).
+  absl::Status CallerError(const absl::Status& commit) const {
+    const auto cause = commit.GetPayload(kStorageFaultCause);  // an absl::optional
+    if (cause.has_value()) {
+      return absl::Status(commit.code(),
+                          absl::StrCat(options_.service_name, " cannot write its database: ",
+                                       std::string(*cause), "; nothing was written"));
+    }
+    return absl::Status(commit.code(), absl::StrCat(options_.service_name,
+                                                    " could not store the write; nothing was "
+                                                    "written: ",
+                                                    commit.message()));
+  }
+
+  // One line on stderr for the first failed commit of an episode, with the
+  // store's full message; later failures are only counted.
+  void ReportCommitFailure(const absl::Status& commit, size_t refused) {
+    if (refused_writes_ == 0) {
+      std::fprintf(stderr, "%s: writes are failing (%s): %s; reads go on\n",
+                   options_.service_name.c_str(), absl::StatusCodeToString(commit.code()).c_str(),
+                   std::string(commit.message()).c_str());
+    }
+    refused_writes_ += static_cast<int64_t>(refused);
+  }
+
+  void ReportCommitRecovery() {
+    if (refused_writes_ == 0) return;
+    std::fprintf(stderr, "%s: writes succeed again, after %lld refused\n",
+                 options_.service_name.c_str(), static_cast<long long>(refused_writes_));
+    refused_writes_ = 0;
+  }
+
   static std::string NameOfFirstChange(const MutationT& mutation) {
     return SnapshotName(mutation.changes.front().after);
   }
 
   // Rebuilds the state from the store after a failed commit left changes in
-  // it that were never stored. UNAVAILABLE while the store can't be read.
-  absl::Status ReloadIfNeeded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_) {
-    if (!needs_reload_) return absl::OkStatus();
+  // it that were never stored. The store is read and the new state built
+  // without the lock, so that readers go on with the old one (at its
+  // published revision, which the store has) meanwhile; they wait only for
+  // the swap. Writer thread only. UNAVAILABLE while the store can't be read;
+  // needs_reload_ stays set then, and the next batch tries again.
+  absl::Status Reload() {
+    needs_reload_ = true;
     absl::StatusOr<Stored> stored = store_->Load();
     if (!stored.ok()) {
       return absl::UnavailableError(absl::StrCat(
@@ -378,10 +446,15 @@ class CommitEngine {
           " failed a commit and cannot read its store back yet; writes resume once it can: ",
           stored.status().message()));
     }
-    state_.Reset(*std::move(stored));
-    published_times_.clear();
+    auto fresh = std::make_unique<State>();
+    fresh->Reset(*std::move(stored));
+    {
+      absl::MutexLock lock(&state_mu_);
+      state_.swap(fresh);
+      published_times_.clear();
+    }
     needs_reload_ = false;
-    return absl::OkStatus();
+    return absl::OkStatus();  // the old state is freed here, outside the lock
   }
 
   void PruneOldRevisions(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_) {
@@ -391,7 +464,7 @@ class CommitEngine {
       horizon = published_times_.front().first;
       published_times_.pop_front();
     }
-    if (horizon > 0) state_.Prune(horizon);
+    if (horizon > 0) state_->Prune(horizon);
   }
 
   void RememberRecentEvents(const std::vector<MutationT>& mutations) {
@@ -417,10 +490,14 @@ class CommitEngine {
   const CommitEngineOptions options_;
 
   mutable absl::Mutex state_mu_;
-  State state_ ABSL_GUARDED_BY(state_mu_);
+  // Held by pointer so that Reload can build a new one beside it.
+  std::unique_ptr<State> state_ ABSL_GUARDED_BY(state_mu_);
   // Published revisions with their commit times, for the retention horizon.
   std::deque<std::pair<int64_t, absl::Time>> published_times_ ABSL_GUARDED_BY(state_mu_);
-  bool needs_reload_ ABSL_GUARDED_BY(state_mu_) = false;
+  // Writer thread only: the state holds changes the store does not have.
+  bool needs_reload_ = false;
+  // Writer thread only: writes refused since commits started failing.
+  int64_t refused_writes_ = 0;
 
   mutable absl::Mutex queue_mu_;
   std::vector<WriteRequest> queue_ ABSL_GUARDED_BY(queue_mu_);

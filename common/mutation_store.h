@@ -13,6 +13,14 @@
 
 namespace grassroots {
 
+// The payload under which a store's error says, in words an operator can act
+// on, what keeps it from using its storage: "the disk is full", "the file
+// system is read-only", "an I/O error occurred (Input/output error)". Set
+// only for such faults, so that a service can tell its callers why a write
+// failed without knowing how its store keeps data (and without passing them
+// file names).
+inline constexpr absl::string_view kStorageFaultCause = "grassroots/storage-fault-cause";
+
 // Durable storage of a service's resources, their history and its event log.
 // The service keeps its working state in memory and uses the store to
 // persist mutations and to read back the event log; the store never decides
@@ -36,7 +44,9 @@ class MutationStore {
   // request_id is remembered. When it returns OK the batch is durable (it
   // survives kill -9 and power loss); otherwise nothing of it is stored.
   // Errors: UNAVAILABLE for a full disk, a read-only or locked database
-  // (retryable once the cause is fixed), INTERNAL or DATA_LOSS otherwise.
+  // (retryable once the cause is fixed), INTERNAL for an I/O error or a bad
+  // batch, DATA_LOSS for a corrupt file; kStorageFaultCause says which
+  // fault of the storage it was, when it was one.
   virtual absl::Status Commit(const std::vector<Mutation<Snapshot>>& mutations) = 0;
 
   // Up to `limit` events from (start_revision, start_index) on, in

@@ -1,15 +1,20 @@
 #include "common/sqlite.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
 
 #include "absl/memory/memory.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/mutation_store.h"
 #include "common/status_macros.h"
 
 namespace grassroots::sqlite {
@@ -18,15 +23,64 @@ namespace {
 // Error messages quote SQL; long statements are cut to keep messages short.
 constexpr size_t kMaxQuotedSql = 80;
 
-absl::StatusCode CodeFor(int rc, OnConstraint on_constraint) {
+// What keeps SQLite from reading or writing the file, in words an operator
+// can act on, or empty when `rc` is not a fault of the file's storage.
+// SQLite reports most failed system calls as SQLITE_IOERR, so the errno of
+// the call (`system_errno`) tells a full disk or a read-only file system
+// apart from a failing device.
+std::string StorageFaultCause(int rc, int system_errno) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return "the disk is full";
+    case SQLITE_READONLY:
+      if (rc == SQLITE_READONLY_DBMOVED) return "the database file was moved or deleted";
+      return "the database file is read-only";
+    case SQLITE_IOERR:
+      switch (system_errno) {
+        case ENOSPC:
+          return "the disk is full";
+        case EDQUOT:
+          return "the disk quota is used up";
+        case EFBIG:
+          return "the file has reached the largest size allowed (RLIMIT_FSIZE or the file system)";
+        case EROFS:
+          return "the file system is read-only";
+        case EACCES:
+        case EPERM:
+          return "the file may not be written (permission denied)";
+        case 0:
+          return "an I/O error occurred";
+        default:
+          return absl::StrCat("an I/O error occurred (", std::strerror(system_errno), ")");
+      }
+    default:
+      return "";
+  }
+}
+
+absl::StatusCode CodeFor(int rc, int system_errno, OnConstraint on_constraint) {
   switch (rc & 0xff) {  // the primary code of an extended result code
     case SQLITE_FULL:
     case SQLITE_READONLY:
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
-    case SQLITE_IOERR:
       return absl::StatusCode::kUnavailable;
+    case SQLITE_IOERR:
+      // A full disk or a file system remounted read-only is fixed by an
+      // operator and the write then succeeds; a device that fails reads or
+      // writes is not a condition a retry can wait out.
+      switch (system_errno) {
+        case ENOSPC:
+        case EDQUOT:
+        case EFBIG:
+        case EROFS:
+        case EACCES:
+        case EPERM:
+          return absl::StatusCode::kUnavailable;
+        default:
+          return absl::StatusCode::kInternal;
+      }
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return absl::StatusCode::kDataLoss;
@@ -202,6 +256,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   // the Database owns (and closes) it from here on.
   auto db = absl::WrapUnique(new Database(path, handle, options.read_only));
   if (rc != SQLITE_OK) return db->Error(rc, "opening");
+  RETURN_IF_ERROR(db->CheckWritable());
   RETURN_IF_ERROR(db->CheckIsDatabase());
   RETURN_IF_ERROR(db->Configure(options));
   return db;
@@ -220,17 +275,32 @@ absl::Status Database::CheckIsDatabase() {
     return absl::FailedPreconditionError(absl::StrCat(
         path_, ": is not an SQLite database (", sqlite3_errmsg(db_), "); refusing to open it"));
   }
+  if ((rc & 0xff) == SQLITE_CORRUPT) {
+    // A truncated file, or one whose first pages were overwritten.
+    return absl::DataLossError(absl::StrCat(path_, ": is a corrupt SQLite database (",
+                                            sqlite3_errmsg(db_), " while reading its schema, ",
+                                            "SQLite code ", rc, "); refusing to open it"));
+  }
   if (rc != SQLITE_OK) return Error(rc, "reading the schema");
   return absl::OkStatus();
 }
 
+absl::Status Database::CheckWritable() {
+  if (read_only_ || sqlite3_db_readonly(db_, "main") != 1) return absl::OkStatus();
+  // SQLite quietly falls back to reading only when the file is not
+  // writable; a writer should hear of it now, not at its first commit, and
+  // before SQLite reads the file (a WAL file without its index cannot even
+  // be read on a read-only file system, which would hide the real cause).
+  const int error = access(path_.c_str(), W_OK) == 0 ? 0 : errno;
+  const std::string cause = error == EROFS    ? "it is on a read-only file system"
+                            : error == EACCES ? "permission denied"
+                            : error != 0      ? std::string(std::strerror(error))
+                                              : "SQLite opened it for reading only";
+  return absl::UnavailableError(absl::StrCat(path_, ": is not writable (", cause,
+                                             "); refusing to open it for writing"));
+}
+
 absl::Status Database::Configure(const OpenOptions& options) {
-  if (!read_only_ && sqlite3_db_readonly(db_, "main") == 1) {
-    // SQLite quietly falls back to reading only when the file is not
-    // writable; a writer should hear of it now, not at its first commit.
-    return absl::UnavailableError(absl::StrCat(
-        path_, ": opened for reading only: the file is not writable; fix its permissions"));
-  }
   sqlite3_busy_timeout(db_, static_cast<int>(absl::ToInt64Milliseconds(options.busy_timeout)));
   RETURN_IF_ERROR(
       Exec(absl::StrCat("PRAGMA synchronous = ", static_cast<int>(options.synchronous))));
@@ -252,10 +322,39 @@ absl::Status Database::EnableWal() {
 }
 
 absl::Status Database::Error(int rc, absl::string_view doing, OnConstraint on_constraint) const {
+  const int system_errno = (rc & 0xff) == SQLITE_IOERR ? LastSystemErrno() : 0;
   // sqlite3_errmsg(nullptr) is "out of memory", which is why a handle is missing.
-  return absl::Status(
-      CodeFor(rc, on_constraint),
-      absl::StrCat(path_, ": ", doing, ": ", sqlite3_errmsg(db_), " (SQLite code ", rc, ")"));
+  const std::string cause = StorageFaultCause(rc, system_errno);
+  absl::Status status(
+      CodeFor(rc, system_errno, on_constraint),
+      absl::StrCat(path_, ": ", doing, ": ", cause.empty() ? "" : absl::StrCat(cause, ": "),
+                   sqlite3_errmsg(db_), " (SQLite code ", rc,
+                   system_errno != 0 ? absl::StrCat(", errno ", system_errno) : "", ")"));
+  if (!cause.empty()) status.SetPayload(kStorageFaultCause, absl::Cord(cause));
+  return status;
+}
+
+int Database::LastSystemErrno() const {
+  // Each file keeps the errno of its last failed call, which is what SQLite's
+  // own sqlite3_system_errno misses for a COMMIT that failed writing the WAL
+  // (it is set only for errors inside a statement's opcodes). The WAL (or
+  // rollback journal) is where a commit writes first, the database file
+  // where a checkpoint writes.
+  sqlite3_file* journal = nullptr;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK &&
+      journal != nullptr && journal->pMethods != nullptr) {
+    int error = 0;
+    if (journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &error) == SQLITE_OK &&
+        error != 0) {
+      return error;
+    }
+  }
+  int error = 0;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_LAST_ERRNO, &error) == SQLITE_OK &&
+      error != 0) {
+    return error;
+  }
+  return sqlite3_system_errno(db_);
 }
 
 absl::Status Database::Exec(absl::string_view sql) {

@@ -8,9 +8,13 @@
 //
 // Error codes, everywhere in this file:
 //   UNAVAILABLE   SQLITE_FULL, SQLITE_READONLY, SQLITE_BUSY, SQLITE_LOCKED,
-//                 SQLITE_CANTOPEN, SQLITE_IOERR: the environment is at fault
-//                 (disk full, read-only file, lock held too long); retrying
-//                 can succeed once the cause is fixed.
+//                 SQLITE_CANTOPEN, and SQLITE_IOERR from a system call that
+//                 failed with ENOSPC, EDQUOT, EFBIG, EROFS, EACCES or EPERM:
+//                 the environment is at fault (disk full, read-only file
+//                 system, lock held too long); retrying can succeed once the
+//                 cause is fixed.
+//   INTERNAL      any other SQLITE_IOERR (EIO, say): the device failed, and
+//                 waiting will not fix it.
 //   DATA_LOSS     SQLITE_CORRUPT, SQLITE_NOTADB met while working on a file
 //                 that opened as a database.
 //   ALREADY_EXISTS  SQLITE_CONSTRAINT, only where the caller asks for it with
@@ -19,7 +23,11 @@
 //                 is not an SQLite database, belongs to another application,
 //                 or has a newer schema; the file is left as it was.
 //   INTERNAL      anything else (a bad statement, a misuse).
-// Messages name the file, what was being done and sqlite3_errmsg.
+// Messages name the file, what was being done, the cause in words for a
+// storage fault ("the disk is full"), sqlite3_errmsg, the SQLite code and the
+// errno. A storage fault (SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR) also
+// carries its cause, without the file name, under the kStorageFaultCause
+// payload (common/mutation_store.h), for the services' messages to callers.
 //
 // Thread-safety: a Database and its Statements belong to one thread at a time
 // (connections are opened in SQLite's multi-thread mode, without a
@@ -159,8 +167,10 @@ class Database {
  public:
   // Opens (or creates) the database at `path` and applies `options`.
   // FAILED_PRECONDITION, naming the file, when it exists but is not an SQLite
-  // database; nothing is written to it then. UNAVAILABLE when it cannot be
-  // opened (a missing directory, no permission, a missing file for a reader).
+  // database; DATA_LOSS when it is one whose first pages are corrupt (a
+  // truncated file, say); nothing is written to it then. UNAVAILABLE when it
+  // cannot be opened (a missing directory, no permission, a missing file for
+  // a reader).
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                         const OpenOptions& options = {});
 
@@ -207,6 +217,8 @@ class Database {
 
   Database(std::string path, sqlite3* db, bool read_only)
       : path_(std::move(path)), db_(db), read_only_(read_only) {}
+  // UNAVAILABLE, naming the cause, when a writer got a read-only connection.
+  absl::Status CheckWritable();
   absl::Status CheckIsDatabase();
   absl::Status Configure(const OpenOptions& options);
   absl::StatusOr<Statement> PrepareWithFlags(absl::string_view sql, unsigned int prepare_flags);
@@ -215,6 +227,8 @@ class Database {
   // connection; `doing` says what was being done.
   absl::Status Error(int rc, absl::string_view doing,
                      OnConstraint on_constraint = OnConstraint::kInternal) const;
+  // The errno of the system call behind the last I/O error; 0 when unknown.
+  int LastSystemErrno() const;
 
   std::string path_;
   sqlite3* db_;

@@ -55,7 +55,12 @@ int main(int argc, char** argv) {
   grassroots::RealClock clock;
   grassroots::org::OrgCore core(store->get(), &clock,
                                 {.revision_retention = absl::GetFlag(FLAGS_revision_retention)});
-  if (absl::Status s = core.Start(); !s.ok()) return Fail(std::string(s.message()));
+  // Loading reads every current row: a file whose pages are corrupt, or
+  // that cannot be read, is refused here, before anything is served or
+  // written.
+  if (absl::Status s = core.Start(); !s.ok()) {
+    return Fail(absl::StrCat("cannot load its database: ", s.message(), "; refusing to start"));
+  }
 
   grassroots::org::OrgGrpcService service(&core, *std::move(callers));
   auto server = grassroots::StartServer(

@@ -69,7 +69,12 @@ int main(int argc, char** argv) {
   grassroots::RealClock clock;
   grassroots::roster::RosterCore core(store->get(), &org, &clock,
                                       {.revision_retention = absl::GetFlag(FLAGS_revision_retention)});
-  if (absl::Status s = core.Start(); !s.ok()) return Fail(std::string(s.message()));
+  // Loading reads every current row: a file whose pages are corrupt, or
+  // that cannot be read, is refused here, before anything is served or
+  // written.
+  if (absl::Status s = core.Start(); !s.ok()) {
+    return Fail(absl::StrCat("cannot load its database: ", s.message(), "; refusing to start"));
+  }
 
   grassroots::roster::RosterGrpcService service(&core, *std::move(callers));
   auto server = grassroots::StartServer(

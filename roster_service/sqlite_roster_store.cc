@@ -58,7 +58,9 @@
 #include "absl/memory/memory.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/personal_data.h"
 #include "common/sqlite.h"
 #include "common/sqlite_store_support.h"
@@ -335,10 +337,16 @@ struct RosterCodec {
 
 using Store = sqlite::ResourceStore<RosterCodec>;
 
-// `status` with anything that looks like an ID-card or phone number masked.
+// `status` with anything that looks like an ID-card or phone number masked
+// in its message. Its payloads (kStorageFaultCause) are kept: they say what
+// failed, in words that hold no data.
 absl::Status Redacted(const absl::Status& status) {
   if (status.ok()) return status;
-  return absl::Status(status.code(), RedactPersonalData(status.message()));
+  absl::Status redacted(status.code(), RedactPersonalData(status.message()));
+  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+    redacted.SetPayload(type_url, payload);
+  });
+  return redacted;
 }
 
 template <typename T>

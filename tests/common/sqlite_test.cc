@@ -1,5 +1,7 @@
 #include "common/sqlite.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/mutation_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -327,7 +330,77 @@ TEST_F(SqliteTest, WriterOnAReadOnlyFileIsUnavailable) {
   { ASSERT_NE(OpenOrDie(), nullptr); }
   std::filesystem::permissions(path_, std::filesystem::perms::owner_read);
   EXPECT_THAT(Database::Open(path_),
-              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("not writable")));
+              StatusIs(absl::StatusCode::kUnavailable,
+                       AllOf(HasSubstr("not writable"), HasSubstr("permission denied"))));
+}
+
+// Lowers RLIMIT_FSIZE of this process while alive: writes past `bytes`
+// fail with EFBIG (SIGXFSZ ignored), as a full disk fails them.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    old_handler_ = signal(SIGXFSZ, SIG_IGN);
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    ok_ = setrlimit(RLIMIT_FSIZE, &limit) == 0;
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    signal(SIGXFSZ, old_handler_);
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit saved_{};
+  sighandler_t old_handler_;
+  bool ok_ = false;
+};
+
+TEST_F(SqliteTest, FileThatCannotGrowIsUnavailableNamingTheCauseAndStoresNothing) {
+  auto db = OpenOrDie();
+  ASSERT_NE(db, nullptr);
+  ASSERT_OK(db->Exec("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('kept')"));
+  absl::Status status;
+  {
+    const FileSizeLimit limit(64 * 1024);
+    ASSERT_TRUE(limit.ok());
+    auto transaction = Transaction::Begin(*db);
+    ASSERT_OK(transaction);
+    status = db->Exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+        "INSERT INTO t SELECT printf('%0500d', i) FROM n");
+    if (status.ok()) status = transaction->Commit();
+  }
+  // SQLite reports EFBIG as an I/O error; its errno makes it a full file,
+  // which an operator fixes, not a failing device.
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable,
+                               AllOf(HasSubstr(path_),
+                                     HasSubstr("the file has reached the largest size allowed"),
+                                     HasSubstr("errno 27"))));
+  const auto cause = status.GetPayload(kStorageFaultCause);
+  ASSERT_TRUE(cause.has_value()) << status;
+  EXPECT_EQ(std::string(*cause),
+            "the file has reached the largest size allowed (RLIMIT_FSIZE or the file system)");
+  EXPECT_FALSE(db->InTransaction());
+  EXPECT_EQ(IntOf(*db, "SELECT count(*) FROM t"), 1);
+  // With room again, the same write succeeds on the same connection.
+  ASSERT_OK(db->Exec("INSERT INTO t VALUES ('later')"));
+  EXPECT_EQ(IntOf(*db, "SELECT count(*) FROM t"), 2);
+}
+
+TEST_F(SqliteTest, ErrorsThatAreNotStorageFaultsCarryNoCause) {
+  auto db = OpenOrDie();
+  ASSERT_NE(db, nullptr);
+  ASSERT_OK(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)"));
+  const absl::Status duplicate = db->Exec("INSERT INTO t VALUES (1)");
+  EXPECT_THAT(duplicate, StatusIs(absl::StatusCode::kInternal));
+  EXPECT_FALSE(duplicate.GetPayload(kStorageFaultCause).has_value());
+  auto reader = Database::Open(path_, {.read_only = true});
+  ASSERT_OK(reader);
+  const absl::Status refused = (*reader)->Exec("INSERT INTO t VALUES (2)");
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_TRUE(refused.GetPayload(kStorageFaultCause).has_value()) << refused;
 }
 
 TEST_F(SqliteTest, FileThatIsNotADatabaseIsRefusedAndLeftUnchanged) {
@@ -340,6 +413,26 @@ TEST_F(SqliteTest, FileThatIsNotADatabaseIsRefusedAndLeftUnchanged) {
     EXPECT_EQ(ReadBytes(path_), garbage);
     EXPECT_FALSE(std::filesystem::exists(path_ + "-wal"));
   }
+}
+
+TEST_F(SqliteTest, TruncatedDatabaseIsRefusedAsCorruptAndLeftUnchanged) {
+  {
+    auto db = OpenOrDie();
+    ASSERT_NE(db, nullptr);
+    ASSERT_OK(
+        db->Exec("CREATE TABLE t (x TEXT);"
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+                 "INSERT INTO t SELECT printf('%0100d', i) FROM n"));
+  }
+  const std::string whole = ReadBytes(path_);
+  ASSERT_GE(whole.size(), 3 * 4096u);
+  const std::string half = whole.substr(0, whole.size() / 2);
+  WriteBytes(path_, half);
+  EXPECT_THAT(Database::Open(path_),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr(path_), HasSubstr("is a corrupt SQLite database"),
+                             HasSubstr("refusing to open it"))));
+  EXPECT_EQ(ReadBytes(path_), half);
 }
 
 TEST_F(SqliteTest, CorruptPageIsDataLoss) {

@@ -1,1 +1,22 @@
-# (filled in by the storage suite)
+# Storage faults: a full disk, a read-only data directory, a corrupt or
+# newer-schema database file, against the real org_service and
+# roster_service binaries. Mounts a small tmpfs as the data directory where
+# it may (root with CAP_SYS_ADMIN, as in CI); otherwise it lowers
+# RLIMIT_FSIZE and drops privileges in the child (see the test's top).
+grassroots_test(storage_faults_test
+  SOURCES storage_faults_test.cc
+  LIBS org_proto roster_proto grassroots_common grassroots_sqlite grassroots_crypto
+  LABELS reliability integration)
+target_compile_definitions(storage_faults_test PRIVATE
+  ORG_SERVICE_BINARY="$<TARGET_FILE:org_service>"
+  ROSTER_SERVICE_BINARY="$<TARGET_FILE:roster_service>")
+add_dependencies(storage_faults_test org_service roster_service)
+# gtest_discover_tests passes PROPERTIES on flattened, so that of the labels
+# given to grassroots_test only the first reaches ctest; this sets both on
+# every discovered case, after the discovery script has listed them.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/storage_faults_test_labels.cmake
+  "foreach(test IN LISTS storage_faults_test_TESTS)\n"
+  "  set_tests_properties(\"\${test}\" PROPERTIES LABELS \"reliability;integration\")\n"
+  "endforeach()\n")
+set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES
+  ${CMAKE_CURRENT_BINARY_DIR}/storage_faults_test_labels.cmake)
