@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/text.h"
@@ -146,7 +147,10 @@ std::string FormatCsvRecord(absl::Span<const std::string> fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) line += ',';
     const std::string& field = fields[i];
-    if (field.find_first_of(",\"\r\n") == std::string::npos) {
+    // A field that starts with the byte-order mark is quoted too: unquoted,
+    // at the start of a file, a reader would take it for the mark.
+    if (field.find_first_of(",\"\r\n") == std::string::npos &&
+        !absl::StartsWith(field, kUtf8Bom)) {
       line += field;
     } else {
       absl::StrAppend(&line, "\"", absl::StrReplaceAll(field, {{"\"", "\"\""}}), "\"");

@@ -196,7 +196,10 @@ class CommitEngine {
       return absl::InvalidArgumentError("start_revision: must not be negative");
     }
     ASSIGN_OR_RETURN(const int size, ResolvePageSize(page_size, 100, 1000));
-    const uint64_t fingerprint = StableHasher().Add("events").Add(start_revision).hash();
+    // The service's name is in it, so that one service's token is refused by
+    // another's ListEvents instead of paging from a wrong position.
+    const uint64_t fingerprint =
+        StableHasher().Add("events").Add(options_.service_name).Add(start_revision).hash();
     int64_t revision = std::max<int64_t>(start_revision, 1);
     int32_t index = 0;
     if (!page_token.empty()) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/file_util.h"
 #include "common/grpc_probe.h"
+#include "common/reconnect.h"
 
 namespace grassroots::gateway {
 
@@ -38,6 +39,7 @@ absl::StatusOr<Backends> ConnectBackends(const BackendOptions& options, const Ro
     args.SetMaxReceiveMessageSize(options.max_message_bytes);
     args.SetMaxSendMessageSize(options.max_message_bytes);
     args.SetServiceConfigJSON(RetryServiceConfig(routes, backend));
+    UseQuickReconnect(args);
     return grpc::CreateCustomChannel(address, credentials, args);
   };
   return Backends{.org = connect(options.org_address, Backend::kOrg),

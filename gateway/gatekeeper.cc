@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/personal_data.h"
 
 namespace grassroots::gateway {
 namespace {
@@ -53,6 +54,17 @@ std::string RequestIdOf(const grpc::ServerContextBase& context) {
   if (std::optional<absl::string_view> id = OnlyValue(context, kRequestIdKey)) {
     bool usable = !id->empty() && id->size() <= 64;
     for (char c : *id) usable = usable && c > ' ' && c < 127;
+    // The id is written to the access log and sent on to the services: one
+    // that holds personal data, or the caller's own token, is replaced.
+    usable = usable && !ContainsPersonalData(*id);
+    if (std::optional<absl::string_view> auth = OnlyValue(context, "authorization");
+        usable && auth) {
+      absl::string_view token = absl::StripAsciiWhitespace(*auth);
+      if (absl::StartsWithIgnoreCase(token, "bearer ")) {
+        token = absl::StripAsciiWhitespace(token.substr(7));
+      }
+      usable = token.empty() || !absl::StrContains(*id, token);
+    }
     if (usable) return std::string(*id);
   }
   return RandomHex(8);

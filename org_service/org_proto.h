@@ -17,7 +17,6 @@
 
 namespace grassroots::org {
 
-namespace v1 = ::grassroots::org::v1;
 
 // Domain -> proto: every field, output-only ones included (name, state,
 // times, etag from the revision, revision).

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/caller_metadata.h"
 #include "common/clock.h"
+#include "common/reconnect.h"
 #include "common/server_runner.h"
 #include "roster_service/org_replica.h"
 #include "roster_service/roster_core.h"
@@ -61,8 +62,11 @@ int main(int argc, char** argv) {
   auto store = grassroots::roster::SqliteRosterStore::Open(data_dir + "/roster.db");
   if (!store.ok()) return Fail(std::string(store.status().message()));
 
+  grpc::ChannelArguments org_channel_args;
+  grassroots::UseQuickReconnect(org_channel_args);
   grassroots::roster::OrgReplica org(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_org_service), grpc::InsecureChannelCredentials()),
+      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_org_service),
+                                grpc::InsecureChannelCredentials(), org_channel_args),
       {.call_timeout = absl::GetFlag(FLAGS_org_deadline)});
   org.Start();
 

@@ -17,7 +17,6 @@
 
 namespace grassroots::roster {
 
-namespace v1 = ::grassroots::roster::v1;
 
 // How a caller sees resources: personal data masked unless `unmask`;
 // `today` decides whether a role assignment is current.

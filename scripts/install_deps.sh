@@ -10,6 +10,10 @@ packages=(
   libabsl-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libssl-dev openssl libre2-dev
+  # the fuzzing stage: clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev llvm
+  # the storage fault suite: a loop-mounted ext4 image made read-only
+  e2fsprogs mount
 )
 
 missing=()

@@ -97,7 +97,9 @@ class GatewaySuite : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(gateway_, ::grassroots::testing::ServerProcess::Launch(gateway_options));
     ASSERT_TRUE(WaitForServing()) << "the gateway never reported SERVING";
 
-    if (seed_sample_district_) ASSERT_NO_FATAL_FAILURE(Seed());
+    if (seed_sample_district_) {
+      ASSERT_NO_FATAL_FAILURE(Seed());
+    }
   }
 
   void TearDown() override {

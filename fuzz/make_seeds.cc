@@ -1,0 +1,366 @@
+// Writes the seed corpus of every fuzz target under --out (fuzz/corpus):
+// one valid request per RPC, made against the services of
+// service_harness.h (so the names they use exist), the responses the
+// services gave them (for the gateway's response filters), and hand-picked
+// inputs for the parsers. Run it when an API changes:
+//
+//   cmake --build build-fuzz --target fuzz_make_seeds
+//   build-fuzz/fuzz/fuzz_make_seeds --out=fuzz/corpus
+//
+// It fails, naming the method, when an RPC has no seed request here.
+// Regression inputs (fuzz/corpus/*/regression-*) are not touched.
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "cli/csv.h"
+#include "cli/people_csv.h"
+#include "common/page_token.h"
+#include "common/personal_data.h"
+#include "fuzz/proto_support.h"
+#include "fuzz/service_harness.h"
+#include "gateway/routes.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/text_format.h"
+#include "grassroots/org/v1/org_service.grpc.pb.h"
+#include "grassroots/roster/v1/roster_service.grpc.pb.h"
+
+ABSL_FLAG(std::string, out, "fuzz/corpus", "The corpus directory, one subdirectory per target.");
+
+namespace grassroots::fuzz {
+namespace {
+
+[[noreturn]] void Fail(const std::string& message) {
+  std::fprintf(stderr, "fuzz_make_seeds: %s\n", message.c_str());
+  std::exit(1);
+}
+
+int files_written = 0;
+
+void Write(const std::string& target, const std::string& name, const std::string& bytes) {
+  const std::filesystem::path dir = std::filesystem::path(absl::GetFlag(FLAGS_out)) / target;
+  std::filesystem::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) Fail(absl::StrCat("cannot write ", (dir / name).string()));
+  ++files_written;
+}
+
+std::string IdCard(absl::string_view birth, int sequence) {
+  const std::string first17 = absl::StrFormat("110105%s%03d", birth, sequence);
+  return absl::StrCat(first17, std::string(1, IdCardCheckCharacter(first17)));
+}
+
+std::string Date(int y, int m, int d) {
+  return absl::StrFormat("{ year: %d month: %d day: %d }", y, m, d);
+}
+
+// One valid request per RPC, in text format, by method name. The names are
+// those of the sample district; resources a seed creates (units/6,
+// partyOrgs/4, people/3, roleAssignments/3) are what the next seeds use.
+std::map<std::string, std::string> OrgRequests() {
+  return {
+      {"CreateUnit",
+       "unit { level: BUILDING parent: 'units/4' display_name: '2号楼' code: 'B02' "
+       "building { households: 36 floors: 6 address: '阳光路2号' } } "
+       "request_id: 'seed-create-unit'"},
+      {"GetUnit", "name: 'units/4'"},
+      {"BatchGetUnits", "names: 'units/1' names: 'units/5'"},
+      {"UpdateUnit",
+       "unit { name: 'units/4' compound { kind: OLD households: 330 "
+       "renovation_status: PLANNED } } "
+       "update_mask { paths: 'compound.households' paths: 'compound.renovation_status' }"},
+      {"DeleteUnit", "name: 'units/6'"},
+      {"UndeleteUnit", "name: 'units/6'"},
+      {"ListUnits",
+       "parent: 'units/3' page_size: 10 filter: 'level = COMPOUND AND display_name : \"花园\"'"},
+      {"MoveUnit", "name: 'units/6' new_parent: 'units/4'"},
+      {"GetAncestors", "name: 'units/5'"},
+      {"ListDescendants", "name: 'units/1' max_depth: 4 levels: COMPOUND levels: BUILDING"},
+      {"CountDescendants", "name: 'units/2'"},
+      {"GetCoveringPartyOrg", "unit: 'units/5'"},
+      {"CreatePartyOrg",
+       absl::StrCat("party_org { form: FUNCTIONAL_BRANCH display_name: '志愿服务功能型党支部' "
+                    "units: 'units/5' parent: 'partyOrgs/1' established_date ",
+                    Date(2023, 5, 4), " rating: ADVANCED } request_id: 'seed-create-org'")},
+      {"GetPartyOrg", "name: 'partyOrgs/2'"},
+      {"BatchGetPartyOrgs", "names: 'partyOrgs/1' names: 'partyOrgs/3'"},
+      {"UpdatePartyOrg",
+       "party_org { name: 'partyOrgs/2' rating: ADVANCED } update_mask { paths: 'rating' }"},
+      {"DeletePartyOrg", "name: 'partyOrgs/4'"},
+      {"UndeletePartyOrg", "name: 'partyOrgs/4'"},
+      {"ListPartyOrgs", "page_size: 5 filter: 'form = BRANCH AND unit = \"units/4\"'"},
+      {"ListEvents", "start_revision: 1 page_size: 20"},
+      {"WatchEvents", "start_revision: 1"},
+  };
+}
+
+std::map<std::string, std::string> RosterRequests() {
+  return {
+      {"CreatePerson",
+       absl::StrCat("person { display_name: '王芳' id_card_number: '", IdCard("19620815", 42),
+                    "' phone: '13912345678' residence_building: 'units/5' residence_room: '302' "
+                    "party_status: PROBATIONARY admission_date ",
+                    Date(2024, 3, 1),
+                    " member_category: RETIRED external_key: 'HR-0003' } "
+                    "request_id: 'seed-create-person'")},
+      {"GetPerson", "name: 'people/1'"},
+      {"BatchGetPeople", "names: 'people/1' names: 'people/2'"},
+      {"UpdatePerson",
+       "person { name: 'people/2' residence_room: '202' phone: '13700001111' } "
+       "update_mask { paths: 'residence_room' paths: 'phone' }"},
+      {"DeletePerson", "name: 'people/3'"},
+      {"UndeletePerson", "name: 'people/3'"},
+      {"ListPeople",
+       "page_size: 10 filter: 'party_status = FULL AND residence_building = \"units/5\"'"},
+      {"LookupPersonByIdCard", absl::StrCat("id_card_number: '", IdCard("19700101", 11), "'")},
+      {"StartMembership",
+       absl::StrCat("person: 'people/3' party_org: 'partyOrgs/2' start_date ", Date(2024, 3, 1))},
+      {"TransferMembership",
+       absl::StrCat("person: 'people/1' party_org: 'partyOrgs/1' date ", Date(2024, 6, 1))},
+      {"EndMembership", absl::StrCat("person: 'people/3' end_date ", Date(2024, 12, 31))},
+      {"ListMemberships",
+       "parent: 'people/-' page_size: 10 party_org: 'partyOrgs/2' current_only: true"},
+      {"CreateRegistration",
+       absl::StrCat("person: 'people/1' community: 'units/3' start_date ", Date(2024, 1, 1))},
+      {"EndRegistration",
+       absl::StrCat("name: 'people/1/registrations/1' end_date ", Date(2024, 12, 31))},
+      {"ListRegistrations", "parent: 'people/1' page_size: 5"},
+      {"AssignRole",
+       absl::StrCat("role_assignment { person: 'people/2' role: VOLUNTEER place: 'units/4' "
+                    "start_date ",
+                    Date(2024, 1, 1), " note: '周末值守' } request_id: 'seed-assign-role'")},
+      {"EndRoleAssignment", absl::StrCat("name: 'roleAssignments/3' end_date ", Date(2025, 1, 1))},
+      {"GetRoleAssignment", "name: 'roleAssignments/1'"},
+      {"ListRoleAssignments",
+       "place: 'units/3' include_descendants: true current_only: true roles: SECRETARY "
+       "roles: BUILDING_LEAD page_size: 20"},
+      {"ImportPeople",
+       absl::StrCat("rows { person { display_name: '赵磊' id_card_number: '",
+                    IdCard("19800505", 33),
+                    "' residence_building: 'units/5' residence_room: '401' party_status: FULL "
+                    "admission_date ",
+                    Date(2010, 7, 1),
+                    " member_category: IN_SERVICE external_key: 'HR-0004' } "
+                    "party_org: 'partyOrgs/2' membership_start_date ",
+                    Date(2015, 1, 1), " roles { role: PARTY_HOUSEHOLD place: 'units/5' start_date ",
+                    Date(2023, 1, 1), " } }")},
+      {"ListEvents", "start_revision: 1 page_size: 50"},
+      {"WatchEvents", "start_revision: 1"},
+  };
+}
+
+std::string RequestBytes(const google::protobuf::MethodDescriptor& method,
+                         const std::string& text) {
+  const google::protobuf::Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.input_type());
+  std::unique_ptr<google::protobuf::Message> request(prototype->New());
+  if (!google::protobuf::TextFormat::ParseFromString(text, request.get())) {
+    Fail(absl::StrCat(method.full_name(), ": the seed request does not parse: ", text));
+  }
+  return request->SerializeAsString();
+}
+
+// Request seeds for a service's fuzz target, and request and response seeds
+// for the gateway's routes.
+void ServiceSeeds(const google::protobuf::ServiceDescriptor& service,
+                  const std::shared_ptr<grpc::Channel>& channel,
+                  const std::map<std::string, std::string>& requests, const std::string& target,
+                  const gateway::RouteTable& routes) {
+  for (int i = 0; i < service.method_count(); ++i) {
+    const google::protobuf::MethodDescriptor& method = *service.method(i);
+    auto it = requests.find(method.name());
+    if (it == requests.end()) {
+      Fail(absl::StrCat(method.full_name(), " has no seed request: add one in make_seeds.cc"));
+    }
+    const std::string request = RequestBytes(method, it->second);
+    // Signed first, so that the call succeeds with the view that sees
+    // everything; the anonymous seed follows.
+    const RawCallResult result =
+        CallRaw(channel, method, request, /*signed_caller=*/true,
+                method.server_streaming() ? absl::Milliseconds(200) : absl::Seconds(10));
+    std::printf("  %-45s %-20s %d response(s)%s%s\n", method.full_name().c_str(),
+                result.status.ok() ? "OK" : std::to_string(result.status.error_code()).c_str(),
+                result.responses, result.status.ok() ? "" : ": ",
+                RedactPersonalData(result.status.error_message()).c_str());
+    Write(target, absl::StrCat(method.name(), ".signed"),
+          absl::StrCat(std::string(1, static_cast<char>(MethodSelector(i, true))), request));
+    Write(target, method.name(),
+          absl::StrCat(std::string(1, static_cast<char>(MethodSelector(i, false))), request));
+
+    const std::string path = absl::StrCat("/", service.full_name(), "/", method.name());
+    const auto& all = routes.routes();
+    const gateway::Route* route = routes.Find(path);
+    if (route == nullptr) Fail(absl::StrCat(path, " has no gateway route"));
+    const char route_index = static_cast<char>(route - all.data());
+    Write("fuzz_gateway_routes", absl::StrCat(method.name(), ".request"),
+          absl::StrCat(std::string(1, route_index), std::string(1, '\x80'), request));
+    if (route->filter != nullptr && result.responses > 0) {
+      Write(
+          "fuzz_gateway_routes", absl::StrCat(method.name(), ".response"),
+          absl::StrCat(std::string(1, route_index), std::string(1, '\x01'), result.first_response));
+    }
+  }
+}
+
+void FieldMaskSeeds() {
+  // Case byte, flags byte (bit 0 signed, bit 1 no mask), comma-separated paths.
+  const auto mask = [](int which, int flags, absl::string_view paths) {
+    return absl::StrCat(std::string(1, static_cast<char>(which)),
+                        std::string(1, static_cast<char>(flags)), paths);
+  };
+  Write("fuzz_field_mask", "compound",
+        mask(0, 0, "display_name,compound.households,compound.kind"));
+  Write("fuzz_field_mask", "compound-all", mask(0, 1, "*"));
+  Write("fuzz_field_mask", "compound-implied", mask(0, 2, ""));
+  Write("fuzz_field_mask", "compound-bad", mask(0, 0, "compound.nope,parent"));
+  Write("fuzz_field_mask", "building", mask(1, 0, "building.floors,building.address,code"));
+  Write("fuzz_field_mask", "building-immutable", mask(1, 0, "level"));
+  Write("fuzz_field_mask", "party-org", mask(2, 0, "rating,units,established_date"));
+  Write("fuzz_field_mask", "party-org-output-only", mask(2, 0, "etag"));
+  Write("fuzz_field_mask", "person-anonymous", mask(3, 0, "phone,id_card_number,residence_room"));
+  Write("fuzz_field_mask", "person-anonymous-all", mask(3, 0, "*"));
+  Write("fuzz_field_mask", "person-signed", mask(3, 1, "*"));
+  Write("fuzz_field_mask", "person-implied", mask(3, 2, ""));
+  Write("fuzz_field_mask", "person-output-only", mask(3, 1, "display_name,create_time"));
+  const auto filter = [](int which, absl::string_view text) {
+    return absl::StrCat(std::string(1, static_cast<char>(which)), text);
+  };
+  Write("fuzz_field_mask", "filter",
+        filter(4, "level = COMPOUND AND display_name : \"幸福 \\\"花园\\\"\" AND code = 3301"));
+  Write("fuzz_field_mask", "filter-or", filter(4, "a = 1 OR b != 2"));
+  Write("fuzz_field_mask", "unit-filter",
+        filter(5, "compound.kind = OLD AND display_name : \"花园\""));
+  Write("fuzz_field_mask", "party-org-filter",
+        filter(6, "form = BRANCH AND rating = LAGGING AND unit = \"units/4\""));
+  Write("fuzz_field_mask", "person-filter",
+        filter(7,
+               "party_status = FULL AND member_category = RETIRED AND "
+               "residence_building = \"units/5\" AND external_key = \"HR-0001\""));
+}
+
+void CsvSeeds() {
+  roster::v1::ImportRow row;
+  const std::string text =
+      absl::StrCat("person { display_name: '张建国' id_card_number: '", IdCard("19700101", 11),
+                   "' phone: '13800138000' residence_building: 'units/5' residence_room: '1-101' "
+                   "party_status: FULL admission_date ",
+                   Date(1995, 7, 1),
+                   " member_category: IN_SERVICE external_key: 'HR-0001' gender: MALE birth_date ",
+                   Date(1970, 1, 1), " } party_org: 'partyOrgs/2' membership_start_date ",
+                   Date(2020, 1, 1), " roles { role: SECRETARY place: 'partyOrgs/2' start_date ",
+                   Date(2021, 1, 1), " } roles { role: BUILDING_LEAD place: 'units/5' start_date ",
+                   Date(2022, 3, 1), " end_date ", Date(2024, 3, 1), " }");
+  if (!google::protobuf::TextFormat::ParseFromString(text, &row)) Fail("the CSV seed row");
+  roster::v1::ImportRow resident;
+  resident.mutable_person()->set_display_name("李秀英, \"小李\"");
+  resident.mutable_person()->set_party_status(roster::v1::Person::NONE);
+  resident.mutable_person()->set_residence_building("units/5");
+  resident.mutable_person()->set_residence_room("2单元\n302");
+
+  std::vector<std::string> header(cli::kPeopleColumns.begin(), cli::kPeopleColumns.end());
+  std::string csv = absl::StrCat(cli::kUtf8Bom, cli::FormatCsvRecord(header));
+  absl::StrAppend(&csv, cli::FormatCsvRecord(cli::FormatPeopleRecord(row)));
+  absl::StrAppend(&csv, cli::FormatCsvRecord(cli::FormatPeopleRecord(resident)));
+  absl::StrAppend(&csv, ",,,,,,,,,,,,,\r\n");
+  Write("fuzz_csv", "people.csv", csv);
+  // The header in another order, Chinese enum labels, spreadsheet dates.
+  Write("fuzz_csv", "people-labels.csv",
+        "roles,membership_start_date,party_org,member_category,admission_date,party_status,"
+        "residence_room,residence_building,phone,id_card_number,birth_date,gender,display_name,"
+        "external_key\n"
+        "书记@partyOrgs/2@2021/1/1;楼栋长@units/5@2022/3/1@2024/3/1,2020/1/1,partyOrgs/2,在职,"
+        "1995/7/1,正式党员,101,units/5,138****8000,110105********0114,,男,张三,HR-9\n");
+
+  cli::ExportDocument document;
+  document.subtree = "units/1";
+  document.org_revision = 9;
+  document.roster_revision = 7;
+  document.people = {row, resident};
+  absl::StatusOr<std::string> json = cli::ExportDocumentToJson(document);
+  if (!json.ok()) Fail(std::string(json.status().message()));
+  Write("fuzz_csv", "export.json", *json);
+  Write("fuzz_csv", "fields",
+        absl::StrCat("plain\xFF", "with,comma\xFF", "with \"quote\"\xFF", "two\r\nlines\xFF\xFF",
+                     "\"\xFF", "尾"));
+  Write("fuzz_csv", "unclosed-quote.csv", "a,\"b\nc,d\n");
+}
+
+void PageTokenSeeds() {
+  const auto input = [](uint64_t fingerprint, int64_t revision, int64_t key, int64_t subkey,
+                        int32_t requested, const std::string& token) {
+    std::string out;
+    const auto put = [&out](uint64_t v, int bytes) {
+      for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+    };
+    put(fingerprint, 8);
+    put(static_cast<uint64_t>(revision), 8);
+    put(static_cast<uint64_t>(key), 8);
+    put(static_cast<uint64_t>(subkey), 8);
+    put(static_cast<uint32_t>(requested), 4);
+    put(999, 2);  // max 1000
+    put(49, 2);   // default 50
+    return out + token;
+  };
+  const uint64_t fingerprint = StableHasher().Add("units/3").Add(int64_t{10}).hash();
+  PageCursor cursor{
+      .revision = 42, .last_key = 17, .last_subkey = 0, .request_fingerprint = fingerprint};
+  Write("fuzz_page_token", "token", input(fingerprint, 42, 17, 0, 10, EncodePageToken(cursor)));
+  cursor.last_subkey = 3;
+  Write("fuzz_page_token", "token-subkey",
+        input(fingerprint, 42, 17, 3, 0, EncodePageToken(cursor)));
+  cursor.request_fingerprint = fingerprint + 1;
+  Write("fuzz_page_token", "token-other-request",
+        input(fingerprint, -1, 5, 0, -3, EncodePageToken(cursor)));
+  Write("fuzz_page_token", "not-a-token", input(0, 0, 0, 0, 1001, "not a token!"));
+}
+
+void IdCardSeeds() {
+  // Two bytes of "today" (days after 1990-01-01; 0x3000 is 2023-08-22).
+  const std::string today = "\x00\x30";
+  Write("fuzz_id_card", "id-card", today + IdCard("19700101", 11));
+  std::string lower = IdCard("19800229", 20);
+  if (lower.back() != 'X') lower = IdCard("19900101", 3);
+  Write("fuzz_id_card", "id-card-check", today + lower);
+  Write("fuzz_id_card", "id-card-future", today + IdCard("20300101", 1));
+  Write("fuzz_id_card", "phone", today + "+8613800138000");
+  Write("fuzz_id_card", "text",
+        today + absl::StrCat("张三 ", IdCard("19700101", 11), "，电话13800138000；编号",
+                             "123456789012345678901 和 1380013800"));
+}
+
+int Main() {
+  SilenceProtobufLogs();
+  const InProcessServices& services = InProcessServices::Get(/*with_roster=*/true);
+  const gateway::RouteTable routes;
+  std::printf("org service:\n");
+  ServiceSeeds(ServiceDescriptorOf(org::v1::OrgService::service_full_name()),
+               services.org_channel(), OrgRequests(), "fuzz_org_requests", routes);
+  std::printf("roster service:\n");
+  ServiceSeeds(ServiceDescriptorOf(roster::v1::RosterService::service_full_name()),
+               services.roster_channel(), RosterRequests(), "fuzz_roster_requests", routes);
+  FieldMaskSeeds();
+  CsvSeeds();
+  PageTokenSeeds();
+  IdCardSeeds();
+  std::printf("%d seed files written under %s\n", files_written, absl::GetFlag(FLAGS_out).c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace grassroots::fuzz
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return grassroots::fuzz::Main();
+}
