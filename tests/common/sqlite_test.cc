@@ -16,6 +16,7 @@
 #include "common/mutation_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/file_size_limit.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -334,28 +335,7 @@ TEST_F(SqliteTest, WriterOnAReadOnlyFileIsUnavailable) {
                        AllOf(HasSubstr("not writable"), HasSubstr("permission denied"))));
 }
 
-// Lowers RLIMIT_FSIZE of this process while alive: writes past `bytes`
-// fail with EFBIG (SIGXFSZ ignored), as a full disk fails them.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    old_handler_ = signal(SIGXFSZ, SIG_IGN);
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    ok_ = setrlimit(RLIMIT_FSIZE, &limit) == 0;
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    signal(SIGXFSZ, old_handler_);
-  }
-  bool ok() const { return ok_; }
-
- private:
-  rlimit saved_{};
-  sighandler_t old_handler_;
-  bool ok_ = false;
-};
+using ::grassroots::testing::FileSizeLimit;
 
 TEST_F(SqliteTest, FileThatCannotGrowIsUnavailableNamingTheCauseAndStoresNothing) {
   auto db = OpenOrDie();

@@ -60,6 +60,14 @@ struct Side {
   roster_v1::RoleAssignment building_lead;  // held by `resident` at `building`
 };
 
+// The stubs of one principal, on one channel through the gateway.
+struct GatewayClients {
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<org_v1::OrgService::Stub> org;
+  std::unique_ptr<roster_v1::RosterService::Stub> roster;
+  std::unique_ptr<gateway_v1::GatewayService::Stub> gateway;
+};
+
 class GatewaySuite : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -159,6 +167,16 @@ class GatewaySuite : public ::testing::Test {
   std::shared_ptr<grpc::Channel> Channel(const std::string& token) const {
     return ::grassroots::testing::CreateTokenChannel(gateway_->address(), token,
                                                      channel_credentials_);
+  }
+
+  // A new channel of `token`'s and the stubs of the three services on it.
+  GatewayClients ClientsOf(const std::string& token) const {
+    GatewayClients clients;
+    clients.channel = Channel(token);
+    clients.org = org_v1::OrgService::NewStub(clients.channel);
+    clients.roster = roster_v1::RosterService::NewStub(clients.channel);
+    clients.gateway = gateway_v1::GatewayService::NewStub(clients.channel);
+    return clients;
   }
 
   // The sample district and its two sides, created through the gateway.

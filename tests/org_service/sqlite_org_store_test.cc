@@ -21,6 +21,7 @@
 #include "common/sqlite.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/file_size_limit.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -426,29 +427,7 @@ TEST_F(SqliteOrgStoreRefusalTest, DatabaseOfAnotherApplicationIsRefused) {
   EXPECT_THAT(OpenExpectingRefusal().message(), HasSubstr("belongs to another application"));
 }
 
-// Makes writes past `bytes` into any file of this process fail with EFBIG,
-// as on a full disk: SQLite reports SQLITE_FULL. Unlike file permissions this
-// also works as root. SIGXFSZ is ignored meanwhile, or it would kill the test.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    old_handler_ = signal(SIGXFSZ, SIG_IGN);
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    ok_ = setrlimit(RLIMIT_FSIZE, &limit) == 0;
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    signal(SIGXFSZ, old_handler_);
-  }
-  bool ok() const { return ok_; }
-
- private:
-  rlimit saved_{};
-  sighandler_t old_handler_;
-  bool ok_ = false;
-};
+using ::grassroots::testing::FileSizeLimit;
 
 TEST_F(SqliteOrgStoreTest, FullDiskIsUnavailableStoresNothingAndCanBeRetried) {
   ASSERT_NE(store_, nullptr);

@@ -321,22 +321,7 @@ class RecordingBackend final : public grpc::CallbackGenericService {
 
 class SecurityTest : public GatewaySuite {
  protected:
-  // The stubs of one principal.
-  struct Clients {
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<org_v1::OrgService::Stub> org;
-    std::unique_ptr<roster_v1::RosterService::Stub> roster;
-    std::unique_ptr<gateway_v1::GatewayService::Stub> gateway;
-  };
-
-  Clients ClientsOf(const std::string& token) const {
-    Clients c;
-    c.channel = Channel(token);
-    c.org = org_v1::OrgService::NewStub(c.channel);
-    c.roster = roster_v1::RosterService::NewStub(c.channel);
-    c.gateway = gateway_v1::GatewayService::NewStub(c.channel);
-    return c;
-  }
+  using Clients = GatewayClients;
 
   // A gateway started next to the suite's, with the suite's tokens and key
   // and `extra` flags.

@@ -301,26 +301,13 @@ class SoakTest : public GatewaySuite {
     }
   }
 
-  struct Clients {
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<org_v1::OrgService::Stub> org;
-    std::unique_ptr<roster_v1::RosterService::Stub> roster;
-    std::unique_ptr<gateway_v1::GatewayService::Stub> gateway;
-  };
-  Clients Connect(const std::string& token) const {
-    Clients c;
-    c.channel = Channel(token);
-    c.org = org_v1::OrgService::NewStub(c.channel);
-    c.roster = roster_v1::RosterService::NewStub(c.channel);
-    c.gateway = gateway_v1::GatewayService::NewStub(c.channel);
-    return c;
-  }
+  using Clients = GatewayClients;
 
   // One client's loop until `until`.
   void Run(const Worker& w, absl::Time until, uint32_t seed, Tally& tally) const {
     std::mt19937 random(seed);
     const SoakPrincipal& who = *w.who;
-    Clients c = Connect(who.principal.token);
+    Clients c = ClientsOf(who.principal.token);
     int reconnect_after = 200 + static_cast<int>(random() % 200);
     bool person_flip = false, building_flip = false;
     int mover_at = 0;
@@ -351,7 +338,7 @@ class SoakTest : public GatewaySuite {
 
     while (absl::Now() < until) {
       if (--reconnect_after <= 0) {
-        c = Connect(who.principal.token);
+        c = ClientsOf(who.principal.token);
         reconnect_after = 200 + static_cast<int>(random() % 200);
         ++tally.reconnects;
       }
