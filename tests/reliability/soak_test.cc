@@ -42,6 +42,16 @@
 namespace grassroots::gateway::testing {
 namespace {
 
+// Under AddressSanitizer (the servers are built like this test) freed memory
+// sits in ASan's quarantine before it is reused, so RSS grows with the
+// number of frees, not with what is live: only fds and threads are bounded
+// there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssIsMeaningful = false;
+#else
+constexpr bool kRssIsMeaningful = true;
+#endif
+
 using ::grassroots::roster::testing::DateOf;
 using ::grassroots::roster::testing::MakeDate;
 using ::grassroots::roster::testing::NewPerson;
@@ -588,8 +598,14 @@ TEST_F(SoakTest, MixedLoadThroughTheGatewayLeavesMemoryDescriptorsAndThreadsStab
     const int64_t rss_bound = i == kGatewayIndex ? kGatewayRssSlack : service_rss_bound;
     EXPECT_LE(end[i].open_fds, base[i].open_fds + kFdSlack) << NameOf(i);
     EXPECT_LE(end[i].threads, base[i].threads + kThreadSlack) << NameOf(i);
-    EXPECT_LE(end[i].rss_bytes - base[i].rss_bytes, rss_bound)
-        << NameOf(i) << ": RSS grew from " << base[i].rss_bytes << " to " << end[i].rss_bytes;
+    if (kRssIsMeaningful) {
+      EXPECT_LE(end[i].rss_bytes - base[i].rss_bytes, rss_bound)
+          << NameOf(i) << ": RSS grew from " << base[i].rss_bytes << " to " << end[i].rss_bytes;
+    }
+  }
+  if (!kRssIsMeaningful) {
+    std::cout << "[ figures ] soak: RSS bounds not checked: an AddressSanitizer build keeps "
+                 "freed memory in its quarantine (up to 256 MiB a process)\n";
   }
   std::cout << "[ figures ] soak: bounds: fds +" << kFdSlack << ", threads +" << kThreadSlack
             << ", RSS +" << absl::StrFormat("%.1f", service_rss_bound / 1048576.0)
