@@ -11,12 +11,3 @@ target_compile_definitions(storage_faults_test PRIVATE
   ORG_SERVICE_BINARY="$<TARGET_FILE:org_service>"
   ROSTER_SERVICE_BINARY="$<TARGET_FILE:roster_service>")
 add_dependencies(storage_faults_test org_service roster_service)
-# gtest_discover_tests passes PROPERTIES on flattened, so that of the labels
-# given to grassroots_test only the first reaches ctest; this sets both on
-# every discovered case, after the discovery script has listed them.
-file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/storage_faults_test_labels.cmake
-  "foreach(test IN LISTS storage_faults_test_TESTS)\n"
-  "  set_tests_properties(\"\${test}\" PROPERTIES LABELS \"reliability;integration\")\n"
-  "endforeach()\n")
-set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES
-  ${CMAKE_CURRENT_BINARY_DIR}/storage_faults_test_labels.cmake)
