@@ -1,5 +1,6 @@
 #include "common/caller_metadata.h"
 
+#include <chrono>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -34,6 +35,15 @@ absl::StatusOr<CallerVerifier> CallerVerifier::FromKeyFile(const std::string& pa
 }
 
 Caller CallerVerifier::FromContext(const grpc::ServerContextBase& context) const {
+  Caller caller = VerifiedCaller(context);
+  // gRPC reports "no deadline" as the largest time point.
+  if (context.deadline() != std::chrono::system_clock::time_point::max()) {
+    caller.deadline = absl::FromChrono(context.deadline());
+  }
+  return caller;
+}
+
+Caller CallerVerifier::VerifiedCaller(const grpc::ServerContextBase& context) const {
   if (!signer_) return Caller{};
   const auto& metadata = context.client_metadata();
   const SignedCaller values{.principal = SingleValue(metadata, kCallerPrincipalKey),

@@ -35,9 +35,12 @@ class CallerVerifier {
   // trusts no one. Errors as CallerSigner::FromFile.
   static absl::StatusOr<CallerVerifier> FromKeyFile(const std::string& path);
 
+  // The verified caller, with the call's deadline.
   Caller FromContext(const grpc::ServerContextBase& context) const;
 
  private:
+  Caller VerifiedCaller(const grpc::ServerContextBase& context) const;
+
   std::optional<CallerSigner> signer_;
 };
 

@@ -20,6 +20,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/caller.h"
 #include "common/clock.h"
@@ -337,6 +338,13 @@ class CommitEngine {
             outcomes.push_back(state.FindByName(*made));
             continue;
           }
+        }
+        // Real time, not clock_: gRPC deadlines are wall-clock instants.
+        if (absl::Now() > request.caller.deadline) {
+          outcomes.push_back(absl::DeadlineExceededError(absl::StrCat(
+              request.method, ": the caller's deadline passed before the write was applied; "
+              "nothing was written")));
+          continue;
         }
         MutationT mutation;
         mutation.revision = revision + 1;

@@ -176,6 +176,26 @@ TEST_F(OrgCoreTest, RevisionsIncreaseByOnePerMutationAndRejectedWritesStoreNothi
   }
 }
 
+TEST_F(OrgCoreTest, AWriteWhoseCallerStoppedWaitingIsNotApplied) {
+  BuildSmallDistrict();
+  const int64_t before = core_->published_revision();
+  Caller gone = caller_;
+  gone.deadline = absl::Now() - absl::Milliseconds(1);
+  Unit unit;
+  unit.parent_id = community_b_;
+  unit.level = Level::kCompound;
+  unit.code = "late";
+  unit.display_name = "迟到小区";
+  EXPECT_THAT(Sync<Unit>([&](auto done) { core_->CreateUnit(gone, unit, "", done); }).status(),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("nothing was written")));
+  EXPECT_EQ(core_->published_revision(), before);
+  // The same write from a caller still waiting is applied.
+  Caller waiting = caller_;
+  waiting.deadline = absl::Now() + absl::Minutes(1);
+  EXPECT_TRUE(Sync<Unit>([&](auto done) { core_->CreateUnit(waiting, unit, "", done); }).ok());
+  EXPECT_EQ(core_->published_revision(), before + 1);
+}
+
 TEST_F(OrgCoreTest, UpdateAppliesTheMaskAndRefusesStaleEtags) {
   BuildSmallDistrict();
   const Unit original = *core_->GetUnit(compound_1_);

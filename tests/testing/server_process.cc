@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <sstream>
 #include <utility>
 
@@ -248,9 +250,36 @@ absl::Status ServerProcess::Kill() {
   return WaitForExit(kKillTimeout).status();
 }
 
+namespace {
+
+// Whether every thread of `pid` is in state T (stopped) per /proc.
+bool AllThreadsStopped(pid_t pid) {
+  std::error_code error;
+  const std::filesystem::path tasks = absl::StrCat("/proc/", pid, "/task");
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream stat(task.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // "tid (comm) S ...": the state follows the last ')', as comm may hold one.
+    const size_t paren = text.rfind(')');
+    if (paren == std::string::npos || paren + 2 >= text.size()) return false;
+    if (text[paren + 2] != 'T' && text[paren + 2] != 't') return false;
+  }
+  return !error;
+}
+
+}  // namespace
+
 absl::Status ServerProcess::Signal(int signal) {
   if (pid_ <= 0) return absl::FailedPreconditionError("the server is not running");
   if (kill(pid_, signal) != 0) return ErrnoError(absl::StrCat("kill -", signal, " ", pid_));
+  if (signal != SIGSTOP) return absl::OkStatus();
+  const absl::Time limit = absl::Now() + absl::Seconds(10);
+  while (!AllThreadsStopped(pid_)) {
+    if (absl::Now() > limit) {
+      return absl::DeadlineExceededError(absl::StrCat("pid ", pid_, " did not stop within 10 s"));
+    }
+    absl::SleepFor(absl::Milliseconds(1));
+  }
   return absl::OkStatus();
 }
 

@@ -97,9 +97,11 @@ class ServerProcess {
   // SIGKILL, then reaps it. FAILED_PRECONDITION when not running.
   absl::Status Kill();
 
-  // Sends `signal` and returns without waiting (SIGSTOP to hang the server,
-  // SIGCONT to let it go on, SIGHUP to reload). FAILED_PRECONDITION when not
-  // running.
+  // Sends `signal` (SIGSTOP to hang the server, SIGCONT to let it go on,
+  // SIGHUP to reload). kill() returns before a SIGSTOP has reached every
+  // thread, and a thread still running could answer a call made "after" the
+  // hang; so for SIGSTOP it returns once every thread shows as stopped.
+  // FAILED_PRECONDITION when not running.
   absl::Status Signal(int signal);
 
   // Stop() (which must give exit code 0), then Start().
