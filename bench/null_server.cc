@@ -126,7 +126,7 @@ int Main() {
 }  // namespace grassroots::bench
 
 int main(int argc, char** argv) {
-  grassroots::BlockServerSignals();
+  grassroots::PrepareServerProcess();
   absl::SetProgramUsageMessage(
       "Serves the null RPC (grassroots.bench.v1.NullService).\n"
       "  null_server --api=callback|sync [--listen=HOST:PORT] [--port_file=FILE]");

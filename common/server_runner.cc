@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 namespace grassroots {
 namespace {
@@ -89,9 +90,12 @@ bool InFlightCalls::AwaitIdle(absl::Time deadline) {
   return mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
 }
 
-void BlockServerSignals() {
+void PrepareServerProcess() {
   sigset_t set = ServerSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+#ifdef NDEBUG
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+#endif
 }
 
 int WaitForSignal() {

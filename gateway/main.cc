@@ -84,7 +84,7 @@ class ReplicaView final : public gw::HierarchyView {
 }  // namespace
 
 int main(int argc, char** argv) {
-  grassroots::BlockServerSignals();
+  grassroots::PrepareServerProcess();
   absl::SetProgramUsageMessage(
       "Serves the org and roster APIs to clients, with authentication and subtree-scoped "
       "authorisation.\n  gateway --tokens_file=F --caller_key_file=K [--listen=HOST:PORT]");

@@ -37,7 +37,7 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  grassroots::BlockServerSignals();
+  grassroots::PrepareServerProcess();
   absl::SetProgramUsageMessage("Serves grassroots.org.v1.OrgService.\n  org_service --data_dir=DIR [--listen=HOST:PORT]");
   absl::ParseCommandLine(argc, argv);
   auto callers = grassroots::CallerVerifier::FromKeyFile(absl::GetFlag(FLAGS_caller_key_file));

@@ -85,18 +85,12 @@ void MarkRestored(T& resource, const absl::Time now, int64_t revision) {
 // has `code`.
 absl::Status CheckSiblingCode(const OrgIndex& index, int64_t parent_id, const std::string& code,
                               int64_t except_id, absl::string_view field) {
-  absl::Status status;
-  index.ForEachChild(parent_id, OrgIndex::kHead, 0, [&](const Unit& sibling) {
-    if (sibling.id != except_id && !sibling.deleted && sibling.code == code) {
-      status = absl::AlreadyExistsError(absl::StrCat(
-          field, ": code \"", code, "\" is already used by ", UnitName(sibling.id), " (",
-          sibling.display_name, ") under ",
-          parent_id == 0 ? std::string("the top level") : UnitName(parent_id)));
-      return false;
-    }
-    return true;
-  });
-  return status;
+  const Unit* sibling = index.LiveChildWithCode(parent_id, code, except_id);
+  if (sibling == nullptr) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat(
+      field, ": code \"", code, "\" is already used by ", UnitName(sibling->id), " (",
+      sibling->display_name, ") under ",
+      parent_id == 0 ? std::string("the top level") : UnitName(parent_id)));
 }
 
 // Ids of the units in the subtree of `root_id` (the root included) that

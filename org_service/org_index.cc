@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 
 namespace grassroots::org {
@@ -62,6 +63,49 @@ const OrgIndex::UnitNode* OrgIndex::unit_node(int64_t id) const { return At(unit
 OrgIndex::OrgNode* OrgIndex::org_node(int64_t id) { return At(orgs_, id); }
 const OrgIndex::OrgNode* OrgIndex::org_node(int64_t id) const { return At(orgs_, id); }
 
+OrgIndex::SiblingCode OrgIndex::SiblingCodeEq::KeyOf(int64_t id) const {
+  const Unit& unit = index->unit_node(id)->versions.head();
+  return {unit.parent_id, unit.code};
+}
+
+bool OrgIndex::SiblingCodeEq::operator()(const SiblingCode& a, int64_t b) const {
+  return (*this)(a, KeyOf(b));
+}
+
+size_t OrgIndex::SiblingCodeHash::operator()(const SiblingCode& key) const {
+  return absl::Hash<std::pair<int64_t, absl::string_view>>{}({key.parent_id, key.code});
+}
+
+size_t OrgIndex::SiblingCodeHash::operator()(int64_t id) const {
+  return (*this)(SiblingCodeEq{index}.KeyOf(id));
+}
+
+void OrgIndex::IndexCode(int64_t id) {
+  const auto [it, inserted] = live_codes_.insert(id);
+  if (!inserted && *it != id) {
+    parents_with_duplicate_codes_.insert(unit_node(id)->versions.head().parent_id);
+  }
+}
+
+void OrgIndex::UnindexCode(int64_t id) {
+  // Under a parent with duplicate codes the set may hold the other unit.
+  if (auto it = live_codes_.find(id); it != live_codes_.end() && *it == id) live_codes_.erase(it);
+}
+
+const Unit* OrgIndex::LiveChildWithCode(int64_t parent_id, absl::string_view code,
+                                        int64_t except_id) const {
+  if (parents_with_duplicate_codes_.contains(parent_id)) {
+    const Unit* found = nullptr;
+    ForEachChild(parent_id, kHead, 0, [&](const Unit& sibling) {
+      if (sibling.id != except_id && !sibling.deleted && sibling.code == code) found = &sibling;
+      return found == nullptr;
+    });
+    return found;
+  }
+  const auto it = live_codes_.find(SiblingCode{parent_id, code});
+  return it == live_codes_.end() || *it == except_id ? nullptr : FindUnit(*it, kHead);
+}
+
 std::vector<int64_t>& OrgIndex::children_of(int64_t parent_id) {
   return parent_id == 0 ? roots_ : unit_node(parent_id)->children;
 }
@@ -78,12 +122,23 @@ void OrgIndex::Reset(StoredState state) {
   roots_.clear();
   departures_.clear();
   superseded_.clear();
+  live_codes_.clear();
+  parents_with_duplicate_codes_.clear();
+  live_codes_.reserve(state.units.size());
   units_.resize(state.max_unit_id + 1);
   orgs_.resize(state.max_party_org_id + 1);
-  for (Unit& unit : state.units) {
+  // Taken from the back, and the loaded vector shrunk as it empties, so that
+  // the nodes replace it instead of coming on top of it: the peak RSS of a
+  // start with 10^6 units is then about that of the running service.
+  while (!state.units.empty()) {
+    Unit& unit = state.units.back();
     const int64_t id = unit.id;
     EnsureSlot(units_, id);
     units_[id] = std::make_unique<UnitNode>(std::move(unit));
+    state.units.pop_back();
+    if (state.units.size() >= 4096 && state.units.size() < state.units.capacity() / 2) {
+      state.units.shrink_to_fit();
+    }
   }
   // Linked only once every node exists: a move may have put a unit under a
   // parent with a higher id. Walking ids in order keeps child lists sorted.
@@ -91,6 +146,7 @@ void OrgIndex::Reset(StoredState state) {
     if (units_[id] == nullptr) continue;
     const int64_t parent = units_[id]->versions.head().parent_id;
     if (parent == 0 || unit_node(parent) != nullptr) children_of(parent).push_back(id);
+    if (!units_[id]->versions.head().deleted) IndexCode(id);
   }
   for (const auto& node : units_) {
     if (node == nullptr) continue;
@@ -156,11 +212,17 @@ void OrgIndex::ApplyUnit(const std::optional<Snapshot>& before, const Unit& afte
     units_[id]->counts.mutable_head().revision = revision;
     InsertSorted(children_of(after.parent_id), id);
     AddToAncestors(after.parent_id, SelfCount(after), revision);
+    if (!after.deleted) IndexCode(id);
     return;
   }
   const Unit old = node->versions.head();
   if (old.revision != revision) superseded_.push_back({revision, Superseded::Kind::kUnit, id});
+  const bool code_key_changes = old.parent_id != after.parent_id || old.code != after.code ||
+                                old.deleted != after.deleted;
+  // The set hashes the head: out before it changes, back in after.
+  if (code_key_changes && !old.deleted) UnindexCode(id);
   node->versions.Push(after);
+  if (code_key_changes && !after.deleted) IndexCode(id);
   if (old.parent_id != after.parent_id) {
     // The whole subtree moves: its counts leave the old ancestors and join
     // the new ones. O(depth), whatever the subtree's size.

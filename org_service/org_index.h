@@ -8,7 +8,9 @@
 #include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "org_service/org_event.h"
 #include "org_service/org_store.h"
@@ -87,6 +89,14 @@ class OrgIndex {
   void ForEachChild(int64_t parent_id, int64_t revision, int64_t after_id,
                     const std::function<bool(const Unit&)>& visit) const;
 
+  // A live child of `parent_id` (0: a district) other than `except_id` whose
+  // code is `code`, in the newest state; nullptr when there is none. O(1)
+  // for a parent whose live children's codes are distinct, which every
+  // write keeps so; a scan of the children otherwise (data written before
+  // that rule).
+  const Unit* LiveChildWithCode(int64_t parent_id, absl::string_view code,
+                                int64_t except_id) const;
+
   // The path from the root down to the unit's parent.
   std::vector<const Unit*> Ancestors(const Unit& unit, int64_t revision) const;
 
@@ -139,6 +149,34 @@ class OrgIndex {
     int64_t id;
   };
 
+  // The newest state's live units, found by (parent, code): the set holds
+  // ids; hashing and comparing look at the units' head versions, so a unit
+  // is taken out before its head changes and put back after. 8 bytes and a
+  // control byte a unit instead of a copy of each code.
+  struct SiblingCode {
+    int64_t parent_id;
+    absl::string_view code;
+  };
+  struct SiblingCodeHash {
+    using is_transparent = void;
+    const OrgIndex* index;
+    size_t operator()(const SiblingCode& key) const;
+    size_t operator()(int64_t id) const;
+  };
+  struct SiblingCodeEq {
+    using is_transparent = void;
+    const OrgIndex* index;
+    SiblingCode KeyOf(int64_t id) const;
+    bool operator()(int64_t a, int64_t b) const { return a == b || (*this)(KeyOf(a), b); }
+    bool operator()(const SiblingCode& a, int64_t b) const;
+    bool operator()(int64_t a, const SiblingCode& b) const { return (*this)(b, a); }
+    bool operator()(const SiblingCode& a, const SiblingCode& b) const {
+      return a.parent_id == b.parent_id && a.code == b.code;
+    }
+  };
+  void IndexCode(int64_t id);
+  void UnindexCode(int64_t id);
+
   UnitNode* unit_node(int64_t id);
   const UnitNode* unit_node(int64_t id) const;
   OrgNode* org_node(int64_t id);
@@ -162,6 +200,11 @@ class OrgIndex {
   std::deque<Superseded> superseded_;  // ascending by revision
   int64_t published_revision_ = 0;
   int64_t oldest_readable_ = 0;
+  absl::flat_hash_set<int64_t, SiblingCodeHash, SiblingCodeEq> live_codes_{
+      0, SiblingCodeHash{this}, SiblingCodeEq{this}};
+  // Parents with two live children of one code (possible only in data from
+  // before the rule): lookups under them scan the children.
+  absl::flat_hash_set<int64_t> parents_with_duplicate_codes_;
 };
 
 }  // namespace grassroots::org

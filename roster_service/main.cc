@@ -45,7 +45,7 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  grassroots::BlockServerSignals();
+  grassroots::PrepareServerProcess();
   absl::SetProgramUsageMessage(
       "Serves grassroots.roster.v1.RosterService.\n"
       "  roster_service --data_dir=DIR [--listen=HOST:PORT] [--org_service=HOST:PORT]");

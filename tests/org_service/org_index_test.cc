@@ -203,5 +203,77 @@ TEST_F(OrgIndexTest, CoveringOrgsFollowCoverageChangesAtEachRevision) {
   EXPECT_EQ(index_.CoveringOrgs(4, changed).size(), 1u);
 }
 
+TEST_F(OrgIndexTest, LiveChildWithCodeFollowsCreatesRenamesMovesAndDeletes) {
+  Create(Make(1, 0, Level::kDistrict));
+  Create(Make(2, 1, Level::kStreet));
+  Create(Make(3, 1, Level::kStreet));
+  Unit community = Make(4, 2, Level::kCommunity);
+  community.code = "C1";
+  Create(community);
+  const auto found = [&](int64_t parent, absl::string_view code, int64_t except = 0) {
+    const Unit* unit = index_.LiveChildWithCode(parent, code, except);
+    return unit == nullptr ? int64_t{0} : unit->id;
+  };
+  EXPECT_EQ(found(2, "C1"), 4);
+  EXPECT_EQ(found(2, "C1", /*except=*/4), 0);
+  EXPECT_EQ(found(3, "C1"), 0);
+  EXPECT_EQ(found(2, "C"), 0);  // whole codes only
+  EXPECT_EQ(found(0, "1"), 1);  // districts: parent 0
+
+  community.code = "C2";
+  Update(community);
+  EXPECT_EQ(found(2, "C1"), 0);
+  EXPECT_EQ(found(2, "C2"), 4);
+
+  community.parent_id = 3;
+  Update(community);
+  EXPECT_EQ(found(2, "C2"), 0);
+  EXPECT_EQ(found(3, "C2"), 4);
+
+  community.deleted = true;
+  Update(community);
+  EXPECT_EQ(found(3, "C2"), 0);
+  // A new unit may take the code of a deleted one; the deleted one coming
+  // back is then seen as the other unit's duplicate by the caller's check.
+  Unit other = Make(5, 3, Level::kCommunity);
+  other.code = "C2";
+  Create(other);
+  EXPECT_EQ(found(3, "C2"), 5);
+  EXPECT_EQ(found(3, "C2", /*except=*/4), 5);
+  // The unit's head changing in other fields keeps it findable.
+  other.display_name = "改名";
+  Update(other);
+  EXPECT_EQ(found(3, "C2"), 5);
+}
+
+TEST_F(OrgIndexTest, LiveChildWithCodeFindsEachOfDuplicatesLoadedFromOldData) {
+  // Data from before the rule may hold two live siblings with one code.
+  StoredState state;
+  state.units = {Make(1, 0, Level::kDistrict), Make(2, 1, Level::kStreet),
+                 Make(3, 1, Level::kStreet), Make(4, 1, Level::kStreet)};
+  state.units[1].code = "S";
+  state.units[2].code = "S";
+  state.units[3].code = "T";
+  state.max_unit_id = 4;
+  state.revision = 1;
+  for (Unit& unit : state.units) unit.revision = 1;
+  index_.Reset(std::move(state));
+  revision_ = 1;
+  const auto found = [&](absl::string_view code, int64_t except) {
+    const Unit* unit = index_.LiveChildWithCode(1, code, except);
+    return unit == nullptr ? int64_t{0} : unit->id;
+  };
+  EXPECT_EQ(found("S", 0), 2);
+  EXPECT_EQ(found("S", 2), 3);
+  EXPECT_EQ(found("S", 3), 2);
+  EXPECT_EQ(found("T", 4), 0);
+  // One of them deleted: the other is still found, whichever the set held.
+  Unit first = *index_.FindUnit(2, OrgIndex::kHead);
+  first.deleted = true;
+  Update(first);
+  EXPECT_EQ(found("S", 0), 3);
+  EXPECT_EQ(found("S", 3), 0);
+}
+
 }  // namespace
 }  // namespace grassroots::org
