@@ -216,6 +216,8 @@ class Generator {
     out_.party_orgs.reserve(static_cast<size_t>(targets_.orgs * 3.6 + targets_.communities));
     out_.people.reserve(static_cast<size_t>(expected_people));
     Build();
+    KeepPeople(options_.people_fraction);
+    if (options_.second_role) AddSecondRoles();
     RegisterInServiceMembers();
     CountFigures();
     return std::move(out_);
@@ -1012,6 +1014,67 @@ class Generator {
     std::string name = absl::StrCat(kPlaceFirst[a], kPlaceSecond[b]);
     if (i >= n * n) absl::StrAppend(&name, i / (n * n) + 1);
     return name;
+  }
+
+  // DemoOptions::people_fraction: keeps person i when the running count
+  // floor(i * fraction) steps up there (evenly spread), and every leader of
+  // a party organisation; the kept keep their order and external keys.
+  void KeepPeople(double fraction) {
+    if (!(fraction < 1)) return;
+    fraction = std::max(0.0, fraction);
+    const size_t n = out_.people.size();
+    std::vector<int> kept_as(n, -1);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i) {
+      DemoPerson& p = out_.people[i];
+      const bool leader = std::any_of(p.roles.begin(), p.roles.end(),
+                                      [](const DemoRole& r) { return r.at_party_org; });
+      const bool chosen = std::floor(static_cast<double>(i + 1) * fraction) >
+                          std::floor(static_cast<double>(i) * fraction);
+      if (!leader && !chosen) continue;
+      kept_as[i] = static_cast<int>(kept);
+      if (kept != i) out_.people[kept] = std::move(p);
+      ++kept;
+    }
+    out_.people.resize(kept);
+    out_.people.shrink_to_fit();
+    std::vector<PlantedViolation> violations;
+    for (PlantedViolation& v : out_.violations) {
+      bool gone = false;
+      for (int& person : v.people) {
+        person = kept_as[person];
+        gone |= person < 0;
+      }
+      if (!gone) violations.push_back(std::move(v));
+    }
+    out_.violations = std::move(violations);
+  }
+
+  // DemoOptions::second_role.
+  void AddSecondRoles() {
+    for (size_t i = 0; i < out_.people.size(); ++i) {
+      DemoPerson& p = out_.people[i];
+      int place = p.residence_building;
+      for (size_t r = 0; place < 0 && r < p.roles.size(); ++r) {
+        if (!p.roles[r].at_party_org) place = p.roles[r].place;
+      }
+      for (size_t r = 0; place < 0 && r < p.roles.size(); ++r) {
+        if (!p.roles[r].at_party_org) continue;
+        const std::vector<int>& units = out_.party_orgs[p.roles[r].place].units;
+        if (!units.empty()) place = units.front();
+      }
+      if (place < 0 && p.party_org >= 0 && !out_.party_orgs[p.party_org].units.empty()) {
+        place = out_.party_orgs[p.party_org].units.front();
+      }
+      if (place <= 0) continue;  // nowhere, or the district itself
+      const bool volunteers_there =
+          std::any_of(p.roles.begin(), p.roles.end(), [&](const DemoRole& r) {
+            return r.role == Role::kVolunteer && !r.at_party_org && r.place == place;
+          });
+      if (volunteers_there) continue;
+      AddRoleFor(static_cast<int>(i), Role::kVolunteer, false, place,
+                 today_ - (30 + static_cast<int64_t>(i % 1500)));
+    }
   }
 
   // Four in five in-service members with a home here registered with the

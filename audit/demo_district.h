@@ -119,6 +119,23 @@ struct DemoOptions {
   // The violations are few and named (PlantedViolation); off for
   // benchmarks that want a clean city.
   bool plant_violations = true;
+  // The share of people kept, for a city whose people are fewer per unit
+  // than Tianyuan's (about 3 a unit): 1 keeps everyone; 0.3 with scale 350
+  // gives about 10^6 units and 10^6 people. The people kept are spread
+  // evenly over the district, and everyone who leads a party organisation
+  // (secretaries, deputies, committee members, group leaders, first
+  // secretaries) is kept whatever the share, so that the organisations stay
+  // led; branches lose ordinary members, so an audit finds more small ones.
+  // 0 keeps only those leaders. Planted violations whose people are gone
+  // are dropped.
+  double people_fraction = 1;
+  // Each person also volunteers (VOLUNTEER, allowed at any unit below the
+  // district) where they live, or, without a home here, at the first unit
+  // where they already hold a role or that their party organisation covers:
+  // about two roles a person, for benchmarks of the roster's memory. People
+  // who already volunteer there get nothing more. Decided without the random
+  // stream, so the rest of the district is the same either way.
+  bool second_role = false;
   // "Today" for ages, admissions and dates.
   absl::CivilDay today = absl::CivilDay(2026, 11, 23);
 };

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/grpc_status.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
@@ -318,6 +319,124 @@ void OrgReplica::Describe(const Place& place,
           async->GetUnit(context, request, response, std::move(callback));
         },
         std::move(on_done));
+  }
+}
+
+void OrgReplica::DescribeMany(
+    std::vector<Place> places, std::function<void(std::vector<absl::StatusOr<PlaceFacts>>)> done) {
+  if (places.empty()) return done({});
+  // The distinct places, units and organisations apart, each with where its
+  // answer goes.
+  absl::flat_hash_map<Place, size_t> slot_of;
+  std::vector<Place> distinct;
+  std::vector<size_t> slot(places.size());
+  for (size_t i = 0; i < places.size(); ++i) {
+    auto [it, inserted] = slot_of.try_emplace(places[i], distinct.size());
+    if (inserted) distinct.push_back(places[i]);
+    slot[i] = it->second;
+  }
+  std::vector<std::vector<size_t>> chunks;  // indices into `distinct`, one call each
+  for (const Place::Kind kind : {Place::Kind::kUnit, Place::Kind::kPartyOrg}) {
+    std::vector<size_t> chunk;
+    for (size_t k = 0; k < distinct.size(); ++k) {
+      if (distinct[k].kind != kind) continue;
+      chunk.push_back(k);
+      if (chunk.size() == static_cast<size_t>(kPageSize)) {
+        chunks.push_back(std::move(chunk));
+        chunk.clear();
+      }
+    }
+    if (!chunk.empty()) chunks.push_back(std::move(chunk));
+  }
+
+  struct Gather {
+    absl::Mutex mu;
+    size_t pending ABSL_GUARDED_BY(mu) = 0;  // distinct places not yet answered
+    std::vector<absl::StatusOr<PlaceFacts>> answers ABSL_GUARDED_BY(mu);
+    std::vector<Place> distinct;
+    std::vector<size_t> slot;
+    std::function<void(std::vector<absl::StatusOr<PlaceFacts>>)> done;
+  };
+  auto gather = std::make_shared<Gather>();
+  {
+    absl::MutexLock lock(&gather->mu);
+    gather->pending = distinct.size();
+    gather->answers.resize(distinct.size(), absl::UnknownError("not answered"));
+  }
+  gather->distinct = std::move(distinct);
+  gather->slot = std::move(slot);
+  gather->done = std::move(done);
+  // Records answers; the last one hands every place its answer. Runs on a
+  // gRPC thread, or inline when the replica is stopped.
+  const auto answer = [gather](absl::Span<const size_t> ks,
+                               const std::function<absl::StatusOr<PlaceFacts>(size_t)>& of) {
+    bool last = false;
+    {
+      absl::MutexLock lock(&gather->mu);
+      for (size_t j = 0; j < ks.size(); ++j) gather->answers[ks[j]] = of(j);
+      gather->pending -= ks.size();
+      last = gather->pending == 0;
+    }
+    if (!last) return;
+    std::vector<absl::StatusOr<PlaceFacts>> out;
+    out.reserve(gather->slot.size());
+    {
+      absl::MutexLock lock(&gather->mu);
+      for (size_t k : gather->slot) out.push_back(gather->answers[k]);
+    }
+    gather->done(std::move(out));
+  };
+  for (std::vector<size_t>& chunk : chunks) {
+    // One unknown name refuses the whole batch: then each place is asked on
+    // its own, so that only the bad rows fail, each with its own answer.
+    const auto one_by_one = [this, gather, answer](const std::vector<size_t>& ks) {
+      for (size_t k : ks) {
+        Describe(gather->distinct[k], [answer, k](absl::StatusOr<PlaceFacts> facts) {
+          const size_t ks_one[] = {k};
+          answer(ks_one, [&](size_t) { return facts; });
+        });
+      }
+    };
+    if (gather->distinct[chunk.front()].kind == Place::Kind::kUnit) {
+      v1::BatchGetUnitsRequest request;
+      for (size_t k : chunk) request.add_names(PlaceName(gather->distinct[k]));
+      StartUnary<v1::BatchGetUnitsResponse>(
+          std::move(request),
+          [](auto* async, auto* context, auto* request, auto* response, auto callback) {
+            async->BatchGetUnits(context, request, response, std::move(callback));
+          },
+          [gather, answer, one_by_one, chunk](const grpc::Status& status,
+                                              const v1::BatchGetUnitsResponse& response) {
+            if (status.error_code() == grpc::StatusCode::NOT_FOUND) return one_by_one(chunk);
+            answer(chunk, [&](size_t j) -> absl::StatusOr<PlaceFacts> {
+              if (!status.ok()) return FromGrpcStatus(status);
+              if (static_cast<int>(j) >= response.units_size()) {
+                return absl::UnavailableError("the org service answered a batch short");
+              }
+              return FactsFrom(gather->distinct[chunk[j]], response.units(static_cast<int>(j)));
+            });
+          });
+    } else {
+      v1::BatchGetPartyOrgsRequest request;
+      for (size_t k : chunk) request.add_names(PlaceName(gather->distinct[k]));
+      StartUnary<v1::BatchGetPartyOrgsResponse>(
+          std::move(request),
+          [](auto* async, auto* context, auto* request, auto* response, auto callback) {
+            async->BatchGetPartyOrgs(context, request, response, std::move(callback));
+          },
+          [gather, answer, one_by_one, chunk](const grpc::Status& status,
+                                              const v1::BatchGetPartyOrgsResponse& response) {
+            if (status.error_code() == grpc::StatusCode::NOT_FOUND) return one_by_one(chunk);
+            answer(chunk, [&](size_t j) -> absl::StatusOr<PlaceFacts> {
+              if (!status.ok()) return FromGrpcStatus(status);
+              if (static_cast<int>(j) >= response.party_orgs_size()) {
+                return absl::UnavailableError("the org service answered a batch short");
+              }
+              return FactsFrom(gather->distinct[chunk[j]],
+                               response.party_orgs(static_cast<int>(j)));
+            });
+          });
+    }
   }
 }
 

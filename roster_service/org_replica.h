@@ -160,6 +160,13 @@ class OrgReplica final : public OrgDirectory {
   // returned them.
   void Describe(const Place& place, std::function<void(absl::StatusOr<PlaceFacts>)> done) override;
 
+  // BatchGetUnits and BatchGetPartyOrgs of the distinct places, up to 1000
+  // names a call, all calls at once. A batch that fails with NOT_FOUND (one
+  // unknown place refuses the whole batch) is asked again place by place,
+  // so that each place gets its own answer.
+  void DescribeMany(std::vector<Place> places,
+                    std::function<void(std::vector<absl::StatusOr<PlaceFacts>>)> done) override;
+
   // From memory, without a call: see OrgHierarchy::PlacesUnder. UNAVAILABLE
   // before the first load; NOT_FOUND for a unit the replica does not hold.
   absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const override;

@@ -92,7 +92,7 @@ std::vector<const RoleAssignment*> CurrentRoles(const RosterIndex& index, int64_
 // ALREADY_EXISTS when another live person has `person`'s ID-card number or
 // external key. Messages name the other person, never the number.
 absl::Status CheckPersonIsUnique(const RosterIndex& index, const Person& person) {
-  const auto other_live = [&](const std::vector<int64_t>& ids, auto same) -> int64_t {
+  const auto other_live = [&](absl::Span<const int64_t> ids, auto same) -> int64_t {
     for (int64_t id : ids) {
       const Person* other = index.FindPerson(id, RosterIndex::kHead);
       if (id != person.id && other != nullptr && !other->deleted && same(*other)) return id;
@@ -623,7 +623,7 @@ namespace {
 // Offers the rows of `ids` (ascending) past the cursor, as of `revision`,
 // that `keep` accepts.
 template <typename T, typename Find, typename Keep>
-void OfferFrom(const std::vector<int64_t>& ids, int64_t after_id, Find find, Keep keep,
+void OfferFrom(absl::Span<const int64_t> ids, int64_t after_id, Find find, Keep keep,
                PageCollector<T>& page) {
   for (auto it = std::upper_bound(ids.begin(), ids.end(), after_id); it != ids.end(); ++it) {
     const T* row = find(*it);
@@ -666,9 +666,13 @@ absl::StatusOr<Page<Person>> RosterCore::ListPeople(const ListPeopleQuery& query
       list.revision, [&](const RosterIndex& index, int64_t revision) -> absl::StatusOr<Page<Person>> {
         PageCollector<Person> page(list.page_size, revision);
         // An external key names at most a few people: use its index.
-        const std::vector<int64_t> ids =
-            filter.external_key ? index.PeopleWithExternalKey(*filter.external_key)
-                                : AllIds(list.cursor.last_key, index.max_person_id());
+        std::vector<int64_t> ids;
+        if (filter.external_key) {
+          const absl::Span<const int64_t> with_key = index.PeopleWithExternalKey(*filter.external_key);
+          ids.assign(with_key.begin(), with_key.end());
+        } else {
+          ids = AllIds(list.cursor.last_key, index.max_person_id());
+        }
         OfferFrom<Person>(
             ids, list.cursor.last_key, [&](int64_t id) { return index.FindPerson(id, revision); },
             [&](const Person& p) { return (!p.deleted || query.show_deleted) && filter.Matches(p); },
@@ -704,10 +708,10 @@ struct PeriodIndex;
 template <>
 struct PeriodIndex<Membership> {
   static constexpr absl::string_view kCollection = "memberships";
-  static const std::vector<int64_t>& Of(const RosterIndex& index, int64_t person) {
+  static absl::Span<const int64_t> Of(const RosterIndex& index, int64_t person) {
     return index.MembershipsOf(person);
   }
-  static const std::vector<int64_t>& At(const RosterIndex& index, int64_t place) {
+  static absl::Span<const int64_t> At(const RosterIndex& index, int64_t place) {
     return index.MembershipsAt(place);
   }
   static int64_t MaxId(const RosterIndex& index) { return index.max_membership_id(); }
@@ -720,10 +724,10 @@ struct PeriodIndex<Membership> {
 template <>
 struct PeriodIndex<Registration> {
   static constexpr absl::string_view kCollection = "registrations";
-  static const std::vector<int64_t>& Of(const RosterIndex& index, int64_t person) {
+  static absl::Span<const int64_t> Of(const RosterIndex& index, int64_t person) {
     return index.RegistrationsOf(person);
   }
-  static const std::vector<int64_t>& At(const RosterIndex& index, int64_t place) {
+  static absl::Span<const int64_t> At(const RosterIndex& index, int64_t place) {
     return index.RegistrationsAt(place);
   }
   static int64_t MaxId(const RosterIndex& index) { return index.max_registration_id(); }
@@ -752,17 +756,18 @@ absl::StatusOr<Page<T>> ListPeriods(const RosterIndex& index, int64_t revision,
     return PersonNotFound(person_id, "parent");
   }
   std::vector<int64_t> all;
-  const std::vector<int64_t>* ids = &all;
+  absl::Span<const int64_t> ids;
   if (person_id != 0) {
-    ids = &Traits::Of(index, person_id);
+    ids = Traits::Of(index, person_id);
   } else if (place_id != 0) {
-    ids = &Traits::At(index, place_id);
+    ids = Traits::At(index, place_id);
   } else {
     all = AllIds(list.cursor.last_key, Traits::MaxId(index));
+    ids = all;
   }
   PageCollector<T> page(list.page_size, revision);
   OfferFrom<T>(
-      *ids, list.cursor.last_key, [&](int64_t id) { return Traits::Find(index, id, revision); },
+      ids, list.cursor.last_key, [&](int64_t id) { return Traits::Find(index, id, revision); },
       [&](const T& period) {
         return (place_id == 0 || Traits::PlaceOf(period) == place_id) &&
                (!current_only || period.current());
@@ -837,10 +842,11 @@ absl::StatusOr<Page<RoleAssignment>> RosterCore::ListRoleAssignments(
       [&](const RosterIndex& index, int64_t revision) -> absl::StatusOr<Page<RoleAssignment>> {
         std::vector<int64_t> ids;
         if (query.person_id != 0) {
-          ids = index.RolesOf(query.person_id);
+          const absl::Span<const int64_t> of = index.RolesOf(query.person_id);
+          ids.assign(of.begin(), of.end());
         } else if (!places.empty()) {
           for (const Place& place : places) {
-            const std::vector<int64_t>& at = index.RolesAt(place);
+            const absl::Span<const int64_t> at = index.RolesAt(place);
             ids.insert(ids.end(), at.begin(), at.end());
           }
           std::sort(ids.begin(), ids.end());
@@ -872,47 +878,21 @@ namespace grassroots::roster {
 
 namespace {
 
-// Asks about every place in `places` at once; `done` gets the first failure,
-// or OK once each was found live.
-void DescribeAll(OrgDirectory* directory, std::vector<std::pair<Place, std::string>> places,
-                 std::function<void(absl::Status, std::vector<PlaceFacts>)> done) {
-  if (places.empty()) return done(absl::OkStatus(), {});
-  struct Gather {
-    absl::Mutex mu;
-    size_t pending;
-    absl::Status first_error;
-    std::vector<PlaceFacts> facts;
-    std::function<void(absl::Status, std::vector<PlaceFacts>)> done;
-  };
-  auto gather = std::make_shared<Gather>();
-  gather->pending = places.size();
-  gather->facts.resize(places.size());
-  gather->done = std::move(done);
-  for (size_t i = 0; i < places.size(); ++i) {
-    const Place place = places[i].first;
-    const std::string field = places[i].second;
-    directory->Describe(place, [gather, i, place, field](absl::StatusOr<PlaceFacts> facts) {
-      bool last = false;
-      {
-        absl::MutexLock lock(&gather->mu);
-        if (!facts.ok() && gather->first_error.ok()) {
-          gather->first_error =
-              absl::IsNotFound(facts.status())
-                  ? absl::NotFoundError(absl::StrCat(field, ": ", PlaceName(place),
-                                                     " does not exist in the org service"))
-                  : absl::UnavailableError(absl::StrCat(field, ": the org service could not confirm ",
-                                                        PlaceName(place), "; nothing was written"));
-        } else if (facts.ok() && facts->deleted && gather->first_error.ok()) {
-          gather->first_error = absl::FailedPreconditionError(
-              absl::StrCat(field, ": ", PlaceName(place), " is deleted in the org service"));
-        } else if (facts.ok()) {
-          gather->facts[i] = *facts;
-        }
-        last = --gather->pending == 0;
-      }
-      if (last) gather->done(gather->first_error, std::move(gather->facts));
-    });
+// What a write is told when the org service's answer about `place` (named
+// by request field `field`) keeps it from going ahead; OK for a live place.
+absl::Status PlaceRefusal(const absl::StatusOr<PlaceFacts>& facts, const Place& place,
+                          absl::string_view field) {
+  if (facts.ok() && facts->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": ", PlaceName(place), " is deleted in the org service"));
   }
+  if (facts.ok()) return absl::OkStatus();
+  if (absl::IsNotFound(facts.status())) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": ", PlaceName(place), " does not exist in the org service"));
+  }
+  return absl::UnavailableError(absl::StrCat(field, ": the org service could not confirm ",
+                                             PlaceName(place), "; nothing was written"));
 }
 
 bool SamePersonData(const Person& a, const Person& b) {
@@ -930,42 +910,110 @@ bool SamePersonData(const Person& a, const Person& b) {
 
 void RosterCore::ImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
                            Done<ImportRowResult> done) {
-  if (absl::Status s = ValidateAndNormalizePerson(row.person, Today(), "person."); !s.ok()) {
-    return done(s);
-  }
-  if (row.person.external_key.empty()) {
-    return done(absl::InvalidArgumentError(
-        "person.external_key: is required in an import, so that a re-import updates the row"));
-  }
-  std::vector<std::pair<Place, std::string>> places;
-  if (row.party_org_id != 0) places.push_back({{Place::Kind::kPartyOrg, row.party_org_id}, "party_org"});
-  if (row.person.residence_building_id != 0) {
-    places.push_back({{Place::Kind::kUnit, row.person.residence_building_id},
-                      "person.residence_building"});
-  }
-  for (size_t i = 0; i < row.roles.size(); ++i) {
-    const std::string field = absl::StrCat("roles[", i, "]");
-    if (absl::Status s = ValidateRoleAssignmentFields(row.roles[i], field + "."); !s.ok()) {
-      return done(s);
+  std::vector<ImportRowInput> rows;
+  rows.push_back(std::move(row));
+  ImportRows(
+      caller, std::move(rows), validate_only,
+      [done = std::move(done)](size_t, absl::StatusOr<ImportRowResult> result) {
+        done(std::move(result));
+      },
+      [] {});
+}
+
+void RosterCore::ImportRows(const Caller& caller, std::vector<ImportRowInput> rows,
+                            bool validate_only, RowDone done, std::function<void()> queued) {
+  // The rows that pass the checks that need no one else, with the places
+  // they name: rows[i]'s are places[first_place[i] ...].
+  struct Batch {
+    std::vector<size_t> row_of;  // index into the caller's rows
+    std::vector<ImportRowInput> rows;
+    std::vector<size_t> first_place;
+    std::vector<Place> places;
+    std::vector<std::string> fields;  // parallel to the places
+  };
+  auto batch = std::make_shared<Batch>();
+  std::vector<Place> places;
+  const absl::CivilDay today = Today();
+  for (size_t r = 0; r < rows.size(); ++r) {
+    ImportRowInput& row = rows[r];
+    if (absl::Status s = ValidateAndNormalizePerson(row.person, today, "person."); !s.ok()) {
+      done(r, s);
+      continue;
     }
-    places.push_back({row.roles[i].place, field + ".place"});
+    if (row.person.external_key.empty()) {
+      done(r, absl::InvalidArgumentError(
+                  "person.external_key: is required in an import, so that a re-import updates "
+                  "the row"));
+      continue;
+    }
+    absl::Status role_fields;
+    for (size_t i = 0; i < row.roles.size() && role_fields.ok(); ++i) {
+      role_fields = ValidateRoleAssignmentFields(row.roles[i], absl::StrCat("roles[", i, "]."));
+    }
+    if (!role_fields.ok()) {
+      done(r, role_fields);
+      continue;
+    }
+    batch->row_of.push_back(r);
+    batch->first_place.push_back(places.size());
+    if (row.party_org_id != 0) {
+      places.push_back({Place::Kind::kPartyOrg, row.party_org_id});
+      batch->fields.push_back("party_org");
+    }
+    if (row.person.residence_building_id != 0) {
+      places.push_back({Place::Kind::kUnit, row.person.residence_building_id});
+      batch->fields.push_back("person.residence_building");
+    }
+    for (size_t i = 0; i < row.roles.size(); ++i) {
+      places.push_back(row.roles[i].place);
+      batch->fields.push_back(absl::StrCat("roles[", i, "].place"));
+    }
+    batch->rows.push_back(std::move(row));
   }
-  DescribeAll(directory_, places, [this, caller, row = std::move(row), validate_only, places,
-                                   done](absl::Status found, std::vector<PlaceFacts> facts) {
-    if (!found.ok()) return done(found);
-    for (size_t i = 0; i < places.size(); ++i) {
-      const std::string& field = places[i].second;
-      if (field == "person.residence_building" && facts[i].level != org::Level::kBuilding) {
-        return done(absl::InvalidArgumentError(absl::StrCat(
-            field, ": ", PlaceName(facts[i].place), " is not a BUILDING")));
-      }
-      if (absl::StartsWith(field, "roles[")) {
-        const size_t role = std::stoul(field.substr(6));
-        if (absl::Status s = CheckRolePlace(row.roles[role].role, facts[i], field); !s.ok()) {
-          return done(s);
+  batch->first_place.push_back(places.size());
+  batch->places = places;
+  if (batch->rows.empty()) return queued();
+  // One question for the whole batch (OrgReplica: a few BatchGet calls, not
+  // one call per place); then each row goes to the writer, in order.
+  directory_->DescribeMany(
+      places, [this, caller, validate_only, batch, done = std::move(done),
+               queued = std::move(queued)](std::vector<absl::StatusOr<PlaceFacts>> facts) {
+        for (size_t b = 0; b < batch->rows.size(); ++b) {
+          const size_t r = batch->row_of[b];
+          const ImportRowInput& row = batch->rows[b];
+          const size_t begin = batch->first_place[b], end = batch->first_place[b + 1];
+          // Every place found and live first; then each fits its use.
+          absl::Status refused;
+          for (size_t k = begin; k < end && refused.ok(); ++k) {
+            refused = PlaceRefusal(facts[k], batch->places[k], batch->fields[k]);
+          }
+          for (size_t k = begin; k < end && refused.ok(); ++k) {
+            const std::string& field = batch->fields[k];
+            if (field == "person.residence_building" && facts[k]->level != org::Level::kBuilding) {
+              refused = absl::InvalidArgumentError(
+                  absl::StrCat(field, ": ", PlaceName(facts[k]->place), " is not a BUILDING"));
+            } else if (absl::StartsWith(field, "roles[")) {
+              // The row's places are its party organisation, its residence,
+              // then its roles in order.
+              const size_t role = row.roles.size() - (end - k);
+              refused = CheckRolePlace(row.roles[role].role, *facts[k], field);
+            }
+          }
+          if (!refused.ok()) {
+            done(r, refused);
+            continue;
+          }
+          SubmitImportRow(caller, std::move(batch->rows[b]), validate_only,
+                          [done, r](absl::StatusOr<ImportRowResult> result) {
+                            done(r, std::move(result));
+                          });
         }
-      }
-    }
+        queued();
+      });
+}
+
+void RosterCore::SubmitImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
+                                 Done<ImportRowResult> done) {
     auto result = std::make_shared<ImportRowResult>();
     Submit(
         caller, "ImportPeople", "",
@@ -1050,7 +1098,6 @@ void RosterCore::ImportRow(const Caller& caller, ImportRowInput row, bool valida
           if (!person.ok()) return done(person.status());
           done(*result);
         });
-  });
 }
 
 }  // namespace grassroots::roster

@@ -147,6 +147,17 @@ class RosterCore {
   // `validate_only` every check runs and nothing is stored.
   void ImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
                  Done<ImportRowResult> done);
+  // ImportRow for many rows (one message of an ImportPeople stream), with
+  // one OrgDirectory::DescribeMany for the places they all name rather than
+  // a question per place. Each row is still its own mutation, all of it or
+  // nothing, and is answered on its own: `done(i, result)` once for rows[i],
+  // when it is refused or durable. `queued` runs once every row has been
+  // refused or handed to the writer, in the order given, so that the rows of
+  // a later call are applied after these (a re-import of the same external
+  // key in the same stream keeps its order).
+  using RowDone = std::function<void(size_t, absl::StatusOr<ImportRowResult>)>;
+  void ImportRows(const Caller& caller, std::vector<ImportRowInput> rows, bool validate_only,
+                  RowDone done, std::function<void()> queued);
 
   // --- Reads.
   absl::StatusOr<Person> GetPerson(int64_t id) const;
@@ -180,6 +191,9 @@ class RosterCore {
               Done<Snapshot> done);
   // Asks the org service about `place` (named by request field `field`), and
   // on success runs `then` with what it said; otherwise fails `done`.
+  // Queues one checked import row with the writer.
+  void SubmitImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
+                       Done<ImportRowResult> done);
   void WithPlace(const Place& place, std::string field,
                  std::function<void(const PlaceFacts&)> then,
                  std::function<void(absl::Status)> fail);

@@ -1,5 +1,7 @@
 #include "roster_service/roster_grpc.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -32,26 +34,42 @@ absl::StatusOr<int64_t> ParsePersonOrAll(absl::string_view name, absl::string_vi
 }
 
 // Reads import rows message by message. The rows of one message are handed
-// to the core together (so that the engine commits them in large batches);
-// the next message is read once all of them are answered, which keeps memory
-// bounded by one message however long the import.
+// to the core together (one question to the org service for all their
+// places, and the engine commits them in large batches). The next message
+// is read as soon as this one's rows are queued with the writer, while they
+// are being committed, unless more than kMaxRowsInFlight rows are still
+// unanswered; so memory stays bounded by that and one message however long
+// the import, and reading, checking and committing overlap. The call ends
+// once the client has sent everything and every row is answered (durable or
+// refused).
 class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequest> {
  public:
   PeopleImporter(RosterCore* core, Caller caller, v1::ImportPeopleResponse* response)
       : core_(core), caller_(std::move(caller)), response_(response) {
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = true;
+    }
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {  // the client has sent everything, and every row is answered
-      SortErrors();
-      // Outside the lock: finishing may end in OnDone, which deletes us.
-      return Finish(grpc::Status::OK);
+    if (!ok) {  // the client has sent everything
+      Next next;
+      {
+        absl::MutexLock lock(&mu_);
+        reading_ = false;
+        client_done_ = true;
+        next = DecideNext();
+      }
+      return Act(next);
     }
-    std::vector<std::pair<int, ImportRowInput>> rows;
+    std::vector<ImportRowInput> rows;
+    auto row_numbers = std::make_shared<std::vector<int>>();
     bool validate_only = false;
     {
       absl::MutexLock lock(&mu_);
+      reading_ = false;
       if (!first_read_) validate_only_ = request_.validate_only();
       first_read_ = true;
       validate_only = validate_only_;
@@ -60,24 +78,37 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
         const int row_number = ++rows_seen_;
         absl::StatusOr<ImportRowInput> input = Convert(row);
         if (input.ok()) {
-          rows.emplace_back(row_number, *std::move(input));
+          rows.push_back(*std::move(input));
+          row_numbers->push_back(row_number);
         } else {
           RecordError(row_number, input.status());
         }
       }
-      pending_ = static_cast<int>(rows.size()) + 1;  // +1 until every row is handed out
+      rows_in_flight_ += static_cast<int64_t>(rows.size());
+      queued_ = false;
     }
     // Outside the lock: the core may answer a row at once, on this thread.
-    for (auto& [row_number, input] : rows) {
-      core_->ImportRow(caller_, std::move(input), validate_only,
-                       [this, row_number = row_number](absl::StatusOr<ImportRowResult> result) {
-                         absl::MutexLock lock(&mu_);
-                         Record(row_number, result);
-                         RowDone();
-                       });
-    }
-    absl::MutexLock lock(&mu_);
-    RowDone();
+    core_->ImportRows(
+        caller_, std::move(rows), validate_only,
+        [this, row_numbers](size_t i, absl::StatusOr<ImportRowResult> result) {
+          Next next;
+          {
+            absl::MutexLock lock(&mu_);
+            Record((*row_numbers)[i], result);
+            --rows_in_flight_;
+            next = DecideNext();
+          }
+          Act(next);
+        },
+        [this] {
+          Next next;
+          {
+            absl::MutexLock lock(&mu_);
+            queued_ = true;
+            next = DecideNext();
+          }
+          Act(next);
+        });
   }
 
   void OnDone() override { delete this; }
@@ -138,9 +169,35 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
     error->set_message(std::string(message));
   }
 
-  void RowDone() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (--pending_ > 0) return;
-    StartRead(&request_);
+  enum class Next { kNothing, kRead, kFinish };
+
+  // What to do now; the caller does it after unlocking, and touches nothing
+  // of this object afterwards (finishing may delete it).
+  Next DecideNext() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finishing_ || reading_) return Next::kNothing;
+    if (client_done_) {
+      if (rows_in_flight_ > 0 || !queued_) return Next::kNothing;
+      finishing_ = true;
+      return Next::kFinish;
+    }
+    if (!queued_ || rows_in_flight_ > kMaxRowsInFlight) return Next::kNothing;
+    reading_ = true;
+    return Next::kRead;
+  }
+
+  void Act(Next next) {
+    switch (next) {
+      case Next::kRead:
+        return StartRead(&request_);
+      case Next::kFinish:
+        SortErrors();
+        // A large import leaves the heap of every thread that held its rows
+        // full of freed blocks; they go back to the system.
+        if (rows_seen_unlocked() >= kTrimAfterRows) malloc_trim(0);
+        return Finish(grpc::Status::OK);
+      case Next::kNothing:
+        return;
+    }
   }
 
   // Rows are answered out of order; the report lists them in order.
@@ -157,10 +214,20 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
   v1::ImportPeopleResponse* const response_;
   absl::Mutex mu_;
   v1::ImportPeopleRequest request_;
+  // Rows handed to the core and not answered yet, beyond which the next
+  // message waits.
+  static constexpr int64_t kMaxRowsInFlight = 4096;
+  static constexpr int kTrimAfterRows = 100000;
+  // Only once finishing, when nothing else touches it.
+  int rows_seen_unlocked() ABSL_NO_THREAD_SAFETY_ANALYSIS { return rows_seen_; }
   bool first_read_ ABSL_GUARDED_BY(mu_) = false;
   bool validate_only_ ABSL_GUARDED_BY(mu_) = false;
   int rows_seen_ ABSL_GUARDED_BY(mu_) = 0;
-  int pending_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t rows_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;      // a read is outstanding
+  bool queued_ ABSL_GUARDED_BY(mu_) = true;        // the last message's rows are with the core
+  bool client_done_ ABSL_GUARDED_BY(mu_) = false;  // the client has sent everything
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace

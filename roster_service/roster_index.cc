@@ -7,15 +7,15 @@
 namespace grassroots::roster {
 namespace {
 
-const std::vector<int64_t>& Lookup(const auto& map, const auto& key) {
-  static const std::vector<int64_t> kNone;
+absl::Span<const int64_t> Lookup(const auto& map, const auto& key) {
   auto it = map.find(key);
-  return it == map.end() ? kNone : it->second;
+  if (it == map.end()) return {};
+  return absl::MakeConstSpan(it->second);
 }
 
 }  // namespace
 
-void RosterIndex::Append(std::vector<int64_t>& ids, int64_t id) {
+void RosterIndex::Append(IdList& ids, int64_t id) {
   // Ids are created in ascending order, so appending keeps lists sorted; a
   // new version of a row already listed is not listed again.
   if (ids.empty() || ids.back() < id) {
@@ -87,28 +87,28 @@ absl::StatusOr<Snapshot> RosterIndex::FindByName(const std::string& name) const 
   return absl::InternalError(absl::StrCat("request_id: names ", name, ", which is not loaded"));
 }
 
-const std::vector<int64_t>& RosterIndex::MembershipsOf(int64_t person_id) const {
+absl::Span<const int64_t> RosterIndex::MembershipsOf(int64_t person_id) const {
   return Lookup(memberships_of_, person_id);
 }
-const std::vector<int64_t>& RosterIndex::RegistrationsOf(int64_t person_id) const {
+absl::Span<const int64_t> RosterIndex::RegistrationsOf(int64_t person_id) const {
   return Lookup(registrations_of_, person_id);
 }
-const std::vector<int64_t>& RosterIndex::RolesOf(int64_t person_id) const {
+absl::Span<const int64_t> RosterIndex::RolesOf(int64_t person_id) const {
   return Lookup(roles_of_, person_id);
 }
-const std::vector<int64_t>& RosterIndex::RolesAt(const Place& place) const {
+absl::Span<const int64_t> RosterIndex::RolesAt(const Place& place) const {
   return Lookup(roles_at_, place);
 }
-const std::vector<int64_t>& RosterIndex::MembershipsAt(int64_t party_org_id) const {
+absl::Span<const int64_t> RosterIndex::MembershipsAt(int64_t party_org_id) const {
   return Lookup(memberships_at_, party_org_id);
 }
-const std::vector<int64_t>& RosterIndex::RegistrationsAt(int64_t community_id) const {
+absl::Span<const int64_t> RosterIndex::RegistrationsAt(int64_t community_id) const {
   return Lookup(registrations_at_, community_id);
 }
-const std::vector<int64_t>& RosterIndex::PeopleWithIdCard(const std::string& number) const {
+absl::Span<const int64_t> RosterIndex::PeopleWithIdCard(const std::string& number) const {
   return Lookup(people_by_id_card_, number);
 }
-const std::vector<int64_t>& RosterIndex::PeopleWithExternalKey(const std::string& key) const {
+absl::Span<const int64_t> RosterIndex::PeopleWithExternalKey(const std::string& key) const {
   return Lookup(people_by_external_key_, key);
 }
 

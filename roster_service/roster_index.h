@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "absl/status/statusor.h"
 #include "common/versioned_table.h"
 #include "roster_service/roster_event.h"
@@ -53,32 +55,37 @@ class RosterIndex {
   int64_t max_registration_id() const { return registrations_.max_id(); }
   int64_t max_role_assignment_id() const { return roles_.max_id(); }
 
-  // Ids that ever matched, ascending (see the class comment).
-  const std::vector<int64_t>& MembershipsOf(int64_t person_id) const;
-  const std::vector<int64_t>& RegistrationsOf(int64_t person_id) const;
-  const std::vector<int64_t>& RolesOf(int64_t person_id) const;
-  const std::vector<int64_t>& RolesAt(const Place& place) const;
-  const std::vector<int64_t>& MembershipsAt(int64_t party_org_id) const;
-  const std::vector<int64_t>& RegistrationsAt(int64_t community_id) const;
-  const std::vector<int64_t>& PeopleWithIdCard(const std::string& number) const;
-  const std::vector<int64_t>& PeopleWithExternalKey(const std::string& key) const;
+  // Ids that ever matched, ascending (see the class comment). Valid until
+  // the next Apply, Prune or Reset.
+  absl::Span<const int64_t> MembershipsOf(int64_t person_id) const;
+  absl::Span<const int64_t> RegistrationsOf(int64_t person_id) const;
+  absl::Span<const int64_t> RolesOf(int64_t person_id) const;
+  absl::Span<const int64_t> RolesAt(const Place& place) const;
+  absl::Span<const int64_t> MembershipsAt(int64_t party_org_id) const;
+  absl::Span<const int64_t> RegistrationsAt(int64_t community_id) const;
+  absl::Span<const int64_t> PeopleWithIdCard(const std::string& number) const;
+  absl::Span<const int64_t> PeopleWithExternalKey(const std::string& key) const;
 
  private:
-  static void Append(std::vector<int64_t>& ids, int64_t id);
+  // Most lists hold one or two ids (a person's ID-card number, external key,
+  // membership, roles): kept inline, they cost no allocation of their own,
+  // which at a million people is a good part of the roster's memory.
+  using IdList = absl::InlinedVector<int64_t, 2>;
+  static void Append(IdList& ids, int64_t id);
   void Index(const Snapshot& after);
 
   VersionedTable<Person> people_;
   VersionedTable<Membership> memberships_;
   VersionedTable<Registration> registrations_;
   VersionedTable<RoleAssignment> roles_;
-  absl::flat_hash_map<int64_t, std::vector<int64_t>> memberships_of_;
-  absl::flat_hash_map<int64_t, std::vector<int64_t>> registrations_of_;
-  absl::flat_hash_map<int64_t, std::vector<int64_t>> roles_of_;
-  absl::flat_hash_map<Place, std::vector<int64_t>> roles_at_;
-  absl::flat_hash_map<int64_t, std::vector<int64_t>> memberships_at_;
-  absl::flat_hash_map<int64_t, std::vector<int64_t>> registrations_at_;
-  absl::flat_hash_map<std::string, std::vector<int64_t>> people_by_id_card_;
-  absl::flat_hash_map<std::string, std::vector<int64_t>> people_by_external_key_;
+  absl::flat_hash_map<int64_t, IdList> memberships_of_;
+  absl::flat_hash_map<int64_t, IdList> registrations_of_;
+  absl::flat_hash_map<int64_t, IdList> roles_of_;
+  absl::flat_hash_map<Place, IdList> roles_at_;
+  absl::flat_hash_map<int64_t, IdList> memberships_at_;
+  absl::flat_hash_map<int64_t, IdList> registrations_at_;
+  absl::flat_hash_map<std::string, IdList> people_by_id_card_;
+  absl::flat_hash_map<std::string, IdList> people_by_external_key_;
   int64_t published_revision_ = 0;
   int64_t oldest_readable_ = 0;
 };

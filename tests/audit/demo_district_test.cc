@@ -671,5 +671,128 @@ TEST(DemoDistrictFiguresTest, DISABLED_TimeScales) {
   }
 }
 
+// --- Options for benchmark cities.
+
+DemoDistrict GenerateWith(double scale, bool plant, double people_fraction, bool second_role) {
+  DemoOptions options;
+  options.scale = scale;
+  options.plant_violations = plant;
+  options.people_fraction = people_fraction;
+  options.second_role = second_role;
+  options.today = kToday;
+  return GenerateDemoDistrict(options);
+}
+
+bool LeadsAPartyOrg(const DemoPerson& p) {
+  return std::any_of(p.roles.begin(), p.roles.end(),
+                     [](const DemoRole& r) { return r.at_party_org; });
+}
+
+// Everything of a person but their roles, as text.
+std::string PersonKey(const DemoPerson& p) {
+  return absl::StrCat(p.external_key, ",", p.display_name, ",", p.id_card_number, ",", p.phone, ",",
+                      p.residence_building, ",", p.residence_room, ",",
+                      static_cast<int>(p.party_status), ",", p.party_org, ",",
+                      static_cast<int>(p.category));
+}
+
+TEST(DemoDistrictOptionsTest, PeopleFractionKeepsAnEvenShareAndEveryLeader) {
+  const DemoDistrict full = GenerateWith(3, true, 1, false);
+  const DemoDistrict part = GenerateWith(3, true, 0.3, false);
+  // The units and organisations do not change.
+  ASSERT_EQ(part.units.size(), full.units.size());
+  ASSERT_EQ(part.party_orgs.size(), full.party_orgs.size());
+  for (size_t u = 0; u < full.units.size(); ++u) {
+    ASSERT_EQ(part.units[u].display_name, full.units[u].display_name);
+  }
+  // Everyone kept is someone of the full district, unchanged and in order.
+  std::map<std::string, size_t> full_index;
+  for (size_t i = 0; i < full.people.size(); ++i) full_index[full.people[i].external_key] = i;
+  std::set<size_t> kept;
+  size_t previous = 0;
+  for (const DemoPerson& p : part.people) {
+    ASSERT_TRUE(full_index.contains(p.external_key)) << p.external_key;
+    const size_t i = full_index[p.external_key];
+    ASSERT_TRUE(kept.empty() || i > previous) << p.external_key;
+    previous = i;
+    kept.insert(i);
+    ASSERT_EQ(PersonKey(p), PersonKey(full.people[i]));
+    ASSERT_EQ(p.roles.size(), full.people[i].roles.size());
+  }
+  // Every leader is kept; of the others about three in ten, in every tenth
+  // of the district.
+  int64_t leaders = 0;
+  std::vector<int64_t> others(10, 0), others_kept(10, 0);
+  for (size_t i = 0; i < full.people.size(); ++i) {
+    if (LeadsAPartyOrg(full.people[i])) {
+      ++leaders;
+      ASSERT_TRUE(kept.contains(i)) << full.people[i].external_key << " leads and was dropped";
+      continue;
+    }
+    const size_t tenth = i * 10 / full.people.size();
+    ++others[tenth];
+    others_kept[tenth] += kept.contains(i);
+  }
+  for (size_t t = 0; t < 10; ++t) {
+    EXPECT_NEAR(static_cast<double>(others_kept[t]), 0.3 * static_cast<double>(others[t]),
+                0.02 * static_cast<double>(others[t]) + 2)
+        << "tenth " << t;
+  }
+  EXPECT_EQ(part.figures.people, static_cast<int64_t>(part.people.size()));
+  // The violations left name people who are there.
+  for (const PlantedViolation& v : part.violations) {
+    for (int person : v.people) {
+      ASSERT_GE(person, 0);
+      ASSERT_LT(person, static_cast<int>(part.people.size()));
+    }
+  }
+  // Nothing but the leaders at 0.
+  const DemoDistrict clean = GenerateWith(3, false, 1, false);
+  const DemoDistrict leaders_only = GenerateWith(3, false, 0, false);
+  EXPECT_EQ(static_cast<int64_t>(leaders_only.people.size()),
+            std::count_if(clean.people.begin(), clean.people.end(), LeadsAPartyOrg));
+  for (const DemoPerson& p : leaders_only.people) EXPECT_TRUE(LeadsAPartyOrg(p)) << p.external_key;
+}
+
+TEST(DemoDistrictOptionsTest, SecondRoleMakesAboutTwoRolesAPersonWhereTheyBelong) {
+  const DemoDistrict one = GenerateWith(1, false, 1, false);
+  const DemoDistrict two = GenerateWith(1, false, 1, true);
+  ASSERT_EQ(two.people.size(), one.people.size());
+  ASSERT_EQ(two.units.size(), one.units.size());
+  int64_t roles = 0, added = 0;
+  for (size_t i = 0; i < one.people.size(); ++i) {
+    const DemoPerson& before = one.people[i];
+    const DemoPerson& after = two.people[i];
+    ASSERT_EQ(PersonKey(after), PersonKey(before));
+    // The roles held before, then at most one more: a volunteer at a unit
+    // below the district, where the person lives when they live here.
+    ASSERT_GE(after.roles.size(), before.roles.size());
+    ASSERT_LE(after.roles.size(), before.roles.size() + 1);
+    for (size_t r = 0; r < before.roles.size(); ++r) {
+      ASSERT_EQ(after.roles[r].role, before.roles[r].role);
+      ASSERT_EQ(after.roles[r].place, before.roles[r].place);
+    }
+    roles += static_cast<int64_t>(after.roles.size());
+    if (after.roles.size() == before.roles.size()) continue;
+    ++added;
+    const DemoRole& extra = after.roles.back();
+    ASSERT_EQ(extra.role, Role::kVolunteer);
+    ASSERT_FALSE(extra.at_party_org);
+    ASSERT_GT(extra.place, 0);
+    if (after.residence_building >= 0) ASSERT_EQ(extra.place, after.residence_building);
+    const absl::Status status = roster::CheckRolePlace(extra.role, FactsOf(two, extra), "place");
+    ASSERT_TRUE(status.ok()) << after.external_key << ": " << status;
+    ASSERT_LE(extra.start, kToday);
+    for (const DemoRole& r : before.roles) {
+      ASSERT_FALSE(r.role == Role::kVolunteer && !r.at_party_org && r.place == extra.place)
+          << after.external_key << " volunteers there twice";
+    }
+  }
+  EXPECT_GT(added, static_cast<int64_t>(one.people.size()) * 9 / 10);
+  EXPECT_GE(roles * 10, static_cast<int64_t>(two.people.size()) * 19);  // >= 1.9 a person
+  std::printf("[ figures ] second_role at scale 1: %zu people, %lld roles (%lld added)\n",
+              two.people.size(), static_cast<long long>(roles), static_cast<long long>(added));
+}
+
 }  // namespace
 }  // namespace grassroots::audit

@@ -264,6 +264,81 @@ TEST_F(OrgReplicaTest, DescribeReportsLiveDeletedAndUnknownPlaces) {
   EXPECT_THAT(DescribeAndWait(*replica, OrgPlace(999999)), StatusIs(absl::StatusCode::kNotFound));
 }
 
+absl::StatusOr<std::vector<absl::StatusOr<PlaceFacts>>> DescribeManyAndWait(
+    OrgDirectory& directory, std::vector<Place> places) {
+  struct Answer {
+    absl::Notification done;
+    std::vector<absl::StatusOr<PlaceFacts>> facts;
+  };
+  auto answer = std::make_shared<Answer>();
+  directory.DescribeMany(std::move(places),
+                         [answer](std::vector<absl::StatusOr<PlaceFacts>> facts) {
+                           answer->facts = std::move(facts);
+                           answer->done.Notify();
+                         });
+  if (!answer->done.WaitForNotificationWithTimeout(kCatchUp)) {
+    return absl::DeadlineExceededError("DescribeMany never answered");
+  }
+  return answer->facts;
+}
+
+// What a test compares of two answers.
+std::string AnswerText(const absl::StatusOr<PlaceFacts>& facts) {
+  if (!facts.ok()) return absl::StatusCodeToString(facts.status().code());
+  return absl::StrCat(PlaceName(facts->place), " level ", static_cast<int>(facts->level), " form ",
+                      static_cast<int>(facts->form), facts->deleted ? " deleted" : " live");
+}
+
+TEST_F(OrgReplicaTest, DescribeManyAnswersEachPlaceAsDescribeDoes) {
+  ASSERT_OK_AND_ASSIGN(const SampleDistrict s, CreateSampleDistrict(client()));
+  ASSERT_OK(client().DeleteUnit(s.building5.name()).status());
+  ASSERT_OK(client().DeletePartyOrg(s.party_group.name()).status());
+  const std::unique_ptr<OrgReplica> replica = NewReplica();
+  // Units and organisations mixed, repeated, deleted and unknown; then more
+  // unknown units than one batch call takes (1000 names), so that the
+  // batches split and each refused batch is asked again place by place.
+  std::vector<Place> places = {PlaceOf(s.compound1), PlaceOf(s.branch),     PlaceOf(s.building5),
+                               PlaceOf(s.party_group), UnitPlace(999999),   OrgPlace(999999),
+                               PlaceOf(s.compound1), PlaceOf(s.street1)};
+  for (int64_t id = 1000000; id < 1001100; ++id) places.push_back(UnitPlace(id));
+  places.push_back(PlaceOf(s.street1));
+  ASSERT_OK_AND_ASSIGN(const std::vector<absl::StatusOr<PlaceFacts>> many,
+                       DescribeManyAndWait(*replica, places));
+  ASSERT_EQ(many.size(), places.size());
+  for (size_t i = 0; i < places.size(); ++i) {
+    if (i >= 8 && i < 8 + 1100) {  // the unknown ones: no need to ask 1100 times more
+      ASSERT_THAT(many[i], StatusIs(absl::StatusCode::kNotFound)) << PlaceName(places[i]);
+      continue;
+    }
+    EXPECT_EQ(AnswerText(many[i]), AnswerText(DescribeAndWait(*replica, places[i])))
+        << PlaceName(places[i]);
+  }
+  EXPECT_EQ(AnswerText(many[0]), absl::StrCat(s.compound1.name(), " level ",
+                                              static_cast<int>(org::Level::kCompound),
+                                              " form 0 live"));
+  EXPECT_TRUE(many[3].ok() && many[3]->deleted);
+  EXPECT_THAT(many[4], StatusIs(absl::StatusCode::kNotFound));
+
+  // Nothing asked: answered at once with nothing.
+  ASSERT_OK_AND_ASSIGN(const auto none, DescribeManyAndWait(*replica, {}));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_F(OrgReplicaTest, DescribeManyFailsEveryPlaceWhenTheOrgServiceIsGone) {
+  ASSERT_OK_AND_ASSIGN(const SampleDistrict s, CreateSampleDistrict(client()));
+  const std::unique_ptr<OrgReplica> replica = NewReplica();
+  ASSERT_OK(DescribeAndWait(*replica, PlaceOf(s.street1)).status());  // connected
+  ASSERT_THAT(server().Stop(), IsOk());
+  ASSERT_OK_AND_ASSIGN(
+      const std::vector<absl::StatusOr<PlaceFacts>> many,
+      DescribeManyAndWait(*replica, {PlaceOf(s.street1), PlaceOf(s.branch), PlaceOf(s.street1)}));
+  ASSERT_EQ(many.size(), 3u);
+  for (const absl::StatusOr<PlaceFacts>& facts : many) {
+    EXPECT_THAT(facts, AnyOf(StatusIs(absl::StatusCode::kUnavailable),
+                             StatusIs(absl::StatusCode::kDeadlineExceeded)));
+  }
+}
+
 TEST_F(OrgReplicaTest, DescribeNeverBlocksAndFailsWithinItsDeadlineWhenTheOrgServiceIsDown) {
   ASSERT_OK_AND_ASSIGN(const SampleDistrict s, CreateSampleDistrict(client()));
   const OrgReplicaOptions options;  // the production deadline

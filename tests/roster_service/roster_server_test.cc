@@ -1175,5 +1175,51 @@ TEST_F(RosterServerTest, ImportReportsBadRowsAndCanBeRunAgainWithoutDuplicates) 
   EXPECT_EQ(memberships[0].party_org(), sample_.branch.name());
 }
 
+// Messages are read while earlier ones are still being committed (and held
+// back once thousands of rows are unanswered): every row is still answered,
+// rows are applied in the order sent (a later row for the same external key
+// wins), and the response comes once all of them are durable.
+TEST_F(RosterServerTest, ImportOfManyMessagesAnswersEveryRowInOrder) {
+  constexpr int kMessages = 20, kRowsPerMessage = 300;
+  std::vector<v1::ImportPeopleRequest> batches(kMessages + 1);
+  for (int m = 0; m < kMessages; ++m) {
+    for (int r = 0; r < kRowsPerMessage; ++r) {
+      const int n = m * kRowsPerMessage + r;
+      v1::ImportRow* row = batches[m].add_rows();
+      *row->mutable_person() = NewPerson(absl::StrCat("居民", n), TestIdCardNumber(2000 + n));
+      row->mutable_person()->set_external_key(absl::StrCat("K-", n));
+      *row->add_roles() = NewRole("", v1::VOLUNTEER, sample_.building1.name());
+    }
+  }
+  // Last: the first person again, renamed, and a row naming an unknown
+  // organisation.
+  v1::ImportRow* renamed = batches[kMessages].add_rows();
+  *renamed->mutable_person() = NewPerson("居民零号", TestIdCardNumber(2000));
+  renamed->mutable_person()->set_external_key("K-0");
+  v1::ImportRow* lost = batches[kMessages].add_rows();
+  *lost->mutable_person() =
+      NewMember("钱七", v1::Person::FULL, v1::Person::RETIRED, TestIdCardNumber(9000));
+  lost->mutable_person()->set_external_key("K-lost");
+  lost->set_party_org("partyOrgs/999");
+
+  ASSERT_OK_AND_ASSIGN(const v1::ImportPeopleResponse response, Import(roster(), batches));
+  constexpr int kRows = kMessages * kRowsPerMessage;
+  EXPECT_EQ(response.rows_received(), kRows + 2);
+  EXPECT_EQ(response.people_created(), kRows);
+  EXPECT_EQ(response.people_updated(), 1);
+  EXPECT_EQ(response.roles_assigned(), kRows);
+  ASSERT_EQ(response.errors_size(), 1);
+  EXPECT_EQ(response.errors(0).row(), kRows + 2);
+  EXPECT_EQ(response.errors(0).field(), "party_org");
+
+  ASSERT_OK_AND_ASSIGN(const Pages<v1::Person> people, roster().ListAllPeople({}));
+  EXPECT_EQ(people.items.size(), static_cast<size_t>(kRows));
+  ASSERT_OK_AND_ASSIGN(const v1::Person first, roster().LookupPersonByIdCard(TestIdCardNumber(2000)));
+  EXPECT_EQ(first.display_name(), "居民零号");
+  EXPECT_EQ(first.external_key(), "K-0");
+  ASSERT_OK_AND_ASSIGN(const Pages<v1::RoleAssignment> roles, roster().ListAllRoleAssignments({}));
+  EXPECT_EQ(roles.items.size(), static_cast<size_t>(kRows));
+}
+
 }  // namespace
 }  // namespace grassroots::roster::testing
