@@ -1,6 +1,7 @@
 #include "audit/audit_reader.h"
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -82,15 +83,11 @@ absl::Status ReadAll(const AuditReadOptions& options, Request request, Call call
       take, revision);
 }
 
-}  // namespace
 
-absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org,
-                                          roster_v1::RosterService::StubInterface& roster,
-                                          const AuditReadOptions& options) {
-  AuditInput input;
-  input.today = options.today;
-  ASSIGN_OR_RETURN(input.root_unit_id, ParseResourceName(options.root, "units", "root"));
-
+// The org's part: every party organisation (their first page pins the org
+// revision) and the subtree, read at that revision.
+absl::Status ReadOrgPart(org_v1::OrgService::StubInterface& org, const AuditReadOptions& options,
+                         AuditInput& input) {
   // Every party organisation; their first page pins the org revision, and
   // the subtree is read at it too. RunAudit keeps the organisations of the
   // subtree (a scoped auditor's gateway filters to the scope anyway).
@@ -138,28 +135,12 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
     RETURN_IF_ERROR(FromGrpcStatus(reader->Finish()));
   }
 
-  // The roster: people first (their first page pins the roster revision),
-  // then memberships, registrations and roles at the same revision.
-  roster_v1::ListPeopleRequest people;
-  people.set_show_deleted(true);
-  RETURN_IF_ERROR((ReadAll<roster_v1::ListPeopleRequest, roster_v1::ListPeopleResponse>(
-      options, people,
-      [&](grpc::ClientContext* c, const auto& r, auto* p) { return roster.ListPeople(c, r, p); },
-      [&](const roster_v1::ListPeopleResponse& page) {
-        for (const roster_v1::Person& p : page.people()) {
-          input.people.push_back(
-              {.id = IdOr0(p.name(), "people"),
-               .display_name = p.display_name(),
-               .party_status = static_cast<roster::PartyStatus>(p.party_status()),
-               .category = static_cast<roster::MemberCategory>(p.member_category()),
-               .admission = Day(p.admission_date()),
-               .id_card_number = p.id_card_number(),
-               .residence_building_id = IdOr0(p.residence_building(), "units"),
-               .deleted = p.state() == roster_v1::Person::DELETED});
-        }
-      },
-      &input.roster_revision)));
+  return absl::OkStatus();
+}
 
+// Memberships and registrations at input.roster_revision.
+absl::Status ReadMembershipsAndRegistrations(roster_v1::RosterService::StubInterface& roster,
+                                             const AuditReadOptions& options, AuditInput& input) {
   roster_v1::ListMembershipsRequest memberships;
   memberships.set_parent("people/-");
   memberships.set_read_revision(input.roster_revision);
@@ -200,9 +181,40 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
           },
           nullptr)));
 
+  return absl::OkStatus();
+}
+
+// The roster's part: people first (their first page pins the roster
+// revision), then memberships and registrations alongside the roles, at
+// that revision.
+absl::Status ReadRosterPart(roster_v1::RosterService::StubInterface& roster,
+                            const AuditReadOptions& options, AuditInput& input) {
+  roster_v1::ListPeopleRequest people;
+  people.set_show_deleted(true);
+  RETURN_IF_ERROR((ReadAll<roster_v1::ListPeopleRequest, roster_v1::ListPeopleResponse>(
+      options, people,
+      [&](grpc::ClientContext* c, const auto& r, auto* p) { return roster.ListPeople(c, r, p); },
+      [&](const roster_v1::ListPeopleResponse& page) {
+        for (const roster_v1::Person& p : page.people()) {
+          input.people.push_back(
+              {.id = IdOr0(p.name(), "people"),
+               .display_name = p.display_name(),
+               .party_status = static_cast<roster::PartyStatus>(p.party_status()),
+               .category = static_cast<roster::MemberCategory>(p.member_category()),
+               .admission = Day(p.admission_date()),
+               .id_card_number = p.id_card_number(),
+               .residence_building_id = IdOr0(p.residence_building(), "units"),
+               .deleted = p.state() == roster_v1::Person::DELETED});
+        }
+      },
+      &input.roster_revision)));
+
+  absl::Status others = absl::OkStatus();
+  std::thread others_reader(
+      [&] { others = ReadMembershipsAndRegistrations(roster, options, input); });
   roster_v1::ListRoleAssignmentsRequest roles;
   roles.set_read_revision(input.roster_revision);
-  RETURN_IF_ERROR(
+  const absl::Status roles_status =
       (ReadAll<roster_v1::ListRoleAssignmentsRequest, roster_v1::ListRoleAssignmentsResponse>(
           options, roles,
           [&](grpc::ClientContext* c, const auto& r, auto* p) {
@@ -219,7 +231,29 @@ absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org
                                      .current = a.current()});
             }
           },
-          nullptr)));
+          nullptr));
+  others_reader.join();
+  RETURN_IF_ERROR(roles_status);
+  return others;
+}
+
+}  // namespace
+
+absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org,
+                                          roster_v1::RosterService::StubInterface& roster,
+                                          const AuditReadOptions& options) {
+  AuditInput input;
+  input.today = options.today;
+  ASSIGN_OR_RETURN(input.root_unit_id, ParseResourceName(options.root, "units", "root"));
+  // The two services' parts are independent: read at once, one service's
+  // work overlaps the other's and this process's decoding. Each fills its
+  // own fields of `input`.
+  absl::Status org_status;
+  std::thread org_reader([&] { org_status = ReadOrgPart(org, options, input); });
+  const absl::Status roster_status = ReadRosterPart(roster, options, input);
+  org_reader.join();
+  RETURN_IF_ERROR(org_status);
+  RETURN_IF_ERROR(roster_status);
 
   // Units the roster names that lie outside the subtree (another district's,
   // when a district is audited): tell them apart from units that do not

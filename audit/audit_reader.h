@@ -24,7 +24,8 @@ struct AuditReadOptions {
   std::string root;
   absl::CivilDay today;
   // Makes the context of each call: the token and a deadline (`stream`:
-  // for the subtree's stream, which may carry a whole city).
+  // for the subtree's stream, which may carry a whole city). Called from
+  // several threads at once: the services' parts are read in parallel.
   std::function<std::unique_ptr<grpc::ClientContext>(bool stream)> new_context;
   int32_t page_size = 1000;
 };

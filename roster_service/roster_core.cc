@@ -631,11 +631,14 @@ void OfferFrom(absl::Span<const int64_t> ids, int64_t after_id, Find find, Keep 
   }
 }
 
-// All ids 1..max_id past the cursor, for lists without a narrower index.
-std::vector<int64_t> AllIds(int64_t after_id, int64_t max_id) {
-  std::vector<int64_t> ids;
-  for (int64_t id = after_id + 1; id <= max_id; ++id) ids.push_back(id);
-  return ids;
+// Offers the rows with ids after_id+1..max_id, for lists without a narrower
+// index. Lazily: a page costs its own rows, not every row past the cursor.
+template <typename T, typename Find, typename Keep>
+void OfferRange(int64_t after_id, int64_t max_id, Find find, Keep keep, PageCollector<T>& page) {
+  for (int64_t id = after_id + 1; id <= max_id; ++id) {
+    const T* row = find(id);
+    if (row != nullptr && keep(*row) && !page.Offer(*row)) return;
+  }
 }
 
 }  // namespace
@@ -666,17 +669,16 @@ absl::StatusOr<Page<Person>> RosterCore::ListPeople(const ListPeopleQuery& query
       list.revision, [&](const RosterIndex& index, int64_t revision) -> absl::StatusOr<Page<Person>> {
         PageCollector<Person> page(list.page_size, revision);
         // An external key names at most a few people: use its index.
-        std::vector<int64_t> ids;
+        auto find = [&](int64_t id) { return index.FindPerson(id, revision); };
+        auto keep = [&](const Person& p) {
+          return (!p.deleted || query.show_deleted) && filter.Matches(p);
+        };
         if (filter.external_key) {
-          const absl::Span<const int64_t> with_key = index.PeopleWithExternalKey(*filter.external_key);
-          ids.assign(with_key.begin(), with_key.end());
+          OfferFrom<Person>(index.PeopleWithExternalKey(*filter.external_key),
+                            list.cursor.last_key, find, keep, page);
         } else {
-          ids = AllIds(list.cursor.last_key, index.max_person_id());
+          OfferRange<Person>(list.cursor.last_key, index.max_person_id(), find, keep, page);
         }
-        OfferFrom<Person>(
-            ids, list.cursor.last_key, [&](int64_t id) { return index.FindPerson(id, revision); },
-            [&](const Person& p) { return (!p.deleted || query.show_deleted) && filter.Matches(p); },
-            page);
         return std::move(page).Finish(fingerprint);
       });
 }
@@ -755,24 +757,19 @@ absl::StatusOr<Page<T>> ListPeriods(const RosterIndex& index, int64_t revision,
   if (person_id != 0 && index.FindPerson(person_id, revision) == nullptr) {
     return PersonNotFound(person_id, "parent");
   }
-  std::vector<int64_t> all;
-  absl::Span<const int64_t> ids;
-  if (person_id != 0) {
-    ids = Traits::Of(index, person_id);
-  } else if (place_id != 0) {
-    ids = Traits::At(index, place_id);
-  } else {
-    all = AllIds(list.cursor.last_key, Traits::MaxId(index));
-    ids = all;
-  }
   PageCollector<T> page(list.page_size, revision);
-  OfferFrom<T>(
-      ids, list.cursor.last_key, [&](int64_t id) { return Traits::Find(index, id, revision); },
-      [&](const T& period) {
-        return (place_id == 0 || Traits::PlaceOf(period) == place_id) &&
-               (!current_only || period.current());
-      },
-      page);
+  auto find = [&](int64_t id) { return Traits::Find(index, id, revision); };
+  auto keep = [&](const T& period) {
+    return (place_id == 0 || Traits::PlaceOf(period) == place_id) &&
+           (!current_only || period.current());
+  };
+  if (person_id != 0) {
+    OfferFrom<T>(Traits::Of(index, person_id), list.cursor.last_key, find, keep, page);
+  } else if (place_id != 0) {
+    OfferFrom<T>(Traits::At(index, place_id), list.cursor.last_key, find, keep, page);
+  } else {
+    OfferRange<T>(list.cursor.last_key, Traits::MaxId(index), find, keep, page);
+  }
   return std::move(page).Finish(list.fingerprint);
 }
 
@@ -850,22 +847,23 @@ absl::StatusOr<Page<RoleAssignment>> RosterCore::ListRoleAssignments(
             ids.insert(ids.end(), at.begin(), at.end());
           }
           std::sort(ids.begin(), ids.end());
-        } else if (!query.place) {
-          ids = AllIds(list.cursor.last_key, index.max_role_assignment_id());
         }
         const absl::flat_hash_set<Place> place_set(places.begin(), places.end());
         PageCollector<RoleAssignment> page(list.page_size, revision);
-        OfferFrom<RoleAssignment>(
-            ids, list.cursor.last_key,
-            [&](int64_t id) { return index.FindRoleAssignment(id, revision); },
-            [&](const RoleAssignment& r) {
-              return (places.empty() || place_set.contains(r.place)) &&
-                     (query.roles.empty() ||
-                      std::find(query.roles.begin(), query.roles.end(), r.role) !=
-                          query.roles.end()) &&
-                     (!query.current_only || r.CurrentOn(today));
-            },
-            page);
+        auto find = [&](int64_t id) { return index.FindRoleAssignment(id, revision); };
+        auto keep = [&](const RoleAssignment& r) {
+          return (places.empty() || place_set.contains(r.place)) &&
+                 (query.roles.empty() ||
+                  std::find(query.roles.begin(), query.roles.end(), r.role) !=
+                      query.roles.end()) &&
+                 (!query.current_only || r.CurrentOn(today));
+        };
+        if (query.person_id == 0 && places.empty() && !query.place) {
+          OfferRange<RoleAssignment>(list.cursor.last_key, index.max_role_assignment_id(), find,
+                                     keep, page);
+        } else {
+          OfferFrom<RoleAssignment>(ids, list.cursor.last_key, find, keep, page);
+        }
         return std::move(page).Finish(fingerprint);
       });
 }

@@ -214,6 +214,43 @@ TEST_F(RosterCoreTest, RolesBelowAUnitIncludeCoveringOrganisations) {
   EXPECT_EQ(under->items[0].id, a);
 }
 
+// Lists with no narrower index scan ids in order from the cursor: every row
+// once, across pages, without the deleted or filtered-out ones.
+TEST_F(RosterCoreTest, UnfilteredListsPageThroughEveryRowOnce) {
+  std::vector<int64_t> people, roles;
+  for (int i = 0; i < 7; ++i) {
+    people.push_back(MustCreatePerson(2 * i + 1, PartyStatus::kFull));
+    roles.push_back(Assign(people.back(), Role::kVolunteer, Unit(kBuilding))->id);
+  }
+  const int64_t gone = MustCreatePerson(21, PartyStatus::kNone);
+  ASSERT_TRUE(Sync<Person>([&](auto done) { core_->DeletePerson(caller_, gone, "", done); }).ok());
+  const int64_t last = MustCreatePerson(23, PartyStatus::kFull);
+  people.push_back(last);
+
+  std::vector<int64_t> listed;
+  int pages = 0;
+  ListPeopleQuery people_query{.page_size = 2};
+  do {
+    absl::StatusOr<Page<Person>> page = core_->ListPeople(people_query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_LE(page->items.size(), 2u);
+    for (const Person& p : page->items) listed.push_back(p.id);
+    people_query.page_token = page->next_page_token;
+    ASSERT_LT(++pages, 10);
+  } while (!people_query.page_token.empty());
+  EXPECT_EQ(listed, people);
+
+  listed.clear();
+  ListRolesQuery roles_query{.page_size = 3};
+  do {
+    absl::StatusOr<Page<RoleAssignment>> page = core_->ListRoleAssignments(roles_query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const RoleAssignment& r : page->items) listed.push_back(r.id);
+    roles_query.page_token = page->next_page_token;
+  } while (!roles_query.page_token.empty());
+  EXPECT_EQ(listed, roles);
+}
+
 TEST_F(RosterCoreTest, PeopleWithCurrentDutiesAreNotDeleted) {
   const int64_t lead = MustCreatePerson(1, PartyStatus::kFull);
   const int64_t role = Assign(lead, Role::kBuildingLead, Unit(kBuilding))->id;
