@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -66,6 +67,18 @@ class OrgDirectory {
   // stream, so moves are followed). UNAVAILABLE until the replica has loaded
   // once; NOT_FOUND for a unit it does not know.
   virtual absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const = 0;
+
+  // PlacesUnder, unless the subtree holds more than `max_places` places:
+  // nullopt then, found out after visiting about max_places of them. Lets a
+  // caller pick between listing a subtree and testing places one by one.
+  virtual absl::StatusOr<std::optional<std::vector<Place>>> PlacesUnderAtMost(
+      int64_t unit_id, size_t max_places) const = 0;
+
+  // Whether `place` is among PlacesUnder(unit_id), without listing them: a
+  // walk up from the place, O(depth) for a unit and O(depth) per covered
+  // unit for a party organisation. False for anything the directory does
+  // not hold, or before it has loaded (PlacesUnder tells those apart).
+  virtual bool IsPlaceUnder(const Place& place, int64_t unit_id) const = 0;
 };
 
 }  // namespace grassroots::roster

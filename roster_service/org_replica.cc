@@ -1,6 +1,7 @@
 #include "roster_service/org_replica.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -163,6 +164,23 @@ std::optional<std::vector<int64_t>> OrgHierarchy::UnitsOf(int64_t org_id) const 
 }
 
 absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) const {
+  ASSIGN_OR_RETURN(std::optional<std::vector<Place>> places,
+                   PlacesUnderAtMost(unit_id, std::numeric_limits<size_t>::max()));
+  return *std::move(places);
+}
+
+bool OrgHierarchy::IsPlaceUnder(const Place& place, int64_t unit_id) const {
+  if (place.kind == Place::Kind::kUnit) return IsWithin(place.id, unit_id).value_or(false);
+  auto covered = units_of_.find(place.id);
+  if (covered == units_of_.end()) return false;
+  for (const int64_t unit : covered->second) {
+    if (IsWithin(unit, unit_id).value_or(false)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<std::optional<std::vector<Place>>> OrgHierarchy::PlacesUnderAtMost(
+    int64_t unit_id, size_t max_places) const {
   if (!HasUnit(unit_id)) {
     return absl::NotFoundError(
         absl::StrCat(org::UnitName(unit_id), " is not in the replica of the hierarchy"));
@@ -174,6 +192,7 @@ absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) co
     const int64_t id = stack.back();
     stack.pop_back();
     places.push_back({Place::Kind::kUnit, id});
+    if (places.size() + org_ids.size() > max_places) return std::nullopt;
     // Levels make the tree acyclic (a parent is exactly one level up), but
     // the replica keeps no levels to check that by: a bound keeps a corrupt
     // replica from looping.
@@ -193,6 +212,7 @@ absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) co
   std::sort(org_ids.begin(), org_ids.end());
   org_ids.erase(std::unique(org_ids.begin(), org_ids.end()), org_ids.end());
   places.reserve(places.size() + org_ids.size());
+  if (places.size() + org_ids.size() > max_places) return std::nullopt;
   for (const int64_t org_id : org_ids) places.push_back({Place::Kind::kPartyOrg, org_id});
   return places;
 }
@@ -449,6 +469,20 @@ absl::StatusOr<std::vector<Place>> OrgReplica::PlacesUnder(int64_t unit_id) cons
     return absl::UnavailableError("the replica of the org hierarchy has not loaded yet");
   }
   return hierarchy_.PlacesUnder(unit_id);
+}
+
+absl::StatusOr<std::optional<std::vector<Place>>> OrgReplica::PlacesUnderAtMost(
+    int64_t unit_id, size_t max_places) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!loaded_) {
+    return absl::UnavailableError("the replica of the org hierarchy has not loaded yet");
+  }
+  return hierarchy_.PlacesUnderAtMost(unit_id, max_places);
+}
+
+bool OrgReplica::IsPlaceUnder(const Place& place, int64_t unit_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return loaded_ && hierarchy_.IsPlaceUnder(place, unit_id);
 }
 
 std::optional<bool> OrgReplica::IsWithin(int64_t unit_id, int64_t ancestor_id) const {

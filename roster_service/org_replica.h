@@ -63,6 +63,13 @@ class OrgHierarchy {
   // organisation covering any of them, by id. NOT_FOUND for an unknown unit.
   // Costs one visit per unit of the subtree and per covering link.
   absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const;
+  // The same, but nullopt as soon as the walk has seen more than
+  // `max_places` places.
+  absl::StatusOr<std::optional<std::vector<Place>>> PlacesUnderAtMost(int64_t unit_id,
+                                                                      size_t max_places) const;
+  // Whether `place` is among PlacesUnder(unit_id); false when it, or a unit
+  // on its way up, is not held. O(depth) per unit it names.
+  bool IsPlaceUnder(const Place& place, int64_t unit_id) const;
 
   // Whether `unit_id` is `ancestor_id` or lies below it; nullopt when the
   // unit, or a unit on its way up, is not held. O(depth).
@@ -170,6 +177,9 @@ class OrgReplica final : public OrgDirectory {
   // From memory, without a call: see OrgHierarchy::PlacesUnder. UNAVAILABLE
   // before the first load; NOT_FOUND for a unit the replica does not hold.
   absl::StatusOr<std::vector<Place>> PlacesUnder(int64_t unit_id) const override;
+  absl::StatusOr<std::optional<std::vector<Place>>> PlacesUnderAtMost(
+      int64_t unit_id, size_t max_places) const override;
+  bool IsPlaceUnder(const Place& place, int64_t unit_id) const override;
 
   // From memory, for the gateway's scope checks: OrgHierarchy::IsWithin and
   // UnitsOf. nullopt also before the first load.

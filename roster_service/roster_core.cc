@@ -826,10 +826,24 @@ absl::StatusOr<Page<RoleAssignment>> RosterCore::ListRoleAssignments(
   ASSIGN_OR_RETURN(const ListRequest list, ParseListRequest(fingerprint, query.page_size,
                                                             query.page_token, query.read_revision));
   // The places below a unit come from the org replica, outside the roster's
-  // lock: a walk over its child lists, no call to the org service.
+  // lock: a walk over its child lists, no call to the org service. A page
+  // gathers the roles of every such place and sorts them, which costs the
+  // whole subtree on every page: fine for a street, quadratic over a city.
+  // So a subtree of more than kMaxPlacesToGather places is listed the other
+  // way: every role in id order from the cursor, each place tested by a walk
+  // up the replica, so that a page costs about its own rows divided by the
+  // subtree's share of all roles.
+  constexpr size_t kMaxPlacesToGather = 20'000;
   std::vector<Place> places;
+  bool scan_every_role = false;
   if (query.include_descendants) {
-    ASSIGN_OR_RETURN(places, directory_->PlacesUnder(query.place->id));
+    ASSIGN_OR_RETURN(std::optional<std::vector<Place>> under,
+                     directory_->PlacesUnderAtMost(query.place->id, kMaxPlacesToGather));
+    if (under) {
+      places = *std::move(under);
+    } else {
+      scan_every_role = true;
+    }
   } else if (query.place) {
     places.push_back(*query.place);
   }
@@ -852,13 +866,14 @@ absl::StatusOr<Page<RoleAssignment>> RosterCore::ListRoleAssignments(
         PageCollector<RoleAssignment> page(list.page_size, revision);
         auto find = [&](int64_t id) { return index.FindRoleAssignment(id, revision); };
         auto keep = [&](const RoleAssignment& r) {
-          return (places.empty() || place_set.contains(r.place)) &&
-                 (query.roles.empty() ||
+          return (query.roles.empty() ||
                   std::find(query.roles.begin(), query.roles.end(), r.role) !=
                       query.roles.end()) &&
-                 (!query.current_only || r.CurrentOn(today));
+                 (!query.current_only || r.CurrentOn(today)) &&
+                 (places.empty() || place_set.contains(r.place)) &&
+                 (!scan_every_role || directory_->IsPlaceUnder(r.place, query.place->id));
         };
-        if (query.person_id == 0 && places.empty() && !query.place) {
+        if (query.person_id == 0 && (scan_every_role || !query.place)) {
           OfferRange<RoleAssignment>(list.cursor.last_key, index.max_role_assignment_id(), find,
                                      keep, page);
         } else {

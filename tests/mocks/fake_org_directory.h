@@ -1,11 +1,15 @@
 #ifndef GRASSROOTS_TESTS_MOCKS_FAKE_ORG_DIRECTORY_H_
 #define GRASSROOTS_TESTS_MOCKS_FAKE_ORG_DIRECTORY_H_
 
+#include <algorithm>
+#include <limits>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status_macros.h"
 #include "roster_service/org_directory.h"
 
 namespace grassroots::roster::testing {
@@ -72,13 +76,38 @@ class FakeOrgDirectory final : public OrgDirectory {
     return places;
   }
 
+  absl::StatusOr<std::optional<std::vector<Place>>> PlacesUnderAtMost(
+      int64_t unit_id, size_t max_places) const override {
+    ASSIGN_OR_RETURN(std::vector<Place> places, PlacesUnder(unit_id));
+    if (places.size() > std::min(max_places, max_places_to_list())) return std::nullopt;
+    return places;
+  }
+
+  bool IsPlaceUnder(const Place& place, int64_t unit_id) const override {
+    absl::StatusOr<std::vector<Place>> places = PlacesUnder(unit_id);
+    return places.ok() && std::find(places->begin(), places->end(), place) != places->end();
+  }
+
+  // Makes PlacesUnderAtMost give up on any subtree larger than `max`, so
+  // that a test can take the roster's path for large subtrees.
+  void SetMaxPlacesToList(size_t max) {
+    absl::MutexLock lock(&mu_);
+    max_places_to_list_ = max;
+  }
+
  private:
+  size_t max_places_to_list() const {
+    absl::MutexLock lock(&mu_);
+    return max_places_to_list_;
+  }
+
   mutable absl::Mutex mu_;
   absl::flat_hash_map<Place, PlaceFacts> places_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int64_t, std::vector<int64_t>> children_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int64_t, std::vector<int64_t>> orgs_covering_ ABSL_GUARDED_BY(mu_);
   bool unreachable_ ABSL_GUARDED_BY(mu_) = false;
   int describe_calls_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t max_places_to_list_ ABSL_GUARDED_BY(mu_) = std::numeric_limits<size_t>::max();
 };
 
 }  // namespace grassroots::roster::testing

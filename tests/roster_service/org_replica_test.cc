@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <deque>
 #include <iostream>
 #include <memory>
@@ -157,6 +158,40 @@ TEST(OrgHierarchyTest, WalksTheSubtreeInPreorderByIdThenCoveringOrgsById) {
   ASSERT_OK_AND_ASSIGN(const std::vector<Place> leaf, hierarchy.PlacesUnder(3));
   EXPECT_THAT(Names(leaf), ElementsAre("units/3", "partyOrgs/8"));
   EXPECT_THAT(hierarchy.PlacesUnder(6), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST(OrgHierarchyTest, TellsWhetherAPlaceIsUnderAUnitWithoutListingTheSubtree) {
+  OrgHierarchy hierarchy;
+  // 1 ─┬─ 2 ─┬─ 5
+  //    │     └─ 4
+  //    └─ 3
+  for (const ReplicaUnit unit : {ReplicaUnit{1, 0}, ReplicaUnit{3, 1}, ReplicaUnit{2, 1},
+                                 ReplicaUnit{5, 2}, ReplicaUnit{4, 2}}) {
+    hierarchy.PutUnit(unit);
+  }
+  hierarchy.PutPartyOrg({.id = 9, .unit_ids = {3, 5}});  // a joint branch across 2 and 3
+  hierarchy.PutPartyOrg({.id = 8, .unit_ids = {3}});
+
+  // Exactly the places PlacesUnder lists, for every unit.
+  for (int64_t root = 1; root <= 5; ++root) {
+    ASSERT_OK_AND_ASSIGN(const std::vector<Place> listed, hierarchy.PlacesUnder(root));
+    for (int64_t id = 1; id <= 9; ++id) {
+      for (const Place::Kind kind : {Place::Kind::kUnit, Place::Kind::kPartyOrg}) {
+        const Place place{kind, id};
+        EXPECT_EQ(hierarchy.IsPlaceUnder(place, root),
+                  std::find(listed.begin(), listed.end(), place) != listed.end())
+            << PlaceName(place) << " under units/" << root;
+      }
+    }
+  }
+
+  ASSERT_OK_AND_ASSIGN(std::optional<std::vector<Place>> all, hierarchy.PlacesUnderAtMost(1, 7));
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->size(), 7u);
+  ASSERT_OK_AND_ASSIGN(std::optional<std::vector<Place>> too_many,
+                       hierarchy.PlacesUnderAtMost(1, 6));
+  EXPECT_FALSE(too_many.has_value());
+  EXPECT_THAT(hierarchy.PlacesUnderAtMost(6, 100), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(OrgHierarchyTest, APutReplacesTheOldParentAndTheOldCoverage) {

@@ -251,6 +251,48 @@ TEST_F(RosterCoreTest, UnfilteredListsPageThroughEveryRowOnce) {
   EXPECT_EQ(listed, roles);
 }
 
+// A subtree too large to gather is listed by testing each role's place
+// instead; both ways give the same roles, in the same order, across pages.
+TEST_F(RosterCoreTest, LargeSubtreesListTheSameRolesAsSmallOnes) {
+  const int64_t lead = MustCreatePerson(1, PartyStatus::kFull);
+  const int64_t secretary = MustCreatePerson(3, PartyStatus::kFull);
+  const int64_t elsewhere = MustCreatePerson(5, PartyStatus::kFull);
+  std::vector<int64_t> under_street;
+  under_street.push_back(Assign(lead, Role::kBuildingLead, Unit(kBuilding))->id);
+  std::vector<int64_t> under_other_community;
+  under_other_community.push_back(Assign(elsewhere, Role::kBuildingLead, Unit(kOtherBuilding))->id);
+  under_street.push_back(Assign(secretary, Role::kSecretary, Org(kBranch))->id);
+  under_other_community.push_back(Assign(elsewhere, Role::kSecretary, Org(kOtherBranch))->id);
+  under_street.push_back(Assign(lead, Role::kVolunteer, Unit(kCompound))->id);
+  under_street.push_back(Assign(secretary, Role::kVolunteer, Unit(kStreet))->id);
+
+  const auto list_all = [&](ListRolesQuery query) {
+    std::vector<int64_t> ids;
+    for (int pages = 0; pages < 20; ++pages) {
+      absl::StatusOr<Page<RoleAssignment>> page = core_->ListRoleAssignments(query);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const RoleAssignment& r : page->items) ids.push_back(r.id);
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+    }
+    return ids;
+  };
+  const ListRolesQuery street{
+      .place = Unit(kStreet), .include_descendants = true, .page_size = 1};
+  ListRolesQuery leads_by_lead = street;
+  leads_by_lead.person_id = lead;
+  leads_by_lead.roles = {Role::kBuildingLead};
+
+  EXPECT_EQ(list_all(street), under_street);
+  EXPECT_THAT(list_all(leads_by_lead), ElementsAre(under_street[0]));
+  directory_.SetMaxPlacesToList(2);  // every subtree here is "large"
+  EXPECT_EQ(list_all(street), under_street);
+  EXPECT_THAT(list_all(leads_by_lead), ElementsAre(under_street[0]));
+  EXPECT_EQ(list_all({.place = Unit(kOtherCommunity), .include_descendants = true}),
+            under_other_community);
+}
+
 TEST_F(RosterCoreTest, PeopleWithCurrentDutiesAreNotDeleted) {
   const int64_t lead = MustCreatePerson(1, PartyStatus::kFull);
   const int64_t role = Assign(lead, Role::kBuildingLead, Unit(kBuilding))->id;
