@@ -31,6 +31,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
+#include "bench/org_core_sync.h"
 #include "org_service/org_core.h"
 #include "org_service/sqlite_org_store.h"
 
@@ -138,21 +139,6 @@ double Percentile(std::vector<double> sorted, double p) {
   return sorted[at];
 }
 
-Unit CreateSync(OrgCore& core, Unit unit) {
-  absl::Notification done;
-  absl::StatusOr<Unit> made;
-  core.CreateUnit(Caller{}, std::move(unit), "", [&](absl::StatusOr<Unit> r) {
-    made = std::move(r);
-    done.Notify();
-  });
-  done.WaitForNotification();
-  if (!made.ok()) {
-    std::fprintf(stderr, "create: %s\n", made.status().ToString().c_str());
-    std::exit(1);
-  }
-  return *made;
-}
-
 // Creates `count` buildings under one compound (the sibling-code check sees
 // every earlier one), 64 in flight; returns writes/s.
 double SiblingCreates(OrgCore& core, int64_t compound, int count) {
@@ -190,10 +176,10 @@ int Index() {
   RealClock clock;
   OrgCore core(store->get(), &clock);
   if (!core.Start().ok()) return 1;
-  const Unit district = CreateSync(core, {.level = Level::kDistrict, .display_name = "区", .code = "D"});
-  const Unit street = CreateSync(core, {.parent_id = district.id, .level = Level::kStreet, .display_name = "街", .code = "S"});
-  const Unit community = CreateSync(core, {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区", .code = "C"});
-  const Unit compound = CreateSync(core, {.parent_id = community.id, .level = Level::kCompound, .display_name = "小区", .code = "K"});
+  const Unit district = bench::CreateUnitOrDie(core, {.level = Level::kDistrict, .display_name = "区", .code = "D"});
+  const Unit street = bench::CreateUnitOrDie(core, {.parent_id = district.id, .level = Level::kStreet, .display_name = "街", .code = "S"});
+  const Unit community = bench::CreateUnitOrDie(core, {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区", .code = "C"});
+  const Unit compound = bench::CreateUnitOrDie(core, {.parent_id = community.id, .level = Level::kCompound, .display_name = "小区", .code = "K"});
   for (int n : {1000, 10000, 30000}) {
     const int siblings = core.CountDescendants(compound.id, 0)->counts.by_level[4];
     const double rate = SiblingCreates(core, compound.id, n);
@@ -202,7 +188,7 @@ int Index() {
   }
   // Moves of that compound (41,000 units below it) between two communities,
   // one at a time, each durable; a reader alongside notes its slowest read.
-  const Unit community2 = CreateSync(core, {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区二", .code = "C2"});
+  const Unit community2 = bench::CreateUnitOrDie(core, {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区二", .code = "C2"});
   std::atomic<bool> moving{true};
   std::atomic<int64_t> reads{0};
   double slowest_read_us = 0;

@@ -18,6 +18,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
+#include "bench/org_core_sync.h"
 #include "org_service/org_core.h"
 #include "org_service/sqlite_org_store.h"
 
@@ -45,20 +46,10 @@ RunResult Run(int writes, int in_flight, const std::string& path) {
   RealClock clock;
   OrgCore core(store->get(), &clock);
   if (!core.Start().ok()) std::exit(1);
-  const auto create_sync = [&](Unit unit) {
-    absl::Notification done;
-    absl::StatusOr<Unit> made;
-    core.CreateUnit(Caller{}, std::move(unit), "", [&](absl::StatusOr<Unit> r) {
-      made = std::move(r);
-      done.Notify();
-    });
-    done.WaitForNotification();
-    return *made;
-  };
-  const Unit district = create_sync({.level = Level::kDistrict, .display_name = "测试区", .code = "D"});
-  const Unit street = create_sync(
+  const Unit district = bench::CreateUnitOrDie(core, {.level = Level::kDistrict, .display_name = "测试区", .code = "D"});
+  const Unit street = bench::CreateUnitOrDie(core, 
       {.parent_id = district.id, .level = Level::kStreet, .display_name = "街道", .code = "S"});
-  const Unit community = create_sync(
+  const Unit community = bench::CreateUnitOrDie(core, 
       {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区", .code = "C"});
 
   // Writes in flight, kept at most `limit`.
