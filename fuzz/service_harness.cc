@@ -22,7 +22,7 @@
 #include "org_service/org_core.h"
 #include "org_service/org_grpc.h"
 #include "org_service/sqlite_org_store.h"
-#include "roster_service/org_replica.h"
+#include "org_client/org_replica.h"
 #include "roster_service/roster_core.h"
 #include "roster_service/roster_grpc.h"
 #include "roster_service/sqlite_roster_store.h"
@@ -220,7 +220,7 @@ InProcessServices* InProcessServices::Create(bool with_roster) {
 
   auto roster_store = roster::SqliteRosterStore::Open(data_dir + "/roster.db");
   if (!roster_store.ok()) Die(std::string(roster_store.status().message()));
-  auto* replica = new roster::OrgReplica(services->org_channel_);
+  auto* replica = new org_client::OrgReplica(services->org_channel_);
   replica->Start();
   if (!replica->WaitForRevision(org_core->published_revision(), absl::Seconds(30))) {
     Die("the roster's replica of the org service did not load");

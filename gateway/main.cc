@@ -30,7 +30,7 @@
 #include "gateway/worker_pool.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
-#include "roster_service/org_replica.h"
+#include "org_client/org_replica.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50050", "Address to serve on; port 0 picks one.");
 ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written there once serving.");
@@ -69,7 +69,7 @@ int Fail(const std::string& message) {
 // The scope checker's view of the org replica.
 class ReplicaView final : public gw::HierarchyView {
  public:
-  explicit ReplicaView(const grassroots::roster::OrgReplica* replica) : replica_(replica) {}
+  explicit ReplicaView(const grassroots::org_client::OrgReplica* replica) : replica_(replica) {}
   std::optional<bool> IsWithin(int64_t unit_id, int64_t ancestor_id) const override {
     return replica_->IsWithin(unit_id, ancestor_id);
   }
@@ -78,7 +78,7 @@ class ReplicaView final : public gw::HierarchyView {
   }
 
  private:
-  const grassroots::roster::OrgReplica* const replica_;
+  const grassroots::org_client::OrgReplica* const replica_;
 };
 
 }  // namespace
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   grpc::GenericStub org_generic(backends->org);
   grpc::GenericStub roster_generic(backends->roster);
 
-  grassroots::roster::OrgReplica replica(backends->org);
+  grassroots::org_client::OrgReplica replica(backends->org);
   replica.Start();
   ReplicaView view(&replica);
   gw::ScopeChecker checker(&view, org_stub.get(), roster_stub.get(),

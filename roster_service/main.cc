@@ -18,7 +18,7 @@
 #include "common/clock.h"
 #include "common/reconnect.h"
 #include "common/server_runner.h"
-#include "roster_service/org_replica.h"
+#include "org_client/org_replica.h"
 #include "roster_service/roster_core.h"
 #include "roster_service/roster_grpc.h"
 #include "roster_service/sqlite_roster_store.h"
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
 
   grpc::ChannelArguments org_channel_args;
   grassroots::UseQuickReconnect(org_channel_args);
-  grassroots::roster::OrgReplica org(
+  grassroots::org_client::OrgReplica org(
       grpc::CreateCustomChannel(absl::GetFlag(FLAGS_org_service),
                                 grpc::InsecureChannelCredentials(), org_channel_args),
       {.call_timeout = absl::GetFlag(FLAGS_org_deadline)});

@@ -139,26 +139,6 @@ std::optional<Role> ParseRoleName(absl::string_view name) {
   return std::nullopt;
 }
 
-std::string PlaceName(const Place& place) {
-  return place.kind == Place::Kind::kPartyOrg ? org::PartyOrgName(place.id)
-                                              : org::UnitName(place.id);
-}
-
-absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return Invalid(field, "is required");
-  Place place;
-  if (absl::StartsWith(name, "partyOrgs/")) {
-    place.kind = Place::Kind::kPartyOrg;
-    ASSIGN_OR_RETURN(place.id, org::ParsePartyOrgName(name, field));
-  } else if (absl::StartsWith(name, "units/")) {
-    place.kind = Place::Kind::kUnit;
-    ASSIGN_OR_RETURN(place.id, org::ParseUnitName(name, field));
-  } else {
-    return Invalid(field, "must look like units/{id} or partyOrgs/{id}");
-  }
-  return place;
-}
-
 absl::Status CheckRolePlace(Role role, const PlaceFacts& facts, absl::string_view field) {
   if (facts.deleted) {
     return absl::FailedPreconditionError(

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "org_client/place.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 #include "roster_service/person.h"
@@ -40,30 +41,11 @@ bool IsValidRole(Role role);
 absl::string_view RoleName(Role role);  // "BUILDING_LEAD"
 std::optional<Role> ParseRoleName(absl::string_view name);
 
-// A unit or a party organisation of the org service.
-struct Place {
-  enum class Kind : int8_t { kUnit = 0, kPartyOrg = 1 };
-  Kind kind = Kind::kUnit;
-  int64_t id = 0;
-
-  bool operator==(const Place&) const = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const Place& p) {
-    return H::combine(std::move(h), p.kind, p.id);
-  }
-};
-
-std::string PlaceName(const Place& place);  // "units/7" or "partyOrgs/3"
-// Parses either form; INVALID_ARGUMENT naming `field` otherwise.
-absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view field);
-
-// What the org service says of a place when a role is assigned there.
-struct PlaceFacts {
-  Place place;
-  bool deleted = false;
-  org::Level level = org::Level::kUnspecified;     // for a unit
-  org::OrgForm form = org::OrgForm::kUnspecified;  // for a party organisation
-};
+// The org service's places, as the roster names them.
+using ::grassroots::org_client::ParsePlaceName;
+using ::grassroots::org_client::Place;
+using ::grassroots::org_client::PlaceFacts;
+using ::grassroots::org_client::PlaceName;
 
 // Checks that `role` may be held at `facts` (DOMAIN.md, "People and roles"):
 // secretaries, deputies and committee members at a party organisation other

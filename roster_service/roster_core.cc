@@ -172,7 +172,7 @@ bool PathsTouch(const std::vector<std::string>& paths, absl::string_view field) 
 
 }  // namespace
 
-RosterCore::RosterCore(RosterStore* store, OrgDirectory* directory, const Clock* clock,
+RosterCore::RosterCore(RosterStore* store, org_client::OrgDirectory* directory, const Clock* clock,
                        RosterCoreOptions options)
     : directory_(directory),
       clock_(clock),

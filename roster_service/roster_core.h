@@ -15,7 +15,7 @@
 #include "common/clock.h"
 #include "common/commit_engine.h"
 #include "common/paging.h"
-#include "roster_service/org_directory.h"
+#include "org_client/org_directory.h"
 #include "roster_service/roster_event.h"
 #include "roster_service/roster_index.h"
 #include "roster_service/roster_store.h"
@@ -109,7 +109,7 @@ class RosterCore {
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
-  RosterCore(RosterStore* store, OrgDirectory* directory, const Clock* clock,
+  RosterCore(RosterStore* store, org_client::OrgDirectory* directory, const Clock* clock,
              RosterCoreOptions options = {});
   RosterCore(const RosterCore&) = delete;
   RosterCore& operator=(const RosterCore&) = delete;
@@ -198,7 +198,7 @@ class RosterCore {
                  std::function<void(const PlaceFacts&)> then,
                  std::function<void(absl::Status)> fail);
 
-  OrgDirectory* const directory_;
+  org_client::OrgDirectory* const directory_;
   const Clock* const clock_;
   CommitEngine<Snapshot, RosterIndex, StoredRoster> engine_;
 };

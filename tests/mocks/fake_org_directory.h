@@ -10,14 +10,14 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
-#include "roster_service/org_directory.h"
+#include "org_client/org_directory.h"
 
 namespace grassroots::roster::testing {
 
 // An org directory in memory, for unit tests of the roster core: places
 // with their facts, a tree for PlacesUnder, and a switch that makes the org
 // service "unreachable". Integration tests use the real org service instead.
-class FakeOrgDirectory final : public OrgDirectory {
+class FakeOrgDirectory final : public org_client::OrgDirectory {
  public:
   void AddUnit(int64_t id, org::Level level, int64_t parent_id = 0) {
     absl::MutexLock lock(&mu_);

@@ -1,5 +1,5 @@
-#ifndef GRASSROOTS_ROSTER_SERVICE_ORG_DIRECTORY_H_
-#define GRASSROOTS_ROSTER_SERVICE_ORG_DIRECTORY_H_
+#ifndef GRASSROOTS_ORG_CLIENT_ORG_DIRECTORY_H_
+#define GRASSROOTS_ORG_CLIENT_ORG_DIRECTORY_H_
 
 #include <functional>
 #include <memory>
@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "roster_service/role.h"
+#include "org_client/place.h"
 
-namespace grassroots::roster {
+namespace grassroots::org_client {
 
-// What the roster needs to know of the org service's hierarchy. The
+// What the roster and the gateway need to know of the org service's hierarchy. The
 // production implementation (OrgReplica) asks the org service over gRPC and
 // keeps a replica of the hierarchy for subtree queries; tests may use a real
 // org service too.
@@ -81,6 +81,6 @@ class OrgDirectory {
   virtual bool IsPlaceUnder(const Place& place, int64_t unit_id) const = 0;
 };
 
-}  // namespace grassroots::roster
+}  // namespace grassroots::org_client
 
-#endif  // GRASSROOTS_ROSTER_SERVICE_ORG_DIRECTORY_H_
+#endif  // GRASSROOTS_ORG_CLIENT_ORG_DIRECTORY_H_

@@ -1,4 +1,4 @@
-#include "roster_service/org_replica.h"
+#include "org_client/org_replica.h"
 
 #include <algorithm>
 #include <limits>
@@ -13,7 +13,7 @@
 #include "common/status_macros.h"
 #include "grpcpp/support/sync_stream.h"
 
-namespace grassroots::roster {
+namespace grassroots::org_client {
 namespace {
 
 namespace v1 = ::grassroots::org::v1;
@@ -104,16 +104,6 @@ absl::Status ReadAllPages(Request request, Fetch fetch, OnPage on_page) {
   }
 }
 
-// Erases `value` from the set at `key`, and the set once empty, so that
-// memory follows the live links rather than every link there ever was.
-void EraseFromSet(absl::flat_hash_map<int64_t, absl::btree_set<int64_t>>& sets, int64_t key,
-                  int64_t value) {
-  auto it = sets.find(key);
-  if (it == sets.end()) return;
-  it->second.erase(value);
-  if (it->second.empty()) sets.erase(it);
-}
-
 // Whether the org service cannot serve the stream from our position any
 // more (history it no longer has, or a gap we saw), so that only loading
 // again helps. Other errors are worth a retry from the same position.
@@ -123,99 +113,6 @@ bool NeedsBootstrap(absl::StatusCode code) {
 }
 
 }  // namespace
-
-// ---------------------------------------------------------------------------
-// OrgHierarchy
-
-void OrgHierarchy::PutUnit(const ReplicaUnit& unit) {
-  auto [it, inserted] = parent_of_.try_emplace(unit.id, unit.parent_id);
-  if (!inserted) {
-    if (it->second == unit.parent_id) return;
-    EraseFromSet(children_of_, it->second, unit.id);  // a move
-    it->second = unit.parent_id;
-  }
-  children_of_[unit.parent_id].insert(unit.id);
-}
-
-void OrgHierarchy::PutPartyOrg(const ReplicaPartyOrg& party_org) {
-  std::vector<int64_t>& units = units_of_[party_org.id];
-  for (const int64_t unit_id : units) EraseFromSet(orgs_covering_, unit_id, party_org.id);
-  units = party_org.unit_ids;
-  for (const int64_t unit_id : units) orgs_covering_[unit_id].insert(party_org.id);
-}
-
-std::optional<bool> OrgHierarchy::IsWithin(int64_t unit_id, int64_t ancestor_id) const {
-  // The hierarchy has five levels; the bound only guards against a cycle
-  // that a corrupt event stream might build.
-  for (int depth = 0; depth < 64; ++depth) {
-    if (unit_id == ancestor_id) return true;
-    auto it = parent_of_.find(unit_id);
-    if (it == parent_of_.end()) return std::nullopt;
-    if (it->second == 0) return false;  // reached a district
-    unit_id = it->second;
-  }
-  return false;
-}
-
-std::optional<std::vector<int64_t>> OrgHierarchy::UnitsOf(int64_t org_id) const {
-  auto it = units_of_.find(org_id);
-  if (it == units_of_.end()) return std::nullopt;
-  return it->second;
-}
-
-absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::vector<Place>> places,
-                   PlacesUnderAtMost(unit_id, std::numeric_limits<size_t>::max()));
-  return *std::move(places);
-}
-
-bool OrgHierarchy::IsPlaceUnder(const Place& place, int64_t unit_id) const {
-  if (place.kind == Place::Kind::kUnit) return IsWithin(place.id, unit_id).value_or(false);
-  auto covered = units_of_.find(place.id);
-  if (covered == units_of_.end()) return false;
-  for (const int64_t unit : covered->second) {
-    if (IsWithin(unit, unit_id).value_or(false)) return true;
-  }
-  return false;
-}
-
-absl::StatusOr<std::optional<std::vector<Place>>> OrgHierarchy::PlacesUnderAtMost(
-    int64_t unit_id, size_t max_places) const {
-  if (!HasUnit(unit_id)) {
-    return absl::NotFoundError(
-        absl::StrCat(org::UnitName(unit_id), " is not in the replica of the hierarchy"));
-  }
-  std::vector<Place> places;
-  std::vector<int64_t> org_ids;
-  std::vector<int64_t> stack = {unit_id};
-  while (!stack.empty()) {
-    const int64_t id = stack.back();
-    stack.pop_back();
-    places.push_back({Place::Kind::kUnit, id});
-    if (places.size() + org_ids.size() > max_places) return std::nullopt;
-    // Levels make the tree acyclic (a parent is exactly one level up), but
-    // the replica keeps no levels to check that by: a bound keeps a corrupt
-    // replica from looping.
-    if (places.size() > parent_of_.size()) {
-      return absl::InternalError(
-          absl::StrCat("the replica's tree has a cycle below ", org::UnitName(unit_id)));
-    }
-    if (auto covering = orgs_covering_.find(id); covering != orgs_covering_.end()) {
-      org_ids.insert(org_ids.end(), covering->second.begin(), covering->second.end());
-    }
-    if (auto children = children_of_.find(id); children != children_of_.end()) {
-      // Reversed, so that the smallest id comes off the stack first.
-      stack.insert(stack.end(), children->second.rbegin(), children->second.rend());
-    }
-  }
-  // An organisation covering several units of the subtree appears once.
-  std::sort(org_ids.begin(), org_ids.end());
-  org_ids.erase(std::unique(org_ids.begin(), org_ids.end()), org_ids.end());
-  places.reserve(places.size() + org_ids.size());
-  if (places.size() + org_ids.size() > max_places) return std::nullopt;
-  for (const int64_t org_id : org_ids) places.push_back({Place::Kind::kPartyOrg, org_id});
-  return places;
-}
 
 // ---------------------------------------------------------------------------
 // OrgReplica: lifecycle
@@ -243,21 +140,31 @@ void OrgReplica::Stop() {
   for (const std::shared_ptr<grpc::ClientContext>& context : in_flight) context->TryCancel();
   in_flight.clear();
   if (thread_.joinable()) thread_.join();
-  // Cancelled calls finish promptly; wait until their callbacks have run,
-  // so no callback touches this object after Stop returns.
+  // Cancelled calls finish promptly; wait until their callbacks have run
+  // and everything they owned is gone, so that no callback touches this
+  // object, and nothing of a call is torn down on a gRPC thread, after Stop
+  // returns (a channel released there raced the process's exit).
   absl::MutexLock lock(&calls_mu_);
-  calls_mu_.Await(absl::Condition(
-      +[](absl::flat_hash_set<std::shared_ptr<grpc::ClientContext>>* calls) {
-        return calls->empty();
-      },
-      &calls_));
+  calls_mu_.Await(absl::Condition(this, &OrgReplica::AllCallsGone));
 }
 
-bool OrgReplica::Register(std::shared_ptr<grpc::ClientContext> context) {
+bool OrgReplica::AllCallsGone() const { return calls_.empty() && leased_calls_ == 0; }
+
+bool OrgReplica::Register(std::shared_ptr<grpc::ClientContext> context, CallLease* lease) {
   absl::MutexLock lock(&calls_mu_);
   if (stopping_) return false;
   calls_.insert(std::move(context));
+  if (lease != nullptr) {
+    lease->replica_ = this;
+    ++leased_calls_;
+  }
   return true;
+}
+
+OrgReplica::CallLease::~CallLease() {
+  if (replica_ == nullptr) return;
+  absl::MutexLock lock(&replica_->calls_mu_);
+  --replica_->leased_calls_;
 }
 
 void OrgReplica::Unregister(const std::shared_ptr<grpc::ClientContext>& context) {
@@ -292,26 +199,33 @@ absl::Status OrgReplica::WithCall(absl::Duration timeout,
 template <typename Response, typename Request, typename Invoke, typename OnDone>
 void OrgReplica::StartUnary(Request request, Invoke invoke, OnDone on_done) {
   // gRPC needs the context and both messages until the callback has run;
-  // the callback owns them (through `call`) from then on.
+  // the callback owns them (through `call`) from then on, and the last of
+  // its copies to go destroys them on whichever thread that is.
   struct Call {
+    // First, so destroyed last: Stop waits for it, so that the context
+    // (which holds a reference to the channel) and `on_done`'s captures
+    // never outlive Stop on a gRPC thread.
+    CallLease lease;
     grpc::ClientContext context;
     Request request;
     Response response;
+    std::function<void(const grpc::Status&, const Response&)> on_done;
   };
   auto call = std::make_shared<Call>();
   call->request = std::move(request);
+  call->on_done = std::move(on_done);
   call->context.set_deadline(absl::ToChronoTime(DeadlineIn(options_.call_timeout)));
   std::shared_ptr<grpc::ClientContext> context(call, &call->context);
-  if (!Register(context)) {
-    on_done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the org replica is stopped"),
-            call->response);
+  if (!Register(context, &call->lease)) {
+    call->on_done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the org replica is stopped"),
+                  call->response);
     return;
   }
   invoke(stub_->async(), &call->context, &call->request, &call->response,
-         [this, call, context, on_done = std::move(on_done)](grpc::Status status) {
-           on_done(status, call->response);
-           // Last: once unregistered, Stop may return and this object go.
-           Unregister(context);
+         [this, call](grpc::Status status) {
+           call->on_done(status, call->response);
+           Unregister(std::shared_ptr<grpc::ClientContext>(call, &call->context));
+           // Stop may return once this closure's copy of `call` is gone.
          });
 }
 
@@ -718,4 +632,4 @@ absl::Status OrgReplica::ApplyEvents(const v1::WatchEventsResponse& batch, bool&
   return absl::OkStatus();
 }
 
-}  // namespace grassroots::roster
+}  // namespace grassroots::org_client

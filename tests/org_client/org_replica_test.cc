@@ -1,4 +1,4 @@
-#include "roster_service/org_replica.h"
+#include "org_client/org_replica.h"
 
 #include <signal.h>
 #include <sys/types.h>
@@ -29,7 +29,7 @@
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
-namespace grassroots::roster {
+namespace grassroots::org_client {
 namespace {
 
 namespace v1 = ::grassroots::org::v1;
@@ -297,6 +297,25 @@ TEST_F(OrgReplicaTest, DescribeReportsLiveDeletedAndUnknownPlaces) {
 
   EXPECT_THAT(DescribeAndWait(*replica, UnitPlace(999999)), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(DescribeAndWait(*replica, OrgPlace(999999)), StatusIs(absl::StatusCode::kNotFound));
+}
+
+// A Describe's answer is given before gRPC has let go of the call; the
+// replica must not return from Stop while anything of the call (its
+// context holds the channel) is still alive on a gRPC thread, or the last
+// reference to the channel may be dropped there while the process exits
+// (once: an ASan double free in grpc_cq_internal_unref at exit).
+TEST_F(OrgReplicaTest, NothingOfACallOutlivesTheReplica) {
+  ASSERT_OK_AND_ASSIGN(const SampleDistrict s, CreateSampleDistrict(client()));
+  for (int round = 0; round < 50; ++round) {
+    std::shared_ptr<grpc::Channel> channel =
+        ::grassroots::testing::CreateTestChannel(server().address());
+    {
+      OrgReplica replica(channel);
+      ASSERT_OK(DescribeAndWait(replica, PlaceOf(s.compound1)).status());
+      ASSERT_OK(DescribeAndWait(replica, PlaceOf(s.branch)).status());
+    }
+    ASSERT_EQ(channel.use_count(), 1) << "round " << round;
+  }
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<PlaceFacts>>> DescribeManyAndWait(
@@ -751,4 +770,4 @@ TEST_F(ScriptedOrgServiceTest, LoadsAgainWhenTheStreamSkipsAnEvent) {
 }
 
 }  // namespace
-}  // namespace grassroots::roster
+}  // namespace grassroots::org_client

@@ -1,0 +1,31 @@
+#include "org_client/place.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace grassroots::org_client {
+
+std::string PlaceName(const Place& place) {
+  return place.kind == Place::Kind::kPartyOrg ? org::PartyOrgName(place.id)
+                                              : org::UnitName(place.id);
+}
+
+absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
+  Place place;
+  if (absl::StartsWith(name, "partyOrgs/")) {
+    place.kind = Place::Kind::kPartyOrg;
+    ASSIGN_OR_RETURN(place.id, org::ParsePartyOrgName(name, field));
+  } else if (absl::StartsWith(name, "units/")) {
+    place.kind = Place::Kind::kUnit;
+    ASSIGN_OR_RETURN(place.id, org::ParseUnitName(name, field));
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": must look like units/{id} or partyOrgs/{id}"));
+  }
+  return place;
+}
+
+}  // namespace grassroots::org_client

@@ -1,0 +1,46 @@
+#ifndef GRASSROOTS_ORG_CLIENT_PLACE_H_
+#define GRASSROOTS_ORG_CLIENT_PLACE_H_
+
+// A place of the org service as the other services name it: a unit or a
+// party organisation. A role, a case or an activity is held or happens at
+// one; what the org service says of it (PlaceFacts) decides whether it may.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "org_service/party_org.h"
+#include "org_service/unit.h"
+
+namespace grassroots::org_client {
+
+// A unit or a party organisation of the org service.
+struct Place {
+  enum class Kind : int8_t { kUnit = 0, kPartyOrg = 1 };
+  Kind kind = Kind::kUnit;
+  int64_t id = 0;
+
+  bool operator==(const Place&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const Place& p) {
+    return H::combine(std::move(h), p.kind, p.id);
+  }
+};
+
+std::string PlaceName(const Place& place);  // "units/7" or "partyOrgs/3"
+// Parses either form; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view field);
+
+// What the org service says of a place when a write names it.
+struct PlaceFacts {
+  Place place;
+  bool deleted = false;
+  org::Level level = org::Level::kUnspecified;     // for a unit
+  org::OrgForm form = org::OrgForm::kUnspecified;  // for a party organisation
+};
+
+}  // namespace grassroots::org_client
+
+#endif  // GRASSROOTS_ORG_CLIENT_PLACE_H_
