@@ -28,7 +28,6 @@
 #include <variant>
 #include <vector>
 
-#include "absl/memory/memory.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
@@ -244,82 +243,49 @@ absl::StatusOr<PartyOrg> ReadPartyOrg(RowReader& r) {
   return org;
 }
 
-// What sqlite::ResourceStore needs to know of units and party orgs.
-struct OrgCodec {
-  using Snapshot = org::Snapshot;
-
-  static std::vector<sqlite::ResourceTable> Tables() {
-    return {{kUnitKind, "units", "unit_history", kUnitColumns},
-            {kPartyOrgKind, "party_orgs", "party_org_history", kPartyOrgColumns}};
-  }
-  static sqlite::ResourceKey KeyOf(const Snapshot& snapshot) {
-    return std::visit(
-        [](const auto& resource) {
-          const int64_t kind =
-              std::is_same_v<std::decay_t<decltype(resource)>, Unit> ? kUnitKind : kPartyOrgKind;
-          return sqlite::ResourceKey{kind, resource.id, resource.revision};
-        },
-        snapshot);
-  }
-  static std::string NameOf(const Snapshot& snapshot) { return SnapshotName(snapshot); }
-  static void Bind(Statement& statement, const Snapshot& snapshot) {
-    std::visit([&statement](const auto& resource) { org::Bind(statement, resource); }, snapshot);
-  }
-  static absl::StatusOr<Snapshot> Read(int64_t kind, RowReader& reader) {
-    if (kind == kUnitKind) return ReadUnit(reader);
-    return ReadPartyOrg(reader);
-  }
-};
-
-using Store = sqlite::ResourceStore<OrgCodec>;
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// SqliteOrgStore
+// OrgStoreSchema
 
-struct SqliteOrgStore::Impl {
-  std::unique_ptr<Store> store;
-};
-
-absl::StatusOr<std::unique_ptr<SqliteOrgStore>> SqliteOrgStore::Open(const std::string& path) {
-  const std::string v1 = SchemaV1();
-  const absl::string_view migrations[] = {v1};
-  ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
-                   Store::Open(path, sqlite::kOrgStoreApplicationId, migrations));
-  return absl::WrapUnique(new SqliteOrgStore(absl::WrapUnique(new Impl{std::move(store)})));
+std::vector<sqlite::ResourceTable> OrgStoreSchema::Tables() {
+  return {{kUnitKind, "units", "unit_history", kUnitColumns},
+          {kPartyOrgKind, "party_orgs", "party_org_history", kPartyOrgColumns}};
 }
 
-SqliteOrgStore::SqliteOrgStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+std::vector<std::string> OrgStoreSchema::Migrations() { return {SchemaV1()}; }
 
-SqliteOrgStore::~SqliteOrgStore() = default;
+sqlite::ResourceKey OrgStoreSchema::KeyOf(const Snapshot& snapshot) {
+  return std::visit(
+      [](const auto& resource) {
+        const int64_t kind =
+            std::is_same_v<std::decay_t<decltype(resource)>, Unit> ? kUnitKind : kPartyOrgKind;
+        return sqlite::ResourceKey{kind, resource.id, resource.revision};
+      },
+      snapshot);
+}
 
-absl::StatusOr<StoredState> SqliteOrgStore::Load() {
-  const Store& store = *impl_->store;
-  StoredState state;
-  ASSIGN_OR_RETURN(state.revision, impl_->store->ReadState([&](sqlite::Database& db) {
-    ASSIGN_OR_RETURN(state.units, store.ReadCurrent(db, kUnitKind, &ReadUnit));
-    ASSIGN_OR_RETURN(state.party_orgs, store.ReadCurrent(db, kPartyOrgKind, &ReadPartyOrg));
-    return absl::OkStatus();
-  }));
+std::string OrgStoreSchema::NameOf(const Snapshot& snapshot) { return SnapshotName(snapshot); }
+
+void OrgStoreSchema::Bind(Statement& statement, const Snapshot& snapshot) {
+  std::visit([&statement](const auto& resource) { org::Bind(statement, resource); }, snapshot);
+}
+
+absl::StatusOr<Snapshot> OrgStoreSchema::Read(int64_t kind, RowReader& reader) {
+  if (kind == kUnitKind) return ReadUnit(reader);
+  return ReadPartyOrg(reader);
+}
+
+absl::Status OrgStoreSchema::ReadAll(const sqlite::ResourceStoreBase& store, sqlite::Database& db,
+                                     StoredState& state) {
+  ASSIGN_OR_RETURN(state.units, store.ReadCurrent(db, kUnitKind, &ReadUnit));
+  ASSIGN_OR_RETURN(state.party_orgs, store.ReadCurrent(db, kPartyOrgKind, &ReadPartyOrg));
   // Deleted resources are kept, so the last row has the largest id ever used.
   if (!state.units.empty()) state.max_unit_id = state.units.back().id;
   if (!state.party_orgs.empty()) state.max_party_org_id = state.party_orgs.back().id;
-  return state;
-}
-
-absl::Status SqliteOrgStore::Commit(const std::vector<Mutation>& mutations) {
-  return impl_->store->Commit(mutations);
-}
-
-absl::StatusOr<std::vector<Event>> SqliteOrgStore::ReadEvents(int64_t start_revision,
-                                                              int32_t start_index, int limit) {
-  return impl_->store->ReadEvents(start_revision, start_index, limit);
-}
-
-absl::StatusOr<std::optional<std::string>> SqliteOrgStore::LookupRequest(
-    absl::string_view request_id) {
-  return impl_->store->LookupRequest(request_id);
+  return absl::OkStatus();
 }
 
 }  // namespace grassroots::org
+
+template class grassroots::sqlite::SqliteMutationStore<grassroots::org::OrgStoreSchema>;

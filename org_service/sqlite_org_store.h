@@ -1,39 +1,40 @@
 #ifndef GRASSROOTS_ORG_SERVICE_SQLITE_ORG_STORE_H_
 #define GRASSROOTS_ORG_SERVICE_SQLITE_ORG_STORE_H_
 
-#include <memory>
+#include <cstdint>
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/sqlite_mutation_store.h"
+#include "common/sqlite_store_support.h"
 #include "org_service/org_store.h"
 
 namespace grassroots::org {
 
-// OrgStore on one SQLite database file in WAL mode (see the .cc for the
-// schema, the synchronous level and why).
-class SqliteOrgStore final : public OrgStore {
- public:
-  // Opens `path`, creating it and its schema when absent and migrating an
-  // older schema. FAILED_PRECONDITION with a clear message when the file is
-  // not an SQLite database, or was written by a newer version (its schema
-  // version is above ours); the file is left untouched then.
-  static absl::StatusOr<std::unique_ptr<SqliteOrgStore>> Open(const std::string& path);
+// The org service's tables and columns (see the .cc for the schema); the
+// store itself is the suite's one SqliteMutationStore.
+struct OrgStoreSchema {
+  using Snapshot = org::Snapshot;
+  using Stored = StoredState;
+  static constexpr int64_t kApplicationId = sqlite::kOrgStoreApplicationId;
 
-  ~SqliteOrgStore() override;
-
-  absl::StatusOr<StoredState> Load() override;
-  absl::Status Commit(const std::vector<Mutation>& mutations) override;
-  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t start_revision, int32_t start_index,
-                                                int limit) override;
-  absl::StatusOr<std::optional<std::string>> LookupRequest(
-      absl::string_view request_id) override;
-
- private:
-  struct Impl;
-  explicit SqliteOrgStore(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  static std::vector<sqlite::ResourceTable> Tables();
+  static std::vector<std::string> Migrations();
+  static sqlite::ResourceKey KeyOf(const Snapshot& snapshot);
+  static std::string NameOf(const Snapshot& snapshot);
+  static void Bind(sqlite::Statement& statement, const Snapshot& snapshot);
+  static absl::StatusOr<Snapshot> Read(int64_t kind, sqlite::RowReader& reader);
+  static absl::Status ReadAll(const sqlite::ResourceStoreBase& store, sqlite::Database& db,
+                              StoredState& state);
 };
 
+// OrgStore on one SQLite database file (SqliteMutationStore::Open).
+using SqliteOrgStore = sqlite::SqliteMutationStore<OrgStoreSchema>;
+
 }  // namespace grassroots::org
+
+extern template class grassroots::sqlite::SqliteMutationStore<grassroots::org::OrgStoreSchema>;
 
 #endif  // GRASSROOTS_ORG_SERVICE_SQLITE_ORG_STORE_H_

@@ -55,7 +55,6 @@
 #include <variant>
 #include <vector>
 
-#include "absl/memory/memory.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/cord.h"
@@ -301,97 +300,54 @@ struct KeyOfResource {
   }
 };
 
-// What sqlite::ResourceStore needs to know of the roster's resources.
-struct RosterCodec {
-  using Snapshot = roster::Snapshot;
-
-  static std::vector<sqlite::ResourceTable> Tables() {
-    return {{kPersonKind, "people", "person_history", kPersonColumns},
-            {kMembershipKind, "memberships", "membership_history", kMembershipColumns},
-            {kRegistrationKind, "registrations", "registration_history", kRegistrationColumns},
-            {kRoleAssignmentKind, "role_assignments", "role_assignment_history",
-             kRoleAssignmentColumns}};
-  }
-  static sqlite::ResourceKey KeyOf(const Snapshot& snapshot) {
-    return std::visit(KeyOfResource{}, snapshot);
-  }
-  static std::string NameOf(const Snapshot& snapshot) { return SnapshotName(snapshot); }
-  static void Bind(Statement& statement, const Snapshot& snapshot) {
-    std::visit([&statement](const auto& resource) { roster::Bind(statement, resource); }, snapshot);
-  }
-  static absl::StatusOr<Snapshot> Read(int64_t kind, RowReader& reader) {
-    switch (kind) {
-      case kPersonKind:
-        return ReadPerson(reader);
-      case kMembershipKind:
-        return ReadMembership(reader);
-      case kRegistrationKind:
-        return ReadRegistration(reader);
-      case kRoleAssignmentKind:
-        return ReadRoleAssignment(reader);
-    }
-    // ResourceStore reads only the kinds Tables() lists.
-    return absl::InternalError(absl::StrCat("no reader for resource kind ", kind));
-  }
-};
-
-using Store = sqlite::ResourceStore<RosterCodec>;
-
-// `status` with anything that looks like an ID-card or phone number masked
-// in its message. Its payloads (kStorageFaultCause) are kept: they say what
-// failed, in words that hold no data.
-absl::Status Redacted(const absl::Status& status) {
-  if (status.ok()) return status;
-  absl::Status redacted(status.code(), RedactPersonalData(status.message()));
-  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
-    redacted.SetPayload(type_url, payload);
-  });
-  return redacted;
-}
-
-template <typename T>
-absl::StatusOr<T> Redacted(absl::StatusOr<T> result) {
-  if (result.ok()) return result;
-  return Redacted(result.status());
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// SqliteRosterStore
+// RosterStoreSchema
 
-struct SqliteRosterStore::Impl {
-  std::unique_ptr<Store> store;
-};
-
-absl::StatusOr<std::unique_ptr<SqliteRosterStore>> SqliteRosterStore::Open(
-    const std::string& path) {
-  const std::string v1 = SchemaV1();
-  const absl::string_view migrations[] = {v1};
-  absl::StatusOr<std::unique_ptr<Store>> store =
-      Store::Open(path, sqlite::kRosterStoreApplicationId, migrations);
-  if (!store.ok()) return Redacted(store.status());
-  return absl::WrapUnique(new SqliteRosterStore(absl::WrapUnique(new Impl{*std::move(store)})));
+std::vector<sqlite::ResourceTable> RosterStoreSchema::Tables() {
+  return {{kPersonKind, "people", "person_history", kPersonColumns},
+          {kMembershipKind, "memberships", "membership_history", kMembershipColumns},
+          {kRegistrationKind, "registrations", "registration_history", kRegistrationColumns},
+          {kRoleAssignmentKind, "role_assignments", "role_assignment_history",
+           kRoleAssignmentColumns}};
 }
 
-SqliteRosterStore::SqliteRosterStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+std::vector<std::string> RosterStoreSchema::Migrations() { return {SchemaV1()}; }
 
-SqliteRosterStore::~SqliteRosterStore() = default;
+sqlite::ResourceKey RosterStoreSchema::KeyOf(const Snapshot& snapshot) {
+  return std::visit(KeyOfResource{}, snapshot);
+}
 
-absl::StatusOr<StoredRoster> SqliteRosterStore::Load() {
-  const Store& store = *impl_->store;
-  StoredRoster roster;
-  absl::StatusOr<int64_t> revision = impl_->store->ReadState([&](sqlite::Database& db) {
-    ASSIGN_OR_RETURN(roster.people, store.ReadCurrent(db, kPersonKind, &ReadPerson));
-    ASSIGN_OR_RETURN(roster.memberships, store.ReadCurrent(db, kMembershipKind, &ReadMembership));
-    ASSIGN_OR_RETURN(roster.registrations,
-                     store.ReadCurrent(db, kRegistrationKind, &ReadRegistration));
-    ASSIGN_OR_RETURN(roster.role_assignments,
-                     store.ReadCurrent(db, kRoleAssignmentKind, &ReadRoleAssignment));
-    return absl::OkStatus();
-  });
-  if (!revision.ok()) return Redacted(revision.status());
-  roster.revision = *revision;
+std::string RosterStoreSchema::NameOf(const Snapshot& snapshot) { return SnapshotName(snapshot); }
+
+void RosterStoreSchema::Bind(Statement& statement, const Snapshot& snapshot) {
+  std::visit([&statement](const auto& resource) { roster::Bind(statement, resource); }, snapshot);
+}
+
+absl::StatusOr<Snapshot> RosterStoreSchema::Read(int64_t kind, RowReader& reader) {
+  switch (kind) {
+    case kPersonKind:
+      return ReadPerson(reader);
+    case kMembershipKind:
+      return ReadMembership(reader);
+    case kRegistrationKind:
+      return ReadRegistration(reader);
+    case kRoleAssignmentKind:
+      return ReadRoleAssignment(reader);
+  }
+  // ResourceStore reads only the kinds Tables() lists.
+  return absl::InternalError(absl::StrCat("no reader for resource kind ", kind));
+}
+
+absl::Status RosterStoreSchema::ReadAll(const sqlite::ResourceStoreBase& store,
+                                        sqlite::Database& db, StoredRoster& roster) {
+  ASSIGN_OR_RETURN(roster.people, store.ReadCurrent(db, kPersonKind, &ReadPerson));
+  ASSIGN_OR_RETURN(roster.memberships, store.ReadCurrent(db, kMembershipKind, &ReadMembership));
+  ASSIGN_OR_RETURN(roster.registrations,
+                   store.ReadCurrent(db, kRegistrationKind, &ReadRegistration));
+  ASSIGN_OR_RETURN(roster.role_assignments,
+                   store.ReadCurrent(db, kRoleAssignmentKind, &ReadRoleAssignment));
   // Rows are never removed, so the last row has the largest id ever used.
   if (!roster.people.empty()) roster.max_person_id = roster.people.back().id;
   if (!roster.memberships.empty()) roster.max_membership_id = roster.memberships.back().id;
@@ -399,21 +355,9 @@ absl::StatusOr<StoredRoster> SqliteRosterStore::Load() {
   if (!roster.role_assignments.empty()) {
     roster.max_role_assignment_id = roster.role_assignments.back().id;
   }
-  return roster;
-}
-
-absl::Status SqliteRosterStore::Commit(const std::vector<Mutation>& mutations) {
-  return Redacted(impl_->store->Commit(mutations));
-}
-
-absl::StatusOr<std::vector<Event>> SqliteRosterStore::ReadEvents(int64_t start_revision,
-                                                                 int32_t start_index, int limit) {
-  return Redacted(impl_->store->ReadEvents(start_revision, start_index, limit));
-}
-
-absl::StatusOr<std::optional<std::string>> SqliteRosterStore::LookupRequest(
-    absl::string_view request_id) {
-  return Redacted(impl_->store->LookupRequest(request_id));
+  return absl::OkStatus();
 }
 
 }  // namespace grassroots::roster
+
+template class grassroots::sqlite::SqliteMutationStore<grassroots::roster::RosterStoreSchema>;
