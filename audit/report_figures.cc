@@ -51,24 +51,6 @@ const char* SeverityLabel(Severity severity) {
   return "未知";
 }
 
-Summary Summarise(const std::vector<Finding>& findings) {
-  Summary summary;
-  for (const Finding& f : findings) {
-    switch (f.severity) {
-      case Severity::kError:
-        ++summary.errors;
-        break;
-      case Severity::kWarning:
-        ++summary.warnings;
-        break;
-      case Severity::kInfo:
-        ++summary.info;
-        break;
-    }
-  }
-  return summary;
-}
-
 CoverageLayout LayOut(const AuditReport& report) {
   CoverageLayout layout;
   std::map<int64_t, size_t> index;
@@ -124,6 +106,24 @@ std::vector<Finding> FindingsOfSeverity(const std::vector<Finding>& findings, Se
 }
 
 }  // namespace report
+
+FindingCounts CountFindings(const std::vector<Finding>& findings) {
+  FindingCounts summary;
+  for (const Finding& f : findings) {
+    switch (f.severity) {
+      case Severity::kError:
+        ++summary.errors;
+        break;
+      case Severity::kWarning:
+        ++summary.warnings;
+        break;
+      case Severity::kInfo:
+        ++summary.info;
+        break;
+    }
+  }
+  return summary;
+}
 
 ReportDiff CompareReports(const AuditReport& previous, const AuditReport& current) {
   // Findings with the same key are one finding: the first one is kept.

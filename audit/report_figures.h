@@ -4,7 +4,7 @@
 // What every report writer shows, defined once so that the JSON, the
 // Markdown and the HTML agree on names and definitions (docs/audit.md): the
 // counters and rates of a Coverage, how a rate is written, the severities
-// and their labels, the summary counts, and how communities group under
+// and their labels, and how communities group under
 // their streets. Also the one escaping loop the writers build on, which
 // keeps their output valid UTF-8 whatever they are given. For the writers
 // (report_json.cc, report_markdown.cc, report_html.cc); not a client API.
@@ -99,14 +99,6 @@ const char* SeverityLabel(Severity severity);
 
 // The findings of one severity, in their order.
 std::vector<Finding> FindingsOfSeverity(const std::vector<Finding>& findings, Severity severity);
-
-struct Summary {
-  int64_t errors = 0;
-  int64_t warnings = 0;
-  int64_t info = 0;
-};
-
-Summary Summarise(const std::vector<Finding>& findings);
 
 // Communities grouped under the streets listed in the report (by parent_id);
 // communities whose street is not listed (a report rooted at a street or a

@@ -31,7 +31,6 @@ using report::RatioText;
 using report::ResourcesText;
 using report::SeverityLabel;
 using report::StreetGroup;
-using report::Summary;
 using report::UnitLabel;
 
 // HTML (and XML) text and attribute values. Control characters XML does not
@@ -198,7 +197,7 @@ void HtmlFindingsTable(const std::vector<Finding>& findings, bool with_severity,
 }  // namespace
 
 std::string ReportToHtml(const AuditReport& report, const ReportDiff* diff) {
-  const Summary counts = report::Summarise(report.findings);
+  const FindingCounts counts = CountFindings(report.findings);
   const std::string title = absl::StrCat("夜间审计报告：", report.root_display_name);
   std::string out;
   absl::StrAppend(&out,

@@ -30,8 +30,6 @@ using report::kRates;
 using report::kSeverities;
 using report::RateDef;
 using report::RateOf;
-using report::Summarise;
-using report::Summary;
 
 constexpr int kSchemaVersion = 1;
 
@@ -370,7 +368,7 @@ std::string ReportToJson(const AuditReport& report, const ReportDiff* diff) {
   coverage.Set("communities", std::move(communities));
   coverage.Set("totals", CoverageToJson(report.totals));
 
-  const Summary counts = Summarise(report.findings);
+  const FindingCounts counts = CountFindings(report.findings);
   Json summary = Json::Object();
   summary.Set("errors", Json::Int(counts.errors));
   summary.Set("warnings", Json::Int(counts.warnings));
@@ -439,7 +437,7 @@ absl::StatusOr<AuditReport> ReportFromJson(absl::string_view json) {
 
   // The summary is derived from the findings; it must be there and agree.
   ASSIGN_OR_RETURN(const Struct* summary, ObjectMember(doc, "", "summary"));
-  const Summary counts = Summarise(report.findings);
+  const FindingCounts counts = CountFindings(report.findings);
   const std::pair<const char*, int64_t> expected[] = {
       {"errors", counts.errors}, {"warnings", counts.warnings}, {"info", counts.info}};
   for (const auto& [key, count] : expected) {

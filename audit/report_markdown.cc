@@ -22,7 +22,6 @@ using report::kSeverities;
 using report::ResourcesText;
 using report::SeverityLabel;
 using report::StreetGroup;
-using report::Summary;
 using report::UnitLabel;
 
 // Markdown table cells and list items: one line, and the characters that
@@ -109,7 +108,7 @@ void MdFindingsBySeverity(const std::vector<Finding>& findings, absl::string_vie
 
 std::string ReportToMarkdown(const AuditReport& report, const ReportDiff* diff) {
   std::string out;
-  const Summary counts = report::Summarise(report.findings);
+  const FindingCounts counts = CountFindings(report.findings);
   absl::StrAppend(&out, "# 夜间审计报告：", MdEscape(report.root_display_name));
   if (report.root_unit_id > 0)
     absl::StrAppend(&out, "（", org::UnitName(report.root_unit_id), "）");
