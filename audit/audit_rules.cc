@@ -20,10 +20,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "common/personal_data.h"
+#include "org_service/org_labels.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 #include "roster_service/person.h"
 #include "roster_service/role.h"
+#include "roster_service/roster_labels.h"
 
 // What belongs to the audited subtree: its units, deleted ones included (so
 // that drift at them is reported); the party organisations attached to one
@@ -62,88 +64,22 @@ constexpr int kCommitteeFullMembers = 7;
 // here are full and probationary.
 constexpr int kGeneralBranchMembers = 50;
 constexpr int kPartyCommitteeMembers = 100;
-// 《中国共产党章程》第七条: the probationary period is one year; the decision is
-// due on the anniversary of admission and overdue from the day after (as
-// roster::ProbationIsOverdue has it).
-constexpr int kProbationYears = 1;
+// The probationary period (《中国共产党章程》第七条) is roster's rule:
+// roster::ProbationDecisionDue and roster::ProbationIsOverdue.
 
 // --- Names in messages. Messages are Chinese, as the reports are.
 
-absl::string_view LevelWord(Level level) {
-  switch (level) {
-    case Level::kDistrict:
-      return "区";
-    case Level::kStreet:
-      return "街道";
-    case Level::kCommunity:
-      return "社区";
-    case Level::kCompound:
-      return "小区";
-    case Level::kBuilding:
-      return "楼栋";
-    case Level::kUnspecified:
-      break;
-  }
-  return "单位";
+// The domain's label (org_labels.h, roster_labels.h), or `fallback` for a
+// value without one.
+template <typename Enum>
+absl::string_view Word(Enum value, absl::string_view fallback) {
+  const absl::string_view label = grassroots::Label(value);
+  return label.empty() ? fallback : label;
 }
 
-absl::string_view FormWord(OrgForm form) {
-  switch (form) {
-    case OrgForm::kWorkingCommittee:
-      return "大党工委";
-    case OrgForm::kPartyCommittee:
-      return "党委";
-    case OrgForm::kGeneralBranch:
-      return "党总支";
-    case OrgForm::kBranch:
-      return "党支部";
-    case OrgForm::kJointBranch:
-      return "联合党支部";
-    case OrgForm::kFunctionalBranch:
-      return "功能型党支部";
-    case OrgForm::kPartyGroup:
-      return "党小组";
-    case OrgForm::kUnspecified:
-      break;
-  }
-  return "党组织";
-}
-
-absl::string_view RoleWord(Role role) {
-  switch (role) {
-    case Role::kSecretary:
-      return "书记";
-    case Role::kDeputySecretary:
-      return "副书记";
-    case Role::kCommitteeMember:
-      return "支委委员";
-    case Role::kGroupLeader:
-      return "党小组长";
-    case Role::kFirstSecretary:
-      return "第一书记";
-    case Role::kWorkTeamMember:
-      return "工作队员";
-    case Role::kBuildingLead:
-      return "楼栋长";
-    case Role::kGridWorker:
-      return "网格员";
-    case Role::kMicroGridLiaison:
-      return "微网格联络人";
-    case Role::kPartyHousehold:
-      return "党员中心户";
-    case Role::kVolunteer:
-      return "志愿者";
-    case Role::kOwnersCommitteeMember:
-      return "业委会成员";
-    case Role::kPropertyContact:
-      return "物业联系人";
-    case Role::kResidentRepresentative:
-      return "居民代表";
-    case Role::kUnspecified:
-      break;
-  }
-  return "未指定";
-}
+absl::string_view LevelWord(Level level) { return Word(level, "单位"); }
+absl::string_view FormWord(OrgForm form) { return Word(form, "党组织"); }
+absl::string_view RoleWord(Role role) { return Word(role, "未指定"); }
 
 // "幸福花园 (units/12)".
 std::string Label(absl::string_view display_name, absl::string_view resource) {
@@ -642,12 +578,14 @@ void Auditor::CheckPeople() {
       }
     }
     if (p.party_status == PartyStatus::kProbationary && p.admission) {
-      const absl::CivilDay admitted = *p.admission;
-      const absl::CivilDay due(admitted.year() + kProbationYears, admitted.month(), admitted.day());
-      if (today > due) {
+      roster::Person probationer;
+      probationer.party_status = p.party_status;
+      probationer.admission_date = p.admission;
+      if (roster::ProbationIsOverdue(probationer, today)) {
+        const absl::CivilDay due = *roster::ProbationDecisionDue(probationer);
         Add(rules::kProbationOverdue, Severity::kWarning, {name},
-            absl::StrCat("预备党员 ", text, " 于 ", Day(admitted), " 入党，预备期已满 ",
-                         kProbationYears, " 年，转正讨论已逾期 ", today - due, " 天"));
+            absl::StrCat("预备党员 ", text, " 于 ", Day(*p.admission), " 入党，预备期已满 1 年",
+                         "，转正讨论已逾期 ", today - due, " 天"));
       }
     }
     if (!p.id_card_number.empty() && !absl::StrContains(p.id_card_number, '*') &&

@@ -6,6 +6,7 @@
 // (Markdown; a self-contained HTML page with a coverage table per street and
 // a bar chart of coverage rates). UTF-8 throughout.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,15 @@ struct ReportDiff {
 };
 
 ReportDiff CompareReports(const AuditReport& previous, const AuditReport& current);
+
+// How many findings there are of each severity: the report's summary.
+struct FindingCounts {
+  int64_t errors = 0;
+  int64_t warnings = 0;
+  int64_t info = 0;
+};
+
+FindingCounts CountFindings(const std::vector<Finding>& findings);
 
 // `diff` may be null (no --previous).
 std::string ReportToJson(const AuditReport& report, const ReportDiff* diff);

@@ -1,8 +1,8 @@
 #ifndef GRASSROOTS_CLI_AUDIT_COMMANDS_H_
 #define GRASSROOTS_CLI_AUDIT_COMMANDS_H_
 
-// `orgctl audit` (the nightly audit, read-only, through the gateway) and
-// `orgctl demo` (loads the demo district through the gateway).
+// `orgctl audit`: the nightly audit, read-only, through the gateway. Also
+// registers `orgctl demo` (demo_commands.h) after it.
 
 #include <memory>
 

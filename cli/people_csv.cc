@@ -23,6 +23,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grassroots/type/date.pb.h"
+#include "roster_service/roster_labels.h"
 
 namespace grassroots::cli {
 namespace {
@@ -40,46 +41,25 @@ using roster::v1::RoleAssignment;
 constexpr absl::string_view kRolesColumn = "roles";
 
 // The Chinese labels a file may use instead of the English enum names
-// (docs/import.md lists them); export writes the English names.
-struct EnumLabel {
-  absl::string_view enum_type;
-  absl::string_view value;
-  absl::string_view label;
-};
-
-constexpr absl::string_view kGender = "grassroots.roster.v1.Person.Gender";
-constexpr absl::string_view kPartyStatus = "grassroots.roster.v1.Person.PartyStatus";
-constexpr absl::string_view kMemberCategory = "grassroots.roster.v1.Person.MemberCategory";
-constexpr absl::string_view kRole = "grassroots.roster.v1.Role";
-
-constexpr EnumLabel kChineseLabels[] = {
-    {kGender, "MALE", "男"},
-    {kGender, "FEMALE", "女"},
-    {kPartyStatus, "FULL", "正式党员"},
-    {kPartyStatus, "PROBATIONARY", "预备党员"},
-    {kPartyStatus, "NONE", "群众"},
-    {kMemberCategory, "IN_SERVICE", "在职"},
-    {kMemberCategory, "RETIRED", "离退休"},
-    {kMemberCategory, "RETIRED", "离退休干部"},
-    {kMemberCategory, "DIRECT", "直管"},
-    {kMemberCategory, "FLOATING", "流动"},
-    {kRole, "SECRETARY", "书记"},
-    {kRole, "DEPUTY_SECRETARY", "副书记"},
-    {kRole, "COMMITTEE_MEMBER", "支委"},
-    {kRole, "COMMITTEE_MEMBER", "委员"},
-    {kRole, "GROUP_LEADER", "党小组长"},
-    {kRole, "FIRST_SECRETARY", "第一书记"},
-    {kRole, "WORK_TEAM_MEMBER", "工作队员"},
-    {kRole, "BUILDING_LEAD", "楼栋长"},
-    {kRole, "GRID_WORKER", "网格员"},
-    {kRole, "MICRO_GRID_LIAISON", "微网格联络人"},
-    {kRole, "PARTY_HOUSEHOLD", "党员中心户"},
-    {kRole, "PARTY_HOUSEHOLD", "党员户"},
-    {kRole, "VOLUNTEER", "志愿者"},
-    {kRole, "OWNERS_COMMITTEE_MEMBER", "业委会成员"},
-    {kRole, "PROPERTY_CONTACT", "物业联系人"},
-    {kRole, "RESIDENT_REPRESENTATIVE", "居民代表"},
-};
+// (docs/import.md lists them): the domain's tables (roster_labels.h), whose
+// enums share their numbers with the protos'. Export writes the English
+// names. Calls `visit(number, spelling)` for each label and alias of
+// `type`'s values, in the table's order; nothing for other enums.
+template <typename Visit>
+void ForEachChineseSpelling(const EnumDescriptor& type, Visit visit) {
+  const auto each = [&](auto table) {
+    for (const auto& entry : table) {
+      visit(static_cast<int>(entry.value), entry.label);
+      for (absl::string_view alias : entry.aliases) {
+        if (!alias.empty()) visit(static_cast<int>(entry.value), alias);
+      }
+    }
+  };
+  if (&type == Person::Gender_descriptor()) each(Labels<roster::Gender>());
+  if (&type == Person::PartyStatus_descriptor()) each(Labels<roster::PartyStatus>());
+  if (&type == Person::MemberCategory_descriptor()) each(Labels<roster::MemberCategory>());
+  if (&type == roster::v1::Role_descriptor()) each(Labels<roster::Role>());
+}
 
 // Columns holding a resource name, and of which collection.
 struct NameColumn {
@@ -120,11 +100,12 @@ absl::StatusOr<int> ParseEnum(absl::string_view cell, const EnumDescriptor& type
   for (int i = 0; i < type.value_count(); ++i) {
     if (type.value(i)->number() != 0) accepted.push_back(type.value(i)->name());
   }
-  for (const EnumLabel& label : kChineseLabels) {
-    if (label.enum_type != type.full_name()) continue;
-    if (label.label == cell) return type.FindValueByName(std::string(label.value))->number();
-    accepted.emplace_back(label.label);
-  }
+  std::optional<int> found;
+  ForEachChineseSpelling(type, [&](int number, absl::string_view spelling) {
+    if (!found.has_value() && spelling == cell) found = number;
+    accepted.emplace_back(spelling);
+  });
+  if (found.has_value()) return *found;
   return Invalid(field,
                  absl::StrCat("\"", cell, "\" is not one of ", absl::StrJoin(accepted, ", ")));
 }

@@ -86,12 +86,7 @@ class FilterParser {
   // --- Errors ---
 
   size_t CharPosition(size_t byte_offset) const {
-    size_t chars = 0;
-    for (size_t i = 0; i < byte_offset && i < filter_.size(); ++i) {
-      // Count lead bytes only; continuation bytes are 10xxxxxx.
-      if ((static_cast<unsigned char>(filter_[i]) & 0xC0) != 0x80) ++chars;
-    }
-    return chars + 1;
+    return CountUtf8Chars(filter_.substr(0, byte_offset)) + 1;
   }
 
   absl::Status ErrorAt(size_t byte_offset, absl::string_view what) const {

@@ -7,47 +7,6 @@
 namespace grassroots {
 namespace {
 
-// Decodes one code point at `text[*pos]`, advancing `*pos`. Returns -1 for an
-// invalid sequence (then `*pos` advances one byte).
-int32_t DecodeOne(absl::string_view text, size_t* pos) {
-  const auto byte = [&](size_t i) { return static_cast<uint8_t>(text[i]); };
-  const uint8_t b0 = byte(*pos);
-  int len = 0;
-  int32_t cp = 0;
-  int32_t min = 0;
-  if (b0 < 0x80) {
-    ++*pos;
-    return b0;
-  } else if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    ++*pos;
-    return -1;
-  }
-  if (*pos + len > text.size()) {
-    ++*pos;
-    return -1;
-  }
-  for (int i = 1; i < len; ++i) {
-    const uint8_t b = byte(*pos + i);
-    if ((b & 0xC0) != 0x80) {
-      ++*pos;
-      return -1;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++*pos;
-    return -1;
-  }
-  *pos += len;
-  return cp;
-}
-
 bool IsWide(int32_t cp) {
   // The East Asian Wide and Fullwidth blocks that occur in Chinese text.
   return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
@@ -66,34 +25,64 @@ bool IsZeroWidth(int32_t cp) {
 
 }  // namespace
 
-std::optional<size_t> Utf8Length(absl::string_view text) {
-  size_t pos = 0;
+Utf8Char DecodeUtf8(absl::string_view text, size_t pos) {
+  const auto byte = [&](size_t i) { return static_cast<uint8_t>(text[i]); };
+  const uint8_t b0 = byte(pos);
+  if (b0 < 0x80) return {b0, 1};
+  size_t length = 0;
+  int32_t cp = 0;
+  int32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    length = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    length = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    length = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return {};  // a continuation byte, or 0xF8..0xFF
+  }
+  if (length > text.size() - pos) return {};
+  for (size_t i = 1; i < length; ++i) {
+    const uint8_t b = byte(pos + i);
+    if ((b & 0xC0) != 0x80) return {};
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
+  return {cp, length};
+}
+
+size_t CountUtf8Chars(absl::string_view text) {
   size_t count = 0;
-  while (pos < text.size()) {
-    if (DecodeOne(text, &pos) < 0) return std::nullopt;
-    ++count;
+  ForEachUtf8Char(text, [&](Utf8Char, absl::string_view) { ++count; });
+  return count;
+}
+
+size_t CodePointWidth(int32_t code_point) {
+  if (code_point == kInvalidCodePoint) return 1;
+  if (IsWide(code_point)) return 2;
+  if (IsZeroWidth(code_point)) return 0;
+  return 1;
+}
+
+std::optional<size_t> Utf8Length(absl::string_view text) {
+  size_t count = 0;
+  for (size_t pos = 0; pos < text.size(); ++count) {
+    const Utf8Char c = DecodeUtf8(text, pos);
+    if (c.code_point == kInvalidCodePoint) return std::nullopt;
+    pos += c.length;
   }
   return count;
 }
 
 size_t DisplayWidth(absl::string_view text) {
-  size_t pos = 0;
   size_t width = 0;
-  while (pos < text.size()) {
-    const int32_t cp = DecodeOne(text, &pos);
-    if (cp < 0) {
-      width += 1;
-    } else if (IsWide(cp)) {
-      width += 2;
-    } else if (!IsZeroWidth(cp)) {
-      width += 1;
-    }
-  }
+  ForEachUtf8Char(text,
+                  [&](Utf8Char c, absl::string_view) { width += CodePointWidth(c.code_point); });
   return width;
 }
 
-absl::Status ValidateDisplayText(absl::string_view text, absl::string_view field,
-                                 size_t max_chars, bool required) {
+absl::Status ValidateDisplayText(absl::string_view text, absl::string_view field, size_t max_chars,
+                                 bool required) {
   if (text.empty()) {
     if (!required) return absl::OkStatus();
     return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
@@ -109,7 +98,9 @@ absl::Status ValidateDisplayText(absl::string_view text, absl::string_view field
   bool only_space = true;
   size_t pos = 0;
   while (pos < text.size()) {
-    const int32_t cp = DecodeOne(text, &pos);
+    const Utf8Char c = DecodeUtf8(text, pos);
+    pos += c.length;
+    const int32_t cp = c.code_point;
     if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ": must not contain control characters"));

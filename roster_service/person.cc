@@ -129,15 +129,21 @@ absl::Status ValidateAndNormalizePerson(Person& person, absl::CivilDay today,
   return CheckExternalKey(person.external_key, field("external_key"));
 }
 
-bool ProbationIsOverdue(const Person& person, absl::CivilDay today) {
-  if (person.party_status != PartyStatus::kProbationary || !person.admission_date) return false;
+std::optional<absl::CivilDay> ProbationDecisionDue(const Person& person) {
+  if (person.party_status != PartyStatus::kProbationary || !person.admission_date) {
+    return std::nullopt;
+  }
   // The probation period is one year (Party Constitution, art. 7), and the
   // branch decides when it ends: the decision is due on the anniversary of
   // admission and overdue from the day after. A 29 February admission falls
   // due on 1 March of a common year, as CivilDay normalises 29 February.
   const absl::CivilDay& admitted = *person.admission_date;
-  const absl::CivilDay due(admitted.year() + 1, admitted.month(), admitted.day());
-  return today > due;
+  return absl::CivilDay(admitted.year() + 1, admitted.month(), admitted.day());
+}
+
+bool ProbationIsOverdue(const Person& person, absl::CivilDay today) {
+  const std::optional<absl::CivilDay> due = ProbationDecisionDue(person);
+  return due.has_value() && today > *due;
 }
 
 }  // namespace grassroots::roster

@@ -71,7 +71,10 @@ inline constexpr size_t kMaxExternalKeyLength = 128;
 absl::Status ValidateAndNormalizePerson(Person& person, absl::CivilDay today,
                                         absl::string_view field_prefix);
 
-// Probationary members are due for a decision a year after admission.
+// Probationary members are due for a decision a year after admission: the
+// day it falls due, nullopt for anyone else (or without an admission date).
+std::optional<absl::CivilDay> ProbationDecisionDue(const Person& person);
+// Overdue from the day after it falls due.
 bool ProbationIsOverdue(const Person& person, absl::CivilDay today);
 
 }  // namespace grassroots::roster

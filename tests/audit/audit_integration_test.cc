@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <map>
 #include <set>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "audit/demo_district.h"
+#include "demo/demo_district.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -26,11 +26,11 @@
 namespace grassroots::gateway::testing {
 namespace {
 
+using google::protobuf::Struct;
+using google::protobuf::Value;
 using ::grassroots::testing::CommandResult;
 using ::grassroots::testing::RunCommand;
 using ::testing::HasSubstr;
-using google::protobuf::Struct;
-using google::protobuf::Value;
 
 constexpr double kScale = 0.1;
 
@@ -91,15 +91,14 @@ TEST_F(AuditEndToEndTest, FindsExactlyThePlantedViolationsAndTheAskedForFigures)
   EXPECT_EQ(audit.exit_code, 3) << audit;
   std::cout << "[ AUDIT    ] " << audit.out;
 
-  const audit::DemoDistrict expected =
-      audit::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
+  const demo::DemoDistrict expected =
+      demo::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
   std::map<std::string, int> planted;
-  for (const audit::PlantedViolation& v : expected.violations) ++planted[v.rule];
+  for (const demo::PlantedViolation& v : expected.violations) ++planted[v.rule];
   const Struct report = ReadReport(reports);
   EXPECT_EQ(RuleCounts(Field(report, "findings")), planted);
 
-  const Struct& totals =
-      Field(Field(report, "coverage").struct_value(), "totals").struct_value();
+  const Struct& totals = Field(Field(report, "coverage").struct_value(), "totals").struct_value();
   EXPECT_EQ(Field(totals, "compounds").number_value(), expected.figures.compounds);
   EXPECT_EQ(Field(totals, "compounds_covered").number_value(), expected.figures.compounds_covered);
   EXPECT_EQ(Field(totals, "compounds_with_first_secretary").number_value(),
@@ -152,9 +151,8 @@ TEST_F(AuditEndToEndTest, PreviousReportsNewAndResolvedFindings) {
   remove.set_name(uncovered);
   remove.set_cascade(true);
   ASSERT_OK(org.Call(&org_v1::OrgService::StubInterface::DeleteUnit, remove).status());
-  ASSERT_OK_AND_ASSIGN(org_v1::Unit added,
-                       org.CreateUnit(::grassroots::org::testing::NewCompound(
-                           compound.parent(), "新建未覆盖小区", "NEWX", {})));
+  ASSERT_OK_AND_ASSIGN(org_v1::Unit added, org.CreateUnit(::grassroots::org::testing::NewCompound(
+                                               compound.parent(), "新建未覆盖小区", "NEWX", {})));
 
   // --previous takes the first run's JSON.
   std::string first_json;
@@ -179,14 +177,15 @@ TEST_F(AuditEndToEndTest, PreviousReportsNewAndResolvedFindings) {
   };
   const auto added_keys = keys(Field(since, "new"));
   const auto resolved_keys = keys(Field(since, "resolved"));
-  EXPECT_THAT(added_keys, ::testing::Contains(std::make_pair(std::string("compound-not-covered"),
-                                                              added.name())));
-  EXPECT_THAT(resolved_keys,
-              ::testing::ElementsAre(std::make_pair(std::string("compound-not-covered"), uncovered)));
+  EXPECT_THAT(added_keys, ::testing::Contains(
+                              std::make_pair(std::string("compound-not-covered"), added.name())));
+  EXPECT_THAT(resolved_keys, ::testing::ElementsAre(
+                                 std::make_pair(std::string("compound-not-covered"), uncovered)));
   // Nothing else was resolved, and what is new is the added compound or
   // what the removal left behind (roles at the removed compound).
   for (const auto& [rule, resource] : added_keys) {
-    EXPECT_TRUE(resource == added.name() || rule == "role-at-deleted-place") << rule << " " << resource;
+    EXPECT_TRUE(resource == added.name() || rule == "role-at-deleted-place")
+        << rule << " " << resource;
   }
 }
 
@@ -194,13 +193,14 @@ TEST_F(AuditEndToEndTest, LoadingTheDemoAgainDuplicatesNothing) {
   ASSERT_EQ(Orgctl(district_admin_, {"demo", "--scale", absl::StrCat(kScale)}).exit_code, 0);
   const CommandResult again = Orgctl(district_admin_, {"demo", "--scale", absl::StrCat(kScale)});
   ASSERT_EQ(again.exit_code, 0) << again;
-  const audit::DemoDistrict expected =
-      audit::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
+  const demo::DemoDistrict expected =
+      demo::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
   EXPECT_THAT(again.out, HasSubstr(absl::StrCat("(0 created, ", expected.people.size(),
                                                 " unchanged), 0 roles assigned")));
   OrgClient org(Channel(district_admin_.token));
   org_v1::ListUnitsRequest districts;
-  ASSERT_OK_AND_ASSIGN(auto page, org.Call(&org_v1::OrgService::StubInterface::ListUnits, districts));
+  ASSERT_OK_AND_ASSIGN(auto page,
+                       org.Call(&org_v1::OrgService::StubInterface::ListUnits, districts));
   EXPECT_EQ(page.units_size(), 1);
 }
 

@@ -17,8 +17,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "audit/audit_model.h"
-#include "audit/demo_district.h"
 #include "common/personal_data.h"
+#include "demo/demo_district.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "org_service/party_org.h"
@@ -30,6 +30,15 @@
 namespace grassroots::audit {
 namespace {
 
+using ::grassroots::demo::DemoDistrict;
+using ::grassroots::demo::DemoFigures;
+using ::grassroots::demo::DemoOptions;
+using ::grassroots::demo::DemoPartyOrg;
+using ::grassroots::demo::DemoPerson;
+using ::grassroots::demo::DemoRole;
+using ::grassroots::demo::DemoUnit;
+using ::grassroots::demo::GenerateDemoDistrict;
+using ::grassroots::demo::PlantedViolation;
 using ::grassroots::testing::StatusIs;
 using org::Level;
 using org::OrgForm;
@@ -763,7 +772,8 @@ TEST(AuditRulesTest, MessagesNameThingsInChinese) {
             "幸福社区大党委 (partyOrgs/101) 没有书记，自上一任书记离任（2026-10-24）已空缺 30 天");
   EXPECT_THAT(by_rule[rules::kBranchTooSmall], HasSubstr("只有 2 名正式党员，少于 3 名"));
   EXPECT_THAT(by_rule[rules::kBranchWithoutCommittee], HasSubstr("有 7 名正式党员"));
-  EXPECT_THAT(by_rule[rules::kBranchLargeEnough], HasSubstr("有 51 名党员，已达到设立党总支的规模（超过 50 名）"));
+  EXPECT_THAT(by_rule[rules::kBranchLargeEnough],
+              HasSubstr("有 51 名党员，已达到设立党总支的规模（超过 50 名）"));
   EXPECT_THAT(by_rule[rules::kProbationOverdue], HasSubstr("逾期 1 天"));
   EXPECT_THAT(by_rule[rules::kInvalidIdCard], HasSubstr("杨磊"));
   EXPECT_THAT(by_rule[rules::kInvalidIdCard], HasSubstr("校验码错误"));

@@ -137,6 +137,19 @@ TEST(SamplePeopleCsvTest, ChineseLabelsAndEnglishNamesMeanTheSame) {
   EXPECT_EQ(rows[3].row.person().residence_room(), "A座,1201");
 }
 
+// The labels are roster_labels.h's: 支委 is the committee member's, and the
+// older spellings a stored file may carry still read.
+TEST(PeopleCsvTest, ReadsEveryCommitteeMemberSpelling) {
+  for (const std::string spelling : {"支委", "委员", "支委委员", "COMMITTEE_MEMBER"}) {
+    const ParsedRow parsed = ParseOne({{"roles", spelling + "@partyOrgs/3@2024-01-01"}});
+    EXPECT_THAT(parsed.errors, IsEmpty()) << spelling;
+    ASSERT_EQ(parsed.row.roles_size(), 1) << spelling;
+    EXPECT_EQ(parsed.row.roles(0).role(), roster::v1::COMMITTEE_MEMBER) << spelling;
+  }
+  EXPECT_EQ(ParseOne({{"member_category", "离退休干部"}}).row.person().member_category(),
+            roster::v1::Person::RETIRED);
+}
+
 TEST(PeopleCsvTest, ParsesEveryColumn) {
   const ParsedRow parsed = ParseOne({{"roles",
                                       "SECRETARY@partyOrgs/3@2021-06-01 ; "

@@ -1,6 +1,9 @@
 #include "common/text.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -131,6 +134,96 @@ TEST(ValidateDisplayTextTest, RefusesInvalidUtf8) {
                        HasSubstr("unit.display_name: is not valid UTF-8")));
   EXPECT_THAT(ValidateDisplayText("\xED\xA0\x80", "unit.display_name", 128),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unit.display_name")));
+}
+
+// --- The decoder every other function is built on.
+
+TEST(DecodeUtf8Test, DecodesOneCharacterOfEachLength) {
+  const std::string text = "a\xC2\xA9\xE5\xB9\xB8\xF0\x9F\x98\x80";  // a © 幸 😀
+  const Utf8Char a = DecodeUtf8(text, 0);
+  EXPECT_EQ(a.code_point, 'a');
+  EXPECT_EQ(a.length, 1u);
+  const Utf8Char copyright = DecodeUtf8(text, 1);
+  EXPECT_EQ(copyright.code_point, 0xA9);
+  EXPECT_EQ(copyright.length, 2u);
+  const Utf8Char xing = DecodeUtf8(text, 3);
+  EXPECT_EQ(xing.code_point, 0x5E78);
+  EXPECT_EQ(xing.length, 3u);
+  const Utf8Char smile = DecodeUtf8(text, 6);
+  EXPECT_EQ(smile.code_point, 0x1F600);
+  EXPECT_EQ(smile.length, 4u);
+}
+
+TEST(DecodeUtf8Test, InvalidSequencesTakeOneByte) {
+  for (const std::string text : {
+           std::string("\x80"),              // a continuation byte alone
+           std::string("\xC0\xAF"),          // overlong '/'
+           std::string("\xE0\x80\xAF"),      // overlong, three bytes
+           std::string("\xED\xA0\x80"),      // a surrogate (U+D800)
+           std::string("\xF4\x90\x80\x80"),  // past U+10FFFF
+           std::string("\xF8\x88\x80\x80"),  // a five-byte lead
+           std::string("\xE5\xB9"),          // cut short
+           std::string("\xE5"
+                       "a"
+                       "\xB8"),  // interrupted
+       }) {
+    const Utf8Char c = DecodeUtf8(text, 0);
+    EXPECT_EQ(c.code_point, kInvalidCodePoint) << absl::CEscape(text);
+    EXPECT_EQ(c.length, 1u) << absl::CEscape(text);
+  }
+}
+
+TEST(DecodeUtf8Test, ForEachVisitsEveryByteOnceAndResynchronises) {
+  const std::string text =
+      "\xE5\xB9"
+      "A"
+      "\xE7\xA6\x8F";  // cut 幸, A, 福
+  std::vector<int32_t> code_points;
+  std::string bytes;
+  ForEachUtf8Char(text, [&](Utf8Char c, absl::string_view slice) {
+    code_points.push_back(c.code_point);
+    EXPECT_EQ(slice.size(), c.length);
+    bytes.append(slice.data(), slice.size());
+  });
+  EXPECT_THAT(code_points,
+              ::testing::ElementsAre(kInvalidCodePoint, kInvalidCodePoint, 'A', 0x798F));
+  EXPECT_EQ(bytes, text);
+}
+
+TEST(CountUtf8CharsTest, CountsInvalidBytesOneEach) {
+  EXPECT_EQ(CountUtf8Chars(""), 0u);
+  EXPECT_EQ(CountUtf8Chars("幸福花园"), 4u);
+  EXPECT_EQ(CountUtf8Chars("\xE5\xB9"
+                           "A"),
+            3u);
+}
+
+TEST(CodePointWidthTest, WideNarrowAndZero) {
+  EXPECT_EQ(CodePointWidth('a'), 1u);
+  EXPECT_EQ(CodePointWidth(0x5E78), 2u);  // 幸
+  EXPECT_EQ(CodePointWidth(0xFF01), 2u);  // fullwidth '!'
+  EXPECT_EQ(CodePointWidth(0x0301), 0u);  // combining acute
+  EXPECT_EQ(CodePointWidth(0x200B), 0u);  // zero-width space
+  EXPECT_EQ(CodePointWidth(kInvalidCodePoint), 1u);
+}
+
+TEST(DecodeUtf8Test, AgreesWithUtf8LengthOnEveryTwoByteInput) {
+  // Valid exactly when every decoded character is valid, and then the
+  // count is the same.
+  for (int b0 = 0; b0 < 256; ++b0) {
+    for (int b1 = 0; b1 < 256; ++b1) {
+      const std::string text = {static_cast<char>(b0), static_cast<char>(b1)};
+      size_t count = 0;
+      bool valid = true;
+      ForEachUtf8Char(text, [&](Utf8Char c, absl::string_view) {
+        ++count;
+        if (c.code_point == kInvalidCodePoint) valid = false;
+      });
+      const std::optional<size_t> length = Utf8Length(text);
+      ASSERT_EQ(length.has_value(), valid) << absl::CEscape(text);
+      if (valid) EXPECT_EQ(*length, count) << absl::CEscape(text);
+    }
+  }
 }
 
 }  // namespace

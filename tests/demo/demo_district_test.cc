@@ -1,4 +1,4 @@
-#include "audit/demo_district.h"
+#include "demo/demo_district.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -24,8 +24,10 @@
 #include "roster_service/person.h"
 #include "roster_service/role.h"
 
-namespace grassroots::audit {
+namespace grassroots::demo {
 namespace {
+
+namespace rules = ::grassroots::audit::rules;
 
 using org::CompoundKind;
 using org::Level;
@@ -795,4 +797,4 @@ TEST(DemoDistrictOptionsTest, SecondRoleMakesAboutTwoRolesAPersonWhereTheyBelong
 }
 
 }  // namespace
-}  // namespace grassroots::audit
+}  // namespace grassroots::demo

@@ -1,5 +1,5 @@
-#ifndef GRASSROOTS_AUDIT_DEMO_DISTRICT_H_
-#define GRASSROOTS_AUDIT_DEMO_DISTRICT_H_
+#ifndef GRASSROOTS_DEMO_DEMO_DISTRICT_H_
+#define GRASSROOTS_DEMO_DEMO_DISTRICT_H_
 
 // A demo district shaped like the ones in the source articles (../shared/
 // DOMAIN.md): Tianyuan's 309 compounds, about two thirds with a property
@@ -10,7 +10,8 @@
 // Chinese names, valid ID-card numbers and phones, party members of every
 // category, and a few deliberate rule violations. `scale` multiplies it.
 //
-// Pure data, no I/O: `orgctl demo` loads it through the gateway.
+// Pure data, no I/O: demo_loader.h loads it through the gateway (`orgctl
+// demo`).
 
 #include <cstdint>
 #include <optional>
@@ -23,7 +24,7 @@
 #include "roster_service/person.h"
 #include "roster_service/role.h"
 
-namespace grassroots::audit {
+namespace grassroots::demo {
 
 // Entities refer to each other by index into their vectors (`parent` of a
 // unit is an index into `units`, -1 for the district), because the real
@@ -65,8 +66,8 @@ struct DemoPerson {
   std::string display_name;
   roster::Gender gender = roster::Gender::kUnspecified;
   absl::CivilDay birth_date;
-  std::string id_card_number;  // valid GB 11643, matching birth date and gender
-  std::string phone;           // valid mobile number
+  std::string id_card_number;   // valid GB 11643, matching birth date and gender
+  std::string phone;            // valid mobile number
   int residence_building = -1;  // index into units, -1 for none
   std::string residence_room;
   roster::PartyStatus party_status = roster::PartyStatus::kNone;
@@ -80,7 +81,7 @@ struct DemoPerson {
   std::vector<DemoRole> roles;
 };
 
-// A violation planted on purpose, with the rule it breaks (audit_rules.h)
+// A violation planted on purpose, with the rule it breaks (audit/audit_rules.h)
 // and what it involves, as indices.
 struct PlantedViolation {
   std::string rule;
@@ -104,7 +105,7 @@ struct DemoFigures {
 };
 
 struct DemoDistrict {
-  std::vector<DemoUnit> units;  // units[0] is the district; parents before children
+  std::vector<DemoUnit> units;           // units[0] is the district; parents before children
   std::vector<DemoPartyOrg> party_orgs;  // parents before children
   std::vector<DemoPerson> people;
   DemoFigures figures;
@@ -143,6 +144,6 @@ struct DemoOptions {
 // Deterministic: the same options give the same district, byte for byte.
 DemoDistrict GenerateDemoDistrict(const DemoOptions& options);
 
-}  // namespace grassroots::audit
+}  // namespace grassroots::demo
 
-#endif  // GRASSROOTS_AUDIT_DEMO_DISTRICT_H_
+#endif  // GRASSROOTS_DEMO_DEMO_DISTRICT_H_

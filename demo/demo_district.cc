@@ -1,4 +1,4 @@
-#include "audit/demo_district.h"
+#include "demo/demo_district.h"
 
 #include <algorithm>
 #include <array>
@@ -14,8 +14,10 @@
 #include "audit/audit_rules.h"
 #include "common/personal_data.h"
 
-namespace grassroots::audit {
+namespace grassroots::demo {
 namespace {
+
+namespace rules = ::grassroots::audit::rules;
 
 using org::CompoundKind;
 using org::Level;
@@ -1083,8 +1085,8 @@ class Generator {
   void RegisterInServiceMembers() {
     for (size_t i = 0; i < out_.people.size(); ++i) {
       DemoPerson& p = out_.people[i];
-      if (p.category != MemberCategory::kInService || p.party_org < 0 ||
-          p.residence_building < 0 || i % 5 == 4) {
+      if (p.category != MemberCategory::kInService || p.party_org < 0 || p.residence_building < 0 ||
+          i % 5 == 4) {
         continue;
       }
       const int compound = out_.units[p.residence_building].parent;
@@ -1184,4 +1186,4 @@ class Generator {
 
 DemoDistrict GenerateDemoDistrict(const DemoOptions& options) { return Generator(options).Run(); }
 
-}  // namespace grassroots::audit
+}  // namespace grassroots::demo

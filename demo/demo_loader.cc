@@ -1,0 +1,264 @@
+#include "demo/demo_loader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/proto_convert.h"
+#include "common/throttle_retry.h"
+
+namespace grassroots::demo {
+namespace {
+
+namespace org_v1 = ::grassroots::org::v1;
+namespace roster_v1 = ::grassroots::roster::v1;
+
+constexpr char kUnitsPhase[] = "units and organisations";
+constexpr int kImportBatchRows = 500;
+constexpr int kListPageSize = 1000;
+
+// Runs `work(i)` for i in [0, count) on `threads` threads, counting each
+// success into `done` and reporting it; the first error wins, stops the
+// rest and is returned.
+grpc::Status InParallel(int64_t count, int threads, absl::string_view phase, int64_t total,
+                        const LoadProgress& progress, std::atomic<int64_t>& done,
+                        const std::function<grpc::Status(int64_t)>& work) {
+  std::atomic<int64_t> next{0};
+  std::mutex mu;
+  grpc::Status failure;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (int64_t i; (i = next.fetch_add(1)) < count;) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!failure.ok()) return;
+        }
+        // Creates carry request ids, so a throttled one is safe to repeat.
+        const grpc::Status status = RetryWhileThrottled([&] { return work(i); });
+        if (!status.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (failure.ok()) failure = status;
+          return;
+        }
+        const int64_t finished = done.fetch_add(1) + 1;
+        std::lock_guard<std::mutex> lock(mu);
+        progress(phase, finished, total);
+      }
+    });
+  }
+  for (std::thread& thread : pool) thread.join();
+  return failure;
+}
+
+org_v1::Unit UnitProto(const DemoUnit& u, const std::string& parent) {
+  org_v1::Unit unit;
+  unit.set_parent(parent);
+  unit.set_level(static_cast<org_v1::Level>(u.level));
+  unit.set_display_name(u.display_name);
+  unit.set_code(u.code);
+  if (u.level == org::Level::kCompound) {
+    org_v1::CompoundDetails* c = unit.mutable_compound();
+    c->set_kind(static_cast<org_v1::CompoundDetails::Kind>(u.kind));
+    c->set_has_property_company(u.has_property_company);
+    c->set_red_property(u.red_property);
+    c->set_has_owners_committee(u.has_owners_committee);
+    c->set_red_owners_committee(u.red_owners_committee);
+    c->set_households(u.households);
+  } else if (u.level == org::Level::kBuilding) {
+    unit.mutable_building()->set_households(u.households);
+    unit.mutable_building()->set_floors(u.floors);
+  }
+  return unit;
+}
+
+roster_v1::ImportRow ImportRowOf(const DemoPerson& p, const std::vector<std::string>& units,
+                                 const std::vector<std::string>& orgs) {
+  roster_v1::ImportRow row;
+  roster_v1::Person* person = row.mutable_person();
+  person->set_external_key(p.external_key);
+  person->set_display_name(p.display_name);
+  person->set_gender(static_cast<roster_v1::Person::Gender>(p.gender));
+  DateToProto(p.birth_date, person->mutable_birth_date());
+  person->set_id_card_number(p.id_card_number);
+  person->set_phone(p.phone);
+  if (p.residence_building >= 0) person->set_residence_building(units[p.residence_building]);
+  person->set_residence_room(p.residence_room);
+  person->set_party_status(static_cast<roster_v1::Person::PartyStatus>(p.party_status));
+  DateToProto(p.admission, person->mutable_admission_date());
+  person->set_member_category(static_cast<roster_v1::Person::MemberCategory>(p.category));
+  if (p.party_org >= 0) row.set_party_org(orgs[p.party_org]);
+  DateToProto(p.membership_start, row.mutable_membership_start_date());
+  for (const DemoRole& r : p.roles) {
+    roster_v1::RoleAssignment* role = row.add_roles();
+    role->set_role(static_cast<roster_v1::Role>(r.role));
+    role->set_place(r.at_party_org ? orgs[r.place] : units[r.place]);
+    DateToProto(r.start, role->mutable_start_date());
+  }
+  return row;
+}
+
+// Units level by level (a parent exists before its children), each level
+// in parallel; then party organisations by depth, likewise.
+grpc::Status LoadUnitsAndOrgs(const DemoDistrict& demo, org_v1::OrgService::StubInterface& org,
+                              const PrepareCall& prepare, const LoadProgress& progress,
+                              const LoadOptions& options, LoadResult* result) {
+  const int64_t total = static_cast<int64_t>(demo.units.size() + demo.party_orgs.size());
+  std::atomic<int64_t> done{0};
+  std::vector<std::string>& units = result->units;
+  units.assign(demo.units.size(), "");
+  for (int level = 1; level <= org::kLevelCount; ++level) {
+    std::vector<int64_t> indices;
+    for (size_t i = 0; i < demo.units.size(); ++i) {
+      if (static_cast<int>(demo.units[i].level) == level)
+        indices.push_back(static_cast<int64_t>(i));
+    }
+    const grpc::Status status =
+        InParallel(static_cast<int64_t>(indices.size()), options.threads, kUnitsPhase, total,
+                   progress, done, [&](int64_t k) {
+                     const int64_t i = indices[k];
+                     const DemoUnit& u = demo.units[i];
+                     org_v1::CreateUnitRequest request;
+                     *request.mutable_unit() = UnitProto(u, u.parent >= 0 ? units[u.parent] : "");
+                     request.set_request_id(absl::StrCat(options.request_id_prefix, "u", i));
+                     org_v1::Unit created;
+                     grpc::ClientContext call;
+                     prepare(call, /*unary=*/true);
+                     grpc::Status status = org.CreateUnit(&call, request, &created);
+                     if (status.ok()) units[i] = created.name();
+                     return status;
+                   });
+    if (!status.ok()) return status;
+  }
+  std::vector<int> depth(demo.party_orgs.size(), 0);
+  int max_depth = 0;
+  for (size_t i = 0; i < demo.party_orgs.size(); ++i) {
+    const int parent = demo.party_orgs[i].parent;
+    depth[i] = parent >= 0 ? depth[parent] + 1 : 0;
+    max_depth = std::max(max_depth, depth[i]);
+  }
+  std::vector<std::string>& orgs = result->party_orgs;
+  orgs.assign(demo.party_orgs.size(), "");
+  for (int d = 0; d <= max_depth; ++d) {
+    std::vector<int64_t> indices;
+    for (size_t i = 0; i < demo.party_orgs.size(); ++i) {
+      if (depth[i] == d) indices.push_back(static_cast<int64_t>(i));
+    }
+    const grpc::Status status =
+        InParallel(static_cast<int64_t>(indices.size()), options.threads, kUnitsPhase, total,
+                   progress, done, [&](int64_t k) {
+                     const int64_t i = indices[k];
+                     const DemoPartyOrg& o = demo.party_orgs[i];
+                     org_v1::CreatePartyOrgRequest request;
+                     org_v1::PartyOrg* party_org = request.mutable_party_org();
+                     party_org->set_form(static_cast<org_v1::PartyOrg::Form>(o.form));
+                     party_org->set_display_name(o.display_name);
+                     if (o.parent >= 0) party_org->set_parent(orgs[o.parent]);
+                     for (int unit : o.units) party_org->add_units(units[unit]);
+                     DateToProto(o.established, party_org->mutable_established_date());
+                     request.set_request_id(absl::StrCat(options.request_id_prefix, "o", i));
+                     org_v1::PartyOrg created;
+                     grpc::ClientContext call;
+                     prepare(call, /*unary=*/true);
+                     grpc::Status status = org.CreatePartyOrg(&call, request, &created);
+                     if (status.ok()) orgs[i] = created.name();
+                     return status;
+                   });
+    if (!status.ok()) return status;
+  }
+  return grpc::Status::OK;
+}
+
+// People, memberships and roles through the bulk import, in batches.
+grpc::Status ImportPeople(const DemoDistrict& demo, roster_v1::RosterService::StubInterface& roster,
+                          const PrepareCall& prepare, const LoadProgress& progress,
+                          LoadResult* result) {
+  const int64_t total = static_cast<int64_t>(demo.people.size());
+  grpc::ClientContext call;
+  prepare(call, /*unary=*/false);
+  auto writer = roster.ImportPeople(&call, &result->import);
+  roster_v1::ImportPeopleRequest request;
+  for (size_t i = 0; i < demo.people.size(); ++i) {
+    *request.add_rows() = ImportRowOf(demo.people[i], result->units, result->party_orgs);
+    if (request.rows_size() == kImportBatchRows || i + 1 == demo.people.size()) {
+      if (!writer->Write(request)) break;
+      request.Clear();
+      progress("people", static_cast<int64_t>(i + 1), total);
+    }
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+// Double reporting: registers the in-service members with the community
+// they live in. The import does not name the people it created, so they are
+// found by external key in one pass over the roster. A second run finds the
+// registrations already there (FAILED_PRECONDITION) and goes on.
+grpc::Status LoadRegistrations(const DemoDistrict& demo,
+                               roster_v1::RosterService::StubInterface& roster,
+                               const PrepareCall& prepare, const LoadProgress& progress,
+                               const LoadOptions& options, const LoadResult& result) {
+  absl::flat_hash_map<std::string, std::string> names;  // external key → people/N
+  roster_v1::ListPeopleRequest list;
+  list.set_page_size(kListPageSize);
+  do {
+    roster_v1::ListPeopleResponse page;
+    grpc::ClientContext call;
+    prepare(call, /*unary=*/true);
+    const grpc::Status status = roster.ListPeople(&call, list, &page);
+    if (!status.ok()) return status;
+    for (const roster_v1::Person& person : page.people()) {
+      if (!person.external_key().empty()) names[person.external_key()] = person.name();
+    }
+    list.set_page_token(page.next_page_token());
+    list.set_read_revision(page.revision());
+  } while (!list.page_token().empty());
+  std::vector<const DemoPerson*> registered;
+  for (const DemoPerson& p : demo.people) {
+    if (p.registered_community >= 0 && names.contains(p.external_key)) registered.push_back(&p);
+  }
+  const int64_t total = static_cast<int64_t>(registered.size());
+  std::atomic<int64_t> done{0};
+  return InParallel(total, options.threads, "registrations", total, progress, done, [&](int64_t i) {
+    const DemoPerson& p = *registered[i];
+    roster_v1::CreateRegistrationRequest request;
+    request.set_person(names.at(p.external_key));
+    request.set_community(result.units[p.registered_community]);
+    DateToProto(p.membership_start.value_or(absl::CivilDay(2020, 1, 1)),
+                request.mutable_start_date());
+    roster_v1::Registration created;
+    grpc::ClientContext call;
+    prepare(call, /*unary=*/true);
+    grpc::Status status = roster.CreateRegistration(&call, request, &created);
+    if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      return grpc::Status::OK;
+    }
+    return status;
+  });
+}
+
+}  // namespace
+
+grpc::Status LoadDemoDistrict(const DemoDistrict& district, org::v1::OrgService::StubInterface& org,
+                              roster::v1::RosterService::StubInterface& roster,
+                              const PrepareCall& prepare, const LoadProgress& progress,
+                              const LoadOptions& options, LoadResult* result) {
+  const absl::Time units_start = absl::Now();
+  grpc::Status status = LoadUnitsAndOrgs(district, org, prepare, progress, options, result);
+  result->units_time = absl::Now() - units_start;
+  if (!status.ok() || options.units_only) return status;
+
+  const absl::Time people_start = absl::Now();
+  status = ImportPeople(district, roster, prepare, progress, result);
+  result->people_time = absl::Now() - people_start;
+  if (!status.ok() || result->import.errors_size() > 0) return status;
+  return LoadRegistrations(district, roster, prepare, progress, options, *result);
+}
+
+}  // namespace grassroots::demo

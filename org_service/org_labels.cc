@@ -1,0 +1,65 @@
+#include "org_service/org_labels.h"
+
+namespace grassroots {
+
+using org::CompoundKind;
+using org::Level;
+using org::OrgForm;
+using org::Rating;
+using org::RenovationStatus;
+
+template <>
+absl::Span<const EnumLabel<Level>> Labels<Level>() {
+  static constexpr EnumLabel<Level> kTable[] = {
+      {Level::kDistrict, "区"},   {Level::kStreet, "街道"},   {Level::kCommunity, "社区"},
+      {Level::kCompound, "小区"}, {Level::kBuilding, "楼栋"},
+  };
+  return kTable;
+}
+
+template <>
+absl::Span<const EnumLabel<CompoundKind>> Labels<CompoundKind>() {
+  static constexpr EnumLabel<CompoundKind> kTable[] = {
+      {CompoundKind::kCommodity, "商品房小区"},
+      {CompoundKind::kOld, "老旧小区"},
+      {CompoundKind::kResettlement, "安置小区"},
+      {CompoundKind::kUrbanVillage, "城中村"},
+      {CompoundKind::kRuralConcentrated, "农村集中居住区"},
+  };
+  return kTable;
+}
+
+template <>
+absl::Span<const EnumLabel<RenovationStatus>> Labels<RenovationStatus>() {
+  static constexpr EnumLabel<RenovationStatus> kTable[] = {
+      {RenovationStatus::kNotNeeded, "无需改造"},
+      {RenovationStatus::kPlanned, "计划改造"},
+      {RenovationStatus::kInProgress, "改造中"},
+      {RenovationStatus::kCompleted, "已改造"},
+  };
+  return kTable;
+}
+
+template <>
+absl::Span<const EnumLabel<OrgForm>> Labels<OrgForm>() {
+  static constexpr EnumLabel<OrgForm> kTable[] = {
+      {OrgForm::kWorkingCommittee, "大党工委"}, {OrgForm::kPartyCommittee, "党委"},
+      {OrgForm::kGeneralBranch, "党总支"},      {OrgForm::kBranch, "党支部"},
+      {OrgForm::kJointBranch, "联合党支部"},    {OrgForm::kFunctionalBranch, "功能型党支部"},
+      {OrgForm::kPartyGroup, "党小组"},
+  };
+  return kTable;
+}
+
+// Seed 003 (晋位升级): branches graded advanced, ordinary, lagging.
+template <>
+absl::Span<const EnumLabel<Rating>> Labels<Rating>() {
+  static constexpr EnumLabel<Rating> kTable[] = {
+      {Rating::kAdvanced, "先进"},
+      {Rating::kOrdinary, "一般"},
+      {Rating::kLagging, "后进"},
+  };
+  return kTable;
+}
+
+}  // namespace grassroots

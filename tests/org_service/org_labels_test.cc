@@ -1,0 +1,40 @@
+#include "org_service/org_labels.h"
+
+#include <set>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "org_service/party_org.h"
+#include "org_service/unit.h"
+#include "tests/testing/label_table_checks.h"
+
+namespace grassroots {
+namespace {
+
+using ::grassroots::testing::ExpectCompleteLabelTable;
+
+TEST(OrgLabelsTest, EveryTableIsComplete) {
+  ExpectCompleteLabelTable<org::Level>(org::Level::kBuilding);
+  ExpectCompleteLabelTable<org::CompoundKind>(org::CompoundKind::kRuralConcentrated);
+  ExpectCompleteLabelTable<org::RenovationStatus>(org::RenovationStatus::kCompleted);
+  ExpectCompleteLabelTable<org::OrgForm>(org::OrgForm::kPartyGroup);
+  ExpectCompleteLabelTable<org::Rating>(org::Rating::kLagging);
+}
+
+TEST(OrgLabelsTest, TheWordsOfTheDomain) {
+  EXPECT_EQ(Label(org::Level::kStreet), "街道");
+  EXPECT_EQ(Label(org::OrgForm::kJointBranch), "联合党支部");
+  EXPECT_EQ(ParseLabel<org::Level>("楼栋"), org::Level::kBuilding);
+  EXPECT_EQ(ParseLabel<org::CompoundKind>("城中村"), org::CompoundKind::kUrbanVillage);
+}
+
+TEST(OrgLabelsTest, UnspecifiedAndUnknownHaveNoLabel) {
+  EXPECT_EQ(Label(org::Level::kUnspecified), "");
+  EXPECT_EQ(Label(org::OrgForm::kUnspecified), "");
+  EXPECT_EQ(ParseLabel<org::Level>(""), std::nullopt);
+  EXPECT_EQ(ParseLabel<org::Level>("STREET"), std::nullopt);  // names are not labels
+  EXPECT_EQ(ParseLabel<org::Level>("街道 "), std::nullopt);   // exact match only
+}
+
+}  // namespace
+}  // namespace grassroots
