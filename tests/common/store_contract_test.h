@@ -23,7 +23,8 @@
 //     // A resource of another kind, with the same ids.
 //     static Snapshot Secondary(int64_t id, int64_t revision);
 //     static std::string SecondaryName(int64_t id);
-//     // Every current row of `stored`, as snapshots, in Load's order.
+//     // Every current row of `stored`, as snapshots, in Load's order
+//     // (AllRows below joins a store's vectors).
 //     static std::vector<Snapshot> Current(const Stored& stored);
 //     static int64_t Revision(const Stored& stored);
 //   };
@@ -59,6 +60,16 @@
 
 namespace grassroots::testing {
 
+// The rows of several vectors (of a store's kinds), in order, as snapshots.
+template <typename Snapshot, typename... Rows>
+std::vector<Snapshot> AllRows(const std::vector<Rows>&... rows) {
+  std::vector<Snapshot> all;
+  (all.insert(all.end(), rows.begin(), rows.end()), ...);
+  return all;
+}
+
+// The fixture of the contract, and of a store's own tests (each store's
+// fixture derives from it with its traits).
 template <typename Traits>
 class StoreContractTest : public ::testing::Test {
  protected:
@@ -77,8 +88,8 @@ class StoreContractTest : public ::testing::Test {
   static Snapshot Primary(int64_t id, int64_t revision, const std::string& label = "") {
     return Traits::Primary(id, revision, label);
   }
-  static MutationT MakeMutation(int64_t revision, std::vector<ChangeT> changes,
-                                std::string request_id = "") {
+  static MutationT MutationAt(int64_t revision, std::vector<ChangeT> changes,
+                              std::string request_id = "") {
     MutationT mutation;
     mutation.revision = revision;
     // Whole microseconds: what the stores keep.
@@ -159,8 +170,8 @@ TYPED_TEST_P(StoreContractTest, LaterChangeReplacesTheCurrentRow) {
   ASSERT_NE(this->store_, nullptr);
   const auto created = this->Primary(4, 1, "created");
   const auto renamed = this->Primary(4, 2, "renamed");
-  this->CommitOrFail({this->MakeMutation(1, {this->Create(created)})});
-  this->CommitOrFail({this->MakeMutation(2, {this->Modify(created, renamed)})});
+  this->CommitOrFail({this->MutationAt(1, {this->Create(created)})});
+  this->CommitOrFail({this->MutationAt(2, {this->Modify(created, renamed)})});
 
   const auto stored = this->LoadAfterReopen();
   EXPECT_THAT(TypeParam::Current(stored), ::testing::ElementsAre(renamed));
@@ -172,8 +183,8 @@ TYPED_TEST_P(StoreContractTest, ReadEventsStartsAtRevisionAndIndexAndHonoursTheL
   std::vector<typename TestFixture::MutationT> mutations;
   for (int64_t revision = 1; revision <= 4; ++revision) {
     mutations.push_back(
-        this->MakeMutation(revision, {this->Create(this->Primary(2 * revision, revision)),
-                                      this->Create(this->Primary(2 * revision + 1, revision))}));
+        this->MutationAt(revision, {this->Create(this->Primary(2 * revision, revision)),
+                                    this->Create(this->Primary(2 * revision + 1, revision))}));
   }
   this->CommitOrFail(mutations);
   using P = typename TestFixture::Position;
@@ -191,7 +202,7 @@ TYPED_TEST_P(StoreContractTest, ReadEventsStartsAtRevisionAndIndexAndHonoursTheL
   const auto page = this->Events(3, 1, 1);
   ASSERT_EQ(page.size(), 1u);
   EXPECT_EQ(page[0].after, this->Primary(7, 3));
-  EXPECT_EQ(page[0].time, this->MakeMutation(3, {}).time);
+  EXPECT_EQ(page[0].time, this->MutationAt(3, {}).time);
   EXPECT_EQ(page[0].actor, "users/3");
   EXPECT_EQ(page[0].method, "Create");
   EXPECT_EQ(page[0].before, std::nullopt);
@@ -202,7 +213,7 @@ TYPED_TEST_P(StoreContractTest, BeforeWithoutAHistoryRowIsAcceptedAndReadsAsNone
   // The store records only before's revision; revision 99 was never stored.
   const auto imagined = this->Primary(1, 99);
   const auto after = this->Primary(1, 1);
-  this->CommitOrFail({this->MakeMutation(1, {this->Modify(imagined, after)})});
+  this->CommitOrFail({this->MutationAt(1, {this->Modify(imagined, after)})});
 
   const auto events = this->Events();
   ASSERT_EQ(events.size(), 1u);
@@ -215,7 +226,7 @@ TYPED_TEST_P(StoreContractTest, ModifyReadsBackItsBefore) {
   const auto v1 = this->Primary(1, 1, "v1");
   const auto v2 = this->Primary(1, 2, "v2");
   this->CommitOrFail(
-      {this->MakeMutation(1, {this->Create(v1)}), this->MakeMutation(2, {this->Modify(v1, v2)})});
+      {this->MutationAt(1, {this->Create(v1)}), this->MutationAt(2, {this->Modify(v1, v2)})});
   const auto events = this->Events(2);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_THAT(events[0].before, ::testing::Optional(v1));
@@ -226,7 +237,7 @@ TYPED_TEST_P(StoreContractTest, FailedBatchStoresNothingOfIt) {
   ASSERT_NE(this->store_, nullptr);
   using ::testing::HasSubstr;
   const auto kept = this->Primary(1, 1);
-  this->CommitOrFail({this->MakeMutation(1, {this->Create(kept)}, "req-kept")});
+  this->CommitOrFail({this->MutationAt(1, {this->Create(kept)}, "req-kept")});
 
   // Mutation 3 changes resource 3 twice: the second history row (3, 3) is a
   // duplicate, which fails the transaction after mutation 2 and the first
@@ -234,11 +245,11 @@ TYPED_TEST_P(StoreContractTest, FailedBatchStoresNothingOfIt) {
   const auto second = this->Primary(2, 2);
   const auto twice = this->Primary(3, 3);
   EXPECT_THAT(
-      this->store_->Commit({this->MakeMutation(2, {this->Create(second)}, "req-second"),
-                            this->MakeMutation(3,
-                                               {this->Create(TypeParam::Secondary(1, 3)),
-                                                this->Create(twice), this->Create(twice)},
-                                               "req-twice")}),
+      this->store_->Commit({this->MutationAt(2, {this->Create(second)}, "req-second"),
+                            this->MutationAt(3,
+                                             {this->Create(TypeParam::Secondary(1, 3)),
+                                              this->Create(twice), this->Create(twice)},
+                                             "req-twice")}),
       StatusIs(absl::StatusCode::kInternal,
                ::testing::AllOf(HasSubstr(this->path_), HasSubstr("UNIQUE constraint failed"))));
 
@@ -251,8 +262,8 @@ TYPED_TEST_P(StoreContractTest, FailedBatchStoresNothingOfIt) {
   EXPECT_EQ(TypeParam::Revision(stored), 1);
 
   // The store is still usable: the same revisions commit once corrected.
-  this->CommitOrFail({this->MakeMutation(2, {this->Create(second)}, "req-second"),
-                      this->MakeMutation(3, {this->Create(twice)}, "req-twice")});
+  this->CommitOrFail({this->MutationAt(2, {this->Create(second)}, "req-second"),
+                      this->MutationAt(3, {this->Create(twice)}, "req-twice")});
   EXPECT_EQ(this->Lookup("req-second"), TypeParam::PrimaryName(2));
   EXPECT_EQ(this->Lookup("req-twice"), TypeParam::PrimaryName(3));
 }
@@ -260,9 +271,9 @@ TYPED_TEST_P(StoreContractTest, FailedBatchStoresNothingOfIt) {
 TYPED_TEST_P(StoreContractTest, RecommittingARevisionFailsAndChangesNothing) {
   ASSERT_NE(this->store_, nullptr);
   const auto original = this->Primary(1, 1, "original");
-  this->CommitOrFail({this->MakeMutation(1, {this->Create(original)})});
+  this->CommitOrFail({this->MutationAt(1, {this->Create(original)})});
   EXPECT_THAT(
-      this->store_->Commit({this->MakeMutation(1, {this->Create(this->Primary(1, 1, "other"))})}),
+      this->store_->Commit({this->MutationAt(1, {this->Create(this->Primary(1, 1, "other"))})}),
       StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(TypeParam::Current(this->LoadAfterReopen()), ::testing::ElementsAre(original));
 }
@@ -272,12 +283,12 @@ TYPED_TEST_P(StoreContractTest, ChangeMustNameOneResource) {
   using ::testing::HasSubstr;
   EXPECT_THAT(
       this->store_->Commit(
-          {this->MakeMutation(1, {this->Modify(this->Primary(1, 1), this->Primary(2, 1))})}),
+          {this->MutationAt(1, {this->Modify(this->Primary(1, 1), this->Primary(2, 1))})}),
       StatusIs(absl::StatusCode::kInternal,
                HasSubstr(absl::StrCat("revision 1 change 0: before is ", TypeParam::PrimaryName(1),
                                       " but after is ", TypeParam::PrimaryName(2)))));
   // The same id in another kind is another resource.
-  EXPECT_THAT(this->store_->Commit({this->MakeMutation(
+  EXPECT_THAT(this->store_->Commit({this->MutationAt(
                   1, {this->Modify(TypeParam::Secondary(4, 1), this->Primary(4, 1))})}),
               StatusIs(absl::StatusCode::kInternal,
                        HasSubstr(absl::StrCat("before is ", TypeParam::SecondaryName(4),
@@ -288,13 +299,13 @@ TYPED_TEST_P(StoreContractTest, ChangeMustNameOneResource) {
 TYPED_TEST_P(StoreContractTest, LookupRequestFindsCommittedRequestIdsOnly) {
   ASSERT_NE(this->store_, nullptr);
   this->CommitOrFail(
-      {this->MakeMutation(1, {this->Create(this->Primary(7, 1))}, "req-primary"),
-       this->MakeMutation(2, {this->Create(TypeParam::Secondary(3, 2))}, "req-secondary"),
+      {this->MutationAt(1, {this->Create(this->Primary(7, 1))}, "req-primary"),
+       this->MutationAt(2, {this->Create(TypeParam::Secondary(3, 2))}, "req-secondary"),
        // The first change's resource is the one remembered.
-       this->MakeMutation(
+       this->MutationAt(
            3, {this->Create(TypeParam::Secondary(4, 3)), this->Create(this->Primary(8, 3))},
            "req-first"),
-       this->MakeMutation(4, {this->Create(this->Primary(9, 4))})});
+       this->MutationAt(4, {this->Create(this->Primary(9, 4))})});
 
   EXPECT_EQ(this->Lookup("req-primary"), TypeParam::PrimaryName(7));
   EXPECT_EQ(this->Lookup("req-secondary"), TypeParam::SecondaryName(3));
@@ -312,7 +323,7 @@ TYPED_TEST_P(StoreContractTest, LookupRequestFindsCommittedRequestIdsOnly) {
 TYPED_TEST_P(StoreContractTest, RequestIdOnAMutationThatChangesNothingIsRefused) {
   ASSERT_NE(this->store_, nullptr);
   using ::testing::HasSubstr;
-  EXPECT_THAT(this->store_->Commit({this->MakeMutation(1, {}, "req-empty")}),
+  EXPECT_THAT(this->store_->Commit({this->MutationAt(1, {}, "req-empty")}),
               StatusIs(absl::StatusCode::kInternal,
                        ::testing::AllOf(HasSubstr("changes nothing"),
                                         ::testing::Not(HasSubstr("req-empty")))));
@@ -322,12 +333,12 @@ TYPED_TEST_P(StoreContractTest, RequestIdOnAMutationThatChangesNothingIsRefused)
 TYPED_TEST_P(StoreContractTest, ReopenedStoreKeepsEverythingAndContinues) {
   ASSERT_NE(this->store_, nullptr);
   const auto first = this->Primary(1, 1);
-  this->CommitOrFail({this->MakeMutation(1, {this->Create(first)}, "req-1")});
+  this->CommitOrFail({this->MutationAt(1, {this->Create(first)}, "req-1")});
   this->store_.reset();
   this->store_ = this->OpenStore();
   ASSERT_NE(this->store_, nullptr);
   const auto other = TypeParam::Secondary(1, 2);
-  this->CommitOrFail({this->MakeMutation(2, {this->Create(other)})});
+  this->CommitOrFail({this->MutationAt(2, {this->Create(other)})});
 
   const auto stored = this->LoadAfterReopen();
   EXPECT_THAT(TypeParam::Current(stored), ::testing::UnorderedElementsAre(first, other));
@@ -339,7 +350,7 @@ TYPED_TEST_P(StoreContractTest, ReopenedStoreKeepsEverythingAndContinues) {
 
 TYPED_TEST_P(StoreContractTest, NewerSchemaIsRefused) {
   ASSERT_NE(this->store_, nullptr);
-  this->CommitOrFail({this->MakeMutation(1, {this->Create(this->Primary(1, 1))})});
+  this->CommitOrFail({this->MutationAt(1, {this->Create(this->Primary(1, 1))})});
   this->store_.reset();
   const int newer = TypeParam::kSchemaVersion + 6;
   {
@@ -374,11 +385,11 @@ TYPED_TEST_P(StoreContractTest, DatabaseOfAnotherApplicationIsRefused) {
 
 TYPED_TEST_P(StoreContractTest, FullDiskIsUnavailableStoresNothingAndCanBeRetried) {
   ASSERT_NE(this->store_, nullptr);
-  this->CommitOrFail({this->MakeMutation(1, {this->Create(this->Primary(1, 1))})});
+  this->CommitOrFail({this->MutationAt(1, {this->Create(this->Primary(1, 1))})});
   // About 1 MB of changes, far past the limit below.
   std::vector<typename TestFixture::MutationT> batch;
   for (int64_t revision = 2; revision < 902; ++revision) {
-    batch.push_back(this->MakeMutation(
+    batch.push_back(this->MutationAt(
         revision, {this->Create(this->Primary(revision, revision, std::string(1100, 'a')))},
         absl::StrCat("req-", revision)));
   }
@@ -407,7 +418,7 @@ TYPED_TEST_P(StoreContractTest, ReadOnlyDirectoryIsUnavailable) {
                     "FullDiskIsUnavailableStoresNothingAndCanBeRetried covers UNAVAILABLE";
   }
   ASSERT_NE(this->store_, nullptr);
-  this->CommitOrFail({this->MakeMutation(1, {this->Create(this->Primary(1, 1))})});
+  this->CommitOrFail({this->MutationAt(1, {this->Create(this->Primary(1, 1))})});
   this->store_.reset();
   std::filesystem::permissions(this->path_, std::filesystem::perms::owner_read);
   std::filesystem::permissions(
@@ -474,7 +485,7 @@ TYPED_TEST_P(StoreContractTest, ReadersRunConcurrentlyWithCommits) {
     std::vector<typename TestFixture::ChangeT> changes = {this->Create(at(r, r))};
     if (r > 1) changes.push_back(this->Modify(at(r - 1, r - 1), at(r - 1, r)));
     const absl::Status status =
-        this->store_->Commit({this->MakeMutation(r, std::move(changes), absl::StrCat("req-", r))});
+        this->store_->Commit({this->MutationAt(r, std::move(changes), absl::StrCat("req-", r))});
     if (!status.ok()) {
       ADD_FAILURE() << status;
       break;

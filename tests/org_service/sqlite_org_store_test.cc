@@ -19,6 +19,7 @@
 namespace grassroots::org {
 namespace {
 
+using ::grassroots::testing::AllRows;
 using ::grassroots::testing::StoreContractTest;
 
 using ::grassroots::testing::StatusIs;
@@ -77,11 +78,6 @@ PartyOrg MakeOrg(int64_t id, int64_t revision) {
   return org;
 }
 
-Change Create(Snapshot after) { return Change{std::nullopt, std::move(after)}; }
-Change Modify(Snapshot before, Snapshot after) {
-  return Change{std::move(before), std::move(after)};
-}
-
 Mutation MakeMutation(int64_t revision, std::vector<Change> changes, std::string request_id = "") {
   Mutation mutation;
   mutation.revision = revision;
@@ -93,51 +89,31 @@ Mutation MakeMutation(int64_t revision, std::vector<Change> changes, std::string
   return mutation;
 }
 
-class SqliteOrgStoreTest : public ::testing::Test {
- protected:
-  std::unique_ptr<SqliteOrgStore> OpenStore() {
-    auto store = SqliteOrgStore::Open(path_);
-    EXPECT_OK(store);
-    return store.ok() ? *std::move(store) : nullptr;
+// The store contract (tests/common/store_contract_test.h) and this file's
+// fixture, with units as the
+// main kind and party organisations as the other.
+struct OrgStoreTraits {
+  using Store = SqliteOrgStore;
+  using Stored = StoredState;
+  using Snapshot = org::Snapshot;
+  static constexpr char kFileName[] = "org.db";
+  static constexpr int kSchemaVersion = 1;
+  static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
+    Unit unit = MakeBuilding(id, revision);
+    if (!label.empty()) unit.display_name = label;
+    return unit;
   }
-
-  StoredState LoadAfterReopen() {
-    store_.reset();
-    store_ = OpenStore();
-    if (store_ == nullptr) return {};
-    auto state = store_->Load();
-    EXPECT_OK(state);
-    return state.ok() ? *std::move(state) : StoredState();
+  static std::string PrimaryName(int64_t id) { return UnitName(id); }
+  static Snapshot Secondary(int64_t id, int64_t revision) { return MakeOrg(id, revision); }
+  static std::string SecondaryName(int64_t id) { return PartyOrgName(id); }
+  static std::vector<Snapshot> Current(const Stored& stored) {
+    return AllRows<Snapshot>(stored.units, stored.party_orgs);
   }
-
-  std::vector<Event> Events(int64_t start_revision = 0, int32_t start_index = 0, int limit = 1000) {
-    auto events = store_->ReadEvents(start_revision, start_index, limit);
-    EXPECT_OK(events);
-    return events.ok() ? *std::move(events) : std::vector<Event>();
-  }
-
-  void CommitOrFail(const std::vector<Mutation>& mutations) {
-    ASSERT_OK(store_->Commit(mutations));
-  }
-
-  // What LookupRequest returns, or "error: ..." when it fails.
-  std::optional<std::string> Lookup(absl::string_view request_id) {
-    auto name = store_->LookupRequest(request_id);
-    EXPECT_OK(name);
-    return name.value_or(std::string("error: ") + name.status().ToString());
-  }
-
-  testing::TempDir dir_;
-  std::string path_ = dir_.File("org.db");
-  std::unique_ptr<SqliteOrgStore> store_ = OpenStore();
+  static int64_t Revision(const Stored& stored) { return stored.revision; }
 };
 
-// (revision, index) of each event, to compare orders at a glance.
-std::vector<std::pair<int64_t, int32_t>> Positions(const std::vector<Event>& events) {
-  std::vector<std::pair<int64_t, int32_t>> positions;
-  for (const Event& event : events) positions.emplace_back(event.revision, event.index);
-  return positions;
-}
+// The contract's fixture: a fresh store in a temporary directory.
+class SqliteOrgStoreTest : public StoreContractTest<OrgStoreTraits> {};
 
 TEST_F(SqliteOrgStoreTest, NewStoreHasNoIds) {
   ASSERT_NE(store_, nullptr);
@@ -231,29 +207,6 @@ TEST_F(SqliteOrgStoreTest, ReadEventsReturnsSnapshotsInOrder) {
   EXPECT_EQ(events[4].after, Snapshot(org_v3));
 }
 
-// The store contract (tests/common/store_contract_test.h), with units as the
-// main kind and party organisations as the other.
-struct OrgStoreTraits {
-  using Store = SqliteOrgStore;
-  using Stored = StoredState;
-  using Snapshot = org::Snapshot;
-  static constexpr char kFileName[] = "org.db";
-  static constexpr int kSchemaVersion = 1;
-  static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
-    Unit unit = MakeBuilding(id, revision);
-    if (!label.empty()) unit.display_name = label;
-    return unit;
-  }
-  static std::string PrimaryName(int64_t id) { return UnitName(id); }
-  static Snapshot Secondary(int64_t id, int64_t revision) { return MakeOrg(id, revision); }
-  static std::string SecondaryName(int64_t id) { return PartyOrgName(id); }
-  static std::vector<Snapshot> Current(const Stored& stored) {
-    std::vector<Snapshot> current(stored.units.begin(), stored.units.end());
-    current.insert(current.end(), stored.party_orgs.begin(), stored.party_orgs.end());
-    return current;
-  }
-  static int64_t Revision(const Stored& stored) { return stored.revision; }
-};
 }  // namespace
 }  // namespace grassroots::org
 

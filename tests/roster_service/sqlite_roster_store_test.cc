@@ -28,6 +28,7 @@
 namespace grassroots::roster {
 namespace {
 
+using ::grassroots::testing::AllRows;
 using ::grassroots::testing::StoreContractTest;
 
 using ::grassroots::testing::StatusIs;
@@ -109,11 +110,6 @@ RoleAssignment MakeAssignment(int64_t id, int64_t person_id, int64_t revision) {
   return assignment;
 }
 
-Change Create(Snapshot after) { return Change{std::nullopt, std::move(after)}; }
-Change Modify(Snapshot before, Snapshot after) {
-  return Change{std::move(before), std::move(after)};
-}
-
 Mutation MakeMutation(int64_t revision, std::vector<Change> changes, std::string request_id = "") {
   Mutation mutation;
   mutation.revision = revision;
@@ -125,50 +121,34 @@ Mutation MakeMutation(int64_t revision, std::vector<Change> changes, std::string
   return mutation;
 }
 
-std::vector<P> Positions(const std::vector<Event>& events) {
-  std::vector<P> positions;
-  for (const Event& event : events) positions.emplace_back(event.revision, event.index);
-  return positions;
-}
-
-class SqliteRosterStoreTest : public ::testing::Test {
- protected:
-  std::unique_ptr<SqliteRosterStore> OpenStore() {
-    auto store = SqliteRosterStore::Open(path_);
-    EXPECT_OK(store);
-    return store.ok() ? *std::move(store) : nullptr;
+// The store contract (tests/common/store_contract_test.h) and this file's
+// fixture, with people as the
+// main kind and role assignments as the other.
+struct RosterStoreTraits {
+  using Store = SqliteRosterStore;
+  using Stored = StoredRoster;
+  using Snapshot = roster::Snapshot;
+  static constexpr char kFileName[] = "roster.db";
+  static constexpr int kSchemaVersion = 1;
+  static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
+    Person person = MakePerson(id, revision);
+    if (!label.empty()) person.display_name = label;
+    return person;
   }
-
-  StoredRoster LoadAfterReopen() {
-    store_.reset();
-    store_ = OpenStore();
-    if (store_ == nullptr) return {};
-    auto roster = store_->Load();
-    EXPECT_OK(roster);
-    return roster.ok() ? *std::move(roster) : StoredRoster();
+  static std::string PrimaryName(int64_t id) { return PersonName(id); }
+  static Snapshot Secondary(int64_t id, int64_t revision) {
+    return MakeAssignment(id, 1, revision);
   }
-
-  std::vector<Event> Events(int64_t start_revision = 0, int32_t start_index = 0, int limit = 1000) {
-    auto events = store_->ReadEvents(start_revision, start_index, limit);
-    EXPECT_OK(events);
-    return events.ok() ? *std::move(events) : std::vector<Event>();
+  static std::string SecondaryName(int64_t id) { return RoleAssignmentName(id); }
+  static std::vector<Snapshot> Current(const Stored& stored) {
+    return AllRows<Snapshot>(stored.people, stored.memberships, stored.registrations,
+                             stored.role_assignments);
   }
-
-  void CommitOrFail(const std::vector<Mutation>& mutations) {
-    ASSERT_OK(store_->Commit(mutations));
-  }
-
-  // What LookupRequest returns, or "error: ..." when it fails.
-  std::optional<std::string> Lookup(absl::string_view request_id) {
-    auto name = store_->LookupRequest(request_id);
-    EXPECT_OK(name);
-    return name.value_or(std::string("error: ") + name.status().ToString());
-  }
-
-  testing::TempDir dir_;
-  std::string path_ = dir_.File("roster.db");
-  std::unique_ptr<SqliteRosterStore> store_ = OpenStore();
+  static int64_t Revision(const Stored& stored) { return stored.revision; }
 };
+
+// The contract's fixture: a fresh store in a temporary directory.
+class SqliteRosterStoreTest : public StoreContractTest<RosterStoreTraits> {};
 
 TEST_F(SqliteRosterStoreTest, NewStoreHasNoIds) {
   ASSERT_NE(store_, nullptr);
@@ -355,8 +335,8 @@ TEST(SqliteRosterStoreErrorsTest, ErrorsNeverCarryPersonalData) {
   // The same person twice at one revision: a duplicate history row.
   const Person person = MakePerson(1, 1);
 
-  const absl::Status status =
-      store->Commit({MakeMutation(1, {Create(person), Create(person)}, "13912345678")});
+  const absl::Status status = store->Commit({MakeMutation(
+      1, {Change{std::nullopt, person}, Change{std::nullopt, person}}, "13912345678")});
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInternal,
                                AllOf(HasSubstr("UNIQUE constraint failed: person_history.id"),
                                      HasSubstr("139****5678.db"))));
@@ -379,37 +359,8 @@ TEST_F(SqliteRosterStoreTest, CorruptDateIsDataLossNamingTheRowNotTheValue) {
                              Not(HasSubstr("1980-02-30")))));
 }
 
-// The store contract (tests/common/store_contract_test.h), with people as the
-// main kind and role assignments as the other.
-struct RosterStoreTraits {
-  using Store = SqliteRosterStore;
-  using Stored = StoredRoster;
-  using Snapshot = roster::Snapshot;
-  static constexpr char kFileName[] = "roster.db";
-  static constexpr int kSchemaVersion = 1;
-  static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
-    Person person = MakePerson(id, revision);
-    if (!label.empty()) person.display_name = label;
-    return person;
-  }
-  static std::string PrimaryName(int64_t id) { return PersonName(id); }
-  static Snapshot Secondary(int64_t id, int64_t revision) {
-    return MakeAssignment(id, 1, revision);
-  }
-  static std::string SecondaryName(int64_t id) { return RoleAssignmentName(id); }
-  static std::vector<Snapshot> Current(const Stored& stored) {
-    std::vector<Snapshot> current(stored.people.begin(), stored.people.end());
-    current.insert(current.end(), stored.memberships.begin(), stored.memberships.end());
-    current.insert(current.end(), stored.registrations.begin(), stored.registrations.end());
-    current.insert(current.end(), stored.role_assignments.begin(), stored.role_assignments.end());
-    return current;
-  }
-  static int64_t Revision(const Stored& stored) { return stored.revision; }
-};
 // What only the roster's store refuses: the org store's file.
-using RosterStoreFileTest = StoreContractTest<RosterStoreTraits>;
-
-TEST_F(RosterStoreFileTest, OrgStoreFileIsRefused) {
+TEST_F(SqliteRosterStoreTest, OrgStoreFileIsRefused) {
   store_.reset();
   std::filesystem::remove(path_);
   {
