@@ -328,6 +328,15 @@ class CommitEngineTest : public ::testing::Test {
               Caller caller = Alice()) {
     engine_->Submit(caller, "SetValue", std::move(request_id), std::move(plan), outcome.Callback());
   }
+  // Holds the writer thread in the commit of `blocker` (a first write), so
+  // that whatever is submitted meanwhile queues up for the next batch; the
+  // test releases it with store_.ReleaseCommits().
+  void HoldTheWriterOn(Outcome& blocker) {
+    store_.HoldCommits();
+    Submit(blocker, SetValue("items/x", 0));
+    store_.AwaitCommitsEntered(1);
+  }
+
   absl::StatusOr<Item> Write(Engine::Plan plan, std::string request_id = "") {
     Outcome outcome;
     Submit(outcome, std::move(plan), std::move(request_id));
@@ -459,10 +468,8 @@ TEST_F(CommitEngineTest, WriteWhoseDeadlinePassedIsNotApplied) {
 }
 
 TEST_F(CommitEngineTest, BatchCommitsValidWritesTogetherAndRefusesOthersAlone) {
-  store_.HoldCommits();
   Outcome blocker;
-  Submit(blocker, SetValue("items/x", 0));
-  store_.AwaitCommitsEntered(1);
+  HoldTheWriterOn(blocker);
   // Queued while the first commit is held: one batch.
   Outcome valid1, refused, late, empty, valid2;
   Submit(valid1, SetValue("items/a", 1));
@@ -487,10 +494,8 @@ TEST_F(CommitEngineTest, BatchCommitsValidWritesTogetherAndRefusesOthersAlone) {
 
 TEST_F(CommitEngineTest, BatchesAreCappedAtMaxBatch) {
   Restart({.revision_retention = absl::Minutes(1), .max_batch = 2, .service_name = "capped"});
-  store_.HoldCommits();
   Outcome blocker;
-  Submit(blocker, SetValue("items/x", 0));
-  store_.AwaitCommitsEntered(1);
+  HoldTheWriterOn(blocker);
   std::vector<Outcome> outcomes(5);
   for (int i = 0; i < 5; ++i) Submit(outcomes[i], SetValue(absl::StrCat("items/", i), i));
   store_.ReleaseCommits();
@@ -501,10 +506,8 @@ TEST_F(CommitEngineTest, BatchesAreCappedAtMaxBatch) {
 TEST_F(CommitEngineTest, StopAnswersEveryQueuedWriteAndReturns) {
   std::atomic<int> final_notifications{0};
   engine_->Watch([&] { ++final_notifications; });
-  store_.HoldCommits();
   Outcome blocker;
-  Submit(blocker, SetValue("items/x", 0));
-  store_.AwaitCommitsEntered(1);
+  HoldTheWriterOn(blocker);
   std::vector<Outcome> queued(4);
   for (int i = 0; i < 4; ++i) Submit(queued[i], SetValue(absl::StrCat("items/", i), i));
 
@@ -556,10 +559,8 @@ TEST_F(CommitEngineTest, RepeatedRequestIdReturnsWhatTheFirstMade) {
 }
 
 TEST_F(CommitEngineTest, RepeatedRequestIdInOneBatchIsAppliedOnce) {
-  store_.HoldCommits();
   Outcome blocker;
-  Submit(blocker, SetValue("items/x", 0));
-  store_.AwaitCommitsEntered(1);
+  HoldTheWriterOn(blocker);
   Outcome first, retry;
   Submit(first, SetValue("items/a", 1), "req-1");
   Submit(retry, SetValue("items/b", 2), "req-1");

@@ -76,17 +76,15 @@ TEST(VersionChainTest, MutableHeadChangesTheNewestVersionInPlace) {
 }
 
 TEST(VersionChainTest, PruneKeepsTheVersionCurrentAtTheHorizon) {
-  VersionChain<Version> chain = ThreeVersions();
-  chain.Prune(6);
-  EXPECT_THAT(Retained(chain), ElementsAre(5, 9));
-  EXPECT_EQ(chain.At(6)->value, "five");
-  EXPECT_EQ(chain.At(9)->value, "nine");
-}
-
-TEST(VersionChainTest, PruneAtAVersionsOwnRevisionKeepsIt) {
-  VersionChain<Version> chain = ThreeVersions();
-  chain.Prune(5);
-  EXPECT_THAT(Retained(chain), ElementsAre(5, 9));
+  // Between two versions, and at a version's own revision.
+  for (const int64_t horizon : {6, 5}) {
+    SCOPED_TRACE(horizon);
+    VersionChain<Version> chain = ThreeVersions();
+    chain.Prune(horizon);
+    EXPECT_THAT(Retained(chain), ElementsAre(5, 9));
+    EXPECT_EQ(chain.At(horizon)->value, "five");
+    EXPECT_EQ(chain.At(9)->value, "nine");
+  }
 }
 
 TEST(VersionChainTest, PruneBeforeEveryOlderVersionKeepsAll) {
