@@ -15,12 +15,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "google/protobuf/descriptor.h"
 #include "absl/strings/str_cat.h"
 #include "common/caller_signature.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "tests/gateway/gateway_test_support.h"
+#include "tests/testing/wait_for.h"
 
 namespace grassroots::gateway::testing {
 namespace {
@@ -738,10 +739,11 @@ TEST_F(GatewayAuthzTest, AuthenticationIsRequiredAndTokensReloadOnSighup) {
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
   std::ofstream(tokens_file_) << "this is not a tokens file\n";
   ASSERT_EQ(kill(gateway_->pid(), SIGHUP), 0);
-  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_TRUE(::grassroots::testing::WaitFor([&] {
+    return absl::StrContains(gateway_->ReadLog(), "tokens not reloaded");
+  })) << gateway_->ReadLog();
   auto late = org_v1::OrgService::NewStub(Channel(added.token));
   EXPECT_TRUE(late->GetUnit(Context().get(), get, &unit).ok());
-  EXPECT_THAT(gateway_->ReadLog(), HasSubstr("tokens not reloaded"));
 }
 
 TEST_F(GatewayAuthzTest, PersonalDataIsUnmaskedOnlyWithTheGrant) {
@@ -809,10 +811,17 @@ TEST_F(GatewayAuthzTest, AccessLogHasALinePerCallAndNoSecrets) {
   lookup.set_id_card_number(inside_.id_card);
   roster_v1::Person person;
   ASSERT_TRUE(c.roster->LookupPersonByIdCard(Context().get(), lookup, &person).ok());
-  absl::SleepFor(absl::Milliseconds(300));  // the log is written out on the health beat
-  std::ifstream in(access_log_);
-  std::stringstream log;
-  log << in.rdbuf();
+  // The log is written out on the health beat: wait for the line.
+  const auto read_log = [&] {
+    std::ifstream in(access_log_);
+    std::stringstream log;
+    log << in.rdbuf();
+    return log;
+  };
+  ::grassroots::testing::WaitFor([&] {
+    return absl::StrContains(read_log().str(), "method=RosterService.LookupPersonByIdCard");
+  });
+  const std::stringstream log = read_log();
   EXPECT_THAT(log.str(), HasSubstr("principal=district-admin method=RosterService.LookupPersonByIdCard code=OK"));
   EXPECT_THAT(log.str(), HasSubstr("method=OrgService.CreateUnit"));
   EXPECT_THAT(log.str(), Not(HasSubstr(district_admin_.token)));
@@ -897,13 +906,12 @@ TEST_F(GatewayOperationsTest, OversizedMessagesAreRefused) {
 TEST_F(GatewayOperationsTest, HealthFollowsTheBackendsAndCallsFailFast) {
   auto channel = ::grassroots::testing::CreateTestChannel(gateway_->address());
   ASSERT_OK(roster_server_->Stop().status());
-  bool not_serving = false;
-  for (int i = 0; i < 100 && !not_serving; ++i) {
+  const auto health_is = [&](HealthStatus want) {
     absl::StatusOr<HealthStatus> health = CheckHealth(channel, "", absl::Seconds(1));
-    not_serving = health.ok() && *health == HealthStatus::kNotServing;
-    if (!not_serving) absl::SleepFor(absl::Milliseconds(50));
-  }
-  EXPECT_TRUE(not_serving) << "health still SERVING with the roster service down";
+    return health.ok() && *health == want;
+  };
+  EXPECT_TRUE(::grassroots::testing::WaitFor([&] { return health_is(HealthStatus::kNotServing); }))
+      << "health still SERVING with the roster service down";
   // A roster call fails with UNAVAILABLE well within its deadline.
   auto roster = roster_v1::RosterService::NewStub(Channel(district_admin_.token));
   roster_v1::GetPersonRequest get;
@@ -923,13 +931,7 @@ TEST_F(GatewayOperationsTest, HealthFollowsTheBackendsAndCallsFailFast) {
                         absl::StrCat("--caller_key_file=", key_file_),
                         absl::StrCat("--listen=", roster_server_->address())};
   ASSERT_OK_AND_ASSIGN(auto restarted, ::grassroots::testing::ServerProcess::Launch(options));
-  bool serving = false;
-  for (int i = 0; i < 100 && !serving; ++i) {
-    absl::StatusOr<HealthStatus> health = CheckHealth(channel, "", absl::Seconds(1));
-    serving = health.ok() && *health == HealthStatus::kServing;
-    if (!serving) absl::SleepFor(absl::Milliseconds(50));
-  }
-  EXPECT_TRUE(serving);
+  EXPECT_TRUE(::grassroots::testing::WaitFor([&] { return health_is(HealthStatus::kServing); }));
   auto again = ::grassroots::testing::NewClientContext(absl::Seconds(5));
   grpc::Status status = roster->GetPerson(again.get(), get, &person);
   EXPECT_TRUE(status.ok()) << status.error_message();

@@ -25,6 +25,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "tests/org_client/sample_street.h"
 #include "tests/org_service/org_test_support.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
@@ -224,31 +225,13 @@ TEST(OrgHierarchyTest, AChildMayArriveBeforeItsParent) {
   EXPECT_THAT(Names(places), ElementsAre("units/1", "units/2", "units/3"));
 }
 
-TEST(OrgHierarchyTest, AStreetOfTenThousandUnitsIsQuick) {
-  // A street, 20 communities, 25 compounds each, 20 buildings each: 10521
-  // units, and a branch per compound.
+TEST(OrgHierarchyTest, AStreetOfTenThousandUnitsIsListedWhole) {
+  // 10521 units and 500 branches. How fast PlacesUnder is, is measured by
+  // bench/org_hierarchy_bench.cc.
   OrgHierarchy hierarchy;
-  int64_t next_id = 1;
-  const int64_t street = next_id++;
-  hierarchy.PutUnit({street, 0});
-  for (int c = 0; c < 20; ++c) {
-    const int64_t community = next_id++;
-    hierarchy.PutUnit({community, street});
-    for (int k = 0; k < 25; ++k) {
-      const int64_t compound = next_id++;
-      hierarchy.PutUnit({compound, community});
-      hierarchy.PutPartyOrg({.id = compound, .unit_ids = {compound}});
-      for (int b = 0; b < 20; ++b) hierarchy.PutUnit({next_id++, compound});
-    }
-  }
-  const absl::Time start = absl::Now();
+  const int64_t street = testing::AddSampleStreet(hierarchy);
   ASSERT_OK_AND_ASSIGN(const std::vector<Place> places, hierarchy.PlacesUnder(street));
-  const absl::Duration took = absl::Now() - start;
   EXPECT_EQ(places.size(), 10521u + 500u);
-  std::cout << "[ timing ] PlacesUnder over " << places.size() << " places: " << took << "\n";
-  // Milliseconds in a debug build; the bound only catches a per-unit RPC or
-  // a quadratic walk.
-  EXPECT_LT(took, absl::Milliseconds(500));
 }
 
 // ---------------------------------------------------------------------------
@@ -402,7 +385,9 @@ TEST_F(OrgReplicaTest, DescribeNeverBlocksAndFailsWithinItsDeadlineWhenTheOrgSer
     std::cout << "[ timing ] Describe with the org service " << what << ": returned after "
               << answer.describe_returned_after << ", answered " << answer.facts.status().code()
               << " after " << answer.answered_after << "\n";
-    EXPECT_LT(answer.describe_returned_after, absl::Milliseconds(100)) << what;
+    // Describe only starts a call: one that blocked would return after the
+    // call's deadline (2 s), not within kPrompt.
+    EXPECT_LT(answer.describe_returned_after, kPrompt) << what;
     EXPECT_LE(answer.answered_after, options.call_timeout + kPrompt) << what;
   };
 

@@ -22,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/org_service/org_test_support.h"
+#include "tests/testing/crash_harness.h"
 #include "tests/testing/proto_matchers.h"
 #include "tests/testing/status_matchers.h"
 
@@ -30,7 +31,14 @@ namespace {
 
 using ::grassroots::testing::EqualsProto;
 using ::grassroots::testing::EqualsProtos;
+using ::grassroots::testing::ExpectLogEndsAtTheLastAcknowledged;
+using ::grassroots::testing::ExpectNoneLost;
 using ::grassroots::testing::IsOkAndHolds;
+using ::grassroots::testing::StopBy;
+using ::grassroots::testing::StopLabel;
+using ::grassroots::testing::StopServer;
+using ::grassroots::testing::WriterOutcome;
+using ::grassroots::testing::WriteUntilStopped;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
 
@@ -145,13 +153,12 @@ struct AckedWrite {
   v1::Unit unit;       // as the server returned it
 };
 
+// What the writer learnt: each acknowledged write, and the resource of the
+// write in flight ("" for a create, whose name nobody learnt), which may or
+// may not have committed when the server stopped.
 struct WriteLog {
   std::vector<AckedWrite> acked;
-  // The resource of the write in flight when the writer stopped ("" for a
-  // create, whose name nobody learnt): it may or may not have committed.
   std::string pending_resource;
-  absl::Status failure;
-  bool failed_after_kill = false;
 };
 
 // Where the writer writes.
@@ -162,71 +169,64 @@ struct WriterPlan {
   std::string community_b;
 };
 
-constexpr int kMaxWrites = 5000;
-constexpr absl::Duration kMaxWriteTime = absl::Seconds(60);
+// The writer's i-th write: nine in ten are creates of buildings, with a
+// rename of an earlier building and a move of a compound mixed in. Records
+// the acknowledged result in `log`.
+class Writer {
+ public:
+  Writer(const OrgClient& client, const WriterPlan& plan, WriteLog& log)
+      : client_(client), plan_(plan), log_(log) {
+    for (const std::string& mover : plan.movers) parent_of_[mover] = plan.community_a;
+  }
 
-// Writes until a call fails (or kMaxWrites / kMaxWriteTime): nine in ten are
-// creates of buildings, with a rename of an earlier building and a move of a
-// compound mixed in. Records each acknowledged result in `log`.
-void WriteUntilFailure(const OrgClient& client, const WriterPlan& plan,
-                       const std::atomic<bool>& killed, std::atomic<int>& acked_count,
-                       WriteLog& log) {
-  const absl::Time deadline = absl::Now() + kMaxWriteTime;
-  std::vector<std::string> buildings;
-  std::map<std::string, std::string> parent_of;
-  for (const std::string& mover : plan.movers) parent_of[mover] = plan.community_a;
-
-  for (int i = 0; i < kMaxWrites && absl::Now() < deadline; ++i) {
+  absl::Status Write(int i) {
     absl::StatusOr<v1::Unit> result;
     std::string method;
     if (i % 10 == 9) {
-      const std::string& mover = plan.movers[(i / 10) % plan.movers.size()];
+      const std::string& mover = plan_.movers[(i / 10) % plan_.movers.size()];
       const std::string& to =
-          parent_of[mover] == plan.community_a ? plan.community_b : plan.community_a;
-      log.pending_resource = mover;
+          parent_of_[mover] == plan_.community_a ? plan_.community_b : plan_.community_a;
+      log_.pending_resource = mover;
       method = "MoveUnit";
-      result = client.MoveUnit(mover, to);
-    } else if (i % 10 == 4 && !buildings.empty()) {
+      result = client_.MoveUnit(mover, to);
+    } else if (i % 10 == 4 && !buildings_.empty()) {
       v1::Unit rename;
-      rename.set_name(buildings[(i * 7) % buildings.size()]);
+      rename.set_name(buildings_[(i * 7) % buildings_.size()]);
       rename.set_display_name(absl::StrCat("改名", i));
-      log.pending_resource = rename.name();
+      log_.pending_resource = rename.name();
       method = "UpdateUnit";
-      result = client.UpdateUnit(rename, {"display_name"});
+      result = client_.UpdateUnit(rename, {"display_name"});
     } else {
-      log.pending_resource.clear();
+      log_.pending_resource.clear();
       method = "CreateUnit";
       result =
-          client.CreateUnit(NewBuilding(plan.hosts[i % plan.hosts.size()], absl::StrCat(i, "号楼"),
-                                        absl::StrCat("W", i), 10, 6, ""));
+          client_.CreateUnit(NewBuilding(plan_.hosts[i % plan_.hosts.size()],
+                                         absl::StrCat(i, "号楼"), absl::StrCat("W", i), 10, 6, ""));
     }
-    if (!result.ok()) {
-      log.failure = result.status();
-      log.failed_after_kill = killed.load();
-      return;
-    }
-    if (method == "CreateUnit") buildings.push_back(result->name());
-    if (method == "MoveUnit") parent_of[result->name()] = result->parent();
-    log.acked.push_back({method, *std::move(result)});
-    acked_count.fetch_add(1);
+    if (!result.ok()) return result.status();
+    if (method == "CreateUnit") buildings_.push_back(result->name());
+    if (method == "MoveUnit") parent_of_[result->name()] = result->parent();
+    log_.acked.push_back({method, *std::move(result)});
+    return absl::OkStatus();
   }
-  log.pending_resource.clear();
-  log.failure = absl::DeadlineExceededError(
-      absl::StrCat("the writer stopped after ", log.acked.size(), " writes without a failure"));
-}
+
+ private:
+  const OrgClient& client_;
+  const WriterPlan& plan_;
+  WriteLog& log_;
+  std::vector<std::string> buildings_;
+  std::map<std::string, std::string> parent_of_;
+};
 
 // Runs the writer, stops the server part-way through (kill -9, or SIGTERM
 // with writes in flight), restarts it, and checks every acknowledged write.
 class AcknowledgedWritesTest : public OrgDurabilityTest {
  protected:
-  enum class StopBy { kKill9, kSigterm };
   void WriteThenStop(StopBy stop_by);
 };
 
 void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
-  const std::string label = stop_by == StopBy::kKill9 ? "[ kill -9  ]" : "[ SIGTERM  ]";
-  constexpr int kAckedBeforeKill = 200;
-  constexpr absl::Duration kWaitForWrites = absl::Seconds(30);
+  const std::string label = StopLabel(stop_by);
 
   // The tree the writer works in; its creation is acknowledged too.
   WriteLog log;
@@ -252,36 +252,10 @@ void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
   }
   ASSERT_FALSE(HasFailure());
 
-  std::atomic<bool> killed{false};
-  std::atomic<bool> writer_done{false};
-  std::atomic<int> acked{0};
-  WriteLog writer_log;
-  std::thread writer([&] {
-    WriteUntilFailure(client(), plan, killed, acked, writer_log);
-    writer_done = true;
-  });
-  const absl::Time wait_deadline = absl::Now() + kWaitForWrites;
-  while (acked.load() < kAckedBeforeKill && !writer_done.load() && absl::Now() < wait_deadline) {
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  killed = true;
-  absl::Status kill_status;
-  if (stop_by == StopBy::kKill9) {
-    kill_status = server().Kill();
-  } else {
-    // A graceful stop answers the writes in flight before it exits.
-    absl::StatusOr<int> exit_code = server().Stop(SIGTERM);
-    kill_status = exit_code.ok() && *exit_code != 0
-                      ? absl::InternalError(absl::StrCat("exit code ", *exit_code))
-                      : exit_code.status();
-  }
-  writer.join();
-  ASSERT_OK(kill_status);
-  ASSERT_TRUE(writer_log.failed_after_kill)
-      << "the writer stopped before the kill: " << writer_log.failure;
-  ASSERT_FALSE(writer_log.acked.empty()) << "nothing acknowledged in " << kWaitForWrites;
-  log.acked.insert(log.acked.end(), writer_log.acked.begin(), writer_log.acked.end());
-  log.pending_resource = writer_log.pending_resource;
+  Writer writer(client(), plan, log);
+  ASSERT_OK_AND_ASSIGN(const WriterOutcome outcome,
+                       WriteUntilStopped([&](int i) { return writer.Write(i); },
+                                         [&] { return StopServer(server(), stop_by); }));
 
   ASSERT_OK(server().Start());
   Reconnect();
@@ -319,11 +293,9 @@ void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
   std::cout << label << " acknowledged " << log.acked.size() << " ("
             << writes_by_method["CreateUnit"] << " creates, " << writes_by_method["UpdateUnit"]
             << " updates, " << writes_by_method["MoveUnit"] << " moves), present after restart "
-            << present << ", lost " << lost << "; the writer stopped with " << writer_log.failure
+            << present << ", lost " << lost << "; the writer stopped with " << outcome.failure
             << "\n";
-  RecordProperty("acknowledged", static_cast<int>(log.acked.size()));
-  RecordProperty("lost", lost);
-  EXPECT_EQ(lost, 0);
+  ExpectNoneLost(static_cast<int>(log.acked.size()), present);
 
   // Each unit is as its last acknowledged write left it, unless the write in
   // flight at the kill (unacknowledged, maybe committed) came after it.
@@ -346,11 +318,8 @@ void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
 
   // The log has no gaps and holds at most the one unacknowledged write past
   // the last acknowledged revision.
-  const int64_t last_revision = events.items.empty() ? 0 : events.items.back().revision();
-  const bool contiguous = EventsAreContiguous(events.items, 1);
-  EXPECT_TRUE(EventsAreContiguous(events.items, 1));
-  EXPECT_GE(last_revision, max_acked_revision);
-  EXPECT_LE(last_revision, max_acked_revision + 1);
+  const auto [last_revision, contiguous] =
+      ExpectLogEndsAtTheLastAcknowledged(events.items, max_acked_revision);
   std::cout << label << " " << names.size() << " units checked, " << wrong.size()
             << " not as acknowledged; event log revisions 1.." << last_revision
             << (contiguous ? " without gaps" : " WITH GAPS") << ", last acknowledged "

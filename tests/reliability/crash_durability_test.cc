@@ -36,6 +36,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/reliability/reliability_support.h"
+#include "tests/testing/crash_harness.h"
+#include "tests/testing/wait_for.h"
 
 namespace grassroots::reliability {
 namespace {
@@ -49,6 +51,10 @@ using ::grassroots::roster::testing::DateOf;
 using ::grassroots::roster::testing::MakeDate;
 using ::grassroots::roster::testing::RosterClient;
 using ::grassroots::testing::EventsAreContiguous;
+using ::grassroots::testing::ExpectNoneLost;
+using ::grassroots::testing::StopBy;
+using ::grassroots::testing::StopServer;
+using ::grassroots::testing::WaitFor;
 
 constexpr int kWriters = 6;
 // Long enough that a write fails only because of the kill, never because
@@ -831,7 +837,7 @@ TEST_F(CrashDurabilityTest, EveryAcknowledgedWriteSurvivesKill9OfEitherService) 
       // The random kill point: not a wait for anything.
       absl::SleepFor(absl::Milliseconds(delay_ms));
       for (auto& writer : writers) acked_before_kill += writer->acked();
-      kill_status = ServerOf(victim)->Kill();
+      kill_status = StopServer(*ServerOf(victim), StopBy::kKill9);
       // The gateway notices the outage before the service comes back, so
       // that SERVING below is news, not the state from before the kill.
       if (kill_status.ok()) {
@@ -846,13 +852,14 @@ TEST_F(CrashDurabilityTest, EveryAcknowledgedWriteSurvivesKill9OfEitherService) 
         std::vector<Path> paths = victim == Backend::kOrg
                                       ? std::vector<Path>{kOrgPath, kRosterViaOrgPath}
                                       : std::vector<Path>{kRosterPath};
-        while (!writing_again && absl::Now() - restarted < kRecoveryLimit) {
-          writing_again = std::all_of(writers.begin(), writers.end(), [&](const auto& writer) {
-            return std::all_of(paths.begin(), paths.end(),
-                               [&](Path path) { return writer->AckedSince(path, restarted); });
-          });
-          if (!writing_again) absl::SleepFor(absl::Milliseconds(10));
-        }
+        writing_again = WaitFor(
+            [&] {
+              return std::all_of(writers.begin(), writers.end(), [&](const auto& writer) {
+                return std::all_of(paths.begin(), paths.end(),
+                                   [&](Path path) { return writer->AckedSince(path, restarted); });
+              });
+            },
+            kRecoveryLimit - (absl::Now() - restarted), absl::Milliseconds(10));
         writing_after = absl::Now() - restarted;
       }
       threads.Join();
@@ -903,9 +910,7 @@ TEST_F(CrashDurabilityTest, EveryAcknowledgedWriteSurvivesKill9OfEitherService) 
             << " / present after restart " << total.present << " / lost " << total.lost()
             << "; slowest recovery: SERVING " << Millis(max_serving) << ", writing "
             << Millis(max_writing) << "\n";
-  RecordProperty("acknowledged", total.acknowledged);
-  RecordProperty("lost", total.lost());
-  EXPECT_EQ(total.lost(), 0);
+  ExpectNoneLost(total.acknowledged, total.present);
 }
 
 }  // namespace

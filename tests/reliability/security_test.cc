@@ -66,6 +66,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/gateway/gateway_test_support.h"
+#include "tests/testing/wait_for.h"
 
 namespace grassroots::gateway::testing {
 namespace {
@@ -350,12 +351,8 @@ class SecurityTest : public GatewaySuite {
   // Polls `server`'s log until it contains `text`.
   static bool WaitForLog(const ServerProcess& server, absl::string_view text,
                          absl::Duration timeout = absl::Seconds(10)) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (absl::Now() < deadline) {
-      if (absl::StrContains(server.ReadLog(), text)) return true;
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return false;
+    return ::grassroots::testing::WaitFor([&] { return absl::StrContains(server.ReadLog(), text); },
+                                          timeout, absl::Milliseconds(20));
   }
 };
 

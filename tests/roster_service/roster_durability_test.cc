@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "tests/org_service/org_test_support.h"
 #include "tests/roster_service/roster_test_support.h"
+#include "tests/testing/crash_harness.h"
 #include "tests/testing/proto_matchers.h"
 #include "tests/testing/status_matchers.h"
 
@@ -36,7 +37,14 @@ using ::grassroots::org::testing::CreateSampleDistrict;
 using ::grassroots::org::testing::SampleDistrict;
 using ::grassroots::testing::EqualsProto;
 using ::grassroots::testing::EqualsProtos;
+using ::grassroots::testing::ExpectLogEndsAtTheLastAcknowledged;
+using ::grassroots::testing::ExpectNoneLost;
 using ::grassroots::testing::IsOkAndHolds;
+using ::grassroots::testing::StopBy;
+using ::grassroots::testing::StopLabel;
+using ::grassroots::testing::StopServer;
+using ::grassroots::testing::WriterOutcome;
+using ::grassroots::testing::WriteUntilStopped;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
 
@@ -190,77 +198,73 @@ struct WriterPlan {
   std::vector<std::string> buildings;  // where volunteers are assigned
 };
 
+// What the writer learnt: each acknowledged write, and the transfer in
+// flight when the server stopped (it may or may not have committed): whose,
+// and to where.
 struct WriteLog {
   std::vector<AckedWrite> acked;
-  // The transfer in flight when the writer stopped (it may or may not have
-  // committed): whose, and to where.
   std::optional<std::pair<std::string, std::string>> pending_transfer;
-  absl::Status failure;
-  bool failed_after_kill = false;
 };
 
-constexpr int kMaxWrites = 5000;
-constexpr absl::Duration kMaxWriteTime = absl::Seconds(60);
 // Far from the ID-card numbers of anything else in these tests.
 constexpr int kWriterIdCardBase = 10000;
 
-// Writes until a call fails (or kMaxWrites / kMaxWriteTime): of every four
-// writes two create people, one assigns a volunteer role to someone the
-// writer created, one transfers a member to the other organisation (on a
-// later date each time). Records each acknowledged result in `log`.
-void WriteUntilFailure(const RosterClient& client, const WriterPlan& plan,
-                       const std::atomic<bool>& killed, std::atomic<int>& acked_count,
-                       WriteLog& log) {
-  const absl::Time deadline = absl::Now() + kMaxWriteTime;
-  std::map<std::string, std::string> org_of;
-  for (const Member& member : plan.members) org_of[member.name] = plan.org_a;
-  std::vector<std::string> people;
-  int transfers = 0;
+// The writer's i-th write: of every four writes two create people, one
+// assigns a volunteer role to someone the writer created, one transfers a
+// member to the other organisation (on a later date each time). Records the
+// acknowledged result in `log`.
+class Writer {
+ public:
+  Writer(const RosterClient& client, const WriterPlan& plan, WriteLog& log)
+      : client_(client), plan_(plan), log_(log) {
+    for (const Member& member : plan.members) org_of_[member.name] = plan.org_a;
+  }
 
-  for (int i = 0; i < kMaxWrites && absl::Now() < deadline; ++i) {
-    log.pending_transfer.reset();
+  absl::Status Write(int i) {
+    log_.pending_transfer.reset();
     AckedWrite write;
     absl::Status status;
     if (i % 4 == 3) {
-      const Member& member = plan.members[(i / 4) % plan.members.size()];
-      const std::string to = org_of[member.name] == plan.org_a ? plan.org_b : plan.org_a;
-      const absl::CivilDay date = absl::CivilDay(2010, 1, 1) + transfers;
-      log.pending_transfer = {member.name, to};
+      const Member& member = plan_.members[(i / 4) % plan_.members.size()];
+      const std::string to = org_of_[member.name] == plan_.org_a ? plan_.org_b : plan_.org_a;
+      const absl::CivilDay date = absl::CivilDay(2010, 1, 1) + transfers_;
+      log_.pending_transfer = {member.name, to};
       absl::StatusOr<v1::Membership> moved =
-          client.TransferMembership(member.name, to, DateOf(date));
+          client_.TransferMembership(member.name, to, DateOf(date));
       status = moved.status();
       if (moved.ok()) {
-        ++transfers;
-        org_of[member.name] = to;
+        ++transfers_;
+        org_of_[member.name] = to;
         write = {AckedWrite::Kind::kTransfer, moved->revision(), {}, {}, *moved, member.name};
       }
-    } else if (i % 4 == 2 && !people.empty()) {
-      absl::StatusOr<v1::RoleAssignment> role = client.AssignRole(
-          NewRole(people.back(), v1::VOLUNTEER, plan.buildings[i % plan.buildings.size()]));
+    } else if (i % 4 == 2 && !people_.empty()) {
+      absl::StatusOr<v1::RoleAssignment> role = client_.AssignRole(
+          NewRole(people_.back(), v1::VOLUNTEER, plan_.buildings[i % plan_.buildings.size()]));
       status = role.status();
       if (role.ok()) write = {AckedWrite::Kind::kAssignRole, role->revision(), {}, *role, {}, ""};
     } else {
       const int n = kWriterIdCardBase + i;
-      absl::StatusOr<v1::Person> person = client.CreatePerson(
+      absl::StatusOr<v1::Person> person = client_.CreatePerson(
           NewPerson(absl::StrCat("写入", i), TestIdCardNumber(n), TestPhone(n)));
       status = person.status();
       if (person.ok()) {
-        people.push_back(person->name());
+        people_.push_back(person->name());
         write = {AckedWrite::Kind::kCreatePerson, person->revision(), *person, {}, {}, ""};
       }
     }
-    if (!status.ok()) {
-      log.failure = status;
-      log.failed_after_kill = killed.load();
-      return;
-    }
-    log.acked.push_back(std::move(write));
-    acked_count.fetch_add(1);
+    if (!status.ok()) return status;
+    log_.acked.push_back(std::move(write));
+    return absl::OkStatus();
   }
-  log.pending_transfer.reset();
-  log.failure = absl::DeadlineExceededError(
-      absl::StrCat("the writer stopped after ", log.acked.size(), " writes without a failure"));
-}
+
+ private:
+  const RosterClient& client_;
+  const WriterPlan& plan_;
+  WriteLog& log_;
+  std::map<std::string, std::string> org_of_;
+  std::vector<std::string> people_;
+  int transfers_ = 0;
+};
 
 // What is wrong with a member's memberships, or "" when they form one chain:
 // in order, each ending on the day the next starts, only the last current.
@@ -290,15 +294,12 @@ std::string CheckChain(const std::vector<v1::Membership>& memberships) {
 // with writes in flight), restarts it, and checks every acknowledged write.
 class AcknowledgedWritesTest : public RosterDurabilityTest {
  protected:
-  enum class StopBy { kKill9, kSigterm };
   void WriteThenStop(StopBy stop_by);
 };
 
 void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
-  const std::string label = stop_by == StopBy::kKill9 ? "[ kill -9  ]" : "[ SIGTERM  ]";
-  constexpr int kAckedBeforeKill = 200;
+  const std::string label = StopLabel(stop_by);
   constexpr int kMembers = 4;
-  constexpr absl::Duration kWaitForWrites = absl::Seconds(30);
   const SampleDistrict& s = sample_;
 
   WriterPlan plan;
@@ -316,33 +317,11 @@ void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
     plan.members.push_back({person.name(), membership.name()});
   }
 
-  std::atomic<bool> killed{false};
-  std::atomic<bool> writer_done{false};
-  std::atomic<int> acked{0};
   WriteLog log;
-  std::thread writer([&] {
-    WriteUntilFailure(roster(), plan, killed, acked, log);
-    writer_done = true;
-  });
-  const absl::Time wait_deadline = absl::Now() + kWaitForWrites;
-  while (acked.load() < kAckedBeforeKill && !writer_done.load() && absl::Now() < wait_deadline) {
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  killed = true;
-  absl::Status stop_status;
-  if (stop_by == StopBy::kKill9) {
-    stop_status = roster_server().Kill();
-  } else {
-    // A graceful stop answers the writes in flight before it exits.
-    absl::StatusOr<int> exit_code = roster_server().Stop(SIGTERM);
-    stop_status = exit_code.ok() && *exit_code != 0
-                      ? absl::InternalError(absl::StrCat("exit code ", *exit_code))
-                      : exit_code.status();
-  }
-  writer.join();
-  ASSERT_OK(stop_status);
-  ASSERT_TRUE(log.failed_after_kill) << "the writer stopped before the kill: " << log.failure;
-  ASSERT_FALSE(log.acked.empty()) << "nothing acknowledged in " << kWaitForWrites;
+  Writer writer(roster(), plan, log);
+  ASSERT_OK_AND_ASSIGN(const WriterOutcome outcome,
+                       WriteUntilStopped([&](int i) { return writer.Write(i); },
+                                         [&] { return StopServer(roster_server(), stop_by); }));
 
   ASSERT_OK(roster_server().Start());
   ConnectRoster();
@@ -421,10 +400,8 @@ void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
   std::cout << label << " acknowledged " << log.acked.size() << " (" << by_kind["creates"]
             << " creates of people, " << by_kind["role assignments"] << " role assignments, "
             << by_kind["transfers"] << " transfers), present after restart " << present << ", lost "
-            << lost << "; the writer stopped with " << log.failure << "\n";
-  RecordProperty("acknowledged", static_cast<int>(log.acked.size()));
-  RecordProperty("lost", lost);
-  EXPECT_EQ(lost, 0);
+            << lost << "; the writer stopped with " << outcome.failure << "\n";
+  ExpectNoneLost(static_cast<int>(log.acked.size()), present);
   EXPECT_THAT(missing, IsEmpty()) << "acknowledged but not as acknowledged after the restart";
 
   // Every member's memberships are one chain with exactly one current, at
@@ -462,11 +439,8 @@ void AcknowledgedWritesTest::WriteThenStop(StopBy stop_by) {
 
   // The log has no gaps and holds at most the one unacknowledged write past
   // the last acknowledged revision.
-  const int64_t last_revision = events.items.empty() ? 0 : events.items.back().revision();
-  const bool contiguous = EventsAreContiguous(events.items, 1);
-  EXPECT_TRUE(EventsAreContiguous(events.items, 1));
-  EXPECT_GE(last_revision, max_acked_revision);
-  EXPECT_LE(last_revision, max_acked_revision + 1);
+  const auto [last_revision, contiguous] =
+      ExpectLogEndsAtTheLastAcknowledged(events.items, max_acked_revision);
   std::cout << label << " " << plan.members.size() << " members' memberships checked, "
             << broken.size() << " broken; event log revisions 1.." << last_revision
             << (contiguous ? " without gaps" : " WITH GAPS") << ", last acknowledged "

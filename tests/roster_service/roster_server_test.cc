@@ -791,7 +791,10 @@ struct OrgDependentWrite {
 
 class OrgServiceAwayTest : public RosterServerTest {
  protected:
-  // How long a refused write may take with --org_deadline=1s.
+  // How long a refused write may take with --org_deadline=1s: behaviour,
+  // not speed. A roster that waited for the hung org service past its own
+  // deadline would take the client's (far longer); five times the org
+  // deadline is far above the noise of a loaded machine.
   static constexpr absl::Duration kBound = absl::Seconds(5);
 
   void SetUp() override {

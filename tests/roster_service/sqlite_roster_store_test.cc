@@ -21,11 +21,15 @@
 #include "common/sqlite_store_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/common/store_contract_test.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace grassroots::roster {
 namespace {
+
+using ::grassroots::testing::AllRows;
+using ::grassroots::testing::StoreContractTest;
 
 using ::grassroots::testing::StatusIs;
 using ::testing::AllOf;
@@ -106,11 +110,6 @@ RoleAssignment MakeAssignment(int64_t id, int64_t person_id, int64_t revision) {
   return assignment;
 }
 
-Change Create(Snapshot after) { return Change{std::nullopt, std::move(after)}; }
-Change Modify(Snapshot before, Snapshot after) {
-  return Change{std::move(before), std::move(after)};
-}
-
 Mutation MakeMutation(int64_t revision, std::vector<Change> changes, std::string request_id = "") {
   Mutation mutation;
   mutation.revision = revision;
@@ -122,70 +121,42 @@ Mutation MakeMutation(int64_t revision, std::vector<Change> changes, std::string
   return mutation;
 }
 
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::vector<P> Positions(const std::vector<Event>& events) {
-  std::vector<P> positions;
-  for (const Event& event : events) positions.emplace_back(event.revision, event.index);
-  return positions;
-}
-
-class SqliteRosterStoreTest : public ::testing::Test {
- protected:
-  std::unique_ptr<SqliteRosterStore> OpenStore() {
-    auto store = SqliteRosterStore::Open(path_);
-    EXPECT_OK(store);
-    return store.ok() ? *std::move(store) : nullptr;
+// The store contract (tests/common/store_contract_test.h) and this file's
+// fixture, with people as the
+// main kind and role assignments as the other.
+struct RosterStoreTraits {
+  using Store = SqliteRosterStore;
+  using Stored = StoredRoster;
+  using Snapshot = roster::Snapshot;
+  static constexpr char kFileName[] = "roster.db";
+  static constexpr int kSchemaVersion = 1;
+  static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
+    Person person = MakePerson(id, revision);
+    if (!label.empty()) person.display_name = label;
+    return person;
   }
-
-  StoredRoster LoadAfterReopen() {
-    store_.reset();
-    store_ = OpenStore();
-    if (store_ == nullptr) return {};
-    auto roster = store_->Load();
-    EXPECT_OK(roster);
-    return roster.ok() ? *std::move(roster) : StoredRoster();
+  static std::string PrimaryName(int64_t id) { return PersonName(id); }
+  static Snapshot Secondary(int64_t id, int64_t revision) {
+    return MakeAssignment(id, 1, revision);
   }
-
-  std::vector<Event> Events(int64_t start_revision = 0, int32_t start_index = 0, int limit = 1000) {
-    auto events = store_->ReadEvents(start_revision, start_index, limit);
-    EXPECT_OK(events);
-    return events.ok() ? *std::move(events) : std::vector<Event>();
+  static std::string SecondaryName(int64_t id) { return RoleAssignmentName(id); }
+  static std::vector<Snapshot> Current(const Stored& stored) {
+    return AllRows<Snapshot>(stored.people, stored.memberships, stored.registrations,
+                             stored.role_assignments);
   }
-
-  void CommitOrFail(const std::vector<Mutation>& mutations) {
-    ASSERT_OK(store_->Commit(mutations));
-  }
-
-  // What LookupRequest returns, or "error: ..." when it fails.
-  std::optional<std::string> Lookup(absl::string_view request_id) {
-    auto name = store_->LookupRequest(request_id);
-    EXPECT_OK(name);
-    return name.value_or(std::string("error: ") + name.status().ToString());
-  }
-
-  testing::TempDir dir_;
-  std::string path_ = dir_.File("roster.db");
-  std::unique_ptr<SqliteRosterStore> store_ = OpenStore();
+  static int64_t Revision(const Stored& stored) { return stored.revision; }
 };
 
-TEST_F(SqliteRosterStoreTest, NewStoreIsEmpty) {
+// The contract's fixture: a fresh store in a temporary directory.
+class SqliteRosterStoreTest : public StoreContractTest<RosterStoreTraits> {};
+
+TEST_F(SqliteRosterStoreTest, NewStoreHasNoIds) {
   ASSERT_NE(store_, nullptr);
   ASSERT_OK_AND_ASSIGN(const StoredRoster roster, store_->Load());
-  EXPECT_THAT(roster.people, IsEmpty());
-  EXPECT_THAT(roster.memberships, IsEmpty());
-  EXPECT_THAT(roster.registrations, IsEmpty());
-  EXPECT_THAT(roster.role_assignments, IsEmpty());
-  EXPECT_EQ(roster.revision, 0);
   EXPECT_EQ(roster.max_person_id, 0);
   EXPECT_EQ(roster.max_membership_id, 0);
   EXPECT_EQ(roster.max_registration_id, 0);
   EXPECT_EQ(roster.max_role_assignment_id, 0);
-  EXPECT_THAT(Events(), IsEmpty());
-  EXPECT_EQ(Lookup("anything"), std::nullopt);
 }
 
 TEST_F(SqliteRosterStoreTest, EveryPersonFieldSurvivesReopen) {
@@ -282,28 +253,6 @@ TEST_F(SqliteRosterStoreTest, DatesOfAnyYearSurvive) {
   EXPECT_THAT(LoadAfterReopen().memberships, ::testing::ElementsAreArray(expected));
 }
 
-TEST_F(SqliteRosterStoreTest, LaterChangeReplacesTheCurrentRow) {
-  ASSERT_NE(store_, nullptr);
-  const Person created = MakePerson(1, 1);
-  Person moved = created;
-  moved.residence_building_id = 77;
-  moved.residence_room = "";
-  moved.phone = "";
-  moved.update_time = At(7777);
-  moved.revision = 2;
-  const RoleAssignment assigned = MakeAssignment(1, 1, 1);
-  RoleAssignment ended = assigned;
-  ended.end_date = absl::CivilDay(2023, 5, 4);
-  ended.revision = 2;
-  CommitOrFail({MakeMutation(1, {Create(created), Create(assigned)})});
-  CommitOrFail({MakeMutation(2, {Modify(created, moved), Modify(assigned, ended)})});
-
-  const StoredRoster roster = LoadAfterReopen();
-  EXPECT_THAT(roster.people, ElementsAre(moved));
-  EXPECT_THAT(roster.role_assignments, ElementsAre(ended));
-  EXPECT_EQ(roster.revision, 2);
-}
-
 TEST_F(SqliteRosterStoreTest, ReadEventsRebuildsBeforeAndAfterOfEveryKindInOrder) {
   ASSERT_NE(store_, nullptr);
   const Person person_v1 = MakePerson(1, 1);
@@ -364,123 +313,6 @@ TEST_F(SqliteRosterStoreTest, ReadEventsRebuildsBeforeAndAfterOfEveryKindInOrder
   }
 }
 
-TEST_F(SqliteRosterStoreTest, ReadEventsStartsAtRevisionAndIndexAndHonoursTheLimit) {
-  ASSERT_NE(store_, nullptr);
-  std::vector<Mutation> mutations;
-  for (int64_t revision = 1; revision <= 4; ++revision) {
-    mutations.push_back(
-        MakeMutation(revision, {Create(MakePerson(revision, revision)),
-                                Create(MakeMembership(revision, revision, revision))}));
-  }
-  CommitOrFail(mutations);
-
-  EXPECT_THAT(Positions(Events(2, 1, 3)), ElementsAre(P(2, 1), P(3, 0), P(3, 1)));
-  EXPECT_THAT(Positions(Events(2, 0, 1)), ElementsAre(P(2, 0)));
-  EXPECT_THAT(Positions(Events(4, 1, 10)), ElementsAre(P(4, 1)));
-  EXPECT_THAT(Positions(Events(3, 2, 1)), ElementsAre(P(4, 0)));  // past the last index
-  EXPECT_THAT(Events(4, 2, 10), IsEmpty());
-  EXPECT_THAT(Events(5, 0, 10), IsEmpty());
-  EXPECT_THAT(Events(1, 0, 0), IsEmpty());
-  EXPECT_EQ(Events(0, 0, 100).size(), 8u);
-  const std::vector<Event> page = Events(3, 1, 1);
-  ASSERT_EQ(page.size(), 1u);
-  EXPECT_EQ(page[0].after, Snapshot(MakeMembership(3, 3, 3)));
-}
-
-TEST_F(SqliteRosterStoreTest, FailedBatchStoresNothingOfIt) {
-  ASSERT_NE(store_, nullptr);
-  const Person kept = MakePerson(1, 1);
-  CommitOrFail({MakeMutation(1, {Create(kept)}, "req-kept")});
-
-  // Mutation 3 changes registration 3 twice: the second history row (3, 3)
-  // is a duplicate, which fails the transaction after mutation 2 and the
-  // first changes of mutation 3 were written.
-  const Person person = MakePerson(2, 2);
-  const Registration twice = MakeRegistration(3, 2, 3);
-  EXPECT_THAT(
-      store_->Commit({MakeMutation(2, {Create(person)}, "req-person"),
-                      MakeMutation(3,
-                                   {Create(MakeMembership(1, 2, 3)),
-                                    Create(MakeAssignment(1, 2, 3)), Create(twice), Create(twice)},
-                                   "req-twice")}),
-      StatusIs(
-          absl::StatusCode::kInternal,
-          AllOf(HasSubstr(path_), HasSubstr("UNIQUE constraint failed: registration_history.id"))));
-
-  EXPECT_THAT(Positions(Events()), ElementsAre(P(1, 0)));
-  EXPECT_EQ(Lookup("req-person"), std::nullopt);
-  EXPECT_EQ(Lookup("req-twice"), std::nullopt);
-  const StoredRoster roster = LoadAfterReopen();
-  EXPECT_THAT(roster.people, ElementsAre(kept));
-  EXPECT_THAT(roster.memberships, IsEmpty());
-  EXPECT_THAT(roster.registrations, IsEmpty());
-  EXPECT_THAT(roster.role_assignments, IsEmpty());
-  EXPECT_EQ(roster.revision, 1);
-
-  // The store is still usable: the same revisions commit once corrected.
-  CommitOrFail({MakeMutation(2, {Create(person)}, "req-person"),
-                MakeMutation(3, {Create(twice)}, "req-twice")});
-  EXPECT_EQ(Lookup("req-person"), PersonName(2));
-  EXPECT_EQ(Lookup("req-twice"), RegistrationName(2, 3));
-}
-
-TEST_F(SqliteRosterStoreTest, RecommittingARevisionFailsAndChangesNothing) {
-  ASSERT_NE(store_, nullptr);
-  const Person original = MakePerson(1, 1);
-  CommitOrFail({MakeMutation(1, {Create(original)})});
-  Person other = original;
-  other.display_name = "王五";
-  EXPECT_THAT(store_->Commit({MakeMutation(1, {Create(other)})}),
-              StatusIs(absl::StatusCode::kInternal));
-  EXPECT_THAT(LoadAfterReopen().people, ElementsAre(original));
-}
-
-TEST_F(SqliteRosterStoreTest, ChangeMustNameOneResource) {
-  ASSERT_NE(store_, nullptr);
-  EXPECT_THAT(store_->Commit({MakeMutation(1, {Modify(MakePerson(1, 1), MakePerson(2, 1))})}),
-              StatusIs(absl::StatusCode::kInternal,
-                       HasSubstr(absl::StrCat("revision 1 change 0: before is ", PersonName(1),
-                                              " but after is ", PersonName(2)))));
-  // The same id in another kind is another resource.
-  EXPECT_THAT(store_->Commit(
-                  {MakeMutation(1, {Modify(MakeMembership(4, 1, 1), MakeRegistration(4, 1, 1))})}),
-              StatusIs(absl::StatusCode::kInternal,
-                       HasSubstr(absl::StrCat("before is ", MembershipName(1, 4), " but after is ",
-                                              RegistrationName(1, 4)))));
-  EXPECT_THAT(Events(), IsEmpty());
-}
-
-TEST_F(SqliteRosterStoreTest, LookupRequestNamesTheCreatedResourceOfEveryKind) {
-  ASSERT_NE(store_, nullptr);
-  CommitOrFail({MakeMutation(1, {Create(MakePerson(4, 1))}, "req-person"),
-                MakeMutation(2, {Create(MakeMembership(17, 4, 2))}, "req-membership"),
-                MakeMutation(3, {Create(MakeRegistration(3, 4, 3))}, "req-registration"),
-                // The first change's resource is the one remembered.
-                MakeMutation(4, {Create(MakeAssignment(9, 4, 4)), Create(MakePerson(5, 4))},
-                             "req-assignment"),
-                MakeMutation(5, {Create(MakePerson(6, 5))})});
-
-  EXPECT_EQ(Lookup("req-person"), PersonName(4));
-  EXPECT_EQ(Lookup("req-membership"), MembershipName(4, 17));
-  EXPECT_EQ(Lookup("req-registration"), RegistrationName(4, 3));
-  EXPECT_EQ(Lookup("req-assignment"), RoleAssignmentName(9));
-  EXPECT_EQ(Lookup("req-other"), std::nullopt);
-  EXPECT_EQ(Lookup(""), std::nullopt);
-
-  store_.reset();
-  store_ = OpenStore();
-  ASSERT_NE(store_, nullptr);
-  EXPECT_EQ(Lookup("req-membership"), MembershipName(4, 17));
-}
-
-TEST_F(SqliteRosterStoreTest, RequestIdOnAMutationThatChangesNothingIsRefused) {
-  ASSERT_NE(store_, nullptr);
-  EXPECT_THAT(store_->Commit({MakeMutation(1, {}, "req-empty")}),
-              StatusIs(absl::StatusCode::kInternal,
-                       AllOf(HasSubstr("changes nothing"), Not(HasSubstr("req-empty")))));
-  EXPECT_EQ(Lookup("req-empty"), std::nullopt);
-}
-
 // Uniqueness of ID-card numbers (among live people) and external keys is
 // the core's rule, checked against its memory; the store stores what it is
 // given (see "Constraints and indexes" in sqlite_roster_store.cc).
@@ -503,8 +335,8 @@ TEST(SqliteRosterStoreErrorsTest, ErrorsNeverCarryPersonalData) {
   // The same person twice at one revision: a duplicate history row.
   const Person person = MakePerson(1, 1);
 
-  const absl::Status status =
-      store->Commit({MakeMutation(1, {Create(person), Create(person)}, "13912345678")});
+  const absl::Status status = store->Commit({MakeMutation(
+      1, {Change{std::nullopt, person}, Change{std::nullopt, person}}, "13912345678")});
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInternal,
                                AllOf(HasSubstr("UNIQUE constraint failed: person_history.id"),
                                      HasSubstr("139****5678.db"))));
@@ -527,38 +359,8 @@ TEST_F(SqliteRosterStoreTest, CorruptDateIsDataLossNamingTheRowNotTheValue) {
                              Not(HasSubstr("1980-02-30")))));
 }
 
-TEST_F(SqliteRosterStoreTest, ReopenedStoreKeepsEverythingAndContinues) {
-  ASSERT_NE(store_, nullptr);
-  const Person person = MakePerson(1, 1);
-  CommitOrFail({MakeMutation(1, {Create(person)}, "req-1")});
-  store_.reset();
-  store_ = OpenStore();
-  ASSERT_NE(store_, nullptr);
-  const Membership membership = MakeMembership(1, 1, 2);
-  CommitOrFail({MakeMutation(2, {Create(membership)})});
-
-  const StoredRoster roster = LoadAfterReopen();
-  EXPECT_THAT(roster.people, ElementsAre(person));
-  EXPECT_THAT(roster.memberships, ElementsAre(membership));
-  EXPECT_EQ(roster.revision, 2);
-  EXPECT_THAT(Positions(Events()), ElementsAre(P(1, 0), P(2, 0)));
-  EXPECT_EQ(Lookup("req-1"), PersonName(1));
-}
-
-// Refusals: the file is left byte for byte as it was.
-class SqliteRosterStoreRefusalTest : public SqliteRosterStoreTest {
- protected:
-  absl::Status OpenExpectingRefusal() {
-    store_.reset();
-    const std::string before = ReadBytes(path_);
-    auto store = SqliteRosterStore::Open(path_);
-    EXPECT_THAT(store, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr(path_)));
-    EXPECT_EQ(ReadBytes(path_), before) << "the refused file was modified";
-    return store.status();
-  }
-};
-
-TEST_F(SqliteRosterStoreRefusalTest, OrgStoreFileIsRefused) {
+// What only the roster's store refuses: the org store's file.
+TEST_F(SqliteRosterStoreTest, OrgStoreFileIsRefused) {
   store_.reset();
   std::filesystem::remove(path_);
   {
@@ -572,105 +374,10 @@ TEST_F(SqliteRosterStoreRefusalTest, OrgStoreFileIsRefused) {
               AllOf(HasSubstr("belongs to another application"), HasSubstr("0x47524f52")));
 }
 
-TEST_F(SqliteRosterStoreRefusalTest, NewerSchemaIsRefused) {
-  ASSERT_NE(store_, nullptr);
-  CommitOrFail({MakeMutation(1, {Create(MakePerson(1, 1))})});
-  store_.reset();
-  {
-    ASSERT_OK_AND_ASSIGN(auto db, sqlite::Database::Open(path_));
-    ASSERT_OK(db->Exec("PRAGMA user_version = 2"));
-  }
-  EXPECT_THAT(OpenExpectingRefusal().message(),
-              HasSubstr("schema version 2 is newer than this binary supports (1); "
-                        "refusing to open it"));
-}
-
-TEST_F(SqliteRosterStoreRefusalTest, GarbageIsRefused) {
-  store_.reset();
-  std::filesystem::remove(path_);
-  std::ofstream(path_, std::ios::binary) << std::string(5000, 'g');
-  EXPECT_THAT(OpenExpectingRefusal().message(), HasSubstr("is not an SQLite database"));
-}
-
-TEST_F(SqliteRosterStoreTest, ReadersRunConcurrentlyWithCommits) {
-  ASSERT_NE(store_, nullptr);
-  constexpr int kRevisions = 200;
-  constexpr int kReaders = 3;
-  // Revision r creates person r and a role assignment r for them, and, when
-  // r > 1, changes person r - 1.
-  const auto person_at = [](int64_t id, int64_t revision) {
-    Person person = MakePerson(id, revision);
-    person.display_name = absl::StrCat("person ", id, " at ", revision);
-    return person;
-  };
-  const auto expected_after = [&](const Event& event) -> Snapshot {
-    const int64_t r = event.revision;
-    switch (event.index) {
-      case 0:
-        return person_at(r, r);
-      case 1:
-        return MakeAssignment(r, r, r);
-      default:
-        return person_at(r - 1, r);
-    }
-  };
-
-  std::atomic<bool> done = false;
-  std::vector<std::string> failures(kReaders);
-  std::vector<std::thread> readers;
-  for (int reader = 0; reader < kReaders; ++reader) {
-    readers.emplace_back([&, reader] {
-      size_t seen = 0;
-      // One more pass after the writer is done, to see the whole log.
-      for (bool last = false; !last;) {
-        last = done.load();
-        auto events = store_->ReadEvents(1, 0, 10 * kRevisions);
-        if (!events.ok()) {
-          failures[reader] = events.status().ToString();
-          return;
-        }
-        // Every event read is complete and consistent, and none disappears;
-        // a revision is seen whole or not at all.
-        for (const Event& event : *events) {
-          if (event.after != expected_after(event) ||
-              (event.index == 2) != event.before.has_value()) {
-            failures[reader] = absl::StrCat("bad event (", event.revision, ", ", event.index, ")");
-            return;
-          }
-        }
-        if (!events->empty() && events->back().revision > 1 && events->back().index != 2) {
-          failures[reader] = absl::StrCat("revision ", events->back().revision, " seen in part");
-          return;
-        }
-        if (events->size() < seen) {
-          failures[reader] = "the log shrank";
-          return;
-        }
-        seen = events->size();
-        auto name = store_->LookupRequest(absl::StrCat("req-", kRevisions / 2));
-        if (!name.ok()) failures[reader] = name.status().ToString();
-      }
-      if (seen != 3 * kRevisions - 1) {
-        failures[reader] = absl::StrCat("saw ", seen, " events at the end");
-      }
-    });
-  }
-
-  for (int64_t r = 1; r <= kRevisions; ++r) {
-    std::vector<Change> changes = {Create(person_at(r, r)), Create(MakeAssignment(r, r, r))};
-    if (r > 1) changes.push_back(Modify(person_at(r - 1, r - 1), person_at(r - 1, r)));
-    const absl::Status status =
-        store_->Commit({MakeMutation(r, std::move(changes), absl::StrCat("req-", r))});
-    if (!status.ok()) {
-      ADD_FAILURE() << status;
-      break;
-    }
-  }
-  done = true;
-  for (std::thread& reader : readers) reader.join();
-  for (const std::string& failure : failures) EXPECT_EQ(failure, "");
-  EXPECT_EQ(Lookup(absl::StrCat("req-", kRevisions)), PersonName(kRevisions));
-}
-
 }  // namespace
 }  // namespace grassroots::roster
+
+// The suite's symbols live beside its pattern.
+namespace grassroots::testing {
+INSTANTIATE_TYPED_TEST_SUITE_P(Roster, StoreContractTest, ::grassroots::roster::RosterStoreTraits);
+}  // namespace grassroots::testing
