@@ -27,6 +27,7 @@
 #include "cli/people_csv.h"
 #include "common/resource_name.h"
 #include "google/protobuf/struct.pb.h"
+#include "roster_service/person.h"
 
 namespace grassroots::cli {
 namespace {
@@ -318,7 +319,8 @@ std::vector<ImportRow> ReadPeople(Context& context, const std::string& subtree,
   std::vector<ImportRow> rows;
   for (const auto& [id, person] : people) {
     std::vector<roster::v1::Membership> memberships;
-    if (person.party_status() == Person::FULL || person.party_status() == Person::PROBATIONARY) {
+    // The proto's PartyStatus numbers are the domain's (roster_proto.cc).
+    if (roster::IsPartyMember(static_cast<roster::PartyStatus>(person.party_status()))) {
       roster::v1::ListMembershipsRequest request;
       request.set_parent(person.name());
       request.set_current_only(true);
