@@ -145,15 +145,8 @@ namespace {
 // Adds a membership of `person_id` in `party_org_id` from `start`.
 Membership AddMembership(RosterWriteContext& ctx, int64_t person_id, int64_t party_org_id,
                          absl::CivilDay start) {
-  Membership made;
-  made.id = ctx.index.max_membership_id() + 1;
-  made.person_id = person_id;
-  made.party_org_id = party_org_id;
-  made.start_date = start;
-  made.create_time = ctx.now;
-  Touch(made, ctx.now, ctx.revision);
-  ctx.Add(std::nullopt, made);
-  return made;
+  return AddPeriod(ctx, ctx.index.max_membership_id() + 1, person_id, &Membership::party_org_id,
+                   party_org_id, start);
 }
 
 }  // namespace

@@ -83,6 +83,22 @@ absl::Status PlanReplacePerson(RosterWriteContext& ctx, const Person& current, P
 
 // --- Memberships. `person_field` names the request field of the person.
 
+// Adds the new period `id` (a Membership, a Registration) that `person_id`
+// spends at the place `place_id` (its member `place`) from `start`.
+template <typename Period>
+Period AddPeriod(RosterWriteContext& ctx, int64_t id, int64_t person_id, int64_t Period::*place,
+                 int64_t place_id, absl::CivilDay start) {
+  Period made;
+  made.id = id;
+  made.person_id = person_id;
+  made.*place = place_id;
+  made.start_date = start;
+  made.create_time = ctx.now;
+  Touch(made, ctx.now, ctx.revision);
+  ctx.Add(std::nullopt, made);
+  return made;
+}
+
 // FAILED_PRECONDITION unless `person` is a party member.
 absl::Status CheckPartyMember(const Person& person, absl::string_view person_field);
 

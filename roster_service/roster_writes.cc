@@ -286,15 +286,8 @@ void RosterCore::CreateRegistration(const Caller& caller, int64_t person_id, int
                     absl::StrCat("person: ", PersonName(person_id), " is already registered (",
                                  RegistrationName(person_id, current->id), "); end that first"));
               }
-              Registration made;
-              made.id = ctx.index.max_registration_id() + 1;
-              made.person_id = person_id;
-              made.community_id = community_id;
-              made.start_date = start;
-              made.create_time = ctx.now;
-              Touch(made, ctx.now, ctx.revision);
-              ctx.Add(std::nullopt, made);
-              return made;
+              return AddPeriod(ctx, ctx.index.max_registration_id() + 1, person_id,
+                               &Registration::community_id, community_id, start);
             },
             TypedDone<Registration, Snapshot>(done));
       },

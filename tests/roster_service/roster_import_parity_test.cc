@@ -72,6 +72,12 @@ v1::RoleAssignment RowRole(v1::Role role, absl::string_view place) {
   return NewRole("people/1", role, place);
 }
 
+// The people the cases need, before Fresh() gives them numbers and keys.
+v1::Person Member(v1::Person::PartyStatus status) {
+  return NewMember("党员", status, v1::Person::IN_SERVICE);
+}
+v1::Person NonMember() { return NewPerson("群众"); }
+
 // What a case asks of the server twice: once as a single write, once as an
 // import row.
 struct Attempt {
@@ -92,23 +98,8 @@ class RosterImportParityTest : public RosterServerFixture {
   using RosterServerFixture::org;
   using RosterServerFixture::roster;
 
-  // Creates `person` with a fresh ID-card number, phone and external key;
-  // `sent` is what was sent (the data an import row repeats).
-  absl::StatusOr<v1::Person> Create(v1::Person person, v1::Person* sent) {
-    const int n = next_person_++;
-    person.set_id_card_number(TestIdCardNumber(n));
-    person.set_phone(TestPhone(n));
-    person.set_external_key(absl::StrCat("parity-", n));
-    *sent = person;
-    return roster().CreatePerson(person);
-  }
-  absl::StatusOr<v1::Person> CreateMember(v1::Person::PartyStatus status, v1::Person* sent) {
-    return Create(NewMember("党员", status, v1::Person::IN_SERVICE), sent);
-  }
-  absl::StatusOr<v1::Person> CreateNonMember(v1::Person* sent) {
-    return Create(NewPerson("群众"), sent);
-  }
-  // A person not yet created, with a fresh number and key.
+  // `person` with a fresh ID-card number, phone and external key, not yet
+  // created.
   v1::Person Fresh(v1::Person person) {
     const int n = next_person_++;
     person.set_id_card_number(TestIdCardNumber(n));
@@ -116,20 +107,44 @@ class RosterImportParityTest : public RosterServerFixture {
     person.set_external_key(absl::StrCat("parity-", n));
     return person;
   }
+  // Creates Fresh(person); `sent` is what was sent (the data an import row
+  // repeats).
+  absl::StatusOr<v1::Person> Create(v1::Person person, v1::Person* sent) {
+    *sent = Fresh(std::move(person));
+    return roster().CreatePerson(*sent);
+  }
 
-  // A single AssignRole for `holder` and the same role in `holder`'s row.
-  Attempt RoleAttempt(const v1::Person& holder, const v1::Person& sent, v1::Role role,
-                      absl::string_view place) {
-    Attempt attempt{roster().AssignRole(NewRole(holder.name(), role, place)).status(), RowOf(sent)};
+  // Creates a full member (`sent` as for Create) with a membership in
+  // `party_org` since 1 March 2020.
+  absl::StatusOr<v1::Person> CreateMemberOf(absl::string_view party_org, v1::Person* sent) {
+    absl::StatusOr<v1::Person> member = Create(Member(v1::Person::FULL), sent);
+    if (!member.ok()) return member.status();
+    absl::StatusOr<v1::Membership> started =
+        roster().StartMembership(member->name(), party_org, MakeDate(2020, 3, 1));
+    if (!started.ok()) return started.status();
+    return member;
+  }
+
+  // Creates a person like `like`, then makes a single AssignRole of `role`
+  // at `place` for them, and a row for them with the same role.
+  absl::StatusOr<Attempt> RoleAttempt(v1::Person like, v1::Role role, absl::string_view place) {
+    v1::Person sent;
+    absl::StatusOr<v1::Person> holder = Create(std::move(like), &sent);
+    if (!holder.ok()) return holder.status();
+    Attempt attempt{roster().AssignRole(NewRole(holder->name(), role, place)).status(),
+                    RowOf(sent)};
     *attempt.row.add_roles() = RowRole(role, place);
     return attempt;
   }
 
-  // A single StartMembership for `member` and the same in `member`'s row.
-  Attempt MembershipAttempt(const v1::Person& member, const v1::Person& sent,
-                            absl::string_view party_org) {
+  // Creates a person like `like`, then makes a single StartMembership in
+  // `party_org` for them, and a row for them with the same membership.
+  absl::StatusOr<Attempt> MembershipAttempt(v1::Person like, absl::string_view party_org) {
+    v1::Person sent;
+    absl::StatusOr<v1::Person> member = Create(std::move(like), &sent);
+    if (!member.ok()) return member.status();
     Attempt attempt{
-        roster().StartMembership(member.name(), party_org, MakeDate(2020, 3, 1)).status(),
+        roster().StartMembership(member->name(), party_org, MakeDate(2020, 3, 1)).status(),
         RowOf(sent)};
     attempt.row.set_party_org(std::string(party_org));
     *attempt.row.mutable_membership_start_date() = MakeDate(2020, 3, 1);
@@ -168,63 +183,45 @@ std::vector<ParityCase> Cases() {
   std::vector<ParityCase> cases;
   cases.push_back({"role at an unknown place", grpc::StatusCode::NOT_FOUND, "role_assignment.place",
                    "roles[0].place", [](T& t, const S&) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::BUILDING_LEAD, "units/999999");
+                     return t.RoleAttempt(NonMember(), v1::BUILDING_LEAD, "units/999999");
                    }});
   cases.push_back({"role at the wrong level", grpc::StatusCode::INVALID_ARGUMENT,
                    "role_assignment.place", "roles[0].place", [](T& t, const S& s) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::BUILDING_LEAD, s.compound1.name());
+                     return t.RoleAttempt(NonMember(), v1::BUILDING_LEAD, s.compound1.name());
                    }});
   cases.push_back({"building role at a party organisation", grpc::StatusCode::INVALID_ARGUMENT,
                    "role_assignment.place", "roles[0].place", [](T& t, const S& s) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::BUILDING_LEAD, s.branch.name());
+                     return t.RoleAttempt(NonMember(), v1::BUILDING_LEAD, s.branch.name());
                    }});
   cases.push_back({"secretary of the wrong form", grpc::StatusCode::INVALID_ARGUMENT,
                    "role_assignment.place", "roles[0].place", [](T& t, const S& s) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateMember(v1::Person::FULL, &sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::SECRETARY, s.party_group.name());
+                     return t.RoleAttempt(Member(v1::Person::FULL), v1::SECRETARY,
+                                          s.party_group.name());
                    }});
   cases.push_back({"secretary who is probationary", grpc::StatusCode::FAILED_PRECONDITION,
                    "role_assignment.person", "roles[0].person", [](T& t, const S& s) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateMember(v1::Person::PROBATIONARY, &sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::SECRETARY, s.joint_branch.name());
+                     return t.RoleAttempt(Member(v1::Person::PROBATIONARY), v1::SECRETARY,
+                                          s.joint_branch.name());
                    }});
   cases.push_back({"secretary who is not a member", grpc::StatusCode::FAILED_PRECONDITION,
                    "role_assignment.person", "roles[0].person", [](T& t, const S& s) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::SECRETARY, s.joint_branch.name());
+                     return t.RoleAttempt(NonMember(), v1::SECRETARY, s.joint_branch.name());
                    }});
   cases.push_back({"a second secretary", grpc::StatusCode::FAILED_PRECONDITION,
                    "role_assignment.role", "roles[0].role", [](T& t, const S& s) -> R {
-                     v1::Person first_sent, sent;
+                     v1::Person first_sent;
                      absl::StatusOr<v1::Person> first =
-                         t.CreateMember(v1::Person::FULL, &first_sent);
+                         t.Create(Member(v1::Person::FULL), &first_sent);
                      if (!first.ok()) return first.status();
                      absl::StatusOr<v1::RoleAssignment> held = t.roster().AssignRole(
                          NewRole(first->name(), v1::SECRETARY, s.branch.name()));
                      if (!held.ok()) return held.status();
-                     absl::StatusOr<v1::Person> p = t.CreateMember(v1::Person::FULL, &sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::SECRETARY, s.branch.name());
+                     return t.RoleAttempt(Member(v1::Person::FULL), v1::SECRETARY, s.branch.name());
                    }});
   cases.push_back({"role ending before it starts", grpc::StatusCode::INVALID_ARGUMENT,
                    "role_assignment.end_date", "roles[0].end_date", [](T& t, const S& s) -> R {
                      v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
+                     absl::StatusOr<v1::Person> p = t.Create(NonMember(), &sent);
                      if (!p.ok()) return p.status();
                      v1::RoleAssignment role =
                          NewRole(p->name(), v1::VOLUNTEER, s.community1.name());
@@ -236,27 +233,17 @@ std::vector<ParityCase> Cases() {
                    }});
   cases.push_back({"membership at an unknown party organisation", grpc::StatusCode::NOT_FOUND,
                    "party_org", "party_org", [](T& t, const S&) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateMember(v1::Person::FULL, &sent);
-                     if (!p.ok()) return p.status();
-                     return t.MembershipAttempt(*p, sent, "partyOrgs/999999");
+                     return t.MembershipAttempt(Member(v1::Person::FULL), "partyOrgs/999999");
                    }});
-  cases.push_back({"membership of a non-member", grpc::StatusCode::FAILED_PRECONDITION, "person",
-                   "party_org", [](T& t, const S& s) -> R {
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
-                     if (!p.ok()) return p.status();
-                     return t.MembershipAttempt(*p, sent, s.branch.name());
-                   }});
+  cases.push_back(
+      {"membership of a non-member", grpc::StatusCode::FAILED_PRECONDITION, "person", "party_org",
+       [](T& t, const S& s) -> R { return t.MembershipAttempt(NonMember(), s.branch.name()); }});
   cases.push_back(
       {"transfer dated before the membership started", grpc::StatusCode::INVALID_ARGUMENT, "date",
        "membership_start_date", [](T& t, const S& s) -> R {
          v1::Person sent;
-         absl::StatusOr<v1::Person> p = t.CreateMember(v1::Person::FULL, &sent);
+         absl::StatusOr<v1::Person> p = t.CreateMemberOf(s.branch.name(), &sent);
          if (!p.ok()) return p.status();
-         absl::StatusOr<v1::Membership> started =
-             t.roster().StartMembership(p->name(), s.branch.name(), MakeDate(2020, 3, 1));
-         if (!started.ok()) return started.status();
          Attempt attempt{
              t.roster()
                  .TransferMembership(p->name(), s.joint_branch.name(), MakeDate(2019, 1, 1))
@@ -270,11 +257,8 @@ std::vector<ParityCase> Cases() {
       {"no longer a member while holding a membership", grpc::StatusCode::FAILED_PRECONDITION,
        "person.party_status", "person.party_status", [](T& t, const S& s) -> R {
          v1::Person sent;
-         absl::StatusOr<v1::Person> p = t.CreateMember(v1::Person::FULL, &sent);
+         absl::StatusOr<v1::Person> p = t.CreateMemberOf(s.branch.name(), &sent);
          if (!p.ok()) return p.status();
-         absl::StatusOr<v1::Membership> started =
-             t.roster().StartMembership(p->name(), s.branch.name(), MakeDate(2020, 3, 1));
-         if (!started.ok()) return started.status();
          v1::Person change;
          change.set_name(p->name());
          change.set_party_status(v1::Person::NONE);
@@ -293,7 +277,7 @@ std::vector<ParityCase> Cases() {
   cases.push_back({"a duplicate ID-card number", grpc::StatusCode::ALREADY_EXISTS,
                    "person.id_card_number", "person.id_card_number", [](T& t, const S&) -> R {
                      v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
+                     absl::StatusOr<v1::Person> p = t.Create(NonMember(), &sent);
                      if (!p.ok()) return p.status();
                      v1::Person twin = t.Fresh(NewPerson("双胞胎"));
                      twin.set_id_card_number(sent.id_card_number());
@@ -336,20 +320,14 @@ std::vector<ParityCase> Cases() {
                    "role_assignment.place", "roles[0].place", [](T& t, const S& s) -> R {
                      absl::StatusOr<org_v1::Unit> deleted = t.org().DeleteUnit(s.building5.name());
                      if (!deleted.ok()) return deleted.status();
-                     v1::Person sent;
-                     absl::StatusOr<v1::Person> p = t.CreateNonMember(&sent);
-                     if (!p.ok()) return p.status();
-                     return t.RoleAttempt(*p, sent, v1::BUILDING_LEAD, s.building5.name());
+                     return t.RoleAttempt(NonMember(), v1::BUILDING_LEAD, s.building5.name());
                    }});
   cases.push_back(
       {"membership at a deleted party organisation", grpc::StatusCode::FAILED_PRECONDITION,
        "party_org", "party_org", [](T& t, const S& s) -> R {
          absl::StatusOr<org_v1::PartyOrg> deleted = t.org().DeletePartyOrg(s.party_group.name());
          if (!deleted.ok()) return deleted.status();
-         v1::Person sent;
-         absl::StatusOr<v1::Person> p = t.CreateMember(v1::Person::FULL, &sent);
-         if (!p.ok()) return p.status();
-         return t.MembershipAttempt(*p, sent, s.party_group.name());
+         return t.MembershipAttempt(Member(v1::Person::FULL), s.party_group.name());
        }});
   return cases;
 }
