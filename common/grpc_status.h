@@ -8,10 +8,12 @@
 namespace grassroots {
 
 // The one conversion from absl::Status to grpc::Status: same code, the
-// message alone (never ToString(), which would add payloads).
+// message alone (never ToString(), which would add payloads). OK stays OK
+// (with no message).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// And back, for clients of our own services.
+// And back, for clients of our own services and for tests: same code and
+// message; a code number gRPC does not define becomes UNKNOWN.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace grassroots

@@ -16,20 +16,10 @@
 
 namespace grassroots::org {
 
-// What a plan sees and builds: the newest state, the revision and time of the
-// mutation, and the changes it makes. Plans only read `index`; the core
-// applies `mutation` once the plan succeeded, so a failed plan leaves nothing.
-struct OrgCore::WriteContext {
-  const OrgIndex& index;
-  Mutation& mutation;
-  const int64_t revision = mutation.revision;
-  const absl::Time now = mutation.time;
-
+// The kit's write context, with the org's lookups of the newest state.
+struct OrgCore::WriteContext : ::grassroots::WriteContext<OrgIndex, Snapshot> {
   const Unit* unit(int64_t id) const { return index.FindUnit(id, OrgIndex::kHead); }
   const PartyOrg* org(int64_t id) const { return index.FindPartyOrg(id, OrgIndex::kHead); }
-  void Add(std::optional<Snapshot> before, Snapshot after) {
-    mutation.changes.push_back(Change{std::move(before), std::move(after)});
-  }
 };
 
 namespace {
@@ -52,17 +42,11 @@ int CoverageTier(OrgForm form) {
 }
 
 absl::Status UnitNotFound(int64_t id, absl::string_view field = "name") {
-  return absl::NotFoundError(absl::StrCat(field, ": ", UnitName(id), " does not exist"));
+  return ResourceNotFound(field, UnitName(id));
 }
 
 absl::Status OrgNotFound(int64_t id, absl::string_view field = "name") {
-  return absl::NotFoundError(absl::StrCat(field, ": ", PartyOrgName(id), " does not exist"));
-}
-
-template <typename T>
-void Touch(T& resource, const absl::Time now, int64_t revision) {
-  resource.update_time = now;
-  resource.revision = revision;
+  return ResourceNotFound(field, PartyOrgName(id));
 }
 
 template <typename T>
@@ -145,16 +129,13 @@ absl::StatusOr<ListRequest> ParseListRequest(absl::string_view kind, int64_t par
 }  // namespace
 
 OrgCore::OrgCore(OrgStore* store, const Clock* clock, OrgCoreOptions options)
-    : engine_(store, clock,
-              {.revision_retention = options.revision_retention,
-               .max_batch = options.max_batch,
-               .service_name = "the org service"}) {}
+    : engine_(store, clock, EngineOptionsFor(std::move(options), "the org service")) {}
 
 void OrgCore::Submit(WriteRequest request) {
   engine_.Submit(
       request.caller, std::move(request.method), std::move(request.request_id),
       [plan = std::move(request.plan)](const OrgIndex& index, Mutation& mutation) {
-        WriteContext ctx{index, mutation};
+        WriteContext ctx{{index, mutation}};
         return plan(ctx);
       },
       std::move(request.done));

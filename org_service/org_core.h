@@ -20,19 +20,17 @@
 #include "common/clock.h"
 #include "common/commit_engine.h"
 #include "common/paging.h"
+#include "common/service_kit.h"
 #include "org_service/org_event.h"
 #include "org_service/org_index.h"
 #include "org_service/org_store.h"
 
 namespace grassroots::org {
 
-struct OrgCoreOptions {
-  // How long a superseded revision stays readable (read_revision, page
-  // tokens, the streams of ListDescendants) after it was published.
-  absl::Duration revision_retention = absl::Minutes(10);
-  // The most mutations committed in one transaction (group commit).
-  int max_batch = 1024;
-};
+// The commit engine's options (common/service_kit.h): how long a superseded
+// revision stays readable (read_revision, page tokens, the streams of
+// ListDescendants), and the most mutations per group commit.
+using OrgCoreOptions = ::grassroots::CoreOptions;
 
 // A change to some fields of a unit (AIP-134). `paths` are field-mask paths.
 struct UnitUpdate {

@@ -59,15 +59,6 @@ absl::StatusOr<int64_t> ParseUnitName(absl::string_view name, absl::string_view 
   return ParseResourceName(name, "units", field);
 }
 
-std::string EtagForRevision(int64_t revision) { return absl::StrCat("\"", revision, "\""); }
-
-absl::Status CheckEtag(absl::string_view etag, int64_t revision, absl::string_view resource) {
-  if (etag.empty() || etag == EtagForRevision(revision)) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat(
-      "etag: ", resource, " has changed since etag ", etag, " was read; it is now ",
-      EtagForRevision(revision), ". Read it again and retry"));
-}
-
 absl::Status ValidateDisplayName(absl::string_view name, absl::string_view field) {
   return ValidateDisplayText(name, field, kMaxDisplayNameChars);
 }

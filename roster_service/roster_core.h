@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/commit_engine.h"
 #include "common/paging.h"
+#include "common/service_kit.h"
 #include "org_client/org_directory.h"
 #include "roster_service/roster_event.h"
 #include "roster_service/roster_index.h"
@@ -22,10 +23,10 @@
 
 namespace grassroots::roster {
 
-struct RosterCoreOptions {
-  absl::Duration revision_retention = absl::Minutes(10);
-  int max_batch = 1024;
-};
+// The commit engine's options (common/service_kit.h).
+using RosterCoreOptions = ::grassroots::CoreOptions;
+
+struct RosterWriteContext;  // roster_plans.h
 
 // A change to some fields of a person (AIP-134).
 struct PersonUpdate {
@@ -121,8 +122,7 @@ class RosterCore {
   absl::CivilDay Today() const;
 
   // --- Writes.
-  void CreatePerson(const Caller& caller, Person person, std::string request_id,
-                    Done<Person> done);
+  void CreatePerson(const Caller& caller, Person person, std::string request_id, Done<Person> done);
   void UpdatePerson(const Caller& caller, PersonUpdate update, Done<Person> done);
   void DeletePerson(const Caller& caller, int64_t id, std::string etag, Done<Person> done);
   void UndeletePerson(const Caller& caller, int64_t id, std::string etag, Done<Person> done);
@@ -174,8 +174,7 @@ class RosterCore {
                                                  const std::string& page_token) const {
     return engine_.ListEvents(start_revision, page_size, page_token);
   }
-  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index,
-                                                int limit) const {
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index, int limit) const {
     return engine_.ReadEvents(revision, index, limit);
   }
   int64_t published_revision() const { return engine_.published_revision(); }
@@ -184,18 +183,18 @@ class RosterCore {
   bool stopped() const { return engine_.stopped(); }
 
  private:
-  struct WriteContext;
+  using WriteContext = RosterWriteContext;
   using Plan = std::function<absl::StatusOr<Snapshot>(WriteContext&)>;
 
   void Submit(const Caller& caller, std::string method, std::string request_id, Plan plan,
               Done<Snapshot> done);
-  // Asks the org service about `place` (named by request field `field`), and
-  // on success runs `then` with what it said; otherwise fails `done`.
   // Queues one checked import row with the writer.
   void SubmitImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
                        Done<ImportRowResult> done);
-  void WithPlace(const Place& place, std::string field,
-                 std::function<void(const PlaceFacts&)> then,
+  // Asks the org service about `place` (named by request field `field`), and
+  // when it is live runs `then` with what it said; otherwise `fail` with the
+  // refusal (PlaceRefusal in roster_plans.h).
+  void WithPlace(const Place& place, std::string field, std::function<void(const PlaceFacts&)> then,
                  std::function<void(absl::Status)> fail);
 
   org_client::OrgDirectory* const directory_;

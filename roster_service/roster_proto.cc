@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/etag.h"
 #include "common/personal_data.h"
 #include "common/proto_convert.h"
 #include "common/resource_name.h"
@@ -115,7 +116,7 @@ void PersonToProto(const Person& person, const View& view, v1::Person* proto) {
   TimeToProto(person.create_time, proto->mutable_create_time());
   TimeToProto(person.update_time, proto->mutable_update_time());
   if (person.deleted) TimeToProto(person.delete_time, proto->mutable_delete_time());
-  proto->set_etag(org::EtagForRevision(person.revision));
+  proto->set_etag(EtagForRevision(person.revision));
   proto->set_revision(person.revision);
 }
 
@@ -157,7 +158,7 @@ void RoleAssignmentToProto(const RoleAssignment& assignment, const View& view,
   proto->set_current(assignment.CurrentOn(view.today));
   TimeToProto(assignment.create_time, proto->mutable_create_time());
   TimeToProto(assignment.update_time, proto->mutable_update_time());
-  proto->set_etag(org::EtagForRevision(assignment.revision));
+  proto->set_etag(EtagForRevision(assignment.revision));
   proto->set_revision(assignment.revision);
 }
 

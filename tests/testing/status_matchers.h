@@ -21,16 +21,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 #include "gmock/gmock.h"
 #include "grpcpp/support/status.h"
 
 namespace grassroots::testing {
 
-// grpc::Status -> absl::Status, keeping the code and the message.
-inline absl::Status ToAbslStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
+// grpc::Status -> absl::Status, keeping the code and the message: the
+// suite's one conversion (common/grpc_status.h).
+inline absl::Status ToAbslStatus(const grpc::Status& status) { return FromGrpcStatus(status); }
 
 inline absl::StatusCode ToAbslCode(grpc::StatusCode code) {
   return static_cast<absl::StatusCode>(code);
