@@ -10,6 +10,11 @@
 # once the test ends, so the reports are collected there and printed at the
 # end instead. The self-check tests set their own TSAN_OPTIONS, as they read
 # TSan's output.
+# The configuration is the CMake preset "tsan" (CMakePresets.json), which,
+# like every preset, turns compiler warnings into errors (GRASSROOTS_WERROR):
+# the scripts are what CI runs, and Debian 12's GCC 12 and Clang 14 are the
+# only compilers the suite supports, so a warning seen here is one CI would
+# fail on; finding it before pushing is cheaper.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,8 +24,7 @@ reports=$root/$build_dir/tsan-reports
 bash scripts/install_deps.sh
 
 build_start=$SECONDS
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRASSROOTS_TSAN=ON \
-  -DGRASSROOTS_BUILD_TESTS=ON >/dev/null
+cmake --preset tsan -B "$build_dir" >/dev/null
 # Only what the stage runs: the `concurrency_tests` target depends on each
 # labelled test binary, the servers they start and the self-check.
 cmake --build "$build_dir" -j2 --target concurrency_tests

@@ -1,0 +1,30 @@
+# Compiler warnings for our own code.
+#
+# -Wall -Wextra everywhere (minus two that our code uses on purpose: unused
+# parameters of interface overrides, and designated or aggregate
+# initialisers that leave fields at their defaults). With GRASSROOTS_WERROR
+# they are errors. The option defaults to ON when the environment has
+# CI=true (as CI systems set it), and the CMake presets that the scripts use
+# (CMakePresets.json) turn it on, so a warning fails CI but a developer's
+# own configuration keeps building while they work.
+#
+# -Werror is added after protos/ has been read (see the top-level
+# CMakeLists.txt), so protoc's generated code keeps the warnings but never
+# fails the build on them: it is not ours to fix.
+
+add_compile_options(-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)
+
+if(DEFINED ENV{CI} AND "$ENV{CI}" STREQUAL "true")
+  set(grassroots_werror_default ON)
+else()
+  set(grassroots_werror_default OFF)
+endif()
+option(GRASSROOTS_WERROR "Turn compiler warnings into errors in our own code (ON when CI=true)"
+  ${grassroots_werror_default})
+
+# Called once the generated-code directories have been added.
+macro(grassroots_enable_werror)
+  if(GRASSROOTS_WERROR)
+    add_compile_options(-Werror)
+  endif()
+endmacro()
