@@ -3,9 +3,10 @@
 
 Usage: scripts/check_layers.py [--root DIR] [--table FILE]
 
-The files checked are the *.h and *.cc files git tracks under DIR (the
-repository root by default), or, when DIR is not a git work tree, every such
-file below it outside build*/ directories. Each file belongs to the first
+The files checked are the *.h and *.cc files under DIR (the repository root
+by default) that git tracks or would track (not ignored), or, when DIR is
+not the top of a git work tree, every such file below it outside build*/
+and hidden directories. Each file belongs to the first
 `layer` of the table whose pattern matches its path; each include it makes
 (quoted or angled) is placed the same way: a file of ours by the same
 `layer` patterns, a generated or third-party header by the `extern`
@@ -84,11 +85,13 @@ def first_match(entries, path):
 def list_files(root):
     try:
         out = subprocess.run(
-            ["git", "-C", root, "ls-files", "-z", "--", "*.h", "*.cc"],
+            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+             "--", "*.h", "*.cc"],
             check=True, capture_output=True).stdout.decode()
         if subprocess.run(["git", "-C", root, "rev-parse", "--show-prefix"], check=True,
                           capture_output=True).stdout.strip() == b"":
-            return sorted(f for f in out.split("\0") if f)
+            return sorted({f for f in out.split("\0")
+                           if f and os.path.isfile(os.path.join(root, f))})
     except (OSError, subprocess.CalledProcessError):
         pass
     files = []
@@ -114,6 +117,9 @@ def main():
         print(f"check_layers: {error}", file=sys.stderr)
         return 2
 
+    shown = os.path.relpath(table, options.root)
+    if not shown.startswith(".."):
+        table = shown  # in messages: the path from the repository root
     files = list_files(options.root)
     our_files = set(files)
     problems = []
