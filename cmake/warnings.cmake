@@ -23,8 +23,15 @@ option(GRASSROOTS_WERROR "Turn compiler warnings into errors in our own code (ON
   ${grassroots_werror_default})
 
 # Called once the generated-code directories have been added.
+#
+# GCC's -Wmaybe-uninitialized stays a warning: it depends on the optimisation
+# level and inlining (so differs between the RelWithDebInfo, ASan -O1 and
+# TSan builds), and GCC 12 gives it falsely for values moved out of a
+# std::optional inside an absl::StatusOr (ASSIGN_OR_RETURN of an
+# optional<vector> in roster_service/org_replica.cc:167, a well-known kind
+# of false report); a -Werror that trips on those would soon be turned off.
 macro(grassroots_enable_werror)
   if(GRASSROOTS_WERROR)
-    add_compile_options(-Werror)
+    add_compile_options(-Werror $<$<CXX_COMPILER_ID:GNU>:-Wno-error=maybe-uninitialized>)
   endif()
 endmacro()
