@@ -13,11 +13,8 @@
 #
 # Installs nothing: scripts/install_deps.sh brings clang and
 # libclang-rt-14-dev. FUZZ_TARGETS="fuzz_csv fuzz_id_card" runs only those.
-# The configuration is the CMake preset "fuzz" (CMakePresets.json), which,
-# like every preset, turns compiler warnings into errors (GRASSROOTS_WERROR):
-# the scripts are what CI runs, and Debian 12's GCC 12 and Clang 14 are the
-# only compilers the suite supports, so a warning seen here is one CI would
-# fail on; finding it before pushing is cheaper. The preset also picks
+# Configured by the CMake preset "fuzz" (CMakePresets.json), with -Werror
+# like every preset (why: scripts/build.sh). The preset also picks
 # clang (CC=clang CXX=clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -7,11 +7,8 @@
 #
 # -O1 keeps the tests quick under ASan; -g1 (line tables) is enough for the
 # reports' stack traces and halves the compile time of full debug info.
-# The configuration is the CMake preset "asan" (CMakePresets.json), which,
-# like every preset, turns compiler warnings into errors (GRASSROOTS_WERROR):
-# the scripts are what CI runs, and Debian 12's GCC 12 and Clang 14 are the
-# only compilers the suite supports, so a warning seen here is one CI would
-# fail on; finding it before pushing is cheaper.
+# Configured by the CMake preset "asan" (CMakePresets.json), with -Werror
+# like every preset (why: scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${ASAN_BUILD_DIR:-build-asan}

@@ -10,11 +10,8 @@
 # once the test ends, so the reports are collected there and printed at the
 # end instead. The self-check tests set their own TSAN_OPTIONS, as they read
 # TSan's output.
-# The configuration is the CMake preset "tsan" (CMakePresets.json), which,
-# like every preset, turns compiler warnings into errors (GRASSROOTS_WERROR):
-# the scripts are what CI runs, and Debian 12's GCC 12 and Clang 14 are the
-# only compilers the suite supports, so a warning seen here is one CI would
-# fail on; finding it before pushing is cheaper.
+# Configured by the CMake preset "tsan" (CMakePresets.json), with -Werror
+# like every preset (why: scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
