@@ -13,6 +13,9 @@
 #
 # Installs nothing: scripts/install_deps.sh brings clang and
 # libclang-rt-14-dev. FUZZ_TARGETS="fuzz_csv fuzz_id_card" runs only those.
+# Configured by the CMake preset "fuzz" (CMakePresets.json), with -Werror
+# like every preset (why: scripts/build.sh). The preset also picks
+# clang (CC=clang CXX=clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
@@ -23,8 +26,7 @@ if ! command -v clang++ >/dev/null; then
   exit 1
 fi
 
-CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DGRASSROOTS_FUZZ=ON -DGRASSROOTS_BUILD_TESTS=OFF >/dev/null
+cmake --preset fuzz -B "$build_dir" >/dev/null
 build_start=$SECONDS
 cmake --build "$build_dir" -j2 --target fuzz_targets
 echo "[ figures ] fuzz build: $((SECONDS - build_start)) s"

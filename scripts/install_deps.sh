@@ -14,6 +14,8 @@ packages=(
   clang libclang-rt-14-dev llvm
   # the storage fault suite: a loop-mounted ext4 image made read-only
   e2fsprogs mount
+  # the lint stage (scripts/lint.sh): the layering check and clang-format
+  python3 clang-format
 )
 
 missing=()

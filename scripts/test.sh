@@ -3,6 +3,8 @@
 # CI runs (.ci/run).
 #
 # Stages, in order (GRASSROOTS_TEST_STAGES picks some, e.g. "tests"):
+#   lint   seconds, before any build (scripts/lint.sh): the include layering
+#          of scripts/layers.txt and clang-format
 #   tests  the whole suite, built as shipped (build/), with ctest; the long
 #          reliability suites run their bounded CI versions
 #   asan   the whole suite again under AddressSanitizer + UBSan (build-asan/)
@@ -12,7 +14,7 @@
 # printed at the end either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=${GRASSROOTS_TEST_STAGES:-tests asan tsan fuzz}
+stages=${GRASSROOTS_TEST_STAGES:-lint tests asan tsan fuzz}
 
 summary=()
 print_summary() {
@@ -41,6 +43,7 @@ run_stage() {
 run_stage install bash scripts/install_deps.sh
 for stage in $stages; do
   case $stage in
+    lint) run_stage lint bash scripts/lint.sh ;;
     tests)
       run_stage build bash scripts/build.sh
       # Tests start their own servers on ephemeral loopback ports with
@@ -50,6 +53,6 @@ for stage in $stages; do
     asan) run_stage asan bash scripts/test_asan.sh ;;
     tsan) run_stage tsan bash scripts/test_tsan.sh ;;
     fuzz) run_stage fuzz bash scripts/fuzz.sh ;;
-    *) echo "test.sh: unknown stage '$stage' (tests, asan, tsan, fuzz)" >&2; exit 2 ;;
+    *) echo "test.sh: unknown stage '$stage' (lint, tests, asan, tsan, fuzz)" >&2; exit 2 ;;
   esac
 done

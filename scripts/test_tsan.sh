@@ -10,6 +10,8 @@
 # once the test ends, so the reports are collected there and printed at the
 # end instead. The self-check tests set their own TSAN_OPTIONS, as they read
 # TSan's output.
+# Configured by the CMake preset "tsan" (CMakePresets.json), with -Werror
+# like every preset (why: scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,8 +21,7 @@ reports=$root/$build_dir/tsan-reports
 bash scripts/install_deps.sh
 
 build_start=$SECONDS
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRASSROOTS_TSAN=ON \
-  -DGRASSROOTS_BUILD_TESTS=ON >/dev/null
+cmake --preset tsan -B "$build_dir" >/dev/null
 # Only what the stage runs: the `concurrency_tests` target depends on each
 # labelled test binary, the servers they start and the self-check.
 cmake --build "$build_dir" -j2 --target concurrency_tests

@@ -781,7 +781,9 @@ TEST(DemoDistrictOptionsTest, SecondRoleMakesAboutTwoRolesAPersonWhereTheyBelong
     ASSERT_EQ(extra.role, Role::kVolunteer);
     ASSERT_FALSE(extra.at_party_org);
     ASSERT_GT(extra.place, 0);
-    if (after.residence_building >= 0) ASSERT_EQ(extra.place, after.residence_building);
+    if (after.residence_building >= 0) {
+      ASSERT_EQ(extra.place, after.residence_building);
+    }
     const absl::Status status = roster::CheckRolePlace(extra.role, FactsOf(two, extra), "place");
     ASSERT_TRUE(status.ok()) << after.external_key << ": " << status;
     ASSERT_LE(extra.start, kToday);
