@@ -5,16 +5,18 @@
 #   layers  every #include of our .h/.cc files against the table of allowed
 #           directory and file-layer dependencies, scripts/layers.txt
 #           (scripts/check_layers.py; its self-test is tests/lint/)
+#   headers every header of ours is among the sources of a CMake target
+#           (scripts/check_headers.py)
 #   format  clang-format --dry-run -Werror over every tracked .h/.cc file
 #           (.clang-format: Google style, 100 columns). Fix with
 #             git ls-files '*.h' '*.cc' | xargs clang-format -i
 #
-# GRASSROOTS_LINT_CHECKS picks some ("layers", "format"). Every check runs
+# GRASSROOTS_LINT_CHECKS picks some ("layers", "headers", "format"). Every check runs
 # even when one fails; the exit status is 1 when any failed. Needs git,
 # python3 and clang-format (scripts/install_deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-checks=${GRASSROOTS_LINT_CHECKS:-layers format}
+checks=${GRASSROOTS_LINT_CHECKS:-layers headers format}
 
 # Debian's python3 starts faster than a version manager's shim that may come
 # first on PATH.
@@ -28,6 +30,9 @@ for check in $checks; do
   case $check in
     layers)
       "$python" scripts/check_layers.py || rc=$?
+      ;;
+    headers)
+      "$python" scripts/check_headers.py || rc=$?
       ;;
     format)
       if ! command -v clang-format >/dev/null; then
@@ -51,7 +56,7 @@ for check in $checks; do
             " git ls-files \"*.h\" \"*.cc\" | xargs clang-format -i"
           exit 1 }' || rc=1
       ;;
-    *) echo "lint.sh: unknown check '$check' (layers, format)" >&2; exit 2 ;;
+    *) echo "lint.sh: unknown check '$check' (layers, headers, format)" >&2; exit 2 ;;
   esac
   echo "lint: $check $( ((rc == 0)) && echo ok || echo FAILED) in $((SECONDS - start)) s"
   ((rc == 0)) || failed+=("$check")
