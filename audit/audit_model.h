@@ -143,14 +143,14 @@ struct Coverage {
   // Compounds covered by a branch attached to them (own or joint branch,
   // general branch; functional branches do not cover).
   int64_t compounds_covered = 0;
-  int64_t branches = 0;                  // compound-level organisations (not groups)
+  int64_t branches = 0;  // compound-level organisations (not groups)
   int64_t branches_with_secretary = 0;
   int64_t compounds_with_first_secretary = 0;
   int64_t compounds_without_property = 0;
   int64_t compounds_without_property_with_work_team = 0;
-  int64_t compounds_with_red_owners_committee = 0;   // rate over all compounds
+  int64_t compounds_with_red_owners_committee = 0;  // rate over all compounds
   int64_t compounds_with_property = 0;
-  int64_t compounds_with_red_property = 0;           // rate over compounds_with_property
+  int64_t compounds_with_red_property = 0;  // rate over compounds_with_property
   int64_t buildings = 0;
   int64_t buildings_with_party_group = 0;
   int64_t buildings_with_lead = 0;
@@ -170,7 +170,7 @@ struct AuditReport {
   std::vector<Coverage> streets;      // in unit id order
   std::vector<Coverage> communities;  // in unit id order
   Coverage totals;
-  std::vector<Finding> findings;      // by severity, then rule, then key
+  std::vector<Finding> findings;  // by severity, then rule, then key
 
   bool HasErrors() const;
 };

@@ -11,9 +11,9 @@
 #include "common/grpc_status.h"
 #include "common/page_reader.h"
 #include "common/proto_convert.h"
-#include "common/throttle_retry.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
+#include "common/throttle_retry.h"
 
 namespace grassroots::audit {
 namespace {
@@ -83,7 +83,6 @@ absl::Status ReadAll(const AuditReadOptions& options, Request request, Call call
       take, revision);
 }
 
-
 // The org's part: every party organisation (their first page pins the org
 // revision) and the subtree, read at that revision.
 absl::Status ReadOrgPart(org_v1::OrgService::StubInterface& org, const AuditReadOptions& options,
@@ -105,7 +104,8 @@ absl::Status ReadOrgPart(org_v1::OrgService::StubInterface& org, const AuditRead
                                   .established = Day(o.established_date()),
                                   .created = ChinaDayOf(o.create_time()),
                                   .deleted = o.state() == org_v1::PartyOrg::DELETED};
-          for (const std::string& unit : o.units()) party_org.unit_ids.push_back(IdOr0(unit, "units"));
+          for (const std::string& unit : o.units())
+            party_org.unit_ids.push_back(IdOr0(unit, "units"));
           input.party_orgs.push_back(std::move(party_org));
         }
       },

@@ -4,8 +4,8 @@
 // The nightly audit: coverage figures and rule findings over one subtree.
 // Pure computation over an AuditInput; no I/O.
 
-#include "audit/audit_model.h"
 #include "absl/status/statusor.h"
+#include "audit/audit_model.h"
 
 namespace grassroots::audit {
 

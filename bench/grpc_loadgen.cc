@@ -99,8 +99,8 @@ namespace roster = ::grassroots::roster::v1;
 
 // A setup step that failed: the run cannot start.
 absl::Status SetupError(const std::string& what, const grpc::Status& status) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      what, ": ", StatusCodeName(status.error_code()), ": ", status.error_message()));
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, ": ", StatusCodeName(status.error_code()), ": ", status.error_message()));
 }
 
 // What every method needs: the channels, a stub per channel, the call
@@ -127,8 +127,8 @@ std::unique_ptr<grpc::ClientContext> NewContext(const CallOptions& options) {
 
 // --- Setup: finding units and people through the API.
 
-constexpr const char* kLevelNames[] = {"", "district", "street", "community", "compound",
-                                       "building"};
+constexpr const char* kLevelNames[] = {"",          "district", "street",
+                                       "community", "compound", "building"};
 
 std::optional<org::Level> ParseLevel(const std::string& text) {
   for (int level = org::DISTRICT; level <= org::BUILDING; ++level) {
@@ -200,9 +200,10 @@ class UnitResolver {
     } else if (absl::StartsWith(spec, "units/")) {
       unit = GetUnit(env_, spec);
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--unit: \"", spec, "\" is neither units/N nor a level "
-          "(district|street|community|compound|building)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--unit: \"", spec,
+                       "\" is neither units/N nor a level "
+                       "(district|street|community|compound|building)"));
     }
     if (!unit.ok()) return unit.status();
     std::fprintf(stderr, "grpc_loadgen: --unit %s is %s (%s, %s)\n", spec.c_str(),
@@ -226,9 +227,9 @@ class UnitResolver {
         return SetupError(absl::StrCat("ListUnits parent=\"", parent, "\""), status);
       }
       if (response.units().empty()) {
-        return absl::NotFoundError(absl::StrCat(
-            "no ", kLevelNames[level], parent.empty() ? "" : " under ", parent,
-            ": load a dataset first (orgctl demo)"));
+        return absl::NotFoundError(absl::StrCat("no ", kLevelNames[level],
+                                                parent.empty() ? "" : " under ", parent,
+                                                ": load a dataset first (orgctl demo)"));
       }
       unit = response.units(0);
       parent = unit.name();
@@ -346,7 +347,9 @@ absl::StatusOr<CallKind> MakeKind(Env& env, UnitResolver& resolver, const std::s
       auto* stub = env.org[slot.channel].get();
       StartUnary<org::Unit>(
           env.options, std::move(request),
-          [stub](auto* c, auto* q, auto* r, auto f) { stub->async()->GetUnit(c, q, r, std::move(f)); },
+          [stub](auto* c, auto* q, auto* r, auto f) {
+            stub->async()->GetUnit(c, q, r, std::move(f));
+          },
           NoItems, std::move(done));
     };
   } else if (method == "get_ancestors") {
@@ -551,9 +554,9 @@ absl::StatusOr<std::string> OtherParent(Env& env, const org::Unit& moved, const 
     if (!taken.ok()) return taken.status();
     if (!*taken) return candidate;
   }
-  return absl::NotFoundError(absl::StrCat("move: no other ", kLevelNames[parent.level()],
-                                          " than ", parent.name(), " without a child coded \"",
-                                          moved.code(), "\""));
+  return absl::NotFoundError(absl::StrCat("move: no other ", kLevelNames[parent.level()], " than ",
+                                          parent.name(), " without a child coded \"", moved.code(),
+                                          "\""));
 }
 
 // Moves `unit` under `to` and back; FAILED_PRECONDITION when the service
@@ -636,7 +639,8 @@ absl::StatusOr<MoveResult> RunMove(Env& env, UnitResolver& resolver) {
       }
     }
   }
-  absl::StatusOr<int64_t> below_count = CountDescendants(env.setup_org(), env.options, moved->name());
+  absl::StatusOr<int64_t> below_count =
+      CountDescendants(env.setup_org(), env.options, moved->name());
   if (!below_count.ok()) return below_count.status();
   const int64_t subtree = *below_count + 1;
   std::fprintf(stderr,
@@ -645,8 +649,7 @@ absl::StatusOr<MoveResult> RunMove(Env& env, UnitResolver& resolver) {
                moved->name().c_str(), static_cast<long long>(subtree), moved->parent().c_str(),
                other->c_str(), inner.c_str());
 
-  const int64_t moves =
-      absl::GetFlag(FLAGS_calls) > 0 ? absl::GetFlag(FLAGS_calls) : int64_t{200};
+  const int64_t moves = absl::GetFlag(FLAGS_calls) > 0 ? absl::GetFlag(FLAGS_calls) : int64_t{200};
   const int reader_count = std::max(0, absl::GetFlag(FLAGS_readers));
   MoveResult result;
   StatusTally move_tally;
@@ -727,8 +730,8 @@ absl::StatusOr<MoveResult> RunMove(Env& env, UnitResolver& resolver) {
 
     bool good = true;
     if (after.parent() != to) {
-      check_failed(absl::StrCat("move ", i, ": MoveUnit answered parent ", after.parent(),
-                                ", not ", to));
+      check_failed(
+          absl::StrCat("move ", i, ": MoveUnit answered parent ", after.parent(), ", not ", to));
       good = false;
     }
     org::GetAncestorsRequest path_request;
@@ -737,8 +740,8 @@ absl::StatusOr<MoveResult> RunMove(Env& env, UnitResolver& resolver) {
     auto path_context = NewContext(env.options);
     grpc::Status path_status = stub.GetAncestors(path_context.get(), path_request, &path);
     if (!path_status.ok()) {
-      check_failed(absl::StrCat("move ", i, ": GetAncestors ", inner, ": ",
-                                path_status.error_message()));
+      check_failed(
+          absl::StrCat("move ", i, ": GetAncestors ", inner, ": ", path_status.error_message()));
       good = false;
     } else {
       bool names_to = false;
@@ -858,8 +861,8 @@ int Main() {
     env.null.push_back(v1::NullService::NewStub(channel));
   }
   if (!absl::GetFlag(FLAGS_org_target).empty()) {
-    env.setup_org_stub = org::OrgService::NewStub(grpc::CreateChannel(
-        absl::GetFlag(FLAGS_org_target), grpc::InsecureChannelCredentials()));
+    env.setup_org_stub = org::OrgService::NewStub(
+        grpc::CreateChannel(absl::GetFlag(FLAGS_org_target), grpc::InsecureChannelCredentials()));
   }
   UnitResolver resolver(env);
   const std::string method_label =
@@ -872,9 +875,8 @@ int Main() {
     if (!move.ok()) return Fail(move.status());
     std::printf("%s: move %s: %lld moves (%lld ok, %lld failed) in %.2fs, checks failed: %lld\n",
                 name.c_str(), env.target.c_str(), static_cast<long long>(move->attempted),
-                static_cast<long long>(move->moves_ok),
-                static_cast<long long>(move->moves_failed), move->seconds,
-                static_cast<long long>(move->checks_failed));
+                static_cast<long long>(move->moves_ok), static_cast<long long>(move->moves_failed),
+                move->seconds, static_cast<long long>(move->checks_failed));
     std::printf("  MoveUnit  %s   [%s]\n", LatencySummary(move->moves).c_str(),
                 move->move_statuses.c_str());
     std::printf("  readers   %lld reads, %s   [%s]\n", static_cast<long long>(move->reads_ok),
@@ -901,7 +903,8 @@ int Main() {
     kinds.push_back(*std::move(kind));
   }
 
-  LoadOptions load{.channels = channel_count, .in_flight = in_flight,
+  LoadOptions load{.channels = channel_count,
+                   .in_flight = in_flight,
                    .warmup = absl::GetFlag(FLAGS_warmup),
                    .duration = absl::GetFlag(FLAGS_duration)};
   if (absl::GetFlag(FLAGS_calls) > 0) load.calls = absl::GetFlag(FLAGS_calls);
@@ -919,9 +922,9 @@ int Main() {
                 LatencySummary(kind.latency).c_str());
   }
   std::printf("  statuses (warm-up and drain included): %s\n", result.status_summary.c_str());
-  std::printf("%s\n", FormatBenchLine(StandardBenchFields(
-                          name, method_label, result.total.ok, result.total.failed,
-                          result.seconds, result.total.latency, result.total.items))
+  std::printf("%s\n", FormatBenchLine(StandardBenchFields(name, method_label, result.total.ok,
+                                                          result.total.failed, result.seconds,
+                                                          result.total.latency, result.total.items))
                           .c_str());
   std::fflush(stdout);
   return result.total.failed == 0 ? 0 : 1;

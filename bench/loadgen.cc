@@ -62,8 +62,7 @@ void LatencyHistogram::Merge(const LatencyHistogram& other) {
 int64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   if (count_ == 0) return 0;
   const int64_t rank = std::clamp<int64_t>(
-      static_cast<int64_t>(std::ceil(percentile / 100.0 * static_cast<double>(count_))), 1,
-      count_);
+      static_cast<int64_t>(std::ceil(percentile / 100.0 * static_cast<double>(count_))), 1, count_);
   int64_t seen = 0;
   for (int i = 0; i < kBuckets; ++i) {
     seen += buckets_[i];
@@ -86,7 +85,9 @@ bool LatencyHistogram::SelfCheck() {
       {"lognormal (tail)",
        [&] { return std::llround(std::lognormal_distribution<>(11.0, 1.5)(random)); }},
       {"log-uniform 1ns..100s",
-       [&] { return std::llround(std::pow(10.0, std::uniform_real_distribution<>(0, 11)(random))); }},
+       [&] {
+         return std::llround(std::pow(10.0, std::uniform_real_distribution<>(0, 11)(random)));
+       }},
   };
   for (const auto& [shape, draw] : shapes) {
     for (int size : {1, 7, 1000, 100000}) {
@@ -105,8 +106,8 @@ bool LatencyHistogram::SelfCheck() {
         good = false;
       }
       for (double p : {1.0, 50.0, 90.0, 99.0, 99.9, 100.0}) {
-        const int64_t rank = std::clamp<int64_t>(
-            static_cast<int64_t>(std::ceil(p / 100.0 * size)), 1, size);
+        const int64_t rank =
+            std::clamp<int64_t>(static_cast<int64_t>(std::ceil(p / 100.0 * size)), 1, size);
         const int64_t exact = values[rank - 1];
         const int64_t got = histogram.ValueAtPercentile(p);
         if (std::abs(static_cast<double>(got - exact)) > 0.01 * static_cast<double>(exact)) {
@@ -124,11 +125,23 @@ bool LatencyHistogram::SelfCheck() {
 // --- StatusTally.
 
 std::string StatusCodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK",      "CANCELLED",         "UNKNOWN",           "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   const int index = static_cast<int>(code);
   if (index >= 0 && index < static_cast<int>(std::size(kNames))) return kNames[index];
   return absl::StrCat("CODE_", index);
@@ -138,8 +151,8 @@ void StatusTally::Add(const grpc::Status& status, const std::string& label) {
   absl::MutexLock lock(&mu_);
   ++by_code_[status.error_code()];
   if (status.ok() || static_cast<int>(messages_.size()) >= max_messages_) return;
-  std::string message = absl::StrCat(label, ": ", StatusCodeName(status.error_code()), ": ",
-                                      status.error_message());
+  std::string message =
+      absl::StrCat(label, ": ", StatusCodeName(status.error_code()), ": ", status.error_message());
   if (std::find(messages_.begin(), messages_.end(), message) != messages_.end()) return;
   std::fprintf(stderr, "failed call (%s)\n", message.c_str());
   messages_.push_back(std::move(message));
@@ -192,8 +205,7 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& targ
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("grassroots.bench.channel_index", i);
     args.SetMaxReceiveMessageSize(-1);
-    channels.push_back(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   return channels;
 }
@@ -228,7 +240,8 @@ class Driver {
       slots_.push_back(std::move(slot));
     }
     start_ns_ = NowNanos();
-    measure_start_ns_ = options_.calls ? start_ns_ : start_ns_ + absl::ToInt64Nanoseconds(options_.warmup);
+    measure_start_ns_ =
+        options_.calls ? start_ns_ : start_ns_ + absl::ToInt64Nanoseconds(options_.warmup);
     measure_end_ns_ = measure_start_ns_ + absl::ToInt64Nanoseconds(options_.duration);
     active_slots_ = slot_count;
     for (auto& slot : slots_) Issue(*slot);
@@ -269,8 +282,8 @@ class Driver {
   }
 
   void Issue(Slot& slot) {
-    const bool more = options_.calls ? issued_.fetch_add(1) < *options_.calls
-                                     : NowNanos() < measure_end_ns_;
+    const bool more =
+        options_.calls ? issued_.fetch_add(1) < *options_.calls : NowNanos() < measure_end_ns_;
     if (!more) {
       absl::MutexLock lock(&mu_);
       --active_slots_;
@@ -282,14 +295,13 @@ class Driver {
       int64_t expected = 0;
       first_start_ns_.compare_exchange_strong(expected, started);
     }
-    kinds_[kind].start(slot.where, [this, &slot, kind, started](const grpc::Status& status,
-                                                               int64_t items) {
-      Complete(slot, kind, started, status, items);
-    });
+    kinds_[kind].start(slot.where,
+                       [this, &slot, kind, started](const grpc::Status& status, int64_t items) {
+                         Complete(slot, kind, started, status, items);
+                       });
   }
 
-  void Complete(Slot& slot, int kind, int64_t started, const grpc::Status& status,
-                int64_t items) {
+  void Complete(Slot& slot, int kind, int64_t started, const grpc::Status& status, int64_t items) {
     const int64_t finished = NowNanos();
     tally_.Add(status, kinds_[kind].name);
     const bool measured =
@@ -334,9 +346,9 @@ class Driver {
       result.total.items += kind.items;
       result.kinds.push_back(std::move(kind));
     }
-    result.seconds = options_.calls
-                         ? static_cast<double>(last_finish_ns_.load() - first_start_ns_.load()) / 1e9
-                         : absl::ToDoubleSeconds(options_.duration);
+    result.seconds =
+        options_.calls ? static_cast<double>(last_finish_ns_.load() - first_start_ns_.load()) / 1e9
+                       : absl::ToDoubleSeconds(options_.duration);
     result.status_summary = tally_.Summary();
     return result;
   }
@@ -376,11 +388,11 @@ std::string FormatRate(double value) {
 }
 
 std::string LatencySummary(const LatencyHistogram& h) {
-  return absl::StrCat("p50=", FormatMicros(h.ValueAtPercentile(50)), "us p90=",
-                      FormatMicros(h.ValueAtPercentile(90)), "us p99=",
-                      FormatMicros(h.ValueAtPercentile(99)), "us p99.9=",
-                      FormatMicros(h.ValueAtPercentile(99.9)), "us max=", FormatMicros(h.max()),
-                      "us");
+  return absl::StrCat("p50=", FormatMicros(h.ValueAtPercentile(50)),
+                      "us p90=", FormatMicros(h.ValueAtPercentile(90)),
+                      "us p99=", FormatMicros(h.ValueAtPercentile(99)),
+                      "us p99.9=", FormatMicros(h.ValueAtPercentile(99.9)),
+                      "us max=", FormatMicros(h.max()), "us");
 }
 
 BenchFields StandardBenchFields(const std::string& name, const std::string& method, int64_t ok,

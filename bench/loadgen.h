@@ -155,9 +155,9 @@ std::string LatencySummary(const LatencyHistogram& histogram);
 // The machine-readable line's fields as "key=value" pairs, in order, for
 // FormatBenchLine. Floats get at most one decimal.
 using BenchFields = std::vector<std::pair<std::string, std::string>>;
-BenchFields StandardBenchFields(const std::string& name, const std::string& method,
-                                int64_t ok, int64_t failed, double seconds,
-                                const LatencyHistogram& latency, int64_t items);
+BenchFields StandardBenchFields(const std::string& name, const std::string& method, int64_t ok,
+                                int64_t failed, double seconds, const LatencyHistogram& latency,
+                                int64_t items);
 std::string FormatBenchLine(const BenchFields& fields);
 std::string FormatMicros(int64_t nanos);
 std::string FormatRate(double value);

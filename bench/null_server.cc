@@ -106,8 +106,7 @@ int Main() {
   builder.RegisterService(service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    std::fprintf(stderr, "null_server: cannot listen on %s\n",
-                 absl::GetFlag(FLAGS_listen).c_str());
+    std::fprintf(stderr, "null_server: cannot listen on %s\n", absl::GetFlag(FLAGS_listen).c_str());
     return 1;
   }
   const std::string port_file = absl::GetFlag(FLAGS_port_file);

@@ -30,8 +30,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "common/clock.h"
 #include "bench/org_core_sync.h"
+#include "common/clock.h"
 #include "org_service/org_core.h"
 #include "org_service/sqlite_org_store.h"
 
@@ -74,20 +74,21 @@ std::vector<Unit> CityUnits(int count, int districts, absl::Time now) {
     const int64_t street = add(1 + (s - 1) % districts, Level::kStreet,
                                absl::StrCat("第", s, "街道"), absl::StrCat("S", s));
     for (int c = 1; c <= kCommunitiesPerStreet; ++c) {
-      const int64_t community = add(street, Level::kCommunity,
-                                    absl::StrCat("第", s, "街道第", c, "社区"),
-                                    absl::StrCat("S", s, "C", c));
+      const int64_t community =
+          add(street, Level::kCommunity, absl::StrCat("第", s, "街道第", c, "社区"),
+              absl::StrCat("S", s, "C", c));
       for (int k = 1; k <= kCompoundsPerCommunity; ++k) {
-        const int64_t compound = add(community, Level::kCompound,
-                                     absl::StrCat("幸福", c, "-", k, "小区"),
-                                     absl::StrCat("S", s, "C", c, "K", k));
+        const int64_t compound =
+            add(community, Level::kCompound, absl::StrCat("幸福", c, "-", k, "小区"),
+                absl::StrCat("S", s, "C", c, "K", k));
         units.back().details = CompoundDetails{.kind = CompoundKind::kCommodity,
                                                .households = 400,
                                                .renovation_status = RenovationStatus::kNotNeeded};
         for (int b = 1; b <= kBuildingsPerCompound; ++b) {
           add(compound, Level::kBuilding, absl::StrCat(b, "号楼"), absl::StrCat("B", b));
           units.back().details = BuildingDetails{
-              .households = 24, .floors = 12,
+              .households = 24,
+              .floors = 12,
               .address = absl::StrCat("幸福路", s, "号", c, "-", k, "小区", b, "栋")};
         }
       }
@@ -105,7 +106,8 @@ int Populate() {
     return 1;
   }
   const absl::Time now = absl::Now();
-  std::vector<Unit> units = CityUnits(absl::GetFlag(FLAGS_units), absl::GetFlag(FLAGS_districts), now);
+  std::vector<Unit> units =
+      CityUnits(absl::GetFlag(FLAGS_units), absl::GetFlag(FLAGS_districts), now);
   const absl::Time start = absl::Now();
   constexpr size_t kPerMutation = 20000;
   int64_t revision = 0;
@@ -149,12 +151,15 @@ double SiblingCreates(OrgCore& core, int64_t compound, int count) {
   for (int i = 0; i < count; ++i) {
     {
       absl::MutexLock lock(&mu);
-      mu.Await(absl::Condition(+[](int* n) { return *n < 64; }, &outstanding));
+      mu.Await(absl::Condition(
+          +[](int* n) { return *n < 64; }, &outstanding));
       ++outstanding;
     }
     core.CreateUnit(Caller{},
-                    {.parent_id = compound, .level = Level::kBuilding,
-                     .display_name = absl::StrCat(i, "号楼"), .code = absl::StrCat("X", next_code++)},
+                    {.parent_id = compound,
+                     .level = Level::kBuilding,
+                     .display_name = absl::StrCat(i, "号楼"),
+                     .code = absl::StrCat("X", next_code++)},
                     "", [&](absl::StatusOr<Unit> r) {
                       absl::MutexLock lock(&mu);
                       --outstanding;
@@ -162,7 +167,8 @@ double SiblingCreates(OrgCore& core, int64_t compound, int count) {
                     });
   }
   absl::MutexLock lock(&mu);
-  mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &outstanding));
+  mu.Await(absl::Condition(
+      +[](int* n) { return *n == 0; }, &outstanding));
   if (failed) std::fprintf(stderr, "%d creates failed\n", failed);
   return count / absl::ToDoubleSeconds(absl::Now() - start);
 }
@@ -176,10 +182,16 @@ int Index() {
   RealClock clock;
   OrgCore core(store->get(), &clock);
   if (!core.Start().ok()) return 1;
-  const Unit district = bench::CreateUnitOrDie(core, {.level = Level::kDistrict, .display_name = "区", .code = "D"});
-  const Unit street = bench::CreateUnitOrDie(core, {.parent_id = district.id, .level = Level::kStreet, .display_name = "街", .code = "S"});
-  const Unit community = bench::CreateUnitOrDie(core, {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区", .code = "C"});
-  const Unit compound = bench::CreateUnitOrDie(core, {.parent_id = community.id, .level = Level::kCompound, .display_name = "小区", .code = "K"});
+  const Unit district =
+      bench::CreateUnitOrDie(core, {.level = Level::kDistrict, .display_name = "区", .code = "D"});
+  const Unit street = bench::CreateUnitOrDie(
+      core, {.parent_id = district.id, .level = Level::kStreet, .display_name = "街", .code = "S"});
+  const Unit community = bench::CreateUnitOrDie(
+      core,
+      {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区", .code = "C"});
+  const Unit compound = bench::CreateUnitOrDie(
+      core,
+      {.parent_id = community.id, .level = Level::kCompound, .display_name = "小区", .code = "K"});
   for (int n : {1000, 10000, 30000}) {
     const int siblings = core.CountDescendants(compound.id, 0)->counts.by_level[4];
     const double rate = SiblingCreates(core, compound.id, n);
@@ -188,17 +200,19 @@ int Index() {
   }
   // Moves of that compound (41,000 units below it) between two communities,
   // one at a time, each durable; a reader alongside notes its slowest read.
-  const Unit community2 = bench::CreateUnitOrDie(core, {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区二", .code = "C2"});
+  const Unit community2 = bench::CreateUnitOrDie(
+      core,
+      {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区二", .code = "C2"});
   std::atomic<bool> moving{true};
   std::atomic<int64_t> reads{0};
   double slowest_read_us = 0;
   std::thread reader([&] {
     while (moving.load()) {
       const auto started = std::chrono::steady_clock::now();
-      const bool ok = core.GetUnit(compound.id).ok() &&
-                      core.CountDescendants(community.id, 0).ok();
+      const bool ok = core.GetUnit(compound.id).ok() && core.CountDescendants(community.id, 0).ok();
       const double us =
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
+              .count();
       if (!ok) std::exit(1);
       slowest_read_us = std::max(slowest_read_us, us);
       reads.fetch_add(1);
@@ -215,7 +229,9 @@ int Index() {
                     done.Notify();
                   });
     done.WaitForNotification();
-    move_us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
+    move_us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
+            .count());
     if (!status.ok()) {
       std::fprintf(stderr, "move: %s\n", status.ToString().c_str());
       return 1;

@@ -17,8 +17,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "common/clock.h"
 #include "bench/org_core_sync.h"
+#include "common/clock.h"
 #include "org_service/org_core.h"
 #include "org_service/sqlite_org_store.h"
 
@@ -46,10 +46,13 @@ RunResult Run(int writes, int in_flight, const std::string& path) {
   RealClock clock;
   OrgCore core(store->get(), &clock);
   if (!core.Start().ok()) std::exit(1);
-  const Unit district = bench::CreateUnitOrDie(core, {.level = Level::kDistrict, .display_name = "测试区", .code = "D"});
-  const Unit street = bench::CreateUnitOrDie(core, 
+  const Unit district = bench::CreateUnitOrDie(
+      core, {.level = Level::kDistrict, .display_name = "测试区", .code = "D"});
+  const Unit street = bench::CreateUnitOrDie(
+      core,
       {.parent_id = district.id, .level = Level::kStreet, .display_name = "街道", .code = "S"});
-  const Unit community = bench::CreateUnitOrDie(core, 
+  const Unit community = bench::CreateUnitOrDie(
+      core,
       {.parent_id = street.id, .level = Level::kCommunity, .display_name = "社区", .code = "C"});
 
   // Writes in flight, kept at most `limit`.
@@ -70,8 +73,10 @@ RunResult Run(int writes, int in_flight, const std::string& path) {
       ++window.outstanding;
     }
     core.CreateUnit(Caller{},
-                    {.parent_id = community.id, .level = Level::kCompound,
-                     .display_name = absl::StrCat("小区", i), .code = absl::StrCat("C", i)},
+                    {.parent_id = community.id,
+                     .level = Level::kCompound,
+                     .display_name = absl::StrCat("小区", i),
+                     .code = absl::StrCat("C", i)},
                     "", [&](absl::StatusOr<Unit> r) {
                       absl::MutexLock lock(&mu);
                       --window.outstanding;

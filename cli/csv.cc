@@ -149,8 +149,7 @@ std::string FormatCsvRecord(absl::Span<const std::string> fields) {
     const std::string& field = fields[i];
     // A field that starts with the byte-order mark is quoted too: unquoted,
     // at the start of a file, a reader would take it for the mark.
-    if (field.find_first_of(",\"\r\n") == std::string::npos &&
-        !absl::StartsWith(field, kUtf8Bom)) {
+    if (field.find_first_of(",\"\r\n") == std::string::npos && !absl::StartsWith(field, kUtf8Bom)) {
       line += field;
     } else {
       absl::StrAppend(&line, "\"", absl::StrReplaceAll(field, {{"\"", "\"\""}}), "\"");

@@ -23,8 +23,8 @@
 #include "cli/common_commands.h"
 #include "cli/csv.h"
 #include "cli/output.h"
-#include "cli/progress_bar.h"
 #include "cli/people_csv.h"
+#include "cli/progress_bar.h"
 #include "common/resource_name.h"
 #include "google/protobuf/struct.pb.h"
 #include "roster_service/person.h"
@@ -48,7 +48,6 @@ constexpr int kRowsPerMessage = 250;
 constexpr size_t kBatchGetLimit = 1000;
 
 // --- import
-
 
 // A refused row as the report lists it. `position` is where the row is in
 // the file: its CSV line, or its index in the JSON document's people.

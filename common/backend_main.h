@@ -23,12 +23,12 @@
 // Flags (defined here, so every backend names them alike): --listen,
 // --data_dir, --caller_key_file, --port_file, --revision_retention.
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -4,10 +4,10 @@
 // Signed caller claims (common/caller_signature.h) on gRPC calls: the
 // gateway attaches them to each call it forwards; the services read them.
 
+#include <grpcpp/grpcpp.h>
+
 #include <optional>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "common/caller.h"

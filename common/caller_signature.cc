@@ -11,8 +11,8 @@ namespace grassroots {
 bool IsValidPrincipal(absl::string_view principal) {
   if (principal.empty() || principal.size() > 64) return false;
   for (char c : principal) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
-        c != '@' && c != '-') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '@' &&
+        c != '-') {
       return false;
     }
   }
@@ -34,9 +34,8 @@ std::string CallerSigner::Signature(absl::string_view principal, absl::string_vi
                                     absl::string_view issued_ms) const {
   // A version tag and separators that cannot occur in the values, so that
   // no two different claims share a signed message.
-  return HmacSha256Hex(key_,
-                       absl::StrCat("grassroots-caller-v1\n", principal, "\n", personal_data,
-                                    "\n", issued_ms));
+  return HmacSha256Hex(key_, absl::StrCat("grassroots-caller-v1\n", principal, "\n", personal_data,
+                                          "\n", issued_ms));
 }
 
 SignedCaller CallerSigner::Sign(const Caller& caller, absl::Time now) const {

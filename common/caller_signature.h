@@ -27,7 +27,7 @@ namespace grassroots {
 // The metadata keys. Values are printable ASCII, as gRPC requires.
 inline constexpr char kCallerPrincipalKey[] = "x-grassroots-principal";
 inline constexpr char kCallerPersonalDataKey[] = "x-grassroots-personal-data";  // "1" or "0"
-inline constexpr char kCallerIssuedKey[] = "x-grassroots-issued-ms";  // Unix milliseconds
+inline constexpr char kCallerIssuedKey[] = "x-grassroots-issued-ms";            // Unix milliseconds
 inline constexpr char kCallerSignatureKey[] = "x-grassroots-signature";
 
 // The four values as they travel.

@@ -131,8 +131,8 @@ class CommitEngine {
     {
       absl::MutexLock lock(&queue_mu_);
       if (!stopping_ && started_) {
-        queue_.push_back({caller, std::move(method), std::move(request_id), std::move(plan),
-                          std::move(done)});
+        queue_.push_back(
+            {caller, std::move(method), std::move(request_id), std::move(plan), std::move(done)});
         return;
       }
     }
@@ -166,8 +166,7 @@ class CommitEngine {
 
   // Up to `limit` published events from (revision, index) on. Watchers that
   // keep up are served from memory, others from the store.
-  absl::StatusOr<std::vector<EventT>> ReadEvents(int64_t revision, int32_t index,
-                                                 int limit) const {
+  absl::StatusOr<std::vector<EventT>> ReadEvents(int64_t revision, int32_t index, int limit) const {
     const int64_t published = published_revision();
     {
       absl::MutexLock lock(&recent_mu_);
@@ -253,9 +252,8 @@ class CommitEngine {
     const int64_t published = state_->published_revision();
     if (requested == 0) return published;
     if (requested < 0 || requested > published) {
-      return absl::InvalidArgumentError(absl::StrCat("read_revision: ", requested,
-                                                     " is not a committed revision; the latest is ",
-                                                     published));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "read_revision: ", requested, " is not a committed revision; the latest is ", published));
     }
     if (requested < state_->oldest_readable_revision()) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -341,9 +339,10 @@ class CommitEngine {
         }
         // Real time, not clock_: gRPC deadlines are wall-clock instants.
         if (absl::Now() > request.caller.deadline) {
-          outcomes.push_back(absl::DeadlineExceededError(absl::StrCat(
-              request.method, ": the caller's deadline passed before the write was applied; "
-              "nothing was written")));
+          outcomes.push_back(absl::DeadlineExceededError(
+              absl::StrCat(request.method,
+                           ": the caller's deadline passed before the write was applied; "
+                           "nothing was written")));
           continue;
         }
         MutationT mutation;

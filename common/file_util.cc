@@ -25,8 +25,8 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path, absl::string_
     if (code == EACCES) {
       return absl::PermissionDeniedError(absl::StrCat(what, " ", path, ": permission denied"));
     }
-    return absl::InternalError(absl::StrCat(what, " ", path, ": cannot be opened: ",
-                                            std::strerror(code)));
+    return absl::InternalError(
+        absl::StrCat(what, " ", path, ": cannot be opened: ", std::strerror(code)));
   }
   std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return absl::InternalError(absl::StrCat(what, " ", path, ": read failed"));

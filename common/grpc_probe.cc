@@ -53,8 +53,8 @@ absl::StatusOr<HealthStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& c
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   std::promise<grpc::Status> done;
   // The deadline bounds the wait: the callback runs when it passes at the latest.
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                 &response, [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
   if (absl::Status status = FromGrpcStatus(done.get_future().get()); !status.ok()) return status;
 
   absl::StatusOr<std::string> bytes = wire::FromByteBuffer(response);

@@ -5,10 +5,10 @@
 // service — through a generic stub with hand-encoded bytes. The gateway
 // probes its backends with it; tests probe servers.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

@@ -64,8 +64,7 @@ std::string EncodePageToken(const PageCursor& cursor) {
   return absl::WebSafeBase64Escape(raw);
 }
 
-absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
-                                           uint64_t request_fingerprint) {
+absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token, uint64_t request_fingerprint) {
   // Anything longer than a token we issue is rejected before decoding.
   if (token.size() > 64) return BadToken("is not a token this service issued");
   std::string raw;
@@ -97,9 +96,9 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
 absl::StatusOr<int> ResolvePageSize(int32_t requested, int default_size, int max_size) {
   if (requested == 0) return default_size;
   if (requested < 0 || requested > max_size) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size: must be between 1 and ", max_size, " (or 0 for ", default_size,
-        "); got ", requested));
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 1 and ", max_size,
+                                                   " (or 0 for ", default_size, "); got ",
+                                                   requested));
   }
   return requested;
 }

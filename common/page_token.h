@@ -3,9 +3,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace grassroots {
 
@@ -27,8 +27,7 @@ std::string EncodePageToken(const PageCursor& cursor);
 // Decodes `token`. INVALID_ARGUMENT ("page_token: ...") when it is not one we
 // issued, or was issued for a request with other parameters (its
 // fingerprint differs from `request_fingerprint`).
-absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
-                                           uint64_t request_fingerprint);
+absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token, uint64_t request_fingerprint);
 
 // A hash that is stable across processes and versions (FNV-1a, 64 bits), for
 // fingerprints of request parameters. Not for security.

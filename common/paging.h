@@ -92,8 +92,8 @@ template <typename T, typename Find>
 absl::StatusOr<std::vector<T>> GetAll(absl::Span<const int64_t> ids, Find find,
                                       absl::Status (*not_found)(int64_t, absl::string_view)) {
   if (ids.empty() || ids.size() > kMaxBatchGet) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("names: between 1 and ", kMaxBatchGet, " names are needed; got ", ids.size()));
   }
   std::vector<T> found;
   found.reserve(ids.size());

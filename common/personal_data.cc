@@ -4,16 +4,16 @@
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace grassroots {
 namespace {
 
 // GB 11643-1999: weight of each of the first 17 digits (2^(17-i) mod 11), and
 // the check character for each remainder of the weighted sum modulo 11.
-constexpr std::array<int, 17> kIdCardWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                                3, 7, 9, 10, 5, 8, 4, 2};
+constexpr std::array<int, 17> kIdCardWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                                3, 7, 9,  10, 5, 8, 4, 2};
 constexpr absl::string_view kIdCardCheckCharacters = "10X98765432";
 
 constexpr size_t kIdCardLength = 18;

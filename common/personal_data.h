@@ -21,7 +21,7 @@ enum class IdCardGender { kFemale, kMale };
 struct IdCardFacts {
   std::string region_code;  // the first six digits
   absl::CivilDay birth_date;
-  IdCardGender gender;      // the sequence number's parity: odd for men
+  IdCardGender gender;  // the sequence number's parity: odd for men
 };
 
 // Checks `number` as an 18-character resident identity number: 17 digits and

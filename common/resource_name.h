@@ -3,9 +3,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace grassroots {
 
@@ -17,8 +17,7 @@ std::string FormatResourceName(absl::string_view collection, int64_t id);
 
 // Parses `name` as `collection/{id}`. `field` names the request field in the
 // error. Returns INVALID_ARGUMENT when empty or malformed.
-absl::StatusOr<int64_t> ParseResourceName(absl::string_view name,
-                                          absl::string_view collection,
+absl::StatusOr<int64_t> ParseResourceName(absl::string_view name, absl::string_view collection,
                                           absl::string_view field);
 
 // As ParseResourceName, but an empty name is allowed and yields 0.

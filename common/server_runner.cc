@@ -1,14 +1,13 @@
 #include "common/server_runner.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/support/server_interceptor.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -67,7 +66,8 @@ class CallCounterFactory final : public grpc::experimental::ServerInterceptorFac
     // Health watches and reflection streams stay open as long as their
     // clients like; shutdown must not wait for them.
     const absl::string_view method = info->method();
-    if (absl::StartsWith(method, "/grpc.health.") || absl::StartsWith(method, "/grpc.reflection.")) {
+    if (absl::StartsWith(method, "/grpc.health.") ||
+        absl::StartsWith(method, "/grpc.reflection.")) {
       return nullptr;
     }
     return new CallCounter(calls_);
@@ -140,8 +140,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("listen: cannot listen on ", config.listen_address));
+    return absl::UnavailableError(absl::StrCat("listen: cannot listen on ", config.listen_address));
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(config.serving_at_start);

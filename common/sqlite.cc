@@ -296,8 +296,8 @@ absl::Status Database::CheckWritable() {
                             : error == EACCES ? "permission denied"
                             : error != 0      ? std::string(std::strerror(error))
                                               : "SQLite opened it for reading only";
-  return absl::UnavailableError(absl::StrCat(path_, ": is not writable (", cause,
-                                             "); refusing to open it for writing"));
+  return absl::UnavailableError(
+      absl::StrCat(path_, ": is not writable (", cause, "); refusing to open it for writing"));
 }
 
 absl::Status Database::Configure(const OpenOptions& options) {

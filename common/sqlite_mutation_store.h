@@ -35,14 +35,13 @@ namespace grassroots::sqlite {
 //   // whatever it derives from them (the largest ids).
 //   static absl::Status ReadAll(const ResourceStoreBase&, Database&, Stored&);
 template <typename S>
-concept StoreSchema =
-    StoreCodec<S> && requires(const ResourceStoreBase& store, Database& db,
-                              typename S::Stored& stored) {
-      { S::kApplicationId } -> std::convertible_to<int64_t>;
-      { S::Migrations() } -> std::same_as<std::vector<std::string>>;
-      { S::ReadAll(store, db, stored) } -> std::same_as<absl::Status>;
-      { stored.revision } -> std::convertible_to<int64_t>;
-    };
+concept StoreSchema = StoreCodec<S> &&
+    requires(const ResourceStoreBase& store, Database& db, typename S::Stored& stored) {
+  { S::kApplicationId } -> std::convertible_to<int64_t>;
+  { S::Migrations() } -> std::same_as<std::vector<std::string>>;
+  { S::ReadAll(store, db, stored) } -> std::same_as<absl::Status>;
+  { stored.revision } -> std::convertible_to<int64_t>;
+};
 
 // MutationStore on one SQLite database file in WAL mode with
 // synchronous=FULL (see sqlite_store_support.h for the table shapes, the
@@ -78,8 +77,8 @@ class SqliteMutationStore final
 
   absl::StatusOr<Stored> Load() override {
     Stored stored;
-    absl::StatusOr<int64_t> revision = store_->ReadState(
-        [&](Database& db) { return Schema::ReadAll(*store_, db, stored); });
+    absl::StatusOr<int64_t> revision =
+        store_->ReadState([&](Database& db) { return Schema::ReadAll(*store_, db, stored); });
     if (!revision.ok()) return Redacted(revision.status());
     stored.revision = *revision;
     return stored;

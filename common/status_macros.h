@@ -10,9 +10,9 @@
 #define GRASSROOTS_CONCAT_(a, b) GRASSROOTS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::absl::Status grassroots_status_ = (expr);        \
+#define RETURN_IF_ERROR(expr)                                \
+  do {                                                       \
+    ::absl::Status grassroots_status_ = (expr);              \
     if (!grassroots_status_.ok()) return grassroots_status_; \
   } while (0)
 
@@ -22,8 +22,8 @@
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL_(GRASSROOTS_CONCAT_(grassroots_statusor_, __LINE__), lhs, expr)
 
-#define ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                           \
+#define ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)        \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = *std::move(statusor)
 

@@ -6,9 +6,9 @@
 // wait, so that a read or load of thousands of calls does not fail on a
 // moment's throttling.
 
-#include <algorithm>
-
 #include <grpcpp/grpcpp.h>
+
+#include <algorithm>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"

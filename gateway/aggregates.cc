@@ -59,9 +59,9 @@ class Aggregator::Calls {
   }
 
   // Current role assignments at `place`, of `roles` (all when empty).
-  absl::StatusOr<std::vector<roster_v1::RoleAssignment>> Roles(
-      const std::string& place, std::vector<roster_v1::Role> roles,
-      int64_t* revision = nullptr) const {
+  absl::StatusOr<std::vector<roster_v1::RoleAssignment>> Roles(const std::string& place,
+                                                               std::vector<roster_v1::Role> roles,
+                                                               int64_t* revision = nullptr) const {
     roster_v1::ListRoleAssignmentsRequest request;
     request.set_place(place);
     request.set_current_only(true);
@@ -186,9 +186,8 @@ absl::StatusOr<v1::CompoundProfile> Aggregator::CompoundProfile(const Principal&
   v1::CompoundProfile profile;
   ASSIGN_OR_RETURN(*profile.mutable_compound(), calls.Unit(name));
   if (profile.compound().level() != org_v1::COMPOUND) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("name: ", name, " is not a COMPOUND but ",
-                     org_v1::Level_Name(profile.compound().level())));
+    return absl::InvalidArgumentError(absl::StrCat("name: ", name, " is not a COMPOUND but ",
+                                                   org_v1::Level_Name(profile.compound().level())));
   }
   ASSIGN_OR_RETURN(auto covering, calls.Covering(name));
   if (covering) {
@@ -202,10 +201,11 @@ absl::StatusOr<v1::CompoundProfile> Aggregator::CompoundProfile(const Principal&
     ASSIGN_OR_RETURN(auto firsts, calls.Roles(org, {roster_v1::FIRST_SECRETARY}));
     // An organisation inherited from above the scope is named, but who
     // holds office there is outside it.
-    const bool org_in_scope = checker_->TryInScope(principal, {.kind = TargetKind::kPartyOrg,
-                                                               .id = ParseResourceName(org, "partyOrgs", "")
-                                                                         .value_or(0)})
-                                  .value_or(false);
+    const bool org_in_scope =
+        checker_
+            ->TryInScope(principal, {.kind = TargetKind::kPartyOrg,
+                                     .id = ParseResourceName(org, "partyOrgs", "").value_or(0)})
+            .value_or(false);
     if (org_in_scope) {
       ASSIGN_OR_RETURN(auto holders, calls.Holders(std::move(secretaries)));
       for (auto& h : holders) *profile.add_secretaries() = std::move(h);
@@ -251,8 +251,7 @@ absl::StatusOr<v1::UnitPath> Aggregator::UnitPath(const Principal& principal,
   org_v1::GetAncestorsRequest request;
   request.set_name(name);
   org_v1::GetAncestorsResponse ancestors;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(org_->GetAncestors(calls.Context().get(), request, &ancestors)));
+  RETURN_IF_ERROR(FromGrpcStatus(org_->GetAncestors(calls.Context().get(), request, &ancestors)));
   std::vector<org_v1::Unit> units(ancestors.ancestors().begin(), ancestors.ancestors().end());
   ASSIGN_OR_RETURN(org_v1::Unit unit, calls.Unit(name));
   units.push_back(std::move(unit));

@@ -8,10 +8,10 @@
 // - the gateway's maximum message size both ways;
 // - TLS when a CA file is given.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

@@ -209,7 +209,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     }
     deps_.pool->Schedule([this, targets = *std::move(targets), then = std::move(then)] {
       // A call the client has left costs no lookups.
-      if (context_->IsCancelled()) return then(absl::CancelledError("the client cancelled the call"));
+      if (context_->IsCancelled())
+        return then(absl::CancelledError("the client cancelled the call"));
       then(deps_.checker->Check(principal_, targets, Deadline()));
     });
   }
@@ -296,8 +297,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       if (Scoped()) {
         // A uniqueness conflict names whoever holds the value, who may be
         // outside the scope.
-        return FinishCall(grpc::Status(status.error_code(),
-                                       RedactPersonNames(status.error_message())));
+        return FinishCall(
+            grpc::Status(status.error_code(), RedactPersonNames(status.error_message())));
       }
       return FinishCall(status);
     }
@@ -332,7 +333,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     upstream_ = std::make_unique<Upstream>(this);
     Stub()->PrepareBidiStreamingCall(client_context_.get(), route_->method, grpc::StubOptions(),
                                      upstream_.get());
-    upstream_->AddHold();  // until ReleaseUpstream
+    upstream_->AddHold();                       // until ReleaseUpstream
     upstream_->StartRead(&upstream_->message);  // the one response
     upstream_->StartCall();
   }

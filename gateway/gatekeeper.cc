@@ -44,8 +44,8 @@ absl::StatusOr<Principal> Gatekeeper::Admit(grpc::ServerContextBase& context, Ac
   }
   if (!RoleAllows(principal->role, action)) {
     return absl::PermissionDeniedError(absl::StrCat("role ", AccessRoleName(principal->role),
-                                                    " may not ", ActionName(action), " (",
-                                                    method, ")"));
+                                                    " may not ", ActionName(action), " (", method,
+                                                    ")"));
   }
   return *std::move(principal);
 }

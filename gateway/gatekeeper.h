@@ -5,9 +5,9 @@
 // principal's rate limit, and whether their role may take the call's action
 // at all. Where they may take it is the scope checker's business.
 
-#include <string>
-
 #include <grpcpp/grpcpp.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

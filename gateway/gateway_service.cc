@@ -13,10 +13,14 @@ constexpr absl::Duration kMaxAggregateTime = absl::Seconds(30);
 
 v1::WhoAmIResponse::Role ProtoRole(AccessRole role) {
   switch (role) {
-    case AccessRole::kViewer: return v1::WhoAmIResponse::VIEWER;
-    case AccessRole::kEditor: return v1::WhoAmIResponse::EDITOR;
-    case AccessRole::kAdmin: return v1::WhoAmIResponse::ADMIN;
-    case AccessRole::kAuditor: return v1::WhoAmIResponse::AUDITOR;
+    case AccessRole::kViewer:
+      return v1::WhoAmIResponse::VIEWER;
+    case AccessRole::kEditor:
+      return v1::WhoAmIResponse::EDITOR;
+    case AccessRole::kAdmin:
+      return v1::WhoAmIResponse::ADMIN;
+    case AccessRole::kAuditor:
+      return v1::WhoAmIResponse::AUDITOR;
   }
   return v1::WhoAmIResponse::ROLE_UNSPECIFIED;
 }
@@ -47,10 +51,9 @@ grpc::ServerUnaryReactor* GatewayGrpcService::Run(grpc::CallbackServerContext* c
   }
   const absl::Time deadline =
       std::min(absl::FromChrono(context->deadline()), start + kMaxAggregateTime);
-  pool_->Schedule([principal = *std::move(principal), deadline, work = std::move(work),
-                   finish = std::move(finish)] {
-    finish(principal.name, work(principal, deadline));
-  });
+  pool_->Schedule(
+      [principal = *std::move(principal), deadline, work = std::move(work),
+       finish = std::move(finish)] { finish(principal.name, work(principal, deadline)); });
   return reactor;
 }
 
@@ -84,7 +87,8 @@ grpc::ServerUnaryReactor* GatewayGrpcService::GetUnitPath(grpc::CallbackServerCo
                                                           v1::UnitPath* response) {
   return Run(context, "GatewayService.GetUnitPath",
              [this, request, response](const Principal& p, absl::Time deadline) {
-               absl::StatusOr<v1::UnitPath> path = aggregator_->UnitPath(p, request->name(), deadline);
+               absl::StatusOr<v1::UnitPath> path =
+                   aggregator_->UnitPath(p, request->name(), deadline);
                if (!path.ok()) return path.status();
                *response = *std::move(path);
                return absl::OkStatus();

@@ -44,7 +44,8 @@ ABSL_FLAG(std::string, caller_key_file, "",
           "services see every call as anonymous (personal data masked).");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key).");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
-ABSL_FLAG(std::string, backend_tls_ca, "", "PEM roots for TLS to the services; plaintext if empty.");
+ABSL_FLAG(std::string, backend_tls_ca, "",
+          "PEM roots for TLS to the services; plaintext if empty.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest message accepted from clients and services.");
 ABSL_FLAG(double, rate_limit_qps, 500, "Calls per second per principal; 0: no limit.");
@@ -99,8 +100,9 @@ int main(int argc, char** argv) {
     if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
     signer = *std::move(loaded);
   } else {
-    std::fprintf(stderr, "gateway: no --caller_key_file; the services will mask personal data "
-                         "for everyone and record every caller as anonymous\n");
+    std::fprintf(stderr,
+                 "gateway: no --caller_key_file; the services will mask personal data "
+                 "for everyone and record every caller as anonymous\n");
   }
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
@@ -113,8 +115,9 @@ int main(int argc, char** argv) {
     credentials = grpc::SslServerCredentials(options);
   }
   gw::AccessLog log(absl::GetFlag(FLAGS_access_log));
-  if (!log.ok()) return Fail(absl::StrCat("--access_log ", absl::GetFlag(FLAGS_access_log),
-                                          ": cannot be opened"));
+  if (!log.ok())
+    return Fail(
+        absl::StrCat("--access_log ", absl::GetFlag(FLAGS_access_log), ": cannot be opened"));
 
   const gw::RouteTable routes;
   auto backends = gw::ConnectBackends({.org_address = absl::GetFlag(FLAGS_org_service),

@@ -6,17 +6,21 @@ namespace grassroots::gateway {
 
 absl::string_view AccessRoleName(AccessRole role) {
   switch (role) {
-    case AccessRole::kViewer: return "VIEWER";
-    case AccessRole::kEditor: return "EDITOR";
-    case AccessRole::kAdmin: return "ADMIN";
-    case AccessRole::kAuditor: return "AUDITOR";
+    case AccessRole::kViewer:
+      return "VIEWER";
+    case AccessRole::kEditor:
+      return "EDITOR";
+    case AccessRole::kAdmin:
+      return "ADMIN";
+    case AccessRole::kAuditor:
+      return "AUDITOR";
   }
   return "VIEWER";
 }
 
 std::optional<AccessRole> ParseAccessRoleName(absl::string_view name) {
-  for (AccessRole role : {AccessRole::kViewer, AccessRole::kEditor, AccessRole::kAdmin,
-                          AccessRole::kAuditor}) {
+  for (AccessRole role :
+       {AccessRole::kViewer, AccessRole::kEditor, AccessRole::kAdmin, AccessRole::kAuditor}) {
     if (AccessRoleName(role) == name) return role;
   }
   return std::nullopt;
@@ -24,18 +28,24 @@ std::optional<AccessRole> ParseAccessRoleName(absl::string_view name) {
 
 absl::string_view ActionName(Action action) {
   switch (action) {
-    case Action::kRead: return "read";
-    case Action::kWrite: return "write";
-    case Action::kManage: return "move, delete or undelete";
+    case Action::kRead:
+      return "read";
+    case Action::kWrite:
+      return "write";
+    case Action::kManage:
+      return "move, delete or undelete";
   }
   return "read";
 }
 
 bool RoleAllows(AccessRole role, Action action) {
   switch (action) {
-    case Action::kRead: return true;
-    case Action::kWrite: return role == AccessRole::kEditor || role == AccessRole::kAdmin;
-    case Action::kManage: return role == AccessRole::kAdmin;
+    case Action::kRead:
+      return true;
+    case Action::kWrite:
+      return role == AccessRole::kEditor || role == AccessRole::kAdmin;
+    case Action::kManage:
+      return role == AccessRole::kAdmin;
   }
   return false;
 }

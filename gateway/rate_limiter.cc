@@ -17,7 +17,8 @@ absl::Status RateLimiter::Admit(absl::string_view principal, absl::Duration* ret
   if (inserted) {
     bucket.tokens = limit_.burst;
   } else {
-    const double elapsed = absl::ToDoubleSeconds(std::max(now - bucket.refilled, absl::ZeroDuration()));
+    const double elapsed =
+        absl::ToDoubleSeconds(std::max(now - bucket.refilled, absl::ZeroDuration()));
     bucket.tokens = std::min(limit_.burst, bucket.tokens + elapsed * limit_.calls_per_second);
   }
   bucket.refilled = now;
@@ -25,11 +26,11 @@ absl::Status RateLimiter::Admit(absl::string_view principal, absl::Duration* ret
     bucket.tokens -= 1;
     return absl::OkStatus();
   }
-  *retry_after = absl::Milliseconds(
-      std::ceil((1 - bucket.tokens) / limit_.calls_per_second * 1000));
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "rate limit: more than ", limit_.calls_per_second, " calls per second from ", principal,
-      "; retry in ", absl::ToInt64Milliseconds(*retry_after), " ms"));
+  *retry_after =
+      absl::Milliseconds(std::ceil((1 - bucket.tokens) / limit_.calls_per_second * 1000));
+  return absl::ResourceExhaustedError(
+      absl::StrCat("rate limit: more than ", limit_.calls_per_second, " calls per second from ",
+                   principal, "; retry in ", absl::ToInt64Milliseconds(*retry_after), " ms"));
 }
 
 }  // namespace grassroots::gateway

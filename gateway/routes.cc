@@ -1,17 +1,17 @@
 #include "gateway/routes.h"
 
-#include <utility>
-
 #include <grpcpp/impl/codegen/proto_utils.h>
+
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "re2/re2.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/roster/v1/roster_service.pb.h"
+#include "re2/re2.h"
 
 namespace grassroots::gateway {
 namespace {
@@ -75,10 +75,8 @@ class Names {
   }
   absl::Status RoleAssignment(absl::string_view name, std::string field, bool write = false) {
     ASSIGN_OR_RETURN(int64_t id, IdOf(name, "roleAssignments", field));
-    targets_.push_back({.kind = TargetKind::kRoleAssignment,
-                        .id = id,
-                        .field = std::move(field),
-                        .write = write});
+    targets_.push_back(
+        {.kind = TargetKind::kRoleAssignment, .id = id, .field = std::move(field), .write = write});
     return absl::OkStatus();
   }
   // Every unit or party organisation a filter mentions: a scoped principal
@@ -136,7 +134,7 @@ std::function<FilterOutcome(grpc::ByteBuffer&, const KeepFn&)> KeepItems(
     RepeatedPtrField<Item>* (Response::*items)(), TargetOf<Item> target_of,
     bool skip_empty = false) {
   return [items, target_of = std::move(target_of), skip_empty](grpc::ByteBuffer& buffer,
-                                                                const KeepFn& keep) {
+                                                               const KeepFn& keep) {
     Response response;
     if (!Parse(buffer, response)) return FilterOutcome::kDenied;  // fail closed
     RepeatedPtrField<Item>* list = (response.*items)();
@@ -231,11 +229,13 @@ class TableBuilder {
   template <typename Request>
   Route& Add(Backend backend, absl::string_view method, CallShape shape, Action action,
              NamesOf<Request> names) {
-    const absl::string_view service =
-        backend == Backend::kOrg ? "grassroots.org.v1.OrgService" : "grassroots.roster.v1.RosterService";
+    const absl::string_view service = backend == Backend::kOrg
+                                          ? "grassroots.org.v1.OrgService"
+                                          : "grassroots.roster.v1.RosterService";
     Route route;
     route.method = absl::StrCat("/", service, "/", method);
-    route.short_name = absl::StrCat(backend == Backend::kOrg ? "OrgService." : "RosterService.", method);
+    route.short_name =
+        absl::StrCat(backend == Backend::kOrg ? "OrgService." : "RosterService.", method);
     route.backend = backend;
     route.shape = shape;
     route.action = action;
@@ -273,19 +273,19 @@ void AddOrgRoutes(TableBuilder& t) {
   });
   t.Add<org_v1::GetUnitRequest>(kOrg, "GetUnit", kUnary, kRead,
                                 [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
-  t.Add<org_v1::BatchGetUnitsRequest>(kOrg, "BatchGetUnits", kUnary, kRead,
-                                      [](const auto& r, Names& n) {
-                                        for (int i = 0; i < r.names_size(); ++i) {
-                                          RETURN_IF_ERROR(
-                                              n.Unit(r.names(i), absl::StrCat("names[", i, "]")));
-                                        }
-                                        return absl::OkStatus();
-                                      });
+  t.Add<org_v1::BatchGetUnitsRequest>(
+      kOrg, "BatchGetUnits", kUnary, kRead, [](const auto& r, Names& n) {
+        for (int i = 0; i < r.names_size(); ++i) {
+          RETURN_IF_ERROR(n.Unit(r.names(i), absl::StrCat("names[", i, "]")));
+        }
+        return absl::OkStatus();
+      });
   t.Add<org_v1::UpdateUnitRequest>(kOrg, "UpdateUnit", kUnary, kWrite, [](const auto& r, Names& n) {
     return n.Unit(r.unit().name(), "unit.name");
   });
-  t.Add<org_v1::DeleteUnitRequest>(kOrg, "DeleteUnit", kUnary, kManage,
-                                   [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
+  t.Add<org_v1::DeleteUnitRequest>(
+      kOrg, "DeleteUnit", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
   t.Add<org_v1::UndeleteUnitRequest>(
       kOrg, "UndeleteUnit", kUnary, kManage,
       [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
@@ -303,8 +303,9 @@ void AddOrgRoutes(TableBuilder& t) {
     return n.Unit(r.new_parent(), "new_parent");
   });
   // A unit's ancestors above the scope are left out: they are outside it.
-  t.Add<org_v1::GetAncestorsRequest>(kOrg, "GetAncestors", kUnary, kRead,
-                                     [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); })
+  t.Add<org_v1::GetAncestorsRequest>(
+       kOrg, "GetAncestors", kUnary, kRead,
+       [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); })
       .filter = KeepItems<org_v1::GetAncestorsResponse, org_v1::Unit>(
       &org_v1::GetAncestorsResponse::mutable_ancestors,
       [](const org_v1::Unit& u) { return UnitTarget(u.name(), u.parent()); });
@@ -329,10 +330,9 @@ void AddOrgRoutes(TableBuilder& t) {
         if (r.party_org().parent().empty()) return absl::OkStatus();
         return n.PartyOrg(r.party_org().parent(), "party_org.parent", /*write=*/false);
       });
-  t.Add<org_v1::GetPartyOrgRequest>(kOrg, "GetPartyOrg", kUnary, kRead,
-                                    [](const auto& r, Names& n) {
-                                      return n.PartyOrg(r.name(), "name", false);
-                                    });
+  t.Add<org_v1::GetPartyOrgRequest>(
+      kOrg, "GetPartyOrg", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.PartyOrg(r.name(), "name", false); });
   t.Add<org_v1::BatchGetPartyOrgsRequest>(
       kOrg, "BatchGetPartyOrgs", kUnary, kRead, [](const auto& r, Names& n) {
         for (int i = 0; i < r.names_size(); ++i) {
@@ -360,21 +360,20 @@ void AddOrgRoutes(TableBuilder& t) {
       });
   // A cascade reaches organisations below, which may cover units outside
   // the scope (a functional branch); only `*` may cascade.
-  t.Add<org_v1::DeletePartyOrgRequest>(kOrg, "DeletePartyOrg", kUnary, kManage,
-                                       [](const auto& r, Names& n) {
-                                         if (r.cascade()) {
-                                           return NeedsEveryDistrict("cascade", "a cascading delete");
-                                         }
-                                         return n.PartyOrg(r.name(), "name", true);
-                                       });
-  t.Add<org_v1::UndeletePartyOrgRequest>(kOrg, "UndeletePartyOrg", kUnary, kManage,
-                                         [](const auto& r, Names& n) {
-                                           if (r.cascade()) {
-                                             return NeedsEveryDistrict("cascade",
-                                                                       "a cascading undelete");
-                                           }
-                                           return n.PartyOrg(r.name(), "name", true);
-                                         });
+  t.Add<org_v1::DeletePartyOrgRequest>(
+      kOrg, "DeletePartyOrg", kUnary, kManage, [](const auto& r, Names& n) {
+        if (r.cascade()) {
+          return NeedsEveryDistrict("cascade", "a cascading delete");
+        }
+        return n.PartyOrg(r.name(), "name", true);
+      });
+  t.Add<org_v1::UndeletePartyOrgRequest>(
+      kOrg, "UndeletePartyOrg", kUnary, kManage, [](const auto& r, Names& n) {
+        if (r.cascade()) {
+          return NeedsEveryDistrict("cascade", "a cascading undelete");
+        }
+        return n.PartyOrg(r.name(), "name", true);
+      });
   t.Add<org_v1::ListPartyOrgsRequest>(kOrg, "ListPartyOrgs", kUnary, kRead,
                                       [](const auto& r, Names& n) {
                                         RETURN_IF_ERROR(n.FilterNames(r.filter()));
@@ -405,8 +404,9 @@ void AddRosterRoutes(TableBuilder& t) {
         }
         return n.Unit(r.person().residence_building(), "person.residence_building");
       });
-  t.Add<roster_v1::GetPersonRequest>(kRoster, "GetPerson", kUnary, kRead,
-                                     [](const auto& r, Names& n) { return n.Person(r.name(), "name"); });
+  t.Add<roster_v1::GetPersonRequest>(
+      kRoster, "GetPerson", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Person(r.name(), "name"); });
   t.Add<roster_v1::BatchGetPeopleRequest>(
       kRoster, "BatchGetPeople", kUnary, kRead, [](const auto& r, Names& n) {
         for (int i = 0; i < r.names_size(); ++i) {
@@ -443,11 +443,11 @@ void AddRosterRoutes(TableBuilder& t) {
   lookup.filter = KeepSingle<roster_v1::Person>(PersonTarget);
   lookup.hide_not_found_message = "id_card_number: no person with this number in your scope";
 
-  t.Add<roster_v1::StartMembershipRequest>(
-      kRoster, "StartMembership", kUnary, kWrite, [](const auto& r, Names& n) {
-        RETURN_IF_ERROR(n.Person(r.person(), "person"));
-        return n.PartyOrg(r.party_org(), "party_org", false);
-      });
+  t.Add<roster_v1::StartMembershipRequest>(kRoster, "StartMembership", kUnary, kWrite,
+                                           [](const auto& r, Names& n) {
+                                             RETURN_IF_ERROR(n.Person(r.person(), "person"));
+                                             return n.PartyOrg(r.party_org(), "party_org", false);
+                                           });
   t.Add<roster_v1::TransferMembershipRequest>(
       kRoster, "TransferMembership", kUnary, kWrite, [](const auto& r, Names& n) {
         RETURN_IF_ERROR(n.Person(r.person(), "person"));
@@ -456,31 +456,31 @@ void AddRosterRoutes(TableBuilder& t) {
   t.Add<roster_v1::EndMembershipRequest>(
       kRoster, "EndMembership", kUnary, kWrite,
       [](const auto& r, Names& n) { return n.Person(r.person(), "person"); });
-  t.Add<roster_v1::ListMembershipsRequest>(
-       kRoster, "ListMemberships", kUnary, kRead,
-       [](const auto& r, Names& n) {
-         if (r.parent() != "people/-") RETURN_IF_ERROR(n.Person(r.parent(), "parent"));
-         if (r.party_org().empty()) return absl::OkStatus();
-         return n.PartyOrg(r.party_org(), "party_org", false);
-       })
+  t.Add<roster_v1::ListMembershipsRequest>(kRoster, "ListMemberships", kUnary, kRead,
+                                           [](const auto& r, Names& n) {
+                                             if (r.parent() != "people/-")
+                                               RETURN_IF_ERROR(n.Person(r.parent(), "parent"));
+                                             if (r.party_org().empty()) return absl::OkStatus();
+                                             return n.PartyOrg(r.party_org(), "party_org", false);
+                                           })
       .filter = KeepItems<roster_v1::ListMembershipsResponse, roster_v1::Membership>(
       &roster_v1::ListMembershipsResponse::mutable_memberships,
       [](const roster_v1::Membership& m) { return PartyOrgTarget(m.party_org()); });
-  t.Add<roster_v1::CreateRegistrationRequest>(
-      kRoster, "CreateRegistration", kUnary, kWrite, [](const auto& r, Names& n) {
-        RETURN_IF_ERROR(n.Person(r.person(), "person"));
-        return n.Unit(r.community(), "community");
-      });
+  t.Add<roster_v1::CreateRegistrationRequest>(kRoster, "CreateRegistration", kUnary, kWrite,
+                                              [](const auto& r, Names& n) {
+                                                RETURN_IF_ERROR(n.Person(r.person(), "person"));
+                                                return n.Unit(r.community(), "community");
+                                              });
   t.Add<roster_v1::EndRegistrationRequest>(
       kRoster, "EndRegistration", kUnary, kWrite,
       [](const auto& r, Names& n) { return n.PersonChild(r.name(), "name"); });
-  t.Add<roster_v1::ListRegistrationsRequest>(
-       kRoster, "ListRegistrations", kUnary, kRead,
-       [](const auto& r, Names& n) {
-         if (r.parent() != "people/-") RETURN_IF_ERROR(n.Person(r.parent(), "parent"));
-         if (r.community().empty()) return absl::OkStatus();
-         return n.Unit(r.community(), "community");
-       })
+  t.Add<roster_v1::ListRegistrationsRequest>(kRoster, "ListRegistrations", kUnary, kRead,
+                                             [](const auto& r, Names& n) {
+                                               if (r.parent() != "people/-")
+                                                 RETURN_IF_ERROR(n.Person(r.parent(), "parent"));
+                                               if (r.community().empty()) return absl::OkStatus();
+                                               return n.Unit(r.community(), "community");
+                                             })
       .filter = KeepItems<roster_v1::ListRegistrationsResponse, roster_v1::Registration>(
       &roster_v1::ListRegistrationsResponse::mutable_registrations,
       [](const roster_v1::Registration& r) { return UnitTarget(r.community()); });
@@ -499,13 +499,13 @@ void AddRosterRoutes(TableBuilder& t) {
       [](const auto& r, Names& n) { return n.RoleAssignment(r.name(), "name"); });
   // Roles are shown where they are held: a person in scope may hold roles
   // elsewhere, and those stay hidden.
-  t.Add<roster_v1::ListRoleAssignmentsRequest>(
-       kRoster, "ListRoleAssignments", kUnary, kRead,
-       [](const auto& r, Names& n) {
-         if (!r.person().empty()) RETURN_IF_ERROR(n.Person(r.person(), "person"));
-         if (r.place().empty()) return absl::OkStatus();
-         return n.Place(r.place(), "place");
-       })
+  t.Add<roster_v1::ListRoleAssignmentsRequest>(kRoster, "ListRoleAssignments", kUnary, kRead,
+                                               [](const auto& r, Names& n) {
+                                                 if (!r.person().empty())
+                                                   RETURN_IF_ERROR(n.Person(r.person(), "person"));
+                                                 if (r.place().empty()) return absl::OkStatus();
+                                                 return n.Place(r.place(), "place");
+                                               })
       .filter = KeepItems<roster_v1::ListRoleAssignmentsResponse, roster_v1::RoleAssignment>(
       &roster_v1::ListRoleAssignmentsResponse::mutable_role_assignments,
       [](const roster_v1::RoleAssignment& a) { return PlaceTarget(a.place()); });

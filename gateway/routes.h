@@ -9,12 +9,12 @@
 // The table is the one place that knows the two services' APIs field by
 // field; the forwarder knows none of them.
 
+#include <grpcpp/support/byte_buffer.h>
+
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/support/byte_buffer.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -40,7 +40,7 @@ enum class FilterOutcome : int8_t {
 };
 
 struct Route {
-  std::string method;  // "/grassroots.org.v1.OrgService/GetUnit"
+  std::string method;      // "/grassroots.org.v1.OrgService/GetUnit"
   std::string short_name;  // "OrgService.GetUnit", for logs and messages
   Backend backend = Backend::kOrg;
   CallShape shape = CallShape::kUnary;

@@ -24,11 +24,16 @@ absl::StatusOr<bool> NotFoundIsOutside(const grpc::Status& status) {
 
 std::string Target::ResourceName() const {
   switch (kind) {
-    case TargetKind::kUnit: return FormatResourceName("units", id);
-    case TargetKind::kPartyOrg: return FormatResourceName("partyOrgs", id);
-    case TargetKind::kPerson: return FormatResourceName("people", id);
-    case TargetKind::kRoleAssignment: return FormatResourceName("roleAssignments", id);
-    case TargetKind::kPersonByExternalKey: return absl::StrCat("the person with external key ", external_key);
+    case TargetKind::kUnit:
+      return FormatResourceName("units", id);
+    case TargetKind::kPartyOrg:
+      return FormatResourceName("partyOrgs", id);
+    case TargetKind::kPerson:
+      return FormatResourceName("people", id);
+    case TargetKind::kRoleAssignment:
+      return FormatResourceName("roleAssignments", id);
+    case TargetKind::kPersonByExternalKey:
+      return absl::StrCat("the person with external key ", external_key);
   }
   return "";
 }
@@ -40,10 +45,9 @@ ScopeChecker::ScopeChecker(const HierarchyView* hierarchy, org_v1::OrgService::S
 absl::Status ScopeChecker::OutOfScope(const Principal& principal, const Target& target) {
   // The top-level `name` goes without saying.
   const bool say_field = !target.field.empty() && target.field != "name";
-  return absl::PermissionDeniedError(absl::StrCat(say_field ? target.field : "",
-                                                  say_field ? ": " : "", target.ResourceName(),
-                                                  " is outside your scope ",
-                                                  principal.ScopeName()));
+  return absl::PermissionDeniedError(
+      absl::StrCat(say_field ? target.field : "", say_field ? ": " : "", target.ResourceName(),
+                   " is outside your scope ", principal.ScopeName()));
 }
 
 std::optional<bool> ScopeChecker::TryUnit(int64_t scope, int64_t unit, int64_t parent_hint) const {
@@ -72,8 +76,10 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
   if (!principal.scope_unit) return true;
   const int64_t scope = *principal.scope_unit;
   switch (target.kind) {
-    case TargetKind::kUnit: return TryUnit(scope, target.id, target.parent_hint);
-    case TargetKind::kPartyOrg: return TryPartyOrg(scope, target.id, target.write);
+    case TargetKind::kUnit:
+      return TryUnit(scope, target.id, target.parent_hint);
+    case TargetKind::kPartyOrg:
+      return TryPartyOrg(scope, target.id, target.write);
     case TargetKind::kPerson:
       // Living in scope settles it; anything else needs the person's roles
       // and membership.
@@ -83,7 +89,8 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
       }
       return std::nullopt;
     case TargetKind::kRoleAssignment:
-    case TargetKind::kPersonByExternalKey: return std::nullopt;
+    case TargetKind::kPersonByExternalKey:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -119,8 +126,8 @@ absl::StatusOr<bool> ScopeChecker::InScope(const Principal& principal, const Tar
   // A lookup that ran out of its own time, while the caller's deadline is
   // still ahead, is a service that did not answer: retryable.
   if (in.status().code() == absl::StatusCode::kDeadlineExceeded && absl::Now() < deadline) {
-    return absl::UnavailableError(absl::StrCat(
-        "a service did not answer the scope check of ", target.ResourceName(), " in time"));
+    return absl::UnavailableError(absl::StrCat("a service did not answer the scope check of ",
+                                               target.ResourceName(), " in time"));
   }
   return in;
 }
@@ -129,9 +136,12 @@ absl::StatusOr<bool> ScopeChecker::LookUp(const Principal& principal, const Targ
                                           absl::Time deadline) const {
   const int64_t scope = *principal.scope_unit;
   switch (target.kind) {
-    case TargetKind::kUnit: return Unit(scope, target.id, deadline);
-    case TargetKind::kPartyOrg: return PartyOrg(scope, target.id, target.write, deadline);
-    case TargetKind::kPerson: return Person(scope, target, deadline);
+    case TargetKind::kUnit:
+      return Unit(scope, target.id, deadline);
+    case TargetKind::kPartyOrg:
+      return PartyOrg(scope, target.id, target.write, deadline);
+    case TargetKind::kPerson:
+      return Person(scope, target, deadline);
     case TargetKind::kRoleAssignment:
       return RoleAssignment(scope, target.id, target.write, deadline);
     case TargetKind::kPersonByExternalKey:

@@ -34,9 +34,8 @@ class OrgDirectory {
   // thousands): `done` gets one answer per place, in the order asked, each
   // as Describe would give it. This default asks place by place;
   // OrgReplica asks in batches, which is what makes an import fast.
-  virtual void DescribeMany(
-      std::vector<Place> places,
-      std::function<void(std::vector<absl::StatusOr<PlaceFacts>>)> done) {
+  virtual void DescribeMany(std::vector<Place> places,
+                            std::function<void(std::vector<absl::StatusOr<PlaceFacts>>)> done) {
     if (places.empty()) return done({});
     struct Gather {
       std::mutex mu;

@@ -19,7 +19,6 @@ void EraseFromSet(absl::flat_hash_map<int64_t, absl::btree_set<int64_t>>& sets, 
 
 }  // namespace
 
-
 void OrgHierarchy::PutUnit(const ReplicaUnit& unit) {
   auto [it, inserted] = parent_of_.try_emplace(unit.id, unit.parent_id);
   if (!inserted) {

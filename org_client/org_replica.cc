@@ -256,8 +256,8 @@ void OrgReplica::Describe(const Place& place,
   }
 }
 
-void OrgReplica::DescribeMany(
-    std::vector<Place> places, std::function<void(std::vector<absl::StatusOr<PlaceFacts>>)> done) {
+void OrgReplica::DescribeMany(std::vector<Place> places,
+                              std::function<void(std::vector<absl::StatusOr<PlaceFacts>>)> done) {
   if (places.empty()) return done({});
   // The distinct places, units and organisations apart, each with where its
   // answer goes.

@@ -24,19 +24,24 @@ struct OrgCore::WriteContext : ::grassroots::WriteContext<OrgIndex, Snapshot> {
 
 namespace {
 
-
 // Territorial forms of one tier may not cover the same unit twice (two
 // branches for one compound); -1 for forms without that limit.
 int CoverageTier(OrgForm form) {
   switch (form) {
-    case OrgForm::kWorkingCommittee: return 0;
-    case OrgForm::kPartyCommittee: return 1;
-    case OrgForm::kGeneralBranch: return 2;
+    case OrgForm::kWorkingCommittee:
+      return 0;
+    case OrgForm::kPartyCommittee:
+      return 1;
+    case OrgForm::kGeneralBranch:
+      return 2;
     case OrgForm::kBranch:
-    case OrgForm::kJointBranch: return 3;
-    case OrgForm::kPartyGroup: return 4;
+    case OrgForm::kJointBranch:
+      return 3;
+    case OrgForm::kPartyGroup:
+      return 4;
     case OrgForm::kFunctionalBranch:
-    case OrgForm::kUnspecified: break;
+    case OrgForm::kUnspecified:
+      break;
   }
   return -1;
 }
@@ -71,10 +76,10 @@ absl::Status CheckSiblingCode(const OrgIndex& index, int64_t parent_id, const st
                               int64_t except_id, absl::string_view field) {
   const Unit* sibling = index.LiveChildWithCode(parent_id, code, except_id);
   if (sibling == nullptr) return absl::OkStatus();
-  return absl::AlreadyExistsError(absl::StrCat(
-      field, ": code \"", code, "\" is already used by ", UnitName(sibling->id), " (",
-      sibling->display_name, ") under ",
-      parent_id == 0 ? std::string("the top level") : UnitName(parent_id)));
+  return absl::AlreadyExistsError(
+      absl::StrCat(field, ": code \"", code, "\" is already used by ", UnitName(sibling->id), " (",
+                   sibling->display_name, ") under ",
+                   parent_id == 0 ? std::string("the top level") : UnitName(parent_id)));
 }
 
 // Ids of the units in the subtree of `root_id` (the root included) that
@@ -112,7 +117,6 @@ std::string NameList(const std::vector<int64_t>& ids, std::string (*name)(int64_
   return text;
 }
 
-
 uint64_t Fingerprint(absl::string_view kind, int64_t parent, const std::string& filter,
                      bool show_deleted) {
   return StableHasher().Add(kind).Add(parent).Add(filter).Add(show_deleted ? 1 : 0).hash();
@@ -122,8 +126,8 @@ absl::StatusOr<ListRequest> ParseListRequest(absl::string_view kind, int64_t par
                                              const std::string& filter, bool show_deleted,
                                              int32_t page_size, const std::string& page_token,
                                              int64_t read_revision) {
-  return ::grassroots::ParseListRequest(Fingerprint(kind, parent, filter, show_deleted),
-                                        page_size, page_token, read_revision);
+  return ::grassroots::ParseListRequest(Fingerprint(kind, parent, filter, show_deleted), page_size,
+                                        page_token, read_revision);
 }
 
 }  // namespace
@@ -141,13 +145,9 @@ void OrgCore::Submit(WriteRequest request) {
       std::move(request.done));
 }
 
-namespace {
+namespace {}  // namespace
 
-
-}  // namespace
-
-void OrgCore::CreateUnit(const Caller& caller, Unit unit, std::string request_id,
-                         Done<Unit> done) {
+void OrgCore::CreateUnit(const Caller& caller, Unit unit, std::string request_id, Done<Unit> done) {
   if (absl::Status s = ValidateNewUnit(unit, "unit."); !s.ok()) return done(s);
   if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
   Submit({caller, "CreateUnit", std::move(request_id),
@@ -243,7 +243,8 @@ absl::Status CheckPartyOrgPlacement(const OrgIndex& index, const PartyOrg& org,
                                     const Restoring& restoring = {}) {
   if (org.parent_id != 0) {
     if (org.parent_id == org.id) {
-      return absl::InvalidArgumentError("party_org.parent: an organisation cannot be its own parent");
+      return absl::InvalidArgumentError(
+          "party_org.parent: an organisation cannot be its own parent");
     }
     const PartyOrg* parent = index.FindPartyOrg(org.parent_id, OrgIndex::kHead);
     if (parent == nullptr) return OrgNotFound(org.parent_id, "party_org.parent");
@@ -252,9 +253,9 @@ absl::Status CheckPartyOrgPlacement(const OrgIndex& index, const PartyOrg& org,
           absl::StrCat("party_org.parent: ", PartyOrgName(org.parent_id), " is deleted"));
     }
     if (FormRank(parent->form) >= FormRank(org.form)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "party_org.parent: a ", FormName(org.form), " cannot sit below a ",
-          FormName(parent->form)));
+      return absl::InvalidArgumentError(absl::StrCat("party_org.parent: a ", FormName(org.form),
+                                                     " cannot sit below a ",
+                                                     FormName(parent->form)));
     }
   }
   const CoverageRule& rule = CoverageRuleFor(org.form);
@@ -275,10 +276,10 @@ absl::Status CheckPartyOrgPlacement(const OrgIndex& index, const PartyOrg& org,
     }
     if (rule.same_parent) {
       if (shared_parent >= 0 && shared_parent != unit->parent_id) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "party_org.units: a ", FormName(org.form), " covers units of one parent; ",
-            UnitName(unit_id), " is under ", UnitName(unit->parent_id), ", the others under ",
-            UnitName(shared_parent)));
+        return absl::InvalidArgumentError(
+            absl::StrCat("party_org.units: a ", FormName(org.form), " covers units of one parent; ",
+                         UnitName(unit_id), " is under ", UnitName(unit->parent_id),
+                         ", the others under ", UnitName(shared_parent)));
       }
       shared_parent = unit->parent_id;
     }
@@ -287,9 +288,9 @@ absl::Status CheckPartyOrgPlacement(const OrgIndex& index, const PartyOrg& org,
     for (const PartyOrg* other : index.CoveringOrgs(unit_id, OrgIndex::kHead)) {
       const bool other_live = !other->deleted || restoring.orgs.contains(other->id);
       if (other->id != org.id && other_live && CoverageTier(other->form) == tier) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "party_org.units: ", UnitName(unit_id), " is already covered by ",
-            PartyOrgName(other->id), " (", FormName(other->form), ")"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("party_org.units: ", UnitName(unit_id), " is already covered by ",
+                         PartyOrgName(other->id), " (", FormName(other->form), ")"));
       }
     }
   }
@@ -313,9 +314,9 @@ absl::Status ApplyPartyOrgPaths(const PartyOrgUpdate& update, PartyOrg& org) {
         path == "delete_time" || path == "etag" || path == "revision") {
       return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is output only"));
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "update_mask: unknown field \"", path,
-        "\"; updatable: parent, display_name, units, established_date, rating"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("update_mask: unknown field \"", path,
+                     "\"; updatable: parent, display_name, units, established_date, rating"));
   }
   return absl::OkStatus();
 }
@@ -342,9 +343,9 @@ absl::StatusOr<const Unit*> LiveUnit(const OrgIndex& index, int64_t id, absl::st
 absl::Status CheckParentLevel(const Unit& parent, Level child_level, absl::string_view field) {
   if (IsParentLevel(parent.level, child_level)) return absl::OkStatus();
   const Level wanted = static_cast<Level>(static_cast<int>(child_level) - 1);
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": ", UnitName(parent.id), " is a ", LevelName(parent.level), "; a ",
-      LevelName(child_level), " belongs under a ", LevelName(wanted)));
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", UnitName(parent.id), " is a ", LevelName(parent.level), "; a ",
+                   LevelName(child_level), " belongs under a ", LevelName(wanted)));
 }
 
 // Applies the update paths to `unit`. INVALID_ARGUMENT for paths that name
@@ -377,25 +378,40 @@ absl::Status ApplyUnitPaths(const UnitUpdate& update, Unit& unit) {
     } else if (path.rfind("compound.", 0) == 0) {
       CompoundDetails c = compound_of(unit.details);
       const std::string field = path.substr(9);
-      if (field == "kind") c.kind = new_compound.kind;
-      else if (field == "has_property_company") c.has_property_company = new_compound.has_property_company;
-      else if (field == "red_property") c.red_property = new_compound.red_property;
-      else if (field == "has_owners_committee") c.has_owners_committee = new_compound.has_owners_committee;
-      else if (field == "red_owners_committee") c.red_owners_committee = new_compound.red_owners_committee;
-      else if (field == "households") c.households = new_compound.households;
-      else if (field == "renovation_status") c.renovation_status = new_compound.renovation_status;
-      else return absl::InvalidArgumentError(absl::StrCat("update_mask: unknown field \"", path, "\""));
+      if (field == "kind")
+        c.kind = new_compound.kind;
+      else if (field == "has_property_company")
+        c.has_property_company = new_compound.has_property_company;
+      else if (field == "red_property")
+        c.red_property = new_compound.red_property;
+      else if (field == "has_owners_committee")
+        c.has_owners_committee = new_compound.has_owners_committee;
+      else if (field == "red_owners_committee")
+        c.red_owners_committee = new_compound.red_owners_committee;
+      else if (field == "households")
+        c.households = new_compound.households;
+      else if (field == "renovation_status")
+        c.renovation_status = new_compound.renovation_status;
+      else
+        return absl::InvalidArgumentError(
+            absl::StrCat("update_mask: unknown field \"", path, "\""));
       unit.details = c;
     } else if (path.rfind("building.", 0) == 0) {
       BuildingDetails b = building_of(unit.details);
       const std::string field = path.substr(9);
-      if (field == "households") b.households = new_building.households;
-      else if (field == "floors") b.floors = new_building.floors;
-      else if (field == "address") b.address = new_building.address;
-      else return absl::InvalidArgumentError(absl::StrCat("update_mask: unknown field \"", path, "\""));
+      if (field == "households")
+        b.households = new_building.households;
+      else if (field == "floors")
+        b.floors = new_building.floors;
+      else if (field == "address")
+        b.address = new_building.address;
+      else
+        return absl::InvalidArgumentError(
+            absl::StrCat("update_mask: unknown field \"", path, "\""));
       unit.details = b;
     } else if (path == "parent") {
-      return absl::InvalidArgumentError("update_mask: parent is changed with MoveUnit, not UpdateUnit");
+      return absl::InvalidArgumentError(
+          "update_mask: parent is changed with MoveUnit, not UpdateUnit");
     } else if (path == "level") {
       return absl::InvalidArgumentError("update_mask: level is immutable");
     } else if (path == "name" || path == "state" || path == "create_time" ||
@@ -419,8 +435,7 @@ absl::StatusOr<Snapshot> OrgCore::PlanCreateUnit(WriteContext& ctx, const Unit& 
                      LiveUnit(ctx.index, request.parent_id, "unit.parent", "parent"));
     RETURN_IF_ERROR(CheckParentLevel(*parent, request.level, "unit.parent"));
   }
-  RETURN_IF_ERROR(
-      CheckSiblingCode(ctx.index, request.parent_id, request.code, 0, "unit.code"));
+  RETURN_IF_ERROR(CheckSiblingCode(ctx.index, request.parent_id, request.code, 0, "unit.code"));
   Unit unit = request;
   unit.id = ctx.index.max_unit_id() + 1;
   unit.create_time = ctx.now;
@@ -447,8 +462,7 @@ absl::StatusOr<Snapshot> OrgCore::PlanUpdateUnit(WriteContext& ctx, const UnitUp
   RETURN_IF_ERROR(ValidateDetails(next.level, next.details, "unit."));
   if (next == *current) return next;  // nothing changes: no revision, no event
   if (next.code != current->code) {
-    RETURN_IF_ERROR(
-        CheckSiblingCode(ctx.index, next.parent_id, next.code, next.id, "unit.code"));
+    RETURN_IF_ERROR(CheckSiblingCode(ctx.index, next.parent_id, next.code, next.id, "unit.code"));
   }
   Touch(next, ctx.now, ctx.revision);
   ctx.Add(*current, next);
@@ -461,7 +475,8 @@ absl::StatusOr<Snapshot> OrgCore::PlanDeleteUnit(WriteContext& ctx, int64_t id,
   if (target == nullptr) return UnitNotFound(id);
   RETURN_IF_ERROR(CheckEtag(etag, target->revision, UnitName(id)));
   if (target->deleted) {
-    return absl::FailedPreconditionError(absl::StrCat("name: ", UnitName(id), " is already deleted"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", UnitName(id), " is already deleted"));
   }
   const std::vector<int64_t> units =
       CollectSubtree(ctx.index, id, [](const Unit& u) { return !u.deleted; });
@@ -474,10 +489,10 @@ absl::StatusOr<Snapshot> OrgCore::PlanDeleteUnit(WriteContext& ctx, int64_t id,
     }
   }
   if (!cascade && units.size() > 1) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "name: ", UnitName(id), " has ", units.size() - 1, " live descendants (",
-        NameList({units.begin() + 1, units.end()}, &UnitName),
-        "); delete them first, or set cascade"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", UnitName(id), " has ", units.size() - 1, " live descendants (",
+                     NameList({units.begin() + 1, units.end()}, &UnitName),
+                     "); delete them first, or set cascade"));
   }
   if (!cascade && !orgs.empty()) {
     return absl::FailedPreconditionError(
@@ -492,17 +507,17 @@ absl::StatusOr<Snapshot> OrgCore::PlanDeleteUnit(WriteContext& ctx, int64_t id,
     for (int64_t unit_id : org->unit_ids) {
       const Unit* unit = ctx.unit(unit_id);
       if (unit != nullptr && !unit->deleted && !unit_set.contains(unit_id)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "cascade: ", PartyOrgName(org_id), " also covers ", UnitName(unit_id),
-            ", which is not being deleted; update its units first"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("cascade: ", PartyOrgName(org_id), " also covers ", UnitName(unit_id),
+                         ", which is not being deleted; update its units first"));
       }
     }
     absl::Status below_status;
     ctx.index.ForEachPartyOrg(org_id, OrgIndex::kHead, 0, [&](const PartyOrg& child) {
       if (!child.deleted && !org_set.contains(child.id)) {
-        below_status = absl::FailedPreconditionError(absl::StrCat(
-            "cascade: ", PartyOrgName(child.id), " sits below ", PartyOrgName(org_id),
-            " and is not being deleted; move or delete it first"));
+        below_status = absl::FailedPreconditionError(
+            absl::StrCat("cascade: ", PartyOrgName(child.id), " sits below ", PartyOrgName(org_id),
+                         " and is not being deleted; move or delete it first"));
         return false;
       }
       return true;
@@ -535,19 +550,18 @@ absl::StatusOr<Snapshot> OrgCore::PlanUndeleteUnit(WriteContext& ctx, int64_t id
   if (target->parent_id != 0) {
     const Unit* parent = ctx.unit(target->parent_id);
     if (parent == nullptr || parent->deleted) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "name: the parent ", UnitName(target->parent_id), " of ", UnitName(id),
-          " is deleted; undelete it first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("name: the parent ", UnitName(target->parent_id), " of ", UnitName(id),
+                       " is deleted; undelete it first"));
     }
   }
   RETURN_IF_ERROR(CheckSiblingCode(ctx.index, target->parent_id, target->code, id, "name"));
   const int64_t deletion = target->delete_revision;
   // With cascade, what the same deletion took along comes back too.
   const std::vector<int64_t> units =
-      cascade ? CollectSubtree(ctx.index, id,
-                               [&](const Unit& u) {
-                                 return u.deleted && u.delete_revision == deletion;
-                               })
+      cascade ? CollectSubtree(
+                    ctx.index, id,
+                    [&](const Unit& u) { return u.deleted && u.delete_revision == deletion; })
               : std::vector<int64_t>{id};
   const absl::flat_hash_set<int64_t> unit_set(units.begin(), units.end());
   std::vector<int64_t> orgs;
@@ -588,8 +602,8 @@ absl::StatusOr<Snapshot> OrgCore::PlanUndeleteUnit(WriteContext& ctx, int64_t id
   return result;
 }
 
-absl::StatusOr<Snapshot> OrgCore::PlanMoveUnit(WriteContext& ctx, int64_t id,
-                                               int64_t new_parent_id, const std::string& etag) {
+absl::StatusOr<Snapshot> OrgCore::PlanMoveUnit(WriteContext& ctx, int64_t id, int64_t new_parent_id,
+                                               const std::string& etag) {
   const Unit* unit = ctx.unit(id);
   if (unit == nullptr) return UnitNotFound(id);
   RETURN_IF_ERROR(CheckEtag(etag, unit->revision, UnitName(id)));
@@ -600,7 +614,8 @@ absl::StatusOr<Snapshot> OrgCore::PlanMoveUnit(WriteContext& ctx, int64_t id,
     return absl::InvalidArgumentError(
         absl::StrCat("name: ", UnitName(id), " is a DISTRICT, which has no parent to move to"));
   }
-  ASSIGN_OR_RETURN(const Unit* parent, LiveUnit(ctx.index, new_parent_id, "new_parent", "new parent"));
+  ASSIGN_OR_RETURN(const Unit* parent,
+                   LiveUnit(ctx.index, new_parent_id, "new_parent", "new parent"));
   RETURN_IF_ERROR(CheckParentLevel(*parent, unit->level, "new_parent"));
   if (unit->parent_id == new_parent_id) return *unit;  // already there
   RETURN_IF_ERROR(CheckSiblingCode(ctx.index, new_parent_id, unit->code, id, "name"));
@@ -608,8 +623,8 @@ absl::StatusOr<Snapshot> OrgCore::PlanMoveUnit(WriteContext& ctx, int64_t id,
   for (const PartyOrg* org : ctx.index.CoveringOrgs(id, OrgIndex::kHead)) {
     if (!org->deleted && CoverageRuleFor(org->form).same_parent && org->unit_ids.size() > 1) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "name: ", PartyOrgName(org->id), " (", FormName(org->form), ") covers ",
-          UnitName(id), " together with units under the same parent; moving it would split "
+          "name: ", PartyOrgName(org->id), " (", FormName(org->form), ") covers ", UnitName(id),
+          " together with units under the same parent; moving it would split "
           "that organisation. Update its units first"));
     }
   }
@@ -642,8 +657,8 @@ absl::StatusOr<Snapshot> OrgCore::PlanUpdatePartyOrg(WriteContext& ctx,
   if (current == nullptr) return OrgNotFound(update.id, "party_org.name");
   RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, PartyOrgName(update.id)));
   if (current->deleted) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "party_org.name: ", PartyOrgName(update.id), " is deleted; undelete it first"));
+    return absl::FailedPreconditionError(absl::StrCat("party_org.name: ", PartyOrgName(update.id),
+                                                      " is deleted; undelete it first"));
   }
   PartyOrg next = *current;
   RETURN_IF_ERROR(ApplyPartyOrgPaths(update, next));
@@ -669,10 +684,10 @@ absl::StatusOr<Snapshot> OrgCore::PlanDeletePartyOrg(WriteContext& ctx, int64_t 
   const std::vector<int64_t> orgs =
       CollectOrgSubtree(ctx.index, id, [](const PartyOrg& o) { return !o.deleted; });
   if (!cascade && orgs.size() > 1) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "name: ", PartyOrgName(id), " has live organisations below it (",
-        NameList({orgs.begin() + 1, orgs.end()}, &PartyOrgName),
-        "); delete them first, or set cascade"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", PartyOrgName(id), " has live organisations below it (",
+                     NameList({orgs.begin() + 1, orgs.end()}, &PartyOrgName),
+                     "); delete them first, or set cascade"));
   }
   PartyOrg result;
   for (int64_t org_id : orgs) {
@@ -690,14 +705,14 @@ absl::StatusOr<Snapshot> OrgCore::PlanUndeletePartyOrg(WriteContext& ctx, int64_
   if (target == nullptr) return OrgNotFound(id);
   RETURN_IF_ERROR(CheckEtag(etag, target->revision, PartyOrgName(id)));
   if (!target->deleted) {
-    return absl::FailedPreconditionError(absl::StrCat("name: ", PartyOrgName(id), " is not deleted"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", PartyOrgName(id), " is not deleted"));
   }
   const int64_t deletion = target->delete_revision;
   const std::vector<int64_t> orgs =
-      cascade ? CollectOrgSubtree(ctx.index, id,
-                                  [&](const PartyOrg& o) {
-                                    return o.deleted && o.delete_revision == deletion;
-                                  })
+      cascade ? CollectOrgSubtree(
+                    ctx.index, id,
+                    [&](const PartyOrg& o) { return o.deleted && o.delete_revision == deletion; })
               : std::vector<int64_t>{id};
   // Each restored organisation must fit the hierarchy as it is now, those
   // restored together counting as live.
@@ -742,8 +757,7 @@ absl::StatusOr<Page<Unit>> OrgCore::ListUnits(const ListUnitsQuery& query) const
         }
         PageCollector<Unit> page(list.page_size, revision);
         index.ForEachChild(query.parent_id, revision, list.cursor.last_key, [&](const Unit& unit) {
-          return (unit.deleted && !query.show_deleted) || !filter.Matches(unit) ||
-                 page.Offer(unit);
+          return (unit.deleted && !query.show_deleted) || !filter.Matches(unit) || page.Offer(unit);
         });
         return std::move(page).Finish(list.fingerprint);
       });
@@ -791,8 +805,8 @@ absl::StatusOr<CoveringResult> OrgCore::GetCoveringPartyOrg(int64_t unit_id) con
           }
           if (best != nullptr) return CoveringResult{*best, (*it)->id, revision};
         }
-        return absl::NotFoundError(absl::StrCat(
-            "unit: no live party organisation covers ", UnitName(unit_id), " or its ancestors"));
+        return absl::NotFoundError(absl::StrCat("unit: no live party organisation covers ",
+                                                UnitName(unit_id), " or its ancestors"));
       });
 }
 
@@ -826,15 +840,15 @@ absl::Status OrgCore::NextDescendants(DescendantsWalk& walk, int limit,
   return engine_
       .ReadAt(walk.revision,
               [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<bool> {
-                index.Walk(walk.root_id, revision, walk.max_depth, limit, walk.cursor,
-                           [&](const Unit& unit, int /*depth*/) {
-                             if (walk.levels.empty() ||
-                                 std::find(walk.levels.begin(), walk.levels.end(), unit.level) !=
-                                     walk.levels.end()) {
-                               out->push_back(unit);
-                             }
-                           },
-                           walk.include_deleted);
+                index.Walk(
+                    walk.root_id, revision, walk.max_depth, limit, walk.cursor,
+                    [&](const Unit& unit, int /*depth*/) {
+                      if (walk.levels.empty() || std::find(walk.levels.begin(), walk.levels.end(),
+                                                           unit.level) != walk.levels.end()) {
+                        out->push_back(unit);
+                      }
+                    },
+                    walk.include_deleted);
                 return true;
               })
       .status();

@@ -73,7 +73,7 @@ struct AncestorPath {
 };
 
 struct CountResult {
-  DescendantCounts counts;  // counts.revision is the revision read at
+  DescendantCounts counts;            // counts.revision is the revision read at
   Level level = Level::kUnspecified;  // the unit's own level
 };
 
@@ -150,8 +150,7 @@ class OrgCore {
   absl::StatusOr<CountResult> CountDescendants(int64_t id, int64_t read_revision) const;
   absl::StatusOr<CoveringResult> GetCoveringPartyOrg(int64_t unit_id) const;
   absl::StatusOr<DescendantsWalk> StartDescendants(int64_t root_id, int max_depth,
-                                                   std::vector<Level> levels,
-                                                   int64_t read_revision,
+                                                   std::vector<Level> levels, int64_t read_revision,
                                                    bool include_deleted = false) const;
   // Appends up to about `limit` units of the walk to `out`.
   absl::Status NextDescendants(DescendantsWalk& walk, int limit, std::vector<Unit>* out) const;
@@ -166,8 +165,7 @@ class OrgCore {
     return engine_.ListEvents(start_revision, page_size, page_token);
   }
   // Up to `limit` committed events from (revision, index) on.
-  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index,
-                                                int limit) const {
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index, int limit) const {
     return engine_.ReadEvents(revision, index, limit);
   }
   int64_t published_revision() const { return engine_.published_revision(); }
@@ -194,8 +192,8 @@ class OrgCore {
   absl::StatusOr<Snapshot> PlanUpdateUnit(WriteContext& ctx, const UnitUpdate& update);
   absl::StatusOr<Snapshot> PlanDeleteUnit(WriteContext& ctx, int64_t id, const std::string& etag,
                                           bool cascade);
-  absl::StatusOr<Snapshot> PlanUndeleteUnit(WriteContext& ctx, int64_t id,
-                                            const std::string& etag, bool cascade);
+  absl::StatusOr<Snapshot> PlanUndeleteUnit(WriteContext& ctx, int64_t id, const std::string& etag,
+                                            bool cascade);
   absl::StatusOr<Snapshot> PlanMoveUnit(WriteContext& ctx, int64_t id, int64_t new_parent_id,
                                         const std::string& etag);
   absl::StatusOr<Snapshot> PlanCreatePartyOrg(WriteContext& ctx, const PartyOrg& org);

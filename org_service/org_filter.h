@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 
@@ -29,11 +29,11 @@ absl::StatusOr<UnitFilter> ParseUnitFilter(absl::string_view filter);
 
 // The conditions ListPartyOrgs accepts.
 struct PartyOrgFilter {
-  std::optional<OrgForm> form;                // form = BRANCH
-  std::optional<Rating> rating;               // rating = LAGGING
-  std::optional<std::string> name_contains;   // display_name : "..."
-  std::optional<std::string> name_equals;     // display_name = "..."
-  std::optional<int64_t> unit_id;             // unit = "units/12" (covers it)
+  std::optional<OrgForm> form;               // form = BRANCH
+  std::optional<Rating> rating;              // rating = LAGGING
+  std::optional<std::string> name_contains;  // display_name : "..."
+  std::optional<std::string> name_equals;    // display_name = "..."
+  std::optional<int64_t> unit_id;            // unit = "units/12" (covers it)
 
   bool Matches(const PartyOrg& org) const;
 };

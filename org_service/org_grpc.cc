@@ -4,12 +4,12 @@
 #include <utility>
 
 #include "absl/synchronization/mutex.h"
-#include "google/protobuf/arena.h"
 #include "common/event_stream.h"
 #include "common/grpc_status.h"
-#include "common/unary_reactor.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
+#include "common/unary_reactor.h"
+#include "google/protobuf/arena.h"
 #include "org_service/org_proto.h"
 
 namespace grassroots::org {
@@ -26,7 +26,8 @@ std::vector<std::string> MaskPaths(const google::protobuf::FieldMask& mask) {
 // Streams a subtree in batches, all read at one revision.
 class DescendantsWriter final : public grpc::ServerWriteReactor<v1::ListDescendantsResponse> {
  public:
-  DescendantsWriter(const OrgCore* core, DescendantsWalk walk) : core_(core), walk_(std::move(walk)) {
+  DescendantsWriter(const OrgCore* core, DescendantsWalk walk)
+      : core_(core), walk_(std::move(walk)) {
     units_.reserve(kDescendantBatch);
     WriteNext();
   }
@@ -83,8 +84,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreateUnit(grpc::CallbackServerContext
   absl::StatusOr<Unit> unit = UnitFromProto(request->unit(), "unit.");
   if (!unit.ok()) return Finish(context, unit.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreateUnit(callers_.FromContext(*context), *std::move(unit), request->request_id(),
-                    AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
+  core_->CreateUnit(
+      callers_.FromContext(*context), *std::move(unit), request->request_id(),
+      AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -125,8 +127,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdateUnit(grpc::CallbackServerContext
   update.paths = request->has_update_mask() ? MaskPaths(request->update_mask())
                                             : ImpliedUnitUpdatePaths(request->unit());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UpdateUnit(callers_.FromContext(*context), std::move(update),
-                    AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
+  core_->UpdateUnit(
+      callers_.FromContext(*context), std::move(update),
+      AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -136,8 +139,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeleteUnit(grpc::CallbackServerContext
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->DeleteUnit(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
-                    AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
+  core_->DeleteUnit(
+      callers_.FromContext(*context), *id, request->etag(), request->cascade(),
+      AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -147,8 +151,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeleteUnit(grpc::CallbackServerConte
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UndeleteUnit(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
-                      AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
+  core_->UndeleteUnit(
+      callers_.FromContext(*context), *id, request->etag(), request->cascade(),
+      AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -157,7 +162,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListUnits(grpc::CallbackServerContext*
                                                     v1::ListUnitsResponse* response) {
   absl::StatusOr<int64_t> parent = ParseOptionalResourceName(request->parent(), "units", "parent");
   if (!parent.ok()) return Finish(context, parent.status());
-  ListUnitsQuery query{*parent,          request->page_size(),    request->page_token(),
+  ListUnitsQuery query{*parent,           request->page_size(),    request->page_token(),
                        request->filter(), request->show_deleted(), request->read_revision()};
   return FinishWith(context, core_->ListUnits(query), [&](const Page<Unit>& page) {
     for (const Unit& unit : page.items) UnitToProto(unit, response->add_units());
@@ -174,8 +179,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::MoveUnit(grpc::CallbackServerContext* 
   absl::StatusOr<int64_t> parent = ParseUnitName(request->new_parent(), "new_parent");
   if (!parent.ok()) return Finish(context, parent.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->MoveUnit(callers_.FromContext(*context), *id, *parent, request->etag(),
-                  AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
+  core_->MoveUnit(
+      callers_.FromContext(*context), *id, *parent, request->etag(),
+      AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
 
@@ -196,9 +202,9 @@ grpc::ServerWriteReactor<v1::ListDescendantsResponse>* OrgGrpcService::ListDesce
   if (!id.ok()) return new ::grassroots::FailedWriter<v1::ListDescendantsResponse>(id.status());
   std::vector<Level> levels;
   for (int level : request->levels()) levels.push_back(static_cast<Level>(level));
-  absl::StatusOr<DescendantsWalk> walk = core_->StartDescendants(
-      *id, request->max_depth(), std::move(levels), request->read_revision(),
-      request->show_deleted());
+  absl::StatusOr<DescendantsWalk> walk =
+      core_->StartDescendants(*id, request->max_depth(), std::move(levels),
+                              request->read_revision(), request->show_deleted());
   if (!walk.ok()) return new ::grassroots::FailedWriter<v1::ListDescendantsResponse>(walk.status());
   return new DescendantsWriter(core_, *std::move(walk));
 }
@@ -243,7 +249,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreatePartyOrg(grpc::CallbackServerCon
   if (!org.ok()) return Finish(context, org.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreatePartyOrg(callers_.FromContext(*context), *std::move(org), request->request_id(),
-                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
+                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
+                          PartyOrgToProto(org, response);
+                        }));
   return reactor;
 }
 
@@ -261,9 +269,11 @@ grpc::ServerUnaryReactor* OrgGrpcService::BatchGetPartyOrgs(
     v1::BatchGetPartyOrgsResponse* response) {
   absl::StatusOr<std::vector<int64_t>> ids = ParseNames(request->names(), &ParsePartyOrgName);
   if (!ids.ok()) return Finish(context, ids.status());
-  return FinishWith(context, core_->BatchGetPartyOrgs(*ids), [&](const std::vector<PartyOrg>& orgs) {
-    for (const PartyOrg& org : orgs) PartyOrgToProto(org, response->add_party_orgs());
-  });
+  return FinishWith(context, core_->BatchGetPartyOrgs(*ids),
+                    [&](const std::vector<PartyOrg>& orgs) {
+                      for (const PartyOrg& org : orgs)
+                        PartyOrgToProto(org, response->add_party_orgs());
+                    });
 }
 
 grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerContext* context,
@@ -281,7 +291,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerCon
                                             : ImpliedPartyOrgUpdatePaths(request->party_org());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UpdatePartyOrg(callers_.FromContext(*context), std::move(update),
-                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
+                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
+                          PartyOrgToProto(org, response);
+                        }));
   return reactor;
 }
 
@@ -292,7 +304,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeletePartyOrg(grpc::CallbackServerCon
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->DeletePartyOrg(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
-                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
+                        AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
+                          PartyOrgToProto(org, response);
+                        }));
   return reactor;
 }
 
@@ -303,7 +317,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeletePartyOrg(
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UndeletePartyOrg(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
-                          AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) { PartyOrgToProto(org, response); }));
+                          AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
+                            PartyOrgToProto(org, response);
+                          }));
   return reactor;
 }
 
@@ -313,7 +329,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListPartyOrgs(grpc::CallbackServerCont
   absl::StatusOr<int64_t> parent =
       ParseOptionalResourceName(request->parent(), "partyOrgs", "parent");
   if (!parent.ok()) return Finish(context, parent.status());
-  ListPartyOrgsQuery query{*parent,          request->page_size(),    request->page_token(),
+  ListPartyOrgsQuery query{*parent,           request->page_size(),    request->page_token(),
                            request->filter(), request->show_deleted(), request->read_revision()};
   return FinishWith(context, core_->ListPartyOrgs(query), [&](const Page<PartyOrg>& page) {
     for (const PartyOrg& org : page.items) PartyOrgToProto(org, response->add_party_orgs());

@@ -25,8 +25,7 @@ class OrgGrpcService final : public v1::OrgService::CallbackService {
                                        const v1::CreateUnitRequest* request,
                                        v1::Unit* response) override;
   grpc::ServerUnaryReactor* GetUnit(grpc::CallbackServerContext* context,
-                                    const v1::GetUnitRequest* request,
-                                    v1::Unit* response) override;
+                                    const v1::GetUnitRequest* request, v1::Unit* response) override;
   grpc::ServerUnaryReactor* BatchGetUnits(grpc::CallbackServerContext* context,
                                           const v1::BatchGetUnitsRequest* request,
                                           v1::BatchGetUnitsResponse* response) override;
@@ -53,9 +52,9 @@ class OrgGrpcService final : public v1::OrgService::CallbackService {
   grpc::ServerUnaryReactor* CountDescendants(grpc::CallbackServerContext* context,
                                              const v1::CountDescendantsRequest* request,
                                              v1::CountDescendantsResponse* response) override;
-  grpc::ServerUnaryReactor* GetCoveringPartyOrg(
-      grpc::CallbackServerContext* context, const v1::GetCoveringPartyOrgRequest* request,
-      v1::GetCoveringPartyOrgResponse* response) override;
+  grpc::ServerUnaryReactor* GetCoveringPartyOrg(grpc::CallbackServerContext* context,
+                                                const v1::GetCoveringPartyOrgRequest* request,
+                                                v1::GetCoveringPartyOrgResponse* response) override;
 
   grpc::ServerUnaryReactor* CreatePartyOrg(grpc::CallbackServerContext* context,
                                            const v1::CreatePartyOrgRequest* request,

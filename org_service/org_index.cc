@@ -217,8 +217,8 @@ void OrgIndex::ApplyUnit(const std::optional<Snapshot>& before, const Unit& afte
   }
   const Unit old = node->versions.head();
   if (old.revision != revision) superseded_.push_back({revision, Superseded::Kind::kUnit, id});
-  const bool code_key_changes = old.parent_id != after.parent_id || old.code != after.code ||
-                                old.deleted != after.deleted;
+  const bool code_key_changes =
+      old.parent_id != after.parent_id || old.code != after.code || old.deleted != after.deleted;
   // The set hashes the head: out before it changes, back in after.
   if (code_key_changes && !old.deleted) UnindexCode(id);
   node->versions.Push(after);
@@ -372,8 +372,8 @@ std::vector<const Unit*> OrgIndex::Ancestors(const Unit& unit, int64_t revision)
   return path;
 }
 
-void OrgIndex::Walk(int64_t root_id, int64_t revision, int max_depth, int limit,
-                    WalkCursor& cursor, const std::function<void(const Unit&, int)>& visit,
+void OrgIndex::Walk(int64_t root_id, int64_t revision, int max_depth, int limit, WalkCursor& cursor,
+                    const std::function<void(const Unit&, int)>& visit,
                     bool include_deleted) const {
   // The first live child of `parent` above `after_id`, or nullptr.
   const auto next_child = [&](int64_t parent, int64_t after_id) -> const Unit* {

@@ -12,11 +12,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/version_chain.h"
 #include "org_service/org_event.h"
 #include "org_service/org_store.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
-#include "common/version_chain.h"
 
 namespace grassroots::org {
 
@@ -94,8 +94,7 @@ class OrgIndex {
   // for a parent whose live children's codes are distinct, which every
   // write keeps so; a scan of the children otherwise (data written before
   // that rule).
-  const Unit* LiveChildWithCode(int64_t parent_id, absl::string_view code,
-                                int64_t except_id) const;
+  const Unit* LiveChildWithCode(int64_t parent_id, absl::string_view code, int64_t except_id) const;
 
   // The path from the root down to the unit's parent.
   std::vector<const Unit*> Ancestors(const Unit& unit, int64_t revision) const;
@@ -105,8 +104,7 @@ class OrgIndex {
   // skipping deleted units and their subtrees unless `include_deleted`, and
   // not descending below `max_depth` (0: no limit). Updates `cursor`.
   void Walk(int64_t root_id, int64_t revision, int max_depth, int limit, WalkCursor& cursor,
-            const std::function<void(const Unit&, int)>& visit,
-            bool include_deleted = false) const;
+            const std::function<void(const Unit&, int)>& visit, bool include_deleted = false) const;
 
   // The party organisations covering unit `unit_id` at `revision` (live and
   // deleted), ascending by id.
@@ -138,7 +136,7 @@ class OrgIndex {
     enum class List { kUnitChildren, kOrgChildren, kCovering };
     int64_t revision;
     List list;
-    int64_t owner;   // the unit or org whose list it is (0: the roots)
+    int64_t owner;  // the unit or org whose list it is (0: the roots)
     int64_t member;
   };
   // A value that got an older version at `revision` and may be pruned later.
@@ -195,13 +193,13 @@ class OrgIndex {
   // Indexed by id; slot 0 is unused. Ids are dense and never reused.
   std::vector<std::unique_ptr<UnitNode>> units_;
   std::vector<std::unique_ptr<OrgNode>> orgs_;
-  std::vector<int64_t> roots_;  // districts, ascending
+  std::vector<int64_t> roots_;         // districts, ascending
   std::deque<Departure> departures_;   // ascending by revision
   std::deque<Superseded> superseded_;  // ascending by revision
   int64_t published_revision_ = 0;
   int64_t oldest_readable_ = 0;
-  absl::flat_hash_set<int64_t, SiblingCodeHash, SiblingCodeEq> live_codes_{
-      0, SiblingCodeHash{this}, SiblingCodeEq{this}};
+  absl::flat_hash_set<int64_t, SiblingCodeHash, SiblingCodeEq> live_codes_{0, SiblingCodeHash{this},
+                                                                           SiblingCodeEq{this}};
   // Parents with two live children of one code (possible only in data from
   // before the rule): lookups under them scan the children.
   absl::flat_hash_set<int64_t> parents_with_duplicate_codes_;

@@ -5,10 +5,10 @@
 // that knows both.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/org/v1/resources.pb.h"
 #include "org_service/org_event.h"
@@ -16,7 +16,6 @@
 #include "org_service/unit.h"
 
 namespace grassroots::org {
-
 
 // Domain -> proto: every field, output-only ones included (name, state,
 // times, etag from the revision, revision).

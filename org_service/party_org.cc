@@ -10,10 +10,10 @@ namespace grassroots::org {
 namespace {
 
 constexpr std::array<absl::string_view, 8> kFormNames = {
-    "FORM_UNSPECIFIED", "WORKING_COMMITTEE", "PARTY_COMMITTEE", "GENERAL_BRANCH",
+    "FORM_UNSPECIFIED", "WORKING_COMMITTEE", "PARTY_COMMITTEE",   "GENERAL_BRANCH",
     "BRANCH",           "JOINT_BRANCH",      "FUNCTIONAL_BRANCH", "PARTY_GROUP"};
 constexpr std::array<absl::string_view, 4> kRatingNames = {"RATING_UNSPECIFIED", "ADVANCED",
-                                                          "ORDINARY", "LAGGING"};
+                                                           "ORDINARY", "LAGGING"};
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -39,8 +39,7 @@ std::optional<OrgForm> ParseFormName(absl::string_view name) {
 
 absl::string_view RatingName(Rating rating) {
   const int i = static_cast<int>(rating);
-  return i >= 0 && i < static_cast<int>(kRatingNames.size()) ? kRatingNames[i]
-                                                             : "RATING_UNKNOWN";
+  return i >= 0 && i < static_cast<int>(kRatingNames.size()) ? kRatingNames[i] : "RATING_UNKNOWN";
 }
 
 std::optional<Rating> ParseRatingName(absl::string_view name) {
@@ -52,14 +51,20 @@ std::optional<Rating> ParseRatingName(absl::string_view name) {
 
 int FormRank(OrgForm form) {
   switch (form) {
-    case OrgForm::kWorkingCommittee: return 0;
-    case OrgForm::kPartyCommittee: return 1;
-    case OrgForm::kGeneralBranch: return 2;
+    case OrgForm::kWorkingCommittee:
+      return 0;
+    case OrgForm::kPartyCommittee:
+      return 1;
+    case OrgForm::kGeneralBranch:
+      return 2;
     case OrgForm::kBranch:
     case OrgForm::kJointBranch:
-    case OrgForm::kFunctionalBranch: return 3;
-    case OrgForm::kPartyGroup: return 4;
-    case OrgForm::kUnspecified: break;
+    case OrgForm::kFunctionalBranch:
+      return 3;
+    case OrgForm::kPartyGroup:
+      return 4;
+    case OrgForm::kUnspecified:
+      break;
   }
   return 5;
 }
@@ -75,14 +80,22 @@ const CoverageRule& CoverageRuleFor(OrgForm form) {
   static const CoverageRule kGroup{{Level::kBuilding}, 1, kMaxCoveredUnits, true};
   static const CoverageRule kNone{{}, 0, 0, false};
   switch (form) {
-    case OrgForm::kWorkingCommittee: return kWorking;
-    case OrgForm::kPartyCommittee: return kCommittee;
-    case OrgForm::kGeneralBranch: return kGeneral;
-    case OrgForm::kBranch: return kBranchRule;
-    case OrgForm::kJointBranch: return kJoint;
-    case OrgForm::kFunctionalBranch: return kFunctional;
-    case OrgForm::kPartyGroup: return kGroup;
-    case OrgForm::kUnspecified: break;
+    case OrgForm::kWorkingCommittee:
+      return kWorking;
+    case OrgForm::kPartyCommittee:
+      return kCommittee;
+    case OrgForm::kGeneralBranch:
+      return kGeneral;
+    case OrgForm::kBranch:
+      return kBranchRule;
+    case OrgForm::kJointBranch:
+      return kJoint;
+    case OrgForm::kFunctionalBranch:
+      return kFunctional;
+    case OrgForm::kPartyGroup:
+      return kGroup;
+    case OrgForm::kUnspecified:
+      break;
   }
   return kNone;
 }
@@ -103,9 +116,10 @@ absl::Status ValidateCivilDay(const absl::CivilDay& day, absl::string_view field
 absl::Status ValidatePartyOrgFields(const PartyOrg& org, absl::string_view field_prefix) {
   const auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, name); };
   if (!IsValidForm(org.form)) {
-    return Invalid(field("form"), "is required: one of WORKING_COMMITTEE, PARTY_COMMITTEE, "
-                                  "GENERAL_BRANCH, BRANCH, JOINT_BRANCH, FUNCTIONAL_BRANCH, "
-                                  "PARTY_GROUP");
+    return Invalid(field("form"),
+                   "is required: one of WORKING_COMMITTEE, PARTY_COMMITTEE, "
+                   "GENERAL_BRANCH, BRANCH, JOINT_BRANCH, FUNCTIONAL_BRANCH, "
+                   "PARTY_GROUP");
   }
   if (auto s = ValidateDisplayName(org.display_name, field("display_name")); !s.ok()) return s;
   if (static_cast<int>(org.rating) < 0 || static_cast<int>(org.rating) > 3) {
@@ -118,8 +132,9 @@ absl::Status ValidatePartyOrgFields(const PartyOrg& org, absl::string_view field
         rule.min_units == rule.max_units
             ? absl::StrCat("exactly ", rule.min_units)
             : absl::StrCat("between ", rule.min_units, " and ", rule.max_units);
-    return Invalid(field("units"), absl::StrCat("a ", FormName(org.form), " covers ", expected,
-                                                rule.max_units == 1 ? " unit" : " units", "; got ", n));
+    return Invalid(field("units"),
+                   absl::StrCat("a ", FormName(org.form), " covers ", expected,
+                                rule.max_units == 1 ? " unit" : " units", "; got ", n));
   }
   std::vector<int64_t> sorted = org.unit_ids;
   std::sort(sorted.begin(), sorted.end());

@@ -14,8 +14,7 @@ constexpr std::array<absl::string_view, 6> kLevelNames = {
     "LEVEL_UNSPECIFIED", "DISTRICT", "STREET", "COMMUNITY", "COMPOUND", "BUILDING"};
 
 constexpr std::array<absl::string_view, 6> kCompoundKindNames = {
-    "KIND_UNSPECIFIED", "COMMODITY", "OLD", "RESETTLEMENT", "URBAN_VILLAGE",
-    "RURAL_CONCENTRATED"};
+    "KIND_UNSPECIFIED", "COMMODITY", "OLD", "RESETTLEMENT", "URBAN_VILLAGE", "RURAL_CONCENTRATED"};
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -30,9 +29,7 @@ absl::Status CheckRange(int64_t value, int64_t max, absl::string_view field) {
 
 }  // namespace
 
-bool IsValidLevel(Level level) {
-  return level >= Level::kDistrict && level <= Level::kBuilding;
-}
+bool IsValidLevel(Level level) { return level >= Level::kDistrict && level <= Level::kBuilding; }
 
 absl::string_view LevelName(Level level) {
   const int i = static_cast<int>(level);
@@ -69,8 +66,8 @@ absl::Status ValidateCode(absl::string_view code, absl::string_view field) {
     return Invalid(field, absl::StrCat("is longer than ", kMaxCodeLength, " characters"));
   }
   for (char c : code) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                    (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    c == '-' || c == '_';
     if (!ok) return Invalid(field, "may hold only ASCII letters, digits, '-' and '_'");
   }
   return absl::OkStatus();
@@ -115,8 +112,8 @@ absl::Status ValidateDetails(Level level, const UnitDetails& details,
         !s.ok()) {
       return s;
     }
-    return ValidateDisplayText(building->address, absl::StrCat(field, ".address"),
-                               kMaxAddressChars, /*required=*/false);
+    return ValidateDisplayText(building->address, absl::StrCat(field, ".address"), kMaxAddressChars,
+                               /*required=*/false);
   }
   return absl::OkStatus();
 }
@@ -124,7 +121,8 @@ absl::Status ValidateDetails(Level level, const UnitDetails& details,
 absl::Status ValidateNewUnit(const Unit& unit, absl::string_view field_prefix) {
   const auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, name); };
   if (!IsValidLevel(unit.level)) {
-    return Invalid(field("level"), "is required: one of DISTRICT, STREET, COMMUNITY, COMPOUND, BUILDING");
+    return Invalid(field("level"),
+                   "is required: one of DISTRICT, STREET, COMMUNITY, COMPOUND, BUILDING");
   }
   if (unit.level == Level::kDistrict && unit.parent_id != 0) {
     return Invalid(field("parent"), "must be empty for a DISTRICT");

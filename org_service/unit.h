@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <variant>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/etag.h"
 
@@ -31,8 +31,8 @@ absl::string_view LevelName(Level level);  // "STREET"
 std::optional<Level> ParseLevelName(absl::string_view name);
 // A unit's parent is exactly one level up; a district has no parent.
 inline bool IsParentLevel(Level parent, Level child) {
-  return static_cast<int>(parent) + 1 == static_cast<int>(child) &&
-         parent != Level::kUnspecified && child <= Level::kBuilding;
+  return static_cast<int>(parent) + 1 == static_cast<int>(child) && parent != Level::kUnspecified &&
+         child <= Level::kBuilding;
 }
 // 0 for kDistrict .. 4 for kBuilding; for array indexing.
 inline int LevelIndex(Level level) { return static_cast<int>(level) - 1; }

@@ -3,9 +3,9 @@
 // service; the flags, start-up and the orderly shutdown are every
 // backend's (common/backend_main.h).
 
-#include <string>
-
 #include <grpcpp/grpcpp.h>
+
+#include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   if (!backend.StartCore(core)) return 1;
 
   grassroots::roster::RosterGrpcService service(&core, backend.callers());
-  return backend.Serve({&service}, [&core] { core.Stop(); }, [&org] { org.Stop(); },
-                       absl::StrCat(", org service at ", absl::GetFlag(FLAGS_org_service)));
+  return backend.Serve(
+      {&service}, [&core] { core.Stop(); }, [&org] { org.Stop(); },
+      absl::StrCat(", org service at ", absl::GetFlag(FLAGS_org_service)));
 }

@@ -13,12 +13,12 @@ namespace grassroots::roster {
 
 // The conditions ListPeople accepts; every set condition must hold.
 struct PersonFilter {
-  std::optional<std::string> name_contains;          // display_name : "张"
-  std::optional<std::string> name_equals;            // display_name = "张三"
-  std::optional<PartyStatus> party_status;           // party_status = FULL
-  std::optional<MemberCategory> member_category;     // member_category = RETIRED
-  std::optional<int64_t> residence_building_id;      // residence_building = "units/9"
-  std::optional<std::string> external_key;           // external_key = "HR-001"
+  std::optional<std::string> name_contains;       // display_name : "张"
+  std::optional<std::string> name_equals;         // display_name = "张三"
+  std::optional<PartyStatus> party_status;        // party_status = FULL
+  std::optional<MemberCategory> member_category;  // member_category = RETIRED
+  std::optional<int64_t> residence_building_id;   // residence_building = "units/9"
+  std::optional<std::string> external_key;        // external_key = "HR-001"
 
   bool Matches(const Person& person) const;
 };

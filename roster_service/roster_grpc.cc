@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/synchronization/mutex.h"
-
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/event_stream.h"
 #include "common/grpc_status.h"
 #include "common/proto_convert.h"
@@ -151,7 +150,8 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
         response_->set_people_updated(response_->people_updated() + 1);
         break;
       case ImportRowResult::Outcome::kUnchanged:
-        if (result->roles_assigned == 0) response_->set_rows_unchanged(response_->rows_unchanged() + 1);
+        if (result->roles_assigned == 0)
+          response_->set_rows_unchanged(response_->rows_unchanged() + 1);
         break;
     }
     response_->set_roles_assigned(response_->roles_assigned() + result->roles_assigned);
@@ -163,7 +163,8 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
     error->set_row(row);
     const absl::string_view message = status.message();
     const size_t colon = message.find(": ");
-    if (colon != absl::string_view::npos && message.substr(0, colon).find(' ') == absl::string_view::npos) {
+    if (colon != absl::string_view::npos &&
+        message.substr(0, colon).find(' ') == absl::string_view::npos) {
       error->set_field(std::string(message.substr(0, colon)));
     }
     error->set_message(std::string(message));
@@ -203,10 +204,9 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
   // Rows are answered out of order; the report lists them in order.
   void SortErrors() {
     absl::MutexLock lock(&mu_);
-    std::sort(response_->mutable_errors()->begin(), response_->mutable_errors()->end(),
-              [](const v1::ImportRowError& a, const v1::ImportRowError& b) {
-                return a.row() < b.row();
-              });
+    std::sort(
+        response_->mutable_errors()->begin(), response_->mutable_errors()->end(),
+        [](const v1::ImportRowError& a, const v1::ImportRowError& b) { return a.row() < b.row(); });
   }
 
   RosterCore* const core_;
@@ -249,11 +249,11 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreatePerson(grpc::CallbackServerCo
   absl::StatusOr<Person> person = PersonFromProto(request->person(), "person.");
   if (!person.ok()) return Finish(context, person.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreatePerson(callers_.FromContext(*context), *std::move(person), request->request_id(),
-                      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
-                                                          const Person& p) {
-                        PersonToProto(p, view, response);
-                      }));
+  core_->CreatePerson(
+      callers_.FromContext(*context), *std::move(person), request->request_id(),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+        PersonToProto(p, view, response);
+      }));
   return reactor;
 }
 
@@ -293,11 +293,11 @@ grpc::ServerUnaryReactor* RosterGrpcService::UpdatePerson(grpc::CallbackServerCo
                                                 request->update_mask().paths().end())
                      : ImpliedPersonUpdatePaths(request->person());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UpdatePerson(callers_.FromContext(*context), std::move(update),
-                      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
-                                                          const Person& p) {
-                        PersonToProto(p, view, response);
-                      }));
+  core_->UpdatePerson(
+      callers_.FromContext(*context), std::move(update),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+        PersonToProto(p, view, response);
+      }));
   return reactor;
 }
 
@@ -307,11 +307,11 @@ grpc::ServerUnaryReactor* RosterGrpcService::DeletePerson(grpc::CallbackServerCo
   absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->DeletePerson(callers_.FromContext(*context), *id, request->etag(),
-                      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
-                                                          const Person& p) {
-                        PersonToProto(p, view, response);
-                      }));
+  core_->DeletePerson(
+      callers_.FromContext(*context), *id, request->etag(),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+        PersonToProto(p, view, response);
+      }));
   return reactor;
 }
 
@@ -321,11 +321,11 @@ grpc::ServerUnaryReactor* RosterGrpcService::UndeletePerson(
   absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UndeletePerson(callers_.FromContext(*context), *id, request->etag(),
-                        AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](
-                                                            const Person& p) {
-                          PersonToProto(p, view, response);
-                        }));
+  core_->UndeletePerson(
+      callers_.FromContext(*context), *id, request->etag(),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+        PersonToProto(p, view, response);
+      }));
   return reactor;
 }
 
@@ -408,8 +408,12 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListMemberships(
   absl::StatusOr<int64_t> org =
       ParseOptionalResourceName(request->party_org(), "partyOrgs", "party_org");
   if (!org.ok()) return Finish(context, org.status());
-  ListMembershipsQuery query{*person, *org, request->current_only(), request->page_size(),
-                             request->page_token(), request->read_revision()};
+  ListMembershipsQuery query{*person,
+                             *org,
+                             request->current_only(),
+                             request->page_size(),
+                             request->page_token(),
+                             request->read_revision()};
   return FinishWith(context, core_->ListMemberships(query), [&](const Page<Membership>& page) {
     for (const Membership& m : page.items) MembershipToProto(m, response->add_memberships());
     response->set_next_page_token(page.next_page_token);
@@ -427,10 +431,10 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
   absl::StatusOr<absl::CivilDay> start = RequiredDate(request->start_date(), "start_date");
   if (!start.ok()) return Finish(context, start.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreateRegistration(callers_.FromContext(*context), *person, *community, *start,
-                            AnswerWhenDone<Registration>(reactor, [response](const Registration& r) {
-                              RegistrationToProto(r, response);
-                            }));
+  core_->CreateRegistration(
+      callers_.FromContext(*context), *person, *community, *start,
+      AnswerWhenDone<Registration>(
+          reactor, [response](const Registration& r) { RegistrationToProto(r, response); }));
   return reactor;
 }
 
@@ -457,8 +461,11 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListRegistrations(
   absl::StatusOr<int64_t> community =
       ParseOptionalResourceName(request->community(), "units", "community");
   if (!community.ok()) return Finish(context, community.status());
-  ListRegistrationsQuery query{*person, *community, request->current_only(),
-                               request->page_size(), request->page_token(),
+  ListRegistrationsQuery query{*person,
+                               *community,
+                               request->current_only(),
+                               request->page_size(),
+                               request->page_token(),
                                request->read_revision()};
   return FinishWith(context, core_->ListRegistrations(query), [&](const Page<Registration>& page) {
     for (const Registration& r : page.items) RegistrationToProto(r, response->add_registrations());
@@ -492,11 +499,12 @@ grpc::ServerUnaryReactor* RosterGrpcService::EndRoleAssignment(
   absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
   if (!end.ok()) return Finish(context, end.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->EndRoleAssignment(callers_.FromContext(*context), *id, *end, request->etag(),
-                           AnswerWhenDone<RoleAssignment>(
-                               reactor, [response, view = ViewFor(*context)](const RoleAssignment& r) {
-                                 RoleAssignmentToProto(r, view, response);
-                               }));
+  core_->EndRoleAssignment(
+      callers_.FromContext(*context), *id, *end, request->etag(),
+      AnswerWhenDone<RoleAssignment>(reactor,
+                                     [response, view = ViewFor(*context)](const RoleAssignment& r) {
+                                       RoleAssignmentToProto(r, view, response);
+                                     }));
   return reactor;
 }
 

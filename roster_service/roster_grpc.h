@@ -75,9 +75,9 @@ class RosterGrpcService final : public v1::RosterService::CallbackService {
   grpc::ServerUnaryReactor* GetRoleAssignment(grpc::CallbackServerContext* context,
                                               const v1::GetRoleAssignmentRequest* request,
                                               v1::RoleAssignment* response) override;
-  grpc::ServerUnaryReactor* ListRoleAssignments(
-      grpc::CallbackServerContext* context, const v1::ListRoleAssignmentsRequest* request,
-      v1::ListRoleAssignmentsResponse* response) override;
+  grpc::ServerUnaryReactor* ListRoleAssignments(grpc::CallbackServerContext* context,
+                                                const v1::ListRoleAssignmentsRequest* request,
+                                                v1::ListRoleAssignmentsResponse* response) override;
   grpc::ServerReadReactor<v1::ImportPeopleRequest>* ImportPeople(
       grpc::CallbackServerContext* context, v1::ImportPeopleResponse* response) override;
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,

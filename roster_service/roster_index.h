@@ -7,8 +7,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
-#include "absl/types/span.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "common/versioned_table.h"
 #include "roster_service/roster_event.h"
 #include "roster_service/roster_store.h"
@@ -38,9 +38,7 @@ class RosterIndex {
   absl::StatusOr<Snapshot> FindByName(const std::string& name) const;
 
   // --- Reads at `revision` (published, or kHead for the writer).
-  const Person* FindPerson(int64_t id, int64_t revision) const {
-    return people_.At(id, revision);
-  }
+  const Person* FindPerson(int64_t id, int64_t revision) const { return people_.At(id, revision); }
   const Membership* FindMembership(int64_t id, int64_t revision) const {
     return memberships_.At(id, revision);
   }

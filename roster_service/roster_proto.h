@@ -17,7 +17,6 @@
 
 namespace grassroots::roster {
 
-
 // How a caller sees resources: personal data masked unless `unmask`;
 // `today` decides whether a role assignment is current.
 struct View {

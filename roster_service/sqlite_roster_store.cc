@@ -306,11 +306,11 @@ struct KeyOfResource {
 // RosterStoreSchema
 
 std::vector<sqlite::ResourceTable> RosterStoreSchema::Tables() {
-  return {{kPersonKind, "people", "person_history", kPersonColumns},
-          {kMembershipKind, "memberships", "membership_history", kMembershipColumns},
-          {kRegistrationKind, "registrations", "registration_history", kRegistrationColumns},
-          {kRoleAssignmentKind, "role_assignments", "role_assignment_history",
-           kRoleAssignmentColumns}};
+  return {
+      {kPersonKind, "people", "person_history", kPersonColumns},
+      {kMembershipKind, "memberships", "membership_history", kMembershipColumns},
+      {kRegistrationKind, "registrations", "registration_history", kRegistrationColumns},
+      {kRoleAssignmentKind, "role_assignments", "role_assignment_history", kRoleAssignmentColumns}};
 }
 
 std::vector<std::string> RosterStoreSchema::Migrations() { return {SchemaV1()}; }

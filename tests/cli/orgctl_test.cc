@@ -83,8 +83,7 @@ std::vector<std::string> Lines(const std::string& text) {
 // Returns the exit code (128 + signal when killed) and what it printed.
 OrgctlResult RunOrgctl(const std::vector<std::string>& args,
                        const std::vector<std::string>& env = {}) {
-  OrgctlResult result =
-      ::grassroots::testing::RunCommand(ORGCTL_BINARY, args, env, kRunTimeout);
+  OrgctlResult result = ::grassroots::testing::RunCommand(ORGCTL_BINARY, args, env, kRunTimeout);
   // Whatever happens, a token is never printed.
   for (const char* token : {kAdminToken, kViewerToken}) {
     EXPECT_THAT(result.out + result.err, Not(HasSubstr(token)));

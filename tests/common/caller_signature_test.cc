@@ -4,13 +4,13 @@
 
 #include "common/caller_signature.h"
 
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/test/server_context_test_spouse.h>
+
 #include <fstream>
 #include <optional>
 #include <set>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/test/server_context_test_spouse.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/time/time.h"
@@ -151,8 +151,8 @@ TEST(IsValidPrincipalTest, Rejects) {
 
 TEST(CallerSignerTest, SignFillsEveryValue) {
   const CallerSigner signer(kKey);
-  const SignedCaller values = signer.Sign({.principal = "zhang.wei", .may_see_personal_data = true},
-                                          kNow);
+  const SignedCaller values =
+      signer.Sign({.principal = "zhang.wei", .may_see_personal_data = true}, kNow);
   EXPECT_EQ(values.principal, "zhang.wei");
   EXPECT_EQ(values.personal_data, "1");
   EXPECT_EQ(values.issued_ms, "1700000000123");
@@ -166,10 +166,9 @@ TEST(CallerSignerTest, RoundTrip) {
       signer.Verify(signer.Sign({.principal = "zhang.wei", .may_see_personal_data = true}, kNow),
                     kNow),
       Optional(IsCaller("zhang.wei", true)));
-  EXPECT_THAT(
-      signer.Verify(signer.Sign({.principal = "li.na", .may_see_personal_data = false}, kNow),
-                    kNow),
-      Optional(IsCaller("li.na", false)));
+  EXPECT_THAT(signer.Verify(
+                  signer.Sign({.principal = "li.na", .may_see_personal_data = false}, kNow), kNow),
+              Optional(IsCaller("li.na", false)));
 }
 
 TEST(CallerSignerTest, SameKeyInAnotherSignerVerifies) {
@@ -186,8 +185,8 @@ TEST(CallerSignerTest, ForgedPrincipalIsRejected) {
 
 TEST(CallerSignerTest, FlippedPersonalDataIsRejected) {
   const CallerSigner signer(kKey);
-  SignedCaller without = signer.Sign({.principal = "zhang.wei", .may_see_personal_data = false},
-                                     kNow);
+  SignedCaller without =
+      signer.Sign({.principal = "zhang.wei", .may_see_personal_data = false}, kNow);
   without.personal_data = "1";
   EXPECT_EQ(signer.Verify(without, kNow), std::nullopt);
 
@@ -261,8 +260,7 @@ TEST(CallerSignerTest, ExtremeTimesAreRejected) {
             std::nullopt);
   EXPECT_EQ(signer.Verify(signer.Sign({.principal = "a"}, absl::InfinitePast()), kNow),
             std::nullopt);
-  EXPECT_EQ(signer.Verify(signer.Sign({.principal = "a"}, absl::UnixEpoch()), kNow),
-            std::nullopt);
+  EXPECT_EQ(signer.Verify(signer.Sign({.principal = "a"}, absl::UnixEpoch()), kNow), std::nullopt);
   EXPECT_EQ(signer.Verify(signer.Sign({.principal = "a"}, kNow), absl::InfiniteFuture()),
             std::nullopt);
 }
@@ -276,8 +274,8 @@ TEST(CallerSignerTest, TamperedIssuedTimeIsRejected) {
 
 TEST(CallerSignerTest, MalformedIssuedTimeIsRejected) {
   const CallerSigner signer(kKey);
-  for (const char* issued : {"", "abc", "12.5", "1700000000123ms", "0x10",
-                             "99999999999999999999999"}) {
+  for (const char* issued :
+       {"", "abc", "12.5", "1700000000123ms", "0x10", "99999999999999999999999"}) {
     SignedCaller values = signer.Sign({.principal = "zhang.wei"}, kNow);
     values.issued_ms = issued;
     EXPECT_EQ(signer.Verify(values, kNow), std::nullopt) << '"' << issued << '"';
@@ -298,9 +296,8 @@ TEST(CallerSignerTest, EmptyValuesAreRejected) {
   const CallerSigner signer(kKey);
   EXPECT_EQ(signer.Verify(SignedCaller{}, kNow), std::nullopt);
   const SignedCaller good = signer.Sign({.principal = "zhang.wei"}, kNow);
-  for (std::string SignedCaller::*field :
-       {&SignedCaller::principal, &SignedCaller::personal_data, &SignedCaller::issued_ms,
-        &SignedCaller::signature}) {
+  for (std::string SignedCaller::*field : {&SignedCaller::principal, &SignedCaller::personal_data,
+                                           &SignedCaller::issued_ms, &SignedCaller::signature}) {
     SignedCaller values = good;
     values.*field = "";
     EXPECT_EQ(signer.Verify(values, kNow), std::nullopt);
@@ -320,8 +317,7 @@ TEST(CallerSignerFromFileTest, MissingFileIsNotFound) {
 TEST(CallerSignerFromFileTest, DirectoryCannotBeRead) {
   // A directory opens and reads as empty; it must not pass for a short key.
   TempDir dir;
-  EXPECT_THAT(CallerSigner::FromFile(dir.path()),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(CallerSigner::FromFile(dir.path()), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(CallerSignerFromFileTest, ShortKeyIsInvalidArgument) {
@@ -380,8 +376,8 @@ TEST(CallerVerifierTest, EmptyKeyPathTrustsNoOne) {
   ASSERT_THAT(verifier, IsOk());
 
   // Even a correctly signed call is anonymous.
-  const SignedCaller values =
-      CallerSigner(kKey).Sign({.principal = "zhang.wei", .may_see_personal_data = true}, absl::Now());
+  const SignedCaller values = CallerSigner(kKey).Sign(
+      {.principal = "zhang.wei", .may_see_personal_data = true}, absl::Now());
   ContextWithMetadata call;
   call.Add(values);
   EXPECT_THAT(verifier->FromContext(call.context), IsCaller("anonymous", false));
@@ -437,8 +433,7 @@ TEST_F(CallerVerifierContextTest, ForgedCallIsAnonymous) {
 
 TEST_F(CallerVerifierContextTest, WrongKeyIsAnonymous) {
   ContextWithMetadata call;
-  call.Add(CallerSigner("some-other-key-0123456789").Sign({.principal = "zhang.wei"},
-                                                          absl::Now()));
+  call.Add(CallerSigner("some-other-key-0123456789").Sign({.principal = "zhang.wei"}, absl::Now()));
   EXPECT_THAT(verifier_->FromContext(call.context), IsCaller("anonymous", false));
 }
 

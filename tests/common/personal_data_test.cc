@@ -94,8 +94,7 @@ TEST(RedactTest, MasksEveryNumberInFreeTextAndLeavesTheRest) {
   const std::string line = absl::StrCat("张三 id=", kStandardExample,
                                         " phone:13812345678, room 1203, code 420102001001");
   const std::string redacted = RedactPersonalData(line);
-  EXPECT_EQ(redacted,
-            "张三 id=110105********002X phone:138****5678, room 1203, code 420102001001");
+  EXPECT_EQ(redacted, "张三 id=110105********002X phone:138****5678, room 1203, code 420102001001");
   EXPECT_TRUE(ContainsPersonalData(line));
   EXPECT_FALSE(ContainsPersonalData(redacted));
   // Longer runs of digits (revisions, codes) are not personal data.

@@ -37,9 +37,12 @@ enum class Kind { kRead, kWrite, kManage };
 
 bool RoleMay(const std::string& role, Kind kind) {
   switch (kind) {
-    case Kind::kRead: return true;
-    case Kind::kWrite: return role == "EDITOR" || role == "ADMIN";
-    case Kind::kManage: return role == "ADMIN";
+    case Kind::kRead:
+      return true;
+    case Kind::kWrite:
+      return role == "EDITOR" || role == "ADMIN";
+    case Kind::kManage:
+      return role == "ADMIN";
   }
   return false;
 }
@@ -89,13 +92,14 @@ class GatewayAuthzTest : public GatewaySuite {
     constexpr bool kNamed = true;
     constexpr bool kUnnamed = false;
     // --- OrgService.
-    add("OrgService.CreateUnit", Kind::kWrite, StatusCode::OK, kNamed, [this](Clients& c, const Side& s) {
-      org_v1::CreateUnitRequest r;
-      *r.mutable_unit() = ::grassroots::org::testing::NewCompound(
-          s.community.name(), "新建小区", absl::StrCat("N", ++unit_codes_), {});
-      org_v1::Unit out;
-      return c.org->CreateUnit(Context().get(), r, &out);
-    });
+    add("OrgService.CreateUnit", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::CreateUnitRequest r;
+          *r.mutable_unit() = ::grassroots::org::testing::NewCompound(
+              s.community.name(), "新建小区", absl::StrCat("N", ++unit_codes_), {});
+          org_v1::Unit out;
+          return c.org->CreateUnit(Context().get(), r, &out);
+        });
     add("OrgService.GetUnit", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
       org_v1::GetUnitRequest r;
       r.set_name(s.compound.name());
@@ -110,14 +114,15 @@ class GatewayAuthzTest : public GatewaySuite {
           org_v1::BatchGetUnitsResponse out;
           return c.org->BatchGetUnits(Context().get(), r, &out);
         });
-    add("OrgService.UpdateUnit", Kind::kWrite, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
-      org_v1::UpdateUnitRequest r;
-      r.mutable_unit()->set_name(s.building.name());
-      r.mutable_unit()->set_display_name(s.building.display_name());
-      r.mutable_update_mask()->add_paths("display_name");
-      org_v1::Unit out;
-      return c.org->UpdateUnit(Context().get(), r, &out);
-    });
+    add("OrgService.UpdateUnit", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::UpdateUnitRequest r;
+          r.mutable_unit()->set_name(s.building.name());
+          r.mutable_unit()->set_display_name(s.building.display_name());
+          r.mutable_update_mask()->add_paths("display_name");
+          org_v1::Unit out;
+          return c.org->UpdateUnit(Context().get(), r, &out);
+        });
     // A compound with buildings cannot go without cascade.
     add("OrgService.DeleteUnit", Kind::kManage, StatusCode::FAILED_PRECONDITION, kNamed,
         [](Clients& c, const Side& s) {
@@ -148,12 +153,13 @@ class GatewayAuthzTest : public GatewaySuite {
           org_v1::Unit out;
           return c.org->MoveUnit(Context().get(), r, &out);
         });
-    add("OrgService.GetAncestors", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
-      org_v1::GetAncestorsRequest r;
-      r.set_name(s.building.name());
-      org_v1::GetAncestorsResponse out;
-      return c.org->GetAncestors(Context().get(), r, &out);
-    });
+    add("OrgService.GetAncestors", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::GetAncestorsRequest r;
+          r.set_name(s.building.name());
+          org_v1::GetAncestorsResponse out;
+          return c.org->GetAncestors(Context().get(), r, &out);
+        });
     add("OrgService.ListDescendants", Kind::kRead, StatusCode::OK, kNamed,
         [](Clients& c, const Side& s) {
           org_v1::ListDescendantsRequest r;
@@ -184,12 +190,13 @@ class GatewayAuthzTest : public GatewaySuite {
           org_v1::PartyOrg out;
           return c.org->CreatePartyOrg(Context().get(), r, &out);
         });
-    add("OrgService.GetPartyOrg", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
-      org_v1::GetPartyOrgRequest r;
-      r.set_name(s.branch.name());
-      org_v1::PartyOrg out;
-      return c.org->GetPartyOrg(Context().get(), r, &out);
-    });
+    add("OrgService.GetPartyOrg", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::GetPartyOrgRequest r;
+          r.set_name(s.branch.name());
+          org_v1::PartyOrg out;
+          return c.org->GetPartyOrg(Context().get(), r, &out);
+        });
     add("OrgService.BatchGetPartyOrgs", Kind::kRead, StatusCode::OK, kNamed,
         [](Clients& c, const Side& s) {
           org_v1::BatchGetPartyOrgsRequest r;
@@ -229,11 +236,12 @@ class GatewayAuthzTest : public GatewaySuite {
           org_v1::ListPartyOrgsResponse out;
           return c.org->ListPartyOrgs(Context().get(), r, &out);
         });
-    add("OrgService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
-      org_v1::ListEventsRequest r;
-      org_v1::ListEventsResponse out;
-      return c.org->ListEvents(Context().get(), r, &out);
-    });
+    add("OrgService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed,
+        [](Clients& c, const Side&) {
+          org_v1::ListEventsRequest r;
+          org_v1::ListEventsResponse out;
+          return c.org->ListEvents(Context().get(), r, &out);
+        });
     // A live stream ends at its deadline.
     add("OrgService.WatchEvents", Kind::kRead, StatusCode::DEADLINE_EXCEEDED, kUnnamed,
         [](Clients& c, const Side&) {
@@ -252,12 +260,13 @@ class GatewayAuthzTest : public GatewaySuite {
           roster_v1::Person out;
           return c.roster->CreatePerson(Context().get(), r, &out);
         });
-    add("RosterService.GetPerson", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
-      roster_v1::GetPersonRequest r;
-      r.set_name(s.resident.name());
-      roster_v1::Person out;
-      return c.roster->GetPerson(Context().get(), r, &out);
-    });
+    add("RosterService.GetPerson", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          roster_v1::GetPersonRequest r;
+          r.set_name(s.resident.name());
+          roster_v1::Person out;
+          return c.roster->GetPerson(Context().get(), r, &out);
+        });
     add("RosterService.BatchGetPeople", Kind::kRead, StatusCode::OK, kNamed,
         [](Clients& c, const Side& s) {
           roster_v1::BatchGetPeopleRequest r;
@@ -289,11 +298,12 @@ class GatewayAuthzTest : public GatewaySuite {
           roster_v1::Person out;
           return c.roster->UndeletePerson(Context().get(), r, &out);
         });
-    add("RosterService.ListPeople", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
-      roster_v1::ListPeopleRequest r;
-      roster_v1::ListPeopleResponse out;
-      return c.roster->ListPeople(Context().get(), r, &out);
-    });
+    add("RosterService.ListPeople", Kind::kRead, StatusCode::OK, kUnnamed,
+        [](Clients& c, const Side&) {
+          roster_v1::ListPeopleRequest r;
+          roster_v1::ListPeopleResponse out;
+          return c.roster->ListPeople(Context().get(), r, &out);
+        });
     add("RosterService.LookupPersonByIdCard", Kind::kRead, StatusCode::OK, kNamed,
         [](Clients& c, const Side& s) {
           roster_v1::LookupPersonByIdCardRequest r;
@@ -407,11 +417,12 @@ class GatewayAuthzTest : public GatewaySuite {
           writer->WritesDone();
           return writer->Finish();
         });
-    add("RosterService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
-      roster_v1::ListEventsRequest r;
-      roster_v1::ListEventsResponse out;
-      return c.roster->ListEvents(Context().get(), r, &out);
-    });
+    add("RosterService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed,
+        [](Clients& c, const Side&) {
+          roster_v1::ListEventsRequest r;
+          roster_v1::ListEventsResponse out;
+          return c.roster->ListEvents(Context().get(), r, &out);
+        });
     add("RosterService.WatchEvents", Kind::kRead, StatusCode::DEADLINE_EXCEEDED, kUnnamed,
         [](Clients& c, const Side&) {
           roster_v1::WatchEventsRequest r;
@@ -421,10 +432,11 @@ class GatewayAuthzTest : public GatewaySuite {
         });
 
     // --- GatewayService.
-    add("GatewayService.WhoAmI", Kind::kRead, StatusCode::OK, kUnnamed, [](Clients& c, const Side&) {
-      gateway_v1::WhoAmIResponse out;
-      return c.gateway->WhoAmI(Context().get(), {}, &out);
-    });
+    add("GatewayService.WhoAmI", Kind::kRead, StatusCode::OK, kUnnamed,
+        [](Clients& c, const Side&) {
+          gateway_v1::WhoAmIResponse out;
+          return c.gateway->WhoAmI(Context().get(), {}, &out);
+        });
     add("GatewayService.GetCompoundProfile", Kind::kRead, StatusCode::OK, kNamed,
         [](Clients& c, const Side& s) {
           gateway_v1::GetCompoundProfileRequest r;
@@ -468,7 +480,8 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;
     for (int i = 0; i < service->method_count(); ++i) {
-      EXPECT_THAT(methods, Contains(absl::StrCat(service->name(), ".", service->method(i)->name())));
+      EXPECT_THAT(methods,
+                  Contains(absl::StrCat(service->name(), ".", service->method(i)->name())));
     }
   }
 
@@ -678,9 +691,9 @@ TEST_F(GatewayAuthzTest, MoveNeedsBothTheUnitAndItsNewParentInScope) {
   org_v1::Unit unit;
   grpc::Status status = c.org->MoveUnit(Context().get(), move, &unit);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(status.error_message(), absl::StrCat("new_parent: ", outside_.compound.name(),
-                                                 " is outside your scope ",
-                                                 inside_.community.name()));
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("new_parent: ", outside_.compound.name(), " is outside your scope ",
+                         inside_.community.name()));
   move.set_name(outside_.building.name());
   move.set_new_parent(inside_.compound.name());
   EXPECT_EQ(c.org->MoveUnit(Context().get(), move, &unit).error_code(),
@@ -756,7 +769,8 @@ TEST_F(GatewayAuthzTest, PersonalDataIsUnmaskedOnlyWithTheGrant) {
   ASSERT_TRUE(ClientsOf(principals_[principals_.size() - 2])
                   .roster->GetPerson(Context().get(), get, &masked)
                   .ok());
-  ASSERT_TRUE(ClientsOf(principals_.back()).roster->GetPerson(Context().get(), get, &unmasked).ok());
+  ASSERT_TRUE(
+      ClientsOf(principals_.back()).roster->GetPerson(Context().get(), get, &unmasked).ok());
   EXPECT_EQ(unmasked.id_card_number(), inside_.id_card);
   EXPECT_NE(masked.id_card_number(), inside_.id_card);
   EXPECT_EQ(masked.id_card_number(),
@@ -822,7 +836,9 @@ TEST_F(GatewayAuthzTest, AccessLogHasALinePerCallAndNoSecrets) {
     return absl::StrContains(read_log().str(), "method=RosterService.LookupPersonByIdCard");
   });
   const std::stringstream log = read_log();
-  EXPECT_THAT(log.str(), HasSubstr("principal=district-admin method=RosterService.LookupPersonByIdCard code=OK"));
+  EXPECT_THAT(
+      log.str(),
+      HasSubstr("principal=district-admin method=RosterService.LookupPersonByIdCard code=OK"));
   EXPECT_THAT(log.str(), HasSubstr("method=OrgService.CreateUnit"));
   EXPECT_THAT(log.str(), Not(HasSubstr(district_admin_.token)));
   EXPECT_THAT(log.str(), Not(HasSubstr(inside_.id_card)));

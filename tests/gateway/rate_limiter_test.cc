@@ -1,7 +1,6 @@
 // Tests of the per-principal token buckets (gateway/rate_limiter.h) on a
 // fake clock.
 
-#include "tests/mocks/fake_clock.h"
 #include "gateway/rate_limiter.h"
 
 #include <string>
@@ -11,6 +10,7 @@
 #include "common/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/mocks/fake_clock.h"
 #include "tests/testing/status_matchers.h"
 
 namespace grassroots::gateway {
@@ -57,8 +57,7 @@ TEST_F(RateLimiterTest, RefusedCallsTakeNothing) {
   ASSERT_TRUE(AdmitAll(limiter, "p", 2));
   absl::Duration retry_after;
   for (int i = 0; i < 20; ++i) {
-    EXPECT_THAT(limiter.Admit("p", &retry_after),
-                StatusIs(absl::StatusCode::kResourceExhausted));
+    EXPECT_THAT(limiter.Admit("p", &retry_after), StatusIs(absl::StatusCode::kResourceExhausted));
   }
   // Hammering while refused does not push the next admission further out.
   clock_.Advance(absl::Milliseconds(100));

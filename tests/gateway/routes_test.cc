@@ -4,6 +4,9 @@
 
 #include "gateway/routes.h"
 
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/support/byte_buffer.h>
+
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -11,9 +14,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <google/protobuf/descriptor.h>
-#include <grpcpp/support/byte_buffer.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -31,8 +31,8 @@ namespace grassroots::gateway {
 // Prints a Target readably in failures (found by argument-dependent lookup).
 void PrintTo(const Target& t, std::ostream* os) {
   *os << "{kind=" << static_cast<int>(t.kind) << " id=" << t.id << " field=" << t.field
-      << " write=" << t.write << " parent_hint=" << t.parent_hint << " residence_hint="
-      << (t.residence_hint ? absl::StrCat(*t.residence_hint) : "none")
+      << " write=" << t.write << " parent_hint=" << t.parent_hint
+      << " residence_hint=" << (t.residence_hint ? absl::StrCat(*t.residence_hint) : "none")
       << " external_key=" << t.external_key << "}";
 }
 
@@ -336,8 +336,7 @@ TEST_F(RoutesTest, CreatePartyOrgNamesItsUnitsAndParent) {
 
 TEST_F(RoutesTest, EventsNameNothing) {
   EXPECT_THAT(TargetsOf(Org("ListEvents"), org_v1::ListEventsRequest()), IsOkAndHolds(IsEmpty()));
-  EXPECT_THAT(TargetsOf(Org("WatchEvents"), org_v1::WatchEventsRequest()),
-              IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(TargetsOf(Org("WatchEvents"), org_v1::WatchEventsRequest()), IsOkAndHolds(IsEmpty()));
   EXPECT_THAT(TargetsOf(Roster("ListEvents"), roster_v1::ListEventsRequest()),
               IsOkAndHolds(IsEmpty()));
 }
@@ -347,13 +346,13 @@ TEST_F(RoutesTest, EventsNameNothing) {
 TEST_F(RoutesTest, CreatePersonNeedsAResidence) {
   roster_v1::CreatePersonRequest request;
   request.mutable_person()->set_display_name("Zhang Wei");
-  EXPECT_THAT(TargetsOf(Roster("CreatePerson"), request),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       HasSubstr("person.residence_building")));
+  EXPECT_THAT(
+      TargetsOf(Roster("CreatePerson"), request),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("person.residence_building")));
   request.mutable_person()->set_residence_building("units/7");
-  EXPECT_THAT(TargetsOf(Roster("CreatePerson"), request),
-              IsOkAndHolds(ElementsAre(
-                  IsTarget(TargetKind::kUnit, 7, "person.residence_building"))));
+  EXPECT_THAT(
+      TargetsOf(Roster("CreatePerson"), request),
+      IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "person.residence_building"))));
 }
 
 TEST_F(RoutesTest, UpdatePersonWithResidenceInTheMask) {
@@ -361,10 +360,10 @@ TEST_F(RoutesTest, UpdatePersonWithResidenceInTheMask) {
   request.mutable_person()->set_name("people/42");
   request.mutable_person()->set_residence_building("units/8");
   request.mutable_update_mask()->add_paths("residence_building");
-  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
-              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
-                                       IsTarget(TargetKind::kUnit, 8,
-                                                "person.residence_building"))));
+  EXPECT_THAT(
+      TargetsOf(Roster("UpdatePerson"), request),
+      IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
+                               IsTarget(TargetKind::kUnit, 8, "person.residence_building"))));
   request.mutable_update_mask()->set_paths(0, "phone");
   EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
               IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"))));
@@ -374,15 +373,15 @@ TEST_F(RoutesTest, UpdatePersonWithoutMaskNamesTheNewResidence) {
   roster_v1::UpdatePersonRequest request;
   request.mutable_person()->set_name("people/42");
   request.mutable_person()->set_residence_building("units/8");
-  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
-              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
-                                       IsTarget(TargetKind::kUnit, 8,
-                                                "person.residence_building"))));
+  EXPECT_THAT(
+      TargetsOf(Roster("UpdatePerson"), request),
+      IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
+                               IsTarget(TargetKind::kUnit, 8, "person.residence_building"))));
   request.mutable_update_mask()->add_paths("*");
-  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), request),
-              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
-                                       IsTarget(TargetKind::kUnit, 8,
-                                                "person.residence_building"))));
+  EXPECT_THAT(
+      TargetsOf(Roster("UpdatePerson"), request),
+      IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "person.name"),
+                               IsTarget(TargetKind::kUnit, 8, "person.residence_building"))));
 }
 
 TEST_F(RoutesTest, AssignRolePlaceIsAUnitOrAPartyOrg) {
@@ -390,15 +389,13 @@ TEST_F(RoutesTest, AssignRolePlaceIsAUnitOrAPartyOrg) {
   request.mutable_role_assignment()->set_person("people/42");
   request.mutable_role_assignment()->set_place("units/5");
   EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
-              IsOkAndHolds(ElementsAre(
-                  IsTarget(TargetKind::kPerson, 42, "role_assignment.person"),
-                  IsTarget(TargetKind::kUnit, 5, "role_assignment.place"))));
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "role_assignment.person"),
+                                       IsTarget(TargetKind::kUnit, 5, "role_assignment.place"))));
   request.mutable_role_assignment()->set_place("partyOrgs/11");
   EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
-              IsOkAndHolds(ElementsAre(
-                  IsTarget(TargetKind::kPerson, 42, "role_assignment.person"),
-                  // Appointing to an organisation needs all of it in scope.
-                  IsOrgTarget(11, "role_assignment.place", true))));
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "role_assignment.person"),
+                                       // Appointing to an organisation needs all of it in scope.
+                                       IsOrgTarget(11, "role_assignment.place", true))));
   request.mutable_role_assignment()->set_place("people/3");
   EXPECT_THAT(TargetsOf(Roster("AssignRole"), request),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("role_assignment.place")));
@@ -451,14 +448,13 @@ TEST_F(RoutesTest, ImportPeopleRowsNameEveryPlaceAndTheExternalKey) {
 
   EXPECT_THAT(
       TargetsOf(Roster("ImportPeople"), request),
-      IsOkAndHolds(ElementsAre(
-          IsTarget(TargetKind::kUnit, 7, "rows[0].person.residence_building"),
-          IsOrgTarget(10, "rows[0].party_org", false),
-          IsTarget(TargetKind::kUnit, 5, "rows[0].roles[0].place"),
-          IsOrgTarget(11, "rows[0].roles[1].place", false),
-          IsExternalKeyTarget("HR-001", "rows[0].person"),
-          IsTarget(TargetKind::kUnit, 3, "rows[1].roles[0].place"),
-          IsExternalKeyTarget("HR-002", "rows[1].person"))));
+      IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "rows[0].person.residence_building"),
+                               IsOrgTarget(10, "rows[0].party_org", false),
+                               IsTarget(TargetKind::kUnit, 5, "rows[0].roles[0].place"),
+                               IsOrgTarget(11, "rows[0].roles[1].place", false),
+                               IsExternalKeyTarget("HR-001", "rows[0].person"),
+                               IsTarget(TargetKind::kUnit, 3, "rows[1].roles[0].place"),
+                               IsExternalKeyTarget("HR-002", "rows[1].person"))));
 }
 
 TEST_F(RoutesTest, ImportPeopleRowPlacedNowhereIsDenied) {
@@ -568,7 +564,7 @@ TEST_F(RoutesTest, ListUnitsFilterNoneKeptLeavesAnEmptyPage) {
 
 TEST_F(RoutesTest, ListUnitsFilterUndecidedChangesNothing) {
   org_v1::ListUnitsResponse response;
-  *response.add_units() = MakeUnit(4, 2);  // out
+  *response.add_units() = MakeUnit(4, 2);   // out
   *response.add_units() = MakeUnit(99, 5);  // cannot be decided
   grpc::ByteBuffer buffer = Bytes(response);
   const std::string before = Raw(buffer);
@@ -792,8 +788,9 @@ TEST_F(RoutesTest, ClearingAPlacementNeedsEveryDistrict) {
   roster_v1::UpdatePersonRequest person;
   person.mutable_person()->set_name("people/42");
   person.mutable_update_mask()->add_paths("residence_building");
-  EXPECT_THAT(TargetsOf(Roster("UpdatePerson"), person),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("person.residence_building")));
+  EXPECT_THAT(
+      TargetsOf(Roster("UpdatePerson"), person),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("person.residence_building")));
   org_v1::UpdatePartyOrgRequest org;
   org.mutable_party_org()->set_name("partyOrgs/10");
   org.mutable_update_mask()->add_paths("units");

@@ -48,8 +48,7 @@ class FakeHierarchy final : public HierarchyView {
  private:
   const std::map<int64_t, int64_t> parent_ = {{1, 0}, {2, 1}, {3, 2}, {4, 2},
                                               {5, 3}, {6, 4}, {7, 5}, {8, 6}};
-  const std::map<int64_t, std::vector<int64_t>> units_of_ = {
-      {10, {5}}, {11, {5, 6}}, {12, {}}};
+  const std::map<int64_t, std::vector<int64_t>> units_of_ = {{10, {5}}, {11, {5, 6}}, {12, {}}};
 };
 
 Principal Scoped(int64_t unit) {
@@ -111,12 +110,12 @@ TEST_F(ScopeCheckerTest, TryCheckNamesTheTargetOutside) {
 
 TEST_F(ScopeCheckerTest, OutOfScopeMessages) {
   const Principal principal = Scoped(3);
-  EXPECT_THAT(ScopeChecker::OutOfScope(principal, UnitTarget(4, "name")),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       "units/4 is outside your scope units/3"));
-  EXPECT_THAT(ScopeChecker::OutOfScope(principal, UnitTarget(4, "")),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       "units/4 is outside your scope units/3"));
+  EXPECT_THAT(
+      ScopeChecker::OutOfScope(principal, UnitTarget(4, "name")),
+      StatusIs(absl::StatusCode::kPermissionDenied, "units/4 is outside your scope units/3"));
+  EXPECT_THAT(
+      ScopeChecker::OutOfScope(principal, UnitTarget(4, "")),
+      StatusIs(absl::StatusCode::kPermissionDenied, "units/4 is outside your scope units/3"));
   EXPECT_THAT(ScopeChecker::OutOfScope(principal, UnitTarget(4, "unit.parent")),
               StatusIs(absl::StatusCode::kPermissionDenied,
                        "unit.parent: units/4 is outside your scope units/3"));
@@ -184,15 +183,13 @@ TEST_F(ScopeCheckerTest, EveryDistrictSeesEverything) {
   }
   EXPECT_THAT(checker_.TryInScope(everywhere, Target{.kind = TargetKind::kPerson, .id = 5}),
               Optional(true));
-  EXPECT_THAT(
-      checker_.TryInScope(everywhere, Target{.kind = TargetKind::kRoleAssignment, .id = 5}),
-      Optional(true));
+  EXPECT_THAT(checker_.TryInScope(everywhere, Target{.kind = TargetKind::kRoleAssignment, .id = 5}),
+              Optional(true));
   EXPECT_THAT(checker_.TryInScope(everywhere, Target{.kind = TargetKind::kPersonByExternalKey,
                                                      .external_key = "HR-1"}),
               Optional(true));
-  EXPECT_THAT(checker_.TryCheck(everywhere,
-                                {UnitTarget(99), OrgTarget(12, true),
-                                 Target{.kind = TargetKind::kRoleAssignment, .id = 5}}),
+  EXPECT_THAT(checker_.TryCheck(everywhere, {UnitTarget(99), OrgTarget(12, true),
+                                             Target{.kind = TargetKind::kRoleAssignment, .id = 5}}),
               Optional(IsOk()));
 }
 
@@ -259,9 +256,9 @@ TEST_F(ScopeCheckerTest, TargetResourceNames) {
   EXPECT_EQ((Target{.kind = TargetKind::kPerson, .id = 3}).ResourceName(), "people/3");
   EXPECT_EQ((Target{.kind = TargetKind::kRoleAssignment, .id = 4}).ResourceName(),
             "roleAssignments/4");
-  EXPECT_THAT((Target{.kind = TargetKind::kPersonByExternalKey, .external_key = "HR-001"})
-                  .ResourceName(),
-              ::testing::HasSubstr("HR-001"));
+  EXPECT_THAT(
+      (Target{.kind = TargetKind::kPersonByExternalKey, .external_key = "HR-001"}).ResourceName(),
+      ::testing::HasSubstr("HR-001"));
 }
 
 }  // namespace

@@ -51,10 +51,9 @@ TEST(RoleAllowsTest, Matrix) {
     AccessRole role;
     bool read, write, manage;
   };
-  for (const Row& row : {Row{AccessRole::kViewer, true, false, false},
-                         Row{AccessRole::kEditor, true, true, false},
-                         Row{AccessRole::kAdmin, true, true, true},
-                         Row{AccessRole::kAuditor, true, false, false}}) {
+  for (const Row& row :
+       {Row{AccessRole::kViewer, true, false, false}, Row{AccessRole::kEditor, true, true, false},
+        Row{AccessRole::kAdmin, true, true, true}, Row{AccessRole::kAuditor, true, false, false}}) {
     SCOPED_TRACE(AccessRoleName(row.role));
     EXPECT_EQ(RoleAllows(row.role, Action::kRead), row.read);
     EXPECT_EQ(RoleAllows(row.role, Action::kWrite), row.write);
@@ -103,14 +102,10 @@ TEST(TokenTableTest, ParsesAGoodFile) {
   const std::string h3 = Sha256Hex("token-three");
   const std::string h4 = Sha256Hex("token-four");
   const std::string contents = absl::StrCat(
-      "# The gateway's tokens.\n",
-      "\n",
-      "   \t  \n",
-      h1, " zhang.wei EDITOR units/7 -\n",
-      "  # an indented comment\n",
-      h2, "\tdistrict.admin\tADMIN\t*\tpii\n",
-      "  ", h3, "   audit@district.gov \t AUDITOR   *   -   \n",
-      h4, " li_na-2 VIEWER units/123456789 pii");  // no final newline
+      "# The gateway's tokens.\n", "\n", "   \t  \n", h1, " zhang.wei EDITOR units/7 -\n",
+      "  # an indented comment\n", h2, "\tdistrict.admin\tADMIN\t*\tpii\n", "  ", h3,
+      "   audit@district.gov \t AUDITOR   *   -   \n", h4,
+      " li_na-2 VIEWER units/123456789 pii");  // no final newline
   absl::StatusOr<TokenTable> table = TokenTable::Parse(contents);
   ASSERT_THAT(table, IsOk());
   EXPECT_EQ(table->size(), 4u);
@@ -188,8 +183,7 @@ INSTANTIATE_TEST_SUITE_P(
         MalformedCase{"LongHash", absl::StrCat(kHash, "0 a EDITOR units/7 -"), "hash"},
         MalformedCase{"NonHexHash", absl::StrCat(kHash.substr(0, 63), "g a EDITOR units/7 -"),
                       "hash"},
-        MalformedCase{"TokenInsteadOfHash", "the-secret-token-in-clear a EDITOR units/7 -",
-                      "hash"},
+        MalformedCase{"TokenInsteadOfHash", "the-secret-token-in-clear a EDITOR units/7 -", "hash"},
         MalformedCase{"UnknownRole", absl::StrCat(kHash, " a SUPERUSER units/7 -"), "role"},
         MalformedCase{"LowerCaseRole", absl::StrCat(kHash, " a editor units/7 -"), "role"},
         MalformedCase{"ScopeNotANumber", absl::StrCat(kHash, " a EDITOR units/x -"), "scope"},
@@ -198,8 +192,7 @@ INSTANTIATE_TEST_SUITE_P(
         MalformedCase{"ScopeOtherCollection", absl::StrCat(kHash, " a EDITOR partyOrgs/3 -"),
                       "scope"},
         MalformedCase{"ScopeBareNumber", absl::StrCat(kHash, " a EDITOR 7 -"), "scope"},
-        MalformedCase{"ScopeEveryDistrictMisspelt", absl::StrCat(kHash, " a EDITOR ** -"),
-                      "scope"},
+        MalformedCase{"ScopeEveryDistrictMisspelt", absl::StrCat(kHash, " a EDITOR ** -"), "scope"},
         MalformedCase{"BadGrant", absl::StrCat(kHash, " a EDITOR units/7 yes"), "personal data"},
         MalformedCase{"UpperCaseGrant", absl::StrCat(kHash, " a EDITOR units/7 PII"),
                       "personal data"},
@@ -220,8 +213,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<MalformedCase>& info) { return info.param.label; });
 
 TEST(TokenTableTest, DuplicateHashNamesTheSecondLine) {
-  const std::string contents = absl::StrCat(kHash, " zhang.wei EDITOR units/7 -\n",
-                                            "# again\n",
+  const std::string contents = absl::StrCat(kHash, " zhang.wei EDITOR units/7 -\n", "# again\n",
                                             kHash, " li.na VIEWER units/3 -\n");
   absl::StatusOr<TokenTable> table = TokenTable::Parse(contents);
   EXPECT_THAT(table, StatusIs(absl::StatusCode::kInvalidArgument,
@@ -230,9 +222,9 @@ TEST(TokenTableTest, DuplicateHashNamesTheSecondLine) {
 }
 
 TEST(TokenTableTest, ErrorInALaterLineNamesThatLine) {
-  const std::string contents = absl::StrCat(Sha256Hex("a"), " a VIEWER * -\n",
-                                            Sha256Hex("b"), " b VIEWER * -\n",
-                                            Sha256Hex("c"), " c VIEWER * maybe\n");
+  const std::string contents =
+      absl::StrCat(Sha256Hex("a"), " a VIEWER * -\n", Sha256Hex("b"), " b VIEWER * -\n",
+                   Sha256Hex("c"), " c VIEWER * maybe\n");
   EXPECT_THAT(TokenTable::Parse(contents),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("line 3"), HasSubstr("personal data"))));
@@ -266,12 +258,12 @@ TEST_F(TokenStoreTest, AuthenticateHashesTheToken) {
   absl::StatusOr<std::unique_ptr<TokenStore>> store = TokenStore::Open(path_);
   ASSERT_THAT(store, IsOk());
   EXPECT_EQ((*store)->size(), 2u);
-  EXPECT_THAT((*store)->Authenticate("t-editor"),
-              Optional(IsPrincipal("zhang.wei", AccessRole::kEditor, std::optional<int64_t>(7),
-                                   false)));
-  EXPECT_THAT((*store)->Authenticate("t-admin"),
-              Optional(IsPrincipal("district.admin", AccessRole::kAdmin,
-                                   std::optional<int64_t>(), true)));
+  EXPECT_THAT(
+      (*store)->Authenticate("t-editor"),
+      Optional(IsPrincipal("zhang.wei", AccessRole::kEditor, std::optional<int64_t>(7), false)));
+  EXPECT_THAT(
+      (*store)->Authenticate("t-admin"),
+      Optional(IsPrincipal("district.admin", AccessRole::kAdmin, std::optional<int64_t>(), true)));
 }
 
 TEST_F(TokenStoreTest, UnknownOrEmptyTokenIsNobody) {
@@ -317,9 +309,9 @@ TEST_F(TokenStoreTest, ReloadChangesWhatATokenGrants) {
   ASSERT_THAT(store, IsOk());
   WriteFile(path_, Line("token", "zhang.wei EDITOR units/5 pii"));
   ASSERT_THAT((*store)->Reload(), IsOk());
-  EXPECT_THAT((*store)->Authenticate("token"),
-              Optional(IsPrincipal("zhang.wei", AccessRole::kEditor, std::optional<int64_t>(5),
-                                   true)));
+  EXPECT_THAT(
+      (*store)->Authenticate("token"),
+      Optional(IsPrincipal("zhang.wei", AccessRole::kEditor, std::optional<int64_t>(5), true)));
 }
 
 TEST_F(TokenStoreTest, BrokenFileOnReloadKeepsTheOldTable) {
@@ -330,9 +322,8 @@ TEST_F(TokenStoreTest, BrokenFileOnReloadKeepsTheOldTable) {
   // A typo: the new token must not start working, the old must not stop.
   WriteFile(path_, absl::StrCat(Line("new-token", "li.na VIEWER units/3 -"),
                                 Line("typo-token", "wang.fang EDITR units/3 -")));
-  EXPECT_THAT((*store)->Reload(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("line 2"), HasSubstr("role"))));
+  EXPECT_THAT((*store)->Reload(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                           AllOf(HasSubstr("line 2"), HasSubstr("role"))));
   EXPECT_EQ((*store)->size(), 1u);
   EXPECT_NE((*store)->Authenticate("old-token"), std::nullopt);
   EXPECT_EQ((*store)->Authenticate("new-token"), std::nullopt);

@@ -43,8 +43,7 @@ class FakeOrgDirectory final : public org_client::OrgDirectory {
     return describe_calls_;
   }
 
-  void Describe(const Place& place,
-                std::function<void(absl::StatusOr<PlaceFacts>)> done) override {
+  void Describe(const Place& place, std::function<void(absl::StatusOr<PlaceFacts>)> done) override {
     absl::StatusOr<PlaceFacts> facts = absl::NotFoundError(PlaceName(place));
     {
       absl::MutexLock lock(&mu_);

@@ -334,9 +334,9 @@ TEST_F(OrgReplicaTest, DescribeManyAnswersEachPlaceAsDescribeDoes) {
   // Units and organisations mixed, repeated, deleted and unknown; then more
   // unknown units than one batch call takes (1000 names), so that the
   // batches split and each refused batch is asked again place by place.
-  std::vector<Place> places = {PlaceOf(s.compound1), PlaceOf(s.branch),     PlaceOf(s.building5),
-                               PlaceOf(s.party_group), UnitPlace(999999),   OrgPlace(999999),
-                               PlaceOf(s.compound1), PlaceOf(s.street1)};
+  std::vector<Place> places = {PlaceOf(s.compound1),   PlaceOf(s.branch), PlaceOf(s.building5),
+                               PlaceOf(s.party_group), UnitPlace(999999), OrgPlace(999999),
+                               PlaceOf(s.compound1),   PlaceOf(s.street1)};
   for (int64_t id = 1000000; id < 1001100; ++id) places.push_back(UnitPlace(id));
   places.push_back(PlaceOf(s.street1));
   ASSERT_OK_AND_ASSIGN(const std::vector<absl::StatusOr<PlaceFacts>> many,
@@ -350,9 +350,9 @@ TEST_F(OrgReplicaTest, DescribeManyAnswersEachPlaceAsDescribeDoes) {
     EXPECT_EQ(AnswerText(many[i]), AnswerText(DescribeAndWait(*replica, places[i])))
         << PlaceName(places[i]);
   }
-  EXPECT_EQ(AnswerText(many[0]), absl::StrCat(s.compound1.name(), " level ",
-                                              static_cast<int>(org::Level::kCompound),
-                                              " form 0 live"));
+  EXPECT_EQ(AnswerText(many[0]),
+            absl::StrCat(s.compound1.name(), " level ", static_cast<int>(org::Level::kCompound),
+                         " form 0 live"));
   EXPECT_TRUE(many[3].ok() && many[3]->deleted);
   EXPECT_THAT(many[4], StatusIs(absl::StatusCode::kNotFound));
 

@@ -381,16 +381,21 @@ TEST_F(OrgCoreTest, AFailedCommitAnswersEveryRequestPlannedOnItWithTheError) {
   // fail that batch's commit.
   faulty_->hold_next_commit = true;
   std::promise<absl::StatusOr<Unit>> holder;
-  core_->CreateUnit(caller_, Unit{.parent_id = community_b_, .level = Level::kCompound,
-                                  .display_name = "先行", .code = "FIRST"},
+  core_->CreateUnit(caller_,
+                    Unit{.parent_id = community_b_,
+                         .level = Level::kCompound,
+                         .display_name = "先行",
+                         .code = "FIRST"},
                     "", [&](absl::StatusOr<Unit> r) { holder.set_value(std::move(r)); });
   faulty_->held.WaitForNotification();
   std::vector<std::promise<absl::StatusOr<Unit>>> answers(4);
   const auto answer = [&](int i) {
     return [&answers, i](absl::StatusOr<Unit> r) { answers[i].set_value(std::move(r)); };
   };
-  const Unit twin{.parent_id = community_b_, .level = Level::kCompound,
-                  .display_name = "双胞胎", .code = "TWIN"};
+  const Unit twin{.parent_id = community_b_,
+                  .level = Level::kCompound,
+                  .display_name = "双胞胎",
+                  .code = "TWIN"};
   core_->CreateUnit(caller_, twin, "req-twin", answer(0));
   core_->CreateUnit(caller_, twin, "req-twin", answer(1));  // answered from the first
   UnitUpdate rename{.id = compound_2_, .paths = {"display_name"}};
@@ -452,8 +457,7 @@ TEST_F(OrgCoreTest, CascadeUndeleteRefusesOrganisationsThatCannotComeBack) {
   ASSERT_TRUE(Delete(community_a_, true).ok());
   ASSERT_TRUE(Undelete(community_a_, false).ok());
   EXPECT_THAT(Undelete(compound_1_, true).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr(PartyOrgName(joint->id))));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr(PartyOrgName(joint->id))));
   EXPECT_TRUE(core_->GetUnit(compound_1_)->deleted);
   EXPECT_TRUE(core_->GetPartyOrg(joint->id)->deleted);
 }
@@ -466,7 +470,8 @@ TEST_F(OrgCoreTest, DescendantWalksShowDeletedUnitsOnlyWhenAsked) {
         core_->StartDescendants(community_a_, 0, {}, 0, include_deleted);
     EXPECT_TRUE(walk.ok());
     std::vector<Unit> units;
-    while (walk.ok() && !walk->cursor.done) EXPECT_TRUE(core_->NextDescendants(*walk, 1, &units).ok());
+    while (walk.ok() && !walk->cursor.done)
+      EXPECT_TRUE(core_->NextDescendants(*walk, 1, &units).ok());
     std::vector<int64_t> ids;
     for (const Unit& u : units) ids.push_back(u.id);
     return ids;

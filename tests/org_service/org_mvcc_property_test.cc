@@ -21,7 +21,6 @@
 #include <utility>
 #include <vector>
 
-#include "tests/mocks/fake_clock.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -33,6 +32,7 @@
 #include "gtest/gtest.h"
 #include "org_service/org_core.h"
 #include "org_service/sqlite_org_store.h"
+#include "tests/mocks/fake_clock.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 

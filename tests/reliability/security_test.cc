@@ -96,8 +96,8 @@ std::string RealisticIdCard(std::mt19937& random, bool want_x = false) {
     const int month = 1 + static_cast<int>(random() % 12);
     const int day = 1 + static_cast<int>(random() % 28);
     const int sequence = 1 + static_cast<int>(random() % 998);
-    const std::string first17 = absl::StrFormat("%s%04d%02d%02d%03d", kRegions[random() % 10],
-                                                year, month, day, sequence);
+    const std::string first17 =
+        absl::StrFormat("%s%04d%02d%02d%03d", kRegions[random() % 10], year, month, day, sequence);
     const char check = IdCardCheckCharacter(first17);
     if (want_x && check != 'X') continue;
     return absl::StrCat(first17, std::string(1, check));
@@ -108,7 +108,8 @@ std::string RealisticIdCard(std::mt19937& random, bool want_x = false) {
 std::string RealisticPhone(std::mt19937& random) {
   static constexpr const char* kPrefixes[] = {"139", "186", "150", "177", "135",
                                               "188", "158", "131", "199", "166"};
-  return absl::StrFormat("%s%08d", kPrefixes[random() % 10], static_cast<int>(random() % 100000000));
+  return absl::StrFormat("%s%08d", kPrefixes[random() % 10],
+                         static_cast<int>(random() % 100000000));
 }
 
 // Everything in `text` shaped like an unmasked ID-card number or mobile
@@ -131,7 +132,8 @@ std::vector<std::string> UnmaskedPersonalData(absl::string_view text) {
     size_t end = i;
     while (digit(end)) ++end;
     const absl::string_view run = text.substr(i, end - i);
-    const bool x_tail = run.size() == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x');
+    const bool x_tail =
+        run.size() == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x');
     const auto mobile_at = [&](size_t at) { return run[at] == '1' && run[at + 1] >= '3'; };
     if (run.size() == 18 || x_tail) {
       found.emplace_back(text.substr(i, 18));
@@ -154,10 +156,10 @@ std::string WithoutMadeUpRequestIds(absl::string_view access_log, int* blanked) 
     const size_t at = line.rfind(" request_id=");
     if (at != absl::string_view::npos) {
       const absl::string_view id = line.substr(at + 12);
-      const bool made_up = id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
-                             return absl::ascii_isdigit(static_cast<unsigned char>(c)) ||
-                                    (c >= 'a' && c <= 'f');
-                           });
+      const bool made_up =
+          id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
+            return absl::ascii_isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+          });
       if (made_up) {
         absl::StrAppend(&out, line.substr(0, at), " request_id=<made up>\n");
         ++*blanked;
@@ -247,7 +249,8 @@ PagedList MakePagedList(std::string method, Stub* stub,
                         grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
                         Request base, ItemsOf items_of) {
   const bool reads_at_revision = !absl::EndsWith(method, ".ListEvents");
-  return {std::move(method), reads_at_revision, [=](int32_t page_size, const std::string& page_token) {
+  return {std::move(method), reads_at_revision,
+          [=](int32_t page_size, const std::string& page_token) {
             Request request = base;
             request.set_page_size(page_size);
             request.set_page_token(page_token);
@@ -268,8 +271,8 @@ std::string Percentiles(std::vector<absl::Duration> latencies) {
   if (latencies.empty()) return "no calls";
   std::sort(latencies.begin(), latencies.end());
   const auto at = [&](double q) {
-    return absl::FormatDuration(
-        absl::Trunc(latencies[static_cast<size_t>(q * (latencies.size() - 1))], absl::Microseconds(100)));
+    return absl::FormatDuration(absl::Trunc(
+        latencies[static_cast<size_t>(q * (latencies.size() - 1))], absl::Microseconds(100)));
   };
   return absl::StrCat("p50 ", at(0.5), ", p99 ", at(0.99), ", max ", at(1.0), " over ",
                       latencies.size(), " calls");
@@ -333,8 +336,7 @@ class SecurityTest : public GatewaySuite {
     options.pass_data_dir = false;
     options.start_timeout = absl::Seconds(10);
     options.extra_args = {absl::StrCat("--tokens_file=", tokens_file_),
-                          absl::StrCat("--caller_key_file=", key_file_),
-                          "--health_interval=100ms"};
+                          absl::StrCat("--caller_key_file=", key_file_), "--health_interval=100ms"};
     options.extra_args.insert(options.extra_args.end(), extra.begin(), extra.end());
     return ServerProcess::Launch(options);
   }
@@ -361,8 +363,10 @@ class SecurityTest : public GatewaySuite {
 
 TEST_F(SecurityTest, LogsHoldNoTokenAndNoUnmaskedPersonalData) {
   std::mt19937 random(20241107);
-  const TestPrincipal editor = AddPrincipal("community-editor", "EDITOR", inside_.community.name(), false);
-  const TestPrincipal viewer = AddPrincipal("community-viewer", "VIEWER", inside_.community.name(), false);
+  const TestPrincipal editor =
+      AddPrincipal("community-editor", "EDITOR", inside_.community.name(), false);
+  const TestPrincipal viewer =
+      AddPrincipal("community-viewer", "VIEWER", inside_.community.name(), false);
   const TestPrincipal outsider =
       AddPrincipal("other-community-viewer", "VIEWER", outside_.community.name(), true);
   const TestPrincipal leaver = AddPrincipal("leaver", "EDITOR", inside_.community.name(), true);
@@ -471,11 +475,11 @@ TEST_F(SecurityTest, LogsHoldNoTokenAndNoUnmaskedPersonalData) {
     row("bad-check", ::grassroots::roster::testing::WithWrongCheckCharacter(base),
         RealisticPhone(random));
     const std::string impossible_date = absl::StrCat(base.substr(0, 6), "19991340", "123");
-    row("bad-date", absl::StrCat(impossible_date, std::string(1, IdCardCheckCharacter(impossible_date))),
+    row("bad-date",
+        absl::StrCat(impossible_date, std::string(1, IdCardCheckCharacter(impossible_date))),
         RealisticPhone(random));
     const std::string region_zero = absl::StrCat("0", base.substr(1, 16));
-    row("bad-region",
-        absl::StrCat(region_zero, std::string(1, IdCardCheckCharacter(region_zero))),
+    row("bad-region", absl::StrCat(region_zero, std::string(1, IdCardCheckCharacter(region_zero))),
         RealisticPhone(random));
     const std::string future = absl::StrCat(base.substr(0, 6), "20900101", "123");
     row("bad-future", absl::StrCat(future, std::string(1, IdCardCheckCharacter(future))),
@@ -583,8 +587,8 @@ TEST_F(SecurityTest, LogsHoldNoTokenAndNoUnmaskedPersonalData) {
       tokens.insert(token);
       headers.push_back(absl::StrCat("Bearer ", token));
     }
-    const std::string basic = absl::StrCat("Basic ", absl::Base64Escape(
-                                                         absl::StrCat("admin:", editor.token)));
+    const std::string basic =
+        absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat("admin:", editor.token)));
     tokens.insert(absl::Base64Escape(absl::StrCat("admin:", editor.token)));
     headers.push_back(basic);
     headers.push_back("Bearer");
@@ -622,7 +626,8 @@ TEST_F(SecurityTest, LogsHoldNoTokenAndNoUnmaskedPersonalData) {
     EXPECT_NE(person.id_card_number(), people_id_cards[0]);
     lookup.set_id_card_number(
         ::grassroots::roster::testing::WithWrongCheckCharacter(people_id_cards[0]));
-    const grpc::Status status = direct->LookupPersonByIdCard(NewClientContext().get(), lookup, &person);
+    const grpc::Status status =
+        direct->LookupPersonByIdCard(NewClientContext().get(), lookup, &person);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     refusals.push_back(status.error_message());
   }
@@ -661,7 +666,8 @@ TEST_F(SecurityTest, LogsHoldNoTokenAndNoUnmaskedPersonalData) {
         EXPECT_FALSE(absl::StrContains(text, secret)) << what << " holds a number the test used";
       }
     }
-    const std::string scanned = what == "access log" ? WithoutMadeUpRequestIds(text, &made_up_ids) : text;
+    const std::string scanned =
+        what == "access log" ? WithoutMadeUpRequestIds(text, &made_up_ids) : text;
     EXPECT_THAT(UnmaskedPersonalData(scanned), ::testing::IsEmpty()) << what;
   }
   // What callers were told when refused: the number they sent is not
@@ -676,8 +682,8 @@ TEST_F(SecurityTest, LogsHoldNoTokenAndNoUnmaskedPersonalData) {
   }
   std::cout << "[ figures ] log scan: " << logs.size() << " logs, " << lines << " lines, " << bytes
             << " bytes; looked for " << tokens.size() << " tokens, " << id_cards.size()
-            << " ID-card numbers, " << phones.size() << " phones and both patterns ("
-            << made_up_ids << " made-up request ids set aside); " << refusals.size()
+            << " ID-card numbers, " << phones.size() << " phones and both patterns (" << made_up_ids
+            << " made-up request ids set aside); " << refusals.size()
             << " refusal messages checked\n";
 }
 
@@ -718,8 +724,8 @@ TEST_F(SecurityTest, ACallerChosenRequestIdCarryingPersonalDataOrATokenIsNotLogg
 
 TEST_F(SecurityTest, TokensAreStoredOnlyAsHashesAndWrittenNowhere) {
   for (const char* role : {"VIEWER", "EDITOR", "ADMIN", "AUDITOR"}) {
-    AddPrincipal(absl::StrCat("rest-", absl::AsciiStrToLower(role)), role,
-                 inside_.community.name(), std::string(role) == "AUDITOR");
+    AddPrincipal(absl::StrCat("rest-", absl::AsciiStrToLower(role)), role, inside_.community.name(),
+                 std::string(role) == "AUDITOR");
   }
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
 
@@ -795,10 +801,10 @@ TEST_F(SecurityTest, TokensAreStoredOnlyAsHashesAndWrittenNowhere) {
   }
   EXPECT_GE(files.size(), 8u);
   EXPECT_EQ(with_token, 0);
-  std::cout << "[ figures ] tokens at rest: tokens file " << hashes_in_file.size()
-            << " hashes for " << expected_hashes.size() << " principals, no token; "
-            << files.size() << " files (" << bytes << " bytes) scanned for " << tokens.size()
-            << " tokens: " << with_token << " hits\n";
+  std::cout << "[ figures ] tokens at rest: tokens file " << hashes_in_file.size() << " hashes for "
+            << expected_hashes.size() << " principals, no token; " << files.size() << " files ("
+            << bytes << " bytes) scanned for " << tokens.size() << " tokens: " << with_token
+            << " hits\n";
 }
 
 // What the gateway sends a service: the caller signed into metadata, never
@@ -815,7 +821,8 @@ TEST_F(SecurityTest, NoTokenIsForwardedToTheServices) {
   ASSERT_GT(port, 0);
   const std::string address = absl::StrCat("127.0.0.1:", port);
 
-  const TestPrincipal scoped = AddPrincipal("forward-editor", "EDITOR", inside_.community.name(), true);
+  const TestPrincipal scoped =
+      AddPrincipal("forward-editor", "EDITOR", inside_.community.name(), true);
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServerProcess> gateway,
                        LaunchSecondGateway({absl::StrCat("--org_service=", address),
@@ -891,15 +898,16 @@ class PageTokenTest : public SecurityTest {
     RosterClient roster(Channel(district_admin_.token));
     for (int i = 0; i < 12; ++i) {
       const Side& side = i % 3 == 0 ? inside_ : outside_;
-      roster_v1::Person person =
-          NewMember(absl::StrCat("在职党员", i), roster_v1::Person::FULL, roster_v1::Person::IN_SERVICE);
+      roster_v1::Person person = NewMember(absl::StrCat("在职党员", i), roster_v1::Person::FULL,
+                                           roster_v1::Person::IN_SERVICE);
       person.set_residence_building(side.building.name());
       ASSERT_OK_AND_ASSIGN(roster_v1::Person created, roster.CreatePerson(person));
       (side.community.name() == inside_.community.name() ? inside_people_ : outside_people_)
           .insert(created.name());
       if (i < 2) {
-        ASSERT_OK(roster.CreateRegistration(created.name(), side.community.name(), MakeDate(2020, 1, 1))
-                      .status());
+        ASSERT_OK(
+            roster.CreateRegistration(created.name(), side.community.name(), MakeDate(2020, 1, 1))
+                .status());
       }
     }
     inside_people_.insert(inside_.resident.name());
@@ -911,9 +919,9 @@ class PageTokenTest : public SecurityTest {
     std::vector<PagedList> lists;
     org_v1::ListUnitsRequest units;
     units.set_parent(district_.street1.name());
-    lists.push_back(MakePagedList("OrgService.ListUnits", c.org.get(),
-                                  &org_v1::OrgService::Stub::ListUnits, units,
-                                  [](const org_v1::ListUnitsResponse& r) { return r.units_size(); }));
+    lists.push_back(
+        MakePagedList("OrgService.ListUnits", c.org.get(), &org_v1::OrgService::Stub::ListUnits,
+                      units, [](const org_v1::ListUnitsResponse& r) { return r.units_size(); }));
     org_v1::ListPartyOrgsRequest orgs;
     orgs.set_parent(district_.party_committee.name());
     lists.push_back(MakePagedList(
@@ -924,10 +932,10 @@ class PageTokenTest : public SecurityTest {
     lists.push_back(MakePagedList(
         "OrgService.ListEvents", c.org.get(), &org_v1::OrgService::Stub::ListEvents, org_events,
         [](const org_v1::ListEventsResponse& r) { return r.events_size(); }));
-    lists.push_back(MakePagedList(
-        "RosterService.ListPeople", c.roster.get(), &roster_v1::RosterService::Stub::ListPeople,
-        roster_v1::ListPeopleRequest(),
-        [](const roster_v1::ListPeopleResponse& r) { return r.people_size(); }));
+    lists.push_back(
+        MakePagedList("RosterService.ListPeople", c.roster.get(),
+                      &roster_v1::RosterService::Stub::ListPeople, roster_v1::ListPeopleRequest(),
+                      [](const roster_v1::ListPeopleResponse& r) { return r.people_size(); }));
     roster_v1::ListMembershipsRequest memberships;
     memberships.set_parent("people/-");
     lists.push_back(MakePagedList(
@@ -972,12 +980,14 @@ TEST_F(PageTokenTest, BadPageTokensAndPageSizesAreRefusedWhileOthersAreServed) {
     while (!stop.load()) {
       org_v1::Unit unit;
       const absl::Time start = absl::Now();
-      const grpc::Status status = c.org->GetUnit(NewClientContext(absl::Seconds(10)).get(), get, &unit);
+      const grpc::Status status =
+          c.org->GetUnit(NewClientContext(absl::Seconds(10)).get(), get, &unit);
       bystander_latencies.push_back(absl::Now() - start);
       if (status.ok()) {
         ++bystander_ok;
       } else {
-        bystander_errors.push_back(absl::StrCat(CodeName(status.error_code()), " ", status.error_message()));
+        bystander_errors.push_back(
+            absl::StrCat(CodeName(status.error_code()), " ", status.error_message()));
       }
     }
   });
@@ -1024,8 +1034,8 @@ TEST_F(PageTokenTest, BadPageTokensAndPageSizesAreRefusedWhileOthersAreServed) {
   for (size_t i = 0; i < lists.size(); ++i) {
     const PagedList& list = lists[i];
     // Page sizes: the documented range is 1..1000 (0: 100).
-    for (int32_t size : {std::numeric_limits<int32_t>::max(), 1001, -1,
-                         std::numeric_limits<int32_t>::min()}) {
+    for (int32_t size :
+         {std::numeric_limits<int32_t>::max(), 1001, -1, std::numeric_limits<int32_t>::min()}) {
       expect(list, absl::StrCat("page_size ", size), size, "", StatusCode::INVALID_ARGUMENT,
              "page_size");
     }
@@ -1041,8 +1051,7 @@ TEST_F(PageTokenTest, BadPageTokensAndPageSizesAreRefusedWhileOthersAreServed) {
     // Forged: far past the end, at a revision never committed, negative.
     const std::string past_end = ForgePageToken(real_tokens[i], std::nullopt, int64_t{1} << 60);
     ASSERT_FALSE(past_end.empty());
-    const ListOutcome beyond =
-        expect(list, "forged past the end", 1, past_end, StatusCode::OK, "");
+    const ListOutcome beyond = expect(list, "forged past the end", 1, past_end, StatusCode::OK, "");
     EXPECT_EQ(beyond.items, 0) << list.method;
     EXPECT_EQ(beyond.next_page_token, "") << list.method;
     if (list.reads_at_revision) {
@@ -1091,8 +1100,8 @@ TEST_F(PageTokenTest, BadPageTokensAndPageSizesAreRefusedWhileOthersAreServed) {
   for (const auto& [what, count] : outcomes) {
     std::cout << "[ figures ] page tokens: " << what << " x" << count << "\n";
   }
-  std::cout << "[ figures ] page tokens: " << calls << " calls over " << lists.size()
-            << " lists, " << refused << " refused; latency " << Percentiles(latencies) << "\n";
+  std::cout << "[ figures ] page tokens: " << calls << " calls over " << lists.size() << " lists, "
+            << refused << " refused; latency " << Percentiles(latencies) << "\n";
   std::cout << "[ figures ] page tokens: bystander " << bystander_ok.load() << " calls OK, "
             << bystander_errors.size() << " failed; latency " << Percentiles(bystander_latencies)
             << "\n";
@@ -1101,7 +1110,8 @@ TEST_F(PageTokenTest, BadPageTokensAndPageSizesAreRefusedWhileOthersAreServed) {
 // Forged tokens cannot widen a scoped principal's view: whatever cursor a
 // viewer of one community forges, the gateway's filter still holds.
 TEST_F(PageTokenTest, ForgedCursorsNeverShowAScopedPrincipalAnyoneOutside) {
-  const TestPrincipal viewer = AddPrincipal("paging-viewer", "VIEWER", inside_.community.name(), false);
+  const TestPrincipal viewer =
+      AddPrincipal("paging-viewer", "VIEWER", inside_.community.name(), false);
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
   Clients admin = ClientsOf(district_admin_.token);
   Clients scoped = ClientsOf(viewer.token);
@@ -1111,8 +1121,10 @@ TEST_F(PageTokenTest, ForgedCursorsNeverShowAScopedPrincipalAnyoneOutside) {
   ASSERT_TRUE(admin.roster->ListPeople(NewClientContext().get(), first, &page).ok());
   ASSERT_FALSE(page.next_page_token().empty());
   int64_t max_id = 0;
-  for (const std::string& name : outside_people_) max_id = std::max(max_id, ::grassroots::org::testing::IdOf(name));
-  for (const std::string& name : inside_people_) max_id = std::max(max_id, ::grassroots::org::testing::IdOf(name));
+  for (const std::string& name : outside_people_)
+    max_id = std::max(max_id, ::grassroots::org::testing::IdOf(name));
+  for (const std::string& name : inside_people_)
+    max_id = std::max(max_id, ::grassroots::org::testing::IdOf(name));
 
   std::set<std::string> seen;
   int pages = 0;
@@ -1133,9 +1145,10 @@ TEST_F(PageTokenTest, ForgedCursorsNeverShowAScopedPrincipalAnyoneOutside) {
     EXPECT_TRUE(inside_people_.count(name) > 0) << name << " is outside the viewer's scope";
   }
   EXPECT_EQ(seen, inside_people_);
-  std::cout << "[ figures ] forged cursors: " << pages << " pages from forged keys 0.." << max_id + 1
-            << ", saw " << seen.size() << " people, all of the " << inside_people_.size()
-            << " inside, none of the " << outside_people_.size() << " outside\n";
+  std::cout << "[ figures ] forged cursors: " << pages << " pages from forged keys 0.."
+            << max_id + 1 << ", saw " << seen.size() << " people, all of the "
+            << inside_people_.size() << " inside, none of the " << outside_people_.size()
+            << " outside\n";
 }
 
 // ---------------------------------------------------------------------------
@@ -1204,8 +1217,11 @@ TEST_F(SecurityTest, AConnectionAndLargeMessageFloodFromOnePrincipalLeavesAnothe
    public:
     Loop(Flood* flood, std::shared_ptr<grpc::Channel> channel, const org_v1::GetUnitRequest* read,
          const org_v1::ListUnitsRequest* large, const org_v1::ListUnitsRequest* oversized)
-        : flood_(flood), stub_(org_v1::OrgService::NewStub(std::move(channel))), read_(read),
-          large_(large), oversized_(oversized) {}
+        : flood_(flood),
+          stub_(org_v1::OrgService::NewStub(std::move(channel))),
+          read_(read),
+          large_(large),
+          oversized_(oversized) {}
     void Next() {
       if (flood_->stop.load()) {
         absl::MutexLock lock(&flood_->mu);
@@ -1267,7 +1283,8 @@ TEST_F(SecurityTest, AConnectionAndLargeMessageFloodFromOnePrincipalLeavesAnothe
     during.push_back(absl::Now() - start);
     if (!status.ok()) {
       ++calm_failed;
-      calm_errors.push_back(absl::StrCat(CodeName(status.error_code()), " ", status.error_message()));
+      calm_errors.push_back(
+          absl::StrCat(CodeName(status.error_code()), " ", status.error_message()));
     }
   }
   flood.stop = true;
@@ -1318,10 +1335,11 @@ TEST_F(SecurityTest, BackendTlsNeverFallsBackToPlaintext) {
   const std::string key = dirs_.File("backend.key");
   const std::string cert = dirs_.File("backend.crt");
   ASSERT_NO_FATAL_FAILURE(MakeCertificate(key, cert));
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServerProcess> gateway,
-                       LaunchSecondGateway({absl::StrCat("--org_service=", org_server_->address()),
-                                            absl::StrCat("--roster_service=", roster_server_->address()),
-                                            absl::StrCat("--backend_tls_ca=", cert)}));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServerProcess> gateway,
+      LaunchSecondGateway({absl::StrCat("--org_service=", org_server_->address()),
+                           absl::StrCat("--roster_service=", roster_server_->address()),
+                           absl::StrCat("--backend_tls_ca=", cert)}));
   // The first probe's verdict is logged; TLS against a plaintext server
   // fails the handshake, so it must be NOT_SERVING.
   ASSERT_TRUE(WaitForLog(*gateway, "gateway: health ")) << gateway->ReadLog();
@@ -1348,10 +1366,10 @@ TEST_F(SecurityTest, BackendTlsNeverFallsBackToPlaintext) {
   EXPECT_TRUE(plain->GetUnit(NewClientContext().get(), get, &unit).ok());
 
   // A CA file that is not there: the gateway does not start.
-  absl::StatusOr<std::unique_ptr<ServerProcess>> missing = LaunchSecondGateway(
-      {absl::StrCat("--org_service=", org_server_->address()),
-       absl::StrCat("--roster_service=", roster_server_->address()),
-       absl::StrCat("--backend_tls_ca=", dirs_.File("no-such-ca.pem"))});
+  absl::StatusOr<std::unique_ptr<ServerProcess>> missing =
+      LaunchSecondGateway({absl::StrCat("--org_service=", org_server_->address()),
+                           absl::StrCat("--roster_service=", roster_server_->address()),
+                           absl::StrCat("--backend_tls_ca=", dirs_.File("no-such-ca.pem"))});
   EXPECT_FALSE(missing.ok());
   EXPECT_THAT(std::string(missing.status().message()), HasSubstr("backend_tls_ca"));
   std::cout << "[ figures ] backend TLS: against plaintext services " << unavailable

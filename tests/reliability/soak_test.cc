@@ -139,10 +139,10 @@ struct SoakPrincipal {
   TestPrincipal principal;
   bool writes = false;
   bool manages = false;
-  std::string scope_root;                 // for subtree reads: a unit
-  std::vector<std::string> units;         // units to read
-  std::vector<std::string> compounds;     // for the aggregate
-  std::vector<std::string> people;        // people to read
+  std::string scope_root;              // for subtree reads: a unit
+  std::vector<std::string> units;      // units to read
+  std::vector<std::string> compounds;  // for the aggregate
+  std::vector<std::string> people;     // people to read
 };
 
 // One client: its principal and, for writers, the resources it alone
@@ -150,9 +150,9 @@ struct SoakPrincipal {
 struct Worker {
   int index = 0;
   const SoakPrincipal* who = nullptr;
-  std::string person;      // people/N living in `building`
-  std::string building;    // units/N, renamed back and forth
-  std::string mover;       // units/N, a building moved between two compounds
+  std::string person;    // people/N living in `building`
+  std::string building;  // units/N, renamed back and forth
+  std::string mover;     // units/N, a building moved between two compounds
   std::string mover_parents[2];
   std::string phones[2];
 };
@@ -191,8 +191,7 @@ class SoakTest : public GatewaySuite {
     ASSERT_THAT(roster_server_->Stop(), ::grassroots::testing::IsOkAndHolds(0));
     ASSERT_THAT(org_server_->Stop(), ::grassroots::testing::IsOkAndHolds(0));
     const auto launch = [&](const char* binary, const std::string& data_dir,
-                            std::vector<std::string> args,
-                            std::unique_ptr<ServerProcess>& out) {
+                            std::vector<std::string> args, std::unique_ptr<ServerProcess>& out) {
       ServerOptions options;
       options.binary = binary;
       options.data_dir = data_dir;
@@ -211,10 +210,10 @@ class SoakTest : public GatewaySuite {
     };
     ASSERT_NO_FATAL_FAILURE(launch(ORG_SERVICE_BINARY, org_server_->data_dir(),
                                    {absl::StrCat("--listen=", org_address)}, org_));
-    ASSERT_NO_FATAL_FAILURE(launch(ROSTER_SERVICE_BINARY, roster_server_->data_dir(),
-                                   {absl::StrCat("--listen=", roster_address),
-                                    absl::StrCat("--org_service=", org_address)},
-                                   roster_));
+    ASSERT_NO_FATAL_FAILURE(launch(
+        ROSTER_SERVICE_BINARY, roster_server_->data_dir(),
+        {absl::StrCat("--listen=", roster_address), absl::StrCat("--org_service=", org_address)},
+        roster_));
     ASSERT_TRUE(WaitForServing());
   }
 
@@ -233,26 +232,30 @@ class SoakTest : public GatewaySuite {
     for (const auto& u : d.AllUnits()) admin.units.push_back(u.name());
     admin.compounds = {d.compound1.name(), d.compound4.name(), d.compound5.name()};
     admin.people = {inside_.resident.name(), outside_.resident.name()};
-    SoakPrincipal street = principal("soak-street-editor", "EDITOR", d.street1.name(), false, true, false);
+    SoakPrincipal street =
+        principal("soak-street-editor", "EDITOR", d.street1.name(), false, true, false);
     street.scope_root = d.street1.name();
     street.units = {d.street1.name(),   d.community1.name(), d.community2.name(),
                     d.compound1.name(), d.compound2.name(),  d.compound4.name(),
                     d.building1.name(), d.building4.name()};
     street.compounds = {d.compound1.name(), d.compound4.name()};
     street.people = admin.people;
-    SoakPrincipal community = principal("soak-community-admin", "ADMIN", d.community1.name(), false, true, true);
+    SoakPrincipal community =
+        principal("soak-community-admin", "ADMIN", d.community1.name(), false, true, true);
     community.scope_root = d.community1.name();
     community.units = {d.community1.name(), d.compound1.name(), d.compound2.name(),
                        d.compound3.name(),  d.building1.name(), d.building3.name()};
     community.compounds = {d.compound1.name(), d.compound2.name()};
     community.people = {inside_.resident.name()};
-    SoakPrincipal community2 = principal("soak-community2-editor", "EDITOR", d.community2.name(), true, true, false);
+    SoakPrincipal community2 =
+        principal("soak-community2-editor", "EDITOR", d.community2.name(), true, true, false);
     community2.scope_root = d.community2.name();
     community2.units = {d.community2.name(), d.compound4.name(), d.building4.name(),
                         d.building5.name()};
     community2.compounds = {d.compound4.name()};
     community2.people = {outside_.resident.name()};
-    SoakPrincipal viewer = principal("soak-viewer", "VIEWER", d.community1.name(), false, false, false);
+    SoakPrincipal viewer =
+        principal("soak-viewer", "VIEWER", d.community1.name(), false, false, false);
     viewer.scope_root = community.scope_root;
     viewer.units = community.units;
     viewer.compounds = community.compounds;
@@ -277,10 +280,18 @@ class SoakTest : public GatewaySuite {
       if (w.who->writes) {
         std::string compound;
         switch (i % soak_principals_.size()) {
-          case 0: compound = d.compound5.name(); break;
-          case 1: compound = i % 2 == 0 ? d.compound3.name() : d.compound4.name(); break;
-          case 2: compound = d.compound2.name(); break;
-          default: compound = d.compound4.name(); break;
+          case 0:
+            compound = d.compound5.name();
+            break;
+          case 1:
+            compound = i % 2 == 0 ? d.compound3.name() : d.compound4.name();
+            break;
+          case 2:
+            compound = d.compound2.name();
+            break;
+          default:
+            compound = d.compound4.name();
+            break;
         }
         ASSERT_OK_AND_ASSIGN(org_v1::Unit building,
                              org.CreateUnit(::grassroots::org::testing::NewBuilding(
@@ -290,9 +301,9 @@ class SoakTest : public GatewaySuite {
         for (std::string& phone : w.phones) {
           phone = absl::StrFormat("139%08d", static_cast<int>(random() % 100000000));
         }
-        roster_v1::Person person = NewPerson(
-            absl::StrCat("压测居民", i), ::grassroots::roster::testing::TestIdCardNumber(500 + i),
-            w.phones[0]);
+        roster_v1::Person person =
+            NewPerson(absl::StrCat("压测居民", i),
+                      ::grassroots::roster::testing::TestIdCardNumber(500 + i), w.phones[0]);
         person.set_residence_building(w.building);
         person.set_residence_room("1-101");
         ASSERT_OK_AND_ASSIGN(roster_v1::Person created, roster.CreatePerson(person));
@@ -301,10 +312,10 @@ class SoakTest : public GatewaySuite {
       if (w.who->manages) {
         w.mover_parents[0] = d.compound1.name();
         w.mover_parents[1] = d.compound2.name();
-        ASSERT_OK_AND_ASSIGN(org_v1::Unit mover,
-                             org.CreateUnit(::grassroots::org::testing::NewBuilding(
-                                 w.mover_parents[0], absl::StrCat("M", i, "栋"), absl::StrCat("M", i),
-                                 20, 6, "")));
+        ASSERT_OK_AND_ASSIGN(
+            org_v1::Unit mover,
+            org.CreateUnit(::grassroots::org::testing::NewBuilding(
+                w.mover_parents[0], absl::StrCat("M", i, "栋"), absl::StrCat("M", i), 20, 6, "")));
         w.mover = mover.name();
       }
       workers_.push_back(w);
@@ -330,8 +341,9 @@ class SoakTest : public GatewaySuite {
     const auto record = [&](const char* what, const grpc::Status& status, bool cut = false) {
       ++tally.calls;
       ++tally.codes[CodeName(status.error_code())];
-      const bool fine = status.ok() || (cut && (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
-                                                status.error_code() == grpc::StatusCode::CANCELLED));
+      const bool fine =
+          status.ok() || (cut && (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+                                  status.error_code() == grpc::StatusCode::CANCELLED));
       if (!fine) {
         ++tally.unexpected;
         if (tally.unexpected_samples.size() < 5) {
@@ -561,7 +573,8 @@ void PrintUsage(const char* when, const char* name, const ProcessUsage& u) {
 
 TEST_F(SoakTest, MixedLoadThroughTheGatewayLeavesMemoryDescriptorsAndThreadsStable) {
   const absl::Duration total = SoakDuration();
-  const absl::Duration warm_up = std::min(absl::Seconds(30), absl::Trunc(total / 4, absl::Seconds(1)));
+  const absl::Duration warm_up =
+      std::min(absl::Seconds(30), absl::Trunc(total / 4, absl::Seconds(1)));
   const absl::Duration soak = total - warm_up;
 
   const Tally warm = Load(warm_up, 1000);
@@ -578,8 +591,8 @@ TEST_F(SoakTest, MixedLoadThroughTheGatewayLeavesMemoryDescriptorsAndThreadsStab
   for (const auto& [code, count] : tally.codes) absl::StrAppend(&codes, " ", code, " ", count);
   std::cout << "[ figures ] soak: " << kClients << " clients, " << soak_principals_.size()
             << " principals, warm-up " << absl::FormatDuration(warm_up) << " (" << warm.calls
-            << " calls), then " << absl::FormatDuration(took) << ": " << tally.calls
-            << " calls, " << absl::StrFormat("%.0f", tally.calls / absl::ToDoubleSeconds(took))
+            << " calls), then " << absl::FormatDuration(took) << ": " << tally.calls << " calls, "
+            << absl::StrFormat("%.0f", tally.calls / absl::ToDoubleSeconds(took))
             << " calls/s; reads " << tally.reads << ", writes " << tally.writes << ", cut "
             << tally.cut << ", reconnects " << tally.reconnects << ", records created "
             << tally.records_created << "\n";

@@ -161,14 +161,15 @@ class Tmpfs {
   absl::Status Remount(bool read_only) {
     const unsigned long flags = MS_REMOUNT | (read_only ? MS_RDONLY : 0);
     if (mount("tmpfs", dir_.c_str(), "tmpfs", flags, options_.c_str()) != 0) {
-      return absl::InternalError(absl::StrCat("remount ", read_only ? "ro " : "rw ", dir_, ": ",
-                                              std::strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("remount ", read_only ? "ro " : "rw ", dir_, ": ", std::strerror(errno)));
     }
     return absl::OkStatus();
   }
 
  private:
-  Tmpfs(std::string dir, std::string options) : dir_(std::move(dir)), options_(std::move(options)) {}
+  Tmpfs(std::string dir, std::string options)
+      : dir_(std::move(dir)), options_(std::move(options)) {}
   std::string dir_;
   std::string options_;
 };
@@ -187,9 +188,7 @@ class Ext4Image {
     for (const char* tool : {kMkfs, kMount, kUmount, kFsck}) {
       if (access(tool, X_OK) != 0) return absl::UnavailableError(absl::StrCat(tool, " is missing"));
     }
-    {
-      std::ofstream out(image, std::ios::binary | std::ios::trunc);
-    }
+    { std::ofstream out(image, std::ios::binary | std::ios::trunc); }
     std::filesystem::resize_file(image, 32 << 20);
     if (Run(kMkfs, {"-q", "-F", "-O", "^has_journal", image}) != 0) {
       return absl::UnavailableError(absl::StrCat("mkfs.ext4 failed on ", image));
@@ -268,7 +267,9 @@ class Ext4Image {
     }
     return absl::OkStatus();
   }
-  std::string TriggerPath() const { return absl::StrCat("/sys/fs/ext4/", device_, "/trigger_fs_error"); }
+  std::string TriggerPath() const {
+    return absl::StrCat("/sys/fs/ext4/", device_, "/trigger_fs_error");
+  }
 
   std::string image_;
   std::string dir_;
@@ -426,21 +427,20 @@ class OrgService final : public Service {
   }
 
   absl::Status Seed() override {
-    ASSIGN_OR_RETURN(const org_v1::Unit district,
-                     client_->CreateUnit(org::testing::NewUnit(org_v1::DISTRICT, "", "江汉区",
-                                                               "420103")));
+    ASSIGN_OR_RETURN(const org_v1::Unit district, client_->CreateUnit(org::testing::NewUnit(
+                                                      org_v1::DISTRICT, "", "江汉区", "420103")));
     ASSIGN_OR_RETURN(const org_v1::Unit street,
-                     client_->CreateUnit(org::testing::NewUnit(
-                         org_v1::STREET, district.name(), "民族街道", "420103001")));
+                     client_->CreateUnit(org::testing::NewUnit(org_v1::STREET, district.name(),
+                                                               "民族街道", "420103001")));
     ASSIGN_OR_RETURN(const org_v1::Unit community,
-                     client_->CreateUnit(org::testing::NewUnit(
-                         org_v1::COMMUNITY, street.name(), "水塔社区", "420103001001")));
+                     client_->CreateUnit(org::testing::NewUnit(org_v1::COMMUNITY, street.name(),
+                                                               "水塔社区", "420103001001")));
     org_v1::CompoundDetails details;
     details.set_kind(org_v1::CompoundDetails::COMMODITY);
     details.set_households(520);
     ASSIGN_OR_RETURN(const org_v1::Unit compound,
-                     client_->CreateUnit(org::testing::NewCompound(community.name(), "幸福花园",
-                                                                   "XF", details)));
+                     client_->CreateUnit(
+                         org::testing::NewCompound(community.name(), "幸福花园", "XF", details)));
     compound_ = compound.name();
     return absl::OkStatus();
   }
@@ -504,17 +504,17 @@ class RosterService final : public Service {
     options.binary = ROSTER_SERVICE_BINARY;
     options.data_dir = data_dir;
     options.in_child = in_child;
-    options.extra_args = {absl::StrCat("--org_service=", peer_->address()),
-                          absl::StrCat("--org_deadline=",
-                                       absl::FormatDuration(roster::testing::kOrgDeadline))};
+    options.extra_args = {
+        absl::StrCat("--org_service=", peer_->address()),
+        absl::StrCat("--org_deadline=", absl::FormatDuration(roster::testing::kOrgDeadline))};
     return LaunchServer(std::move(options));
   }
 
   absl::Status Seed() override {
-    ASSIGN_OR_RETURN(const roster_v1::Person person,
-                     client_->CreatePerson(roster::testing::NewPerson(
-                         "读者", roster::testing::TestIdCardNumber(999999),
-                         roster::testing::TestPhone(9999))));
+    ASSIGN_OR_RETURN(
+        const roster_v1::Person person,
+        client_->CreatePerson(roster::testing::NewPerson(
+            "读者", roster::testing::TestIdCardNumber(999999), roster::testing::TestPhone(9999))));
     reader_ = person.name();
     return absl::OkStatus();
   }
@@ -665,9 +665,8 @@ TEST_P(StorageFaultTest, FullDiskRefusesWritesServesReadsRecoversAndKeepsExactly
   int acknowledged_while_full = 0;
   std::set<int> refused;
   for (int tries = 0; refused.empty(); ++tries, ++next) {
-    ASSERT_LT(tries, kMaxWritesUntilFull)
-        << "could not make the disk full (" << full->how() << "): " << tries
-        << " writes all succeeded";
+    ASSERT_LT(tries, kMaxWritesUntilFull) << "could not make the disk full (" << full->how()
+                                          << "): " << tries << " writes all succeeded";
     const Outcome outcome = ExpectAcknowledgedOrRefused(next, full->cause());
     if (HasFailure()) return;
     if (outcome == Outcome::kAcknowledged) {
@@ -720,9 +719,8 @@ TEST_P(StorageFaultTest, FullDiskRefusesWritesServesReadsRecoversAndKeepsExactly
         ++acknowledged_while_full;
         continue;
       }
-      EXPECT_THAT(results[w],
-                  ::grassroots::testing::StatusIs(absl::StatusCode::kUnavailable,
-                                                  HasSubstr(full->cause())));
+      EXPECT_THAT(results[w], ::grassroots::testing::StatusIs(absl::StatusCode::kUnavailable,
+                                                              HasSubstr(full->cause())));
       refused.insert(next);
       ++refused_attempts;
     }
@@ -762,8 +760,7 @@ TEST_P(StorageFaultTest, FullDiskRefusesWritesServesReadsRecoversAndKeepsExactly
             << ", " << refused.size() << " distinct), " << acknowledged_while_full
             << " acknowledged while full (room the files already held), " << reads_served
             << " reads served, recovered on first write after space returned; restart: "
-            << acknowledged.size() << " acknowledged / " << after_restart->size()
-            << " present\n";
+            << acknowledged.size() << " acknowledged / " << after_restart->size() << " present\n";
   std::cout << "[ figures ] " << service_->binary_name() << " message: \"" << first_refusal_message_
             << "\"\n";
 }
@@ -832,8 +829,8 @@ TEST_P(StorageFaultTest, FileSystemTurningReadOnlyRefusesWritesServesReadsAndLos
   std::cout << "[ figures ] " << service_->binary_name()
             << " read-only file system (ext4 errors=remount-ro): " << refused
             << " writes refused (UNAVAILABLE " << refused << "), " << reads_served
-            << " reads served; after repair and restart: " << after_restart->size()
-            << " present / " << acknowledged_before << " acknowledged; the " << refused_numbers.size()
+            << " reads served; after repair and restart: " << after_restart->size() << " present / "
+            << acknowledged_before << " acknowledged; the " << refused_numbers.size()
             << " refused writes then succeeded\n";
   std::cout << "[ figures ] " << service_->binary_name() << " message: \"" << first_refusal_message_
             << "\"\n";
@@ -881,8 +878,8 @@ TEST_P(StorageFaultTest, ReadOnlyDataDirectoryAtStartIsRefusedAndLeftAsItWas) {
     fs::permissions(data_dir, read_and_search);
     fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
     ServerOptions options;
-    options.binary = service_->binary_name() == "org_service" ? ORG_SERVICE_BINARY
-                                                               : ROSTER_SERVICE_BINARY;
+    options.binary =
+        service_->binary_name() == "org_service" ? ORG_SERVICE_BINARY : ROSTER_SERVICE_BINARY;
     options.data_dir = data_dir;
     if (geteuid() == 0) options.in_child = &BecomeNobody;
     refused_start = std::make_unique<ServerProcess>(options);
@@ -898,7 +895,8 @@ TEST_P(StorageFaultTest, ReadOnlyDataDirectoryAtStartIsRefusedAndLeftAsItWas) {
   EXPECT_THAT(lines[0], HasSubstr(absl::StrCat(service_->binary_name(), ": ")));
   EXPECT_THAT(lines[0], HasSubstr(db));
   EXPECT_THAT(lines[0], HasSubstr("is not writable"));
-  EXPECT_THAT(lines[0], HasSubstr(tmpfs_ != nullptr ? "read-only file system" : "permission denied"));
+  EXPECT_THAT(lines[0],
+              HasSubstr(tmpfs_ != nullptr ? "read-only file system" : "permission denied"));
   EXPECT_EQ(ReadFileBytes(db), before) << "the database file changed";
 
   if (tmpfs_ != nullptr) {
@@ -906,8 +904,8 @@ TEST_P(StorageFaultTest, ReadOnlyDataDirectoryAtStartIsRefusedAndLeftAsItWas) {
   } else {
     std::filesystem::permissions(dirs_.path(), std::filesystem::perms::owner_all);
     std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all);
-    std::filesystem::permissions(db, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        db, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
   ASSERT_OK(service_->Restart());
   ASSERT_NO_FATAL_FAILURE(ExpectPresentIsExactly(acknowledged, "after the directory is writable"));
@@ -1007,14 +1005,14 @@ TEST_P(StorageFaultTest, UntrustworthyDatabaseFileStopsTheStartAndIsLeftByteForB
     const std::string hash_before = Sha256Hex(before);
 
     ServerOptions options;
-    options.binary = service_->binary_name() == "org_service" ? ORG_SERVICE_BINARY
-                                                               : ROSTER_SERVICE_BINARY;
+    options.binary =
+        service_->binary_name() == "org_service" ? ORG_SERVICE_BINARY : ROSTER_SERVICE_BINARY;
     options.data_dir = dir;
     // The roster refuses its file before it ever calls the org service.
     if (GetParam() == "roster") options.extra_args = {"--org_service=127.0.0.1:1"};
     ServerProcess process(options);
-    EXPECT_THAT(process.Start(), ::grassroots::testing::StatusIs(
-                                     absl::StatusCode::kInternal, HasSubstr("exited with code 1")));
+    EXPECT_THAT(process.Start(), ::grassroots::testing::StatusIs(absl::StatusCode::kInternal,
+                                                                 HasSubstr("exited with code 1")));
     const std::string log = process.ReadLog();
     const std::vector<std::string> lines = ServerLines(log);
     ASSERT_EQ(lines.size(), 1u) << log;

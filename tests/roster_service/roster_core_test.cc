@@ -23,7 +23,10 @@ using ::testing::Not;
 
 class FixedClock final : public Clock {
  public:
-  absl::Time Now() const override { return absl::FromCivil(absl::CivilDay(2026, 11, 23), absl::FixedTimeZone(8 * 3600)) + absl::Hours(10); }
+  absl::Time Now() const override {
+    return absl::FromCivil(absl::CivilDay(2026, 11, 23), absl::FixedTimeZone(8 * 3600)) +
+           absl::Hours(10);
+  }
 };
 
 template <typename T, typename Call>
@@ -118,8 +121,8 @@ TEST_F(RosterCoreTest, PeopleAreValidatedAndUniqueByIdCard) {
   ASSERT_TRUE(person.ok()) << person.status();
   EXPECT_EQ(person->birth_date, absl::CivilDay(1980, 1, 1));  // read from the number
   absl::StatusOr<Person> twin = CreatePerson(1, PartyStatus::kNone);
-  EXPECT_THAT(twin.status(), StatusIs(absl::StatusCode::kAlreadyExists,
-                                      HasSubstr("person.id_card_number")));
+  EXPECT_THAT(twin.status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("person.id_card_number")));
   EXPECT_THAT(std::string(twin.status().message()), Not(HasSubstr(IdCard(1))));
   absl::StatusOr<Person> found = core_->LookupPersonByIdCard(IdCard(1));
   ASSERT_TRUE(found.ok());
@@ -171,8 +174,9 @@ TEST_F(RosterCoreTest, RolesFollowTheLevelRules) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("full party member")));
   ASSERT_TRUE(Assign(full, Role::kSecretary, Org(kBranch)).ok());
   const int64_t second = MustCreatePerson(5, PartyStatus::kFull);
-  EXPECT_THAT(Assign(second, Role::kSecretary, Org(kBranch)).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already has a SECRETARY")));
+  EXPECT_THAT(
+      Assign(second, Role::kSecretary, Org(kBranch)).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already has a SECRETARY")));
   EXPECT_THAT(Assign(full, Role::kVolunteer, Unit(99)).status(),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("units/99")));
   directory_.Delete(Unit(kOtherBuilding));
@@ -278,8 +282,7 @@ TEST_F(RosterCoreTest, LargeSubtreesListTheSameRolesAsSmallOnes) {
     }
     return ids;
   };
-  const ListRolesQuery street{
-      .place = Unit(kStreet), .include_descendants = true, .page_size = 1};
+  const ListRolesQuery street{.place = Unit(kStreet), .include_descendants = true, .page_size = 1};
   ListRolesQuery leads_by_lead = street;
   leads_by_lead.person_id = lead;
   leads_by_lead.roles = {Role::kBuildingLead};
@@ -302,8 +305,7 @@ TEST_F(RosterCoreTest, PeopleWithCurrentDutiesAreNotDeleted) {
   ASSERT_TRUE(Sync<RoleAssignment>([&](auto done) {
                 core_->EndRoleAssignment(caller_, role, absl::CivilDay(2026, 11, 1), "", done);
               }).ok());
-  EXPECT_TRUE(
-      Sync<Person>([&](auto done) { core_->DeletePerson(caller_, lead, "", done); }).ok());
+  EXPECT_TRUE(Sync<Person>([&](auto done) { core_->DeletePerson(caller_, lead, "", done); }).ok());
 }
 
 TEST_F(RosterCoreTest, OnlyInServiceMembersRegisterWithACommunity) {
@@ -354,7 +356,7 @@ TEST_F(RosterCoreTest, ImportUpsertsByExternalKeyAndMovesTheMembership) {
   ASSERT_TRUE(moved.ok()) << moved.status();
   EXPECT_EQ(moved->person_id, first->person_id);
   EXPECT_EQ(moved->outcome, ImportRowResult::Outcome::kUpdated);  // the membership moved
-  EXPECT_EQ(moved->roles_assigned, 0);  // already held
+  EXPECT_EQ(moved->roles_assigned, 0);                            // already held
   absl::StatusOr<Page<Membership>> history =
       core_->ListMemberships({.person_id = first->person_id});
   ASSERT_TRUE(history.ok());

@@ -1082,12 +1082,12 @@ TEST_F(RosterServerTest, HealthAndReflectionAnswer) {
                                  std::string("grpc.reflection.v1alpha.ServerReflection")})));
 }
 
-
 // --- Bulk import.
 
 // Five rows in two messages: rows 2 (a mistyped ID-card number) and 4 (an
 // organisation that does not exist) are bad.
-std::vector<v1::ImportPeopleRequest> ImportBatches(const SampleDistrict& sample, bool validate_only) {
+std::vector<v1::ImportPeopleRequest> ImportBatches(const SampleDistrict& sample,
+                                                   bool validate_only) {
   const auto row = [](v1::Person person, absl::string_view key) {
     v1::ImportRow r;
     person.set_external_key(std::string(key));
@@ -1102,24 +1102,23 @@ std::vector<v1::ImportPeopleRequest> ImportBatches(const SampleDistrict& sample,
   lead.set_party_org(sample.branch.name());
   *lead.add_roles() = NewRole("", v1::BUILDING_LEAD, sample.building1.name());
   *first.add_rows() = lead;
-  *first.add_rows() = row(NewPerson("李四", WithWrongCheckCharacter(TestIdCardNumber(102))), "HR-2");
+  *first.add_rows() =
+      row(NewPerson("李四", WithWrongCheckCharacter(TestIdCardNumber(102))), "HR-2");
   *first.add_rows() = row(NewPerson("赵六", TestIdCardNumber(103)), "HR-3");
   v1::ImportPeopleRequest second;
-  v1::ImportRow lost = row(NewMember("钱七", v1::Person::FULL, v1::Person::RETIRED,
-                                     TestIdCardNumber(104)),
-                           "HR-4");
+  v1::ImportRow lost =
+      row(NewMember("钱七", v1::Person::FULL, v1::Person::RETIRED, TestIdCardNumber(104)), "HR-4");
   lost.set_party_org("partyOrgs/999");
   *second.add_rows() = lost;
-  v1::ImportRow secretary = row(NewMember("孙书记", v1::Person::FULL, v1::Person::IN_SERVICE,
-                                          TestIdCardNumber(105)),
-                                "HR-5");
+  v1::ImportRow secretary = row(
+      NewMember("孙书记", v1::Person::FULL, v1::Person::IN_SERVICE, TestIdCardNumber(105)), "HR-5");
   *secretary.add_roles() = NewRole("", v1::SECRETARY, sample.branch.name());
   *second.add_rows() = secretary;
   return {first, second};
 }
 
-absl::StatusOr<v1::ImportPeopleResponse> Import(const RosterClient& client,
-                                                 const std::vector<v1::ImportPeopleRequest>& batches) {
+absl::StatusOr<v1::ImportPeopleResponse> Import(
+    const RosterClient& client, const std::vector<v1::ImportPeopleRequest>& batches) {
   v1::ImportPeopleResponse response;
   auto context = ::grassroots::testing::NewClientContext();
   std::unique_ptr<grpc::ClientWriterInterface<v1::ImportPeopleRequest>> writer =
@@ -1139,8 +1138,8 @@ TEST_F(RosterServerTest, ImportReportsBadRowsAndCanBeRunAgainWithoutDuplicates) 
     for (const v1::ImportRowError& e : response.errors()) rows.push_back({e.row(), e.field()});
     return rows;
   };
-  const std::vector<std::pair<int, std::string>> expected_errors = {
-      {2, "person.id_card_number"}, {4, "party_org"}};
+  const std::vector<std::pair<int, std::string>> expected_errors = {{2, "person.id_card_number"},
+                                                                    {4, "party_org"}};
 
   // A dry run checks everything and stores nothing.
   ASSERT_OK_AND_ASSIGN(const v1::ImportPeopleResponse dry,
@@ -1217,7 +1216,8 @@ TEST_F(RosterServerTest, ImportOfManyMessagesAnswersEveryRowInOrder) {
 
   ASSERT_OK_AND_ASSIGN(const Pages<v1::Person> people, roster().ListAllPeople({}));
   EXPECT_EQ(people.items.size(), static_cast<size_t>(kRows));
-  ASSERT_OK_AND_ASSIGN(const v1::Person first, roster().LookupPersonByIdCard(TestIdCardNumber(2000)));
+  ASSERT_OK_AND_ASSIGN(const v1::Person first,
+                       roster().LookupPersonByIdCard(TestIdCardNumber(2000)));
   EXPECT_EQ(first.display_name(), "居民零号");
   EXPECT_EQ(first.external_key(), "K-0");
   ASSERT_OK_AND_ASSIGN(const Pages<v1::RoleAssignment> roles, roster().ListAllRoleAssignments({}));

@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "common/grpc_probe.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/grpc_probe.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "tests/testing/temp_dir.h"
@@ -50,9 +50,9 @@ struct ServerOptions {
 
 // What /proc says of a running process, for soak and leak checks.
 struct ProcessUsage {
-  int64_t rss_bytes = 0;   // VmRSS
-  int open_fds = 0;        // entries of /proc/PID/fd
-  int threads = 0;         // Threads
+  int64_t rss_bytes = 0;  // VmRSS
+  int open_fds = 0;       // entries of /proc/PID/fd
+  int threads = 0;        // Threads
 };
 absl::StatusOr<ProcessUsage> ReadProcessUsage(pid_t pid);
 
