@@ -23,20 +23,13 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
+#include "tests/org_service/paged_calls.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
 namespace grassroots::org::testing {
 
 namespace v1 = ::grassroots::org::v1;
-
-// Everything a paged list returned, page by page.
-template <typename Item>
-struct Pages {
-  std::vector<Item> items;         // all pages, in order
-  std::vector<int> page_sizes;     // items per page
-  std::vector<int64_t> revisions;  // each page's revision (current_revision for events)
-};
 
 // What a ListDescendants stream returned.
 struct Descendants {
@@ -91,11 +84,7 @@ class OrgClient {
   absl::StatusOr<Response> Call(grpc::Status (v1::OrgService::StubInterface::*method)(
                                     grpc::ClientContext*, const Request&, Response*),
                                 const Request& request) const {
-    auto context = ::grassroots::testing::NewClientContext(timeout_);
-    Response response;
-    const grpc::Status status = (stub_.get()->*method)(context.get(), request, &response);
-    if (!status.ok()) return ::grassroots::testing::ToAbslStatus(status);
-    return response;
+    return CallWithDeadline(*stub_, method, request, timeout_);
   }
 
   // --- Units.
@@ -171,22 +160,8 @@ class OrgClient {
                                           grpc::ClientContext*, const Request&, Response*),
                                       Request request, ItemsOf items_of,
                                       RevisionOf revision_of) const {
-    constexpr int kMaxPages = 10000;
-    Pages<Item> pages;
-    for (int page = 0; page < kMaxPages; ++page) {
-      absl::StatusOr<Response> response = Call(method, request);
-      if (!response.ok()) {
-        return absl::Status(response.status().code(),
-                            absl::StrCat("page ", page + 1, ": ", response.status().message()));
-      }
-      const auto& items = items_of(*response);
-      pages.items.insert(pages.items.end(), items.begin(), items.end());
-      pages.page_sizes.push_back(static_cast<int>(items.size()));
-      pages.revisions.push_back(revision_of(*response));
-      if (response->next_page_token().empty()) return pages;
-      request.set_page_token(response->next_page_token());
-    }
-    return absl::OutOfRangeError(absl::StrCat("still more pages after ", kMaxPages));
+    return ListAllPages<Item>([&](const Request& r) { return Call(method, r); }, std::move(request),
+                              items_of, revision_of);
   }
 
   std::unique_ptr<v1::OrgService::StubInterface> stub_;

@@ -31,12 +31,4 @@
 #include "tests/reliability/reliability_suite.h"
 #include "tests/testing/server_process.h"
 
-namespace grassroots::reliability {
-
-using ::grassroots::gateway::testing::GatewaySuite;
-using ::grassroots::testing::ServerOptions;
-using ::grassroots::testing::ServerProcess;
-
-}  // namespace grassroots::reliability
-
 #endif  // GRASSROOTS_TESTS_RELIABILITY_RELIABILITY_SUPPORT_H_

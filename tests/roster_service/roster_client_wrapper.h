@@ -21,7 +21,7 @@
 #include "grassroots/type/date.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "tests/org_service/org_client_wrapper.h"
+#include "tests/org_service/paged_calls.h"
 #include "tests/roster_service/watch_stream.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
@@ -49,11 +49,7 @@ class RosterClient {
   absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const Request& request) const {
-    auto context = ::grassroots::testing::NewClientContext(timeout_);
-    Response response;
-    const grpc::Status status = (stub_.get()->*method)(context.get(), request, &response);
-    if (!status.ok()) return ::grassroots::testing::ToAbslStatus(status);
-    return response;
+    return ::grassroots::org::testing::CallWithDeadline(*stub_, method, request, timeout_);
   }
 
   // --- People.
@@ -143,22 +139,9 @@ class RosterClient {
                                                                    const Request&, Response*),
                                       Request request, ItemsOf items_of,
                                       RevisionOf revision_of) const {
-    constexpr int kMaxPages = 10000;
-    Pages<Item> pages;
-    for (int page = 0; page < kMaxPages; ++page) {
-      absl::StatusOr<Response> response = Call(method, request);
-      if (!response.ok()) {
-        return absl::Status(response.status().code(),
-                            absl::StrCat("page ", page + 1, ": ", response.status().message()));
-      }
-      const auto& items = items_of(*response);
-      pages.items.insert(pages.items.end(), items.begin(), items.end());
-      pages.page_sizes.push_back(static_cast<int>(items.size()));
-      pages.revisions.push_back(revision_of(*response));
-      if (response->next_page_token().empty()) return pages;
-      request.set_page_token(response->next_page_token());
-    }
-    return absl::OutOfRangeError(absl::StrCat("still more pages after ", kMaxPages));
+    return ::grassroots::org::testing::ListAllPages<Item>(
+        [&](const Request& r) { return Call(method, r); }, std::move(request), items_of,
+        revision_of);
   }
 
   std::unique_ptr<Stub> stub_;
