@@ -4,10 +4,5 @@
 # GRASSROOTS_CRASH_SEED (default random, printed) bound and replay it.
 grassroots_test(reliability_crash_test
   SOURCES crash_durability_test.cc
-  LIBS org_proto roster_proto gateway_proto grassroots_grpc_common
+  LIBS reliability_testing
   LABELS reliability integration)
-target_compile_definitions(reliability_crash_test PRIVATE
-  ORG_SERVICE_BINARY="$<TARGET_FILE:org_service>"
-  ROSTER_SERVICE_BINARY="$<TARGET_FILE:roster_service>"
-  GATEWAY_BINARY="$<TARGET_FILE:gateway>")
-add_dependencies(reliability_crash_test org_service roster_service gateway)

@@ -5,9 +5,9 @@
 # RLIMIT_FSIZE and drops privileges in the child (see the test's top).
 grassroots_test(storage_faults_test
   SOURCES storage_faults_test.cc
-  LIBS org_proto roster_proto grassroots_common grassroots_sqlite grassroots_crypto
+  LIBS roster_testing grassroots_common grassroots_sqlite grassroots_crypto
   LABELS reliability integration)
+# The test launches the services itself.
 target_compile_definitions(storage_faults_test PRIVATE
   ORG_SERVICE_BINARY="$<TARGET_FILE:org_service>"
   ROSTER_SERVICE_BINARY="$<TARGET_FILE:roster_service>")
-add_dependencies(storage_faults_test org_service roster_service)
