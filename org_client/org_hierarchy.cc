@@ -56,9 +56,13 @@ std::optional<std::vector<int64_t>> OrgHierarchy::UnitsOf(int64_t org_id) const 
 }
 
 absl::StatusOr<std::vector<Place>> OrgHierarchy::PlacesUnder(int64_t unit_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::vector<Place>> places,
-                   PlacesUnderAtMost(unit_id, std::numeric_limits<size_t>::max()));
-  return *std::move(places);
+  // With no limit the walk never gives up, so the optional always holds
+  // the places.
+  absl::StatusOr<std::optional<std::vector<Place>>> places =
+      PlacesUnderAtMost(unit_id, std::numeric_limits<size_t>::max());
+  if (!places.ok()) return places.status();
+  if (!places->has_value()) return absl::InternalError("PlacesUnder: the walk stopped early");
+  return std::move(**places);
 }
 
 bool OrgHierarchy::IsPlaceUnder(const Place& place, int64_t unit_id) const {
