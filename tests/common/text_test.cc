@@ -155,7 +155,7 @@ TEST(DecodeUtf8Test, DecodesOneCharacterOfEachLength) {
 }
 
 TEST(DecodeUtf8Test, InvalidSequencesTakeOneByte) {
-  for (const std::string text : {
+  for (const std::string& text : {
            std::string("\x80"),              // a continuation byte alone
            std::string("\xC0\xAF"),          // overlong '/'
            std::string("\xE0\x80\xAF"),      // overlong, three bytes
@@ -221,7 +221,9 @@ TEST(DecodeUtf8Test, AgreesWithUtf8LengthOnEveryTwoByteInput) {
       });
       const std::optional<size_t> length = Utf8Length(text);
       ASSERT_EQ(length.has_value(), valid) << absl::CEscape(text);
-      if (valid) EXPECT_EQ(*length, count) << absl::CEscape(text);
+      if (valid) {
+        EXPECT_EQ(*length, count) << absl::CEscape(text);
+      }
     }
   }
 }
