@@ -11,7 +11,7 @@
 //
 //   int main(int argc, char** argv) {
 //     grassroots::BackendMain backend({.name = "foo_service", ...}, argc, argv);
-//     auto store = backend.OpenStore(grassroots::foo::SqliteFooStore::Open, "foo.db");
+//     auto store = grassroots::foo::SqliteFooStore::Open(backend.DataPath("foo.db"));
 //     if (!store.ok()) return backend.Fail(store.status());
 //     grassroots::RealClock clock;
 //     grassroots::foo::FooCore core(store->get(), &clock, backend.core_options());
@@ -61,19 +61,12 @@ class BackendMain {
   int Fail(absl::string_view message) const;
   int Fail(const absl::Status& status) const { return Fail(status.message()); }
 
-  const std::string& data_dir() const { return data_dir_; }
   // The path of `file` in the data directory.
   std::string DataPath(absl::string_view file) const { return absl::StrCat(data_dir_, "/", file); }
   // Who each call is from (--caller_key_file).
   CallerVerifier callers() const { return callers_; }
   // The core's options from the flags (--revision_retention).
   CoreOptions core_options() const;
-
-  // Opens the store `open(path)` gives, at DataPath(file).
-  template <typename Open>
-  auto OpenStore(Open open, absl::string_view file) const {
-    return open(DataPath(file));
-  }
 
   // Starts `core` (which loads every current row): a file whose pages are
   // corrupt, or that cannot be read, is refused here, before anything is
