@@ -18,6 +18,7 @@
 #include "cli/demo_commands.h"
 #include "common/clock.h"
 #include "common/file_util.h"
+#include "common/grpc_status.h"
 #include "common/resource_name.h"
 
 namespace grassroots::cli {
@@ -100,9 +101,7 @@ void RunAuditCommand(Context& context, const std::string& subtree, const std::st
            call->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
          return call;
        }});
-  if (!input.ok())
-    CallFailed(grpc::Status(static_cast<grpc::StatusCode>(input.status().code()),
-                            std::string(input.status().message())));
+  if (!input.ok()) CallFailed(ToGrpcStatus(input.status()));
   // Memberships outside a narrower scope are filtered out by the gateway.
   input->complete_roster = who.scope() == "*";
   const absl::Time read = absl::Now();

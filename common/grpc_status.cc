@@ -19,12 +19,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
+absl::StatusCode FromGrpcCode(grpc::StatusCode code) {
+  const int number = static_cast<int>(code);
+  return number < 0 || number > kLastCode ? absl::StatusCode::kUnknown
+                                          : static_cast<absl::StatusCode>(number);
+}
+
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  const int code = static_cast<int>(status.error_code());
-  return absl::Status(code < 0 || code > kLastCode ? absl::StatusCode::kUnknown
-                                                   : static_cast<absl::StatusCode>(code),
-                      status.error_message());
+  return absl::Status(FromGrpcCode(status.error_code()), status.error_message());
 }
 
 }  // namespace grassroots

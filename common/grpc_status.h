@@ -16,6 +16,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // message; a code number gRPC does not define becomes UNKNOWN.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
+// A gRPC code as abseil's (they number their codes alike); a number gRPC
+// does not define becomes kUnknown.
+absl::StatusCode FromGrpcCode(grpc::StatusCode code);
+
 }  // namespace grassroots
 
 #endif  // GRASSROOTS_COMMON_GRPC_STATUS_H_

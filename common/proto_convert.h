@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/etag.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grassroots/type/date.pb.h"
 
@@ -41,6 +42,25 @@ absl::StatusOr<DomainEnum> EnumFromProto(int value, bool (*is_valid)(int),
     return absl::InvalidArgumentError(absl::StrCat(field, ": ", value, " is not a known value"));
   }
   return static_cast<DomainEnum>(value);
+}
+
+// The fields every resource of the suite ends with: create and update time,
+// etag and revision (common/etag.h).
+template <typename Resource, typename Proto>
+void ResourceTimesToProto(const Resource& resource, Proto* proto) {
+  TimeToProto(resource.create_time, proto->mutable_create_time());
+  TimeToProto(resource.update_time, proto->mutable_update_time());
+  proto->set_etag(EtagForRevision(resource.revision));
+  proto->set_revision(resource.revision);
+}
+
+// As ResourceTimesToProto, for a resource that is soft-deleted (AIP-164):
+// also its state (`Proto`'s nested ACTIVE or DELETED) and delete time.
+template <typename Resource, typename Proto>
+void SoftDeletableToProto(const Resource& resource, Proto* proto) {
+  proto->set_state(resource.deleted ? Proto::DELETED : Proto::ACTIVE);
+  if (resource.deleted) TimeToProto(resource.delete_time, proto->mutable_delete_time());
+  ResourceTimesToProto(resource, proto);
 }
 
 }  // namespace grassroots

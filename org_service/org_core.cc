@@ -24,28 +24,6 @@ struct OrgCore::WriteContext : ::grassroots::WriteContext<OrgIndex, Snapshot> {
 
 namespace {
 
-// Territorial forms of one tier may not cover the same unit twice (two
-// branches for one compound); -1 for forms without that limit.
-int CoverageTier(OrgForm form) {
-  switch (form) {
-    case OrgForm::kWorkingCommittee:
-      return 0;
-    case OrgForm::kPartyCommittee:
-      return 1;
-    case OrgForm::kGeneralBranch:
-      return 2;
-    case OrgForm::kBranch:
-    case OrgForm::kJointBranch:
-      return 3;
-    case OrgForm::kPartyGroup:
-      return 4;
-    case OrgForm::kFunctionalBranch:
-    case OrgForm::kUnspecified:
-      break;
-  }
-  return -1;
-}
-
 absl::Status UnitNotFound(int64_t id, absl::string_view field = "name") {
   return ResourceNotFound(field, UnitName(id));
 }
@@ -133,7 +111,7 @@ absl::StatusOr<ListRequest> ParseListRequest(absl::string_view kind, int64_t par
 }  // namespace
 
 OrgCore::OrgCore(OrgStore* store, const Clock* clock, OrgCoreOptions options)
-    : engine_(store, clock, EngineOptionsFor(std::move(options), "the org service")) {}
+    : ServiceCore(store, clock, std::move(options), "the org service") {}
 
 void OrgCore::Submit(WriteRequest request) {
   engine_.Submit(

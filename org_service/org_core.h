@@ -110,20 +110,13 @@ using EventPage = ::grassroots::EventPage<Snapshot>;
 // stale etag, and the store's UNAVAILABLE/INTERNAL when a commit fails.
 //
 // Thread-safe. Write callbacks run on the writer thread and must not block.
-class OrgCore {
+class OrgCore : public ServiceCore<Snapshot, OrgIndex, StoredState> {
  public:
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
   OrgCore(OrgStore* store, const Clock* clock, OrgCoreOptions options = {});
-  OrgCore(const OrgCore&) = delete;
-  OrgCore& operator=(const OrgCore&) = delete;
-
-  // Loads the store and starts the writer thread.
-  absl::Status Start() { return engine_.Start(); }
-  // Finishes the queued writes, stops the writer and wakes every watcher.
-  // Later writes fail with UNAVAILABLE.
-  void Stop() { engine_.Stop(); }
+  ~OrgCore() { Stop(); }
 
   // --- Writes: `done` is called once, after the change is durable.
   void CreateUnit(const Caller& caller, Unit unit, std::string request_id, Done<Unit> done);
@@ -159,22 +152,6 @@ class OrgCore {
   absl::StatusOr<std::vector<PartyOrg>> BatchGetPartyOrgs(absl::Span<const int64_t> ids) const;
   absl::StatusOr<Page<PartyOrg>> ListPartyOrgs(const ListPartyOrgsQuery& query) const;
 
-  // --- Events.
-  absl::StatusOr<EventPage> ListEvents(int64_t start_revision, int32_t page_size,
-                                       const std::string& page_token) const {
-    return engine_.ListEvents(start_revision, page_size, page_token);
-  }
-  // Up to `limit` committed events from (revision, index) on.
-  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index, int limit) const {
-    return engine_.ReadEvents(revision, index, limit);
-  }
-  int64_t published_revision() const { return engine_.published_revision(); }
-  // Calls `on_publish` (on the writer thread; it must not block) after each
-  // published batch, and once more at Stop. Returns a handle for Unwatch.
-  int Watch(std::function<void()> on_publish) { return engine_.Watch(std::move(on_publish)); }
-  void Unwatch(int handle) { engine_.Unwatch(handle); }
-  bool stopped() const { return engine_.stopped(); }
-
  private:
   struct WriteContext;
   struct WriteRequest {
@@ -202,8 +179,6 @@ class OrgCore {
                                               const std::string& etag, bool cascade);
   absl::StatusOr<Snapshot> PlanUndeletePartyOrg(WriteContext& ctx, int64_t id,
                                                 const std::string& etag, bool cascade);
-
-  CommitEngine<Snapshot, OrgIndex, StoredState> engine_;
 };
 
 }  // namespace grassroots::org

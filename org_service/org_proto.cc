@@ -134,12 +134,7 @@ void UnitToProto(const Unit& unit, v1::Unit* proto) {
   } else if (const auto* building = std::get_if<BuildingDetails>(&unit.details)) {
     BuildingToProto(*building, proto->mutable_building());
   }
-  proto->set_state(unit.deleted ? v1::Unit::DELETED : v1::Unit::ACTIVE);
-  TimeToProto(unit.create_time, proto->mutable_create_time());
-  TimeToProto(unit.update_time, proto->mutable_update_time());
-  if (unit.deleted) TimeToProto(unit.delete_time, proto->mutable_delete_time());
-  proto->set_etag(EtagForRevision(unit.revision));
-  proto->set_revision(unit.revision);
+  SoftDeletableToProto(unit, proto);
 }
 
 void PartyOrgToProto(const PartyOrg& org, v1::PartyOrg* proto) {
@@ -151,12 +146,7 @@ void PartyOrgToProto(const PartyOrg& org, v1::PartyOrg* proto) {
   for (int64_t unit_id : org.unit_ids) proto->add_units(UnitName(unit_id));
   if (org.established_date) DateToProto(*org.established_date, proto->mutable_established_date());
   proto->set_rating(static_cast<v1::PartyOrg::Rating>(org.rating));
-  proto->set_state(org.deleted ? v1::PartyOrg::DELETED : v1::PartyOrg::ACTIVE);
-  TimeToProto(org.create_time, proto->mutable_create_time());
-  TimeToProto(org.update_time, proto->mutable_update_time());
-  if (org.deleted) TimeToProto(org.delete_time, proto->mutable_delete_time());
-  proto->set_etag(EtagForRevision(org.revision));
-  proto->set_revision(org.revision);
+  SoftDeletableToProto(org, proto);
 }
 
 void EventToProto(const Event& event, v1::Event* proto) {

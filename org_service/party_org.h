@@ -43,6 +43,14 @@ int FormRank(OrgForm form);
 // "which organisation covers this unit", and coverage limits ignore them.
 inline bool IsTerritorial(OrgForm form) { return form != OrgForm::kFunctionalBranch; }
 
+// The tier at which a territorial form covers its unit (its FormRank): two
+// live organisations of one tier may not cover the same unit (two branches
+// for one compound). -1 for the forms without that limit (functional
+// branches, and an unspecified form).
+inline int CoverageTier(OrgForm form) {
+  return IsTerritorial(form) && form != OrgForm::kUnspecified ? FormRank(form) : -1;
+}
+
 // What an organisation of a form may cover (DOMAIN.md, "four-level
 // hierarchy"): the unit levels, how many units, and whether they must share
 // one parent unit (a joint branch joins compounds of one community).

@@ -13,9 +13,9 @@ namespace grassroots::roster {
 
 RosterCore::RosterCore(RosterStore* store, org_client::OrgDirectory* directory, const Clock* clock,
                        RosterCoreOptions options)
-    : directory_(directory),
-      clock_(clock),
-      engine_(store, clock, EngineOptionsFor(std::move(options), "the roster service")) {}
+    : ServiceCore(store, clock, std::move(options), "the roster service"),
+      directory_(directory),
+      clock_(clock) {}
 
 absl::CivilDay RosterCore::Today() const {
   // Dates in this domain are Beijing dates, whatever the server's zone.

@@ -105,18 +105,14 @@ struct ImportRowResult {
 //
 // Thread-safe. Write callbacks run on the writer thread or on the org
 // client's callback thread and must not block.
-class RosterCore {
+class RosterCore : public ServiceCore<Snapshot, RosterIndex, StoredRoster> {
  public:
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
   RosterCore(RosterStore* store, org_client::OrgDirectory* directory, const Clock* clock,
              RosterCoreOptions options = {});
-  RosterCore(const RosterCore&) = delete;
-  RosterCore& operator=(const RosterCore&) = delete;
-
-  absl::Status Start() { return engine_.Start(); }
-  void Stop() { engine_.Stop(); }
+  ~RosterCore() { Stop(); }
 
   // Today in China (UTC+8), for dates that depend on it.
   absl::CivilDay Today() const;
@@ -169,19 +165,6 @@ class RosterCore {
   absl::StatusOr<RoleAssignment> GetRoleAssignment(int64_t id) const;
   absl::StatusOr<Page<RoleAssignment>> ListRoleAssignments(const ListRolesQuery& query) const;
 
-  // --- Events, as in org::OrgCore.
-  absl::StatusOr<EventPage<Snapshot>> ListEvents(int64_t start_revision, int32_t page_size,
-                                                 const std::string& page_token) const {
-    return engine_.ListEvents(start_revision, page_size, page_token);
-  }
-  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t revision, int32_t index, int limit) const {
-    return engine_.ReadEvents(revision, index, limit);
-  }
-  int64_t published_revision() const { return engine_.published_revision(); }
-  int Watch(std::function<void()> on_publish) { return engine_.Watch(std::move(on_publish)); }
-  void Unwatch(int handle) { engine_.Unwatch(handle); }
-  bool stopped() const { return engine_.stopped(); }
-
  private:
   using WriteContext = RosterWriteContext;
   using Plan = std::function<absl::StatusOr<Snapshot>(WriteContext&)>;
@@ -199,7 +182,6 @@ class RosterCore {
 
   org_client::OrgDirectory* const directory_;
   const Clock* const clock_;
-  CommitEngine<Snapshot, RosterIndex, StoredRoster> engine_;
 };
 
 }  // namespace grassroots::roster

@@ -112,12 +112,7 @@ void PersonToProto(const Person& person, const View& view, v1::Person* proto) {
   if (person.admission_date) DateToProto(*person.admission_date, proto->mutable_admission_date());
   proto->set_member_category(static_cast<v1::Person::MemberCategory>(person.member_category));
   proto->set_external_key(person.external_key);
-  proto->set_state(person.deleted ? v1::Person::DELETED : v1::Person::ACTIVE);
-  TimeToProto(person.create_time, proto->mutable_create_time());
-  TimeToProto(person.update_time, proto->mutable_update_time());
-  if (person.deleted) TimeToProto(person.delete_time, proto->mutable_delete_time());
-  proto->set_etag(EtagForRevision(person.revision));
-  proto->set_revision(person.revision);
+  SoftDeletableToProto(person, proto);
 }
 
 void MembershipToProto(const Membership& membership, v1::Membership* proto) {
@@ -156,10 +151,7 @@ void RoleAssignmentToProto(const RoleAssignment& assignment, const View& view,
   proto->set_note(view.unmask_personal_data ? assignment.note
                                             : RedactPersonalData(assignment.note));
   proto->set_current(assignment.CurrentOn(view.today));
-  TimeToProto(assignment.create_time, proto->mutable_create_time());
-  TimeToProto(assignment.update_time, proto->mutable_update_time());
-  proto->set_etag(EtagForRevision(assignment.revision));
-  proto->set_revision(assignment.revision);
+  ResourceTimesToProto(assignment, proto);
 }
 
 void EventToProto(const Event& event, const View& view, v1::Event* proto) {

@@ -93,26 +93,6 @@ bool IsCompoundOrg(OrgForm form) {
          form == OrgForm::kGeneralBranch;
 }
 
-// The tiers of coverage the org service keeps apart (one organisation per
-// unit and tier).
-int Tier(OrgForm form) {
-  switch (form) {
-    case OrgForm::kWorkingCommittee:
-      return 0;
-    case OrgForm::kPartyCommittee:
-      return 1;
-    case OrgForm::kGeneralBranch:
-      return 2;
-    case OrgForm::kBranch:
-    case OrgForm::kJointBranch:
-      return 3;
-    case OrgForm::kPartyGroup:
-      return 4;
-    default:
-      return -1;
-  }
-}
-
 roster::PlaceFacts FactsOf(const DemoDistrict& d, const DemoRole& r) {
   roster::PlaceFacts facts;
   facts.place.kind = r.at_party_org ? roster::Place::Kind::kPartyOrg : roster::Place::Kind::kUnit;
@@ -287,7 +267,7 @@ TEST_P(DemoDistrictTest, PartyOrgsAreValidAndPlacedInTheHierarchy) {
       if (rule.same_parent) {
         ASSERT_EQ(d.units[u].parent, d.units[o.units[0]].parent);
       }
-      int& slot = by_tier[u][Tier(o.form)];
+      int& slot = by_tier[u][org::CoverageTier(o.form)];
       ASSERT_EQ(slot, -1) << "unit " << u << " covered twice at one tier";
       slot = static_cast<int>(i);
     }

@@ -18,66 +18,6 @@
 
 namespace grassroots::org::testing {
 
-EventWatch::EventWatch(v1::OrgService::StubInterface& stub, int64_t start_revision,
-                       int32_t start_index, absl::Duration timeout)
-    : context_(::grassroots::testing::NewClientContext(timeout)) {
-  v1::WatchEventsRequest request;
-  request.set_start_revision(start_revision);
-  request.set_start_index(start_index);
-  reader_ = stub.WatchEvents(context_.get(), request);
-}
-
-EventWatch::~EventWatch() { (void)Cancel(); }
-
-absl::StatusOr<v1::Event> EventWatch::Next() {
-  // Empty batches (keep-alives, if a server sends them) are skipped, a bounded number of times.
-  constexpr int kMaxEmptyBatches = 100000;
-  for (int empty = 0; pending_.empty(); ++empty) {
-    if (finished_ || empty >= kMaxEmptyBatches) {
-      return absl::InternalError("the watch stream has ended");
-    }
-    v1::WatchEventsResponse batch;
-    if (!reader_->Read(&batch)) {
-      finished_ = true;
-      const grpc::Status status = reader_->Finish();
-      if (!status.ok()) return ::grassroots::testing::ToAbslStatus(status);
-      return absl::InternalError("the watch stream ended with OK");
-    }
-    ++batches_;
-    for (v1::Event& event : *batch.mutable_events()) pending_.push_back(std::move(event));
-  }
-  v1::Event event = std::move(pending_.front());
-  pending_.pop_front();
-  return event;
-}
-
-absl::StatusOr<std::vector<v1::Event>> EventWatch::Take(int count) {
-  std::vector<v1::Event> events;
-  for (int i = 0; i < count; ++i) {
-    absl::StatusOr<v1::Event> event = Next();
-    if (!event.ok()) {
-      return absl::Status(
-          event.status().code(),
-          absl::StrCat("after ", i, " of ", count, " events: ", event.status().message()));
-    }
-    events.push_back(*std::move(event));
-  }
-  return events;
-}
-
-grpc::Status EventWatch::Cancel() {
-  if (!finished_) {
-    finished_ = true;
-    context_->TryCancel();
-    v1::WatchEventsResponse ignored;
-    for (int i = 0; i < 100000 && reader_->Read(&ignored); ++i) {
-    }
-    final_status_ = reader_->Finish();
-  }
-  pending_.clear();
-  return final_status_;
-}
-
 OrgClient::OrgClient(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout)
     : stub_(v1::OrgService::NewStub(channel)), timeout_(timeout) {}
 
@@ -301,7 +241,11 @@ absl::StatusOr<int64_t> OrgClient::CurrentRevision() const {
 
 std::unique_ptr<EventWatch> OrgClient::Watch(int64_t start_revision, int32_t start_index,
                                              absl::Duration timeout) const {
-  return std::make_unique<EventWatch>(*stub_, start_revision, start_index, timeout);
+  v1::WatchEventsRequest request;
+  request.set_start_revision(start_revision);
+  request.set_start_index(start_index);
+  return std::make_unique<EventWatch>(
+      timeout, [&](grpc::ClientContext* context) { return stub_->WatchEvents(context, request); });
 }
 
 absl::StatusOr<std::vector<v1::Unit>> CreateBuildings(const OrgClient& client,

@@ -26,6 +26,7 @@
 #include "tests/org_service/paged_calls.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/watch_stream.h"
 
 namespace grassroots::org::testing {
 
@@ -37,37 +38,8 @@ struct Descendants {
   std::vector<int64_t> batch_revisions;
 };
 
-// Reads a WatchEvents stream event by event. The deadline given at the start
-// bounds every wait; the destructor cancels a call still open.
-class EventWatch {
- public:
-  EventWatch(v1::OrgService::StubInterface& stub, int64_t start_revision, int32_t start_index,
-             absl::Duration timeout);
-  ~EventWatch();
-  EventWatch(const EventWatch&) = delete;
-  EventWatch& operator=(const EventWatch&) = delete;
-
-  // The next event, in stream order. An error when the stream ends (with its
-  // status, or INTERNAL when it ended OK) or the deadline passes.
-  absl::StatusOr<v1::Event> Next();
-
-  // Reads `count` events.
-  absl::StatusOr<std::vector<v1::Event>> Take(int count);
-
-  // Cancels the call (events already received but not taken are dropped) and
-  // returns its final status; the status of the earlier end when it ended.
-  grpc::Status Cancel();
-
-  int batches() const { return batches_; }
-
- private:
-  std::unique_ptr<grpc::ClientContext> context_;
-  std::unique_ptr<grpc::ClientReaderInterface<v1::WatchEventsResponse>> reader_;
-  std::deque<v1::Event> pending_;
-  bool finished_ = false;
-  grpc::Status final_status_;
-  int batches_ = 0;
-};
+// Reads a WatchEvents stream event by event (tests/testing/watch_stream.h).
+using EventWatch = ::grassroots::testing::WatchStream<v1::WatchEventsResponse>;
 
 // A synchronous OrgService client. Every call carries a deadline of
 // `timeout`; errors come back as absl::Status with the gRPC code and message.

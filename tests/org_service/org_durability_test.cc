@@ -22,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/org_service/org_test_support.h"
+#include "tests/testing/batch_get.h"
 #include "tests/testing/crash_harness.h"
 #include "tests/testing/proto_matchers.h"
 #include "tests/testing/status_matchers.h"
@@ -29,6 +30,7 @@
 namespace grassroots::org::testing {
 namespace {
 
+using ::grassroots::testing::BatchGetAll;
 using ::grassroots::testing::EqualsProto;
 using ::grassroots::testing::EqualsProtos;
 using ::grassroots::testing::ExpectLogEndsAtTheLastAcknowledged;
@@ -42,20 +44,11 @@ using ::grassroots::testing::WriteUntilStopped;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
 
-constexpr size_t kMaxBatchGet = 1000;
-
-// BatchGetUnits in chunks of at most kMaxBatchGet names.
+// Every unit of `names`, by BatchGetUnits.
 absl::StatusOr<std::vector<v1::Unit>> GetAllUnits(const OrgClient& client,
                                                   const std::vector<std::string>& names) {
-  std::vector<v1::Unit> units;
-  for (size_t begin = 0; begin < names.size(); begin += kMaxBatchGet) {
-    const size_t end = std::min(names.size(), begin + kMaxBatchGet);
-    absl::StatusOr<std::vector<v1::Unit>> chunk =
-        client.BatchGetUnits(std::vector<std::string>(names.begin() + begin, names.begin() + end));
-    if (!chunk.ok()) return chunk.status();
-    units.insert(units.end(), chunk->begin(), chunk->end());
-  }
-  return units;
+  return BatchGetAll<v1::Unit>(
+      names, [&](const std::vector<std::string>& chunk) { return client.BatchGetUnits(chunk); });
 }
 
 // Everything a client can read back, for comparing before and after a restart.

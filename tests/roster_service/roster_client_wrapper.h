@@ -22,16 +22,16 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "tests/org_service/paged_calls.h"
-#include "tests/roster_service/watch_stream.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/watch_stream.h"
 
 namespace grassroots::roster::testing {
 
 namespace v1 = ::grassroots::roster::v1;
 using ::grassroots::org::testing::Pages;
 
-using RosterEventWatch = WatchStream<v1::WatchEventsResponse>;
+using RosterEventWatch = ::grassroots::testing::WatchStream<v1::WatchEventsResponse>;
 
 // A synchronous RosterService client. Every call carries a deadline of
 // `timeout`; errors come back as absl::Status with the gRPC code and message.

@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "tests/org_service/org_test_support.h"
 #include "tests/roster_service/roster_test_support.h"
+#include "tests/testing/batch_get.h"
 #include "tests/testing/crash_harness.h"
 #include "tests/testing/proto_matchers.h"
 #include "tests/testing/status_matchers.h"
@@ -35,6 +36,7 @@ namespace {
 
 using ::grassroots::org::testing::CreateSampleDistrict;
 using ::grassroots::org::testing::SampleDistrict;
+using ::grassroots::testing::BatchGetAll;
 using ::grassroots::testing::EqualsProto;
 using ::grassroots::testing::EqualsProtos;
 using ::grassroots::testing::ExpectLogEndsAtTheLastAcknowledged;
@@ -48,20 +50,11 @@ using ::grassroots::testing::WriteUntilStopped;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
 
-constexpr size_t kMaxBatchGet = 1000;
-
-// BatchGetPeople in chunks of at most kMaxBatchGet names.
+// Every person of `names`, by BatchGetPeople.
 absl::StatusOr<std::vector<v1::Person>> GetAllPeople(const RosterClient& client,
                                                      const std::vector<std::string>& names) {
-  std::vector<v1::Person> people;
-  for (size_t begin = 0; begin < names.size(); begin += kMaxBatchGet) {
-    const size_t end = std::min(names.size(), begin + kMaxBatchGet);
-    absl::StatusOr<std::vector<v1::Person>> chunk =
-        client.BatchGetPeople(std::vector<std::string>(names.begin() + begin, names.begin() + end));
-    if (!chunk.ok()) return chunk.status();
-    people.insert(people.end(), chunk->begin(), chunk->end());
-  }
-  return people;
+  return BatchGetAll<v1::Person>(
+      names, [&](const std::vector<std::string>& chunk) { return client.BatchGetPeople(chunk); });
 }
 
 // Everything a client can read back, for comparing before and after a restart.

@@ -5,7 +5,6 @@
 // job, compiled once in the roster_testing library (tests/CMakeLists.txt):
 //   roster_builders.h        dates, personal data of test people (valid
 //                            ID-card numbers), builders of people and roles
-//   watch_stream.h           a reader of any WatchEvents stream
 //   roster_client_wrapper.h  a synchronous RosterService client that puts a
 //                            deadline on every call and pages through lists
 //   retry_for.h              retrying until something catches up
@@ -50,11 +49,11 @@
 #include "tests/roster_service/roster_builders.h"
 #include "tests/roster_service/roster_client_wrapper.h"
 #include "tests/roster_service/roster_server_fixture.h"
-#include "tests/roster_service/watch_stream.h"
 #include "tests/testing/event_checks.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/watch_stream.h"
 
 namespace grassroots::roster::testing {
 

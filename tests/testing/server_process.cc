@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -57,11 +58,6 @@ absl::Status ParseWire(const std::string& bytes, absl::string_view what,
     return absl::InternalError(absl::StrCat("cannot parse ", what, " (", bytes.size(), " bytes)"));
   }
   return absl::OkStatus();
-}
-
-absl::Status FromGrpc(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
 using ::grassroots::wire::EncodeStringField;
@@ -349,7 +345,7 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
     grpc::Status status;
     call->Finish(&status, reinterpret_cast<void*>(99));
     await(99);
-    if (!status.ok()) return FromGrpc(status);
+    if (!status.ok()) return FromGrpcStatus(status);
     return absl::InternalError(absl::StrCat("reflection stream: ", failed_step, " failed"));
   };
   auto drain = [&queue] {
@@ -378,7 +374,7 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
     grpc::Status final_status;
     call->Finish(&final_status, reinterpret_cast<void*>(5));
     await(5);
-    return FromGrpc(final_status);
+    return FromGrpcStatus(final_status);
   }();
   drain();
   if (!status.ok()) return status;

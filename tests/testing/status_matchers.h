@@ -31,9 +31,7 @@ namespace grassroots::testing {
 // suite's one conversion (common/grpc_status.h).
 inline absl::Status ToAbslStatus(const grpc::Status& status) { return FromGrpcStatus(status); }
 
-inline absl::StatusCode ToAbslCode(grpc::StatusCode code) {
-  return static_cast<absl::StatusCode>(code);
-}
+inline absl::StatusCode ToAbslCode(grpc::StatusCode code) { return FromGrpcCode(code); }
 
 namespace internal_status {
 

@@ -1,5 +1,5 @@
-#ifndef GRASSROOTS_TESTS_ROSTER_SERVICE_WATCH_STREAM_H_
-#define GRASSROOTS_TESTS_ROSTER_SERVICE_WATCH_STREAM_H_
+#ifndef GRASSROOTS_TESTS_TESTING_WATCH_STREAM_H_
+#define GRASSROOTS_TESTS_TESTING_WATCH_STREAM_H_
 
 // A reader of any service's WatchEvents stream (a template, so it stays in
 // its header).
@@ -20,14 +20,11 @@
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
-namespace grassroots::roster::testing {
+namespace grassroots::testing {
 
 // Reads a WatchEvents stream event by event; `Response` has
 // `repeated Event events`. The deadline given at the start bounds every
 // wait; the destructor cancels a call still open.
-//
-// Written once for any service's WatchEvents (the org tests' EventWatch is
-// bound to the org protos).
 template <typename Response>
 class WatchStream {
  public:
@@ -37,7 +34,7 @@ class WatchStream {
   WatchStream(absl::Duration timeout,
               const std::function<std::unique_ptr<grpc::ClientReaderInterface<Response>>(
                   grpc::ClientContext*)>& open)
-      : context_(::grassroots::testing::NewClientContext(timeout)), reader_(open(context_.get())) {}
+      : context_(NewClientContext(timeout)), reader_(open(context_.get())) {}
   ~WatchStream() { (void)Cancel(); }
   WatchStream(const WatchStream&) = delete;
   WatchStream& operator=(const WatchStream&) = delete;
@@ -54,7 +51,7 @@ class WatchStream {
       if (!reader_->Read(&batch)) {
         finished_ = true;
         final_status_ = reader_->Finish();
-        if (!final_status_.ok()) return ::grassroots::testing::ToAbslStatus(final_status_);
+        if (!final_status_.ok()) return ToAbslStatus(final_status_);
         return absl::InternalError("the watch stream ended with OK");
       }
       for (Event& event : *batch.mutable_events()) pending_.push_back(std::move(event));
@@ -102,6 +99,6 @@ class WatchStream {
   grpc::Status final_status_;
 };
 
-}  // namespace grassroots::roster::testing
+}  // namespace grassroots::testing
 
-#endif  // GRASSROOTS_TESTS_ROSTER_SERVICE_WATCH_STREAM_H_
+#endif  // GRASSROOTS_TESTS_TESTING_WATCH_STREAM_H_
