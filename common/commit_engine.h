@@ -40,6 +40,15 @@ struct CommitEngineOptions {
   std::string service_name = "the service";
 };
 
+// The key under which a create's `request_id` is remembered: the caller's
+// principal and the id ("users.alice/r-1"; a principal has no '/'), so that
+// one principal's request ids never answer, or block, another's. Empty when
+// `request_id` is.
+inline std::string IdempotencyKey(const Caller& caller, absl::string_view request_id) {
+  if (request_id.empty()) return std::string();
+  return absl::StrCat(caller.principal, "/", request_id);
+}
+
 template <typename Snapshot>
 struct EventPage {
   std::vector<Event<Snapshot>> events;
@@ -126,13 +135,16 @@ class CommitEngine {
   }
 
   // Queues a write; `done` is called once, after it is durable (or failed).
+  // A create with a `request_id` that the same caller used before returns
+  // what that create made instead of writing again. Request ids are the
+  // caller's own (IdempotencyKey): another principal's id is just a new id.
   void Submit(const Caller& caller, std::string method, std::string request_id, Plan plan,
               Done done) {
     {
       absl::MutexLock lock(&queue_mu_);
       if (!stopping_ && started_) {
-        queue_.push_back(
-            {caller, std::move(method), std::move(request_id), std::move(plan), std::move(done)});
+        queue_.push_back({caller, std::move(method), IdempotencyKey(caller, request_id),
+                          std::move(plan), std::move(done)});
         return;
       }
     }
@@ -238,7 +250,7 @@ class CommitEngine {
   struct WriteRequest {
     Caller caller;
     std::string method;
-    std::string request_id;
+    std::string request_id;  // the IdempotencyKey
     Plan plan;
     Done done;
   };
@@ -535,7 +547,7 @@ std::function<void(absl::StatusOr<Snapshot>)> TypedDone(
     if (!result.ok()) return done(result.status());
     if (!std::holds_alternative<T>(*result)) {
       return done(absl::AlreadyExistsError(
-          absl::StrCat("request_id: was already used to create ", SnapshotName(*result))));
+          "request_id: you already used it for a create of another kind; use a new one"));
     }
     done(std::get<T>(*std::move(result)));
   };

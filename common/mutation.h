@@ -30,8 +30,9 @@ struct Mutation {
   std::string actor;
   std::string method;  // the RPC, e.g. "MoveUnit"
   std::vector<Change<Snapshot>> changes;
-  // The client's request_id for an idempotent create; empty when none. The
-  // store remembers it with the name of the first change's resource.
+  // The idempotency key of a create (the caller's principal and request_id,
+  // IdempotencyKey in common/commit_engine.h); empty when none. The store
+  // remembers it with the name of the first change's resource.
   std::string request_id;
 };
 

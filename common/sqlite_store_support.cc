@@ -177,6 +177,14 @@ std::string EventLogSchemaV1(absl::string_view kinds, absl::string_view kinds_co
         revision INTEGER NOT NULL) WITHOUT ROWID;)");
 }
 
+std::string RequestIdsByPrincipalV2() {
+  return R"(
+      UPDATE request_ids SET request_id =
+        coalesce((SELECT actor FROM events
+                  WHERE events.revision = request_ids.revision AND events.idx = 0),
+                 'anonymous') || '/' || request_id;)";
+}
+
 ResourceSql::ResourceSql(const ResourceTable& table)
     : upsert_current(UpsertSql(table.table, table.columns)),
       insert_history(InsertSql(table.history_table, table.columns)),

@@ -165,6 +165,12 @@ std::string ResourceTablesSchema(absl::string_view table, absl::string_view hist
 // never change it; add a migration step instead.
 std::string EventLogSchemaV1(absl::string_view kinds, absl::string_view kinds_comment);
 
+// Schema step 2 of every store: request ids became per principal (the key
+// is "principal/request_id", IdempotencyKey in common/commit_engine.h). The
+// ids of older files are given the principal of the create that used them,
+// the actor of its event.
+std::string RequestIdsByPrincipalV2();
+
 // One kind of resource as stored. `kind` is its value in events.kind: a
 // store numbers its kinds 1, 2, ... in the order it lists them. `columns`
 // are those of both tables, "id" first, in the order the store's codec binds

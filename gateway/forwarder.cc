@@ -69,7 +69,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       return;
     }
     absl::StatusOr<Principal> principal =
-        deps.gatekeeper->Admit(*context, route_->action, route_->short_name);
+        deps.gatekeeper->Admit(*context, route_->action, route_->short_name, &principal_.name);
     if (!principal.ok()) {
       Fail(principal.status());
       return;
@@ -201,6 +201,9 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   // Runs `then` with whether everything `message` names is in scope: at
   // once when memory can tell, else on the worker pool.
   void Authorize(const grpc::ByteBuffer& message, std::function<void(absl::Status)> then) {
+    if (!principal_.may_see_personal_data && route_->needs_grant) {
+      if (absl::Status refused = route_->needs_grant(message); !refused.ok()) return then(refused);
+    }
     if (!Scoped()) return then(absl::OkStatus());
     absl::StatusOr<std::vector<Target>> targets = route_->targets(message);
     if (!targets.ok()) return then(targets.status());

@@ -1,6 +1,9 @@
 #include "gateway/gatekeeper.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -19,22 +22,47 @@ std::optional<absl::string_view> OnlyValue(const grpc::ServerContextBase& contex
   return absl::string_view(begin->second.data(), begin->second.size());
 }
 
+// The host of a gRPC peer ("ipv4:127.0.0.1:5000" -> "ipv4:127.0.0.1"):
+// every connection of one machine shares its ration of failures.
+std::string PeerHost(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  const size_t first = peer.find(':');
+  if (colon == std::string::npos || colon == first) return peer;
+  return peer.substr(0, colon);
+}
+
 }  // namespace
 
+absl::Status Gatekeeper::Unauthenticated(absl::string_view peer, absl::string_view message) {
+  if (failures_ != nullptr) failures_->Take(peer, clock_->Now());
+  return absl::UnauthenticatedError(message);
+}
+
 absl::StatusOr<Principal> Gatekeeper::Admit(grpc::ServerContextBase& context, Action action,
-                                            absl::string_view method) {
+                                            absl::string_view method, std::string* who) {
+  const std::string peer = PeerHost(context.peer());
+  if (failures_ != nullptr && !failures_->Has(peer, clock_->Now())) {
+    context.AddTrailingMetadata(
+        kRetryAfterKey,
+        absl::StrCat(static_cast<int64_t>(1000 / std::max(failures_->rate().per_second, 1e-3))));
+    return absl::ResourceExhaustedError(
+        "authorization: too many failed attempts from your address; wait before trying again");
+  }
   std::optional<absl::string_view> header = OnlyValue(context, "authorization");
   if (!header) {
-    return absl::UnauthenticatedError(
-        "authorization: missing; send the metadata `authorization: Bearer <token>`");
+    return Unauthenticated(
+        peer, "authorization: missing; send the metadata `authorization: Bearer <token>`");
   }
   absl::string_view value = absl::StripAsciiWhitespace(*header);
   if (!absl::StartsWithIgnoreCase(value, "bearer ")) {
-    return absl::UnauthenticatedError("authorization: expected `Bearer <token>`");
+    return Unauthenticated(peer, "authorization: expected `Bearer <token>`");
   }
   std::optional<Principal> principal =
-      tokens_->Authenticate(absl::StripAsciiWhitespace(value.substr(7)));
-  if (!principal) return absl::UnauthenticatedError("authorization: unknown token");
+      tokens_->Authenticate(absl::StripAsciiWhitespace(value.substr(7)), absl::Now());
+  // An expired token is as unknown as a wrong one: the answer says nothing
+  // of which tokens once existed.
+  if (!principal) return Unauthenticated(peer, "authorization: unknown token");
+  if (who != nullptr) *who = principal->name;
 
   absl::Duration retry_after;
   if (absl::Status s = limiter_->Admit(principal->name, &retry_after); !s.ok()) {

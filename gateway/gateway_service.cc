@@ -44,9 +44,10 @@ grpc::ServerUnaryReactor* GatewayGrpcService::Run(grpc::CallbackServerContext* c
                   .request_id = request_id});
     reactor->Finish(ToGrpcStatus(status));
   };
-  absl::StatusOr<Principal> principal = gatekeeper_->Admit(*context, Action::kRead, method);
+  std::string who = "-";
+  absl::StatusOr<Principal> principal = gatekeeper_->Admit(*context, Action::kRead, method, &who);
   if (!principal.ok()) {
-    finish("-", principal.status());
+    finish(who, principal.status());
     return reactor;
   }
   const absl::Time deadline =

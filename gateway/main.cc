@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/server_runner.h"
+#include "common/token_buckets.h"
 #include "gateway/access_log.h"
 #include "gateway/aggregates.h"
 #include "gateway/backends.h"
@@ -50,6 +51,11 @@ ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest message accepted from clients and services.");
 ABSL_FLAG(double, rate_limit_qps, 500, "Calls per second per principal; 0: no limit.");
 ABSL_FLAG(double, rate_limit_burst, 1000, "Calls a principal may make at once.");
+ABSL_FLAG(double, auth_failures_per_second, 1,
+          "Failed authentications a peer address may make per second (after the burst); 0: no "
+          "limit.");
+ABSL_FLAG(double, auth_failure_burst, 20,
+          "Failed authentications a peer address may make at once.");
 ABSL_FLAG(std::string, access_log, "-", "Where the access log goes; - for stderr.");
 ABSL_FLAG(absl::Duration, lookup_timeout, absl::Seconds(2),
           "Deadline of each lookup a scope check makes at a service.");
@@ -140,7 +146,12 @@ int main(int argc, char** argv) {
   gw::RateLimiter limiter({.calls_per_second = absl::GetFlag(FLAGS_rate_limit_qps),
                            .burst = absl::GetFlag(FLAGS_rate_limit_burst)},
                           &clock);
-  gw::Gatekeeper gatekeeper(tokens->get(), &limiter);
+  grassroots::TokenBuckets auth_failures(
+      {.per_second = absl::GetFlag(FLAGS_auth_failures_per_second),
+       .burst = absl::GetFlag(FLAGS_auth_failure_burst)});
+  gw::Gatekeeper gatekeeper(
+      tokens->get(), &limiter,
+      absl::GetFlag(FLAGS_auth_failures_per_second) > 0 ? &auth_failures : nullptr, &clock);
   auto pool = std::make_unique<gw::WorkerPool>(absl::GetFlag(FLAGS_worker_threads));
   const grassroots::CallerSigner* signer_ptr = signer ? &*signer : nullptr;
   gw::Forwarder forwarder({.routes = &routes,

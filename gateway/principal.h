@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace grassroots::gateway {
 
@@ -43,6 +44,8 @@ struct Principal {
   // every district ("*" in the tokens file).
   std::optional<int64_t> scope_unit;
   bool may_see_personal_data = false;
+  // When the token stops being accepted (the tokens file's `expires=`).
+  absl::Time expires = absl::InfiniteFuture();
 
   // "units/7" or "*".
   std::string ScopeName() const;

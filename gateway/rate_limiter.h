@@ -7,13 +7,11 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/token_buckets.h"
 
 namespace grassroots::gateway {
 
@@ -25,22 +23,19 @@ struct RateLimit {
 // Thread-safe.
 class RateLimiter {
  public:
-  RateLimiter(RateLimit limit, const Clock* clock) : limit_(limit), clock_(clock) {}
+  RateLimiter(RateLimit limit, const Clock* clock)
+      : limit_(limit),
+        clock_(clock),
+        buckets_({.per_second = limit.calls_per_second, .burst = limit.burst}) {}
 
   // OK and one call taken from `principal`'s bucket, or RESOURCE_EXHAUSTED
   // with `retry_after` set to when the next call will be admitted.
   absl::Status Admit(absl::string_view principal, absl::Duration* retry_after);
 
  private:
-  struct Bucket {
-    double tokens = 0;
-    absl::Time refilled;
-  };
-
   const RateLimit limit_;
   const Clock* const clock_;
-  absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+  TokenBuckets buckets_;
 };
 
 }  // namespace grassroots::gateway

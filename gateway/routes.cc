@@ -5,8 +5,10 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/personal_data.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "grassroots/org/v1/org_service.pb.h"
@@ -58,14 +60,29 @@ class Names {
     targets_.push_back({.kind = TargetKind::kPerson, .id = id, .field = std::move(field)});
     return absl::OkStatus();
   }
-  // `people/{id}/memberships/{m}` or `.../registrations/{r}`: its person.
-  absl::Status PersonChild(absl::string_view name, std::string field) {
+  // The current membership of the person `name` names, which a write ends
+  // or moves (after Person: the person must be in scope as well).
+  absl::Status CurrentMembershipOf(absl::string_view name, std::string field) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "people", field));
+    targets_.push_back(
+        {.kind = TargetKind::kCurrentMembershipOf, .id = id, .field = std::move(field)});
+    return absl::OkStatus();
+  }
+  // `people/{id}/registrations/{r}`: the person and the registration.
+  absl::Status Registration(absl::string_view name, std::string field) {
     const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-    if (parts.size() != 4) {
+    int64_t registration = 0;
+    if (parts.size() != 4 || parts[2] != "registrations" ||
+        !absl::SimpleAtoi(parts[3], &registration) || registration <= 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ": \"", name, "\" is not people/{id}/{collection}/{id}"));
+          absl::StrCat(field, ": \"", name, "\" is not people/{id}/registrations/{id}"));
     }
-    return Person(absl::StrCat(parts[0], "/", parts[1]), std::move(field));
+    RETURN_IF_ERROR(Person(absl::StrCat(parts[0], "/", parts[1]), field));
+    targets_.push_back({.kind = TargetKind::kRegistration,
+                        .id = targets_.back().id,
+                        .field = std::move(field),
+                        .child_id = registration});
+    return absl::OkStatus();
   }
   // A role's place: a unit or a party organisation (`write`: every unit of
   // the organisation in scope, for appointing to it).
@@ -93,10 +110,18 @@ class Names {
     }
     return absl::OkStatus();
   }
-  void PersonByExternalKey(std::string key, std::string field) {
+  // The person an import row updates when its key matches someone, who must
+  // be in scope as UpdatePerson requires: `moves_membership` when the row
+  // names a party organisation (their current one must be in scope too),
+  // and `keeps_residence` when the row gives a residence (a row without one
+  // would leave a person placed elsewhere living nowhere).
+  void PersonByExternalKey(std::string key, std::string field, bool moves_membership,
+                           bool keeps_residence) {
     targets_.push_back({.kind = TargetKind::kPersonByExternalKey,
                         .field = std::move(field),
-                        .external_key = std::move(key)});
+                        .write = moves_membership,
+                        .external_key = std::move(key),
+                        .keeps_residence = keeps_residence});
   }
   std::vector<Target> Take() { return std::move(targets_); }
 
@@ -123,6 +148,30 @@ bool Updates(const google::protobuf::FieldMask& mask, absl::string_view path, bo
 
 template <typename Request>
 using NamesOf = std::function<absl::Status(const Request&, Names&)>;
+
+// A Route::needs_grant from `field_of`: the field of a request that needs
+// the personal-data grant, or nullopt when it needs none.
+template <typename Request>
+std::function<absl::Status(const grpc::ByteBuffer&)> GrantNeededFor(
+    std::function<std::optional<std::string>(const Request&)> field_of) {
+  return [field_of = std::move(field_of)](const grpc::ByteBuffer& buffer) -> absl::Status {
+    Request request;
+    if (!Parse(buffer, request)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request: not a valid ", Request::descriptor()->full_name()));
+    }
+    std::optional<std::string> field = field_of(request);
+    if (!field) return absl::OkStatus();
+    return absl::PermissionDeniedError(
+        absl::StrCat(*field,
+                     ": needs the personal-data grant (it would be checked against personal data "
+                     "your token may not see)"));
+  };
+}
+
+// A key of a district's own that is an ID-card or phone number: matching
+// on it would confirm the number.
+bool KeyIsPersonalData(const std::string& key) { return ContainsPersonalData(key); }
 
 template <typename Item>
 using TargetOf = std::function<std::optional<Target>(const Item&)>;
@@ -267,9 +316,14 @@ constexpr Action kManage = Action::kManage;
 
 void AddOrgRoutes(TableBuilder& t) {
   constexpr Backend kOrg = Backend::kOrg;
+  // The creates' answers are checked as reads: a create retried with one of
+  // the caller's own request ids answers with what that create made, which
+  // the caller's scope may no longer reach.
   t.Add<org_v1::CreateUnitRequest>(kOrg, "CreateUnit", kUnary, kWrite, [](const auto& r, Names& n) {
-    if (r.unit().parent().empty()) return NeedsEveryDistrict("unit.parent", "creating a district");
-    return n.Unit(r.unit().parent(), "unit.parent");
+     if (r.unit().parent().empty()) return NeedsEveryDistrict("unit.parent", "creating a district");
+     return n.Unit(r.unit().parent(), "unit.parent");
+   }).filter = KeepSingle<org_v1::Unit>([](const org_v1::Unit& u) {
+    return UnitTarget(u.name(), u.parent());
   });
   t.Add<org_v1::GetUnitRequest>(kOrg, "GetUnit", kUnary, kRead,
                                 [](const auto& r, Names& n) { return n.Unit(r.name(), "name"); });
@@ -320,16 +374,20 @@ void AddOrgRoutes(TableBuilder& t) {
       [](const auto& r, Names& n) { return n.Unit(r.unit(), "unit"); });
 
   t.Add<org_v1::CreatePartyOrgRequest>(
-      kOrg, "CreatePartyOrg", kUnary, kWrite, [](const auto& r, Names& n) {
-        if (r.party_org().units().empty()) {
-          return NeedsEveryDistrict("party_org.units", "an organisation attached to no unit");
-        }
-        for (int i = 0; i < r.party_org().units_size(); ++i) {
-          RETURN_IF_ERROR(n.Unit(r.party_org().units(i), absl::StrCat("party_org.units[", i, "]")));
-        }
-        if (r.party_org().parent().empty()) return absl::OkStatus();
-        return n.PartyOrg(r.party_org().parent(), "party_org.parent", /*write=*/false);
-      });
+       kOrg, "CreatePartyOrg", kUnary, kWrite,
+       [](const auto& r, Names& n) {
+         if (r.party_org().units().empty()) {
+           return NeedsEveryDistrict("party_org.units", "an organisation attached to no unit");
+         }
+         for (int i = 0; i < r.party_org().units_size(); ++i) {
+           RETURN_IF_ERROR(
+               n.Unit(r.party_org().units(i), absl::StrCat("party_org.units[", i, "]")));
+         }
+         if (r.party_org().parent().empty()) return absl::OkStatus();
+         return n.PartyOrg(r.party_org().parent(), "party_org.parent", /*write=*/false);
+       })
+      .filter = KeepSingle<org_v1::PartyOrg>(
+      [](const org_v1::PartyOrg& o) { return PartyOrgTarget(o.name()); });
   t.Add<org_v1::GetPartyOrgRequest>(
       kOrg, "GetPartyOrg", kUnary, kRead,
       [](const auto& r, Names& n) { return n.PartyOrg(r.name(), "name", false); });
@@ -397,12 +455,20 @@ void AddOrgRoutes(TableBuilder& t) {
 void AddRosterRoutes(TableBuilder& t) {
   constexpr Backend kRoster = Backend::kRoster;
   t.Add<roster_v1::CreatePersonRequest>(
-      kRoster, "CreatePerson", kUnary, kWrite, [](const auto& r, Names& n) {
-        // A person placed nowhere would be in no one's scope.
-        if (r.person().residence_building().empty()) {
-          return NeedsEveryDistrict("person.residence_building", "a person living nowhere");
-        }
-        return n.Unit(r.person().residence_building(), "person.residence_building");
+       kRoster, "CreatePerson", kUnary, kWrite,
+       [](const auto& r, Names& n) {
+         // A person placed nowhere would be in no one's scope.
+         if (r.person().residence_building().empty()) {
+           return NeedsEveryDistrict("person.residence_building", "a person living nowhere");
+         }
+         return n.Unit(r.person().residence_building(), "person.residence_building");
+       })
+      .filter = KeepSingle<roster_v1::Person>(PersonTarget);
+  // External keys are unique: "already used" would confirm a number.
+  t.routes().back().needs_grant = GrantNeededFor<roster_v1::CreatePersonRequest>(
+      [](const roster_v1::CreatePersonRequest& r) -> std::optional<std::string> {
+        if (KeyIsPersonalData(r.person().external_key())) return "person.external_key";
+        return std::nullopt;
       });
   t.Add<roster_v1::GetPersonRequest>(
       kRoster, "GetPerson", kUnary, kRead,
@@ -415,16 +481,33 @@ void AddRosterRoutes(TableBuilder& t) {
         return absl::OkStatus();
       });
   t.Add<roster_v1::UpdatePersonRequest>(
-      kRoster, "UpdatePerson", kUnary, kWrite, [](const auto& r, Names& n) {
-        RETURN_IF_ERROR(n.Person(r.person().name(), "person.name"));
-        if (Updates(r.update_mask(), "residence_building",
-                    !r.person().residence_building().empty())) {
-          if (r.person().residence_building().empty()) {
-            return NeedsEveryDistrict("person.residence_building", "a person living nowhere");
-          }
-          return n.Unit(r.person().residence_building(), "person.residence_building");
+       kRoster, "UpdatePerson", kUnary, kWrite,
+       [](const auto& r, Names& n) {
+         RETURN_IF_ERROR(n.Person(r.person().name(), "person.name"));
+         if (Updates(r.update_mask(), "residence_building",
+                     !r.person().residence_building().empty())) {
+           if (r.person().residence_building().empty()) {
+             return NeedsEveryDistrict("person.residence_building", "a person living nowhere");
+           }
+           return n.Unit(r.person().residence_building(), "person.residence_building");
+         }
+         return absl::OkStatus();
+       })
+      // A birth date is checked against the ID-card number, and a number
+      // set to the one stored changes nothing: either would confirm a guess.
+      .needs_grant = GrantNeededFor<roster_v1::UpdatePersonRequest>(
+      [](const roster_v1::UpdatePersonRequest& r) -> std::optional<std::string> {
+        if (Updates(r.update_mask(), "birth_date", r.person().has_birth_date())) {
+          return "person.birth_date";
         }
-        return absl::OkStatus();
+        if (Updates(r.update_mask(), "id_card_number", !r.person().id_card_number().empty())) {
+          return "person.id_card_number";
+        }
+        if (KeyIsPersonalData(r.person().external_key()) &&
+            Updates(r.update_mask(), "external_key", true)) {
+          return "person.external_key";
+        }
+        return std::nullopt;
       });
   t.Add<roster_v1::DeletePersonRequest>(
       kRoster, "DeletePerson", kUnary, kManage,
@@ -437,11 +520,19 @@ void AddRosterRoutes(TableBuilder& t) {
        [](const auto& r, Names& n) { return n.FilterNames(r.filter()); })
       .filter = KeepItems<roster_v1::ListPeopleResponse, roster_v1::Person>(
       &roster_v1::ListPeopleResponse::mutable_people, PersonTarget);
+  // external_key = "<an ID-card number>" would say whether someone has it.
+  t.routes().back().needs_grant = GrantNeededFor<roster_v1::ListPeopleRequest>(
+      [](const roster_v1::ListPeopleRequest& r) -> std::optional<std::string> {
+        if (KeyIsPersonalData(r.filter())) return "filter";
+        return std::nullopt;
+      });
   Route& lookup = t.Add<roster_v1::LookupPersonByIdCardRequest>(
       kRoster, "LookupPersonByIdCard", kUnary, kRead,
       [](const auto&, Names&) { return absl::OkStatus(); });
   lookup.filter = KeepSingle<roster_v1::Person>(PersonTarget);
   lookup.hide_not_found_message = "id_card_number: no person with this number in your scope";
+  lookup.needs_grant = GrantNeededFor<roster_v1::LookupPersonByIdCardRequest>(
+      [](const auto&) -> std::optional<std::string> { return "id_card_number"; });
 
   t.Add<roster_v1::StartMembershipRequest>(kRoster, "StartMembership", kUnary, kWrite,
                                            [](const auto& r, Names& n) {
@@ -449,13 +540,23 @@ void AddRosterRoutes(TableBuilder& t) {
                                              return n.PartyOrg(r.party_org(), "party_org", false);
                                            });
   t.Add<roster_v1::TransferMembershipRequest>(
-      kRoster, "TransferMembership", kUnary, kWrite, [](const auto& r, Names& n) {
-        RETURN_IF_ERROR(n.Person(r.person(), "person"));
-        return n.PartyOrg(r.party_org(), "party_org", false);
-      });
-  t.Add<roster_v1::EndMembershipRequest>(
-      kRoster, "EndMembership", kUnary, kWrite,
-      [](const auto& r, Names& n) { return n.Person(r.person(), "person"); });
+       kRoster, "TransferMembership", kUnary, kWrite,
+       [](const auto& r, Names& n) {
+         RETURN_IF_ERROR(n.Person(r.person(), "person"));
+         // The membership it ends, as well as the one it starts: a person in
+         // scope through a role may be a member elsewhere.
+         RETURN_IF_ERROR(n.CurrentMembershipOf(r.person(), "person"));
+         return n.PartyOrg(r.party_org(), "party_org", false);
+       })
+      .filter = KeepSingle<roster_v1::Membership>(
+      [](const roster_v1::Membership& m) { return PartyOrgTarget(m.party_org()); });
+  t.Add<roster_v1::EndMembershipRequest>(kRoster, "EndMembership", kUnary, kWrite,
+                                         [](const auto& r, Names& n) {
+                                           RETURN_IF_ERROR(n.Person(r.person(), "person"));
+                                           return n.CurrentMembershipOf(r.person(), "person");
+                                         })
+      .filter = KeepSingle<roster_v1::Membership>(
+      [](const roster_v1::Membership& m) { return PartyOrgTarget(m.party_org()); });
   t.Add<roster_v1::ListMembershipsRequest>(kRoster, "ListMemberships", kUnary, kRead,
                                            [](const auto& r, Names& n) {
                                              if (r.parent() != "people/-")
@@ -472,8 +573,10 @@ void AddRosterRoutes(TableBuilder& t) {
                                                 return n.Unit(r.community(), "community");
                                               });
   t.Add<roster_v1::EndRegistrationRequest>(
-      kRoster, "EndRegistration", kUnary, kWrite,
-      [](const auto& r, Names& n) { return n.PersonChild(r.name(), "name"); });
+       kRoster, "EndRegistration", kUnary, kWrite,
+       [](const auto& r, Names& n) { return n.Registration(r.name(), "name"); })
+      .filter = KeepSingle<roster_v1::Registration>(
+      [](const roster_v1::Registration& r) { return UnitTarget(r.community()); });
   t.Add<roster_v1::ListRegistrationsRequest>(kRoster, "ListRegistrations", kUnary, kRead,
                                              [](const auto& r, Names& n) {
                                                if (r.parent() != "people/-")
@@ -485,12 +588,15 @@ void AddRosterRoutes(TableBuilder& t) {
       &roster_v1::ListRegistrationsResponse::mutable_registrations,
       [](const roster_v1::Registration& r) { return UnitTarget(r.community()); });
   t.Add<roster_v1::AssignRoleRequest>(
-      kRoster, "AssignRole", kUnary, kWrite, [](const auto& r, Names& n) {
-        // The person must be in scope already: assigning a role would
-        // otherwise pull anyone into it.
-        RETURN_IF_ERROR(n.Person(r.role_assignment().person(), "role_assignment.person"));
-        return n.Place(r.role_assignment().place(), "role_assignment.place", /*write=*/true);
-      });
+       kRoster, "AssignRole", kUnary, kWrite,
+       [](const auto& r, Names& n) {
+         // The person must be in scope already: assigning a role would
+         // otherwise pull anyone into it.
+         RETURN_IF_ERROR(n.Person(r.role_assignment().person(), "role_assignment.person"));
+         return n.Place(r.role_assignment().place(), "role_assignment.place", /*write=*/true);
+       })
+      .filter = KeepSingle<roster_v1::RoleAssignment>(
+      [](const roster_v1::RoleAssignment& a) { return PlaceTarget(a.place()); });
   t.Add<roster_v1::EndRoleAssignmentRequest>(
       kRoster, "EndRoleAssignment", kUnary, kWrite,
       [](const auto& r, Names& n) { return n.RoleAssignment(r.name(), "name", /*write=*/true); });
@@ -526,15 +632,30 @@ void AddRosterRoutes(TableBuilder& t) {
             RETURN_IF_ERROR(n.PartyOrg(row.party_org(), absl::StrCat(prefix, ".party_org"), false));
             placed = true;
           }
+          // The rules of the single writes: a role's place by AssignRole's
+          // (every unit a joint branch covers), not by the read rule.
           for (int j = 0; j < row.roles_size(); ++j) {
-            RETURN_IF_ERROR(
-                n.Place(row.roles(j).place(), absl::StrCat(prefix, ".roles[", j, "].place")));
+            RETURN_IF_ERROR(n.Place(row.roles(j).place(),
+                                    absl::StrCat(prefix, ".roles[", j, "].place"), /*write=*/true));
             placed = true;
           }
           if (!placed) return NeedsEveryDistrict(prefix, "a person placed nowhere");
-          n.PersonByExternalKey(row.person().external_key(), absl::StrCat(prefix, ".person"));
+          n.PersonByExternalKey(row.person().external_key(), absl::StrCat(prefix, ".person"),
+                                !row.party_org().empty(),
+                                !row.person().residence_building().empty());
         }
         return absl::OkStatus();
+      });
+  // A row is matched to a person by its external key, and its ID-card
+  // number is checked for uniqueness: both answer "is this number taken".
+  t.routes().back().needs_grant = GrantNeededFor<roster_v1::ImportPeopleRequest>(
+      [](const roster_v1::ImportPeopleRequest& r) -> std::optional<std::string> {
+        for (int i = 0; i < r.rows_size(); ++i) {
+          if (KeyIsPersonalData(r.rows(i).person().external_key())) {
+            return absl::StrCat("rows[", i, "].person.external_key");
+          }
+        }
+        return std::nullopt;
       });
   t.routes().back().filter = [](grpc::ByteBuffer& buffer, const KeepFn&) {
     roster_v1::ImportPeopleResponse response;
@@ -562,9 +683,16 @@ void AddRosterRoutes(TableBuilder& t) {
 }  // namespace
 
 std::string RedactPersonNames(const std::string& message) {
+  // A person's membership or registration first, then the person.
+  static const LazyRE2 kMembership = {R"(people/\d+/memberships/\d+)"};
+  static const LazyRE2 kRegistration = {R"(people/\d+/registrations/\d+)"};
   static const LazyRE2 kPerson = {R"(people/\d+)"};
+  static const LazyRE2 kRole = {R"(roleAssignments/\d+)"};
   std::string out = message;
+  RE2::GlobalReplace(&out, *kMembership, "another membership");
+  RE2::GlobalReplace(&out, *kRegistration, "another registration");
   RE2::GlobalReplace(&out, *kPerson, "another person");
+  RE2::GlobalReplace(&out, *kRole, "another role assignment");
   return out;
 }
 

@@ -57,13 +57,23 @@ struct Route {
   // none (it is about what the request named, already checked).
   std::function<FilterOutcome(grpc::ByteBuffer&, const KeepFn&)> filter;
 
+  // For a principal without the personal-data grant, refuses (with
+  // PERMISSION_DENIED naming the field) a request that would test a guess
+  // against personal data it may not see: a lookup by ID-card number, a
+  // birth date checked against a hidden number, a key that is an ID-card
+  // number. Null when the method has nothing of the kind. Called for every
+  // principal without the grant, scoped or not; for streams, once per
+  // request message.
+  std::function<absl::Status(const grpc::ByteBuffer&)> needs_grant;
+
   // A lookup by something other than a name (an ID-card number): for a
   // scoped principal NOT_FOUND and "outside" must look alike, so both
   // become PERMISSION_DENIED with this message.
   std::string hide_not_found_message;
 };
 
-// `people/{id}` in a service's message, replaced by "another person", for a
+// `people/{id}` in a service's message, replaced by "another person" (a
+// person's memberships, registrations and role assignments alike), for a
 // principal who may not know who that is.
 std::string RedactPersonNames(const std::string& message);
 

@@ -33,7 +33,14 @@ std::string Target::ResourceName() const {
     case TargetKind::kRoleAssignment:
       return FormatResourceName("roleAssignments", id);
     case TargetKind::kPersonByExternalKey:
-      return absl::StrCat("the person with external key ", external_key);
+      // Never the key: it may be personal data, and "outside your scope"
+      // would tell that someone has it.
+      return "the person with this external key";
+    case TargetKind::kCurrentMembershipOf:
+      return absl::StrCat("the current membership of ", FormatResourceName("people", id));
+    case TargetKind::kRegistration:
+      return absl::StrCat(FormatResourceName("people", id), "/",
+                          FormatResourceName("registrations", child_id));
   }
   return "";
 }
@@ -90,6 +97,8 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
       return std::nullopt;
     case TargetKind::kRoleAssignment:
     case TargetKind::kPersonByExternalKey:
+    case TargetKind::kCurrentMembershipOf:
+    case TargetKind::kRegistration:
       return std::nullopt;
   }
   return std::nullopt;
@@ -145,7 +154,11 @@ absl::StatusOr<bool> ScopeChecker::LookUp(const Principal& principal, const Targ
     case TargetKind::kRoleAssignment:
       return RoleAssignment(scope, target.id, target.write, deadline);
     case TargetKind::kPersonByExternalKey:
-      return PersonByExternalKey(scope, target.external_key, deadline);
+      return PersonByExternalKey(scope, target, deadline);
+    case TargetKind::kCurrentMembershipOf:
+      return CurrentMembershipOf(scope, target.id, deadline);
+    case TargetKind::kRegistration:
+      return Registration(scope, target.id, target.child_id, deadline);
   }
   return false;
 }
@@ -271,8 +284,9 @@ absl::StatusOr<bool> ScopeChecker::RoleAssignment(int64_t scope, int64_t id, boo
   return Place(scope, response.place(), write, deadline);
 }
 
-absl::StatusOr<bool> ScopeChecker::PersonByExternalKey(int64_t scope, const std::string& key,
+absl::StatusOr<bool> ScopeChecker::PersonByExternalKey(int64_t scope, const Target& target,
                                                        absl::Time deadline) const {
+  const std::string& key = target.external_key;
   roster_v1::ListPeopleRequest request;
   // The filter grammar quotes with double quotes and escapes with '\'.
   std::string quoted;
@@ -296,9 +310,52 @@ absl::StatusOr<bool> ScopeChecker::PersonByExternalKey(int64_t scope, const std:
         existing.residence_hint = *b;
       }
     }
+    // UpdatePerson's rule: only a principal of every district may leave
+    // someone living nowhere.
+    if (!target.keeps_residence && !person.residence_building().empty()) return false;
     absl::StatusOr<bool> in = Person(scope, existing, deadline);
     if (!in.ok() || !*in) return in;
+    if (target.write) {
+      in = CurrentMembershipOf(scope, *id, deadline);
+      if (!in.ok() || !*in) return in;
+    }
   }
+  return true;
+}
+
+absl::StatusOr<bool> ScopeChecker::CurrentMembershipOf(int64_t scope, int64_t person,
+                                                       absl::Time deadline) const {
+  roster_v1::ListMembershipsRequest request;
+  request.set_parent(FormatResourceName("people", person));
+  request.set_current_only(true);
+  roster_v1::ListMembershipsResponse page;
+  auto context = LookupContext(deadline);
+  grpc::Status status = roster_->ListMemberships(context.get(), request, &page);
+  if (!status.ok()) return NotFoundIsOutside(status);
+  for (const roster_v1::Membership& membership : page.memberships()) {
+    absl::StatusOr<bool> in = Place(scope, membership.party_org(), false, deadline);
+    if (!in.ok() || !*in) return in;
+  }
+  return true;
+}
+
+absl::StatusOr<bool> ScopeChecker::Registration(int64_t scope, int64_t person, int64_t registration,
+                                                absl::Time deadline) const {
+  const std::string name = absl::StrCat(FormatResourceName("people", person), "/",
+                                        FormatResourceName("registrations", registration));
+  roster_v1::ListRegistrationsRequest request;
+  request.set_parent(FormatResourceName("people", person));
+  request.set_page_size(1000);
+  do {
+    roster_v1::ListRegistrationsResponse page;
+    auto context = LookupContext(deadline);
+    grpc::Status status = roster_->ListRegistrations(context.get(), request, &page);
+    if (!status.ok()) return NotFoundIsOutside(status);
+    for (const roster_v1::Registration& r : page.registrations()) {
+      if (r.name() == name) return Place(scope, r.community(), false, deadline);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
   return true;
 }
 

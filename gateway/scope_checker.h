@@ -55,8 +55,18 @@ enum class TargetKind : int8_t {
   kPerson,
   kRoleAssignment,
   // A person to be matched by external key in an import: in scope when no
-  // live person has the key (the row creates one) or the one who has it is.
+  // live person has the key (the row creates one) or the one who has it is,
+  // with their current membership when the row moves it (`write`), and
+  // only if they live nowhere when the row gives no residence.
   kPersonByExternalKey,
+  // The current membership of the person `id` (that a write ends or moves):
+  // in scope when its party organisation is readable, or when there is none
+  // (the service refuses the write then). A person may be in scope through
+  // a role while their membership sits elsewhere.
+  kCurrentMembershipOf,
+  // The registration `child_id` of the person `id`: in scope when its
+  // community is (or when it does not exist: the service says NOT_FOUND).
+  kRegistration,
 };
 
 // One resource a call names, and how it is used.
@@ -76,6 +86,11 @@ struct Target {
   std::optional<int64_t> residence_hint;
   // For kPersonByExternalKey.
   std::string external_key;
+  // For kRegistration: the registration's id under the person `id`.
+  int64_t child_id = 0;
+  // For kPersonByExternalKey: whether the row gives a residence (`write`:
+  // whether it moves the person's membership).
+  bool keeps_residence = true;
 
   std::string ResourceName() const;  // "units/7"
 };
@@ -120,8 +135,12 @@ class ScopeChecker {
   // InScope's lookups, after TryInScope could not decide.
   absl::StatusOr<bool> LookUp(const Principal& principal, const Target& target,
                               absl::Time deadline) const;
-  absl::StatusOr<bool> PersonByExternalKey(int64_t scope, const std::string& key,
+  absl::StatusOr<bool> PersonByExternalKey(int64_t scope, const Target& target,
                                            absl::Time deadline) const;
+  absl::StatusOr<bool> CurrentMembershipOf(int64_t scope, int64_t person,
+                                           absl::Time deadline) const;
+  absl::StatusOr<bool> Registration(int64_t scope, int64_t person, int64_t registration,
+                                    absl::Time deadline) const;
   // A context for one lookup.
   std::unique_ptr<grpc::ClientContext> LookupContext(absl::Time deadline) const;
 

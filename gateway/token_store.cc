@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "common/caller_signature.h"
 #include "common/crypto.h"
 #include "common/file_util.h"
@@ -37,9 +38,10 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view contents) {
     auto error = [&](absl::string_view what) {
       return absl::InvalidArgumentError(absl::StrCat("tokens file line ", line_number, ": ", what));
     };
-    if (fields.size() != 5) {
-      return error(absl::StrCat("expected 5 fields (hash principal role scope pii|-), found ",
-                                fields.size()));
+    if (fields.size() != 5 && fields.size() != 6) {
+      return error(absl::StrCat(
+          "expected 5 or 6 fields (hash principal role scope pii|- [expires=<time>]), found ",
+          fields.size()));
     }
     std::string hash = absl::AsciiStrToLower(fields[0]);
     if (!IsSha256Hex(hash)) return error("hash: not 64 hex digits of a SHA-256");
@@ -58,6 +60,15 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view contents) {
     }
     if (fields[4] != "pii" && fields[4] != "-") return error("personal data: `pii` or `-`");
     principal.may_see_personal_data = fields[4] == "pii";
+    if (fields.size() == 6) {
+      absl::string_view expires = fields[5];
+      std::string parse_error;
+      if (!absl::ConsumePrefix(&expires, "expires=") ||
+          !absl::ParseTime(absl::RFC3339_full, expires, &principal.expires, &parse_error)) {
+        return error(
+            "expires: expected expires=<RFC 3339 time>, e.g. expires=2027-06-30T16:00:00Z");
+      }
+    }
     if (!table.principals_.emplace(std::move(hash), std::move(principal)).second) {
       return error("hash: the same token is listed twice");
     }
@@ -95,7 +106,7 @@ absl::Status TokenStore::Reload() {
   return absl::OkStatus();
 }
 
-std::optional<Principal> TokenStore::Authenticate(absl::string_view token) const {
+std::optional<Principal> TokenStore::Authenticate(absl::string_view token, absl::Time now) const {
   if (token.empty()) return std::nullopt;
   const std::string hash = Sha256Hex(token);
   std::shared_ptr<const TokenTable> table;
@@ -103,7 +114,9 @@ std::optional<Principal> TokenStore::Authenticate(absl::string_view token) const
     absl::MutexLock lock(&mu_);
     table = table_;
   }
-  return table->Find(hash);
+  std::optional<Principal> principal = table->Find(hash);
+  if (principal && now >= principal->expires) return std::nullopt;
+  return principal;
 }
 
 size_t TokenStore::size() const {

@@ -8,13 +8,15 @@
 // File format: one token per line, fields separated by spaces or tabs;
 // blank lines and lines starting with '#' are ignored:
 //
-//   <sha256 hex of the token> <principal> <role> <scope> <personal data>
-//   9f86d08...0a08 zhang.wei EDITOR units/7 -
+//   <sha256 hex of the token> <principal> <role> <scope> <personal data> [expires=<time>]
+//   9f86d08...0a08 zhang.wei EDITOR units/7 - expires=2027-06-30T16:00:00Z
 //   60303ae...7b7e district.admin ADMIN * pii
 //
 // role: VIEWER, EDITOR, ADMIN or AUDITOR. scope: `units/{id}` or `*` (every
 // district). personal data: `pii` (see ID-card numbers and phones unmasked)
-// or `-`. A hash: `printf %s "$token" | sha256sum`.
+// or `-`. expires (optional): an RFC 3339 time after which the token is
+// refused as if unknown. A hash: `printf %s "$token" | sha256sum`. A token
+// is revoked by deleting its line and sending the gateway SIGHUP.
 
 #include <memory>
 #include <optional>
@@ -26,6 +28,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gateway/principal.h"
 
 namespace grassroots::gateway {
@@ -61,8 +65,10 @@ class TokenStore {
   // error is returned (so a typo in the file never locks everyone out).
   absl::Status Reload();
 
-  // The principal `token` belongs to; nullopt for an unknown or empty one.
-  std::optional<Principal> Authenticate(absl::string_view token) const;
+  // The principal `token` belongs to; nullopt for an unknown or empty one,
+  // or one expired at `now`.
+  std::optional<Principal> Authenticate(absl::string_view token,
+                                        absl::Time now = absl::Now()) const;
 
   size_t size() const;
 

@@ -253,7 +253,9 @@ std::vector<sqlite::ResourceTable> OrgStoreSchema::Tables() {
           {kPartyOrgKind, "party_orgs", "party_org_history", kPartyOrgColumns}};
 }
 
-std::vector<std::string> OrgStoreSchema::Migrations() { return {SchemaV1()}; }
+std::vector<std::string> OrgStoreSchema::Migrations() {
+  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2()};
+}
 
 sqlite::ResourceKey OrgStoreSchema::KeyOf(const Snapshot& snapshot) {
   return std::visit(

@@ -26,8 +26,9 @@ void RosterCore::Submit(const Caller& caller, std::string method, std::string re
                         Done<Snapshot> done) {
   engine_.Submit(
       caller, std::move(method), std::move(request_id),
-      [plan = std::move(plan), today = Today()](const RosterIndex& index, Mutation& mutation) {
-        RosterWriteContext ctx{{index, mutation}, today};
+      [this, caller, plan = std::move(plan), today = Today()](const RosterIndex& index,
+                                                              Mutation& mutation) {
+        RosterWriteContext ctx{{index, mutation}, today, &caller, &budget_};
         return plan(ctx);
       },
       std::move(done));

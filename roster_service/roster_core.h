@@ -20,6 +20,7 @@
 #include "roster_service/roster_event.h"
 #include "roster_service/roster_index.h"
 #include "roster_service/roster_store.h"
+#include "roster_service/uniqueness_budget.h"
 
 namespace grassroots::roster {
 
@@ -182,6 +183,7 @@ class RosterCore : public ServiceCore<Snapshot, RosterIndex, StoredRoster> {
 
   org_client::OrgDirectory* const directory_;
   const Clock* const clock_;
+  UniquenessBudget budget_;
 };
 
 }  // namespace grassroots::roster

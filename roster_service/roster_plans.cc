@@ -1,5 +1,7 @@
 #include "roster_service/roster_plans.h"
 
+#include <cstdio>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -107,9 +109,37 @@ absl::Status CheckPersonIsUnique(const RosterIndex& index, const Person& person)
   return absl::OkStatus();
 }
 
+absl::Status CheckPersonIsUniqueFor(RosterWriteContext& ctx, const Person& person,
+                                    const Person* current) {
+  const bool rationed =
+      ctx.caller != nullptr && ctx.budget != nullptr && !ctx.caller->may_see_personal_data;
+  if (!rationed) return CheckPersonIsUnique(ctx.index, person);
+  const bool new_number = !person.id_card_number.empty() &&
+                          (current == nullptr || current->id_card_number != person.id_card_number);
+  const bool new_key = !person.external_key.empty() &&
+                       (current == nullptr || current->external_key != person.external_key);
+  const std::string& principal = ctx.caller->principal;
+  if ((new_number || new_key) && !ctx.budget->CanTell(principal, ctx.now)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        new_number ? "person.id_card_number" : "person.external_key",
+        ": too many of your writes named numbers or keys that other people have; this one was "
+        "not checked. Ask someone with the personal-data grant, or try again in an hour"));
+  }
+  absl::Status unique = CheckPersonIsUnique(ctx.index, person);
+  if (absl::IsAlreadyExists(unique)) {
+    ctx.budget->Spend(principal, ctx.now);
+    // Never the number; the operator sees who keeps guessing.
+    std::fprintf(stderr,
+                 "security: %s (without the personal-data grant) was told that an ID-card number "
+                 "or key it sent is taken\n",
+                 principal.c_str());
+  }
+  return unique;
+}
+
 absl::Status PlanCreatePerson(RosterWriteContext& ctx, Person& person) {
   person.id = ctx.index.max_person_id() + 1;
-  RETURN_IF_ERROR(CheckPersonIsUnique(ctx.index, person));
+  RETURN_IF_ERROR(CheckPersonIsUniqueFor(ctx, person, nullptr));
   person.create_time = ctx.now;
   person.deleted = false;
   Touch(person, ctx.now, ctx.revision);
@@ -118,7 +148,7 @@ absl::Status PlanCreatePerson(RosterWriteContext& ctx, Person& person) {
 }
 
 absl::Status PlanReplacePerson(RosterWriteContext& ctx, const Person& current, Person& next) {
-  RETURN_IF_ERROR(CheckPersonIsUnique(ctx.index, next));
+  RETURN_IF_ERROR(CheckPersonIsUniqueFor(ctx, next, &current));
   if (!IsPartyMember(next.party_status) &&
       CurrentMembership(ctx.index, next.id, RosterIndex::kHead) != nullptr) {
     return absl::FailedPreconditionError(

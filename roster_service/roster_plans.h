@@ -21,10 +21,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/caller.h"
 #include "common/service_kit.h"
 #include "org_client/place.h"
 #include "roster_service/roster_event.h"
 #include "roster_service/roster_index.h"
+#include "roster_service/uniqueness_budget.h"
 
 namespace grassroots::roster {
 
@@ -32,6 +34,10 @@ namespace grassroots::roster {
 // current by it) and the roster's lookup of the newest state.
 struct RosterWriteContext : ::grassroots::WriteContext<RosterIndex, Snapshot> {
   absl::CivilDay today;
+  // Who asks for the write, and how often a caller without the
+  // personal-data grant may still hear that a number is taken.
+  const Caller* caller = nullptr;
+  UniquenessBudget* budget = nullptr;
 
   const Person* person(int64_t id) const { return index.FindPerson(id, RosterIndex::kHead); }
 };
@@ -70,6 +76,15 @@ absl::Status CheckResidenceBuilding(const PlaceFacts& facts, absl::string_view f
 // ALREADY_EXISTS when another live person has `person`'s ID-card number or
 // external key. Messages name the other person, never the number.
 absl::Status CheckPersonIsUnique(const RosterIndex& index, const Person& person);
+
+// CheckPersonIsUnique for the write of `ctx.caller`, who gives `person` the
+// numbers and key it has (`current`: what it had, null for a new person).
+// A caller without the personal-data grant hears of a taken ID-card number
+// or key only as often as ctx.budget allows; once it is spent, a write that
+// names a number or key new to the person is RESOURCE_EXHAUSTED before the
+// check, so that the answer tells nothing.
+absl::Status CheckPersonIsUniqueFor(RosterWriteContext& ctx, const Person& person,
+                                    const Person* current);
 
 // Creates `person` (validated and normalised): gives it the next id, checks
 // that it is unique, stamps and adds it. On success `person` is what was

@@ -111,7 +111,8 @@ void PersonToProto(const Person& person, const View& view, v1::Person* proto) {
   proto->set_party_status(static_cast<v1::Person::PartyStatus>(person.party_status));
   if (person.admission_date) DateToProto(*person.admission_date, proto->mutable_admission_date());
   proto->set_member_category(static_cast<v1::Person::MemberCategory>(person.member_category));
-  proto->set_external_key(person.external_key);
+  // A district's own key may be an ID-card number: masked like free text.
+  proto->set_external_key(unmask ? person.external_key : RedactPersonalData(person.external_key));
   SoftDeletableToProto(person, proto);
 }
 

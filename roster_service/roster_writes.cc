@@ -193,7 +193,7 @@ void RosterCore::UndeletePerson(const Caller& caller, int64_t id, std::string et
         Person next = *current;
         next.deleted = false;
         next.delete_time = absl::UnixEpoch();
-        RETURN_IF_ERROR(CheckPersonIsUnique(ctx.index, next));
+        RETURN_IF_ERROR(CheckPersonIsUniqueFor(ctx, next, current));
         Touch(next, ctx.now, ctx.revision);
         ctx.Add(*current, next);
         return next;

@@ -313,7 +313,9 @@ std::vector<sqlite::ResourceTable> RosterStoreSchema::Tables() {
       {kRoleAssignmentKind, "role_assignments", "role_assignment_history", kRoleAssignmentColumns}};
 }
 
-std::vector<std::string> RosterStoreSchema::Migrations() { return {SchemaV1()}; }
+std::vector<std::string> RosterStoreSchema::Migrations() {
+  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2()};
+}
 
 sqlite::ResourceKey RosterStoreSchema::KeyOf(const Snapshot& snapshot) {
   return std::visit(KeyOfResource{}, snapshot);

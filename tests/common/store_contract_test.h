@@ -15,7 +15,7 @@
 //     using Stored = StoredState;            // what Load returns
 //     using Snapshot = org::Snapshot;
 //     static constexpr char kFileName[] = "org.db";
-//     static constexpr int kSchemaVersion = 1;
+//     static constexpr int kSchemaVersion = 2;
 //     // A resource of the store's main kind with `id` at `revision`, every
 //     // field set; `label` (when not empty) is its display name.
 //     static Snapshot Primary(int64_t id, int64_t revision, const std::string& label);
@@ -320,6 +320,31 @@ TYPED_TEST_P(StoreContractTest, LookupRequestFindsCommittedRequestIdsOnly) {
   EXPECT_EQ(this->Lookup("req-primary"), TypeParam::PrimaryName(7));
 }
 
+// Files of schema version 1 kept request ids bare; the migration to
+// version 2 gives each the principal of the create that used it (the actor
+// of its event), so that a retried create still finds what it made, and
+// only its own principal's retries do.
+TYPED_TEST_P(StoreContractTest, OlderRequestIdsBecomeTheirCreatorsOwn) {
+  ASSERT_NE(this->store_, nullptr);
+  // MutationAt's actor is "users/<revision>"; a bare id as version 1 wrote it.
+  this->CommitOrFail({this->MutationAt(1, {this->Create(this->Primary(7, 1))}, "req-old"),
+                      this->MutationAt(2, {this->Create(TypeParam::Secondary(3, 2))})});
+  this->store_.reset();
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, sqlite::Database::Open(this->path_));
+    ASSERT_OK(db->Exec("PRAGMA user_version = 1"));
+  }
+  this->store_ = this->OpenStore();
+  ASSERT_NE(this->store_, nullptr);
+  EXPECT_EQ(this->Lookup("users/1/req-old"), TypeParam::PrimaryName(7));
+  EXPECT_EQ(this->Lookup("req-old"), std::nullopt);
+  EXPECT_EQ(this->Lookup("users/2/req-old"), std::nullopt);
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, sqlite::Database::Open(this->path_));
+    EXPECT_THAT(db->QueryInt64("PRAGMA user_version"), IsOkAndHolds(TypeParam::kSchemaVersion));
+  }
+}
+
 TYPED_TEST_P(StoreContractTest, RequestIdOnAMutationThatChangesNothingIsRefused) {
   ASSERT_NE(this->store_, nullptr);
   using ::testing::HasSubstr;
@@ -503,6 +528,7 @@ REGISTER_TYPED_TEST_SUITE_P(StoreContractTest, NewStoreIsEmpty, LaterChangeRepla
                             ModifyReadsBackItsBefore, FailedBatchStoresNothingOfIt,
                             RecommittingARevisionFailsAndChangesNothing, ChangeMustNameOneResource,
                             LookupRequestFindsCommittedRequestIdsOnly,
+                            OlderRequestIdsBecomeTheirCreatorsOwn,
                             RequestIdOnAMutationThatChangesNothingIsRefused,
                             ReopenedStoreKeepsEverythingAndContinues, NewerSchemaIsRefused,
                             GarbageIsRefused, DatabaseOfAnotherApplicationIsRefused,

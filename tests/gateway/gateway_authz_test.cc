@@ -78,6 +78,9 @@ struct Case {
   // are filtered instead (see the filtering tests).
   bool has_outside;
   std::function<grpc::Status(Clients&, const Side&)> call;
+  // Refused to a principal without the personal-data grant, inside the
+  // scope or out: the call would test a guess against personal data.
+  bool needs_grant = false;
 };
 
 class GatewayAuthzTest : public GatewaySuite {
@@ -311,6 +314,7 @@ class GatewayAuthzTest : public GatewaySuite {
           roster_v1::Person out;
           return c.roster->LookupPersonByIdCard(Context().get(), r, &out);
         });
+    cases.back().needs_grant = true;
     // Already a member: the service refuses a second membership.
     add("RosterService.StartMembership", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
         [](Clients& c, const Side& s) {
@@ -467,6 +471,7 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
   const std::string scope = inside_.community.name();
   for (const char* role : {"VIEWER", "EDITOR", "ADMIN", "AUDITOR"}) {
     AddPrincipal(absl::AsciiStrToLower(role), role, scope, /*pii=*/false);
+    AddPrincipal(absl::StrCat(absl::AsciiStrToLower(role), "-pii"), role, scope, /*pii=*/true);
   }
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
 
@@ -486,6 +491,7 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
   }
 
   int calls = 0, cross_scope = 0, cross_scope_allowed = 0, role_denied_allowed = 0;
+  int grant_needed = 0, grant_needed_allowed = 0;
   for (const TestPrincipal& p : principals_) {
     Clients clients = ClientsOf(p);
     const bool global = p.scope == "*";
@@ -496,9 +502,15 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
         const grpc::Status status = c.call(clients, *side);
         ++calls;
         grpc::StatusCode expected = c.inside;
+        const bool grant_refused = c.needs_grant && !p.pii && RoleMay(p.role, c.kind);
         if (!RoleMay(p.role, c.kind)) {
           expected = grpc::StatusCode::PERMISSION_DENIED;
           if (status.error_code() != grpc::StatusCode::PERMISSION_DENIED) ++role_denied_allowed;
+        } else if (grant_refused) {
+          expected = grpc::StatusCode::PERMISSION_DENIED;
+          ++grant_needed;
+          if (status.error_code() != grpc::StatusCode::PERMISSION_DENIED) ++grant_needed_allowed;
+          EXPECT_THAT(status.error_message(), HasSubstr("personal-data grant")) << c.method;
         } else if (outside && !global) {
           expected = grpc::StatusCode::PERMISSION_DENIED;
         }
@@ -509,7 +521,8 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
         EXPECT_EQ(status.error_code(), expected)
             << p.name << " (" << p.role << " " << p.scope << ") " << c.method << " "
             << (outside ? "outside" : "inside") << ": " << status.error_message();
-        if (expected == grpc::StatusCode::PERMISSION_DENIED && outside && RoleMay(p.role, c.kind)) {
+        if (expected == grpc::StatusCode::PERMISSION_DENIED && outside && RoleMay(p.role, c.kind) &&
+            !grant_refused) {
           // The refusal says what and where, and nothing of what exists.
           EXPECT_THAT(status.error_message(), HasSubstr("your scope " + scope)) << c.method;
         }
@@ -519,7 +532,10 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
   std::cout << "[ MATRIX   ] " << cases.size() << " RPCs x " << principals_.size()
             << " principals: " << calls << " calls; cross-scope attempts " << cross_scope
             << ", allowed " << cross_scope_allowed << "; calls the role forbids allowed "
-            << role_denied_allowed << "\n";
+            << role_denied_allowed << "; calls that need the personal-data grant " << grant_needed
+            << ", allowed without it " << grant_needed_allowed << "\n";
+  EXPECT_EQ(grant_needed_allowed, 0);
+  EXPECT_GT(grant_needed, 0);
   EXPECT_EQ(cross_scope_allowed, 0);
   EXPECT_EQ(role_denied_allowed, 0);
   EXPECT_GT(cross_scope, 100);

@@ -98,6 +98,14 @@ MATCHER_P2(IsExternalKeyTarget, key, field, "") {
   return arg.kind == TargetKind::kPersonByExternalKey && arg.external_key == key &&
          arg.field == field;
 }
+// As IsExternalKeyTarget, with whether the row moves the person's
+// membership (`write`) and gives a residence.
+MATCHER_P4(IsExternalKeyTargetOfARow, key, field, moves_membership, keeps_residence, "") {
+  *result_listener << Describe(arg);
+  return arg.kind == TargetKind::kPersonByExternalKey && arg.external_key == key &&
+         arg.field == field && arg.write == moves_membership &&
+         arg.keeps_residence == keeps_residence;
+}
 
 class RoutesTest : public ::testing::Test {
  protected:
@@ -408,11 +416,18 @@ TEST_F(RoutesTest, RoleAssignmentsByName) {
               IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kRoleAssignment, 9, "name"))));
 }
 
-TEST_F(RoutesTest, EndRegistrationNamesItsPerson) {
+TEST_F(RoutesTest, EndRegistrationNamesItsPersonAndTheRegistration) {
   roster_v1::EndRegistrationRequest request;
   request.set_name("people/42/registrations/3");
+  absl::StatusOr<std::vector<Target>> targets = TargetsOf(Roster("EndRegistration"), request);
+  EXPECT_THAT(targets, IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "name"),
+                                                IsTarget(TargetKind::kRegistration, 42, "name"))));
+  if (targets.ok() && targets->size() == 2) {
+    EXPECT_EQ((*targets)[1].child_id, 3);
+  }
+  request.set_name("people/42/memberships/3");
   EXPECT_THAT(TargetsOf(Roster("EndRegistration"), request),
-              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 42, "name"))));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
   request.set_name("people/42");
   EXPECT_THAT(TargetsOf(Roster("EndRegistration"), request),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
@@ -446,15 +461,16 @@ TEST_F(RoutesTest, ImportPeopleRowsNameEveryPlaceAndTheExternalKey) {
   second->mutable_person()->set_external_key("HR-002");
   second->add_roles()->set_place("units/3");
 
-  EXPECT_THAT(
-      TargetsOf(Roster("ImportPeople"), request),
-      IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "rows[0].person.residence_building"),
-                               IsOrgTarget(10, "rows[0].party_org", false),
-                               IsTarget(TargetKind::kUnit, 5, "rows[0].roles[0].place"),
-                               IsOrgTarget(11, "rows[0].roles[1].place", false),
-                               IsExternalKeyTarget("HR-001", "rows[0].person"),
-                               IsTarget(TargetKind::kUnit, 3, "rows[1].roles[0].place"),
-                               IsExternalKeyTarget("HR-002", "rows[1].person"))));
+  EXPECT_THAT(TargetsOf(Roster("ImportPeople"), request),
+              IsOkAndHolds(ElementsAre(
+                  IsTarget(TargetKind::kUnit, 7, "rows[0].person.residence_building"),
+                  IsOrgTarget(10, "rows[0].party_org", false),
+                  IsTarget(TargetKind::kUnit, 5, "rows[0].roles[0].place"),
+                  // AssignRole's rule: every unit of the organisation.
+                  IsOrgTarget(11, "rows[0].roles[1].place", true),
+                  IsExternalKeyTargetOfARow("HR-001", "rows[0].person", true, true),
+                  IsTarget(TargetKind::kUnit, 3, "rows[1].roles[0].place"),
+                  IsExternalKeyTargetOfARow("HR-002", "rows[1].person", false, false))));
 }
 
 TEST_F(RoutesTest, ImportPeopleRowPlacedNowhereIsDenied) {
@@ -810,6 +826,12 @@ TEST(RedactPersonNamesTest, ReplacesEveryPersonName) {
   EXPECT_EQ(RedactPersonNames("person.id_card_number: people/123 already has this number"),
             "person.id_card_number: another person already has this number");
   EXPECT_EQ(RedactPersonNames("units/5 is fine"), "units/5 is fine");
+  EXPECT_EQ(RedactPersonNames("person: people/4 already has a current membership "
+                              "(people/4/memberships/17)"),
+            "person: another person already has a current membership "
+            "(another membership)");
+  EXPECT_EQ(RedactPersonNames("already has a SECRETARY in office (roleAssignments/9)"),
+            "already has a SECRETARY in office (another role assignment)");
 }
 
 }  // namespace

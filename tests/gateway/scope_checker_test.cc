@@ -256,9 +256,15 @@ TEST_F(ScopeCheckerTest, TargetResourceNames) {
   EXPECT_EQ((Target{.kind = TargetKind::kPerson, .id = 3}).ResourceName(), "people/3");
   EXPECT_EQ((Target{.kind = TargetKind::kRoleAssignment, .id = 4}).ResourceName(),
             "roleAssignments/4");
+  // Never the key: it may be an ID-card number, and the message would say
+  // that someone has it.
   EXPECT_THAT(
       (Target{.kind = TargetKind::kPersonByExternalKey, .external_key = "HR-001"}).ResourceName(),
-      ::testing::HasSubstr("HR-001"));
+      ::testing::Not(::testing::HasSubstr("HR-001")));
+  EXPECT_EQ((Target{.kind = TargetKind::kCurrentMembershipOf, .id = 3}).ResourceName(),
+            "the current membership of people/3");
+  EXPECT_EQ((Target{.kind = TargetKind::kRegistration, .id = 3, .child_id = 5}).ResourceName(),
+            "people/3/registrations/5");
 }
 
 }  // namespace

@@ -205,12 +205,38 @@ INSTANTIATE_TEST_SUITE_P(
         MalformedCase{"PrincipalTooLong",
                       absl::StrCat(kHash, " ", std::string(65, 'p'), " EDITOR units/7 -"),
                       "principal"},
-        MalformedCase{"FourFields", absl::StrCat(kHash, " a EDITOR units/7"), "5 fields"},
-        MalformedCase{"SixFields", absl::StrCat(kHash, " a EDITOR units/7 - extra"), "5 fields"},
+        MalformedCase{"FourFields", absl::StrCat(kHash, " a EDITOR units/7"), "5 or 6 fields"},
+        MalformedCase{"SixthFieldNotAnExpiry", absl::StrCat(kHash, " a EDITOR units/7 - extra"),
+                      "expires"},
+        MalformedCase{"ExpiryNotATime",
+                      absl::StrCat(kHash, " a EDITOR units/7 - expires=next-year"), "expires"},
+        MalformedCase{"ExpiryWithoutAZone",
+                      absl::StrCat(kHash, " a EDITOR units/7 - expires=2027-01-01T00:00:00"),
+                      "expires"},
         MalformedCase{"TrailingComment", absl::StrCat(kHash, " a EDITOR units/7 - # note"),
-                      "5 fields"},
-        MalformedCase{"OneField", kHash, "5 fields"}),
+                      "5 or 6 fields"},
+        MalformedCase{"OneField", kHash, "5 or 6 fields"}),
     [](const ::testing::TestParamInfo<MalformedCase>& info) { return info.param.label; });
+
+// A token with `expires=` is refused from that instant on, exactly like an
+// unknown one; a token without it never expires.
+TEST(TokenExpiryTest, ExpiredTokensAreUnknown) {
+  TempDir dir;
+  const std::string path = dir.File("tokens");
+  WriteFile(path, absl::StrCat(Sha256Hex("short-lived"),
+                               " temp.user VIEWER units/7 - expires=2027-01-01T08:00:00+08:00\n",
+                               Sha256Hex("long-lived"), " admin ADMIN * pii\n"));
+  absl::StatusOr<std::unique_ptr<TokenStore>> store = TokenStore::Open(path);
+  ASSERT_THAT(store, IsOk());
+  const absl::Time expiry = absl::FromUnixSeconds(1798761600);  // 2027-01-01T00:00:00Z
+  EXPECT_THAT(
+      (*store)->Authenticate("short-lived", expiry - absl::Seconds(1)),
+      Optional(IsPrincipal("temp.user", AccessRole::kViewer, std::optional<int64_t>(7), false)));
+  EXPECT_EQ((*store)->Authenticate("short-lived", expiry), std::nullopt);
+  EXPECT_EQ((*store)->Authenticate("short-lived", expiry + absl::Hours(24 * 365)), std::nullopt);
+  EXPECT_NE((*store)->Authenticate("long-lived", absl::FromUnixSeconds(4102444800)),
+            std::nullopt);  // 2100
+}
 
 TEST(TokenTableTest, DuplicateHashNamesTheSecondLine) {
   const std::string contents = absl::StrCat(kHash, " zhang.wei EDITOR units/7 -\n", "# again\n",

@@ -97,7 +97,7 @@ struct OrgStoreTraits {
   using Stored = StoredState;
   using Snapshot = org::Snapshot;
   static constexpr char kFileName[] = "org.db";
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
     Unit unit = MakeBuilding(id, revision);
     if (!label.empty()) unit.display_name = label;

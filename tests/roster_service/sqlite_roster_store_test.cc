@@ -129,7 +129,7 @@ struct RosterStoreTraits {
   using Stored = StoredRoster;
   using Snapshot = roster::Snapshot;
   static constexpr char kFileName[] = "roster.db";
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
     Person person = MakePerson(id, revision);
     if (!label.empty()) person.display_name = label;
