@@ -14,7 +14,7 @@ double TokenBuckets::TokensAt(const Bucket& bucket, absl::Time now) const {
 
 bool TokenBuckets::Take(absl::string_view key, absl::Time now, absl::Duration* wait) {
   absl::MutexLock lock(&mu_);
-  if (buckets_.size() >= kForgetAbove) ForgetFullBuckets(now);
+  if (buckets_.size() >= forget_at_) ForgetFullBuckets(now);
   auto [it, inserted] = buckets_.try_emplace(key);
   Bucket& bucket = it->second;
   bucket.tokens = inserted ? rate_.burst : TokensAt(bucket, now);
@@ -45,6 +45,7 @@ void TokenBuckets::ForgetFullBuckets(absl::Time now) {
     auto current = it++;
     if (TokensAt(current->second, now) >= rate_.burst) buckets_.erase(current);
   }
+  forget_at_ = std::max(kForgetAbove, 2 * buckets_.size());
 }
 
 }  // namespace grassroots

@@ -44,7 +44,9 @@ class TokenBuckets {
   // The tokens of `bucket` at `now`.
   double TokensAt(const Bucket& bucket, absl::Time now) const;
   // Forgets the keys whose buckets are full again (they would start full),
-  // so that many keys (peer addresses) seen once do not pile up.
+  // so that many keys (peer addresses) seen once do not pile up. Runs when
+  // the map reaches forget_at_, which then doubles past what is left, so
+  // that a map of empty buckets is not scanned on every Take.
   void ForgetFullBuckets(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   static constexpr size_t kForgetAbove = 100000;
@@ -52,6 +54,7 @@ class TokenBuckets {
   const TokenBucketRate rate_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+  size_t forget_at_ ABSL_GUARDED_BY(mu_) = kForgetAbove;
 };
 
 }  // namespace grassroots

@@ -259,12 +259,8 @@ absl::StatusOr<bool> ScopeChecker::Person(int64_t scope, const Target& target,
     roles.set_page_token(page.next_page_token());
   } while (!roles.page_token().empty());
   // Where their membership sits.
-  roster_v1::ListMembershipsRequest memberships;
-  memberships.set_parent(person);
-  memberships.set_current_only(true);
   roster_v1::ListMembershipsResponse page;
-  auto context = LookupContext(deadline);
-  grpc::Status status = roster_->ListMemberships(context.get(), memberships, &page);
+  grpc::Status status = CurrentMemberships(target.id, deadline, &page);
   if (!status.ok()) return NotFoundIsOutside(status);
   for (const roster_v1::Membership& membership : page.memberships()) {
     absl::StatusOr<bool> in = Place(scope, membership.party_org(), false, deadline);
@@ -323,14 +319,19 @@ absl::StatusOr<bool> ScopeChecker::PersonByExternalKey(int64_t scope, const Targ
   return true;
 }
 
-absl::StatusOr<bool> ScopeChecker::CurrentMembershipOf(int64_t scope, int64_t person,
-                                                       absl::Time deadline) const {
+grpc::Status ScopeChecker::CurrentMemberships(int64_t person, absl::Time deadline,
+                                              roster_v1::ListMembershipsResponse* page) const {
   roster_v1::ListMembershipsRequest request;
   request.set_parent(FormatResourceName("people", person));
   request.set_current_only(true);
-  roster_v1::ListMembershipsResponse page;
   auto context = LookupContext(deadline);
-  grpc::Status status = roster_->ListMemberships(context.get(), request, &page);
+  return roster_->ListMemberships(context.get(), request, page);
+}
+
+absl::StatusOr<bool> ScopeChecker::CurrentMembershipOf(int64_t scope, int64_t person,
+                                                       absl::Time deadline) const {
+  roster_v1::ListMembershipsResponse page;
+  grpc::Status status = CurrentMemberships(person, deadline, &page);
   if (!status.ok()) return NotFoundIsOutside(status);
   for (const roster_v1::Membership& membership : page.memberships()) {
     absl::StatusOr<bool> in = Place(scope, membership.party_org(), false, deadline);

@@ -139,6 +139,10 @@ class ScopeChecker {
                                            absl::Time deadline) const;
   absl::StatusOr<bool> CurrentMembershipOf(int64_t scope, int64_t person,
                                            absl::Time deadline) const;
+  // The lookup of `person`'s current membership (one page: there is at most
+  // one), which both the person's scope and CurrentMembershipOf read.
+  grpc::Status CurrentMemberships(int64_t person, absl::Time deadline,
+                                  roster::v1::ListMembershipsResponse* page) const;
   absl::StatusOr<bool> Registration(int64_t scope, int64_t person, int64_t registration,
                                     absl::Time deadline) const;
   // A context for one lookup.
