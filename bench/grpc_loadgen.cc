@@ -64,6 +64,8 @@ ABSL_FLAG(std::string, token, "",
           "Bearer token (sent as `authorization: Bearer …`, never printed). Prefer "
           "--token_file: a flag is visible in ps.");
 ABSL_FLAG(std::string, token_file, "", "File holding the bearer token.");
+ABSL_FLAG(std::string, caller_key_file, "",
+          "The services' caller key: calls straight to a service are signed as \"bench\".");
 ABSL_FLAG(std::string, method, "",
           "null, get_unit, get_ancestors, count_descendants, list_descendants, list_roles, "
           "create_unit, assign_role or move.");
@@ -108,6 +110,7 @@ absl::Status SetupError(const std::string& what, const grpc::Status& status) {
 struct Env {
   std::string target;
   CallOptions options;
+  const CallerSigner* signer = nullptr;  // --caller_key_file's, when given
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<org::OrgService::Stub>> org;
   std::vector<std::unique_ptr<roster::RosterService::Stub>> roster;
@@ -659,7 +662,7 @@ absl::StatusOr<MoveResult> RunMove(Env& env, UnitResolver& resolver) {
   // subtree (the inner unit, the moved unit's count) and outside it (the
   // district), so that a move that blocks readers shows as a stall.
   std::vector<std::shared_ptr<grpc::Channel>> reader_channels =
-      MakeChannels(env.target, reader_count);
+      MakeChannels(env.target, reader_count, env.signer);
   std::atomic<bool> stop{false};
   std::vector<LatencyHistogram> reader_latency(reader_count);
   std::vector<int64_t> reader_ok(reader_count, 0);
@@ -851,7 +854,15 @@ int Main() {
   env.target = absl::GetFlag(FLAGS_target);
   env.options.token = *token;
   env.options.timeout = absl::GetFlag(FLAGS_call_timeout);
-  env.channels = MakeChannels(env.target, channel_count);
+  std::optional<CallerSigner> signer;
+  if (!absl::GetFlag(FLAGS_caller_key_file).empty()) {
+    absl::StatusOr<CallerSigner> loaded =
+        CallerSigner::FromFile(absl::GetFlag(FLAGS_caller_key_file));
+    if (!loaded.ok()) return Fail(loaded.status());
+    signer = *std::move(loaded);
+  }
+  env.signer = signer ? &*signer : nullptr;
+  env.channels = MakeChannels(env.target, channel_count, env.signer);
   for (const auto& channel : env.channels) {
     if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)))) {
       return Fail(absl::UnavailableError(absl::StrCat("cannot connect to ", env.target)));
@@ -861,8 +872,8 @@ int Main() {
     env.null.push_back(v1::NullService::NewStub(channel));
   }
   if (!absl::GetFlag(FLAGS_org_target).empty()) {
-    env.setup_org_stub = org::OrgService::NewStub(
-        grpc::CreateChannel(absl::GetFlag(FLAGS_org_target), grpc::InsecureChannelCredentials()));
+    env.setup_org_stub =
+        org::OrgService::NewStub(MakeChannels(absl::GetFlag(FLAGS_org_target), 1, env.signer)[0]);
   }
   UnitResolver resolver(env);
   const std::string method_label =

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/caller_metadata.h"
 
 namespace grassroots::bench {
 namespace {
@@ -196,7 +197,8 @@ std::string StatusTally::Summary() const {
 
 // --- Channels and contexts.
 
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target, int count) {
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target, int count,
+                                                         const CallerSigner* signer) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < count; ++i) {
     grpc::ChannelArguments args;
@@ -205,7 +207,11 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& targ
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("grassroots.bench.channel_index", i);
     args.SetMaxReceiveMessageSize(-1);
-    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(
+        signer == nullptr
+            ? grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args)
+            : CreateSignedChannel(target, grpc::InsecureChannelCredentials(), args, *signer,
+                                  Caller{.principal = "bench"}));
   }
   return channels;
 }

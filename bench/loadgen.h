@@ -20,6 +20,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/caller_signature.h"
 
 namespace grassroots::bench {
 
@@ -85,8 +86,10 @@ std::string StatusCodeName(grpc::StatusCode code);
 
 // `count` channels to `target` (insecure), each with its own subchannel pool
 // and a distinct argument, so that each is its own TCP connection instead of
-// gRPC sharing one among them.
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target, int count);
+// gRPC sharing one among them. With `signer`, every call is signed as the
+// principal "bench" (the services admit nothing unsigned).
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target, int count,
+                                                         const CallerSigner* signer = nullptr);
 
 // What every call's context gets: the bearer token (sent as
 // `authorization: Bearer <token>` when not empty) and a deadline.

@@ -11,13 +11,24 @@
 #include "absl/flags/usage.h"
 #include "absl/time/clock.h"
 #include "common/server_runner.h"
+#include "common/tls_credentials.h"
 
 ABSL_FLAG(std::string, listen, "",
           "Address to serve on (host:port; port 0 picks one). Empty: the service's own default.");
 ABSL_FLAG(std::string, data_dir, "", "Directory for the database; created if missing.");
 ABSL_FLAG(std::string, caller_key_file, "",
-          "The key shared with the gateway: calls it signs act for the caller it names. "
-          "Empty: every call is anonymous and sees personal data masked.");
+          "Required. The key shared with the gateway: calls signed with it act for the caller "
+          "they name; any other call is refused (health checks and reflection aside).");
+ABSL_FLAG(bool, allow_unsigned_reads, false,
+          "Let unsigned calls read, as \"anonymous\" with personal data masked (for tools and "
+          "tests; unsigned writes stay refused).");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain: serve TLS (with --tls_key), and present it to the services "
+          "this one calls.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM roots: with --tls_cert, only clients whose certificate chains to them may "
+          "connect (mutual TLS); the services this one calls are verified against them.");
 ABSL_FLAG(std::string, port_file, "", "If set, the bound port is written there once serving.");
 ABSL_FLAG(absl::Duration, revision_retention, absl::Minutes(10),
           "How long a superseded revision stays readable at read_revision.");
@@ -30,13 +41,31 @@ BackendMain::BackendMain(BackendDescription description, int argc, char** argv)
   absl::SetProgramUsageMessage(
       absl::StrCat("Serves ", description_.service_name, ".\n  ", description_.usage));
   absl::ParseCommandLine(argc, argv);
-  auto callers = CallerVerifier::FromKeyFile(absl::GetFlag(FLAGS_caller_key_file));
+  auto callers =
+      CallerVerifier::FromKeyFile(absl::GetFlag(FLAGS_caller_key_file),
+                                  {.unsigned_reads = absl::GetFlag(FLAGS_allow_unsigned_reads)});
   if (!callers.ok()) {
     ok_ = false;
     Fail(callers.status());
     return;
   }
   callers_ = *std::move(callers);
+  // Read twice (the verifier keeps its own), so that it stays immutable.
+  signer_ = *CallerSigner::FromFile(absl::GetFlag(FLAGS_caller_key_file));
+  const TlsFiles tls{.cert = absl::GetFlag(FLAGS_tls_cert),
+                     .key = absl::GetFlag(FLAGS_tls_key),
+                     .ca = absl::GetFlag(FLAGS_tls_ca)};
+  auto server_credentials = ServerCredentialsFrom(tls);
+  auto channel_credentials =
+      ChannelCredentialsFrom({.cert = tls.cert, .key = tls.key, .ca = tls.ca});
+  if (!server_credentials.ok() || !channel_credentials.ok()) {
+    ok_ = false;
+    Fail(!server_credentials.ok() ? server_credentials.status() : channel_credentials.status());
+    return;
+  }
+  server_credentials_ = *std::move(server_credentials);
+  channel_credentials_ = *std::move(channel_credentials);
+  tls_ = !tls.cert.empty();
   data_dir_ = absl::GetFlag(FLAGS_data_dir);
   if (data_dir_.empty()) {
     ok_ = false;
@@ -57,6 +86,13 @@ int BackendMain::Fail(absl::string_view message) const {
   return 1;
 }
 
+std::shared_ptr<grpc::Channel> BackendMain::ServiceChannel(
+    const std::string& address, const grpc::ChannelArguments& args) const {
+  return CreateSignedChannel(
+      address, channel_credentials_, args, *signer_,
+      Caller{.principal = absl::StrCat(kServicePrincipalPrefix, description_.name)});
+}
+
 CoreOptions BackendMain::core_options() const {
   CoreOptions options;
   options.revision_retention = absl::GetFlag(FLAGS_revision_retention);
@@ -71,12 +107,13 @@ int BackendMain::Serve(const std::vector<grpc::Service*>& services,
   if (listen.empty()) listen = description_.default_listen;
   auto server = StartServer({.listen_address = listen,
                              .port_file = absl::GetFlag(FLAGS_port_file),
-                             .service_names = {description_.service_name}},
+                             .service_names = {description_.service_name},
+                             .credentials = server_credentials_},
                             services);
   if (!server.ok()) return Fail(server.status());
-  std::fprintf(stderr, "%s: serving on port %d, data in %s%.*s\n", description_.name.c_str(),
-               (*server)->port(), data_dir_.c_str(), static_cast<int>(serving_note.size()),
-               serving_note.data());
+  std::fprintf(stderr, "%s: serving on port %d (%s), data in %s%.*s\n", description_.name.c_str(),
+               (*server)->port(), tls_ ? "mutual TLS" : "plaintext", data_dir_.c_str(),
+               static_cast<int>(serving_note.size()), serving_note.data());
 
   int signal = 0;
   do {

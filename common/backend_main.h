@@ -21,12 +21,14 @@
 //   }
 //
 // Flags (defined here, so every backend names them alike): --listen,
-// --data_dir, --caller_key_file, --port_file, --revision_retention.
+// --data_dir, --caller_key_file, --allow_unsigned_reads, --tls_cert,
+// --tls_key, --tls_ca, --port_file, --revision_retention.
 
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,8 +65,14 @@ class BackendMain {
 
   // The path of `file` in the data directory.
   std::string DataPath(absl::string_view file) const { return absl::StrCat(data_dir_, "/", file); }
-  // Who each call is from (--caller_key_file).
+  // Who each call is from and whether it is admitted (--caller_key_file,
+  // --allow_unsigned_reads).
   CallerVerifier callers() const { return callers_; }
+  // A channel to another service of the suite, over TLS when this one has
+  // it (--tls_*), each call signed as this service's principal
+  // ("svc.roster_service"), which the others let read but not write.
+  std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address,
+                                                const grpc::ChannelArguments& args) const;
   // The core's options from the flags (--revision_retention).
   CoreOptions core_options() const;
 
@@ -94,6 +102,10 @@ class BackendMain {
   bool ok_ = true;
   std::string data_dir_;
   CallerVerifier callers_;
+  std::optional<CallerSigner> signer_;
+  std::shared_ptr<grpc::ServerCredentials> server_credentials_;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
+  bool tls_ = false;
 };
 
 }  // namespace grassroots

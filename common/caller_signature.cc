@@ -1,12 +1,17 @@
 #include "common/caller_signature.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/file_util.h"
 
 namespace grassroots {
+
+bool IsServicePrincipal(absl::string_view principal) {
+  return absl::StartsWith(principal, kServicePrincipalPrefix);
+}
 
 bool IsValidPrincipal(absl::string_view principal) {
   if (principal.empty() || principal.size() > 64) return false;

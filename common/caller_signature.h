@@ -68,6 +68,12 @@ class CallerSigner {
   std::string key_;
 };
 
+// The prefix of the principals internal clients sign as
+// ("svc.roster_service", "svc.gateway"). The services let them read, never
+// write; the gateway's tokens file may not name one.
+inline constexpr char kServicePrincipalPrefix[] = "svc.";
+bool IsServicePrincipal(absl::string_view principal);
+
 // Whether `principal` may travel as a principal: 1 to 64 characters of
 // [A-Za-z0-9._@-].
 bool IsValidPrincipal(absl::string_view principal);

@@ -2,7 +2,7 @@
 #define GRASSROOTS_COMMON_EVENT_STREAM_H_
 
 // The WatchEvents stream every service of the suite serves, and a stream
-// that fails before it starts.
+// that fails before it starts (either way).
 
 #include <grpcpp/grpcpp.h>
 
@@ -25,6 +25,14 @@ template <typename Response>
 class FailedWriter final : public grpc::ServerWriteReactor<Response> {
  public:
   explicit FailedWriter(const absl::Status& status) { this->Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+// A client stream that fails at once with `status`, reading nothing.
+template <typename Request>
+class FailedReader final : public grpc::ServerReadReactor<Request> {
+ public:
+  explicit FailedReader(const absl::Status& status) { this->Finish(ToGrpcStatus(status)); }
   void OnDone() override { delete this; }
 };
 

@@ -11,6 +11,53 @@
 #include "grpcpp/generic/generic_stub.h"
 
 namespace grassroots {
+RawCallResult CallMethodRaw(const std::shared_ptr<grpc::Channel>& channel,
+                            const std::string& method, absl::string_view request,
+                            grpc::ClientContext& context) {
+  grpc::CompletionQueue cq;
+  // One operation is outstanding at a time, so the next event is its own.
+  const auto await = [&cq]() {
+    void* tag = nullptr;
+    bool ok = false;
+    return cq.Next(&tag, &ok) && ok;
+  };
+  RawCallResult result;
+  grpc::GenericStub stub(channel);
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, method, &cq);
+  if (call == nullptr) {
+    result.status = grpc::Status(grpc::StatusCode::INTERNAL, "cannot prepare the call");
+    return result;
+  }
+  int tag = 0;
+  call->StartCall(&tag);
+  if (await()) {
+    grpc::Slice slice(request.data(), request.size());
+    grpc::ByteBuffer message(&slice, 1);
+    // A failed write means the call is over already; Finish says why.
+    call->WriteLast(message, grpc::WriteOptions(), &tag);
+    if (await()) {
+      grpc::ByteBuffer response;
+      for (;;) {
+        call->Read(&response, &tag);
+        if (!await()) break;
+        if (result.responses++ == 0) {
+          absl::StatusOr<std::string> bytes = wire::FromByteBuffer(response);
+          if (bytes.ok()) result.first_response = *std::move(bytes);
+        }
+      }
+    }
+  }
+  call->Finish(&result.status, &tag);
+  await();
+  cq.Shutdown();
+  void* ignored_tag = nullptr;
+  bool ignored_ok = false;
+  while (cq.Next(&ignored_tag, &ignored_ok)) {
+  }
+  return result;
+}
+
 namespace wire {
 
 std::string EncodeStringField(int field_number, absl::string_view value) {

@@ -3,7 +3,8 @@
 
 // Calls to services we have no generated code of — gRPC's own health
 // service — through a generic stub with hand-encoded bytes. The gateway
-// probes its backends with it; tests probe servers.
+// probes its backends with it; tests probe servers; fuzzers and the
+// admission tests send raw bytes to any method.
 
 #include <grpcpp/grpcpp.h>
 
@@ -31,6 +32,22 @@ enum class HealthStatus {
 absl::StatusOr<HealthStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
                                          absl::string_view service,
                                          absl::Duration timeout = absl::Seconds(10));
+
+// What one raw call gave.
+struct RawCallResult {
+  grpc::Status status;
+  int responses = 0;           // messages received
+  std::string first_response;  // the first of them, serialized
+};
+
+// Calls `method` ("/package.Service/Method") with `request` sent as it is
+// (bytes that do not parse reach the server's own parsing), as one message
+// followed by the end of the client's stream, so any method of any shape
+// can be called; every response is read. `context` carries the deadline
+// and any metadata.
+RawCallResult CallMethodRaw(const std::shared_ptr<grpc::Channel>& channel,
+                            const std::string& method, absl::string_view request,
+                            grpc::ClientContext& context);
 
 namespace wire {
 

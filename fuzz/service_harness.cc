@@ -214,13 +214,23 @@ InProcessServices* InProcessServices::Create(bool with_roster) {
   grpc::Server* org_server = StartInProcess(org_service).release();
 
   auto* services = new InProcessServices();
+  // The fuzzed calls go unsigned (each input signs or not); the setup and
+  // the roster's replica sign theirs, as the suite's own clients do.
+  const auto signed_channel = [&](grpc::Server* server, const char* principal) {
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> signing;
+    signing.push_back(
+        SigningInterceptor(CallerSigner(std::string(kCallerKey)),
+                           Caller{.principal = principal, .may_see_personal_data = true}));
+    return server->experimental().InProcessChannelWithInterceptors(grpc::ChannelArguments(),
+                                                                   std::move(signing));
+  };
   services->org_channel_ = org_server->InProcessChannel(grpc::ChannelArguments());
-  CreateSampleOrg(services->org_channel_);
+  CreateSampleOrg(signed_channel(org_server, "fuzzer.setup"));
   if (!with_roster) return services;
 
   auto roster_store = roster::SqliteRosterStore::Open(data_dir + "/roster.db");
   if (!roster_store.ok()) Die(std::string(roster_store.status().message()));
-  auto* replica = new org_client::OrgReplica(services->org_channel_);
+  auto* replica = new org_client::OrgReplica(signed_channel(org_server, "svc.roster_service"));
   replica->Start();
   if (!replica->WaitForRevision(org_core->published_revision(), absl::Seconds(30))) {
     Die("the roster's replica of the org service did not load");
@@ -230,20 +240,11 @@ InProcessServices* InProcessServices::Create(bool with_roster) {
   auto* roster_service = new roster::RosterGrpcService(roster_core, callers);
   grpc::Server* roster_server = StartInProcess(roster_service).release();
   services->roster_channel_ = roster_server->InProcessChannel(grpc::ChannelArguments());
-  CreateSampleRoster(services->roster_channel_);
+  CreateSampleRoster(signed_channel(roster_server, "fuzzer.setup"));
   return services;
 }
 
 namespace {
-
-// Waits for `tag` on `cq`; whether the operation succeeded.
-bool Await(grpc::CompletionQueue& cq, void* tag) {
-  void* got = nullptr;
-  bool ok = false;
-  if (!cq.Next(&got, &ok)) Die("the completion queue shut down");
-  if (got != tag) Die("a completion arrived out of order");
-  return ok;
-}
 
 bool IsServerStreaming(const google::protobuf::MethodDescriptor& method) {
   return method.server_streaming();
@@ -321,44 +322,15 @@ InProcessServices& InProcessServices::Get(bool with_roster) {
 RawCallResult CallRaw(const std::shared_ptr<grpc::Channel>& channel,
                       const google::protobuf::MethodDescriptor& method, absl::string_view request,
                       bool signed_caller, absl::Duration timeout) {
-  static grpc::CompletionQueue* cq = new grpc::CompletionQueue;
-  grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   if (signed_caller) {
     static const CallerSigner* signer = new CallerSigner(std::string(kCallerKey));
     AttachCaller(*signer, Caller{.principal = "fuzzer", .may_see_personal_data = true}, context);
   }
-  const std::string path = absl::StrCat("/", method.service()->full_name(), "/", method.name());
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(&context, path, cq);
-  if (call == nullptr) Die(absl::StrCat("cannot prepare a call to ", path));
-
-  RawCallResult result;
-  int tag = 0;
-  call->StartCall(&tag);
-  if (Await(*cq, &tag)) {
-    grpc::Slice slice(request.data(), request.size());
-    grpc::ByteBuffer message(&slice, 1);
-    // A failed write means the call is over already; Finish says why.
-    if (call->WriteLast(message, grpc::WriteOptions(), &tag); Await(*cq, &tag)) {
-      grpc::ByteBuffer response;
-      for (;;) {
-        call->Read(&response, &tag);
-        if (!Await(*cq, &tag)) break;
-        if (result.responses++ == 0) {
-          std::vector<grpc::Slice> slices;
-          if (response.Dump(&slices).ok()) {
-            for (const grpc::Slice& s : slices) {
-              result.first_response.append(reinterpret_cast<const char*>(s.begin()), s.size());
-            }
-          }
-        }
-      }
-    }
-  }
-  call->Finish(&result.status, &tag);
-  Await(*cq, &tag);
-  return result;
+  return CallMethodRaw(channel,
+                       absl::StrCat("/", method.service()->full_name(), "/", method.name()),
+                       request, context);
 }
 
 void FuzzServiceCall(const google::protobuf::ServiceDescriptor& service,
@@ -376,6 +348,12 @@ void FuzzServiceCall(const google::protobuf::ServiceDescriptor& service,
   const RawCallResult result = CallRaw(channel, method, request, signed_caller,
                                        streams ? absl::Milliseconds(25) : absl::Seconds(8));
   const grpc::StatusCode code = result.status.error_code();
+  // An unsigned call is refused before anything else is looked at.
+  if (!signed_caller && code != grpc::StatusCode::UNAUTHENTICATED &&
+      code != grpc::StatusCode::UNIMPLEMENTED && code != grpc::StatusCode::INTERNAL) {
+    Die(absl::StrCat(method.full_name(), " (unsigned) answered ", CodeName(code), ": \"",
+                     result.status.error_message(), "\"; an unsigned call must be refused"));
+  }
   if (IsClearRefusal(code)) return;
   if (streams && code == grpc::StatusCode::DEADLINE_EXCEEDED) return;
 

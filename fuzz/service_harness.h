@@ -24,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/caller_signature.h"
+#include "common/grpc_probe.h"
 #include "google/protobuf/descriptor.h"
 
 namespace grassroots::fuzz {
@@ -69,21 +70,15 @@ class InProcessServices {
   std::shared_ptr<grpc::Channel> roster_channel_;
 };
 
-// What one raw call gave.
-struct RawCallResult {
-  grpc::Status status;
-  int responses = 0;           // messages received
-  std::string first_response;  // the first of them, serialized
-};
-
 // Calls `method` with `request` sent as it is (so bytes that do not parse
 // reach the server's own parsing too), as one message followed by the end
 // of the client's stream, with grpc::GenericStub. Signed as a caller allowed
 // to see personal data when `signed_caller`, anonymous otherwise. The
 // deadline is `timeout`; every response is read.
-RawCallResult CallRaw(const std::shared_ptr<grpc::Channel>& channel,
-                      const google::protobuf::MethodDescriptor& method, absl::string_view request,
-                      bool signed_caller, absl::Duration timeout);
+::grassroots::RawCallResult CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                                    const google::protobuf::MethodDescriptor& method,
+                                    absl::string_view request, bool signed_caller,
+                                    absl::Duration timeout);
 
 // One fuzz input for a service: byte 0 picks a method of `service` (the low
 // seven bits, modulo the number of methods, in descriptor order, so every

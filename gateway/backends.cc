@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/file_util.h"
+#include "common/caller_metadata.h"
 #include "common/grpc_probe.h"
 #include "common/reconnect.h"
 
@@ -28,19 +28,18 @@ std::string RetryServiceConfig(const RouteTable& routes, Backend backend) {
 }
 
 absl::StatusOr<Backends> ConnectBackends(const BackendOptions& options, const RouteTable& routes) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  if (!options.tls_ca_file.empty()) {
-    absl::StatusOr<std::string> pem = ReadWholeFile(options.tls_ca_file, "--backend_tls_ca");
-    if (!pem.ok()) return pem.status();
-    credentials = grpc::SslCredentials({.pem_root_certs = *pem});
-  }
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentialsFrom(options.tls);
+  if (!credentials.ok()) return credentials.status();
   auto connect = [&](const std::string& address, Backend backend) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(options.max_message_bytes);
     args.SetMaxSendMessageSize(options.max_message_bytes);
     args.SetServiceConfigJSON(RetryServiceConfig(routes, backend));
     UseQuickReconnect(args);
-    return grpc::CreateCustomChannel(address, credentials, args);
+    return CreateSignedChannel(
+        address, *credentials, args, *options.signer,
+        Caller{.principal = absl::StrCat(kServicePrincipalPrefix, "gateway")});
   };
   return Backends{.org = connect(options.org_address, Backend::kOrg),
                   .roster = connect(options.roster_address, Backend::kRoster)};

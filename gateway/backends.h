@@ -15,6 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/caller_signature.h"
+#include "common/tls_credentials.h"
 #include "gateway/routes.h"
 
 namespace grassroots::gateway {
@@ -23,8 +25,13 @@ struct BackendOptions {
   std::string org_address;
   std::string roster_address;
   int max_message_bytes = 4 * 1024 * 1024;
-  // PEM roots to verify the services with; plaintext when empty.
-  std::string tls_ca_file;
+  // TLS to the services: roots to verify them with (plaintext when empty)
+  // and the gateway's own certificate for mutual TLS.
+  TlsFiles tls;
+  // Signs the gateway's own calls (scope lookups, its org replica) as
+  // "svc.gateway"; forwarded calls carry their caller's claims instead.
+  // Required; not owned.
+  const CallerSigner* signer = nullptr;
 };
 
 struct Backends {
@@ -35,7 +42,7 @@ struct Backends {
 // The service config that retries the routes' reads on UNAVAILABLE.
 std::string RetryServiceConfig(const RouteTable& routes, Backend backend);
 
-// NOT_FOUND when the CA file cannot be read.
+// Errors of ChannelCredentialsFrom when the TLS files cannot be read.
 absl::StatusOr<Backends> ConnectBackends(const BackendOptions& options, const RouteTable& routes);
 
 // Whether both services answer their health check with SERVING within

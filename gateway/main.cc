@@ -41,12 +41,16 @@ ABSL_FLAG(std::string, tokens_file, "",
           "Required. The accepted tokens as SHA-256 hashes with principal, role, scope and "
           "grant (see gateway/token_store.h). Reloaded on SIGHUP.");
 ABSL_FLAG(std::string, caller_key_file, "",
-          "The key shared with the services, to sign who each call is for. Without it the "
-          "services see every call as anonymous (personal data masked).");
+          "Required. The key shared with the services, to sign who each call is for: they "
+          "admit nothing unsigned.");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key).");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
 ABSL_FLAG(std::string, backend_tls_ca, "",
           "PEM roots for TLS to the services; plaintext if empty.");
+ABSL_FLAG(std::string, backend_tls_cert, "",
+          "PEM certificate the gateway presents to the services (mutual TLS; with "
+          "--backend_tls_key and --backend_tls_ca).");
+ABSL_FLAG(std::string, backend_tls_key, "", "PEM private key of --backend_tls_cert.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest message accepted from clients and services.");
 ABSL_FLAG(double, rate_limit_qps, 500, "Calls per second per principal; 0: no limit.");
@@ -100,16 +104,11 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_tokens_file).empty()) return Fail("--tokens_file is required");
   auto tokens = gw::TokenStore::Open(absl::GetFlag(FLAGS_tokens_file));
   if (!tokens.ok()) return Fail(std::string(tokens.status().message()));
-  std::optional<grassroots::CallerSigner> signer;
-  if (!absl::GetFlag(FLAGS_caller_key_file).empty()) {
-    auto loaded = grassroots::CallerSigner::FromFile(absl::GetFlag(FLAGS_caller_key_file));
-    if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
-    signer = *std::move(loaded);
-  } else {
-    std::fprintf(stderr,
-                 "gateway: no --caller_key_file; the services will mask personal data "
-                 "for everyone and record every caller as anonymous\n");
+  if (absl::GetFlag(FLAGS_caller_key_file).empty()) {
+    return Fail("--caller_key_file is required: the services admit only calls signed with it");
   }
+  auto signer = grassroots::CallerSigner::FromFile(absl::GetFlag(FLAGS_caller_key_file));
+  if (!signer.ok()) return Fail(std::string(signer.status().message()));
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
     auto cert = grassroots::ReadWholeFile(absl::GetFlag(FLAGS_tls_cert), "--tls_cert");
@@ -129,7 +128,11 @@ int main(int argc, char** argv) {
   auto backends = gw::ConnectBackends({.org_address = absl::GetFlag(FLAGS_org_service),
                                        .roster_address = absl::GetFlag(FLAGS_roster_service),
                                        .max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes),
-                                       .tls_ca_file = absl::GetFlag(FLAGS_backend_tls_ca)},
+                                       .tls = {.cert = absl::GetFlag(FLAGS_backend_tls_cert),
+                                               .key = absl::GetFlag(FLAGS_backend_tls_key),
+                                               .ca = absl::GetFlag(FLAGS_backend_tls_ca),
+                                               .flag_prefix = "--backend_tls"},
+                                       .signer = &*signer},
                                       routes);
   if (!backends.ok()) return Fail(std::string(backends.status().message()));
   auto org_stub = grassroots::org::v1::OrgService::NewStub(backends->org);
@@ -153,7 +156,7 @@ int main(int argc, char** argv) {
       tokens->get(), &limiter,
       absl::GetFlag(FLAGS_auth_failures_per_second) > 0 ? &auth_failures : nullptr, &clock);
   auto pool = std::make_unique<gw::WorkerPool>(absl::GetFlag(FLAGS_worker_threads));
-  const grassroots::CallerSigner* signer_ptr = signer ? &*signer : nullptr;
+  const grassroots::CallerSigner* signer_ptr = &*signer;
   gw::Forwarder forwarder({.routes = &routes,
                            .gatekeeper = &gatekeeper,
                            .checker = &checker,

@@ -50,6 +50,10 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view contents) {
     if (!IsValidPrincipal(principal.name)) {
       return error("principal: 1 to 64 characters of A-Z a-z 0-9 . _ @ -");
     }
+    if (IsServicePrincipal(principal.name)) {
+      return error(absl::StrCat("principal: ", kServicePrincipalPrefix,
+                                "* names the suite's own services, not a token's holder"));
+    }
     std::optional<AccessRole> role = ParseAccessRoleName(fields[2]);
     if (!role) return error("role: not one of VIEWER, EDITOR, ADMIN, AUDITOR");
     principal.role = *role;

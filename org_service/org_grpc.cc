@@ -81,11 +81,13 @@ class DescendantsWriter final : public grpc::ServerWriteReactor<v1::ListDescenda
 grpc::ServerUnaryReactor* OrgGrpcService::CreateUnit(grpc::CallbackServerContext* context,
                                                      const v1::CreateUnitRequest* request,
                                                      v1::Unit* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<Unit> unit = UnitFromProto(request->unit(), "unit.");
   if (!unit.ok()) return Finish(context, unit.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreateUnit(
-      callers_.FromContext(*context), *std::move(unit), request->request_id(),
+      *caller, *std::move(unit), request->request_id(),
       AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -93,6 +95,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreateUnit(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* OrgGrpcService::GetUnit(grpc::CallbackServerContext* context,
                                                   const v1::GetUnitRequest* request,
                                                   v1::Unit* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   return FinishWith(context, core_->GetUnit(*id),
@@ -102,6 +106,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::GetUnit(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* OrgGrpcService::BatchGetUnits(grpc::CallbackServerContext* context,
                                                         const v1::BatchGetUnitsRequest* request,
                                                         v1::BatchGetUnitsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<std::vector<int64_t>> ids = ParseNames(request->names(), &ParseUnitName);
   if (!ids.ok()) return Finish(context, ids.status());
   return FinishWith(context, core_->BatchGetUnits(*ids), [&](const std::vector<Unit>& units) {
@@ -112,6 +118,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::BatchGetUnits(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* OrgGrpcService::UpdateUnit(grpc::CallbackServerContext* context,
                                                      const v1::UpdateUnitRequest* request,
                                                      v1::Unit* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   UnitUpdate update;
   absl::StatusOr<int64_t> id = ParseUnitName(request->unit().name(), "unit.name");
   if (!id.ok()) return Finish(context, id.status());
@@ -128,7 +136,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdateUnit(grpc::CallbackServerContext
                                             : ImpliedUnitUpdatePaths(request->unit());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UpdateUnit(
-      callers_.FromContext(*context), std::move(update),
+      *caller, std::move(update),
       AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -136,11 +144,13 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdateUnit(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* OrgGrpcService::DeleteUnit(grpc::CallbackServerContext* context,
                                                      const v1::DeleteUnitRequest* request,
                                                      v1::Unit* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->DeleteUnit(
-      callers_.FromContext(*context), *id, request->etag(), request->cascade(),
+      *caller, *id, request->etag(), request->cascade(),
       AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -148,11 +158,13 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeleteUnit(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* OrgGrpcService::UndeleteUnit(grpc::CallbackServerContext* context,
                                                        const v1::UndeleteUnitRequest* request,
                                                        v1::Unit* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UndeleteUnit(
-      callers_.FromContext(*context), *id, request->etag(), request->cascade(),
+      *caller, *id, request->etag(), request->cascade(),
       AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -160,6 +172,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeleteUnit(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* OrgGrpcService::ListUnits(grpc::CallbackServerContext* context,
                                                     const v1::ListUnitsRequest* request,
                                                     v1::ListUnitsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> parent = ParseOptionalResourceName(request->parent(), "units", "parent");
   if (!parent.ok()) return Finish(context, parent.status());
   ListUnitsQuery query{*parent,           request->page_size(),    request->page_token(),
@@ -174,13 +188,15 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListUnits(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* OrgGrpcService::MoveUnit(grpc::CallbackServerContext* context,
                                                    const v1::MoveUnitRequest* request,
                                                    v1::Unit* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   absl::StatusOr<int64_t> parent = ParseUnitName(request->new_parent(), "new_parent");
   if (!parent.ok()) return Finish(context, parent.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->MoveUnit(
-      callers_.FromContext(*context), *id, *parent, request->etag(),
+      *caller, *id, *parent, request->etag(),
       AnswerWhenDone<Unit>(reactor, [response](const Unit& unit) { UnitToProto(unit, response); }));
   return reactor;
 }
@@ -188,6 +204,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::MoveUnit(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* OrgGrpcService::GetAncestors(grpc::CallbackServerContext* context,
                                                        const v1::GetAncestorsRequest* request,
                                                        v1::GetAncestorsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   return FinishWith(context, core_->GetAncestors(*id), [&](const AncestorPath& path) {
@@ -198,6 +216,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::GetAncestors(grpc::CallbackServerConte
 
 grpc::ServerWriteReactor<v1::ListDescendantsResponse>* OrgGrpcService::ListDescendants(
     grpc::CallbackServerContext* context, const v1::ListDescendantsRequest* request) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok())
+    return new ::grassroots::FailedWriter<v1::ListDescendantsResponse>(caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return new ::grassroots::FailedWriter<v1::ListDescendantsResponse>(id.status());
   std::vector<Level> levels;
@@ -212,6 +233,8 @@ grpc::ServerWriteReactor<v1::ListDescendantsResponse>* OrgGrpcService::ListDesce
 grpc::ServerUnaryReactor* OrgGrpcService::CountDescendants(
     grpc::CallbackServerContext* context, const v1::CountDescendantsRequest* request,
     v1::CountDescendantsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   return FinishWith(context, core_->CountDescendants(*id, request->read_revision()),
@@ -231,6 +254,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::CountDescendants(
 grpc::ServerUnaryReactor* OrgGrpcService::GetCoveringPartyOrg(
     grpc::CallbackServerContext* context, const v1::GetCoveringPartyOrgRequest* request,
     v1::GetCoveringPartyOrgResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseUnitName(request->unit(), "unit");
   if (!id.ok()) return Finish(context, id.status());
   return FinishWith(context, core_->GetCoveringPartyOrg(*id), [&](const CoveringResult& result) {
@@ -245,10 +270,12 @@ grpc::ServerUnaryReactor* OrgGrpcService::GetCoveringPartyOrg(
 grpc::ServerUnaryReactor* OrgGrpcService::CreatePartyOrg(grpc::CallbackServerContext* context,
                                                          const v1::CreatePartyOrgRequest* request,
                                                          v1::PartyOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<PartyOrg> org = PartyOrgFromProto(request->party_org(), "party_org.");
   if (!org.ok()) return Finish(context, org.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->CreatePartyOrg(callers_.FromContext(*context), *std::move(org), request->request_id(),
+  core_->CreatePartyOrg(*caller, *std::move(org), request->request_id(),
                         AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
                           PartyOrgToProto(org, response);
                         }));
@@ -258,6 +285,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::CreatePartyOrg(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* OrgGrpcService::GetPartyOrg(grpc::CallbackServerContext* context,
                                                       const v1::GetPartyOrgRequest* request,
                                                       v1::PartyOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   return FinishWith(context, core_->GetPartyOrg(*id),
@@ -267,6 +296,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::GetPartyOrg(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* OrgGrpcService::BatchGetPartyOrgs(
     grpc::CallbackServerContext* context, const v1::BatchGetPartyOrgsRequest* request,
     v1::BatchGetPartyOrgsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<std::vector<int64_t>> ids = ParseNames(request->names(), &ParsePartyOrgName);
   if (!ids.ok()) return Finish(context, ids.status());
   return FinishWith(context, core_->BatchGetPartyOrgs(*ids),
@@ -279,6 +310,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::BatchGetPartyOrgs(
 grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerContext* context,
                                                          const v1::UpdatePartyOrgRequest* request,
                                                          v1::PartyOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePartyOrgName(request->party_org().name(), "party_org.name");
   if (!id.ok()) return Finish(context, id.status());
   absl::StatusOr<PartyOrg> values = PartyOrgFromProto(request->party_org(), "party_org.");
@@ -290,7 +323,7 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerCon
   update.paths = request->has_update_mask() ? MaskPaths(request->update_mask())
                                             : ImpliedPartyOrgUpdatePaths(request->party_org());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UpdatePartyOrg(callers_.FromContext(*context), std::move(update),
+  core_->UpdatePartyOrg(*caller, std::move(update),
                         AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
                           PartyOrgToProto(org, response);
                         }));
@@ -300,10 +333,12 @@ grpc::ServerUnaryReactor* OrgGrpcService::UpdatePartyOrg(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* OrgGrpcService::DeletePartyOrg(grpc::CallbackServerContext* context,
                                                          const v1::DeletePartyOrgRequest* request,
                                                          v1::PartyOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->DeletePartyOrg(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
+  core_->DeletePartyOrg(*caller, *id, request->etag(), request->cascade(),
                         AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
                           PartyOrgToProto(org, response);
                         }));
@@ -313,10 +348,12 @@ grpc::ServerUnaryReactor* OrgGrpcService::DeletePartyOrg(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* OrgGrpcService::UndeletePartyOrg(
     grpc::CallbackServerContext* context, const v1::UndeletePartyOrgRequest* request,
     v1::PartyOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePartyOrgName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->UndeletePartyOrg(callers_.FromContext(*context), *id, request->etag(), request->cascade(),
+  core_->UndeletePartyOrg(*caller, *id, request->etag(), request->cascade(),
                           AnswerWhenDone<PartyOrg>(reactor, [response](const PartyOrg& org) {
                             PartyOrgToProto(org, response);
                           }));
@@ -326,6 +363,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::UndeletePartyOrg(
 grpc::ServerUnaryReactor* OrgGrpcService::ListPartyOrgs(grpc::CallbackServerContext* context,
                                                         const v1::ListPartyOrgsRequest* request,
                                                         v1::ListPartyOrgsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> parent =
       ParseOptionalResourceName(request->parent(), "partyOrgs", "parent");
   if (!parent.ok()) return Finish(context, parent.status());
@@ -343,6 +382,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListPartyOrgs(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* OrgGrpcService::ListEvents(grpc::CallbackServerContext* context,
                                                      const v1::ListEventsRequest* request,
                                                      v1::ListEventsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   return FinishWith(
       context,
       core_->ListEvents(request->start_revision(), request->page_size(), request->page_token()),
@@ -355,6 +396,8 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListEvents(grpc::CallbackServerContext
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* OrgGrpcService::WatchEvents(
     grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return new ::grassroots::FailedWriter<v1::WatchEventsResponse>(caller.status());
   return StartEventWatch<Event, OrgCore, v1::WatchEventsResponse>(
       core_, *request, [](const Event& event, v1::WatchEventsResponse* response) {
         EventToProto(event, response->add_events());

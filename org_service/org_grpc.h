@@ -18,7 +18,7 @@ class OrgGrpcService final : public v1::OrgService::CallbackService {
  public:
   // `callers` says who each call is from; the default trusts no one (every
   // call anonymous, personal data masked).
-  explicit OrgGrpcService(OrgCore* core, CallerVerifier callers = {})
+  explicit OrgGrpcService(OrgCore* core, CallerVerifier callers)
       : core_(core), callers_(std::move(callers)) {}
 
   grpc::ServerUnaryReactor* CreateUnit(grpc::CallbackServerContext* context,

@@ -37,8 +37,7 @@ int main(int argc, char** argv) {
   grpc::ChannelArguments org_channel_args;
   grassroots::UseQuickReconnect(org_channel_args);
   grassroots::org_client::OrgReplica org(
-      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_org_service),
-                                grpc::InsecureChannelCredentials(), org_channel_args),
+      backend.ServiceChannel(absl::GetFlag(FLAGS_org_service), org_channel_args),
       {.call_timeout = absl::GetFlag(FLAGS_org_deadline)});
   org.Start();
 

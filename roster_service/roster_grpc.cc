@@ -234,11 +234,13 @@ class PeopleImporter final : public grpc::ServerReadReactor<v1::ImportPeopleRequ
 
 grpc::ServerReadReactor<v1::ImportPeopleRequest>* RosterGrpcService::ImportPeople(
     grpc::CallbackServerContext* context, v1::ImportPeopleResponse* response) {
-  return new PeopleImporter(core_, callers_.FromContext(*context), response);
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return new ::grassroots::FailedReader<v1::ImportPeopleRequest>(caller.status());
+  return new PeopleImporter(core_, *caller, response);
 }
 
-View RosterGrpcService::ViewFor(const grpc::CallbackServerContext& context) const {
-  return View{callers_.FromContext(context).may_see_personal_data, core_->Today()};
+View RosterGrpcService::ViewFor(const Caller& caller) const {
+  return View{caller.may_see_personal_data, core_->Today()};
 }
 
 // --- People.
@@ -246,12 +248,14 @@ View RosterGrpcService::ViewFor(const grpc::CallbackServerContext& context) cons
 grpc::ServerUnaryReactor* RosterGrpcService::CreatePerson(grpc::CallbackServerContext* context,
                                                           const v1::CreatePersonRequest* request,
                                                           v1::Person* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<Person> person = PersonFromProto(request->person(), "person.");
   if (!person.ok()) return Finish(context, person.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreatePerson(
-      callers_.FromContext(*context), *std::move(person), request->request_id(),
-      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+      *caller, *std::move(person), request->request_id(),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*caller)](const Person& p) {
         PersonToProto(p, view, response);
       }));
   return reactor;
@@ -260,19 +264,23 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreatePerson(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RosterGrpcService::GetPerson(grpc::CallbackServerContext* context,
                                                        const v1::GetPersonRequest* request,
                                                        v1::Person* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   return FinishWith(context, core_->GetPerson(*id),
-                    [&](const Person& p) { PersonToProto(p, ViewFor(*context), response); });
+                    [&](const Person& p) { PersonToProto(p, ViewFor(*caller), response); });
 }
 
 grpc::ServerUnaryReactor* RosterGrpcService::BatchGetPeople(
     grpc::CallbackServerContext* context, const v1::BatchGetPeopleRequest* request,
     v1::BatchGetPeopleResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<std::vector<int64_t>> ids = ParseNames(request->names(), &ParsePersonName);
   if (!ids.ok()) return Finish(context, ids.status());
   return FinishWith(context, core_->BatchGetPeople(*ids), [&](const std::vector<Person>& people) {
-    const View view = ViewFor(*context);
+    const View view = ViewFor(*caller);
     for (const Person& p : people) PersonToProto(p, view, response->add_people());
   });
 }
@@ -280,6 +288,8 @@ grpc::ServerUnaryReactor* RosterGrpcService::BatchGetPeople(
 grpc::ServerUnaryReactor* RosterGrpcService::UpdatePerson(grpc::CallbackServerContext* context,
                                                           const v1::UpdatePersonRequest* request,
                                                           v1::Person* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePersonName(request->person().name(), "person.name");
   if (!id.ok()) return Finish(context, id.status());
   absl::StatusOr<Person> values = PersonFromProto(request->person(), "person.");
@@ -294,8 +304,8 @@ grpc::ServerUnaryReactor* RosterGrpcService::UpdatePerson(grpc::CallbackServerCo
                      : ImpliedPersonUpdatePaths(request->person());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UpdatePerson(
-      callers_.FromContext(*context), std::move(update),
-      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+      *caller, std::move(update),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*caller)](const Person& p) {
         PersonToProto(p, view, response);
       }));
   return reactor;
@@ -304,12 +314,14 @@ grpc::ServerUnaryReactor* RosterGrpcService::UpdatePerson(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RosterGrpcService::DeletePerson(grpc::CallbackServerContext* context,
                                                           const v1::DeletePersonRequest* request,
                                                           v1::Person* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->DeletePerson(
-      callers_.FromContext(*context), *id, request->etag(),
-      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+      *caller, *id, request->etag(),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*caller)](const Person& p) {
         PersonToProto(p, view, response);
       }));
   return reactor;
@@ -318,12 +330,14 @@ grpc::ServerUnaryReactor* RosterGrpcService::DeletePerson(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RosterGrpcService::UndeletePerson(
     grpc::CallbackServerContext* context, const v1::UndeletePersonRequest* request,
     v1::Person* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParsePersonName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->UndeletePerson(
-      callers_.FromContext(*context), *id, request->etag(),
-      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*context)](const Person& p) {
+      *caller, *id, request->etag(),
+      AnswerWhenDone<Person>(reactor, [response, view = ViewFor(*caller)](const Person& p) {
         PersonToProto(p, view, response);
       }));
   return reactor;
@@ -332,10 +346,12 @@ grpc::ServerUnaryReactor* RosterGrpcService::UndeletePerson(
 grpc::ServerUnaryReactor* RosterGrpcService::ListPeople(grpc::CallbackServerContext* context,
                                                         const v1::ListPeopleRequest* request,
                                                         v1::ListPeopleResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   ListPeopleQuery query{request->page_size(), request->page_token(), request->filter(),
                         request->show_deleted(), request->read_revision()};
   return FinishWith(context, core_->ListPeople(query), [&](const Page<Person>& page) {
-    const View view = ViewFor(*context);
+    const View view = ViewFor(*caller);
     for (const Person& p : page.items) PersonToProto(p, view, response->add_people());
     response->set_next_page_token(page.next_page_token);
     response->set_revision(page.revision);
@@ -345,8 +361,10 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListPeople(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* RosterGrpcService::LookupPersonByIdCard(
     grpc::CallbackServerContext* context, const v1::LookupPersonByIdCardRequest* request,
     v1::Person* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   return FinishWith(context, core_->LookupPersonByIdCard(request->id_card_number()),
-                    [&](const Person& p) { PersonToProto(p, ViewFor(*context), response); });
+                    [&](const Person& p) { PersonToProto(p, ViewFor(*caller), response); });
 }
 
 // --- Memberships and registrations.
@@ -354,6 +372,8 @@ grpc::ServerUnaryReactor* RosterGrpcService::LookupPersonByIdCard(
 grpc::ServerUnaryReactor* RosterGrpcService::StartMembership(
     grpc::CallbackServerContext* context, const v1::StartMembershipRequest* request,
     v1::Membership* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
   if (!person.ok()) return Finish(context, person.status());
   absl::StatusOr<int64_t> org = ParseResourceName(request->party_org(), "partyOrgs", "party_org");
@@ -361,7 +381,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::StartMembership(
   absl::StatusOr<absl::CivilDay> start = RequiredDate(request->start_date(), "start_date");
   if (!start.ok()) return Finish(context, start.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->StartMembership(callers_.FromContext(*context), *person, *org, *start,
+  core_->StartMembership(*caller, *person, *org, *start,
                          AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
                            MembershipToProto(m, response);
                          }));
@@ -371,6 +391,8 @@ grpc::ServerUnaryReactor* RosterGrpcService::StartMembership(
 grpc::ServerUnaryReactor* RosterGrpcService::TransferMembership(
     grpc::CallbackServerContext* context, const v1::TransferMembershipRequest* request,
     v1::Membership* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
   if (!person.ok()) return Finish(context, person.status());
   absl::StatusOr<int64_t> org = ParseResourceName(request->party_org(), "partyOrgs", "party_org");
@@ -378,7 +400,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::TransferMembership(
   absl::StatusOr<absl::CivilDay> date = RequiredDate(request->date(), "date");
   if (!date.ok()) return Finish(context, date.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->TransferMembership(callers_.FromContext(*context), *person, *org, *date,
+  core_->TransferMembership(*caller, *person, *org, *date,
                             AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
                               MembershipToProto(m, response);
                             }));
@@ -388,12 +410,14 @@ grpc::ServerUnaryReactor* RosterGrpcService::TransferMembership(
 grpc::ServerUnaryReactor* RosterGrpcService::EndMembership(grpc::CallbackServerContext* context,
                                                            const v1::EndMembershipRequest* request,
                                                            v1::Membership* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
   if (!person.ok()) return Finish(context, person.status());
   absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
   if (!end.ok()) return Finish(context, end.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->EndMembership(callers_.FromContext(*context), *person, *end,
+  core_->EndMembership(*caller, *person, *end,
                        AnswerWhenDone<Membership>(reactor, [response](const Membership& m) {
                          MembershipToProto(m, response);
                        }));
@@ -403,6 +427,8 @@ grpc::ServerUnaryReactor* RosterGrpcService::EndMembership(grpc::CallbackServerC
 grpc::ServerUnaryReactor* RosterGrpcService::ListMemberships(
     grpc::CallbackServerContext* context, const v1::ListMembershipsRequest* request,
     v1::ListMembershipsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> person = ParsePersonOrAll(request->parent(), "parent");
   if (!person.ok()) return Finish(context, person.status());
   absl::StatusOr<int64_t> org =
@@ -424,6 +450,8 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListMemberships(
 grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
     grpc::CallbackServerContext* context, const v1::CreateRegistrationRequest* request,
     v1::Registration* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
   if (!person.ok()) return Finish(context, person.status());
   absl::StatusOr<int64_t> community = ParseResourceName(request->community(), "units", "community");
@@ -432,7 +460,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
   if (!start.ok()) return Finish(context, start.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreateRegistration(
-      callers_.FromContext(*context), *person, *community, *start,
+      *caller, *person, *community, *start,
       AnswerWhenDone<Registration>(
           reactor, [response](const Registration& r) { RegistrationToProto(r, response); }));
   return reactor;
@@ -441,12 +469,14 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
 grpc::ServerUnaryReactor* RosterGrpcService::EndRegistration(
     grpc::CallbackServerContext* context, const v1::EndRegistrationRequest* request,
     v1::Registration* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<ChildName> name = ParseRegistrationName(request->name(), "name");
   if (!name.ok()) return Finish(context, name.status());
   absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
   if (!end.ok()) return Finish(context, end.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->EndRegistration(callers_.FromContext(*context), *name, *end,
+  core_->EndRegistration(*caller, *name, *end,
                          AnswerWhenDone<Registration>(reactor, [response](const Registration& r) {
                            RegistrationToProto(r, response);
                          }));
@@ -456,6 +486,8 @@ grpc::ServerUnaryReactor* RosterGrpcService::EndRegistration(
 grpc::ServerUnaryReactor* RosterGrpcService::ListRegistrations(
     grpc::CallbackServerContext* context, const v1::ListRegistrationsRequest* request,
     v1::ListRegistrationsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> person = ParsePersonOrAll(request->parent(), "parent");
   if (!person.ok()) return Finish(context, person.status());
   absl::StatusOr<int64_t> community =
@@ -479,13 +511,15 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListRegistrations(
 grpc::ServerUnaryReactor* RosterGrpcService::AssignRole(grpc::CallbackServerContext* context,
                                                         const v1::AssignRoleRequest* request,
                                                         v1::RoleAssignment* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<RoleAssignment> assignment =
       RoleAssignmentFromProto(request->role_assignment(), "role_assignment.");
   if (!assignment.ok()) return Finish(context, assignment.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_->AssignRole(callers_.FromContext(*context), *std::move(assignment), request->request_id(),
+  core_->AssignRole(*caller, *std::move(assignment), request->request_id(),
                     AnswerWhenDone<RoleAssignment>(
-                        reactor, [response, view = ViewFor(*context)](const RoleAssignment& r) {
+                        reactor, [response, view = ViewFor(*caller)](const RoleAssignment& r) {
                           RoleAssignmentToProto(r, view, response);
                         }));
   return reactor;
@@ -494,15 +528,17 @@ grpc::ServerUnaryReactor* RosterGrpcService::AssignRole(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* RosterGrpcService::EndRoleAssignment(
     grpc::CallbackServerContext* context, const v1::EndRoleAssignmentRequest* request,
     v1::RoleAssignment* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseRoleAssignmentName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   absl::StatusOr<absl::CivilDay> end = RequiredDate(request->end_date(), "end_date");
   if (!end.ok()) return Finish(context, end.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->EndRoleAssignment(
-      callers_.FromContext(*context), *id, *end, request->etag(),
+      *caller, *id, *end, request->etag(),
       AnswerWhenDone<RoleAssignment>(reactor,
-                                     [response, view = ViewFor(*context)](const RoleAssignment& r) {
+                                     [response, view = ViewFor(*caller)](const RoleAssignment& r) {
                                        RoleAssignmentToProto(r, view, response);
                                      }));
   return reactor;
@@ -511,16 +547,20 @@ grpc::ServerUnaryReactor* RosterGrpcService::EndRoleAssignment(
 grpc::ServerUnaryReactor* RosterGrpcService::GetRoleAssignment(
     grpc::CallbackServerContext* context, const v1::GetRoleAssignmentRequest* request,
     v1::RoleAssignment* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   absl::StatusOr<int64_t> id = ParseRoleAssignmentName(request->name(), "name");
   if (!id.ok()) return Finish(context, id.status());
   return FinishWith(context, core_->GetRoleAssignment(*id), [&](const RoleAssignment& r) {
-    RoleAssignmentToProto(r, ViewFor(*context), response);
+    RoleAssignmentToProto(r, ViewFor(*caller), response);
   });
 }
 
 grpc::ServerUnaryReactor* RosterGrpcService::ListRoleAssignments(
     grpc::CallbackServerContext* context, const v1::ListRoleAssignmentsRequest* request,
     v1::ListRoleAssignmentsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   ListRolesQuery query;
   if (!request->person().empty()) {
     absl::StatusOr<int64_t> person = ParsePersonName(request->person(), "person");
@@ -546,7 +586,7 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListRoleAssignments(
   query.read_revision = request->read_revision();
   return FinishWith(context, core_->ListRoleAssignments(query),
                     [&](const Page<RoleAssignment>& page) {
-                      const View view = ViewFor(*context);
+                      const View view = ViewFor(*caller);
                       for (const RoleAssignment& r : page.items) {
                         RoleAssignmentToProto(r, view, response->add_role_assignments());
                       }
@@ -560,11 +600,13 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListRoleAssignments(
 grpc::ServerUnaryReactor* RosterGrpcService::ListEvents(grpc::CallbackServerContext* context,
                                                         const v1::ListEventsRequest* request,
                                                         v1::ListEventsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
   return FinishWith(
       context,
       core_->ListEvents(request->start_revision(), request->page_size(), request->page_token()),
       [&](const EventPage<Snapshot>& page) {
-        const View view = ViewFor(*context);
+        const View view = ViewFor(*caller);
         for (const Event& event : page.events) EventToProto(event, view, response->add_events());
         response->set_next_page_token(page.next_page_token);
         response->set_current_revision(page.current_revision);
@@ -573,9 +615,11 @@ grpc::ServerUnaryReactor* RosterGrpcService::ListEvents(grpc::CallbackServerCont
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* RosterGrpcService::WatchEvents(
     grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return new ::grassroots::FailedWriter<v1::WatchEventsResponse>(caller.status());
   return StartEventWatch<Event, RosterCore, v1::WatchEventsResponse>(
       core_, *request,
-      [view = ViewFor(*context)](const Event& event, v1::WatchEventsResponse* response) {
+      [view = ViewFor(*caller)](const Event& event, v1::WatchEventsResponse* response) {
         EventToProto(event, view, response->add_events());
       });
 }

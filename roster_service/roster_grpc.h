@@ -18,7 +18,7 @@ class RosterGrpcService final : public v1::RosterService::CallbackService {
  public:
   // `callers` says who each call is from; the default trusts no one (every
   // call anonymous, personal data masked).
-  explicit RosterGrpcService(RosterCore* core, CallerVerifier callers = {})
+  explicit RosterGrpcService(RosterCore* core, CallerVerifier callers)
       : core_(core), callers_(std::move(callers)) {}
 
   grpc::ServerUnaryReactor* CreatePerson(grpc::CallbackServerContext* context,
@@ -88,7 +88,7 @@ class RosterGrpcService final : public v1::RosterService::CallbackService {
 
  private:
   // How this caller sees resources.
-  View ViewFor(const grpc::CallbackServerContext& context) const;
+  View ViewFor(const Caller& caller) const;
 
   RosterCore* const core_;
   const CallerVerifier callers_;

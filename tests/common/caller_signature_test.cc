@@ -26,6 +26,7 @@ namespace grassroots {
 namespace {
 
 using ::grassroots::testing::IsOk;
+using ::grassroots::testing::IsOkAndHolds;
 using ::grassroots::testing::StatusIs;
 using ::grassroots::testing::TempDir;
 using ::testing::HasSubstr;
@@ -371,16 +372,19 @@ struct ContextWithMetadata {
   grpc::testing::ServerContextTestSpouse spouse;
 };
 
-TEST(CallerVerifierTest, EmptyKeyPathTrustsNoOne) {
-  absl::StatusOr<CallerVerifier> verifier = CallerVerifier::FromKeyFile("");
-  ASSERT_THAT(verifier, IsOk());
+TEST(CallerVerifierTest, EmptyKeyPathIsRefused) {
+  EXPECT_THAT(CallerVerifier::FromKeyFile(""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--caller_key_file")));
+}
 
-  // Even a correctly signed call is anonymous.
-  const SignedCaller values = CallerSigner(kKey).Sign(
-      {.principal = "zhang.wei", .may_see_personal_data = true}, absl::Now());
+TEST(CallerVerifierTest, WithoutKeyNoOneIsAdmitted) {
+  // Even a correctly signed call is refused by a verifier with no key.
+  const CallerVerifier verifier;
   ContextWithMetadata call;
-  call.Add(values);
-  EXPECT_THAT(verifier->FromContext(call.context), IsCaller("anonymous", false));
+  call.Add(CallerSigner(kKey).Sign({.principal = "zhang.wei", .may_see_personal_data = true},
+                                   absl::Now()));
+  EXPECT_THAT(verifier.Admit(call.context, CallAccess::kRead),
+              StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 TEST(CallerVerifierTest, KeyFileErrorsAsFromFile) {
@@ -399,55 +403,95 @@ class CallerVerifierContextTest : public ::testing::Test {
     absl::StatusOr<CallerVerifier> verifier = CallerVerifier::FromKeyFile(dir_.File("caller.key"));
     ASSERT_THAT(verifier, IsOk());
     verifier_ = *std::move(verifier);
+    absl::StatusOr<CallerVerifier> lenient =
+        CallerVerifier::FromKeyFile(dir_.File("caller.key"), {.unsigned_reads = true});
+    ASSERT_THAT(lenient, IsOk());
+    lenient_ = *std::move(lenient);
+  }
+
+  // Refused by the default verifier, for reads and writes alike; an
+  // anonymous read (and still no write) for the lenient one.
+  void ExpectRefused(const grpc::ServerContext& context, absl::string_view why) {
+    for (CallAccess access : {CallAccess::kRead, CallAccess::kWrite}) {
+      EXPECT_THAT(verifier_->Admit(context, access),
+                  StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr(why)));
+    }
+    EXPECT_THAT(lenient_->Admit(context, CallAccess::kRead),
+                IsOkAndHolds(IsCaller("anonymous", false)));
+    EXPECT_THAT(lenient_->Admit(context, CallAccess::kWrite),
+                StatusIs(absl::StatusCode::kUnauthenticated));
   }
 
   TempDir dir_;
   std::optional<CallerVerifier> verifier_;
+  std::optional<CallerVerifier> lenient_;
 };
 
 TEST_F(CallerVerifierContextTest, SignedCallActsForThePrincipal) {
   ContextWithMetadata call;
   call.Add(CallerSigner(kKey).Sign({.principal = "zhang.wei", .may_see_personal_data = true},
                                    absl::Now()));
-  EXPECT_THAT(verifier_->FromContext(call.context), IsCaller("zhang.wei", true));
+  EXPECT_THAT(verifier_->Admit(call.context, CallAccess::kRead),
+              IsOkAndHolds(IsCaller("zhang.wei", true)));
+  EXPECT_THAT(verifier_->Admit(call.context, CallAccess::kWrite),
+              IsOkAndHolds(IsCaller("zhang.wei", true)));
+  EXPECT_THAT(lenient_->Admit(call.context, CallAccess::kWrite),
+              IsOkAndHolds(IsCaller("zhang.wei", true)));
 }
 
-TEST_F(CallerVerifierContextTest, UnsignedCallIsAnonymous) {
+TEST_F(CallerVerifierContextTest, ServicePrincipalReadsButDoesNotWrite) {
+  ContextWithMetadata call;
+  call.Add(CallerSigner(kKey).Sign({.principal = "svc.roster_service"}, absl::Now()));
+  EXPECT_THAT(verifier_->Admit(call.context, CallAccess::kRead),
+              IsOkAndHolds(IsCaller("svc.roster_service", false)));
+  EXPECT_THAT(verifier_->Admit(call.context, CallAccess::kWrite),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("svc.roster_service")));
+}
+
+TEST_F(CallerVerifierContextTest, UnsignedCallIsRefused) {
   grpc::ServerContext context;
-  EXPECT_THAT(verifier_->FromContext(context), IsCaller("anonymous", false));
+  ExpectRefused(context, "not signed");
 
   ContextWithMetadata call;
   SignedCaller values = CallerSigner(kKey).Sign({.principal = "zhang.wei"}, absl::Now());
   values.signature = "";
   call.Add(values);
-  EXPECT_THAT(verifier_->FromContext(call.context), IsCaller("anonymous", false));
+  ExpectRefused(call.context, "not signed");
 }
 
-TEST_F(CallerVerifierContextTest, ForgedCallIsAnonymous) {
+TEST_F(CallerVerifierContextTest, ForgedCallIsRefused) {
   ContextWithMetadata call;
   SignedCaller values = CallerSigner(kKey).Sign({.principal = "zhang.wei"}, absl::Now());
   values.principal = "district.admin";
   call.Add(values);
-  EXPECT_THAT(verifier_->FromContext(call.context), IsCaller("anonymous", false));
+  ExpectRefused(call.context, "does not verify");
 }
 
-TEST_F(CallerVerifierContextTest, WrongKeyIsAnonymous) {
+TEST_F(CallerVerifierContextTest, WrongKeyIsRefused) {
   ContextWithMetadata call;
   call.Add(CallerSigner("some-other-key-0123456789").Sign({.principal = "zhang.wei"}, absl::Now()));
-  EXPECT_THAT(verifier_->FromContext(call.context), IsCaller("anonymous", false));
+  ExpectRefused(call.context, "does not verify");
 }
 
-TEST_F(CallerVerifierContextTest, StaleCallIsAnonymous) {
+TEST_F(CallerVerifierContextTest, StaleCallIsRefused) {
   ContextWithMetadata call;
   call.Add(CallerSigner(kKey).Sign({.principal = "zhang.wei"}, absl::Now() - absl::Hours(1)));
-  EXPECT_THAT(verifier_->FromContext(call.context), IsCaller("anonymous", false));
+  ExpectRefused(call.context, "does not verify");
 }
 
-TEST_F(CallerVerifierContextTest, RepeatedHeaderIsAnonymous) {
+TEST_F(CallerVerifierContextTest, RepeatedHeaderIsRefused) {
   ContextWithMetadata call;
   call.Add(CallerSigner(kKey).Sign({.principal = "zhang.wei"}, absl::Now()));
   call.spouse.AddClientMetadata(kCallerPrincipalKey, "district.admin");
-  EXPECT_THAT(verifier_->FromContext(call.context), IsCaller("anonymous", false));
+  ExpectRefused(call.context, "does not verify");
+}
+
+TEST(ServicePrincipalTest, PrefixNamesServices) {
+  EXPECT_TRUE(IsServicePrincipal("svc.gateway"));
+  EXPECT_TRUE(IsServicePrincipal("svc.roster_service"));
+  EXPECT_FALSE(IsServicePrincipal("svc"));
+  EXPECT_FALSE(IsServicePrincipal("zhang.svc.wei"));
+  EXPECT_FALSE(IsServicePrincipal("SVC.gateway"));
 }
 
 }  // namespace

@@ -16,7 +16,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/caller_metadata.h"
 #include "common/caller_signature.h"
+#include "common/grpc_probe.h"
+#include "gateway/routes.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
@@ -27,6 +30,7 @@ namespace grassroots::gateway::testing {
 namespace {
 
 using ::grassroots::roster::testing::MakeDate;
+using ::grassroots::testing::IsOkAndHolds;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -793,46 +797,146 @@ TEST_F(GatewayAuthzTest, PersonalDataIsUnmaskedOnlyWithTheGrant) {
             ::grassroots::roster::testing::ExpectedIdCardMask(inside_.id_card));
 }
 
-TEST_F(GatewayAuthzTest, ForgedCallerMetadataSentStraightToAServiceIsIgnored) {
-  // An internal client that bypasses the gateway and claims to be the
-  // district admin, with the grant, and a made-up signature.
-  auto channel = ::grassroots::testing::CreateTestChannel(roster_server_->address());
-  auto roster = roster_v1::RosterService::NewStub(channel);
+// The events of the roster service, read straight from it as the test
+// principal.
+std::vector<std::string> RosterEventActors(const std::string& address) {
+  auto roster =
+      roster_v1::RosterService::NewStub(::grassroots::testing::CreateTestChannel(address));
+  roster_v1::ListEventsRequest request;
+  request.set_page_size(1000);
+  roster_v1::ListEventsResponse events;
+  const grpc::Status status =
+      roster->ListEvents(::grassroots::testing::NewClientContext().get(), request, &events);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> actors;
+  for (const auto& event : events.events()) actors.push_back(event.actor());
+  return actors;
+}
+
+TEST_F(GatewayAuthzTest, CallsStraightToAServiceMustBeSignedByTheGateway) {
+  // An internal client that bypasses the gateway: unsigned, then claiming
+  // to be the district admin with a made-up signature, then signed with the
+  // wrong key. Each is refused, reads and writes alike, and nothing changes.
+  const std::vector<std::string> actors_before = RosterEventActors(roster_server_->address());
+  auto roster = roster_v1::RosterService::NewStub(
+      ::grassroots::testing::CreateUnsignedTestChannel(roster_server_->address()));
   roster_v1::GetPersonRequest get;
   get.set_name(inside_.resident.name());
+  roster_v1::UpdatePersonRequest update;
+  update.mutable_person()->set_name(inside_.resident.name());
+  update.mutable_person()->set_residence_room("2-202");
+  update.mutable_update_mask()->add_paths("residence_room");
   roster_v1::Person person;
+
+  grpc::Status status = roster->GetPerson(Context().get(), get, &person);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("not signed"));
+  EXPECT_EQ(roster->UpdatePerson(Context().get(), update, &person).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
   auto forged = Context();
   forged->AddMetadata(kCallerPrincipalKey, district_admin_.name);
   forged->AddMetadata(kCallerPersonalDataKey, "1");
   forged->AddMetadata(kCallerIssuedKey, absl::StrCat(absl::ToUnixMillis(absl::Now())));
   forged->AddMetadata(kCallerSignatureKey, std::string(64, 'a'));
-  ASSERT_TRUE(roster->GetPerson(forged.get(), get, &person).ok());
-  EXPECT_EQ(person.id_card_number(),
-            ::grassroots::roster::testing::ExpectedIdCardMask(inside_.id_card));
+  status = roster->GetPerson(forged.get(), get, &person);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("does not verify"));
 
-  // Signed with the wrong key: still anonymous, and recorded as such.
   CallerSigner wrong_key("0123456789abcdef0123456789abcdef");
-  const SignedCaller values = wrong_key.Sign({district_admin_.name, true}, absl::Now());
   auto wrong = Context();
-  wrong->AddMetadata(kCallerPrincipalKey, values.principal);
-  wrong->AddMetadata(kCallerPersonalDataKey, values.personal_data);
-  wrong->AddMetadata(kCallerIssuedKey, values.issued_ms);
-  wrong->AddMetadata(kCallerSignatureKey, values.signature);
-  roster_v1::UpdatePersonRequest update;
-  update.mutable_person()->set_name(inside_.resident.name());
-  update.mutable_person()->set_residence_room("2-202");
-  update.mutable_update_mask()->add_paths("residence_room");
-  ASSERT_TRUE(roster->UpdatePerson(wrong.get(), update, &person).ok());
-  EXPECT_EQ(person.id_card_number(),
-            ::grassroots::roster::testing::ExpectedIdCardMask(inside_.id_card));
-  roster_v1::ListEventsRequest events_request;
-  events_request.set_page_size(1000);
-  roster_v1::ListEventsResponse events;
-  ASSERT_TRUE(roster->ListEvents(Context().get(), events_request, &events).ok());
-  ASSERT_GT(events.events_size(), 0);
-  EXPECT_EQ(events.events(events.events_size() - 1).actor(), "anonymous");
+  AttachCaller(wrong_key, {district_admin_.name, true}, *wrong);
+  EXPECT_EQ(roster->UpdatePerson(wrong.get(), update, &person).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // A service principal, even correctly signed, reads (masked) but never
+  // writes: what a stolen copy of the roster's own identity could do.
+  const CallerSigner right_key{std::string(::grassroots::testing::kTestCallerKey)};
+  auto as_roster = Context();
+  AttachCaller(right_key, {"svc.roster_service", true}, *as_roster);
+  status = roster->UpdatePerson(as_roster.get(), update, &person);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("svc.roster_service"));
+  auto reading = Context();
+  AttachCaller(right_key, {"svc.roster_service", false}, *reading);
+  ASSERT_TRUE(roster->GetPerson(reading.get(), get, &person).ok());
+  EXPECT_EQ(person.residence_room(), inside_.resident.residence_room());
+
+  EXPECT_EQ(RosterEventActors(roster_server_->address()), actors_before);
   // The seeding went through the gateway: its events name the admin.
-  EXPECT_EQ(events.events(0).actor(), district_admin_.name);
+  ASSERT_FALSE(actors_before.empty());
+  EXPECT_EQ(actors_before.front(), district_admin_.name);
+}
+
+const google::protobuf::ServiceDescriptor* ServiceNamed(const char* full_name) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
+  EXPECT_NE(service, nullptr) << full_name;
+  return service;
+}
+
+TEST_F(GatewayAuthzTest, EveryServiceMethodRefusesAnUnsignedCallButHealthAndReflectionAnswer) {
+  const google::protobuf::ServiceDescriptor* org =
+      ServiceNamed(org_v1::OrgService::service_full_name());
+  const google::protobuf::ServiceDescriptor* roster =
+      ServiceNamed(roster_v1::RosterService::service_full_name());
+  ASSERT_TRUE(org != nullptr && roster != nullptr);
+  const std::pair<const google::protobuf::ServiceDescriptor*, std::string> services[] = {
+      {org, org_server_->address()}, {roster, roster_server_->address()}};
+  int refused = 0;
+  for (const auto& [service, address] : services) {
+    auto channel = ::grassroots::testing::CreateUnsignedTestChannel(address);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor& method = *service->method(i);
+      // Empty bytes parse as the empty request of every method.
+      auto context = Context();
+      const RawCallResult result = CallMethodRaw(
+          channel, absl::StrCat("/", service->full_name(), "/", method.name()), "", *context);
+      EXPECT_EQ(result.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << method.full_name() << ": " << result.status.error_message();
+      EXPECT_EQ(result.responses, 0) << method.full_name();
+      refused += result.status.error_code() == grpc::StatusCode::UNAUTHENTICATED;
+    }
+    EXPECT_THAT(CheckHealth(channel, service->full_name()), IsOkAndHolds(HealthStatus::kServing));
+    EXPECT_THAT(::grassroots::testing::ListServicesByReflection(channel),
+                IsOkAndHolds(Contains(service->full_name())));
+  }
+  const int methods = org->method_count() + roster->method_count();
+  EXPECT_EQ(refused, methods);
+  std::printf("unsigned calls refused: %d of %d methods\n", refused, methods);
+}
+
+TEST_F(GatewayAuthzTest, UnsignedReadsFlagLetsUnsignedCallsReadMaskedAndNeverWrite) {
+  // A roster started with --allow_unsigned_reads: the gateway's own route
+  // table says which methods read; every other one stays refused.
+  ::grassroots::testing::ServerOptions options;
+  options.binary = ROSTER_SERVICE_BINARY;
+  options.extra_args = {absl::StrCat("--org_service=", org_server_->address()),
+                        "--allow_unsigned_reads"};
+  ASSERT_OK_AND_ASSIGN(auto lenient, ::grassroots::testing::ServerProcess::Launch(options));
+  auto channel = ::grassroots::testing::CreateUnsignedTestChannel(lenient->address());
+  const RouteTable routes;
+  const google::protobuf::ServiceDescriptor* roster =
+      ServiceNamed(roster_v1::RosterService::service_full_name());
+  ASSERT_NE(roster, nullptr);
+  const google::protobuf::ServiceDescriptor& service = *roster;
+  int reads = 0;
+  for (int i = 0; i < service.method_count(); ++i) {
+    const std::string path = absl::StrCat("/", service.full_name(), "/", service.method(i)->name());
+    const Route* route = routes.Find(path);
+    ASSERT_NE(route, nullptr) << path;
+    auto context = Context(absl::Milliseconds(500));  // a watch waits for events that never come
+    const RawCallResult result = CallMethodRaw(channel, path, "", *context);
+    if (route->action == Action::kRead) {
+      ++reads;
+      EXPECT_NE(result.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << path << ": " << result.status.error_message();
+    } else {
+      EXPECT_EQ(result.status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << path;
+    }
+  }
+  EXPECT_GT(reads, 5);
+  EXPECT_LT(reads, service.method_count());
 }
 
 TEST_F(GatewayAuthzTest, AccessLogHasALinePerCallAndNoSecrets) {

@@ -27,7 +27,9 @@ namespace grassroots::gateway::testing {
 
 void GatewaySuite::SetUp() {
   key_file_ = dirs_.File("caller.key");
-  std::ofstream(key_file_) << RandomHex(32) << "\n";
+  // The test channels' key, so that tests may also call the services
+  // directly (as ::grassroots::testing::kTestPrincipal).
+  std::ofstream(key_file_) << ::grassroots::testing::kTestCallerKey << "\n";
 
   ::grassroots::testing::ServerOptions org_options;
   org_options.binary = ORG_SERVICE_BINARY;

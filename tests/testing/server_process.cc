@@ -16,10 +16,13 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/caller_metadata.h"
 #include "common/grpc_status.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -120,6 +123,13 @@ absl::Status ServerProcess::Start() {
   std::vector<std::string> args = {options_.binary, "--listen=127.0.0.1:0",
                                    absl::StrCat("--port_file=", port_file_)};
   if (options_.pass_data_dir) args.push_back(absl::StrCat("--data_dir=", data_dir_));
+  if (absl::c_none_of(options_.extra_args, [](const std::string& arg) {
+        return absl::StartsWith(arg, "--caller_key_file=");
+      })) {
+    const std::string key_file = temp_.File("caller.key");
+    std::ofstream(key_file) << kTestCallerKey << "\n";
+    args.push_back(absl::StrCat("--caller_key_file=", key_file));
+  }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
@@ -315,10 +325,24 @@ absl::Status ServerProcess::Restart() {
   return Start();
 }
 
-std::shared_ptr<grpc::Channel> CreateTestChannel(const std::string& address) {
+namespace {
+
+grpc::ChannelArguments TestChannelArguments() {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return args;
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> CreateTestChannel(const std::string& address) {
+  return CreateSignedChannel(address, grpc::InsecureChannelCredentials(), TestChannelArguments(),
+                             CallerSigner(kTestCallerKey), Caller{.principal = kTestPrincipal});
+}
+
+std::shared_ptr<grpc::Channel> CreateUnsignedTestChannel(const std::string& address) {
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   TestChannelArguments());
 }
 
 std::unique_ptr<grpc::ClientContext> NewClientContext(absl::Duration timeout) {

@@ -143,9 +143,22 @@ std::string DescribeWaitStatus(int wait_status);
 // The default deadline of a test RPC.
 inline constexpr absl::Duration kDefaultRpcTimeout = absl::Seconds(10);
 
+// The caller key test servers share: ServerProcess writes it to a file of
+// its own and passes that as --caller_key_file unless extra_args name one;
+// test channels sign with it.
+inline constexpr char kTestCallerKey[] = "test-caller-key-9c1f0e2b7a4d4c58";
+// The principal test channels sign as: it may write, and sees personal data
+// masked, like a gateway caller without the grant.
+inline constexpr char kTestPrincipal[] = "test.client";
+
 // A new insecure channel to `address` with its own connections (not shared
-// with other channels through gRPC's global subchannel pool).
+// with other channels through gRPC's global subchannel pool), each call
+// signed as kTestPrincipal with TestCallerKeyFile()'s key unless it carries
+// a caller already (AttachCaller).
 std::shared_ptr<grpc::Channel> CreateTestChannel(const std::string& address);
+// The same without signing: the services refuse its calls, but health checks
+// and reflection.
+std::shared_ptr<grpc::Channel> CreateUnsignedTestChannel(const std::string& address);
 
 // A client context whose deadline is `timeout` from now.
 std::unique_ptr<grpc::ClientContext> NewClientContext(absl::Duration timeout = kDefaultRpcTimeout);
