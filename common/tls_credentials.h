@@ -21,11 +21,16 @@ struct TlsFiles {
   std::string ca;    // PEM roots the peer's certificate must chain to
   // Names the flags in errors ("--tls").
   std::string flag_prefix = "--tls";
+  // For a server with `ca`: whether a client may also connect without a
+  // certificate (the gateway, whose clients may send a token instead). One
+  // that presents a certificate must still chain to `ca`.
+  bool client_certificate_optional = false;
 };
 
 // Plaintext (InsecureServerCredentials) when `files.cert` is empty; else TLS
 // with the certificate, requiring a client certificate that chains to
-// `files.ca` when that is set. Errors of ReadWholeFile, or INVALID_ARGUMENT
+// `files.ca` when that is set (verifying one if presented, with
+// client_certificate_optional). Errors of ReadWholeFile, or INVALID_ARGUMENT
 // when only one of cert and key is given.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFrom(
     const TlsFiles& files);

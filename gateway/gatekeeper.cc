@@ -1,9 +1,12 @@
 #include "gateway/gatekeeper.h"
 
+#include <grpc/grpc_security_constants.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -31,6 +34,16 @@ std::string PeerHost(const std::string& peer) {
   return peer.substr(0, colon);
 }
 
+// The common name of the client certificate the TLS handshake verified;
+// empty without one (plaintext, or TLS without a client certificate).
+std::string VerifiedCertificateName(const grpc::ServerContextBase& context) {
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
+  const std::vector<grpc::string_ref> names = auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
+  if (names.size() != 1) return "";
+  return std::string(names[0].data(), names[0].size());
+}
+
 }  // namespace
 
 absl::Status Gatekeeper::Unauthenticated(absl::string_view peer, absl::string_view message) {
@@ -49,19 +62,29 @@ absl::StatusOr<Principal> Gatekeeper::Admit(grpc::ServerContextBase& context, Ac
         "authorization: too many failed attempts from your address; wait before trying again");
   }
   std::optional<absl::string_view> header = OnlyValue(context, "authorization");
+  std::optional<Principal> principal;
   if (!header) {
-    return Unauthenticated(
-        peer, "authorization: missing; send the metadata `authorization: Bearer <token>`");
+    // No token: a client certificate the TLS handshake verified may stand
+    // for one (`cn:` lines of the tokens file).
+    const std::string common_name = VerifiedCertificateName(context);
+    if (common_name.empty()) {
+      return Unauthenticated(
+          peer, "authorization: missing; send the metadata `authorization: Bearer <token>`");
+    }
+    principal = tokens_->AuthenticateCertificate(common_name, absl::Now());
+    if (!principal) {
+      return Unauthenticated(peer, "authorization: no principal for your client certificate");
+    }
+  } else {
+    absl::string_view value = absl::StripAsciiWhitespace(*header);
+    if (!absl::StartsWithIgnoreCase(value, "bearer ")) {
+      return Unauthenticated(peer, "authorization: expected `Bearer <token>`");
+    }
+    principal = tokens_->Authenticate(absl::StripAsciiWhitespace(value.substr(7)), absl::Now());
+    // An expired token is as unknown as a wrong one: the answer says
+    // nothing of which tokens once existed.
+    if (!principal) return Unauthenticated(peer, "authorization: unknown token");
   }
-  absl::string_view value = absl::StripAsciiWhitespace(*header);
-  if (!absl::StartsWithIgnoreCase(value, "bearer ")) {
-    return Unauthenticated(peer, "authorization: expected `Bearer <token>`");
-  }
-  std::optional<Principal> principal =
-      tokens_->Authenticate(absl::StripAsciiWhitespace(value.substr(7)), absl::Now());
-  // An expired token is as unknown as a wrong one: the answer says nothing
-  // of which tokens once existed.
-  if (!principal) return Unauthenticated(peer, "authorization: unknown token");
   if (who != nullptr) *who = principal->name;
 
   absl::Duration retry_after;

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/server_runner.h"
+#include "common/tls_credentials.h"
 #include "common/token_buckets.h"
 #include "gateway/access_log.h"
 #include "gateway/aggregates.h"
@@ -45,6 +46,9 @@ ABSL_FLAG(std::string, caller_key_file, "",
           "admit nothing unsigned.");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key).");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM roots of client certificates: a client that sends no token may present one "
+          "signed by them, mapped to a principal by a `cn:` line of the tokens file.");
 ABSL_FLAG(std::string, backend_tls_ca, "",
           "PEM roots for TLS to the services; plaintext if empty.");
 ABSL_FLAG(std::string, backend_tls_cert, "",
@@ -109,16 +113,16 @@ int main(int argc, char** argv) {
   }
   auto signer = grassroots::CallerSigner::FromFile(absl::GetFlag(FLAGS_caller_key_file));
   if (!signer.ok()) return Fail(std::string(signer.status().message()));
-  std::shared_ptr<grpc::ServerCredentials> credentials;
-  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
-    auto cert = grassroots::ReadWholeFile(absl::GetFlag(FLAGS_tls_cert), "--tls_cert");
-    if (!cert.ok()) return Fail(std::string(cert.status().message()));
-    auto key = grassroots::ReadWholeFile(absl::GetFlag(FLAGS_tls_key), "--tls_key");
-    if (!key.ok()) return Fail(std::string(key.status().message()));
-    grpc::SslServerCredentialsOptions options;
-    options.pem_key_cert_pairs.push_back({*key, *cert});
-    credentials = grpc::SslServerCredentials(options);
-  }
+  auto server_credentials =
+      grassroots::ServerCredentialsFrom({.cert = absl::GetFlag(FLAGS_tls_cert),
+                                         .key = absl::GetFlag(FLAGS_tls_key),
+                                         .ca = absl::GetFlag(FLAGS_tls_client_ca),
+                                         .flag_prefix = "--tls",
+                                         .client_certificate_optional = true});
+  if (!server_credentials.ok()) return Fail(std::string(server_credentials.status().message()));
+  const bool tls = !absl::GetFlag(FLAGS_tls_cert).empty();
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      tls ? *std::move(server_credentials) : nullptr;
   gw::AccessLog log(absl::GetFlag(FLAGS_access_log));
   if (!log.ok())
     return Fail(

@@ -43,8 +43,15 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view contents) {
           "expected 5 or 6 fields (hash principal role scope pii|- [expires=<time>]), found ",
           fields.size()));
     }
+    absl::string_view common_name = fields[0];
+    const bool certificate = absl::ConsumePrefix(&common_name, "cn:");
+    if (certificate && !IsValidPrincipal(common_name)) {
+      return error("cn: a certificate's common name of 1 to 64 characters of A-Z a-z 0-9 . _ @ -");
+    }
     std::string hash = absl::AsciiStrToLower(fields[0]);
-    if (!IsSha256Hex(hash)) return error("hash: not 64 hex digits of a SHA-256");
+    if (!certificate && !IsSha256Hex(hash)) {
+      return error("hash: not 64 hex digits of a SHA-256 (or cn:<certificate common name>)");
+    }
     Principal principal;
     principal.name = std::string(fields[1]);
     if (!IsValidPrincipal(principal.name)) {
@@ -73,7 +80,11 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view contents) {
             "expires: expected expires=<RFC 3339 time>, e.g. expires=2027-06-30T16:00:00Z");
       }
     }
-    if (!table.principals_.emplace(std::move(hash), std::move(principal)).second) {
+    if (certificate) {
+      if (!table.by_common_name_.emplace(common_name, std::move(principal)).second) {
+        return error("cn: the same certificate name is listed twice");
+      }
+    } else if (!table.principals_.emplace(std::move(hash), std::move(principal)).second) {
       return error("hash: the same token is listed twice");
     }
   }
@@ -85,6 +96,12 @@ std::optional<Principal> TokenTable::Find(absl::string_view token_sha256_hex) co
   if (it == principals_.end() || !ConstantTimeEquals(it->first, token_sha256_hex)) {
     return std::nullopt;
   }
+  return it->second;
+}
+
+std::optional<Principal> TokenTable::FindCertificate(absl::string_view common_name) const {
+  auto it = by_common_name_.find(common_name);
+  if (it == by_common_name_.end()) return std::nullopt;
   return it->second;
 }
 
@@ -108,6 +125,19 @@ absl::Status TokenStore::Reload() {
   absl::MutexLock lock(&mu_);
   table_ = std::move(fresh);
   return absl::OkStatus();
+}
+
+std::optional<Principal> TokenStore::AuthenticateCertificate(absl::string_view common_name,
+                                                             absl::Time now) const {
+  if (common_name.empty()) return std::nullopt;
+  std::shared_ptr<const TokenTable> table;
+  {
+    absl::MutexLock lock(&mu_);
+    table = table_;
+  }
+  std::optional<Principal> principal = table->FindCertificate(common_name);
+  if (principal && now >= principal->expires) return std::nullopt;
+  return principal;
 }
 
 std::optional<Principal> TokenStore::Authenticate(absl::string_view token, absl::Time now) const {

@@ -17,6 +17,13 @@
 // or `-`. expires (optional): an RFC 3339 time after which the token is
 // refused as if unknown. A hash: `printf %s "$token" | sha256sum`. A token
 // is revoked by deleting its line and sending the gateway SIGHUP.
+//
+// Instead of a hash, `cn:<name>` admits a TLS client certificate with that
+// common name, signed by the roots the gateway verifies clients with
+// (--tls_client_ca): how an internal client without a token (the nightly
+// audit's host) is mapped to a principal.
+//
+//   cn:audit-host nightly.audit AUDITOR * -
 
 #include <memory>
 #include <optional>
@@ -47,11 +54,14 @@ class TokenTable {
   // by the hash of a secret, so a lookup's timing says nothing useful about
   // the secret; the found entry is still confirmed in constant time.
   std::optional<Principal> Find(absl::string_view token_sha256_hex) const;
+  // The principal of the `cn:` line naming `common_name`.
+  std::optional<Principal> FindCertificate(absl::string_view common_name) const;
 
-  size_t size() const { return principals_.size(); }
+  size_t size() const { return principals_.size() + by_common_name_.size(); }
 
  private:
   absl::flat_hash_map<std::string, Principal> principals_;
+  absl::flat_hash_map<std::string, Principal> by_common_name_;
 };
 
 // The current table, replaced as a whole on Reload so that calls in flight
@@ -69,6 +79,10 @@ class TokenStore {
   // or one expired at `now`.
   std::optional<Principal> Authenticate(absl::string_view token,
                                         absl::Time now = absl::Now()) const;
+  // The principal a verified client certificate with `common_name` maps
+  // to; nullopt when no `cn:` line names it or it expired at `now`.
+  std::optional<Principal> AuthenticateCertificate(absl::string_view common_name,
+                                                   absl::Time now = absl::Now()) const;
 
   size_t size() const;
 

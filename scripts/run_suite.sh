@@ -69,6 +69,11 @@ if [[ ! -s $secrets/tokens ]] || ! grep -q " $admin ADMIN " "$secrets/tokens"; t
   } >"$secrets/tokens"
 fi
 umask 022
+# Mutual TLS between the gateway and the services, and from the roster to the
+# org service: a certificate authority of this suite's own, made once.
+certs=$secrets/certs
+bash scripts/make_certs.sh "$certs" org_service roster_service gateway
+tls_for() { echo "--tls_cert=$certs/$1.pem --tls_key=$certs/$1.key --tls_ca=$certs/ca.pem"; }
 
 start_service() {  # name binary port [extra flags...]
   local name=$1 binary=$2 port=$3
@@ -88,14 +93,18 @@ start_service() {  # name binary port [extra flags...]
 }
 
 build_dir=${BUILD_DIR:-build}
+# shellcheck disable=SC2046  # tls_for's words are separate flags
 start_service org_service "$build_dir/org_service/org_service" "$org_port" \
-  --data_dir="$data/org_service" --caller_key_file="$secrets/caller.key"
+  --data_dir="$data/org_service" --caller_key_file="$secrets/caller.key" $(tls_for org_service)
+# shellcheck disable=SC2046
 start_service roster_service "$build_dir/roster_service/roster_service" "$roster_port" \
-  --data_dir="$data/roster_service" --org_service="127.0.0.1:$org_port" --caller_key_file="$secrets/caller.key"
+  --data_dir="$data/roster_service" --org_service="127.0.0.1:$org_port" \
+  --caller_key_file="$secrets/caller.key" $(tls_for roster_service)
 start_service gateway "$build_dir/gateway/gateway" "$gateway_port" \
   --org_service="127.0.0.1:$org_port" --roster_service="127.0.0.1:$roster_port" \
   --tokens_file="$secrets/tokens" --caller_key_file="$secrets/caller.key" \
-  --access_log="$data/logs/access.log"
+  --backend_tls_ca="$certs/ca.pem" --backend_tls_cert="$certs/gateway.pem" \
+  --backend_tls_key="$certs/gateway.key" --access_log="$data/logs/access.log"
 
 orgctl=$root/$build_dir/cli/orgctl
 export ORGCTL_GATEWAY=127.0.0.1:$gateway_port

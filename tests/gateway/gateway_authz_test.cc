@@ -1083,20 +1083,17 @@ namespace {
 class GatewayTlsTest : public GatewaySuite {
  protected:
   void SetUp() override {
-    const std::string cert = dirs_.File("gateway.crt");
-    const std::string key = dirs_.File("gateway.key");
-    const std::string command = absl::StrCat(
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-        "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ",
-        key, " -out ", cert, " 2>/dev/null");
-    ASSERT_EQ(std::system(command.c_str()), 0) << "openssl could not make a certificate";
-    std::ifstream in(cert);
+    ASSERT_NO_FATAL_FAILURE(MakeCertificates(certs_, {"gateway"}));
+    std::ifstream in(absl::StrCat(certs_, "/ca.pem"));
     std::stringstream pem;
     pem << in.rdbuf();
     channel_credentials_ = grpc::SslCredentials({.pem_root_certs = pem.str()});
-    extra_gateway_args_ = {absl::StrCat("--tls_cert=", cert), absl::StrCat("--tls_key=", key)};
+    extra_gateway_args_ = {absl::StrCat("--tls_cert=", certs_, "/gateway.pem"),
+                           absl::StrCat("--tls_key=", certs_, "/gateway.key")};
     GatewaySuite::SetUp();
   }
+
+  const std::string certs_ = dirs_.File("certs");
 };
 
 TEST_F(GatewayTlsTest, ServesTlsEndToEndAndRefusesPlaintext) {
@@ -1114,6 +1111,137 @@ TEST_F(GatewayTlsTest, ServesTlsEndToEndAndRefusesPlaintext) {
       ::grassroots::testing::CreateTokenChannel(gateway_->address(), district_admin_.token));
   auto plain_context = ::grassroots::testing::NewClientContext(absl::Seconds(2));
   EXPECT_FALSE(plain->GetUnit(plain_context.get(), get, &unit).ok());
+}
+
+std::string ReadPem(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  return pem.str();
+}
+
+// Mutual TLS everywhere: the services accept only clients with a
+// certificate of the suite's CA (the gateway, and the roster calling the
+// org service), and the gateway also lets a client certificate stand for
+// a token (`cn:` lines of the tokens file).
+class MutualTlsTest : public GatewaySuite {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(MakeCertificates(
+        certs_, {"org_service", "roster_service", "gateway", "audit-host", "unlisted-host"}));
+    // The same names from another CA: what an outsider could make.
+    ASSERT_NO_FATAL_FAILURE(MakeCertificates(rogue_, {"gateway", "audit-host"}));
+    for (auto [args, name] : {std::pair{&extra_org_args_, "org_service"},
+                              std::pair{&extra_roster_args_, "roster_service"}}) {
+      *args = {absl::StrCat("--tls_ca=", certs_, "/ca.pem"),
+               absl::StrCat("--tls_cert=", certs_, "/", name, ".pem"),
+               absl::StrCat("--tls_key=", certs_, "/", name, ".key")};
+    }
+    extra_gateway_args_ = {absl::StrCat("--backend_tls_ca=", certs_, "/ca.pem"),
+                           absl::StrCat("--backend_tls_cert=", certs_, "/gateway.pem"),
+                           absl::StrCat("--backend_tls_key=", certs_, "/gateway.key"),
+                           absl::StrCat("--tls_cert=", certs_, "/gateway.pem"),
+                           absl::StrCat("--tls_key=", certs_, "/gateway.key"),
+                           absl::StrCat("--tls_client_ca=", certs_, "/ca.pem")};
+    channel_credentials_ = grpc::SslCredentials({.pem_root_certs = Pem("ca.pem")});
+    GatewaySuite::SetUp();
+  }
+
+  std::string Pem(const std::string& file) const {
+    return ReadPem(absl::StrCat(certs_, "/", file));
+  }
+
+  // A channel straight to `address` over TLS, presenting `cert` of `dir`
+  // (none when empty), each call signed as the test principal.
+  std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address, const std::string& dir,
+                                                const std::string& cert) const {
+    grpc::SslCredentialsOptions options{.pem_root_certs = Pem("ca.pem")};
+    if (!cert.empty()) {
+      options.pem_private_key = ReadPem(absl::StrCat(dir, "/", cert, ".key"));
+      options.pem_cert_chain = ReadPem(absl::StrCat(dir, "/", cert, ".pem"));
+    }
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return CreateSignedChannel(address, grpc::SslCredentials(options), args,
+                               CallerSigner(std::string(::grassroots::testing::kTestCallerKey)),
+                               Caller{.principal = ::grassroots::testing::kTestPrincipal});
+  }
+
+  std::shared_ptr<grpc::Channel> GatewayChannel(const std::string& dir,
+                                                const std::string& cert) const {
+    grpc::SslCredentialsOptions options{.pem_root_certs = Pem("ca.pem")};
+    options.pem_private_key = ReadPem(absl::StrCat(dir, "/", cert, ".key"));
+    options.pem_cert_chain = ReadPem(absl::StrCat(dir, "/", cert, ".pem"));
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return grpc::CreateCustomChannel(gateway_->address(), grpc::SslCredentials(options), args);
+  }
+
+  const std::string certs_ = dirs_.File("certs");
+  const std::string rogue_ = dirs_.File("rogue");
+};
+
+TEST_F(MutualTlsTest, ServicesAdmitOnlyClientsWithTheSuitesCertificates) {
+  // SetUp seeded the district through the gateway: the gateway reached both
+  // services, and the roster its replica of the org service, over mutual TLS.
+  EXPECT_THAT(org_server_->ReadLog(), HasSubstr("(mutual TLS)"));
+  EXPECT_THAT(roster_server_->ReadLog(), HasSubstr("(mutual TLS)"));
+  org_v1::GetUnitRequest get;
+  get.set_name(inside_.compound.name());
+  org_v1::Unit unit;
+  auto via_gateway = org_v1::OrgService::NewStub(Channel(district_admin_.token));
+  ASSERT_TRUE(via_gateway->GetUnit(Context().get(), get, &unit).ok());
+
+  const std::string org = org_server_->address();
+  struct Attempt {
+    const char* what;
+    std::shared_ptr<grpc::Channel> channel;
+    bool admitted;
+  };
+  const Attempt attempts[] = {
+      {"plaintext, signed", ::grassroots::testing::CreateTestChannel(org), false},
+      {"TLS without a client certificate", ServiceChannel(org, "", ""), false},
+      {"TLS with another CA's certificate", ServiceChannel(org, rogue_, "gateway"), false},
+      {"TLS with the suite's certificate", ServiceChannel(org, certs_, "gateway"), true},
+  };
+  for (const Attempt& attempt : attempts) {
+    auto stub = org_v1::OrgService::NewStub(attempt.channel);
+    const grpc::Status status = stub->GetUnit(Context(absl::Seconds(3)).get(), get, &unit);
+    if (attempt.admitted) {
+      EXPECT_TRUE(status.ok()) << attempt.what << ": " << status.error_message();
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << attempt.what;
+    }
+  }
+}
+
+TEST_F(MutualTlsTest, AClientCertificateListedInTheTokensFileStandsForAToken) {
+  TestPrincipal auditor{.name = "nightly.audit", .role = "AUDITOR", .scope = "*"};
+  std::ofstream(tokens_file_, std::ios::app) << "cn:audit-host nightly.audit AUDITOR * -\n";
+  ASSERT_EQ(kill(gateway_->pid(), SIGHUP), 0);
+  org_v1::GetUnitRequest get;
+  get.set_name(inside_.compound.name());
+  org_v1::Unit unit;
+  auto as_audit_host = org_v1::OrgService::NewStub(GatewayChannel(certs_, "audit-host"));
+  EXPECT_TRUE(::grassroots::testing::WaitFor(
+      [&] { return as_audit_host->GetUnit(Context().get(), get, &unit).ok(); }));
+  // Its role holds: an auditor may not write.
+  org_v1::UpdateUnitRequest update;
+  update.mutable_unit()->set_name(inside_.compound.name());
+  update.mutable_unit()->set_display_name("改名");
+  update.mutable_update_mask()->add_paths("display_name");
+  EXPECT_EQ(as_audit_host->UpdateUnit(Context().get(), update, &unit).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // A certificate of the CA that no line names, and the same name from
+  // another CA: nobody.
+  auto unlisted = org_v1::OrgService::NewStub(GatewayChannel(certs_, "unlisted-host"));
+  const grpc::Status status = unlisted->GetUnit(Context().get(), get, &unit);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("client certificate"));
+  auto rogue = org_v1::OrgService::NewStub(GatewayChannel(rogue_, "audit-host"));
+  EXPECT_EQ(rogue->GetUnit(Context(absl::Seconds(3)).get(), get, &unit).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace

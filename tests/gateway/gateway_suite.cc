@@ -19,6 +19,7 @@
 #include "tests/org_service/sample_district.h"
 #include "tests/roster_service/roster_builders.h"
 #include "tests/roster_service/roster_client_wrapper.h"
+#include "tests/testing/command_runner.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/token_channel.h"
@@ -34,12 +35,16 @@ void GatewaySuite::SetUp() {
   ::grassroots::testing::ServerOptions org_options;
   org_options.binary = ORG_SERVICE_BINARY;
   org_options.extra_args = {absl::StrCat("--caller_key_file=", key_file_)};
+  org_options.extra_args.insert(org_options.extra_args.end(), extra_org_args_.begin(),
+                                extra_org_args_.end());
   ASSERT_OK_AND_ASSIGN(org_server_, ::grassroots::testing::ServerProcess::Launch(org_options));
 
   ::grassroots::testing::ServerOptions roster_options;
   roster_options.binary = ROSTER_SERVICE_BINARY;
   roster_options.extra_args = {absl::StrCat("--org_service=", org_server_->address()),
                                absl::StrCat("--caller_key_file=", key_file_)};
+  roster_options.extra_args.insert(roster_options.extra_args.end(), extra_roster_args_.begin(),
+                                   extra_roster_args_.end());
   ASSERT_OK_AND_ASSIGN(roster_server_,
                        ::grassroots::testing::ServerProcess::Launch(roster_options));
 
@@ -69,6 +74,14 @@ void GatewaySuite::SetUp() {
   if (seed_sample_district_) {
     ASSERT_NO_FATAL_FAILURE(Seed());
   }
+}
+
+void GatewaySuite::MakeCertificates(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<std::string> args = {MAKE_CERTS_SCRIPT, dir};
+  args.insert(args.end(), names.begin(), names.end());
+  const ::grassroots::testing::CommandResult result =
+      ::grassroots::testing::RunCommand("/bin/bash", args);
+  ASSERT_EQ(result.exit_code, 0) << result;
 }
 
 void GatewaySuite::TearDown() {

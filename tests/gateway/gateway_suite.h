@@ -80,6 +80,10 @@ class GatewaySuite : public ::testing::Test {
 
   bool WaitForServing();
 
+  // Certificates for mutual TLS made by scripts/make_certs.sh in `dir`:
+  // dir/ca.pem, and dir/NAME.pem with dir/NAME.key for each of `names`.
+  void MakeCertificates(const std::string& dir, const std::vector<std::string>& names);
+
   std::shared_ptr<grpc::Channel> Channel(const std::string& token) const;
 
   // A new channel of `token`'s and the stubs of the three services on it.
@@ -91,6 +95,7 @@ class GatewaySuite : public ::testing::Test {
   ::grassroots::testing::TempDir dirs_;
   std::string key_file_, tokens_file_, access_log_;
   std::vector<std::string> extra_gateway_args_;                    // set before SetUp
+  std::vector<std::string> extra_org_args_, extra_roster_args_;    // likewise
   bool seed_sample_district_ = true;                               // likewise
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;  // plaintext when null
   std::vector<TestPrincipal> principals_;

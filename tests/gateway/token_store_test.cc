@@ -215,7 +215,11 @@ INSTANTIATE_TEST_SUITE_P(
                       "expires"},
         MalformedCase{"TrailingComment", absl::StrCat(kHash, " a EDITOR units/7 - # note"),
                       "5 or 6 fields"},
-        MalformedCase{"OneField", kHash, "5 or 6 fields"}),
+        MalformedCase{"OneField", kHash, "5 or 6 fields"},
+        MalformedCase{"ServicePrincipal", absl::StrCat(kHash, " svc.gateway ADMIN * pii"),
+                      "principal"},
+        MalformedCase{"EmptyCertificateName", "cn: a AUDITOR * -", "cn"},
+        MalformedCase{"CertificateNameWithSlash", "cn:O=x/CN=y a AUDITOR * -", "cn"}),
     [](const ::testing::TestParamInfo<MalformedCase>& info) { return info.param.label; });
 
 // A token with `expires=` is refused from that instant on, exactly like an
@@ -245,6 +249,27 @@ TEST(TokenTableTest, DuplicateHashNamesTheSecondLine) {
   EXPECT_THAT(table, StatusIs(absl::StatusCode::kInvalidArgument,
                               AllOf(HasSubstr("line 3"), HasSubstr("hash"), Not(HasSubstr(kHash)),
                                     Not(HasSubstr(kHash.substr(0, 16))))));
+}
+
+// `cn:NAME` lines map a verified client certificate to a principal; they
+// are not tokens, and tokens are not certificate names.
+TEST(TokenTableTest, CertificateLinesMapCommonNamesNotTokens) {
+  absl::StatusOr<TokenTable> table = TokenTable::Parse(absl::StrCat(
+      "cn:audit-host nightly.audit AUDITOR * -\n", kHash, " zhang.wei EDITOR units/7 -\n"));
+  ASSERT_THAT(table, IsOk());
+  EXPECT_EQ(table->size(), 2u);
+  EXPECT_THAT(table->FindCertificate("audit-host"),
+              Optional(IsPrincipal("nightly.audit", AccessRole::kAuditor, std::optional<int64_t>(),
+                                   false)));
+  EXPECT_EQ(table->FindCertificate("Audit-Host"), std::nullopt);
+  EXPECT_EQ(table->FindCertificate("zhang.wei"), std::nullopt);
+  EXPECT_EQ(table->FindCertificate(kHash), std::nullopt);
+  EXPECT_EQ(table->Find(Sha256Hex("cn:audit-host")), std::nullopt);
+  EXPECT_EQ(table->Find("cn:audit-host"), std::nullopt);
+
+  EXPECT_THAT(TokenTable::Parse("cn:a x VIEWER * -\ncn:a y VIEWER * -\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("line 2"), HasSubstr("listed twice"))));
 }
 
 TEST(TokenTableTest, ErrorInALaterLineNamesThatLine) {
@@ -290,6 +315,19 @@ TEST_F(TokenStoreTest, AuthenticateHashesTheToken) {
   EXPECT_THAT(
       (*store)->Authenticate("t-admin"),
       Optional(IsPrincipal("district.admin", AccessRole::kAdmin, std::optional<int64_t>(), true)));
+}
+
+TEST_F(TokenStoreTest, CertificateNamesAuthenticateUntilTheyExpire) {
+  WriteFile(path_, "cn:audit-host nightly.audit AUDITOR * - expires=2027-01-01T00:00:00Z\n");
+  absl::StatusOr<std::unique_ptr<TokenStore>> store = TokenStore::Open(path_);
+  ASSERT_THAT(store, IsOk());
+  const absl::Time expiry = absl::FromUnixSeconds(1798761600);
+  EXPECT_NE((*store)->AuthenticateCertificate("audit-host", expiry - absl::Seconds(1)),
+            std::nullopt);
+  EXPECT_EQ((*store)->AuthenticateCertificate("audit-host", expiry), std::nullopt);
+  EXPECT_EQ((*store)->AuthenticateCertificate("", expiry - absl::Seconds(1)), std::nullopt);
+  // A certificate name is not a token.
+  EXPECT_EQ((*store)->Authenticate("audit-host", expiry - absl::Seconds(1)), std::nullopt);
 }
 
 TEST_F(TokenStoreTest, UnknownOrEmptyTokenIsNobody) {
