@@ -9,6 +9,10 @@
 
 namespace grassroots {
 
+std::string CallerSigner::DerivedKey(absl::string_view purpose) const {
+  return HmacSha256(key_, absl::StrCat("grassroots derived key: ", purpose));
+}
+
 bool IsServicePrincipal(absl::string_view principal) {
   return absl::StartsWith(principal, kServicePrincipalPrefix);
 }

@@ -61,6 +61,11 @@ class CallerSigner {
   // than kMaxSkew from `now`.
   std::optional<Caller> Verify(const SignedCaller& values, absl::Time now) const;
 
+  // A 32-byte key for another use of the same secret (HMAC of `purpose`
+  // under the key), so that one file keys both without one use's output
+  // helping against the other.
+  std::string DerivedKey(absl::string_view purpose) const;
+
  private:
   std::string Signature(absl::string_view principal, absl::string_view personal_data,
                         absl::string_view issued_ms) const;

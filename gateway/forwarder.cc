@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/caller_metadata.h"
+#include "common/grpc_probe.h"
 #include "common/grpc_status.h"
 
 namespace grassroots::gateway {
@@ -87,6 +88,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     }
     Authorize(request_, [this](absl::Status status) {
       if (!status.ok()) return Fail(status);
+      if (absl::Status opened = OpenPageToken(); !opened.ok()) return Fail(opened);
       StartBackend();
     });
   }
@@ -308,8 +310,45 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     FilterThen(response_, [this](FilterOutcome outcome, absl::Status error) {
       if (!error.ok()) return Fail(error);
       if (outcome == FilterOutcome::kDenied) return Fail(Denied());
+      if (absl::Status sealed = SealPageToken(); !sealed.ok()) return Fail(sealed);
       FinishCall(grpc::Status::OK, &response_);
     });
+  }
+
+  // --- Page tokens (a paged list's, unary): the client holds them sealed
+  // for itself and its query; the backend gets its own token back.
+
+  absl::Status OpenPageToken() {
+    if (route_->page_token_field == 0 || deps_.sealer == nullptr) return absl::OkStatus();
+    absl::StatusOr<std::string> bytes = wire::FromByteBuffer(request_);
+    if (!bytes.ok()) return bytes.status();
+    absl::StatusOr<std::string> query =
+        WithoutFields(*bytes, {route_->page_token_field, route_->page_size_field});
+    if (!query.ok()) return query.status();
+    page_binding_ = PageTokenSealer::Binding(principal_.name, route_->method, *query);
+    absl::StatusOr<std::string> sealed = ReadStringField(*bytes, route_->page_token_field);
+    if (!sealed.ok()) return sealed.status();
+    if (sealed->empty()) return absl::OkStatus();
+    absl::StatusOr<std::string> token = deps_.sealer->Open(*sealed, page_binding_);
+    if (!token.ok()) return token.status();
+    absl::StatusOr<std::string> forwarded =
+        WithStringField(*bytes, route_->page_token_field, *token);
+    if (!forwarded.ok()) return forwarded.status();
+    request_ = wire::ToByteBuffer(*forwarded);
+    return absl::OkStatus();
+  }
+
+  absl::Status SealPageToken() {
+    if (route_->next_page_token_field == 0 || deps_.sealer == nullptr) return absl::OkStatus();
+    absl::StatusOr<std::string> bytes = wire::FromByteBuffer(response_);
+    if (!bytes.ok()) return bytes.status();
+    absl::StatusOr<std::string> token = ReadStringField(*bytes, route_->next_page_token_field);
+    if (!token.ok() || token->empty()) return token.status();
+    absl::StatusOr<std::string> sealed = WithStringField(*bytes, route_->next_page_token_field,
+                                                         deps_.sealer->Seal(*token, page_binding_));
+    if (!sealed.ok()) return sealed.status();
+    response_ = wire::ToByteBuffer(*sealed);
+    return absl::OkStatus();
   }
 
   // --- Client streaming.
@@ -392,6 +431,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
 
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;  // unary
+  std::string page_binding_;   // a paged list's: who asks what (OpenPageToken)
   grpc::ByteBuffer out_;       // the message being written to the client
   std::unique_ptr<grpc::ClientContext> client_context_;
   std::unique_ptr<Upstream> upstream_;

@@ -15,6 +15,7 @@
 #include "common/caller_signature.h"
 #include "gateway/access_log.h"
 #include "gateway/gatekeeper.h"
+#include "gateway/page_token_sealer.h"
 #include "gateway/routes.h"
 #include "gateway/scope_checker.h"
 #include "gateway/worker_pool.h"
@@ -30,6 +31,9 @@ struct ForwarderDeps {
   grpc::GenericStub* org = nullptr;
   grpc::GenericStub* roster = nullptr;
   const CallerSigner* signer = nullptr;
+  // Seals the backends' page tokens for clients; null forwards them as they
+  // are (tests of other things).
+  const PageTokenSealer* sealer = nullptr;
   AccessLog* log = nullptr;
   // A unary call's deadline at its backend when the caller set none or a
   // later one: a hung backend never holds a call for ever.

@@ -161,6 +161,7 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_auth_failures_per_second) > 0 ? &auth_failures : nullptr, &clock);
   auto pool = std::make_unique<gw::WorkerPool>(absl::GetFlag(FLAGS_worker_threads));
   const grassroots::CallerSigner* signer_ptr = &*signer;
+  const gw::PageTokenSealer sealer(signer->DerivedKey("gateway page tokens"));
   gw::Forwarder forwarder({.routes = &routes,
                            .gatekeeper = &gatekeeper,
                            .checker = &checker,
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
                            .org = &org_generic,
                            .roster = &roster_generic,
                            .signer = signer_ptr,
+                           .sealer = &sealer,
                            .log = &log,
                            .max_unary_deadline = absl::GetFlag(FLAGS_max_unary_deadline)});
   gw::Aggregator aggregator(org_stub.get(), roster_stub.get(), signer_ptr, &checker);

@@ -11,6 +11,7 @@
 #include "common/personal_data.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
+#include "google/protobuf/descriptor.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/roster/v1/roster_service.pb.h"
 #include "re2/re2.h"
@@ -696,11 +697,43 @@ std::string RedactPersonNames(const std::string& message) {
   return out;
 }
 
+namespace {
+
+// A paged list's fields: `page_token` and `page_size` of the request and
+// `next_page_token` of the response, by name, as AIP-158 has them.
+void FindPagingFields(Route& route) {
+  // "/package.Service/Method" → "package.Service.Method"
+  std::string name = route.method.substr(1);
+  name[name.rfind('/')] = '.';
+  const google::protobuf::MethodDescriptor* method =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
+  if (method == nullptr) return;
+  const google::protobuf::FieldDescriptor* token =
+      method->input_type()->FindFieldByName("page_token");
+  const google::protobuf::FieldDescriptor* next =
+      method->output_type()->FindFieldByName("next_page_token");
+  if (token == nullptr || next == nullptr ||
+      token->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      next->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    return;
+  }
+  route.page_token_field = token->number();
+  route.next_page_token_field = next->number();
+  if (const auto* size = method->input_type()->FindFieldByName("page_size")) {
+    route.page_size_field = size->number();
+  }
+}
+
+}  // namespace
+
 RouteTable::RouteTable() {
   TableBuilder builder(routes_);
   AddOrgRoutes(builder);
   AddRosterRoutes(builder);
-  for (const Route& route : routes_) by_method_.emplace(route.method, &route);
+  for (Route& route : routes_) {
+    FindPagingFields(route);
+    by_method_.emplace(route.method, &route);
+  }
 }
 
 const Route* RouteTable::Find(const std::string& method) const {

@@ -70,6 +70,14 @@ struct Route {
   // scoped principal NOT_FOUND and "outside" must look alike, so both
   // become PERMISSION_DENIED with this message.
   std::string hide_not_found_message;
+
+  // For a paged list, the field numbers of the request's page_token and
+  // page_size and of the response's next_page_token (0 for other methods),
+  // read from the messages' descriptors: the gateway seals the tokens
+  // (gateway/page_token_sealer.h).
+  int page_token_field = 0;
+  int page_size_field = 0;
+  int next_page_token_field = 0;
 };
 
 // `people/{id}` in a service's message, replaced by "another person" (a

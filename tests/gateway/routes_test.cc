@@ -195,6 +195,31 @@ TEST_F(RoutesTest, KnownShapes) {
   EXPECT_EQ(Org("GetUnit").shape, CallShape::kUnary);
 }
 
+// The gateway seals the page tokens of exactly the paged lists: a unary
+// method whose request has page_token and whose response next_page_token.
+TEST_F(RoutesTest, PagedListsAndOnlyThemHaveTheirTokenFields) {
+  std::vector<std::string> paged;
+  for (const Route& route : table_.routes()) {
+    if (route.page_token_field == 0) {
+      EXPECT_EQ(route.next_page_token_field, 0) << route.method;
+      continue;
+    }
+    EXPECT_EQ(route.shape, CallShape::kUnary) << route.method;
+    EXPECT_NE(route.next_page_token_field, 0) << route.method;
+    EXPECT_NE(route.page_size_field, 0) << route.method;
+    paged.push_back(route.short_name);
+  }
+  EXPECT_THAT(paged, ::testing::UnorderedElementsAre(
+                         "OrgService.ListUnits", "OrgService.ListPartyOrgs",
+                         "OrgService.ListEvents", "RosterService.ListPeople",
+                         "RosterService.ListMemberships", "RosterService.ListRegistrations",
+                         "RosterService.ListRoleAssignments", "RosterService.ListEvents"));
+  EXPECT_EQ(Roster("ListPeople").page_token_field,
+            roster_v1::ListPeopleRequest::kPageTokenFieldNumber);
+  EXPECT_EQ(Roster("ListPeople").next_page_token_field,
+            roster_v1::ListPeopleResponse::kNextPageTokenFieldNumber);
+}
+
 TEST_F(RoutesTest, FindUnknownMethod) {
   EXPECT_EQ(table_.Find(""), nullptr);
   EXPECT_EQ(table_.Find("/grassroots.org.v1.OrgService/NoSuchMethod"), nullptr);

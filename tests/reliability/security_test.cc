@@ -1048,18 +1048,35 @@ TEST_F(PageTokenTest, BadPageTokensAndPageSizesAreRefusedWhileOthersAreServed) {
     // A real token of another list.
     expect(list, "another list's token", 1, real_tokens[(i + 1) % lists.size()],
            StatusCode::INVALID_ARGUMENT, "page_token");
-    // Forged: far past the end, at a revision never committed, negative.
-    const std::string past_end = ForgePageToken(real_tokens[i], std::nullopt, int64_t{1} << 60);
-    ASSERT_FALSE(past_end.empty());
+    // The gateway's tokens are sealed: nothing in them can be read or
+    // changed, so a cursor cannot be forged through it.
+    EXPECT_EQ(ForgePageToken(real_tokens[i], std::nullopt, 5), "") << list.method;
+    std::string altered = real_tokens[i];
+    altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+    expect(list, "altered sealed token", 1, altered, StatusCode::INVALID_ARGUMENT, "page_token");
+  }
+  // Behind the gateway, each service checks its own cursors as well: forged
+  // far past the end, at a revision never committed, negative.
+  GatewayClients direct{.org = org_v1::OrgService::NewStub(
+                            ::grassroots::testing::CreateTestChannel(org_server_->address())),
+                        .roster = roster_v1::RosterService::NewStub(
+                            ::grassroots::testing::CreateTestChannel(roster_server_->address()))};
+  const std::vector<PagedList> direct_lists = Lists(direct);
+  for (const PagedList& list : direct_lists) {
+    const ListOutcome first = list.call(1, "");
+    ASSERT_TRUE(first.status.ok()) << list.method << ": " << first.status.error_message();
+    const std::string past_end =
+        ForgePageToken(first.next_page_token, std::nullopt, int64_t{1} << 60);
+    ASSERT_FALSE(past_end.empty()) << list.method;
     const ListOutcome beyond = expect(list, "forged past the end", 1, past_end, StatusCode::OK, "");
     EXPECT_EQ(beyond.items, 0) << list.method;
     EXPECT_EQ(beyond.next_page_token, "") << list.method;
     if (list.reads_at_revision) {
       expect(list, "forged future revision", 1,
-             ForgePageToken(real_tokens[i], int64_t{1} << 60, std::nullopt),
+             ForgePageToken(first.next_page_token, int64_t{1} << 60, std::nullopt),
              StatusCode::INVALID_ARGUMENT, "revision");
     }
-    expect(list, "forged negative key", 1, ForgePageToken(real_tokens[i], std::nullopt, -5),
+    expect(list, "forged negative key", 1, ForgePageToken(first.next_page_token, std::nullopt, -5),
            StatusCode::INVALID_ARGUMENT, "page_token");
   }
   // The same list with other conditions.
@@ -1107,9 +1124,11 @@ TEST_F(PageTokenTest, BadPageTokensAndPageSizesAreRefusedWhileOthersAreServed) {
             << "\n";
 }
 
-// Forged tokens cannot widen a scoped principal's view: whatever cursor a
-// viewer of one community forges, the gateway's filter still holds.
-TEST_F(PageTokenTest, ForgedCursorsNeverShowAScopedPrincipalAnyoneOutside) {
+// A page token is the caller's own and its query's: the admin's token of
+// the whole roster, handed to a viewer of one community, or to the admin
+// for another query, is refused; its bytes cannot be read or altered; and
+// paging the viewer's own way shows exactly the people inside.
+TEST_F(PageTokenTest, PageTokensAreSealedAndBoundToTheirPrincipalAndQuery) {
   const TestPrincipal viewer =
       AddPrincipal("paging-viewer", "VIEWER", inside_.community.name(), false);
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
@@ -1119,36 +1138,67 @@ TEST_F(PageTokenTest, ForgedCursorsNeverShowAScopedPrincipalAnyoneOutside) {
   first.set_page_size(1);
   roster_v1::ListPeopleResponse page;
   ASSERT_TRUE(admin.roster->ListPeople(NewClientContext().get(), first, &page).ok());
-  ASSERT_FALSE(page.next_page_token().empty());
-  int64_t max_id = 0;
-  for (const std::string& name : outside_people_)
-    max_id = std::max(max_id, ::grassroots::org::testing::IdOf(name));
-  for (const std::string& name : inside_people_)
-    max_id = std::max(max_id, ::grassroots::org::testing::IdOf(name));
+  const std::string admin_token = page.next_page_token();
+  ASSERT_FALSE(admin_token.empty());
+  // Nothing of the service's cursor shows: not its layout, not the last key
+  // (a person of any community).
+  EXPECT_EQ(ForgePageToken(admin_token, std::nullopt, 1), "");
+  const std::string last_id = absl::StrCat(::grassroots::org::testing::IdOf(page.people(0).name()));
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(admin_token, &raw));
 
+  int refused = 0;
+  const auto expect_refused = [&](Clients& c, roster_v1::ListPeopleRequest request,
+                                  const std::string& token, const std::string& what) {
+    request.set_page_token(token);
+    roster_v1::ListPeopleResponse response;
+    const grpc::Status status = c.roster->ListPeople(NewClientContext().get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << what;
+    EXPECT_THAT(status.error_message(), HasSubstr("page_token")) << what;
+    EXPECT_EQ(response.people_size(), 0) << what;
+    refused += status.error_code() == grpc::StatusCode::INVALID_ARGUMENT;
+  };
+  expect_refused(scoped, first, admin_token, "the admin's token, presented by the viewer");
+  roster_v1::ListPeopleRequest other_query = first;
+  other_query.set_filter("party_status = FULL");
+  expect_refused(admin, other_query, admin_token, "the admin's token, for another query");
+  // Every single byte altered, one at a time.
+  for (size_t i = 0; i < raw.size(); ++i) {
+    std::string altered = raw;
+    altered[i] = static_cast<char>(altered[i] ^ 0x01);
+    expect_refused(admin, first, absl::WebSafeBase64Escape(altered),
+                   absl::StrCat("byte ", i, " altered"));
+  }
+  // A cursor in the services' own format, as a client might forge one.
+  expect_refused(admin, first, ::grassroots::EncodePageToken({.last_key = 1}), "a made-up cursor");
+
+  // The same query, next page, same caller: served (the page size may change).
+  roster_v1::ListPeopleRequest next = first;
+  next.set_page_size(1000);
+  next.set_page_token(admin_token);
+  roster_v1::ListPeopleResponse rest;
+  ASSERT_TRUE(admin.roster->ListPeople(NewClientContext().get(), next, &rest).ok());
+  for (const auto& p : rest.people()) {
+    EXPECT_NE(::grassroots::org::testing::IdOf(p.name()), std::stoll(last_id));
+  }
+
+  // The viewer's own pages: everyone inside, no one outside.
   std::set<std::string> seen;
+  roster_v1::ListPeopleRequest own;
+  own.set_page_size(1);
   int pages = 0;
-  for (int64_t key = 0; key <= max_id + 1; ++key) {
-    for (int32_t size : {1, 1000}) {
-      roster_v1::ListPeopleRequest request;
-      request.set_page_size(size);
-      request.set_page_token(ForgePageToken(page.next_page_token(), std::nullopt, key));
-      roster_v1::ListPeopleResponse forged;
-      const grpc::Status status =
-          scoped.roster->ListPeople(NewClientContext().get(), request, &forged);
-      ASSERT_TRUE(status.ok()) << "key " << key << ": " << status.error_message();
-      ++pages;
-      for (const roster_v1::Person& p : forged.people()) seen.insert(p.name());
-    }
-  }
-  for (const std::string& name : seen) {
-    EXPECT_TRUE(inside_people_.count(name) > 0) << name << " is outside the viewer's scope";
-  }
+  do {
+    roster_v1::ListPeopleResponse response;
+    ASSERT_TRUE(scoped.roster->ListPeople(NewClientContext().get(), own, &response).ok());
+    for (const roster_v1::Person& p : response.people()) seen.insert(p.name());
+    own.set_page_token(response.next_page_token());
+    ASSERT_LT(++pages, 10000);
+  } while (!own.page_token().empty());
   EXPECT_EQ(seen, inside_people_);
-  std::cout << "[ figures ] forged cursors: " << pages << " pages from forged keys 0.."
-            << max_id + 1 << ", saw " << seen.size() << " people, all of the "
-            << inside_people_.size() << " inside, none of the " << outside_people_.size()
-            << " outside\n";
+  std::cout << "[ figures ] sealed page tokens: " << refused << " replayed, altered or forged "
+            << "tokens refused; the viewer paged " << pages << " pages and saw " << seen.size()
+            << " people, all of the " << inside_people_.size() << " inside, none of the "
+            << outside_people_.size() << " outside\n";
 }
 
 // ---------------------------------------------------------------------------
