@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/common_commands.h"
 #include "cli/output.h"
+#include "common/proto_convert.h"
 
 namespace grassroots::cli {
 namespace {
@@ -158,9 +159,39 @@ void AddPathCommand(CLI::App& parent, std::shared_ptr<Context> context) {
   });
 }
 
+void AddSecurity(CLI::App& app, std::shared_ptr<Context> context) {
+  using gateway::v1::SecurityCounters;
+  static const Columns<SecurityCounters> columns = {
+      {"principal", [](const SecurityCounters& c) { return c.principal(); }},
+      {"unauthenticated",
+       [](const SecurityCounters& c) { return absl::StrCat(c.unauthenticated()); }},
+      {"permission_denied",
+       [](const SecurityCounters& c) { return absl::StrCat(c.permission_denied()); }},
+      {"rate_limited", [](const SecurityCounters& c) { return absl::StrCat(c.rate_limited()); }},
+      {"uniqueness_conflicts",
+       [](const SecurityCounters& c) { return absl::StrCat(c.uniqueness_conflicts()); }},
+      {"last",
+       [](const SecurityCounters& c) {
+         return absl::FormatTime("%Y-%m-%d %H:%M:%S", TimeFromProto(c.last_time()),
+                                 absl::LocalTimeZone());
+       }},
+  };
+  CLI::App* command = app.add_subcommand(
+      "security",
+      "Refused calls and uniqueness conflicts per principal since the gateway started "
+      "(ADMIN or AUDITOR of every district)");
+  command->callback([context] {
+    const gateway::v1::ListSecurityCountersResponse response =
+        context->Call(context->gateway_service(), &GatewayStub::ListSecurityCounters,
+                      gateway::v1::ListSecurityCountersRequest());
+    PrintList(*context, ToVector(response.counters()), columns);
+  });
+}
+
 void AddGatewayCommands(CLI::App& app, std::shared_ptr<Context> context) {
   AddWhoAmI(app, context);
   AddProfile(app, context);
+  AddSecurity(app, context);
 }
 
 }  // namespace grassroots::cli

@@ -23,38 +23,34 @@ absl::string_view StatusCodeName(int code) {
   return code >= 0 && code <= 16 ? absl::string_view(kNames[code]) : "UNKNOWN";
 }
 
-AccessLog::AccessLog(const std::string& path) {
-  if (path.empty() || path == "-") {
+LogFile::LogFile(const std::string& path, bool flush_each_line)
+    : flush_each_line_(flush_each_line) {
+  if (path == "-") {
     file_ = stderr;
-    owned_ = false;
-  } else {
+  } else if (!path.empty()) {
     file_ = std::fopen(path.c_str(), "ae");
     owned_ = true;
+    ok_ = file_ != nullptr;
   }
 }
 
-AccessLog::~AccessLog() {
+LogFile::~LogFile() {
   Flush();
   if (owned_ && file_ != nullptr) std::fclose(file_);
 }
 
-void AccessLog::Record(const AccessRecord& r) {
+void LogFile::Append(absl::string_view line) {
   if (file_ == nullptr) return;
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.start, absl::UTCTimeZone()),
-      " principal=", r.principal, " method=", r.method, " code=", StatusCodeName(r.code),
-      " latency_ms=", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(r.latency)),
-      " request_id=", r.request_id, "\n");
   bool full = false;
   {
     absl::MutexLock lock(&mu_);
-    buffer_ += line;
-    full = buffer_.size() > kMaxBuffered;
+    buffer_.append(line.data(), line.size());
+    full = flush_each_line_ || buffer_.size() > kMaxBuffered;
   }
   if (full) Flush();
 }
 
-void AccessLog::Flush() {
+void LogFile::Flush() {
   std::string out;
   {
     absl::MutexLock lock(&mu_);
@@ -63,6 +59,14 @@ void AccessLog::Flush() {
   if (out.empty() || file_ == nullptr) return;
   std::fwrite(out.data(), 1, out.size(), file_);
   std::fflush(file_);
+}
+
+void AccessLog::Record(const AccessRecord& r) {
+  file_.Append(absl::StrCat(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.start, absl::UTCTimeZone()),
+      " principal=", r.principal, " method=", r.method, " code=", StatusCodeName(r.code),
+      " latency_ms=", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(r.latency)),
+      " request_id=", r.request_id, "\n"));
 }
 
 }  // namespace grassroots::gateway

@@ -24,25 +24,43 @@ struct AccessRecord {
   absl::string_view request_id;
 };
 
-// Thread-safe. Lines are buffered and written in batches (Flush), so that
-// logging costs a formatted append under a lock, not a write per call.
-class AccessLog {
+// A log file the gateway appends lines to. Thread-safe. Lines are
+// buffered and written in batches (Flush), so that logging costs an append
+// under a lock, not a write per line — unless `flush_each_line`.
+class LogFile {
  public:
-  // Appends to `path`; "-" or empty for stderr.
-  explicit AccessLog(const std::string& path);
-  ~AccessLog();  // flushes
-  AccessLog(const AccessLog&) = delete;
-  AccessLog& operator=(const AccessLog&) = delete;
+  // Appends to `path`; "-" for stderr; empty for nowhere.
+  LogFile(const std::string& path, bool flush_each_line);
+  ~LogFile();  // flushes
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
 
-  bool ok() const { return file_ != nullptr; }
-  void Record(const AccessRecord& record);
+  // False when `path` could not be opened.
+  bool ok() const { return ok_; }
+  void Append(absl::string_view line);
   void Flush();
 
  private:
+  const bool flush_each_line_;
+  bool ok_ = true;
   absl::Mutex mu_;
-  std::FILE* file_;
-  bool owned_;
+  std::FILE* file_ = nullptr;
+  bool owned_ = false;
   std::string buffer_ ABSL_GUARDED_BY(mu_);
+};
+
+class AccessLog {
+ public:
+  // Appends to `path`; "-" or empty for stderr.
+  explicit AccessLog(const std::string& path)
+      : file_(path.empty() ? "-" : path, /*flush_each_line=*/false) {}
+
+  bool ok() const { return file_.ok(); }
+  void Record(const AccessRecord& record);
+  void Flush() { file_.Flush(); }
+
+ private:
+  LogFile file_;
 };
 
 // The name of a status code: "PERMISSION_DENIED".

@@ -17,6 +17,17 @@
 namespace grassroots::gateway {
 namespace {
 
+// What a request names, for the security log: up to three resource names.
+std::string DescribeTargets(const std::vector<Target>& targets) {
+  if (targets.empty()) return "-";
+  std::string out;
+  for (size_t i = 0; i < targets.size() && i < 3; ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "", targets[i].ResourceName());
+  }
+  if (targets.size() > 3) absl::StrAppend(&out, ",+", targets.size() - 3, " more");
+  return out;
+}
+
 class ForwardedCall;
 
 // The backend side of a streaming call: its events go to the call.
@@ -115,13 +126,16 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnDone() override {
-    deps_.log->Record({.start = start_,
-                       .principal = principal_.name.empty() ? "-" : principal_.name,
-                       .method = route_ != nullptr ? absl::string_view(route_->short_name)
-                                                   : absl::string_view(context_->method()),
-                       .code = code_,
-                       .latency = absl::Now() - start_,
-                       .request_id = request_id_});
+    const std::string peer = context_->peer();
+    deps_.logs->Record({.start = start_,
+                        .principal = principal_.name.empty() ? "-" : principal_.name,
+                        .peer = peer,
+                        .method = route_ != nullptr ? absl::string_view(route_->short_name)
+                                                    : absl::string_view(context_->method()),
+                        .code = code_,
+                        .request_id = request_id_,
+                        .resource = resource_,
+                        .reason = reason_});
     delete this;
   }
 
@@ -209,6 +223,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     if (!Scoped()) return then(absl::OkStatus());
     absl::StatusOr<std::vector<Target>> targets = route_->targets(message);
     if (!targets.ok()) return then(targets.status());
+    resource_ = DescribeTargets(*targets);
     if (std::optional<absl::Status> quick = deps_.checker->TryCheck(principal_, *targets)) {
       return then(*quick);
     }
@@ -414,6 +429,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       if (finished_) return;
       finished_ = true;
       code_ = status.error_code();
+      reason_ = status.error_message();
     }
     if (message != nullptr) {
       StartWriteAndFinish(message, grpc::WriteOptions(), status);
@@ -442,7 +458,9 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   bool upstream_released_ ABSL_GUARDED_BY(mu_) = false;
   bool have_import_response_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
-  int code_ = 0;  // written by FinishCall before Finish, read in OnDone
+  int code_ = 0;                // written by FinishCall before Finish, read in OnDone
+  std::string reason_;          // likewise: the status message
+  std::string resource_ = "-";  // what the request named, once Authorize parsed it
 };
 
 void Upstream::OnWriteDone(bool ok) { call_->UpstreamWriteDone(ok); }

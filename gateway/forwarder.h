@@ -13,11 +13,11 @@
 
 #include "absl/time/time.h"
 #include "common/caller_signature.h"
-#include "gateway/access_log.h"
 #include "gateway/gatekeeper.h"
 #include "gateway/page_token_sealer.h"
 #include "gateway/routes.h"
 #include "gateway/scope_checker.h"
+#include "gateway/security_log.h"
 #include "gateway/worker_pool.h"
 
 namespace grassroots::gateway {
@@ -34,7 +34,7 @@ struct ForwarderDeps {
   // Seals the backends' page tokens for clients; null forwards them as they
   // are (tests of other things).
   const PageTokenSealer* sealer = nullptr;
-  AccessLog* log = nullptr;
+  const CallLogs* logs = nullptr;
   // A unary call's deadline at its backend when the caller set none or a
   // later one: a hung backend never holds a call for ever.
   absl::Duration max_unary_deadline = absl::Seconds(30);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/grpc_status.h"
+#include "common/proto_convert.h"
 
 namespace grassroots::gateway {
 namespace {
@@ -34,14 +35,15 @@ grpc::ServerUnaryReactor* GatewayGrpcService::Run(grpc::CallbackServerContext* c
   const std::string request_id = RequestIdOf(*context);
   context->AddInitialMetadata(kRequestIdKey, request_id);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto finish = [this, reactor, start, request_id, method](const std::string& principal,
-                                                           const absl::Status& status) {
-    log_->Record({.start = start,
-                  .principal = principal,
-                  .method = method,
-                  .code = static_cast<int>(status.code()),
-                  .latency = absl::Now() - start,
-                  .request_id = request_id});
+  auto finish = [this, reactor, start, request_id, method, peer = context->peer()](
+                    const std::string& principal, const absl::Status& status) {
+    logs_->Record({.start = start,
+                   .principal = principal,
+                   .peer = peer,
+                   .method = method,
+                   .code = static_cast<int>(status.code()),
+                   .request_id = request_id,
+                   .reason = status.message()});
     reactor->Finish(ToGrpcStatus(status));
   };
   std::string who = "-";
@@ -94,6 +96,37 @@ grpc::ServerUnaryReactor* GatewayGrpcService::GetUnitPath(grpc::CallbackServerCo
                *response = *std::move(path);
                return absl::OkStatus();
              });
+}
+
+}  // namespace grassroots::gateway
+
+namespace grassroots::gateway {
+
+grpc::ServerUnaryReactor* GatewayGrpcService::ListSecurityCounters(
+    grpc::CallbackServerContext* context, const v1::ListSecurityCountersRequest* /*request*/,
+    v1::ListSecurityCountersResponse* response) {
+  return Run(
+      context, "GatewayService.ListSecurityCounters",
+      [this, response](const Principal& p, absl::Time) {
+        // Who was refused where is about every district: only for those who
+        // oversee all of them.
+        if (p.scope_unit.has_value() ||
+            (p.role != AccessRole::kAdmin && p.role != AccessRole::kAuditor)) {
+          return absl::PermissionDeniedError(
+              "ListSecurityCounters is for an ADMIN or AUDITOR whose scope is every district (*)");
+        }
+        for (const SecurityCounters& c : security_->Counters()) {
+          v1::SecurityCounters* out = response->add_counters();
+          out->set_principal(c.who);
+          out->set_unauthenticated(c.unauthenticated);
+          out->set_permission_denied(c.permission_denied);
+          out->set_rate_limited(c.rate_limited);
+          out->set_uniqueness_conflicts(c.uniqueness_conflicts);
+          TimeToProto(c.last, out->mutable_last_time());
+        }
+        TimeToProto(security_->since(), response->mutable_since());
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace grassroots::gateway

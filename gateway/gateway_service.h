@@ -7,9 +7,9 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "gateway/access_log.h"
 #include "gateway/aggregates.h"
 #include "gateway/gatekeeper.h"
+#include "gateway/security_log.h"
 #include "gateway/worker_pool.h"
 #include "grassroots/gateway/v1/gateway_service.grpc.pb.h"
 
@@ -19,8 +19,12 @@ class GatewayGrpcService final : public v1::GatewayService::CallbackService {
  public:
   // None owned.
   GatewayGrpcService(Gatekeeper* gatekeeper, const Aggregator* aggregator, WorkerPool* pool,
-                     AccessLog* log)
-      : gatekeeper_(gatekeeper), aggregator_(aggregator), pool_(pool), log_(log) {}
+                     const CallLogs* logs, const SecurityLog* security)
+      : gatekeeper_(gatekeeper),
+        aggregator_(aggregator),
+        pool_(pool),
+        logs_(logs),
+        security_(security) {}
 
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const v1::WhoAmIRequest* request,
@@ -31,6 +35,9 @@ class GatewayGrpcService final : public v1::GatewayService::CallbackService {
   grpc::ServerUnaryReactor* GetUnitPath(grpc::CallbackServerContext* context,
                                         const v1::GetUnitPathRequest* request,
                                         v1::UnitPath* response) override;
+  grpc::ServerUnaryReactor* ListSecurityCounters(
+      grpc::CallbackServerContext* context, const v1::ListSecurityCountersRequest* request,
+      v1::ListSecurityCountersResponse* response) override;
 
  private:
   // Admits the caller, runs `work` on the pool with the principal and the
@@ -42,7 +49,8 @@ class GatewayGrpcService final : public v1::GatewayService::CallbackService {
   Gatekeeper* const gatekeeper_;
   const Aggregator* const aggregator_;
   WorkerPool* const pool_;
-  AccessLog* const log_;
+  const CallLogs* const logs_;
+  const SecurityLog* const security_;
 };
 
 }  // namespace grassroots::gateway

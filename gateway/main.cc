@@ -65,6 +65,9 @@ ABSL_FLAG(double, auth_failures_per_second, 1,
 ABSL_FLAG(double, auth_failure_burst, 20,
           "Failed authentications a peer address may make at once.");
 ABSL_FLAG(std::string, access_log, "-", "Where the access log goes; - for stderr.");
+ABSL_FLAG(std::string, security_log, "-",
+          "Where the security log goes (every refused call and uniqueness conflict, with "
+          "principal, method, resource and reason); - for stderr.");
 ABSL_FLAG(absl::Duration, lookup_timeout, absl::Seconds(2),
           "Deadline of each lookup a scope check makes at a service.");
 ABSL_FLAG(absl::Duration, max_unary_deadline, absl::Seconds(30),
@@ -124,6 +127,12 @@ int main(int argc, char** argv) {
   std::shared_ptr<grpc::ServerCredentials> credentials =
       tls ? *std::move(server_credentials) : nullptr;
   gw::AccessLog log(absl::GetFlag(FLAGS_access_log));
+  gw::SecurityLog security_log(absl::GetFlag(FLAGS_security_log));
+  if (!security_log.ok()) {
+    return Fail(
+        absl::StrCat("--security_log ", absl::GetFlag(FLAGS_security_log), ": cannot be opened"));
+  }
+  const gw::CallLogs logs(&log, &security_log);
   if (!log.ok())
     return Fail(
         absl::StrCat("--access_log ", absl::GetFlag(FLAGS_access_log), ": cannot be opened"));
@@ -170,10 +179,11 @@ int main(int argc, char** argv) {
                            .roster = &roster_generic,
                            .signer = signer_ptr,
                            .sealer = &sealer,
-                           .log = &log,
+                           .logs = &logs,
                            .max_unary_deadline = absl::GetFlag(FLAGS_max_unary_deadline)});
   gw::Aggregator aggregator(org_stub.get(), roster_stub.get(), signer_ptr, &checker);
-  gw::GatewayGrpcService gateway_service(&gatekeeper, &aggregator, pool.get(), &log);
+  gw::GatewayGrpcService gateway_service(&gatekeeper, &aggregator, pool.get(), &logs,
+                                         &security_log);
 
   auto server = grassroots::StartServer(
       {.listen_address = absl::GetFlag(FLAGS_listen),

@@ -394,6 +394,22 @@ TEST_F(OrgctlTest, WithoutAValidTokenIsUnauthenticated) {
   EXPECT_THAT(Lines(wrong.err), SizeIs(1));
 }
 
+TEST_F(OrgctlTest, SecurityListsRefusalsPerPrincipalForTheDistrictAdminOnly) {
+  const OrgctlResult wrong =
+      RunOrgctl({"--gateway", gateway(), "whoami"}, {"ORGCTL_TOKEN=not-a-token"});
+  ASSERT_EQ(wrong.exit_code, 1) << wrong;
+  const OrgctlResult counters = Admin({"-o", "csv", "security"});
+  ASSERT_EQ(counters.exit_code, 0) << counters;
+  EXPECT_THAT(Lines(counters.out),
+              Contains(StartsWith("principal,unauthenticated,permission_denied,rate_limited,"
+                                  "uniqueness_conflicts,last")));
+  EXPECT_THAT(counters.out, HasSubstr("peer:ipv4:127.0.0.1,"));
+
+  const OrgctlResult viewer = Viewer({"security"});
+  EXPECT_EQ(viewer.exit_code, 1) << viewer;
+  EXPECT_THAT(viewer.err, HasSubstr("permission denied"));
+}
+
 TEST_F(OrgctlTest, TokenAndGatewayComeFromTheEnvironment) {
   const OrgctlResult result = RunOrgctl({"whoami"}, {absl::StrCat("ORGCTL_TOKEN=", kAdminToken),
                                                      absl::StrCat("ORGCTL_GATEWAY=", gateway())});

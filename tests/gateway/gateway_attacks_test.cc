@@ -6,17 +6,21 @@
 // by import that a single call may not make, keys shown unmasked, and
 // refusals logged without their principal.
 
+#include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/personal_data.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/gateway/gateway_test_support.h"
+#include "tests/testing/command_runner.h"
 #include "tests/testing/wait_for.h"
 
 namespace grassroots::gateway::testing {
@@ -392,6 +396,76 @@ TEST_F(GatewayAuthFloodTest, FailedAuthenticationsAreRationedPerAddress) {
   // Even the right token, from that address, waits now.
   EXPECT_EQ(admin.org->ListUnits(Context().get(), list, &units).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+// Record: every refusal lands in the security log (not the access log) with
+// the principal, method, resource and reason, and uniqueness conflicts too;
+// the counts per principal are served to whoever oversees every district.
+TEST_F(GatewayAttacksTest, RefusalsAndConflictsAreRecordedAndCountedPerPrincipal) {
+  GatewayClients admin = Admin();
+  roster_v1::Person taken;
+  ASSERT_TRUE(CreatePerson(admin, Resident("钱七", outside_.building.name(), TestIdCardNumber(57)),
+                           "", &taken)
+                  .ok());
+  GatewayClients editor = As("probing-editor", "EDITOR", inside_.community.name(), true);
+  // Out of scope.
+  roster_v1::GetPersonRequest get;
+  get.set_name(outside_.resident.name());
+  roster_v1::Person person;
+  ASSERT_EQ(editor.roster->GetPerson(Context().get(), get, &person).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A taken ID-card number, twice.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(CreatePerson(editor, Resident("孙八", inside_.building.name(), TestIdCardNumber(57)),
+                           "", &person)
+                  .error_code(),
+              grpc::StatusCode::ALREADY_EXISTS);
+  }
+  // No token, and a wrong one.
+  auto nobody = org_v1::OrgService::NewStub(Channel("not-a-token"));
+  org_v1::GetUnitRequest unit_request;
+  unit_request.set_name(inside_.compound.name());
+  org_v1::Unit unit;
+  ASSERT_EQ(nobody->GetUnit(Context().get(), unit_request, &unit).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  const std::string log = ::grassroots::testing::ReadWholeTestFile(security_log_);
+  EXPECT_THAT(log, HasSubstr(absl::StrCat("refused principal=probing-editor")));
+  EXPECT_THAT(log, HasSubstr(absl::StrCat("method=RosterService.GetPerson code=PERMISSION_DENIED "
+                                          "resource=",
+                                          outside_.resident.name())));
+  EXPECT_THAT(log, HasSubstr("conflict principal=probing-editor"));
+  EXPECT_THAT(log, HasSubstr("code=ALREADY_EXISTS"));
+  EXPECT_THAT(log, HasSubstr("refused principal=- peer=ipv4:127.0.0.1"));
+  EXPECT_THAT(log, HasSubstr("reason=\"authorization: unknown token\""));
+  // Never the number, not even in a reason.
+  EXPECT_THAT(log, Not(HasSubstr(TestIdCardNumber(57))));
+  EXPECT_THAT(log, Not(HasSubstr("not-a-token")));
+  // The access log keeps its one line per call, without reasons.
+  EXPECT_THAT(::grassroots::testing::ReadWholeTestFile(access_log_), Not(HasSubstr("reason=")));
+
+  // The counts, for the district admin; not for a scoped principal.
+  gateway_v1::ListSecurityCountersResponse counters;
+  ASSERT_TRUE(admin.gateway
+                  ->ListSecurityCounters(Context().get(), gateway_v1::ListSecurityCountersRequest(),
+                                         &counters)
+                  .ok());
+  std::map<std::string, gateway_v1::SecurityCounters> by_who;
+  for (const auto& c : counters.counters()) by_who[c.principal()] = c;
+  ASSERT_TRUE(by_who.contains("probing-editor"));
+  EXPECT_EQ(by_who["probing-editor"].permission_denied(), 1);
+  EXPECT_EQ(by_who["probing-editor"].uniqueness_conflicts(), 2);
+  ASSERT_TRUE(by_who.contains("peer:ipv4:127.0.0.1"));
+  EXPECT_GE(by_who["peer:ipv4:127.0.0.1"].unauthenticated(), 1);
+  EXPECT_GT(counters.since().seconds(), 0);
+
+  gateway_v1::ListSecurityCountersResponse refused;
+  const grpc::Status status = editor.gateway->ListSecurityCounters(
+      Context().get(), gateway_v1::ListSecurityCountersRequest(), &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(refused.counters_size(), 0);
+  std::printf("security log: %zu lines; %d principals and peers counted\n",
+              static_cast<size_t>(absl::c_count(log, '\n')), counters.counters_size());
 }
 
 }  // namespace

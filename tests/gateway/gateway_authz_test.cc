@@ -85,6 +85,9 @@ struct Case {
   // Refused to a principal without the personal-data grant, inside the
   // scope or out: the call would test a guess against personal data.
   bool needs_grant = false;
+  // Only for a principal whose scope is every district (the security
+  // counters): PERMISSION_DENIED to a scoped one, inside or out.
+  bool global_only = false;
 };
 
 class GatewayAuthzTest : public GatewaySuite {
@@ -459,6 +462,12 @@ class GatewayAuthzTest : public GatewaySuite {
           gateway_v1::UnitPath out;
           return c.gateway->GetUnitPath(Context().get(), r, &out);
         });
+    add("GatewayService.ListSecurityCounters", Kind::kRead, StatusCode::OK, kUnnamed,
+        [](Clients& c, const Side&) {
+          gateway_v1::ListSecurityCountersResponse out;
+          return c.gateway->ListSecurityCounters(Context().get(), {}, &out);
+        });
+    cases.back().global_only = true;
     return cases;
   }
 
@@ -515,7 +524,7 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
           ++grant_needed;
           if (status.error_code() != grpc::StatusCode::PERMISSION_DENIED) ++grant_needed_allowed;
           EXPECT_THAT(status.error_message(), HasSubstr("personal-data grant")) << c.method;
-        } else if (outside && !global) {
+        } else if ((outside || c.global_only) && !global) {
           expected = grpc::StatusCode::PERMISSION_DENIED;
         }
         if (outside && !global) {

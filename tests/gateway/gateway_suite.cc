@@ -53,6 +53,7 @@ void GatewaySuite::SetUp() {
   district_admin_ = AddPrincipal("district-admin", "ADMIN", "*", /*pii=*/true);
   WriteTokens();
   access_log_ = dirs_.File("access.log");
+  security_log_ = dirs_.File("security.log");
   ::grassroots::testing::ServerOptions gateway_options;
   gateway_options.binary = GATEWAY_BINARY;
   gateway_options.pass_data_dir = false;
@@ -60,7 +61,8 @@ void GatewaySuite::SetUp() {
       absl::StrCat("--org_service=", org_server_->address()),
       absl::StrCat("--roster_service=", roster_server_->address()),
       absl::StrCat("--tokens_file=", tokens_file_), absl::StrCat("--caller_key_file=", key_file_),
-      absl::StrCat("--access_log=", access_log_), "--health_interval=100ms",
+      absl::StrCat("--access_log=", access_log_), absl::StrCat("--security_log=", security_log_),
+      "--health_interval=100ms",
       // ReloadTokens polls with a token the gateway
       // does not know yet: every poll is a failed
       // authentication from 127.0.0.1. The ration

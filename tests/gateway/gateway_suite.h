@@ -93,7 +93,7 @@ class GatewaySuite : public ::testing::Test {
   void Seed();
 
   ::grassroots::testing::TempDir dirs_;
-  std::string key_file_, tokens_file_, access_log_;
+  std::string key_file_, tokens_file_, access_log_, security_log_;
   std::vector<std::string> extra_gateway_args_;                    // set before SetUp
   std::vector<std::string> extra_org_args_, extra_roster_args_;    // likewise
   bool seed_sample_district_ = true;                               // likewise

@@ -645,7 +645,13 @@ TEST_F(SecurityTest, LogsHoldNoTokenAndNoUnmaskedPersonalData) {
       {"roster_service log", roster_server_->ReadLog()},
       {"gateway log", gateway_->ReadLog()},
       {"access log", access_log},
+      {"security log", ReadFileBytes(security_log_)},
   };
+  // The security log saw the refusals and the taken number, with who.
+  for (const char* line : {"refused principal=community-editor", "code=PERMISSION_DENIED",
+                           "conflict principal=community-editor", "refused principal=- peer="}) {
+    EXPECT_TRUE(absl::StrContains(logs.back().second, line)) << "the security log has no " << line;
+  }
   // The access log saw this session: its imports, its refusals.
   for (const char* line : {"principal=community-editor method=RosterService.ImportPeople code=OK",
                            "code=UNAUTHENTICATED", "code=PERMISSION_DENIED"}) {
