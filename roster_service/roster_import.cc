@@ -29,6 +29,35 @@ bool SamePersonData(const Person& a, const Person& b) {
   return x == b;
 }
 
+// What a row may do to personal data its caller cannot see. Without the
+// personal-data grant, an existing person's ID-card number and phone reach
+// the caller masked, and the birth date is checked against the number: a
+// row that leaves them empty, or sends a mask back (a CSV exported without
+// the grant; ImportRows has emptied those), keeps them as stored; a row that gives another
+// ID-card number or birth date is refused, as UpdatePerson refuses those
+// fields through the gateway — it would overwrite, or test a guess
+// against, what the caller never saw. A phone may be replaced, as with
+// UpdatePerson.
+absl::Status KeepHiddenPersonalData(const Caller* caller, const Person& existing, Person& row) {
+  if (caller == nullptr || caller->may_see_personal_data) return absl::OkStatus();
+  if (row.id_card_number.empty()) {
+    row.id_card_number = existing.id_card_number;
+  } else if (!existing.id_card_number.empty() && row.id_card_number != existing.id_card_number) {
+    return absl::PermissionDeniedError(
+        "person.id_card_number: replacing the ID-card number of an existing person needs the "
+        "personal-data grant");
+  }
+  if (!row.birth_date) {
+    row.birth_date = existing.birth_date;
+  } else if (existing.birth_date && row.birth_date != existing.birth_date) {
+    return absl::PermissionDeniedError(
+        "person.birth_date: changing the birth date of an existing person needs the "
+        "personal-data grant");
+  }
+  if (row.phone.empty()) row.phone = existing.phone;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void RosterCore::ImportRow(const Caller& caller, ImportRowInput row, bool validate_only,
@@ -59,6 +88,13 @@ void RosterCore::ImportRows(const Caller& caller, std::vector<ImportRowInput> ro
   const absl::CivilDay today = Today();
   for (size_t r = 0; r < rows.size(); ++r) {
     ImportRowInput& row = rows[r];
+    if (!caller.may_see_personal_data) {
+      // A masked number (a CSV exported without the grant) stands for the
+      // one stored, which the caller never saw: it is kept (see
+      // KeepHiddenPersonalData). A real number never holds a '*'.
+      if (absl::StrContains(row.person.id_card_number, '*')) row.person.id_card_number.clear();
+      if (absl::StrContains(row.person.phone, '*')) row.person.phone.clear();
+    }
     if (absl::Status s = ValidateAndNormalizePerson(row.person, today, "person."); !s.ok()) {
       done(r, s);
       continue;
@@ -155,6 +191,7 @@ void RosterCore::SubmitImportRow(const Caller& caller, ImportRowInput row, bool 
           result->outcome = ImportRowResult::Outcome::kCreated;
         } else {
           person.id = existing->id;
+          RETURN_IF_ERROR(KeepHiddenPersonalData(ctx.caller, *existing, person));
           if (SamePersonData(person, *existing)) {
             person = *existing;
           } else {

@@ -366,6 +366,53 @@ TEST_F(GatewayAttacksTest, ImportCannotUnplaceAPersonAndRefusalsNameThePrincipal
   })) << "the refused call is not logged with its principal";
 }
 
+// Hole 7, continued: an import by a principal without the grant keeps the
+// personal data it cannot see. A row that leaves the ID-card number and phone
+// empty, or sends back their masks, keeps them; one that gives another
+// number is refused, as UpdatePerson refuses it.
+TEST_F(GatewayAttacksTest, ImportWithoutTheGrantKeepsHiddenPersonalData) {
+  RosterClient admin(Channel(district_admin_.token));
+  roster_v1::Person resident = Resident("吴十", inside_.building.name(), TestIdCardNumber(61));
+  resident.set_phone("13912345678");
+  resident.set_external_key("hr-wu10");
+  ASSERT_OK_AND_ASSIGN(resident, admin.CreatePerson(resident));
+
+  GatewayClients editor = As("import-editor", "EDITOR", inside_.community.name(), false);
+  const auto import_row = [&](const std::string& id_card, const std::string& phone) {
+    roster_v1::ImportPeopleRequest request;
+    roster_v1::ImportRow* row = request.add_rows();
+    *row->mutable_person() = Resident("吴十", inside_.building.name(), id_card);
+    row->mutable_person()->set_phone(phone);
+    row->mutable_person()->set_residence_room("3-301");
+    row->mutable_person()->set_external_key("hr-wu10");
+    roster_v1::ImportPeopleResponse response;
+    const grpc::Status status = Import(editor, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  // Empty: the room changes, the number and phone stay.
+  roster_v1::ImportPeopleResponse emptied = import_row("", "");
+  EXPECT_EQ(emptied.errors_size(), 0);
+  EXPECT_EQ(emptied.people_updated(), 1);
+  ASSERT_OK_AND_ASSIGN(roster_v1::Person after, admin.GetPerson(resident.name()));
+  EXPECT_EQ(after.id_card_number(), TestIdCardNumber(61));
+  EXPECT_EQ(after.phone(), "13912345678");
+  EXPECT_EQ(after.residence_room(), "3-301");
+  // The masks, as an export without the grant has them: unchanged.
+  roster_v1::ImportPeopleResponse masked =
+      import_row(::grassroots::MaskIdCardNumber(TestIdCardNumber(61)),
+                 ::grassroots::MaskMobilePhone("13912345678"));
+  EXPECT_EQ(masked.errors_size(), 0) << masked.DebugString();
+  EXPECT_EQ(masked.rows_unchanged(), 1);
+  // Another number: refused, and nothing changes.
+  roster_v1::ImportPeopleResponse other = import_row(TestIdCardNumber(62), "");
+  ASSERT_EQ(other.errors_size(), 1);
+  EXPECT_THAT(other.errors(0).message(), HasSubstr("personal-data grant"));
+  ASSERT_OK_AND_ASSIGN(after, admin.GetPerson(resident.name()));
+  EXPECT_EQ(after.id_card_number(), TestIdCardNumber(61));
+  EXPECT_EQ(after.etag(), admin.GetPerson(resident.name())->etag());
+}
+
 // Guessing tokens: an address that failed to authenticate too often waits,
 // whatever it sends next, so that guesses cannot go at the network's speed.
 class GatewayAuthFloodTest : public GatewaySuite {
