@@ -110,6 +110,19 @@ class GatewayAuthzTest : public GatewaySuite {
           org_v1::Unit out;
           return c.org->CreateUnit(Context().get(), r, &out);
         });
+    // Another principal's request_id, replayed (issue 14, hole 1): a new id
+    // for the replaying principal, never the other's unit.
+    add("OrgService.CreateUnit replaying another's request_id", Kind::kWrite, StatusCode::OK,
+        kNamed, [this](Clients& c, const Side& s) {
+          org_v1::CreateUnitRequest r;
+          *r.mutable_unit() = ::grassroots::org::testing::NewCompound(
+              s.community.name(), "重放小区", absl::StrCat("R", ++unit_codes_), {});
+          r.set_request_id(ReplayedId("unit", s));
+          org_v1::Unit out;
+          grpc::Status status = c.org->CreateUnit(Context().get(), r, &out);
+          return Unless(status, out.name() == replayed_[ReplayedId("unit", s)],
+                        "the replay answered with another principal's unit");
+        });
     add("OrgService.GetUnit", Kind::kRead, StatusCode::OK, kNamed, [](Clients& c, const Side& s) {
       org_v1::GetUnitRequest r;
       r.set_name(s.compound.name());
@@ -270,6 +283,17 @@ class GatewayAuthzTest : public GatewaySuite {
           roster_v1::Person out;
           return c.roster->CreatePerson(Context().get(), r, &out);
         });
+    add("RosterService.CreatePerson replaying another's request_id", Kind::kWrite, StatusCode::OK,
+        kNamed, [this](Clients& c, const Side& s) {
+          roster_v1::CreatePersonRequest r;
+          *r.mutable_person() = ::grassroots::roster::testing::NewPerson("重放");
+          r.mutable_person()->set_residence_building(s.building.name());
+          r.set_request_id(ReplayedId("person", s));
+          roster_v1::Person out;
+          grpc::Status status = c.roster->CreatePerson(Context().get(), r, &out);
+          return Unless(status, out.name() == replayed_[ReplayedId("person", s)],
+                        "the replay answered with another principal's person");
+        });
     add("RosterService.GetPerson", Kind::kRead, StatusCode::OK, kNamed,
         [](Clients& c, const Side& s) {
           roster_v1::GetPersonRequest r;
@@ -428,6 +452,28 @@ class GatewayAuthzTest : public GatewaySuite {
           writer->WritesDone();
           return writer->Finish();
         });
+    // Applied, with an appointment: import makes exactly the single writes'
+    // checks (issue 14, hole 5).
+    add("RosterService.ImportPeople applied, with a role", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          roster_v1::ImportPeopleRequest r;
+          roster_v1::ImportRow* row = r.add_rows();
+          *row->mutable_person() = ::grassroots::roster::testing::NewPerson("钱八");
+          row->mutable_person()->set_external_key(absl::StrCat("matrix-applied-", ++unit_codes_));
+          row->mutable_person()->set_residence_building(s.building.name());
+          roster_v1::RoleAssignment* role = row->add_roles();
+          role->set_role(roster_v1::VOLUNTEER);
+          role->set_place(s.building.name());
+          *role->mutable_start_date() = MakeDate(2024, 1, 1);
+          roster_v1::ImportPeopleResponse out;
+          auto context = Context();
+          auto writer = c.roster->ImportPeople(context.get(), &out);
+          writer->Write(r);
+          writer->WritesDone();
+          grpc::Status status = writer->Finish();
+          return Unless(status, out.errors_size() > 0 || out.people_created() != 1,
+                        "the row was not imported");
+        });
     add("RosterService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed,
         [](Clients& c, const Side&) {
           roster_v1::ListEventsRequest r;
@@ -477,7 +523,44 @@ class GatewayAuthzTest : public GatewaySuite {
             gateway_v1::GatewayService::NewStub(channel)};
   }
 
+  // A request id another principal used on `side` for a `kind` of create.
+  static std::string ReplayedId(const std::string& kind, const Side& side) {
+    return absl::StrCat("matrix-replay-", kind, "-", side.community.name());
+  }
+  // `status`, unless it is OK while `wrong` holds: then INTERNAL with
+  // `what`, which the matrix reports as a wrong answer.
+  static grpc::Status Unless(const grpc::Status& status, bool wrong, const char* what) {
+    if (status.ok() && wrong) return grpc::Status(grpc::StatusCode::INTERNAL, what);
+    return status;
+  }
+  // Creates under the replayed ids by a principal outside the matrix (the
+  // test's own, straight to the services): request id -> resource name.
+  void CreateReplayedResources() {
+    Clients admin{org_v1::OrgService::NewStub(
+                      ::grassroots::testing::CreateTestChannel(org_server_->address())),
+                  roster_v1::RosterService::NewStub(
+                      ::grassroots::testing::CreateTestChannel(roster_server_->address())),
+                  nullptr};
+    for (const Side* side : {&inside_, &outside_}) {
+      org_v1::CreateUnitRequest unit;
+      *unit.mutable_unit() = ::grassroots::org::testing::NewCompound(
+          side->community.name(), "管理员小区", absl::StrCat("A", ++unit_codes_), {});
+      unit.set_request_id(ReplayedId("unit", *side));
+      org_v1::Unit created_unit;
+      ASSERT_TRUE(admin.org->CreateUnit(Context().get(), unit, &created_unit).ok());
+      replayed_[unit.request_id()] = created_unit.name();
+      roster_v1::CreatePersonRequest person;
+      *person.mutable_person() = ::grassroots::roster::testing::NewPerson("管理员建");
+      person.mutable_person()->set_residence_building(side->building.name());
+      person.set_request_id(ReplayedId("person", *side));
+      roster_v1::Person created_person;
+      ASSERT_TRUE(admin.roster->CreatePerson(Context().get(), person, &created_person).ok());
+      replayed_[person.request_id()] = created_person.name();
+    }
+  }
+
   int unit_codes_ = 0;
+  std::map<std::string, std::string> replayed_;
 };
 
 TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
@@ -487,6 +570,7 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
     AddPrincipal(absl::StrCat(absl::AsciiStrToLower(role), "-pii"), role, scope, /*pii=*/true);
   }
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  ASSERT_NO_FATAL_FAILURE(CreateReplayedResources());
 
   const std::vector<Case> cases = Cases();
   // Every method of both services is in the matrix.
