@@ -5,7 +5,10 @@
 # targets in fuzz/ see the coverage of the product code they drive and stop
 # at the first memory error or undefined behaviour. Only the fuzz targets
 # link libFuzzer itself (-fsanitize=fuzzer, in fuzz/CMakeLists.txt): the
-# servers and tools of this build stay ordinary programs.
+# servers, tools and tests of this build stay ordinary programs, sanitized.
+# That is the "asan" preset: one clang build serves both the sanitized test
+# run and the fuzzers (a second build of every library with the same
+# sanitizers would cost CI a quarter of an hour).
 #
 # gRPC, protobuf and abseil are Debian's gcc-built shared libraries; clang
 # with libstdc++ links against them as it is.

@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/, GRASSROOTS_FUZZ) with clang in
-# build-fuzz/ (or $FUZZ_BUILD_DIR) and runs each for $FUZZ_SECONDS seconds
-# (default 30), starting from a scratch copy of its seed corpus in
-# fuzz/corpus/<target>/ (the repository's corpus is never modified).
+# build-asan/ (or $FUZZ_BUILD_DIR), the sanitized build that
+# scripts/test_asan.sh has made already in CI, and runs each for
+# $FUZZ_SECONDS seconds (default 30), starting from a scratch copy of its
+# seed corpus in fuzz/corpus/<target>/ (the repository's corpus is never
+# modified). FUZZ_PRESET=fuzz FUZZ_BUILD_DIR=build-fuzz builds the fuzz
+# targets alone instead, without the tests.
 #
 # Prints a table of executions, executions per second, coverage and crashes
 # per target. Exits non-zero when any target crashed, hit a sanitizer report
 # (ASan, UBSan, a leak), timed out, ran out of memory or failed to start;
-# the input that did it is in build-fuzz/artifacts/<target>/ and the log in
-# build-fuzz/fuzz-logs/<target>.log. Reproduce with
-#   build-fuzz/fuzz/<target> build-fuzz/artifacts/<target>/crash-...
+# the input that did it is in build-asan/artifacts/<target>/ and the log in
+# build-asan/fuzz-logs/<target>.log. Reproduce with
+#   build-asan/fuzz/<target> build-asan/artifacts/<target>/crash-...
 #
 # Installs nothing: scripts/install_deps.sh brings clang and
 # libclang-rt-14-dev. FUZZ_TARGETS="fuzz_csv fuzz_id_card" runs only those.
-# Configured by the CMake preset "fuzz" (CMakePresets.json), with -Werror
+# Configured by the CMake preset "asan" (CMakePresets.json), with -Werror
 # like every preset (why: scripts/build.sh). The preset also picks
 # clang (CC=clang CXX=clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
+build_dir=${FUZZ_BUILD_DIR:-build-asan}
 seconds=${FUZZ_SECONDS:-30}
 
 if ! command -v clang++ >/dev/null; then
@@ -26,7 +29,7 @@ if ! command -v clang++ >/dev/null; then
   exit 1
 fi
 
-cmake --preset fuzz -B "$build_dir" >/dev/null
+cmake --preset "${FUZZ_PRESET:-asan}" -B "$build_dir" >/dev/null
 build_start=$SECONDS
 cmake --build "$build_dir" -j2 --target fuzz_targets
 echo "[ figures ] fuzz build: $((SECONDS - build_start)) s"

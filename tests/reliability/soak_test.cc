@@ -46,7 +46,15 @@ namespace {
 // sits in ASan's quarantine before it is reused, so RSS grows with the
 // number of frees, not with what is live: only fds and threads are bounded
 // there.
+// GCC says so with __SANITIZE_ADDRESS__, clang with __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define GRASSROOTS_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GRASSROOTS_UNDER_ASAN 1
+#endif
+#endif
+#ifdef GRASSROOTS_UNDER_ASAN
 constexpr bool kRssIsMeaningful = false;
 #else
 constexpr bool kRssIsMeaningful = true;
