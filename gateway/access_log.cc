@@ -23,6 +23,13 @@ absl::string_view StatusCodeName(int code) {
   return code >= 0 && code <= 16 ? absl::string_view(kNames[code]) : "UNKNOWN";
 }
 
+absl::string_view PeerHost(absl::string_view peer) {
+  const size_t colon = peer.rfind(':');
+  const size_t first = peer.find(':');
+  if (colon == absl::string_view::npos || colon == first) return peer;
+  return peer.substr(0, colon);
+}
+
 LogFile::LogFile(const std::string& path, bool flush_each_line)
     : flush_each_line_(flush_each_line) {
   if (path == "-") {

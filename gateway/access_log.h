@@ -66,6 +66,10 @@ class AccessLog {
 // The name of a status code: "PERMISSION_DENIED".
 absl::string_view StatusCodeName(int code);
 
+// The host of a gRPC peer ("ipv4:127.0.0.1:5000" -> "ipv4:127.0.0.1"): every
+// connection of one machine counts as one.
+absl::string_view PeerHost(absl::string_view peer);
+
 }  // namespace grassroots::gateway
 
 #endif  // GRASSROOTS_GATEWAY_ACCESS_LOG_H_

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/personal_data.h"
+#include "gateway/access_log.h"
 
 namespace grassroots::gateway {
 namespace {
@@ -23,15 +24,6 @@ std::optional<absl::string_view> OnlyValue(const grpc::ServerContextBase& contex
   auto [begin, end] = metadata.equal_range(key);
   if (begin == end || std::next(begin) != end) return std::nullopt;
   return absl::string_view(begin->second.data(), begin->second.size());
-}
-
-// The host of a gRPC peer ("ipv4:127.0.0.1:5000" -> "ipv4:127.0.0.1"):
-// every connection of one machine shares its ration of failures.
-std::string PeerHost(const std::string& peer) {
-  const size_t colon = peer.rfind(':');
-  const size_t first = peer.find(':');
-  if (colon == std::string::npos || colon == first) return peer;
-  return peer.substr(0, colon);
 }
 
 // The common name of the client certificate the TLS handshake verified;
@@ -53,7 +45,8 @@ absl::Status Gatekeeper::Unauthenticated(absl::string_view peer, absl::string_vi
 
 absl::StatusOr<Principal> Gatekeeper::Admit(grpc::ServerContextBase& context, Action action,
                                             absl::string_view method, std::string* who) {
-  const std::string peer = PeerHost(context.peer());
+  // Every connection of one machine shares its ration of failures.
+  const std::string peer(PeerHost(context.peer()));
   if (failures_ != nullptr && !failures_->Has(peer, clock_->Now())) {
     context.AddTrailingMetadata(
         kRetryAfterKey,

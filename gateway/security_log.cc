@@ -10,14 +10,6 @@
 namespace grassroots::gateway {
 namespace {
 
-// The host of a gRPC peer ("ipv4:127.0.0.1:5000" -> "ipv4:127.0.0.1").
-absl::string_view PeerHost(absl::string_view peer) {
-  const size_t colon = peer.rfind(':');
-  const size_t first = peer.find(':');
-  if (colon == absl::string_view::npos || colon == first) return peer;
-  return peer.substr(0, colon);
-}
-
 // A value on one line of key=value fields: quoted, newlines and quotes
 // escaped, personal data redacted.
 std::string Quoted(absl::string_view text) {
@@ -47,32 +39,34 @@ void SecurityLog::Record(const SecurityEvent& e) {
   if (!Records(e.code)) return;
   const bool known = !e.principal.empty() && e.principal != "-";
   std::string who = known ? std::string(e.principal) : absl::StrCat("peer:", PeerHost(e.peer));
+  // Counted first: whoever sees the line sees it counted.
+  {
+    absl::MutexLock lock(&mu_);
+    if (!counters_.contains(who) && counters_.size() >= kMaxKeys) who = "other";
+    SecurityCounters& c = counters_[who];
+    c.who = who;
+    c.last = std::max(c.last, e.time);
+    switch (static_cast<grpc::StatusCode>(e.code)) {
+      case grpc::StatusCode::UNAUTHENTICATED:
+        ++c.unauthenticated;
+        break;
+      case grpc::StatusCode::PERMISSION_DENIED:
+        ++c.permission_denied;
+        break;
+      case grpc::StatusCode::RESOURCE_EXHAUSTED:
+        ++c.rate_limited;
+        break;
+      default:
+        ++c.uniqueness_conflicts;
+        break;
+    }
+  }
   file_.Append(absl::StrCat(
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", e.time, absl::UTCTimeZone()),
       e.code == static_cast<int>(grpc::StatusCode::ALREADY_EXISTS) ? " conflict" : " refused",
       " principal=", known ? e.principal : "-", " peer=", e.peer, " method=", e.method,
       " code=", StatusCodeName(e.code), " resource=", e.resource.empty() ? "-" : e.resource,
       " reason=", Quoted(e.reason), "\n"));
-
-  absl::MutexLock lock(&mu_);
-  if (!counters_.contains(who) && counters_.size() >= kMaxKeys) who = "other";
-  SecurityCounters& c = counters_[who];
-  c.who = who;
-  c.last = std::max(c.last, e.time);
-  switch (static_cast<grpc::StatusCode>(e.code)) {
-    case grpc::StatusCode::UNAUTHENTICATED:
-      ++c.unauthenticated;
-      break;
-    case grpc::StatusCode::PERMISSION_DENIED:
-      ++c.permission_denied;
-      break;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      ++c.rate_limited;
-      break;
-    default:
-      ++c.uniqueness_conflicts;
-      break;
-  }
 }
 
 std::vector<SecurityCounters> SecurityLog::Counters() const {

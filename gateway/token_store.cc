@@ -127,30 +127,25 @@ absl::Status TokenStore::Reload() {
   return absl::OkStatus();
 }
 
-std::optional<Principal> TokenStore::AuthenticateCertificate(absl::string_view common_name,
-                                                             absl::Time now) const {
-  if (common_name.empty()) return std::nullopt;
-  std::shared_ptr<const TokenTable> table;
-  {
-    absl::MutexLock lock(&mu_);
-    table = table_;
-  }
-  std::optional<Principal> principal = table->FindCertificate(common_name);
+std::shared_ptr<const TokenTable> TokenStore::Table() const {
+  absl::MutexLock lock(&mu_);
+  return table_;
+}
+
+std::optional<Principal> TokenStore::Unexpired(std::optional<Principal> principal, absl::Time now) {
   if (principal && now >= principal->expires) return std::nullopt;
   return principal;
 }
 
+std::optional<Principal> TokenStore::AuthenticateCertificate(absl::string_view common_name,
+                                                             absl::Time now) const {
+  if (common_name.empty()) return std::nullopt;
+  return Unexpired(Table()->FindCertificate(common_name), now);
+}
+
 std::optional<Principal> TokenStore::Authenticate(absl::string_view token, absl::Time now) const {
   if (token.empty()) return std::nullopt;
-  const std::string hash = Sha256Hex(token);
-  std::shared_ptr<const TokenTable> table;
-  {
-    absl::MutexLock lock(&mu_);
-    table = table_;
-  }
-  std::optional<Principal> principal = table->Find(hash);
-  if (principal && now >= principal->expires) return std::nullopt;
-  return principal;
+  return Unexpired(Table()->Find(Sha256Hex(token)), now);
 }
 
 size_t TokenStore::size() const {

@@ -90,6 +90,11 @@ class TokenStore {
   TokenStore(std::string path, std::shared_ptr<const TokenTable> table)
       : path_(std::move(path)), table_(std::move(table)) {}
   static absl::StatusOr<TokenTable> Read(const std::string& path);
+  // The table in force; calls in flight keep theirs across a Reload.
+  std::shared_ptr<const TokenTable> Table() const ABSL_LOCKS_EXCLUDED(mu_);
+  // `principal` unless it expired at `now`: an expired token or
+  // certificate is as unknown as a wrong one.
+  static std::optional<Principal> Unexpired(std::optional<Principal> principal, absl::Time now);
 
   const std::string path_;
   mutable absl::Mutex mu_;

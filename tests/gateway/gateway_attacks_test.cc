@@ -476,7 +476,15 @@ TEST_F(GatewayAttacksTest, RefusalsAndConflictsAreRecordedAndCountedPerPrincipal
   ASSERT_EQ(nobody->GetUnit(Context().get(), unit_request, &unit).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
 
-  const std::string log = ::grassroots::testing::ReadWholeTestFile(security_log_);
+  // A call's lines are written as it ends, which may be just after its
+  // client has the answer.
+  std::string log;
+  EXPECT_TRUE(::grassroots::testing::WaitFor([&] {
+    log = ::grassroots::testing::ReadWholeTestFile(security_log_);
+    return absl::StrContains(log, "reason=\"authorization: unknown token\"") &&
+           absl::StrContains(log, "refused principal=probing-editor") &&
+           absl::StrContains(log, "conflict principal=probing-editor");
+  })) << log;
   EXPECT_THAT(log, HasSubstr(absl::StrCat("refused principal=probing-editor")));
   EXPECT_THAT(log, HasSubstr(absl::StrCat("method=RosterService.GetPerson code=PERMISSION_DENIED "
                                           "resource=",
