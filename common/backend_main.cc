@@ -50,8 +50,7 @@ BackendMain::BackendMain(BackendDescription description, int argc, char** argv)
     return;
   }
   callers_ = *std::move(callers);
-  // Read twice (the verifier keeps its own), so that it stays immutable.
-  signer_ = *CallerSigner::FromFile(absl::GetFlag(FLAGS_caller_key_file));
+  signer_ = callers_.signer();  // the same key, for this service's own calls
   const TlsFiles tls{.cert = absl::GetFlag(FLAGS_tls_cert),
                      .key = absl::GetFlag(FLAGS_tls_key),
                      .ca = absl::GetFlag(FLAGS_tls_ca)};

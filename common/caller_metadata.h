@@ -70,6 +70,10 @@ class CallerVerifier {
   // verify, PERMISSION_DENIED for a write by a service principal.
   absl::StatusOr<Caller> Admit(const grpc::ServerContextBase& context, CallAccess access) const;
 
+  // The key's signer, for the service's own calls to others; nullopt
+  // without a key.
+  const std::optional<CallerSigner>& signer() const { return signer_; }
+
  private:
   std::optional<CallerSigner> signer_;
   Options options_;

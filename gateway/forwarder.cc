@@ -126,7 +126,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnDone() override {
-    const std::string peer = context_->peer();
+    // The peer only for the security log's lines: most calls need none.
+    const std::string peer = SecurityLog::Records(code_) ? context_->peer() : std::string();
     deps_.logs->Record({.start = start_,
                         .principal = principal_.name.empty() ? "-" : principal_.name,
                         .peer = peer,
