@@ -338,8 +338,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     if (route_->page_token_field == 0 || deps_.sealer == nullptr) return absl::OkStatus();
     absl::StatusOr<std::string> bytes = wire::FromByteBuffer(request_);
     if (!bytes.ok()) return bytes.status();
-    absl::StatusOr<std::string> query =
-        WithoutFields(*bytes, {route_->page_token_field, route_->page_size_field});
+    absl::StatusOr<std::string> query = WithoutFields(
+        *bytes, {route_->page_token_field, route_->page_size_field, route_->read_revision_field});
     if (!query.ok()) return query.status();
     page_binding_ = PageTokenSealer::Binding(principal_.name, route_->method, *query);
     absl::StatusOr<std::string> sealed = ReadStringField(*bytes, route_->page_token_field);

@@ -722,6 +722,9 @@ void FindPagingFields(Route& route) {
   if (const auto* size = method->input_type()->FindFieldByName("page_size")) {
     route.page_size_field = size->number();
   }
+  if (const auto* revision = method->input_type()->FindFieldByName("read_revision")) {
+    route.read_revision_field = revision->number();
+  }
 }
 
 }  // namespace

@@ -78,6 +78,9 @@ struct Route {
   int page_token_field = 0;
   int page_size_field = 0;
   int next_page_token_field = 0;
+  // read_revision, which a client may pin from the second page on (the
+  // service checks it against its token): not part of the query either.
+  int read_revision_field = 0;
 };
 
 // `people/{id}` in a service's message, replaced by "another person" (a
