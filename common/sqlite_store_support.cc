@@ -185,6 +185,37 @@ std::string RequestIdsByPrincipalV2() {
                  'anonymous') || '/' || request_id;)";
 }
 
+std::string WidenEventKinds(absl::string_view kinds, absl::string_view kinds_comment) {
+  return absl::StrCat(R"(
+      CREATE TABLE events_widened (
+        revision INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        method TEXT NOT NULL,
+        kind INTEGER NOT NULL CHECK (kind IN ()",
+                      kinds, ")),  -- ", kinds_comment, R"(
+        resource_id INTEGER NOT NULL,
+        before_revision INTEGER,  -- NULL for a creation
+        after_revision INTEGER NOT NULL,
+        PRIMARY KEY (revision, idx)) WITHOUT ROWID;
+      INSERT INTO events_widened SELECT revision, idx, time, actor, method, kind, resource_id,
+        before_revision, after_revision FROM events;
+      DROP TABLE events;
+      ALTER TABLE events_widened RENAME TO events;)");
+}
+
+std::string AddResourceColumns(absl::string_view table, absl::string_view history_table,
+                               absl::Span<const absl::string_view> column_ddls) {
+  std::string sql;
+  for (absl::string_view t : {table, history_table}) {
+    for (absl::string_view column : column_ddls) {
+      absl::StrAppend(&sql, "\n      ALTER TABLE ", t, " ADD COLUMN ", column, ";");
+    }
+  }
+  return sql;
+}
+
 ResourceSql::ResourceSql(const ResourceTable& table)
     : upsert_current(UpsertSql(table.table, table.columns)),
       insert_history(InsertSql(table.history_table, table.columns)),

@@ -171,6 +171,21 @@ std::string EventLogSchemaV1(absl::string_view kinds, absl::string_view kinds_co
 // the actor of its event.
 std::string RequestIdsByPrincipalV2();
 
+// A migration step that lets events.kind take `kinds` ("1, 2, 3"): SQLite
+// cannot alter a CHECK constraint, so the table is made anew with the
+// version 1 columns and the rows copied over, in the migration's
+// transaction. Costs one pass over the event log, once.
+std::string WidenEventKinds(absl::string_view kinds, absl::string_view kinds_comment);
+
+// A migration step that adds columns to a resource kind's two tables: one
+// ALTER TABLE per column and table. Each of `column_ddls` declares one
+// column ("post INTEGER NOT NULL DEFAULT 0"); a NOT NULL column needs a
+// DEFAULT, which the rows already there take. Appended columns go last in
+// both tables; ResourceTable::columns names them, so their place in the
+// codec's order is the store's choice.
+std::string AddResourceColumns(absl::string_view table, absl::string_view history_table,
+                               absl::Span<const absl::string_view> column_ddls);
+
 // One kind of resource as stored. `kind` is its value in events.kind: a
 // store numbers its kinds 1, 2, ... in the order it lists them. `columns`
 // are those of both tables, "id" first, in the order the store's codec binds

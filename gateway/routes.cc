@@ -124,6 +124,29 @@ class Names {
                         .external_key = std::move(key),
                         .keeps_residence = keeps_residence});
   }
+  // `units/{id}` of a district, for its directory of external organisations
+  // (`write`: adding to it).
+  absl::Status DistrictDirectory(absl::string_view name, std::string field, bool write) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "units", field));
+    targets_.push_back({.kind = TargetKind::kDistrictDirectory,
+                        .id = id,
+                        .field = std::move(field),
+                        .write = write});
+    return absl::OkStatus();
+  }
+  absl::Status ExternalOrg(absl::string_view name, std::string field, bool write) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "externalOrgs", field));
+    targets_.push_back(
+        {.kind = TargetKind::kExternalOrg, .id = id, .field = std::move(field), .write = write});
+    return absl::OkStatus();
+  }
+  // A compound's property company, when the unit names one.
+  absl::Status PropertyCompanyOf(const org_v1::Unit& unit, std::string field) {
+    if (!unit.has_compound() || unit.compound().property_service().company().empty()) {
+      return absl::OkStatus();
+    }
+    return ExternalOrg(unit.compound().property_service().company(), std::move(field), false);
+  }
   std::vector<Target> Take() { return std::move(targets_); }
 
  private:
@@ -259,6 +282,11 @@ std::optional<Target> OrgEventTarget(const org_v1::Event& event) {
   const org_v1::ResourceSnapshot& s = event.has_after() ? event.after() : event.before();
   if (s.has_unit()) return UnitTarget(s.unit().name(), s.unit().parent());
   if (s.has_party_org()) return PartyOrgTarget(s.party_org().name());
+  if (s.has_external_org()) {
+    absl::StatusOr<int64_t> district = IdOf(s.external_org().district(), "units", "");
+    if (!district.ok()) return std::nullopt;
+    return Target{.kind = TargetKind::kDistrictDirectory, .id = *district};
+  }
   return std::nullopt;
 }
 
@@ -322,6 +350,7 @@ void AddOrgRoutes(TableBuilder& t) {
   // the caller's scope may no longer reach.
   t.Add<org_v1::CreateUnitRequest>(kOrg, "CreateUnit", kUnary, kWrite, [](const auto& r, Names& n) {
      if (r.unit().parent().empty()) return NeedsEveryDistrict("unit.parent", "creating a district");
+     RETURN_IF_ERROR(n.PropertyCompanyOf(r.unit(), "unit.compound.property_service.company"));
      return n.Unit(r.unit().parent(), "unit.parent");
    }).filter = KeepSingle<org_v1::Unit>([](const org_v1::Unit& u) {
     return UnitTarget(u.name(), u.parent());
@@ -336,6 +365,7 @@ void AddOrgRoutes(TableBuilder& t) {
         return absl::OkStatus();
       });
   t.Add<org_v1::UpdateUnitRequest>(kOrg, "UpdateUnit", kUnary, kWrite, [](const auto& r, Names& n) {
+    RETURN_IF_ERROR(n.PropertyCompanyOf(r.unit(), "unit.compound.property_service.company"));
     return n.Unit(r.unit().name(), "unit.name");
   });
   t.Add<org_v1::DeleteUnitRequest>(
@@ -442,6 +472,42 @@ void AddOrgRoutes(TableBuilder& t) {
       .filter = KeepItems<org_v1::ListPartyOrgsResponse, org_v1::PartyOrg>(
       &org_v1::ListPartyOrgsResponse::mutable_party_orgs,
       [](const org_v1::PartyOrg& o) { return PartyOrgTarget(o.name()); });
+  // The district's directory of external organisations.
+  const auto external_org_target = [](const org_v1::ExternalOrg& o) -> std::optional<Target> {
+    absl::StatusOr<int64_t> district = IdOf(o.district(), "units", "");
+    if (!district.ok()) return std::nullopt;
+    return Target{.kind = TargetKind::kDistrictDirectory, .id = *district};
+  };
+  t.Add<org_v1::CreateExternalOrgRequest>(kOrg, "CreateExternalOrg", kUnary, kWrite,
+                                          [](const auto& r, Names& n) {
+                                            return n.DistrictDirectory(r.external_org().district(),
+                                                                       "external_org.district",
+                                                                       /*write=*/true);
+                                          })
+      .filter = KeepSingle<org_v1::ExternalOrg>(external_org_target);
+  t.Add<org_v1::GetExternalOrgRequest>(
+      kOrg, "GetExternalOrg", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.ExternalOrg(r.name(), "name", false); });
+  t.Add<org_v1::UpdateExternalOrgRequest>(
+      kOrg, "UpdateExternalOrg", kUnary, kWrite, [](const auto& r, Names& n) {
+        return n.ExternalOrg(r.external_org().name(), "external_org.name", /*write=*/true);
+      });
+  t.Add<org_v1::DeleteExternalOrgRequest>(
+      kOrg, "DeleteExternalOrg", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.ExternalOrg(r.name(), "name", true); });
+  t.Add<org_v1::UndeleteExternalOrgRequest>(
+      kOrg, "UndeleteExternalOrg", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.ExternalOrg(r.name(), "name", true); });
+  t.Add<org_v1::ListExternalOrgsRequest>(
+       kOrg, "ListExternalOrgs", kUnary, kRead,
+       [](const auto& r, Names& n) {
+         if (r.district().empty()) {
+           return NeedsEveryDistrict("district", "every district's directory");
+         }
+         return n.DistrictDirectory(r.district(), "district", false);
+       })
+      .filter = KeepItems<org_v1::ListExternalOrgsResponse, org_v1::ExternalOrg>(
+      &org_v1::ListExternalOrgsResponse::mutable_external_orgs, external_org_target);
   // The history of the scope only.
   t.Add<org_v1::ListEventsRequest>(kOrg, "ListEvents", kUnary, kRead,
                                    [](const auto&, Names&) { return absl::OkStatus(); })

@@ -41,6 +41,10 @@ std::string Target::ResourceName() const {
     case TargetKind::kRegistration:
       return absl::StrCat(FormatResourceName("people", id), "/",
                           FormatResourceName("registrations", child_id));
+    case TargetKind::kDistrictDirectory:
+      return absl::StrCat("the directory of ", FormatResourceName("units", id));
+    case TargetKind::kExternalOrg:
+      return FormatResourceName("externalOrgs", id);
   }
   return "";
 }
@@ -95,10 +99,13 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
         return true;
       }
       return std::nullopt;
+    case TargetKind::kDistrictDirectory:
+      return TryDistrictDirectory(scope, target.id, target.write);
     case TargetKind::kRoleAssignment:
     case TargetKind::kPersonByExternalKey:
     case TargetKind::kCurrentMembershipOf:
     case TargetKind::kRegistration:
+    case TargetKind::kExternalOrg:
       return std::nullopt;
   }
   return std::nullopt;
@@ -159,8 +166,39 @@ absl::StatusOr<bool> ScopeChecker::LookUp(const Principal& principal, const Targ
       return CurrentMembershipOf(scope, target.id, deadline);
     case TargetKind::kRegistration:
       return Registration(scope, target.id, target.child_id, deadline);
+    case TargetKind::kDistrictDirectory:
+      return DistrictDirectory(scope, target.id, target.write, deadline);
+    case TargetKind::kExternalOrg:
+      return ExternalOrg(scope, target.id, target.write, deadline);
   }
   return false;
+}
+
+std::optional<bool> ScopeChecker::TryDistrictDirectory(int64_t scope, int64_t district,
+                                                       bool write) const {
+  // Writing: the scope is the district itself. Reading: the scope lies in
+  // the district (the district is an ancestor of the scope, or it).
+  if (write) return scope == district;
+  return hierarchy_->IsWithin(scope, district);
+}
+
+absl::StatusOr<bool> ScopeChecker::DistrictDirectory(int64_t scope, int64_t district, bool write,
+                                                     absl::Time deadline) const {
+  if (std::optional<bool> quick = TryDistrictDirectory(scope, district, write)) return *quick;
+  return Unit(district, scope, deadline);
+}
+
+absl::StatusOr<bool> ScopeChecker::ExternalOrg(int64_t scope, int64_t id, bool write,
+                                               absl::Time deadline) const {
+  org_v1::GetExternalOrgRequest request;
+  request.set_name(FormatResourceName("externalOrgs", id));
+  org_v1::ExternalOrg response;
+  auto context = LookupContext(deadline);
+  grpc::Status status = org_->GetExternalOrg(context.get(), request, &response);
+  if (!status.ok()) return NotFoundIsOutside(status);
+  absl::StatusOr<int64_t> district = ParseResourceName(response.district(), "units", "district");
+  if (!district.ok()) return false;
+  return DistrictDirectory(scope, *district, write, deadline);
 }
 
 std::unique_ptr<grpc::ClientContext> ScopeChecker::LookupContext(absl::Time deadline) const {

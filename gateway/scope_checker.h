@@ -13,6 +13,9 @@
 //   current role at a place in scope, or their current membership sits in a
 //   party organisation in scope;
 // - a role assignment is in scope when its place is;
+// - a district's directory of external organisations, and each of them, is
+//   readable when the scope lies in the district and writable only with the
+//   district itself as the scope;
 // - for a principal scoped to every district ("*") everything is.
 //
 // Units and party organisations are answered from memory (the replica of
@@ -67,6 +70,12 @@ enum class TargetKind : int8_t {
   // The registration `child_id` of the person `id`: in scope when its
   // community is (or when it does not exist: the service says NOT_FOUND).
   kRegistration,
+  // The directory of external organisations of district `id`: readable by
+  // every principal whose scope lies in the district, writable (`write`) only
+  // by one scoped to the district itself.
+  kDistrictDirectory,
+  // The external organisation `id`: as the directory it belongs to.
+  kExternalOrg,
 };
 
 // One resource a call names, and how it is used.
@@ -145,6 +154,11 @@ class ScopeChecker {
                                   roster::v1::ListMembershipsResponse* page) const;
   absl::StatusOr<bool> Registration(int64_t scope, int64_t person, int64_t registration,
                                     absl::Time deadline) const;
+  std::optional<bool> TryDistrictDirectory(int64_t scope, int64_t district, bool write) const;
+  absl::StatusOr<bool> DistrictDirectory(int64_t scope, int64_t district, bool write,
+                                         absl::Time deadline) const;
+  absl::StatusOr<bool> ExternalOrg(int64_t scope, int64_t id, bool write,
+                                   absl::Time deadline) const;
   // A context for one lookup.
   std::unique_ptr<grpc::ClientContext> LookupContext(absl::Time deadline) const;
 

@@ -40,6 +40,7 @@ PlaceFacts FactsFrom(const Place& place, const v1::Unit& unit) {
   facts.place = place;
   facts.deleted = unit.state() == v1::Unit::DELETED;
   facts.level = static_cast<org::Level>(unit.level());
+  facts.parent_id = ParseOptionalResourceName(unit.parent(), "units", "unit.parent").value_or(0);
   return facts;
 }
 
@@ -84,6 +85,7 @@ absl::Status ApplySnapshot(const v1::ResourceSnapshot& after, OrgHierarchy& hier
       hierarchy.PutPartyOrg(party_org);
       return absl::OkStatus();
     }
+    case v1::ResourceSnapshot::kExternalOrg:  // not part of the hierarchy
     case v1::ResourceSnapshot::RESOURCE_NOT_SET:
       break;
   }

@@ -39,6 +39,7 @@ struct PlaceFacts {
   bool deleted = false;
   org::Level level = org::Level::kUnspecified;     // for a unit
   org::OrgForm form = org::OrgForm::kUnspecified;  // for a party organisation
+  int64_t parent_id = 0;                           // for a unit: its parent unit
 };
 
 }  // namespace grassroots::org_client

@@ -127,6 +127,7 @@ namespace {}  // namespace
 
 void OrgCore::CreateUnit(const Caller& caller, Unit unit, std::string request_id, Done<Unit> done) {
   if (absl::Status s = ValidateNewUnit(unit, "unit."); !s.ok()) return done(s);
+  NormalizeDetails(unit.details);
   if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
   Submit({caller, "CreateUnit", std::move(request_id),
           [this, unit = std::move(unit)](WriteContext& ctx) { return PlanCreateUnit(ctx, unit); },
@@ -318,6 +319,44 @@ absl::StatusOr<const Unit*> LiveUnit(const OrgIndex& index, int64_t id, absl::st
   return unit;
 }
 
+// The district above `unit_id` (itself for a district), in the newest state;
+// 0 when the chain is broken.
+int64_t DistrictOf(const OrgIndex& index, int64_t unit_id) {
+  for (int64_t id = unit_id; id != 0;) {
+    const Unit* unit = index.FindUnit(id, OrgIndex::kHead);
+    if (unit == nullptr) return 0;
+    if (unit->level == Level::kDistrict) return id;
+    id = unit->parent_id;
+  }
+  return 0;
+}
+
+// A compound's property company is a live PROPERTY_COMPANY of the
+// compound's own district's directory.
+absl::Status CheckPropertyCompany(const OrgIndex& index, const Unit& unit,
+                                  absl::string_view field) {
+  const auto* compound = std::get_if<CompoundDetails>(&unit.details);
+  if (compound == nullptr || compound->property_company_id == 0) return absl::OkStatus();
+  const int64_t company_id = compound->property_company_id;
+  const ExternalOrg* company = index.FindExternalOrg(company_id, OrgIndex::kHead);
+  const int64_t district = DistrictOf(index, unit.parent_id);
+  if (company == nullptr || company->district_id != district) {
+    // One answer for "no such organisation" and "another district's".
+    return absl::NotFoundError(absl::StrCat(field, ": ", ExternalOrgName(company_id),
+                                            " is not in this district's directory"));
+  }
+  if (company->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": ", ExternalOrgName(company_id), " is deleted"));
+  }
+  if (company->kind != ExternalOrgKind::kPropertyCompany) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", ExternalOrgName(company_id),
+                                                   " is a ", ExternalOrgKindName(company->kind),
+                                                   ", not a PROPERTY_COMPANY"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckParentLevel(const Unit& parent, Level child_level, absl::string_view field) {
   if (IsParentLevel(parent.level, child_level)) return absl::OkStatus();
   const Level wanted = static_cast<Level>(static_cast<int>(child_level) - 1);
@@ -370,7 +409,16 @@ absl::Status ApplyUnitPaths(const UnitUpdate& update, Unit& unit) {
         c.households = new_compound.households;
       else if (field == "renovation_status")
         c.renovation_status = new_compound.renovation_status;
-      else
+      else if (field == "property_service") {
+        c.property_mode = new_compound.property_mode;
+        c.property_company_id = new_compound.property_company_id;
+        c.contract_start = new_compound.contract_start;
+        c.contract_end = new_compound.contract_end;
+      } else if (field == "owners_body") {
+        c.owners_body = new_compound.owners_body;
+        c.owners_body_term_start = new_compound.owners_body_term_start;
+        c.owners_body_term_end = new_compound.owners_body_term_end;
+      } else
         return absl::InvalidArgumentError(
             absl::StrCat("update_mask: unknown field \"", path, "\""));
       unit.details = c;
@@ -414,6 +462,8 @@ absl::StatusOr<Snapshot> OrgCore::PlanCreateUnit(WriteContext& ctx, const Unit& 
     RETURN_IF_ERROR(CheckParentLevel(*parent, request.level, "unit.parent"));
   }
   RETURN_IF_ERROR(CheckSiblingCode(ctx.index, request.parent_id, request.code, 0, "unit.code"));
+  RETURN_IF_ERROR(
+      CheckPropertyCompany(ctx.index, request, "unit.compound.property_service.company"));
   Unit unit = request;
   unit.id = ctx.index.max_unit_id() + 1;
   unit.create_time = ctx.now;
@@ -437,8 +487,11 @@ absl::StatusOr<Snapshot> OrgCore::PlanUpdateUnit(WriteContext& ctx, const UnitUp
   RETURN_IF_ERROR(ApplyUnitPaths(update, next));
   RETURN_IF_ERROR(ValidateDisplayName(next.display_name, "unit.display_name"));
   RETURN_IF_ERROR(ValidateCode(next.code, "unit.code"));
+  // The flags follow a recorded mode and body (unit.h, NormalizeDetails).
+  NormalizeDetails(next.details);
   RETURN_IF_ERROR(ValidateDetails(next.level, next.details, "unit."));
   if (next == *current) return next;  // nothing changes: no revision, no event
+  RETURN_IF_ERROR(CheckPropertyCompany(ctx.index, next, "unit.compound.property_service.company"));
   if (next.code != current->code) {
     RETURN_IF_ERROR(CheckSiblingCode(ctx.index, next.parent_id, next.code, next.id, "unit.code"));
   }
@@ -871,6 +924,188 @@ absl::StatusOr<Page<PartyOrg>> OrgCore::ListPartyOrgs(const ListPartyOrgsQuery& 
         } else {
           index.ForEachPartyOrg(query.parent_id, revision, list.cursor.last_key, visit);
         }
+        return std::move(page).Finish(list.fingerprint);
+      });
+}
+
+// --- External organisations.
+
+namespace {
+
+absl::Status ExternalOrgNotFound(int64_t id, absl::string_view field = "name") {
+  return ResourceNotFound(field, ExternalOrgName(id));
+}
+
+// ALREADY_EXISTS when another live organisation of the district has the
+// code. Said only to callers who may write the district's directory (the
+// gateway checks that first), and credit codes are public registrations,
+// so the answer tells nothing a caller could not look up.
+absl::Status CheckCreditCodeIsFree(const OrgIndex& index, const ExternalOrg& org,
+                                   absl::string_view field) {
+  if (org.credit_code.empty()) return absl::OkStatus();
+  const int64_t other =
+      index.LiveExternalOrgWithCreditCode(org.district_id, org.credit_code, org.id);
+  if (other == 0) return absl::OkStatus();
+  return absl::AlreadyExistsError(
+      absl::StrCat(field, ": ", ExternalOrgName(other), " of this district has this credit code"));
+}
+
+absl::Status ApplyExternalOrgPaths(const ExternalOrgUpdate& update, ExternalOrg& org) {
+  for (const std::string& path : update.paths) {
+    const bool all = path == "*";
+    if (all || path == "display_name") org.display_name = update.values.display_name;
+    if (all || path == "kind") org.kind = update.values.kind;
+    if (all || path == "credit_code") org.credit_code = update.values.credit_code;
+    if (all || path == "address") org.address = update.values.address;
+    if (all || path == "display_name" || path == "kind" || path == "credit_code" ||
+        path == "address") {
+      continue;
+    }
+    if (path == "district") {
+      return absl::InvalidArgumentError("update_mask: district is immutable");
+    }
+    if (path == "name" || path == "state" || path == "create_time" || path == "update_time" ||
+        path == "delete_time" || path == "etag" || path == "revision") {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is output only"));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("update_mask: unknown field \"", path,
+                     "\"; updatable: display_name, kind, credit_code, address"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void OrgCore::CreateExternalOrg(const Caller& caller, ExternalOrg org, std::string request_id,
+                                Done<ExternalOrg> done) {
+  if (org.district_id == 0) {
+    return done(absl::InvalidArgumentError("external_org.district: is required"));
+  }
+  if (absl::Status s = ValidateAndNormalizeExternalOrg(org, "external_org."); !s.ok()) {
+    return done(s);
+  }
+  if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
+  Submit({caller, "CreateExternalOrg", std::move(request_id),
+          [org = std::move(org)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            ASSIGN_OR_RETURN(const Unit* district, LiveUnit(ctx.index, org.district_id,
+                                                            "external_org.district", "district"));
+            if (district->level != Level::kDistrict) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat("external_org.district: ", UnitName(district->id), " is a ",
+                               LevelName(district->level), ", not a DISTRICT"));
+            }
+            ExternalOrg made = org;
+            made.id = ctx.index.max_external_org_id() + 1;
+            RETURN_IF_ERROR(CheckCreditCodeIsFree(ctx.index, made, "external_org.credit_code"));
+            made.create_time = ctx.now;
+            made.deleted = false;
+            Touch(made, ctx.now, ctx.revision);
+            ctx.Add(std::nullopt, made);
+            return made;
+          },
+          TypedDone<ExternalOrg, Snapshot>(std::move(done))});
+}
+
+void OrgCore::UpdateExternalOrg(const Caller& caller, ExternalOrgUpdate update,
+                                Done<ExternalOrg> done) {
+  Submit({caller, "UpdateExternalOrg", "",
+          [update = std::move(update)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            const ExternalOrg* current = ctx.index.FindExternalOrg(update.id, OrgIndex::kHead);
+            if (current == nullptr) return ExternalOrgNotFound(update.id, "external_org.name");
+            RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, ExternalOrgName(update.id)));
+            if (current->deleted) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("external_org.name: ", ExternalOrgName(update.id),
+                               " is deleted; undelete it first"));
+            }
+            ExternalOrg next = *current;
+            RETURN_IF_ERROR(ApplyExternalOrgPaths(update, next));
+            RETURN_IF_ERROR(ValidateAndNormalizeExternalOrg(next, "external_org."));
+            if (next.kind != ExternalOrgKind::kPropertyCompany &&
+                ctx.index.CompoundsManagedBy(next.id) > 0) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("external_org.kind: ", ExternalOrgName(next.id), " manages ",
+                               ctx.index.CompoundsManagedBy(next.id),
+                               " compounds as their property company; change those first"));
+            }
+            if (next == *current) return next;
+            RETURN_IF_ERROR(CheckCreditCodeIsFree(ctx.index, next, "external_org.credit_code"));
+            Touch(next, ctx.now, ctx.revision);
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<ExternalOrg, Snapshot>(std::move(done))});
+}
+
+void OrgCore::DeleteExternalOrg(const Caller& caller, int64_t id, std::string etag,
+                                Done<ExternalOrg> done) {
+  Submit({caller, "DeleteExternalOrg", "",
+          [id, etag = std::move(etag)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            const ExternalOrg* current = ctx.index.FindExternalOrg(id, OrgIndex::kHead);
+            if (current == nullptr) return ExternalOrgNotFound(id);
+            RETURN_IF_ERROR(CheckEtag(etag, current->revision, ExternalOrgName(id)));
+            if (current->deleted) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("name: ", ExternalOrgName(id), " is already deleted"));
+            }
+            if (const int managed = ctx.index.CompoundsManagedBy(id); managed > 0) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("name: ", ExternalOrgName(id), " is the property company of ",
+                               managed, " live compounds; change their property service first"));
+            }
+            ExternalOrg next = *current;
+            MarkDeleted(next, ctx.now, ctx.revision);
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<ExternalOrg, Snapshot>(std::move(done))});
+}
+
+void OrgCore::UndeleteExternalOrg(const Caller& caller, int64_t id, std::string etag,
+                                  Done<ExternalOrg> done) {
+  Submit({caller, "UndeleteExternalOrg", "",
+          [id, etag = std::move(etag)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            const ExternalOrg* current = ctx.index.FindExternalOrg(id, OrgIndex::kHead);
+            if (current == nullptr) return ExternalOrgNotFound(id);
+            RETURN_IF_ERROR(CheckEtag(etag, current->revision, ExternalOrgName(id)));
+            if (!current->deleted) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("name: ", ExternalOrgName(id), " is not deleted"));
+            }
+            ExternalOrg next = *current;
+            MarkRestored(next, ctx.now, ctx.revision);
+            RETURN_IF_ERROR(CheckCreditCodeIsFree(ctx.index, next, "name"));
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<ExternalOrg, Snapshot>(std::move(done))});
+}
+
+absl::StatusOr<ExternalOrg> OrgCore::GetExternalOrg(int64_t id) const {
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<ExternalOrg> {
+    const ExternalOrg* org = index.FindExternalOrg(id, revision);
+    if (org == nullptr) return ExternalOrgNotFound(id);
+    return *org;
+  });
+}
+
+absl::StatusOr<Page<ExternalOrg>> OrgCore::ListExternalOrgs(
+    const ListExternalOrgsQuery& query) const {
+  ASSIGN_OR_RETURN(const ExternalOrgFilter filter, ParseExternalOrgFilter(query.filter));
+  ASSIGN_OR_RETURN(
+      const ListRequest list,
+      ParseListRequest("externalOrgs", query.district_id, query.filter, query.show_deleted,
+                       query.page_size, query.page_token, query.read_revision));
+  return engine_.ReadAt(
+      list.revision,
+      [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Page<ExternalOrg>> {
+        PageCollector<ExternalOrg> page(list.page_size, revision);
+        index.ForEachExternalOrg(revision, list.cursor.last_key, [&](const ExternalOrg& org) {
+          return (org.deleted && !query.show_deleted) ||
+                 (query.district_id != 0 && org.district_id != query.district_id) ||
+                 !filter.Matches(org) || page.Offer(org);
+        });
         return std::move(page).Finish(list.fingerprint);
       });
 }

@@ -47,6 +47,22 @@ struct PartyOrgUpdate {
   std::string etag;
 };
 
+struct ExternalOrgUpdate {
+  int64_t id = 0;
+  ExternalOrg values;
+  std::vector<std::string> paths;
+  std::string etag;
+};
+
+struct ListExternalOrgsQuery {
+  int64_t district_id = 0;  // 0: every district's
+  int32_t page_size = 0;
+  std::string page_token;
+  std::string filter;
+  bool show_deleted = false;
+  int64_t read_revision = 0;
+};
+
 struct ListUnitsQuery {
   int64_t parent_id = 0;  // 0: the districts
   int32_t page_size = 0;
@@ -135,6 +151,17 @@ class OrgCore : public ServiceCore<Snapshot, OrgIndex, StoredState> {
   void UndeletePartyOrg(const Caller& caller, int64_t id, std::string etag, bool cascade,
                         Done<PartyOrg> done);
 
+  // External organisations: owned by a live district; the credit code, when
+  // given, unique among the district's live ones (ALREADY_EXISTS). Delete
+  // refuses one that a live compound names as its property company.
+  void CreateExternalOrg(const Caller& caller, ExternalOrg org, std::string request_id,
+                         Done<ExternalOrg> done);
+  void UpdateExternalOrg(const Caller& caller, ExternalOrgUpdate update, Done<ExternalOrg> done);
+  void DeleteExternalOrg(const Caller& caller, int64_t id, std::string etag,
+                         Done<ExternalOrg> done);
+  void UndeleteExternalOrg(const Caller& caller, int64_t id, std::string etag,
+                           Done<ExternalOrg> done);
+
   // --- Reads, at the latest published revision unless told otherwise.
   absl::StatusOr<Unit> GetUnit(int64_t id) const;
   absl::StatusOr<std::vector<Unit>> BatchGetUnits(absl::Span<const int64_t> ids) const;
@@ -151,6 +178,9 @@ class OrgCore : public ServiceCore<Snapshot, OrgIndex, StoredState> {
   absl::StatusOr<PartyOrg> GetPartyOrg(int64_t id) const;
   absl::StatusOr<std::vector<PartyOrg>> BatchGetPartyOrgs(absl::Span<const int64_t> ids) const;
   absl::StatusOr<Page<PartyOrg>> ListPartyOrgs(const ListPartyOrgsQuery& query) const;
+
+  absl::StatusOr<ExternalOrg> GetExternalOrg(int64_t id) const;
+  absl::StatusOr<Page<ExternalOrg>> ListExternalOrgs(const ListExternalOrgsQuery& query) const;
 
  private:
   struct WriteContext;

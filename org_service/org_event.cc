@@ -3,8 +3,12 @@
 namespace grassroots::org {
 
 std::string SnapshotName(const Snapshot& snapshot) {
-  if (const auto* unit = std::get_if<Unit>(&snapshot)) return UnitName(unit->id);
-  return PartyOrgName(std::get<PartyOrg>(snapshot).id);
+  struct Name {
+    std::string operator()(const Unit& unit) const { return UnitName(unit.id); }
+    std::string operator()(const PartyOrg& org) const { return PartyOrgName(org.id); }
+    std::string operator()(const ExternalOrg& org) const { return ExternalOrgName(org.id); }
+  };
+  return std::visit(Name{}, snapshot);
 }
 
 }  // namespace grassroots::org

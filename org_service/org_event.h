@@ -8,15 +8,16 @@
 #include <vector>
 
 #include "common/mutation.h"
+#include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 
 namespace grassroots::org {
 
 // A resource as it was before or after a change.
-using Snapshot = std::variant<Unit, PartyOrg>;
+using Snapshot = std::variant<Unit, PartyOrg, ExternalOrg>;
 
-// "units/42" or "partyOrgs/7".
+// "units/42", "partyOrgs/7" or "externalOrgs/5".
 std::string SnapshotName(const Snapshot& snapshot);
 
 using Change = ::grassroots::Change<Snapshot>;

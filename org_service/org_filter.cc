@@ -54,6 +54,19 @@ constexpr FieldSpec<PartyOrgFilter> kPartyOrgFields[] = {
      }},
 };
 
+constexpr FieldSpec<ExternalOrgFilter> kExternalOrgFields[] = {
+    {"kind", false, "kind = PROPERTY_COMPANY",
+     [](const FilterCondition& c, ExternalOrgFilter& f) {
+       return SetEnum(c, ParseExternalOrgKindName, f.kind);
+     }},
+    {"display_name", true, "display_name : \"物业\"", SetDisplayName<ExternalOrgFilter>},
+    {"credit_code", false, "credit_code = \"91430211...\"",
+     [](const FilterCondition& c, ExternalOrgFilter& f) {
+       f.credit_code = c.value;
+       return absl::OkStatus();
+     }},
+};
+
 }  // namespace
 
 bool UnitFilter::Matches(const Unit& unit) const {
@@ -84,6 +97,16 @@ bool PartyOrgFilter::Matches(const PartyOrg& org) const {
 
 absl::StatusOr<PartyOrgFilter> ParsePartyOrgFilter(absl::string_view filter) {
   return ApplyFilter<PartyOrgFilter>(filter, kPartyOrgFields);
+}
+
+bool ExternalOrgFilter::Matches(const ExternalOrg& org) const {
+  if (kind && org.kind != *kind) return false;
+  if (credit_code && org.credit_code != *credit_code) return false;
+  return MatchesName(name_equals, name_contains, org.display_name);
+}
+
+absl::StatusOr<ExternalOrgFilter> ParseExternalOrgFilter(absl::string_view filter) {
+  return ApplyFilter<ExternalOrgFilter>(filter, kExternalOrgFields);
 }
 
 }  // namespace grassroots::org

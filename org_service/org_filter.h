@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 
@@ -39,6 +40,18 @@ struct PartyOrgFilter {
 };
 
 absl::StatusOr<PartyOrgFilter> ParsePartyOrgFilter(absl::string_view filter);
+
+// The conditions ListExternalOrgs accepts.
+struct ExternalOrgFilter {
+  std::optional<ExternalOrgKind> kind;       // kind = PROPERTY_COMPANY
+  std::optional<std::string> name_contains;  // display_name : "物业"
+  std::optional<std::string> name_equals;    // display_name = "..."
+  std::optional<std::string> credit_code;    // credit_code = "9143..."
+
+  bool Matches(const ExternalOrg& org) const;
+};
+
+absl::StatusOr<ExternalOrgFilter> ParseExternalOrgFilter(absl::string_view filter);
 
 }  // namespace grassroots::org
 

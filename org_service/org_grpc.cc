@@ -377,6 +377,107 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListPartyOrgs(grpc::CallbackServerCont
   });
 }
 
+// --- External organisations.
+
+namespace {
+
+auto AnswerExternalOrg(grpc::ServerUnaryReactor* reactor, v1::ExternalOrg* response) {
+  return AnswerWhenDone<ExternalOrg>(
+      reactor, [response](const ExternalOrg& org) { ExternalOrgToProto(org, response); });
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* OrgGrpcService::CreateExternalOrg(
+    grpc::CallbackServerContext* context, const v1::CreateExternalOrgRequest* request,
+    v1::ExternalOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<ExternalOrg> org = ExternalOrgFromProto(request->external_org(), "external_org.");
+  if (!org.ok()) return Finish(context, org.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CreateExternalOrg(*caller, *std::move(org), request->request_id(),
+                           AnswerExternalOrg(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::GetExternalOrg(grpc::CallbackServerContext* context,
+                                                         const v1::GetExternalOrgRequest* request,
+                                                         v1::ExternalOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseExternalOrgName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetExternalOrg(*id),
+                    [&](const ExternalOrg& org) { ExternalOrgToProto(org, response); });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UpdateExternalOrg(
+    grpc::CallbackServerContext* context, const v1::UpdateExternalOrgRequest* request,
+    v1::ExternalOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id =
+      ParseExternalOrgName(request->external_org().name(), "external_org.name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<ExternalOrg> values =
+      ExternalOrgFromProto(request->external_org(), "external_org.");
+  if (!values.ok()) return Finish(context, values.status());
+  ExternalOrgUpdate update;
+  update.id = *id;
+  update.values = *std::move(values);
+  update.etag = request->external_org().etag();
+  update.paths = request->has_update_mask()
+                     ? MaskPaths(request->update_mask())
+                     : ImpliedExternalOrgUpdatePaths(request->external_org());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UpdateExternalOrg(*caller, std::move(update), AnswerExternalOrg(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::DeleteExternalOrg(
+    grpc::CallbackServerContext* context, const v1::DeleteExternalOrgRequest* request,
+    v1::ExternalOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseExternalOrgName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->DeleteExternalOrg(*caller, *id, request->etag(), AnswerExternalOrg(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UndeleteExternalOrg(
+    grpc::CallbackServerContext* context, const v1::UndeleteExternalOrgRequest* request,
+    v1::ExternalOrg* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseExternalOrgName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UndeleteExternalOrg(*caller, *id, request->etag(), AnswerExternalOrg(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::ListExternalOrgs(
+    grpc::CallbackServerContext* context, const v1::ListExternalOrgsRequest* request,
+    v1::ListExternalOrgsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> district =
+      ParseOptionalResourceName(request->district(), "units", "district");
+  if (!district.ok()) return Finish(context, district.status());
+  ListExternalOrgsQuery query{*district,         request->page_size(),    request->page_token(),
+                              request->filter(), request->show_deleted(), request->read_revision()};
+  return FinishWith(context, core_->ListExternalOrgs(query), [&](const Page<ExternalOrg>& page) {
+    for (const ExternalOrg& org : page.items) {
+      ExternalOrgToProto(org, response->add_external_orgs());
+    }
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
 // --- Events.
 
 grpc::ServerUnaryReactor* OrgGrpcService::ListEvents(grpc::CallbackServerContext* context,

@@ -78,6 +78,25 @@ class OrgGrpcService final : public v1::OrgService::CallbackService {
                                           const v1::ListPartyOrgsRequest* request,
                                           v1::ListPartyOrgsResponse* response) override;
 
+  grpc::ServerUnaryReactor* CreateExternalOrg(grpc::CallbackServerContext* context,
+                                              const v1::CreateExternalOrgRequest* request,
+                                              v1::ExternalOrg* response) override;
+  grpc::ServerUnaryReactor* GetExternalOrg(grpc::CallbackServerContext* context,
+                                           const v1::GetExternalOrgRequest* request,
+                                           v1::ExternalOrg* response) override;
+  grpc::ServerUnaryReactor* UpdateExternalOrg(grpc::CallbackServerContext* context,
+                                              const v1::UpdateExternalOrgRequest* request,
+                                              v1::ExternalOrg* response) override;
+  grpc::ServerUnaryReactor* DeleteExternalOrg(grpc::CallbackServerContext* context,
+                                              const v1::DeleteExternalOrgRequest* request,
+                                              v1::ExternalOrg* response) override;
+  grpc::ServerUnaryReactor* UndeleteExternalOrg(grpc::CallbackServerContext* context,
+                                                const v1::UndeleteExternalOrgRequest* request,
+                                                v1::ExternalOrg* response) override;
+  grpc::ServerUnaryReactor* ListExternalOrgs(grpc::CallbackServerContext* context,
+                                             const v1::ListExternalOrgsRequest* request,
+                                             v1::ListExternalOrgsResponse* response) override;
+
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
                                        const v1::ListEventsRequest* request,
                                        v1::ListEventsResponse* response) override;

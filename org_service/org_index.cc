@@ -124,6 +124,9 @@ void OrgIndex::Reset(StoredState state) {
   superseded_.clear();
   live_codes_.clear();
   parents_with_duplicate_codes_.clear();
+  external_orgs_.Clear();
+  live_credit_codes_.clear();
+  managed_compounds_.clear();
   live_codes_.reserve(state.units.size());
   units_.resize(state.max_unit_id + 1);
   orgs_.resize(state.max_party_org_id + 1);
@@ -174,6 +177,11 @@ void OrgIndex::Reset(StoredState state) {
       parent->children.push_back(id);
     }
   }
+  for (const auto& node : units_) {
+    if (node != nullptr) CountManagedCompound(nullptr, node->versions.head());
+  }
+  external_orgs_.Reserve(state.max_external_org_id);
+  for (const ExternalOrg& org : state.external_orgs) ApplyExternalOrg(org);
   published_revision_ = state.revision;
   oldest_readable_ = state.revision;
 }
@@ -182,6 +190,8 @@ void OrgIndex::Apply(const Mutation& mutation) {
   for (const Change& change : mutation.changes) {
     if (const auto* unit = std::get_if<Unit>(&change.after)) {
       ApplyUnit(change.before, *unit);
+    } else if (const auto* external = std::get_if<ExternalOrg>(&change.after)) {
+      ApplyExternalOrg(*external);
     } else {
       ApplyPartyOrg(change.before, std::get<PartyOrg>(change.after));
     }
@@ -208,6 +218,7 @@ void OrgIndex::ApplyUnit(const std::optional<Snapshot>& before, const Unit& afte
   EnsureSlot(units_, id);
   UnitNode* node = unit_node(id);
   if (node == nullptr) {
+    CountManagedCompound(nullptr, after);
     units_[id] = std::make_unique<UnitNode>(after);
     units_[id]->counts.mutable_head().revision = revision;
     InsertSorted(children_of(after.parent_id), id);
@@ -216,6 +227,7 @@ void OrgIndex::ApplyUnit(const std::optional<Snapshot>& before, const Unit& afte
     return;
   }
   const Unit old = node->versions.head();
+  CountManagedCompound(&old, after);
   if (old.revision != revision) superseded_.push_back({revision, Superseded::Kind::kUnit, id});
   const bool code_key_changes =
       old.parent_id != after.parent_id || old.code != after.code || old.deleted != after.deleted;
@@ -272,6 +284,7 @@ void OrgIndex::Prune(int64_t horizon) {
   horizon = std::min(horizon, published_revision_);
   if (horizon <= oldest_readable_) return;
   oldest_readable_ = horizon;
+  external_orgs_.Prune(horizon);
   while (!superseded_.empty() && superseded_.front().revision <= horizon) {
     const Superseded s = superseded_.front();
     superseded_.pop_front();
@@ -328,6 +341,8 @@ absl::StatusOr<Snapshot> OrgIndex::FindByName(const std::string& name) const {
     if (const Unit* unit = FindUnit(*id, kHead)) return *unit;
   } else if (auto org_id = ParsePartyOrgName(name, "request_id"); org_id.ok()) {
     if (const PartyOrg* org = FindPartyOrg(*org_id, kHead)) return *org;
+  } else if (auto external_id = ParseExternalOrgName(name, "request_id"); external_id.ok()) {
+    if (const ExternalOrg* org = FindExternalOrg(*external_id, kHead)) return *org;
   }
   return absl::InternalError(absl::StrCat("request_id: names ", name, ", which is not loaded"));
 }
@@ -436,6 +451,54 @@ void OrgIndex::ForEachPartyOrg(int64_t parent_id, int64_t revision, int64_t afte
     const PartyOrg* org = FindPartyOrg(*it, revision);
     if (org != nullptr && org->parent_id == parent_id && !visit(*org)) return;
   }
+}
+
+// --- External organisations.
+
+void OrgIndex::ApplyExternalOrg(const ExternalOrg& after) {
+  if (const ExternalOrg* old = external_orgs_.At(after.id, kHead);
+      old != nullptr && !old->deleted && !old->credit_code.empty()) {
+    live_credit_codes_.erase({old->district_id, old->credit_code});
+  }
+  external_orgs_.Put(after);
+  if (!after.deleted && !after.credit_code.empty()) {
+    live_credit_codes_[{after.district_id, after.credit_code}] = after.id;
+  }
+}
+
+void OrgIndex::CountManagedCompound(const Unit* old, const Unit& now) {
+  const auto company = [](const Unit* unit) -> int64_t {
+    if (unit == nullptr || unit->deleted) return 0;
+    const auto* c = std::get_if<CompoundDetails>(&unit->details);
+    return c == nullptr ? 0 : c->property_company_id;
+  };
+  const int64_t before = company(old), after = company(&now);
+  if (before == after) return;
+  if (before != 0 && --managed_compounds_[before] == 0) managed_compounds_.erase(before);
+  if (after != 0) ++managed_compounds_[after];
+}
+
+const ExternalOrg* OrgIndex::FindExternalOrg(int64_t id, int64_t revision) const {
+  return external_orgs_.At(id, revision);
+}
+
+void OrgIndex::ForEachExternalOrg(int64_t revision, int64_t after_id,
+                                  const std::function<bool(const ExternalOrg&)>& visit) const {
+  for (int64_t id = std::max<int64_t>(after_id + 1, 1); id <= external_orgs_.max_id(); ++id) {
+    const ExternalOrg* org = external_orgs_.At(id, revision);
+    if (org != nullptr && !visit(*org)) return;
+  }
+}
+
+int64_t OrgIndex::LiveExternalOrgWithCreditCode(int64_t district_id, const std::string& code,
+                                                int64_t except_id) const {
+  auto it = live_credit_codes_.find(std::make_pair(district_id, code));
+  return it == live_credit_codes_.end() || it->second == except_id ? 0 : it->second;
+}
+
+int OrgIndex::CompoundsManagedBy(int64_t external_org_id) const {
+  auto it = managed_compounds_.find(external_org_id);
+  return it == managed_compounds_.end() ? 0 : it->second;
 }
 
 }  // namespace grassroots::org

@@ -8,11 +8,14 @@
 #include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/version_chain.h"
+#include "common/versioned_table.h"
+#include "org_service/external_org.h"
 #include "org_service/org_event.h"
 #include "org_service/org_store.h"
 #include "org_service/party_org.h"
@@ -77,10 +80,24 @@ class OrgIndex {
 
   int64_t max_unit_id() const { return static_cast<int64_t>(units_.size()) - 1; }
   int64_t max_party_org_id() const { return static_cast<int64_t>(orgs_.size()) - 1; }
+  int64_t max_external_org_id() const { return external_orgs_.max_id(); }
 
   // --- Reads at `revision` (published revisions, or kHead for the writer).
   const Unit* FindUnit(int64_t id, int64_t revision) const;
   const PartyOrg* FindPartyOrg(int64_t id, int64_t revision) const;
+  const ExternalOrg* FindExternalOrg(int64_t id, int64_t revision) const;
+
+  // External organisations in ascending id order, from the first id above
+  // `after_id`, while `visit` returns true. O(external organisations).
+  void ForEachExternalOrg(int64_t revision, int64_t after_id,
+                          const std::function<bool(const ExternalOrg&)>& visit) const;
+  // In the newest state: the live external organisation of `district_id`
+  // with credit code `code` other than `except_id`, 0 when none.
+  int64_t LiveExternalOrgWithCreditCode(int64_t district_id, const std::string& code,
+                                        int64_t except_id) const;
+  // In the newest state: how many live compounds name `external_org_id` as
+  // their property company.
+  int CompoundsManagedBy(int64_t external_org_id) const;
   // Counts as of `revision`; nullopt when the unit did not exist.
   std::optional<DescendantCounts> Counts(int64_t id, int64_t revision) const;
 
@@ -184,6 +201,10 @@ class OrgIndex {
 
   void ApplyUnit(const std::optional<Snapshot>& before, const Unit& after);
   void ApplyPartyOrg(const std::optional<Snapshot>& before, const PartyOrg& after);
+  void ApplyExternalOrg(const ExternalOrg& after);
+  // Keeps managed_compounds_ in step with a unit's head changing from `old`
+  // (nullptr: new) to `now`.
+  void CountManagedCompound(const Unit* old, const Unit& now);
   // Adds `delta` live units per level to the counts of every ancestor of
   // `parent_id`, `parent_id` included, at `revision`.
   void AddToAncestors(int64_t parent_id, const std::array<int32_t, kLevelCount>& delta,
@@ -193,6 +214,11 @@ class OrgIndex {
   // Indexed by id; slot 0 is unused. Ids are dense and never reused.
   std::vector<std::unique_ptr<UnitNode>> units_;
   std::vector<std::unique_ptr<OrgNode>> orgs_;
+  VersionedTable<ExternalOrg> external_orgs_;
+  // Head state only: live external organisations by (district, credit
+  // code), and live compounds per property company.
+  absl::flat_hash_map<std::pair<int64_t, std::string>, int64_t> live_credit_codes_;
+  absl::flat_hash_map<int64_t, int> managed_compounds_;
   std::vector<int64_t> roots_;         // districts, ascending
   std::deque<Departure> departures_;   // ascending by revision
   std::deque<Superseded> superseded_;  // ascending by revision

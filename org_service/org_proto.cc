@@ -39,6 +39,16 @@ static_assert(static_cast<int>(OrgForm::kWorkingCommittee) == v1::PartyOrg::WORK
               static_cast<int>(OrgForm::kFunctionalBranch) == v1::PartyOrg::FUNCTIONAL_BRANCH &&
               static_cast<int>(OrgForm::kPartyGroup) == v1::PartyOrg::PARTY_GROUP &&
               v1::PartyOrg::Form_MAX == v1::PartyOrg::PARTY_GROUP);
+static_assert(static_cast<int>(PropertyMode::kNone) == v1::PropertyService::NONE &&
+              static_cast<int>(PropertyMode::kSelfManaged) == v1::PropertyService::SELF_MANAGED &&
+              v1::PropertyService::Mode_MAX == v1::PropertyService::NONE);
+static_assert(static_cast<int>(OwnersBodyKind::kPropertyManagementCommittee) ==
+                  v1::OwnersBody::PROPERTY_MANAGEMENT_COMMITTEE &&
+              v1::OwnersBody::Kind_MAX == v1::OwnersBody::PROPERTY_MANAGEMENT_COMMITTEE);
+static_assert(static_cast<int>(ExternalOrgKind::kPropertyCompany) ==
+                  v1::ExternalOrg::PROPERTY_COMPANY &&
+              static_cast<int>(ExternalOrgKind::kOther) == v1::ExternalOrg::OTHER &&
+              v1::ExternalOrg::Kind_MAX == v1::ExternalOrg::OTHER);
 static_assert(static_cast<int>(Rating::kAdvanced) == v1::PartyOrg::ADVANCED &&
               static_cast<int>(Rating::kOrdinary) == v1::PartyOrg::ORDINARY &&
               static_cast<int>(Rating::kLagging) == v1::PartyOrg::LAGGING &&
@@ -62,6 +72,28 @@ void CompoundToProto(const CompoundDetails& details, v1::CompoundDetails* proto)
   proto->set_households(details.households);
   proto->set_renovation_status(
       static_cast<v1::CompoundDetails::RenovationStatus>(details.renovation_status));
+  if (details.property_mode != PropertyMode::kUnspecified) {
+    v1::PropertyService* service = proto->mutable_property_service();
+    service->set_mode(static_cast<v1::PropertyService::Mode>(details.property_mode));
+    if (details.property_company_id != 0) {
+      service->set_company(ExternalOrgName(details.property_company_id));
+    }
+    if (details.contract_start) {
+      DateToProto(*details.contract_start, service->mutable_contract_start_date());
+    }
+    if (details.contract_end)
+      DateToProto(*details.contract_end, service->mutable_contract_end_date());
+  }
+  if (details.owners_body != OwnersBodyKind::kNone) {
+    v1::OwnersBody* body = proto->mutable_owners_body();
+    body->set_kind(static_cast<v1::OwnersBody::Kind>(details.owners_body));
+    if (details.owners_body_term_start) {
+      DateToProto(*details.owners_body_term_start, body->mutable_term_start_date());
+    }
+    if (details.owners_body_term_end) {
+      DateToProto(*details.owners_body_term_end, body->mutable_term_end_date());
+    }
+  }
 }
 
 void BuildingToProto(const BuildingDetails& details, v1::BuildingDetails* proto) {
@@ -85,6 +117,29 @@ absl::StatusOr<CompoundDetails> CompoundFromProto(const v1::CompoundDetails& pro
   details.has_owners_committee = proto.has_owners_committee();
   details.red_owners_committee = proto.red_owners_committee();
   details.households = proto.households();
+  const std::string service = absl::StrCat(field, ".property_service.");
+  ASSIGN_OR_RETURN(
+      details.property_mode,
+      EnumFromProto<PropertyMode>(proto.property_service().mode(), v1::PropertyService_Mode_IsValid,
+                                  absl::StrCat(service, "mode")));
+  ASSIGN_OR_RETURN(details.property_company_id,
+                   ParseOptionalName(proto.property_service().company(), ParseExternalOrgName,
+                                     absl::StrCat(service, "company")));
+  ASSIGN_OR_RETURN(details.contract_start,
+                   DateFromProto(proto.property_service().contract_start_date(),
+                                 absl::StrCat(service, "contract_start_date")));
+  ASSIGN_OR_RETURN(details.contract_end, DateFromProto(proto.property_service().contract_end_date(),
+                                                       absl::StrCat(service, "contract_end_date")));
+  const std::string body = absl::StrCat(field, ".owners_body.");
+  ASSIGN_OR_RETURN(details.owners_body, EnumFromProto<OwnersBodyKind>(proto.owners_body().kind(),
+                                                                      v1::OwnersBody_Kind_IsValid,
+                                                                      absl::StrCat(body, "kind")));
+  ASSIGN_OR_RETURN(
+      details.owners_body_term_start,
+      DateFromProto(proto.owners_body().term_start_date(), absl::StrCat(body, "term_start_date")));
+  ASSIGN_OR_RETURN(
+      details.owners_body_term_end,
+      DateFromProto(proto.owners_body().term_end_date(), absl::StrCat(body, "term_end_date")));
   return details;
 }
 
@@ -115,6 +170,8 @@ absl::StatusOr<UnitDetails> DetailsFromProto(const v1::Unit& proto,
 void SnapshotToProto(const Snapshot& snapshot, v1::ResourceSnapshot* proto) {
   if (const auto* unit = std::get_if<Unit>(&snapshot)) {
     UnitToProto(*unit, proto->mutable_unit());
+  } else if (const auto* external = std::get_if<ExternalOrg>(&snapshot)) {
+    ExternalOrgToProto(*external, proto->mutable_external_org());
   } else {
     PartyOrgToProto(std::get<PartyOrg>(snapshot), proto->mutable_party_org());
   }
@@ -147,6 +204,40 @@ void PartyOrgToProto(const PartyOrg& org, v1::PartyOrg* proto) {
   if (org.established_date) DateToProto(*org.established_date, proto->mutable_established_date());
   proto->set_rating(static_cast<v1::PartyOrg::Rating>(org.rating));
   SoftDeletableToProto(org, proto);
+}
+
+void ExternalOrgToProto(const ExternalOrg& org, v1::ExternalOrg* proto) {
+  proto->Clear();
+  proto->set_name(ExternalOrgName(org.id));
+  proto->set_district(UnitName(org.district_id));
+  proto->set_kind(static_cast<v1::ExternalOrg::Kind>(org.kind));
+  proto->set_display_name(org.display_name);
+  proto->set_credit_code(org.credit_code);
+  proto->set_address(org.address);
+  SoftDeletableToProto(org, proto);
+}
+
+absl::StatusOr<ExternalOrg> ExternalOrgFromProto(const v1::ExternalOrg& proto,
+                                                 absl::string_view field_prefix) {
+  const auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, name); };
+  ExternalOrg org;
+  ASSIGN_OR_RETURN(org.district_id,
+                   ParseOptionalName(proto.district(), ParseUnitName, field("district")));
+  ASSIGN_OR_RETURN(org.kind, EnumFromProto<ExternalOrgKind>(
+                                 proto.kind(), v1::ExternalOrg_Kind_IsValid, field("kind")));
+  org.display_name = proto.display_name();
+  org.credit_code = proto.credit_code();
+  org.address = proto.address();
+  return org;
+}
+
+std::vector<std::string> ImpliedExternalOrgUpdatePaths(const v1::ExternalOrg& proto) {
+  std::vector<std::string> paths;
+  if (!proto.display_name().empty()) paths.push_back("display_name");
+  if (proto.kind() != v1::ExternalOrg::KIND_UNSPECIFIED) paths.push_back("kind");
+  if (!proto.credit_code().empty()) paths.push_back("credit_code");
+  if (!proto.address().empty()) paths.push_back("address");
+  return paths;
 }
 
 void EventToProto(const Event& event, v1::Event* proto) {

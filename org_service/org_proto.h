@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/org/v1/resources.pb.h"
+#include "org_service/external_org.h"
 #include "org_service/org_event.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
@@ -21,6 +22,7 @@ namespace grassroots::org {
 // times, etag from the revision, revision).
 void UnitToProto(const Unit& unit, v1::Unit* proto);
 void PartyOrgToProto(const PartyOrg& org, v1::PartyOrg* proto);
+void ExternalOrgToProto(const ExternalOrg& org, v1::ExternalOrg* proto);
 void EventToProto(const Event& event, v1::Event* proto);
 
 // Proto -> domain for the fields a client may supply: parent, level,
@@ -33,6 +35,9 @@ void EventToProto(const Event& event, v1::Event* proto);
 absl::StatusOr<Unit> UnitFromProto(const v1::Unit& proto, absl::string_view field_prefix);
 absl::StatusOr<PartyOrg> PartyOrgFromProto(const v1::PartyOrg& proto,
                                            absl::string_view field_prefix);
+// district, kind, display_name, credit_code, address.
+absl::StatusOr<ExternalOrg> ExternalOrgFromProto(const v1::ExternalOrg& proto,
+                                                 absl::string_view field_prefix);
 
 // The update paths implied by an Update request without a mask (AIP-134):
 // the mutable fields set to a non-default value. For a unit among
@@ -40,6 +45,7 @@ absl::StatusOr<PartyOrg> PartyOrgFromProto(const v1::PartyOrg& proto,
 // display_name, units, established_date, rating.
 std::vector<std::string> ImpliedUnitUpdatePaths(const v1::Unit& proto);
 std::vector<std::string> ImpliedPartyOrgUpdatePaths(const v1::PartyOrg& proto);
+std::vector<std::string> ImpliedExternalOrgUpdatePaths(const v1::ExternalOrg& proto);
 
 }  // namespace grassroots::org
 

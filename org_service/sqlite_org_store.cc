@@ -6,10 +6,12 @@
 // ResourceStore does the work. This file holds what is particular to units
 // and party organisations.
 //
-// Schema (version 1; the DDL is SchemaV1() below)
+// Schema (version 1, the DDL of SchemaV1() below; 2 keys request ids by
+// principal; 3 is SchemaV3())
 // ------
-//   units, unit_history            kind 1 in events
-//   party_orgs, party_org_history  kind 2 in events
+//   units, unit_history                    kind 1 in events
+//   party_orgs, party_org_history          kind 2 in events
+//   external_orgs, external_org_history    kind 3 in events (schema 3)
 //   events, request_ids
 //
 // Unit details are nullable columns selected by details_kind (0 none, 1
@@ -48,6 +50,7 @@ using sqlite::Statement;
 // Values of events.kind.
 constexpr int64_t kUnitKind = 1;
 constexpr int64_t kPartyOrgKind = 2;
+constexpr int64_t kExternalOrgKind = 3;
 
 // ---------------------------------------------------------------------------
 // Schema
@@ -91,6 +94,34 @@ constexpr absl::string_view kPartyOrgFieldsV1 = R"(
   delete_revision INTEGER NOT NULL,
   revision INTEGER NOT NULL)";
 
+// Schema version 3 (issue 15): a compound's property service and owners'
+// body, appended to units and unit_history (NULL for other levels); the
+// external organisations; events of kind 3.
+constexpr absl::string_view kUnitColumnsV3[] = {
+    "property_mode INTEGER",    "property_company_id INTEGER", "contract_start TEXT",
+    "contract_end TEXT",        "owners_body INTEGER",         "owners_body_term_start TEXT",
+    "owners_body_term_end TEXT"};
+
+constexpr absl::string_view kExternalOrgFieldsV3 = R"(
+  district_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  display_name TEXT NOT NULL,
+  credit_code TEXT NOT NULL,
+  address TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  delete_time INTEGER NOT NULL,
+  delete_revision INTEGER NOT NULL,
+  revision INTEGER NOT NULL)";
+
+std::string SchemaV3() {
+  return absl::StrCat(
+      sqlite::AddResourceColumns("units", "unit_history", kUnitColumnsV3),
+      sqlite::ResourceTablesSchema("external_orgs", "external_org_history", kExternalOrgFieldsV3),
+      sqlite::WidenEventKinds("1, 2, 3", "1 unit, 2 party org, 3 external org"));
+}
+
 std::string SchemaV1() {
   return absl::StrCat(
       sqlite::ResourceTablesSchema("units", "unit_history", kUnitFieldsV1),
@@ -103,11 +134,18 @@ enum class DetailsKind : int64_t { kNone = 0, kCompound = 1, kBuilding = 2 };
 
 // Column names in the order Bind/ReadUnit and Bind/ReadPartyOrg bind and
 // read them.
-constexpr std::array<absl::string_view, 21> kUnitColumns = {
+constexpr std::array<absl::string_view, 28> kUnitColumns = {
     "id", "parent_id", "level", "display_name", "code",
     // details_kind says which of the nine after it are set.
     "details_kind", "compound_kind", "has_property_company", "red_property", "has_owners_committee",
     "red_owners_committee", "households", "renovation_status", "floors", "address",
+    // Times and state.
+    "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision",
+    // Schema 3: a compound's property service and owners' body.
+    "property_mode", "property_company_id", "contract_start", "contract_end", "owners_body",
+    "owners_body_term_start", "owners_body_term_end"};
+constexpr std::array<absl::string_view, 12> kExternalOrgColumns = {
+    "id", "district_id", "kind", "display_name", "credit_code", "address",
     // Times and state.
     "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision"};
 constexpr std::array<absl::string_view, 13> kPartyOrgColumns = {
@@ -150,6 +188,21 @@ void Bind(Statement& statement, const Unit& unit) {
   std::visit(DetailsBinder{b}, unit.details);
   b.Time(unit.create_time).Time(unit.update_time);
   b.Int(unit.deleted).Time(unit.delete_time).Int(unit.delete_revision).Int(unit.revision);
+  if (const auto* c = std::get_if<CompoundDetails>(&unit.details)) {
+    b.Int(static_cast<int64_t>(c->property_mode)).Int(c->property_company_id);
+    b.OptionalDate(c->contract_start).OptionalDate(c->contract_end);
+    b.Int(static_cast<int64_t>(c->owners_body));
+    b.OptionalDate(c->owners_body_term_start).OptionalDate(c->owners_body_term_end);
+  } else {
+    b.Null(7);
+  }
+}
+
+void Bind(Statement& statement, const ExternalOrg& org) {
+  Binder b(statement);
+  b.Int(org.id).Int(org.district_id).Int(static_cast<int64_t>(org.kind)).Text(org.display_name);
+  b.Text(org.credit_code).Text(org.address).Time(org.create_time).Time(org.update_time);
+  b.Int(org.deleted).Time(org.delete_time).Int(org.delete_revision).Int(org.revision);
 }
 
 std::string FormatUnitIds(const std::vector<int64_t>& unit_ids) {
@@ -209,7 +262,36 @@ absl::StatusOr<Unit> ReadUnit(RowReader& r) {
   unit.delete_time = r.Time();
   unit.delete_revision = r.Int();
   unit.revision = r.Int();
+  // Schema 3's columns: NULL for rows written before it (read as 0).
+  if (auto* c = std::get_if<CompoundDetails>(&unit.details)) {
+    c->property_mode = r.As<PropertyMode>();
+    c->property_company_id = r.Int();
+    ASSIGN_OR_RETURN(c->contract_start, r.OptionalDate("contract_start"));
+    ASSIGN_OR_RETURN(c->contract_end, r.OptionalDate("contract_end"));
+    c->owners_body = r.As<OwnersBodyKind>();
+    ASSIGN_OR_RETURN(c->owners_body_term_start, r.OptionalDate("owners_body_term_start"));
+    ASSIGN_OR_RETURN(c->owners_body_term_end, r.OptionalDate("owners_body_term_end"));
+  } else {
+    r.Skip(7);
+  }
   return unit;
+}
+
+absl::StatusOr<ExternalOrg> ReadExternalOrg(RowReader& r) {
+  ExternalOrg org;
+  org.id = r.Int();
+  org.district_id = r.Int();
+  org.kind = r.As<ExternalOrgKind>();
+  org.display_name = r.Text();
+  org.credit_code = r.Text();
+  org.address = r.Text();
+  org.create_time = r.Time();
+  org.update_time = r.Time();
+  org.deleted = r.Bool();
+  org.delete_time = r.Time();
+  org.delete_revision = r.Int();
+  org.revision = r.Int();
+  return org;
 }
 
 absl::StatusOr<std::vector<int64_t>> ParseUnitIds(absl::string_view text) {
@@ -250,18 +332,21 @@ absl::StatusOr<PartyOrg> ReadPartyOrg(RowReader& r) {
 
 std::vector<sqlite::ResourceTable> OrgStoreSchema::Tables() {
   return {{kUnitKind, "units", "unit_history", kUnitColumns},
-          {kPartyOrgKind, "party_orgs", "party_org_history", kPartyOrgColumns}};
+          {kPartyOrgKind, "party_orgs", "party_org_history", kPartyOrgColumns},
+          {kExternalOrgKind, "external_orgs", "external_org_history", kExternalOrgColumns}};
 }
 
 std::vector<std::string> OrgStoreSchema::Migrations() {
-  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2()};
+  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3()};
 }
 
 sqlite::ResourceKey OrgStoreSchema::KeyOf(const Snapshot& snapshot) {
   return std::visit(
       [](const auto& resource) {
-        const int64_t kind =
-            std::is_same_v<std::decay_t<decltype(resource)>, Unit> ? kUnitKind : kPartyOrgKind;
+        using T = std::decay_t<decltype(resource)>;
+        const int64_t kind = std::is_same_v<T, Unit>       ? kUnitKind
+                             : std::is_same_v<T, PartyOrg> ? kPartyOrgKind
+                                                           : kExternalOrgKind;
         return sqlite::ResourceKey{kind, resource.id, resource.revision};
       },
       snapshot);
@@ -275,6 +360,7 @@ void OrgStoreSchema::Bind(Statement& statement, const Snapshot& snapshot) {
 
 absl::StatusOr<Snapshot> OrgStoreSchema::Read(int64_t kind, RowReader& reader) {
   if (kind == kUnitKind) return ReadUnit(reader);
+  if (kind == kExternalOrgKind) return ReadExternalOrg(reader);
   return ReadPartyOrg(reader);
 }
 
@@ -282,9 +368,13 @@ absl::Status OrgStoreSchema::ReadAll(const sqlite::ResourceStoreBase& store, sql
                                      StoredState& state) {
   ASSIGN_OR_RETURN(state.units, store.ReadCurrent(db, kUnitKind, &ReadUnit));
   ASSIGN_OR_RETURN(state.party_orgs, store.ReadCurrent(db, kPartyOrgKind, &ReadPartyOrg));
+  ASSIGN_OR_RETURN(state.external_orgs, store.ReadCurrent(db, kExternalOrgKind, &ReadExternalOrg));
   // Deleted resources are kept, so the last row has the largest id ever used.
   if (!state.units.empty()) state.max_unit_id = state.units.back().id;
   if (!state.party_orgs.empty()) state.max_party_org_id = state.party_orgs.back().id;
+  if (!state.external_orgs.empty()) {
+    state.max_external_org_id = state.external_orgs.back().id;
+  }
   return absl::OkStatus();
 }
 

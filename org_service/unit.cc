@@ -87,6 +87,44 @@ absl::Status ValidateDetails(Level level, const UnitDetails& details,
         static_cast<int>(compound->renovation_status) > 4) {
       return Invalid(absl::StrCat(field, ".renovation_status"), "is not a known status");
     }
+    if (static_cast<int>(compound->property_mode) < 0 ||
+        static_cast<int>(compound->property_mode) > 3) {
+      return Invalid(absl::StrCat(field, ".property_service.mode"), "is not a known mode");
+    }
+    if (static_cast<int>(compound->owners_body) < 0 ||
+        static_cast<int>(compound->owners_body) > 2) {
+      return Invalid(absl::StrCat(field, ".owners_body.kind"), "is not a known kind");
+    }
+    const bool company = compound->property_mode == PropertyMode::kCompany;
+    // The flag follows the mode (NormalizeDetails); it may not claim a
+    // company the mode says is not there.
+    if (compound->property_mode != PropertyMode::kUnspecified && !company &&
+        compound->has_property_company) {
+      return Invalid(absl::StrCat(field, ".has_property_company"),
+                     "contradicts property_service.mode");
+    }
+    if (!company && (compound->property_company_id != 0 || compound->contract_start ||
+                     compound->contract_end)) {
+      return Invalid(absl::StrCat(field, ".property_service"),
+                     "company and contract dates are for mode COMPANY only");
+    }
+    if (compound->contract_start && compound->contract_end &&
+        *compound->contract_end < *compound->contract_start) {
+      return Invalid(absl::StrCat(field, ".property_service.contract_end_date"),
+                     "is before the contract start");
+    }
+    if (compound->owners_body == OwnersBodyKind::kPropertyManagementCommittee &&
+        compound->has_owners_committee) {
+      return Invalid(absl::StrCat(field, ".has_owners_committee"), "contradicts owners_body.kind");
+    }
+    if (compound->owners_body == OwnersBodyKind::kNone &&
+        (compound->owners_body_term_start || compound->owners_body_term_end)) {
+      return Invalid(absl::StrCat(field, ".owners_body"), "term dates need a kind");
+    }
+    if (compound->owners_body_term_start && compound->owners_body_term_end &&
+        *compound->owners_body_term_end < *compound->owners_body_term_start) {
+      return Invalid(absl::StrCat(field, ".owners_body.term_end_date"), "is before the term start");
+    }
     if (compound->red_property && !compound->has_property_company) {
       return Invalid(absl::StrCat(field, ".red_property"),
                      "needs has_property_company: only a property company can be red");
@@ -116,6 +154,17 @@ absl::Status ValidateDetails(Level level, const UnitDetails& details,
                                /*required=*/false);
   }
   return absl::OkStatus();
+}
+
+void NormalizeDetails(UnitDetails& details) {
+  auto* compound = std::get_if<CompoundDetails>(&details);
+  if (compound == nullptr) return;
+  if (compound->property_mode != PropertyMode::kUnspecified) {
+    compound->has_property_company = compound->property_mode == PropertyMode::kCompany;
+  }
+  if (compound->owners_body != OwnersBodyKind::kNone) {
+    compound->has_owners_committee = compound->owners_body == OwnersBodyKind::kOwnersCommittee;
+  }
 }
 
 absl::Status ValidateNewUnit(const Unit& unit, absl::string_view field_prefix) {

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/etag.h"
 
@@ -55,14 +56,42 @@ enum class RenovationStatus : int8_t {
   kCompleted = 4,
 };
 
+// How a compound is managed (物业服务). Values match the proto and the
+// database.
+enum class PropertyMode : int8_t {
+  kUnspecified = 0,  // not recorded
+  kCompany = 1,      // a property company (物业企业), under contract
+  kSelfManaged = 2,  // the owners manage it themselves (自管)
+  kNone = 3,         // no property management (无物业)
+};
+
+// The owners' body of a compound: an owners committee (业主委员会) elected
+// by the owners' assembly, or, where none could be formed, a property
+// management committee (物业管理委员会, 物管会) set up by the street.
+enum class OwnersBodyKind : int8_t {
+  kNone = 0,
+  kOwnersCommittee = 1,
+  kPropertyManagementCommittee = 2,
+};
+
 struct CompoundDetails {
   CompoundKind kind = CompoundKind::kUnspecified;
+  // With property_mode set, has_property_company follows it (COMPANY);
+  // without, it is what the caller said (data from before the mode).
   bool has_property_company = false;
   bool red_property = false;
+  // With owners_body set, has_owners_committee follows it.
   bool has_owners_committee = false;
   bool red_owners_committee = false;
   int32_t households = 0;
   RenovationStatus renovation_status = RenovationStatus::kUnspecified;
+  PropertyMode property_mode = PropertyMode::kUnspecified;
+  int64_t property_company_id = 0;  // externalOrgs/{id}, with kCompany; 0: none named
+  std::optional<absl::CivilDay> contract_start;
+  std::optional<absl::CivilDay> contract_end;
+  OwnersBodyKind owners_body = OwnersBodyKind::kNone;
+  std::optional<absl::CivilDay> owners_body_term_start;
+  std::optional<absl::CivilDay> owners_body_term_end;
 
   bool operator==(const CompoundDetails&) const = default;
 };
@@ -126,6 +155,12 @@ absl::Status ValidateDisplayName(absl::string_view name, absl::string_view field
 absl::Status ValidateCode(absl::string_view code, absl::string_view field);
 absl::Status ValidateDetails(Level level, const UnitDetails& details,
                              absl::string_view field_prefix);
+
+// Makes a compound's flags follow its property mode and owners body where
+// those are recorded (has_property_company, has_owners_committee), so that
+// old clients that read only the flags see the truth. Call before
+// ValidateDetails, which refuses a flag that contradicts them.
+void NormalizeDetails(UnitDetails& details);
 
 }  // namespace grassroots::org
 

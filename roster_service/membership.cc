@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/resource_name.h"
+#include "common/text.h"
 #include "roster_service/person.h"
 
 namespace grassroots::roster {
@@ -51,6 +52,46 @@ absl::StatusOr<ChildName> ParseMembershipName(absl::string_view name, absl::stri
 
 absl::StatusOr<ChildName> ParseRegistrationName(absl::string_view name, absl::string_view field) {
   return ParseChildName(name, kRegistrations, field);
+}
+
+bool IsValidRegistrationPost(RegistrationPost post) {
+  return post >= RegistrationPost::kUnspecified && post <= RegistrationPost::kVolunteer;
+}
+
+absl::string_view RegistrationPostName(RegistrationPost post) {
+  switch (post) {
+    case RegistrationPost::kUnspecified:
+      return "POST_UNSPECIFIED";
+    case RegistrationPost::kBranchCommittee:
+      return "BRANCH_COMMITTEE";
+    case RegistrationPost::kGridWorker:
+      return "GRID_WORKER";
+    case RegistrationPost::kBuildingLead:
+      return "BUILDING_LEAD";
+    case RegistrationPost::kVolunteer:
+      return "VOLUNTEER";
+  }
+  return "";
+}
+
+absl::Status ValidateRegistrationFields(const Registration& registration,
+                                        absl::string_view field_prefix) {
+  if (!IsValidRegistrationPost(registration.post)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field_prefix, "post: must be BRANCH_COMMITTEE, GRID_WORKER, BUILDING_LEAD or VOLUNTEER"));
+  }
+  return ValidateDisplayText(registration.duty_zone, absl::StrCat(field_prefix, "duty_zone"),
+                             kMaxDutyZoneChars, /*required=*/false);
+}
+
+absl::Status CheckMembershipPlace(const org_client::PlaceFacts& facts, absl::string_view field) {
+  if (facts.form == org::OrgForm::kPartyGroup) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        field, ": ", org_client::PlaceName(facts.place),
+        " is a PARTY_GROUP; a membership sits with its branch (belonging to a group is the "
+        "PARTY_GROUP_MEMBER role)"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckPeriod(absl::CivilDay start, absl::CivilDay end, absl::string_view field) {

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "org_client/place.h"
 
 namespace grassroots::roster {
 
@@ -27,11 +28,26 @@ struct Membership {
   bool operator==(const Membership&) const = default;
 };
 
+// The post an in-service member takes where they live (双报到). Values match
+// the proto enum and the database.
+enum class RegistrationPost : int8_t {
+  kUnspecified = 0,  // registered, no post yet
+  kBranchCommittee = 1,
+  kGridWorker = 2,
+  kBuildingLead = 3,
+  kVolunteer = 4,
+};
+bool IsValidRegistrationPost(RegistrationPost post);
+absl::string_view RegistrationPostName(RegistrationPost post);  // "GRID_WORKER"
+
 // Double reporting to the community where an in-service member lives.
 struct Registration {
   int64_t id = 0;
   int64_t person_id = 0;
   int64_t community_id = 0;
+  int64_t compound_id = 0;  // 0: none; a compound of the community
+  RegistrationPost post = RegistrationPost::kUnspecified;
+  std::string duty_zone;  // 责任区, free text
   absl::CivilDay start_date;
   std::optional<absl::CivilDay> end_date;
   absl::Time create_time = absl::UnixEpoch();
@@ -54,6 +70,20 @@ struct ChildName {
 // naming `field`.
 absl::StatusOr<ChildName> ParseMembershipName(absl::string_view name, absl::string_view field);
 absl::StatusOr<ChildName> ParseRegistrationName(absl::string_view name, absl::string_view field);
+
+inline constexpr size_t kMaxDutyZoneChars = 64;
+
+// Checks a registration's own fields (post, duty zone): INVALID_ARGUMENT
+// naming `field_prefix` + the field.
+absl::Status ValidateRegistrationFields(const Registration& registration,
+                                        absl::string_view field_prefix);
+
+// A membership sits in a party organisation that is not a party group: a
+// 党小组 is a subdivision of its branch, and the organisational relationship
+// sits with the branch (belonging to a group is the PARTY_GROUP_MEMBER
+// role). FAILED_PRECONDITION naming `field` for a party group. (A deleted
+// or unknown organisation is PlaceRefusal's.)
+absl::Status CheckMembershipPlace(const org_client::PlaceFacts& facts, absl::string_view field);
 
 // The end of a period must not come before its start: INVALID_ARGUMENT
 // naming `field` otherwise.

@@ -81,6 +81,16 @@ absl::Status CheckPartyStatus(const Person& person, absl::CivilDay today,
       person.party_status > PartyStatus::kNone) {
     return Invalid(field("party_status"), "is required: one of FULL, PROBATIONARY, NONE");
   }
+  if (person.probation_extension_months < 0 ||
+      person.probation_extension_months > kMaxProbationExtensionMonths) {
+    return Invalid(field("probation_extension_months"),
+                   "must be 0..12: probation is extended once, by up to a year");
+  }
+  // Kept once a member becomes FULL: it is part of their record.
+  if (person.probation_extension_months != 0 && !IsPartyMember(person.party_status)) {
+    return Invalid(field("probation_extension_months"),
+                   "must be 0 for a person who is not a member");
+  }
   if (IsPartyMember(person.party_status)) {
     if (!person.admission_date) {
       return Invalid(field("admission_date"), "is required for a party member");
@@ -137,8 +147,13 @@ std::optional<absl::CivilDay> ProbationDecisionDue(const Person& person) {
   // branch decides when it ends: the decision is due on the anniversary of
   // admission and overdue from the day after. A 29 February admission falls
   // due on 1 March of a common year, as CivilDay normalises 29 February.
+  // An extension (once, by up to a year) moves it by whole months; the
+  // month's day is kept, normalised like the anniversary (31 March + 6
+  // months is 1 October).
   const absl::CivilDay& admitted = *person.admission_date;
-  return absl::CivilDay(admitted.year() + 1, admitted.month(), admitted.day());
+  const absl::CivilMonth month =
+      absl::CivilMonth(admitted) + 12 + person.probation_extension_months;
+  return absl::CivilDay(month.year(), month.month(), admitted.day());
 }
 
 bool ProbationIsOverdue(const Person& person, absl::CivilDay today) {

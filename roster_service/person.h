@@ -42,6 +42,9 @@ struct Person {
   PartyStatus party_status = PartyStatus::kUnspecified;
   std::optional<absl::CivilDay> admission_date;
   MemberCategory member_category = MemberCategory::kUnspecified;
+  // Probationary members: the months by which probation was extended, once
+  // (0..12).
+  int32_t probation_extension_months = 0;
   std::string external_key;
   absl::Time create_time = absl::UnixEpoch();
   absl::Time update_time = absl::UnixEpoch();
@@ -71,8 +74,11 @@ inline constexpr size_t kMaxExternalKeyLength = 128;
 absl::Status ValidateAndNormalizePerson(Person& person, absl::CivilDay today,
                                         absl::string_view field_prefix);
 
-// Probationary members are due for a decision a year after admission: the
-// day it falls due, nullopt for anyone else (or without an admission date).
+inline constexpr int32_t kMaxProbationExtensionMonths = 12;
+
+// Probationary members are due for a decision a year after admission, or
+// that many months later when probation was extended: the day it falls due,
+// nullopt for anyone else (or without an admission date).
 std::optional<absl::CivilDay> ProbationDecisionDue(const Person& person);
 // Overdue from the day after it falls due.
 bool ProbationIsOverdue(const Person& person, absl::CivilDay today);

@@ -20,14 +20,28 @@ namespace {
 using org::Level;
 using org::OrgForm;
 
-constexpr std::array<absl::string_view, 15> kRoleNames = {
-    "ROLE_UNSPECIFIED",        "SECRETARY",        "DEPUTY_SECRETARY",
-    "COMMITTEE_MEMBER",        "GROUP_LEADER",     "FIRST_SECRETARY",
-    "WORK_TEAM_MEMBER",        "BUILDING_LEAD",    "GRID_WORKER",
-    "MICRO_GRID_LIAISON",      "PARTY_HOUSEHOLD",  "VOLUNTEER",
-    "OWNERS_COMMITTEE_MEMBER", "PROPERTY_CONTACT", "RESIDENT_REPRESENTATIVE",
+constexpr std::array<absl::string_view, 19> kRoleNames = {
+    "ROLE_UNSPECIFIED",
+    "SECRETARY",
+    "DEPUTY_SECRETARY",
+    "COMMITTEE_MEMBER",
+    "GROUP_LEADER",
+    "FIRST_SECRETARY",
+    "WORK_TEAM_MEMBER",
+    "BUILDING_LEAD",
+    "GRID_WORKER",
+    "MICRO_GRID_LIAISON",
+    "PARTY_HOUSEHOLD",
+    "VOLUNTEER",
+    "OWNERS_COMMITTEE_MEMBER",
+    "PROPERTY_CONTACT",
+    "RESIDENT_REPRESENTATIVE",
+    "PARTY_GROUP_MEMBER",
+    "RESIDENTS_COMMITTEE_DIRECTOR",
+    "RESIDENTS_COMMITTEE_MEMBER",
+    "WORK_TEAM_LEADER",
 };
-static_assert(kRoleNames.size() == static_cast<size_t>(Role::kResidentRepresentative) + 1);
+static_assert(kRoleNames.size() == static_cast<size_t>(Role::kWorkTeamLeader) + 1);
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -68,13 +82,18 @@ PlaceRule PlaceRuleFor(Role role) {
       return AtOrgs({OrgForm::kWorkingCommittee, OrgForm::kPartyCommittee, OrgForm::kGeneralBranch,
                      OrgForm::kBranch, OrgForm::kJointBranch, OrgForm::kFunctionalBranch});
     case Role::kGroupLeader:
+    case Role::kPartyGroupMember:
       return AtOrgs({OrgForm::kPartyGroup});
+    case Role::kResidentsCommitteeDirector:
+    case Role::kResidentsCommitteeMember:
+      return AtUnits({Level::kCommunity});
     case Role::kFirstSecretary:
       return AtOrgs({OrgForm::kGeneralBranch, OrgForm::kBranch, OrgForm::kJointBranch});
     case Role::kBuildingLead:
     case Role::kPartyHousehold:
       return AtUnits({Level::kBuilding});
     case Role::kWorkTeamMember:
+    case Role::kWorkTeamLeader:
     case Role::kOwnersCommitteeMember:
     case Role::kPropertyContact:
       return AtUnits({Level::kCompound});
@@ -123,9 +142,7 @@ bool RuleAllows(const PlaceRule& rule, const PlaceFacts& facts) {
 
 }  // namespace
 
-bool IsValidRole(Role role) {
-  return role >= Role::kSecretary && role <= Role::kResidentRepresentative;
-}
+bool IsValidRole(Role role) { return role >= Role::kSecretary && role <= Role::kWorkTeamLeader; }
 
 absl::string_view RoleName(Role role) {
   return IsValidRole(role) || role == Role::kUnspecified ? kRoleNames[static_cast<int>(role)]
@@ -166,11 +183,17 @@ bool RoleNeedsFullMember(Role role) {
   }
 }
 
+bool RoleNeedsPartyMember(Role role) {
+  return RoleNeedsFullMember(role) || role == Role::kPartyGroupMember;
+}
+
 bool RoleIsSingleHolder(Role role) {
-  // The roles that lead an organisation: one secretary per organisation, one
-  // leader per party group, one first secretary per compound branch. Deputies
-  // and members come in numbers.
-  return role == Role::kSecretary || role == Role::kGroupLeader || role == Role::kFirstSecretary;
+  // The roles that lead: one secretary per organisation, one leader per
+  // party group, one first secretary per compound branch, one director per
+  // residents' committee, one leader per work team. Deputies and members
+  // come in numbers.
+  return role == Role::kSecretary || role == Role::kGroupLeader || role == Role::kFirstSecretary ||
+         role == Role::kResidentsCommitteeDirector || role == Role::kWorkTeamLeader;
 }
 
 std::string RoleAssignmentName(int64_t id) { return FormatResourceName("roleAssignments", id); }

@@ -35,6 +35,10 @@ enum class Role : int8_t {
   kOwnersCommitteeMember = 12,
   kPropertyContact = 13,
   kResidentRepresentative = 14,
+  kPartyGroupMember = 15,
+  kResidentsCommitteeDirector = 16,
+  kResidentsCommitteeMember = 17,
+  kWorkTeamLeader = 18,
 };
 
 bool IsValidRole(Role role);
@@ -54,7 +58,9 @@ using ::grassroots::org_client::PlaceName;
 // party households at a building; work-team members, owners-committee members
 // and property contacts at a compound; grid workers and resident
 // representatives at a community or compound; micro-grid liaisons at a
-// compound or building; volunteers at any unit below the district.
+// compound or building; volunteers at any unit below the district; party
+// group members at a party group; residents' committee directors and
+// members at a community; work-team leaders at a compound.
 // INVALID_ARGUMENT naming `field` and saying where the role belongs;
 // FAILED_PRECONDITION naming `field` when the place is deleted (DOMAIN.md:
 // no role is held at a deleted unit).
@@ -63,6 +69,10 @@ absl::Status CheckRolePlace(Role role, const PlaceFacts& facts, absl::string_vie
 // Whether the role needs a full party member (secretaries, deputies,
 // committee members, group leaders, first secretaries).
 bool RoleNeedsFullMember(Role role);
+
+// Whether the role needs a party member, full or probationary (party group
+// members: probationary members belong to a group too).
+bool RoleNeedsPartyMember(Role role);
 
 // Only one current holder per place (one secretary per organisation).
 bool RoleIsSingleHolder(Role role);

@@ -129,8 +129,9 @@ class RosterCore : public ServiceCore<Snapshot, RosterIndex, StoredRoster> {
                           absl::CivilDay date, Done<Membership> done);
   void EndMembership(const Caller& caller, int64_t person_id, absl::CivilDay end,
                      Done<Membership> done);
-  void CreateRegistration(const Caller& caller, int64_t person_id, int64_t community_id,
-                          absl::CivilDay start, Done<Registration> done);
+  // `registration`: person_id, community_id, start_date, and optionally a
+  // compound of that community, a post and a duty zone.
+  void CreateRegistration(const Caller& caller, Registration registration, Done<Registration> done);
   void EndRegistration(const Caller& caller, ChildName name, absl::CivilDay end,
                        Done<Registration> done);
   void AssignRole(const Caller& caller, RoleAssignment assignment, std::string request_id,

@@ -458,9 +458,19 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
   if (!community.ok()) return Finish(context, community.status());
   absl::StatusOr<absl::CivilDay> start = RequiredDate(request->start_date(), "start_date");
   if (!start.ok()) return Finish(context, start.status());
+  absl::StatusOr<int64_t> compound =
+      ParseOptionalResourceName(request->compound(), "units", "compound");
+  if (!compound.ok()) return Finish(context, compound.status());
+  Registration registration;
+  registration.person_id = *person;
+  registration.community_id = *community;
+  registration.start_date = *start;
+  registration.compound_id = *compound;
+  registration.post = static_cast<RegistrationPost>(request->post());
+  registration.duty_zone = request->duty_zone();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreateRegistration(
-      *caller, *person, *community, *start,
+      *caller, std::move(registration),
       AnswerWhenDone<Registration>(
           reactor, [response](const Registration& r) { RegistrationToProto(r, response); }));
   return reactor;

@@ -148,7 +148,9 @@ void RosterCore::ImportRows(const Caller& caller, std::vector<ImportRowInput> ro
           }
           for (size_t k = begin; k < end && refused.ok(); ++k) {
             const std::string& field = batch->fields[k];
-            if (field == "person.residence_building") {
+            if (field == "party_org") {
+              refused = CheckMembershipPlace(*facts[k], field);
+            } else if (field == "person.residence_building") {
               refused = CheckResidenceBuilding(*facts[k], field);
             } else if (absl::StartsWith(field, "roles[")) {
               // The row's places are its party organisation, its residence,

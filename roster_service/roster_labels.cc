@@ -55,6 +55,10 @@ absl::Span<const EnumLabel<Role>> Labels<Role>() {
       {Role::kOwnersCommitteeMember, "业委会成员"},
       {Role::kPropertyContact, "物业联系人"},
       {Role::kResidentRepresentative, "居民代表"},
+      {Role::kPartyGroupMember, "党小组成员"},
+      {Role::kResidentsCommitteeDirector, "居委会主任"},
+      {Role::kResidentsCommitteeMember, "居委会委员"},
+      {Role::kWorkTeamLeader, "工作队队长"},
   };
   return kTable;
 }

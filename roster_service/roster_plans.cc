@@ -245,6 +245,11 @@ absl::StatusOr<RoleAssignment> PlanAssignRole(RosterWriteContext& ctx, const Per
                                                       " is not a full party ", "member; a ",
                                                       RoleName(assignment.role), " must be one"));
   }
+  if (RoleNeedsPartyMember(assignment.role) && !IsPartyMember(holder.party_status)) {
+    return absl::FailedPreconditionError(absl::StrCat(prefix, "person: ", PersonName(holder.id),
+                                                      " is not a party member; a ",
+                                                      RoleName(assignment.role), " must be one"));
+  }
   RETURN_IF_ERROR(CheckSingleHolder(ctx.index, assignment, ctx.today, prefix));
   assignment.id = id;
   assignment.person_id = holder.id;

@@ -100,10 +100,13 @@ absl::Status PlanReplacePerson(RosterWriteContext& ctx, const Person& current, P
 
 // Adds the new period `id` (a Membership, a Registration) that `person_id`
 // spends at the place `place_id` (its member `place`) from `start`.
-template <typename Period>
-Period AddPeriod(RosterWriteContext& ctx, int64_t id, int64_t person_id, int64_t Period::*place,
-                 int64_t place_id, absl::CivilDay start) {
+// `fill`, when given, sets the period's other fields first.
+template <typename Period, typename Fill = void (*)(Period&)>
+Period AddPeriod(
+    RosterWriteContext& ctx, int64_t id, int64_t person_id, int64_t Period::*place,
+    int64_t place_id, absl::CivilDay start, Fill fill = [](Period&) {}) {
   Period made;
+  fill(made);
   made.id = id;
   made.person_id = person_id;
   made.*place = place_id;

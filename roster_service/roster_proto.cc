@@ -46,7 +46,14 @@ static_assert(static_cast<int>(Role::kSecretary) == v1::SECRETARY &&
               static_cast<int>(Role::kOwnersCommitteeMember) == v1::OWNERS_COMMITTEE_MEMBER &&
               static_cast<int>(Role::kPropertyContact) == v1::PROPERTY_CONTACT &&
               static_cast<int>(Role::kResidentRepresentative) == v1::RESIDENT_REPRESENTATIVE &&
-              v1::Role_MAX == v1::RESIDENT_REPRESENTATIVE);
+              static_cast<int>(Role::kPartyGroupMember) == v1::PARTY_GROUP_MEMBER &&
+              static_cast<int>(Role::kResidentsCommitteeDirector) ==
+                  v1::RESIDENTS_COMMITTEE_DIRECTOR &&
+              static_cast<int>(Role::kResidentsCommitteeMember) == v1::RESIDENTS_COMMITTEE_MEMBER &&
+              static_cast<int>(Role::kWorkTeamLeader) == v1::WORK_TEAM_LEADER &&
+              v1::Role_MAX == v1::WORK_TEAM_LEADER);
+static_assert(static_cast<int>(RegistrationPost::kVolunteer) == v1::Registration::VOLUNTEER &&
+              v1::Registration::Post_MAX == v1::Registration::VOLUNTEER);
 
 bool IsUnset(const grassroots::type::Date& date) {
   return date.year() == 0 && date.month() == 0 && date.day() == 0;
@@ -111,6 +118,7 @@ void PersonToProto(const Person& person, const View& view, v1::Person* proto) {
   proto->set_party_status(static_cast<v1::Person::PartyStatus>(person.party_status));
   if (person.admission_date) DateToProto(*person.admission_date, proto->mutable_admission_date());
   proto->set_member_category(static_cast<v1::Person::MemberCategory>(person.member_category));
+  proto->set_probation_extension_months(person.probation_extension_months);
   // A district's own key may be an ID-card number: masked like free text.
   proto->set_external_key(unmask ? person.external_key : RedactPersonalData(person.external_key));
   SoftDeletableToProto(person, proto);
@@ -132,6 +140,9 @@ void RegistrationToProto(const Registration& registration, v1::Registration* pro
   proto->Clear();
   proto->set_name(RegistrationName(registration.person_id, registration.id));
   proto->set_community(org::UnitName(registration.community_id));
+  if (registration.compound_id != 0) proto->set_compound(org::UnitName(registration.compound_id));
+  proto->set_post(static_cast<v1::Registration::Post>(registration.post));
+  proto->set_duty_zone(registration.duty_zone);
   DateToProto(registration.start_date, proto->mutable_start_date());
   if (registration.end_date) DateToProto(*registration.end_date, proto->mutable_end_date());
   proto->set_current(registration.current());
@@ -189,6 +200,7 @@ absl::StatusOr<Person> PersonFromProto(const v1::Person& proto, absl::string_vie
       person.member_category,
       EnumFromProto<MemberCategory>(proto.member_category(), v1::Person_MemberCategory_IsValid,
                                     field("member_category")));
+  person.probation_extension_months = proto.probation_extension_months();
   person.external_key = proto.external_key();
   return person;
 }
@@ -224,6 +236,7 @@ std::vector<std::string> ImpliedPersonUpdatePaths(const v1::Person& proto) {
   add_if(proto.party_status() != v1::Person::PARTY_STATUS_UNSPECIFIED, "party_status");
   add_if(!IsUnset(proto.admission_date()), "admission_date");
   add_if(proto.member_category() != v1::Person::MEMBER_CATEGORY_UNSPECIFIED, "member_category");
+  add_if(proto.probation_extension_months() != 0, "probation_extension_months");
   add_if(!proto.external_key().empty(), "external_key");
   return paths;
 }

@@ -53,6 +53,8 @@ absl::Status ApplyPersonPaths(const PersonUpdate& update, Person& person) {
     take("party_status", person.party_status, v.party_status);
     take("admission_date", person.admission_date, v.admission_date);
     take("member_category", person.member_category, v.member_category);
+    take("probation_extension_months", person.probation_extension_months,
+         v.probation_extension_months);
     take("external_key", person.external_key, v.external_key);
     if (known) continue;
     if (path == "name" || path == "state" || path == "create_time" || path == "update_time" ||
@@ -207,7 +209,8 @@ void RosterCore::StartMembership(const Caller& caller, int64_t person_id, int64_
                                  absl::CivilDay start, Done<Membership> done) {
   WithPlace(
       Place{Place::Kind::kPartyOrg, party_org_id}, "party_org",
-      [this, caller, person_id, party_org_id, start, done](const PlaceFacts&) {
+      [this, caller, person_id, party_org_id, start, done](const PlaceFacts& facts) {
+        if (absl::Status s = CheckMembershipPlace(facts, "party_org"); !s.ok()) return done(s);
         Submit(
             caller, "StartMembership", "",
             [=](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
@@ -225,7 +228,8 @@ void RosterCore::TransferMembership(const Caller& caller, int64_t person_id, int
                                     absl::CivilDay date, Done<Membership> done) {
   WithPlace(
       Place{Place::Kind::kPartyOrg, party_org_id}, "party_org",
-      [this, caller, person_id, party_org_id, date, done](const PlaceFacts&) {
+      [this, caller, person_id, party_org_id, date, done](const PlaceFacts& facts) {
+        if (absl::Status s = CheckMembershipPlace(facts, "party_org"); !s.ok()) return done(s);
         Submit(
             caller, "TransferMembership", "",
             [=](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
@@ -260,36 +264,61 @@ void RosterCore::EndMembership(const Caller& caller, int64_t person_id, absl::Ci
       TypedDone<Membership, Snapshot>(std::move(done)));
 }
 
-void RosterCore::CreateRegistration(const Caller& caller, int64_t person_id, int64_t community_id,
-                                    absl::CivilDay start, Done<Registration> done) {
+void RosterCore::CreateRegistration(const Caller& caller, Registration registration,
+                                    Done<Registration> done) {
+  if (absl::Status s = ValidateRegistrationFields(registration, ""); !s.ok()) return done(s);
+  auto submit = [this, caller, registration, done]() {
+    Submit(
+        caller, "CreateRegistration", "",
+        [=](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+          const int64_t person_id = registration.person_id;
+          ASSIGN_OR_RETURN(const Person* person, LivePerson(ctx.index, person_id, "person"));
+          if (!IsPartyMember(person->party_status) ||
+              person->member_category != MemberCategory::kInService) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "person: ", PersonName(person_id),
+                " is not an in-service party member; only they report to a community"));
+          }
+          if (const Registration* current =
+                  CurrentRegistration(ctx.index, person_id, RosterIndex::kHead)) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("person: ", PersonName(person_id), " is already registered (",
+                             RegistrationName(person_id, current->id), "); end that first"));
+          }
+          Registration made = AddPeriod(ctx, ctx.index.max_registration_id() + 1, person_id,
+                                        &Registration::community_id, registration.community_id,
+                                        registration.start_date, [&](Registration& r) {
+                                          r.compound_id = registration.compound_id;
+                                          r.post = registration.post;
+                                          r.duty_zone = registration.duty_zone;
+                                        });
+          return made;
+        },
+        TypedDone<Registration, Snapshot>(done));
+  };
+  const Place community{Place::Kind::kUnit, registration.community_id};
   WithPlace(
-      Place{Place::Kind::kUnit, community_id}, "community",
-      [this, caller, person_id, community_id, start, done](const PlaceFacts& facts) {
+      community, "community",
+      [this, registration, community, submit, done](const PlaceFacts& facts) {
         if (facts.level != org::Level::kCommunity) {
           return done(absl::InvalidArgumentError(absl::StrCat("community: ", PlaceName(facts.place),
                                                               " is a ", org::LevelName(facts.level),
                                                               ", not a COMMUNITY")));
         }
-        Submit(
-            caller, "CreateRegistration", "",
-            [=](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
-              ASSIGN_OR_RETURN(const Person* person, LivePerson(ctx.index, person_id, "person"));
-              if (!IsPartyMember(person->party_status) ||
-                  person->member_category != MemberCategory::kInService) {
-                return absl::FailedPreconditionError(absl::StrCat(
-                    "person: ", PersonName(person_id),
-                    " is not an in-service party member; only they report to a community"));
+        if (registration.compound_id == 0) return submit();
+        const Place compound{Place::Kind::kUnit, registration.compound_id};
+        WithPlace(
+            compound, "compound",
+            [compound, community, submit, done](const PlaceFacts& compound_facts) {
+              if (compound_facts.level != org::Level::kCompound ||
+                  compound_facts.parent_id != community.id) {
+                return done(absl::InvalidArgumentError(
+                    absl::StrCat("compound: ", PlaceName(compound), " is not a COMPOUND of ",
+                                 PlaceName(community))));
               }
-              if (const Registration* current =
-                      CurrentRegistration(ctx.index, person_id, RosterIndex::kHead)) {
-                return absl::FailedPreconditionError(
-                    absl::StrCat("person: ", PersonName(person_id), " is already registered (",
-                                 RegistrationName(person_id, current->id), "); end that first"));
-              }
-              return AddPeriod(ctx, ctx.index.max_registration_id() + 1, person_id,
-                               &Registration::community_id, community_id, start);
+              submit();
             },
-            TypedDone<Registration, Snapshot>(done));
+            [done](absl::Status s) { done(s); });
       },
       [done](absl::Status s) { done(s); });
 }

@@ -5,7 +5,8 @@
 // whose ResourceStore does the work. This file holds what is particular to
 // people, memberships, registrations and role assignments.
 //
-// Schema (version 1; the DDL is SchemaV1() below)
+// Schema (version 1, the DDL of SchemaV1() below; 2 keys request ids by
+// principal; 3 adds the columns of SchemaV3())
 // ------
 //   people, person_history                       kind 1 in events
 //   memberships, membership_history              kind 2
@@ -132,6 +133,20 @@ constexpr absl::string_view kRoleAssignmentFieldsV1 = R"(
   update_time INTEGER NOT NULL,
   revision INTEGER NOT NULL)";
 
+// Schema version 3 (issue 15): probation extensions; where a registered
+// in-service member serves (compound, post, duty zone).
+constexpr absl::string_view kPersonColumnsV3[] = {
+    "probation_extension_months INTEGER NOT NULL DEFAULT 0"};
+constexpr absl::string_view kRegistrationColumnsV3[] = {"compound_id INTEGER NOT NULL DEFAULT 0",
+                                                        "post INTEGER NOT NULL DEFAULT 0",
+                                                        "duty_zone TEXT NOT NULL DEFAULT ''"};
+
+std::string SchemaV3() {
+  return absl::StrCat(
+      sqlite::AddResourceColumns("people", "person_history", kPersonColumnsV3),
+      sqlite::AddResourceColumns("registrations", "registration_history", kRegistrationColumnsV3));
+}
+
 std::string SchemaV1() {
   return absl::StrCat(
       sqlite::ResourceTablesSchema("people", "person_history", kPersonFieldsV1),
@@ -144,18 +159,18 @@ std::string SchemaV1() {
 }
 
 // Column names in the order Bind and the Read functions bind and read them.
-constexpr std::array<absl::string_view, 17> kPersonColumns = {
+constexpr std::array<absl::string_view, 18> kPersonColumns = {
     "id", "display_name", "gender", "birth_date", "id_card_number", "phone",
     "residence_building_id", "residence_room", "party_status", "admission_date", "member_category",
-    "external_key",
+    "probation_extension_months", "external_key",
     // Times and state.
     "create_time", "update_time", "deleted", "delete_time", "revision"};
 constexpr std::array<absl::string_view, 8> kMembershipColumns = {
     "id",       "person_id",   "party_org_id", "start_date",
     "end_date", "create_time", "update_time",  "revision"};
-constexpr std::array<absl::string_view, 8> kRegistrationColumns = {
-    "id",       "person_id",   "community_id", "start_date",
-    "end_date", "create_time", "update_time",  "revision"};
+constexpr std::array<absl::string_view, 11> kRegistrationColumns = {
+    "id",         "person_id", "community_id", "compound_id", "post",    "duty_zone",
+    "start_date", "end_date",  "create_time",  "update_time", "revision"};
 constexpr std::array<absl::string_view, 11> kRoleAssignmentColumns = {
     "id",       "person_id", "role",        "place_kind",  "place_id", "start_date",
     "end_date", "note",      "create_time", "update_time", "revision"};
@@ -176,6 +191,7 @@ void Bind(Statement& statement, const Person& person) {
       .Enum(person.party_status)
       .OptionalDate(person.admission_date)
       .Enum(person.member_category)
+      .Int(person.probation_extension_months)
       .Text(person.external_key)
       .Time(person.create_time)
       .Time(person.update_time)
@@ -201,6 +217,9 @@ void Bind(Statement& statement, const Registration& registration) {
       .Int(registration.id)
       .Int(registration.person_id)
       .Int(registration.community_id)
+      .Int(registration.compound_id)
+      .Enum(registration.post)
+      .Text(registration.duty_zone)
       .Date(registration.start_date)
       .OptionalDate(registration.end_date)
       .Time(registration.create_time)
@@ -236,6 +255,7 @@ absl::StatusOr<Person> ReadPerson(RowReader& r) {
   person.party_status = r.As<PartyStatus>();
   ASSIGN_OR_RETURN(person.admission_date, r.OptionalDate("admission_date"));
   person.member_category = r.As<MemberCategory>();
+  person.probation_extension_months = static_cast<int32_t>(r.Int());
   person.external_key = r.Text();
   person.create_time = r.Time();
   person.update_time = r.Time();
@@ -263,6 +283,9 @@ absl::StatusOr<Registration> ReadRegistration(RowReader& r) {
   registration.id = r.Int();
   registration.person_id = r.Int();
   registration.community_id = r.Int();
+  registration.compound_id = r.Int();
+  registration.post = r.As<RegistrationPost>();
+  registration.duty_zone = r.Text();
   ASSIGN_OR_RETURN(registration.start_date, r.Date("start_date"));
   ASSIGN_OR_RETURN(registration.end_date, r.OptionalDate("end_date"));
   registration.create_time = r.Time();
@@ -314,7 +337,7 @@ std::vector<sqlite::ResourceTable> RosterStoreSchema::Tables() {
 }
 
 std::vector<std::string> RosterStoreSchema::Migrations() {
-  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2()};
+  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3()};
 }
 
 sqlite::ResourceKey RosterStoreSchema::KeyOf(const Snapshot& snapshot) {

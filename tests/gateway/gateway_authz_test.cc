@@ -259,6 +259,59 @@ class GatewayAuthzTest : public GatewaySuite {
           org_v1::ListPartyOrgsResponse out;
           return c.org->ListPartyOrgs(Context().get(), r, &out);
         });
+    // The district's directory of external organisations: read from any
+    // scope in the district (both sides are in it), written only by a
+    // principal scoped to the district itself.
+    add("OrgService.CreateExternalOrg", Kind::kWrite, StatusCode::OK, kUnnamed,
+        [this](Clients& c, const Side&) {
+          org_v1::CreateExternalOrgRequest r;
+          r.mutable_external_org()->set_district(district_.district.name());
+          r.mutable_external_org()->set_kind(org_v1::ExternalOrg::ENTERPRISE);
+          r.mutable_external_org()->set_display_name("共建企业");
+          org_v1::ExternalOrg out;
+          return c.org->CreateExternalOrg(Context().get(), r, &out);
+        });
+    cases.back().global_only = true;
+    add("OrgService.GetExternalOrg", Kind::kRead, StatusCode::OK, kUnnamed,
+        [this](Clients& c, const Side&) {
+          org_v1::GetExternalOrgRequest r;
+          r.set_name(external_org_);
+          org_v1::ExternalOrg out;
+          return c.org->GetExternalOrg(Context().get(), r, &out);
+        });
+    add("OrgService.UpdateExternalOrg", Kind::kWrite, StatusCode::OK, kUnnamed,
+        [this](Clients& c, const Side&) {
+          org_v1::UpdateExternalOrgRequest r;
+          r.mutable_external_org()->set_name(external_org_);
+          r.mutable_external_org()->set_address("株洲市天元区");
+          org_v1::ExternalOrg out;
+          return c.org->UpdateExternalOrg(Context().get(), r, &out);
+        });
+    cases.back().global_only = true;
+    add("OrgService.DeleteExternalOrg", Kind::kManage, StatusCode::ABORTED, kUnnamed,
+        [this](Clients& c, const Side&) {
+          org_v1::DeleteExternalOrgRequest r;
+          r.set_name(external_org_);
+          r.set_etag("\"stale\"");
+          org_v1::ExternalOrg out;
+          return c.org->DeleteExternalOrg(Context().get(), r, &out);
+        });
+    cases.back().global_only = true;
+    add("OrgService.UndeleteExternalOrg", Kind::kManage, StatusCode::FAILED_PRECONDITION, kUnnamed,
+        [this](Clients& c, const Side&) {
+          org_v1::UndeleteExternalOrgRequest r;
+          r.set_name(external_org_);
+          org_v1::ExternalOrg out;
+          return c.org->UndeleteExternalOrg(Context().get(), r, &out);
+        });
+    cases.back().global_only = true;
+    add("OrgService.ListExternalOrgs", Kind::kRead, StatusCode::OK, kUnnamed,
+        [this](Clients& c, const Side&) {
+          org_v1::ListExternalOrgsRequest r;
+          r.set_district(district_.district.name());
+          org_v1::ListExternalOrgsResponse out;
+          return c.org->ListExternalOrgs(Context().get(), r, &out);
+        });
     add("OrgService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed,
         [](Clients& c, const Side&) {
           org_v1::ListEventsRequest r;
@@ -557,8 +610,16 @@ class GatewayAuthzTest : public GatewaySuite {
       ASSERT_TRUE(admin.roster->CreatePerson(Context().get(), person, &created_person).ok());
       replayed_[person.request_id()] = created_person.name();
     }
+    org_v1::CreateExternalOrgRequest external;
+    external.mutable_external_org()->set_district(district_.district.name());
+    external.mutable_external_org()->set_kind(org_v1::ExternalOrg::AGENCY);
+    external.mutable_external_org()->set_display_name("区住房和城乡建设局");
+    org_v1::ExternalOrg created_external;
+    ASSERT_TRUE(admin.org->CreateExternalOrg(Context().get(), external, &created_external).ok());
+    external_org_ = created_external.name();
   }
 
+  std::string external_org_;
   int unit_codes_ = 0;
   std::map<std::string, std::string> replayed_;
 };
@@ -792,6 +853,56 @@ TEST_F(GatewayAuthzTest, JointBranchIsReadableButNotWritableFromOneOfItsCompound
   EXPECT_EQ(status.error_message(),
             absl::StrCat("party_org.name: ", district_.joint_branch.name(),
                          " is outside your scope ", district_.compound2.name()));
+}
+
+// A community reads its district's directory of co-building units but does
+// not write it; the district writes it.
+TEST_F(GatewayAuthzTest, TheDistrictsDirectoryIsReadInTheDistrictAndWrittenByIt) {
+  AddPrincipal("community-admin", "ADMIN", inside_.community.name(), false);
+  AddPrincipal("district-editor", "EDITOR", district_.district.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients community = ClientsOf(principals_[principals_.size() - 2]);
+  Clients district = ClientsOf(principals_[principals_.size() - 1]);
+
+  org_v1::CreateExternalOrgRequest create;
+  create.mutable_external_org()->set_district(district_.district.name());
+  create.mutable_external_org()->set_kind(org_v1::ExternalOrg::PROPERTY_COMPANY);
+  create.mutable_external_org()->set_display_name("湘江物业");
+  org_v1::ExternalOrg made;
+  grpc::Status status = community.org->CreateExternalOrg(Context().get(), create, &made);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("external_org.district: the directory of ", district_.district.name(),
+                         " is outside your scope ", inside_.community.name()));
+  ASSERT_TRUE(district.org->CreateExternalOrg(Context().get(), create, &made).ok());
+
+  org_v1::GetExternalOrgRequest get;
+  get.set_name(made.name());
+  org_v1::ExternalOrg read;
+  EXPECT_TRUE(community.org->GetExternalOrg(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.display_name(), "湘江物业");
+  org_v1::UpdateExternalOrgRequest update;
+  update.mutable_external_org()->set_name(made.name());
+  update.mutable_external_org()->set_display_name("改名");
+  EXPECT_EQ(community.org->UpdateExternalOrg(Context().get(), update, &read).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A scoped principal names the district it lists.
+  org_v1::ListExternalOrgsRequest everyone;
+  org_v1::ListExternalOrgsResponse listed;
+  EXPECT_EQ(community.org->ListExternalOrgs(Context().get(), everyone, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The compound names the company: the company must be readable too.
+  org_v1::UpdateUnitRequest manage;
+  manage.mutable_unit()->set_name(inside_.compound.name());
+  manage.mutable_unit()->mutable_compound()->mutable_property_service()->set_mode(
+      org_v1::PropertyService::COMPANY);
+  manage.mutable_unit()->mutable_compound()->mutable_property_service()->set_company(made.name());
+  manage.mutable_update_mask()->add_paths("compound.property_service");
+  org_v1::Unit managed;
+  ASSERT_TRUE(community.org->UpdateUnit(Context().get(), manage, &managed).ok());
+  EXPECT_TRUE(managed.compound().has_property_company());
+  EXPECT_EQ(managed.compound().property_service().company(), made.name());
 }
 
 TEST_F(GatewayAuthzTest, MoveNeedsBothTheUnitAndItsNewParentInScope) {

@@ -209,11 +209,12 @@ TEST_F(RoutesTest, PagedListsAndOnlyThemHaveTheirTokenFields) {
     EXPECT_NE(route.page_size_field, 0) << route.method;
     paged.push_back(route.short_name);
   }
-  EXPECT_THAT(paged, ::testing::UnorderedElementsAre(
-                         "OrgService.ListUnits", "OrgService.ListPartyOrgs",
-                         "OrgService.ListEvents", "RosterService.ListPeople",
-                         "RosterService.ListMemberships", "RosterService.ListRegistrations",
-                         "RosterService.ListRoleAssignments", "RosterService.ListEvents"));
+  EXPECT_THAT(paged,
+              ::testing::UnorderedElementsAre(
+                  "OrgService.ListUnits", "OrgService.ListPartyOrgs", "OrgService.ListEvents",
+                  "OrgService.ListExternalOrgs", "RosterService.ListPeople",
+                  "RosterService.ListMemberships", "RosterService.ListRegistrations",
+                  "RosterService.ListRoleAssignments", "RosterService.ListEvents"));
   EXPECT_EQ(Roster("ListPeople").page_token_field,
             roster_v1::ListPeopleRequest::kPageTokenFieldNumber);
   EXPECT_EQ(Roster("ListPeople").next_page_token_field,

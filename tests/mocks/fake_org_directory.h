@@ -21,7 +21,8 @@ class FakeOrgDirectory final : public org_client::OrgDirectory {
  public:
   void AddUnit(int64_t id, org::Level level, int64_t parent_id = 0) {
     absl::MutexLock lock(&mu_);
-    places_[Place{Place::Kind::kUnit, id}] = {Place{Place::Kind::kUnit, id}, false, level};
+    places_[Place{Place::Kind::kUnit, id}] = {Place{Place::Kind::kUnit, id}, false, level,
+                                              org::OrgForm::kUnspecified, parent_id};
     if (parent_id != 0) children_[parent_id].push_back(id);
   }
   void AddOrg(int64_t id, org::OrgForm form, std::vector<int64_t> units = {}) {

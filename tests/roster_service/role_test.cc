@@ -26,8 +26,8 @@ constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
 
 std::vector<Role> AllRoles() {
   std::vector<Role> roles;
-  for (int i = static_cast<int>(Role::kSecretary);
-       i <= static_cast<int>(Role::kResidentRepresentative); ++i) {
+  for (int i = static_cast<int>(Role::kSecretary); i <= static_cast<int>(Role::kWorkTeamLeader);
+       ++i) {
     roles.push_back(static_cast<Role>(i));
   }
   return roles;
@@ -67,13 +67,13 @@ TEST(RoleNameTest, NamesMatchTheProtoAndParseBack) {
   EXPECT_EQ(RoleName(Role::kBuildingLead), "BUILDING_LEAD");
   EXPECT_EQ(RoleName(Role::kResidentRepresentative), "RESIDENT_REPRESENTATIVE");
   EXPECT_EQ(RoleName(Role::kUnspecified), "ROLE_UNSPECIFIED");
-  EXPECT_EQ(RoleName(static_cast<Role>(15)), "ROLE_UNKNOWN");
+  EXPECT_EQ(RoleName(static_cast<Role>(19)), "ROLE_UNKNOWN");
   for (Role role : AllRoles()) {
     EXPECT_TRUE(IsValidRole(role));
     EXPECT_EQ(ParseRoleName(RoleName(role)), role) << RoleName(role);
   }
   EXPECT_FALSE(IsValidRole(Role::kUnspecified));
-  EXPECT_FALSE(IsValidRole(static_cast<Role>(15)));
+  EXPECT_FALSE(IsValidRole(static_cast<Role>(19)));
   EXPECT_EQ(ParseRoleName("ROLE_UNSPECIFIED"), std::nullopt);
   EXPECT_EQ(ParseRoleName("building_lead"), std::nullopt);
 }
@@ -138,6 +138,10 @@ const std::vector<RolePlaces>& ExpectedPlaces() {
       {Role::kOwnersCommitteeMember, {"COMPOUND"}},
       {Role::kPropertyContact, {"COMPOUND"}},
       {Role::kResidentRepresentative, {"COMMUNITY", "COMPOUND"}},
+      {Role::kPartyGroupMember, {"PARTY_GROUP"}},
+      {Role::kResidentsCommitteeDirector, {"COMMUNITY"}},
+      {Role::kResidentsCommitteeMember, {"COMMUNITY"}},
+      {Role::kWorkTeamLeader, {"COMPOUND"}},
   };
   return *kExpected;
 }
@@ -200,7 +204,8 @@ TEST(RoleNeedsFullMemberTest, OnlyTheLeadershipRoles) {
 }
 
 TEST(RoleIsSingleHolderTest, OneHeadPerPlace) {
-  const std::set<Role> single = {Role::kSecretary, Role::kGroupLeader, Role::kFirstSecretary};
+  const std::set<Role> single = {Role::kSecretary, Role::kGroupLeader, Role::kFirstSecretary,
+                                 Role::kResidentsCommitteeDirector, Role::kWorkTeamLeader};
   for (Role role : AllRoles()) {
     EXPECT_EQ(RoleIsSingleHolder(role), single.count(role) > 0) << RoleName(role);
   }
@@ -228,7 +233,7 @@ TEST(ValidateRoleAssignmentFieldsTest, AcceptsAWellFormedAssignment) {
 }
 
 TEST(ValidateRoleAssignmentFieldsTest, RequiresARole) {
-  for (Role role : {Role::kUnspecified, static_cast<Role>(15)}) {
+  for (Role role : {Role::kUnspecified, static_cast<Role>(19)}) {
     RoleAssignment assignment = Assignment();
     assignment.role = role;
     EXPECT_THAT(ValidateRoleAssignmentFields(assignment, "role_assignment."),

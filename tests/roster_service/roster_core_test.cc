@@ -311,9 +311,11 @@ TEST_F(RosterCoreTest, PeopleWithCurrentDutiesAreNotDeleted) {
 TEST_F(RosterCoreTest, OnlyInServiceMembersRegisterWithACommunity) {
   const int64_t member = MustCreatePerson(1, PartyStatus::kFull);
   const auto registration = [&](int64_t person, int64_t community) {
-    return Sync<Registration>([&](auto done) {
-      core_->CreateRegistration(caller_, person, community, absl::CivilDay(2026, 3, 1), done);
-    });
+    Registration r;
+    r.person_id = person;
+    r.community_id = community;
+    r.start_date = absl::CivilDay(2026, 3, 1);
+    return Sync<Registration>([&](auto done) { core_->CreateRegistration(caller_, r, done); });
   };
   EXPECT_THAT(registration(member, kCompound).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("COMMUNITY")));
@@ -324,6 +326,124 @@ TEST_F(RosterCoreTest, OnlyInServiceMembersRegisterWithACommunity) {
   ASSERT_TRUE(retired.ok());
   EXPECT_THAT(registration(retired->id, kCommunity).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("in-service")));
+}
+
+// Zhangping's "500多名在职党员…担任党组织班子成员、网格员、楼栋长" and "3272名
+// 在职党员按照责任区划分，定岗定责": a registration carries the compound served,
+// the post and the duty zone.
+TEST_F(RosterCoreTest, ARegistrationCarriesTheCompoundThePostAndTheDutyZone) {
+  const int64_t member = MustCreatePerson(1, PartyStatus::kFull);
+  Registration r;
+  r.person_id = member;
+  r.community_id = kCommunity;
+  r.start_date = absl::CivilDay(2026, 3, 1);
+  const auto create = [&](const Registration& registration) {
+    return Sync<Registration>(
+        [&](auto done) { core_->CreateRegistration(caller_, registration, done); });
+  };
+  const int64_t before = core_->published_revision();
+  Registration elsewhere = r;
+  elsewhere.compound_id = kOtherCompound;  // a compound of another community
+  EXPECT_THAT(create(elsewhere).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("compound: units/7 is not a COMPOUND of units/3")));
+  Registration building = r;
+  building.compound_id = kBuilding;
+  EXPECT_THAT(create(building).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("compound:")));
+  Registration bad_post = r;
+  bad_post.post = static_cast<RegistrationPost>(9);
+  EXPECT_THAT(create(bad_post).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("post:")));
+  Registration long_zone = r;
+  long_zone.duty_zone = std::string(65, 'x');
+  EXPECT_THAT(create(long_zone).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("duty_zone")));
+  EXPECT_EQ(core_->published_revision(), before);  // nothing written
+
+  r.compound_id = kCompound;
+  r.post = RegistrationPost::kBuildingLead;
+  r.duty_zone = "5栋1-2单元";
+  absl::StatusOr<Registration> made = create(r);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->compound_id, kCompound);
+  EXPECT_EQ(made->post, RegistrationPost::kBuildingLead);
+  EXPECT_EQ(made->duty_zone, "5栋1-2单元");
+  // Kept across a restart of the store.
+  core_.reset();
+  store_.reset();
+  auto store = SqliteRosterStore::Open(dir_.File("roster.db"));
+  ASSERT_TRUE(store.ok());
+  store_ = *std::move(store);
+  core_ = std::make_unique<RosterCore>(store_.get(), &directory_, &clock_);
+  ASSERT_TRUE(core_->Start().ok());
+  absl::StatusOr<Page<Registration>> listed = core_->ListRegistrations({.person_id = member});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->items.size(), 1u);
+  EXPECT_EQ(listed->items[0], *made);
+}
+
+// A 党小组 is a subdivision of its branch: the organisational relationship
+// sits with the branch, and belonging to the group is a role.
+TEST_F(RosterCoreTest, AMembershipSitsWithTheBranchNotItsPartyGroup) {
+  const int64_t member = MustCreatePerson(1, PartyStatus::kFull);
+  const int64_t before = core_->published_revision();
+  EXPECT_THAT(Start(member, kGroup, absl::CivilDay(2020, 1, 1)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("party_org: partyOrgs/3 is a PARTY_GROUP")));
+  EXPECT_EQ(core_->published_revision(), before);
+  ASSERT_TRUE(Start(member, kBranch, absl::CivilDay(2020, 1, 1)).ok());
+  EXPECT_THAT(Transfer(member, kGroup, absl::CivilDay(2021, 1, 1)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("PARTY_GROUP")));
+  EXPECT_TRUE(Assign(member, Role::kPartyGroupMember, Org(kGroup)).ok());
+  const int64_t resident = MustCreatePerson(2, PartyStatus::kNone);
+  EXPECT_THAT(Assign(resident, Role::kPartyGroupMember, Org(kGroup)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not a party member")));
+  EXPECT_THAT(Assign(member, Role::kPartyGroupMember, Org(kBranch)).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("PARTY_GROUP")));
+}
+
+TEST_F(RosterCoreTest, ResidentsCommitteeAndWorkTeamLeadersAreOnePerPlace) {
+  const int64_t director = MustCreatePerson(1, PartyStatus::kNone);
+  const int64_t other = MustCreatePerson(2, PartyStatus::kNone);
+  EXPECT_THAT(Assign(director, Role::kResidentsCommitteeDirector, Unit(kCompound)).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("COMMUNITY")));
+  ASSERT_TRUE(Assign(director, Role::kResidentsCommitteeDirector, Unit(kCommunity)).ok());
+  EXPECT_THAT(Assign(other, Role::kResidentsCommitteeDirector, Unit(kCommunity)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already has a")));
+  EXPECT_TRUE(Assign(other, Role::kResidentsCommitteeMember, Unit(kCommunity)).ok());
+  ASSERT_TRUE(Assign(director, Role::kWorkTeamLeader, Unit(kCompound)).ok());
+  EXPECT_THAT(Assign(other, Role::kWorkTeamLeader, Unit(kCompound)).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("WORK_TEAM_LEADER")));
+}
+
+TEST_F(RosterCoreTest, ProbationMayBeExtendedOnceByUpToAYear) {
+  Person person;
+  person.display_name = "李延";
+  person.id_card_number = IdCard(9);
+  person.party_status = PartyStatus::kProbationary;
+  person.admission_date = absl::CivilDay(2025, 3, 31);
+  person.probation_extension_months = 13;
+  const auto create = [&](const Person& p) {
+    return Sync<Person>([&](auto done) { core_->CreatePerson(caller_, p, "", done); });
+  };
+  EXPECT_THAT(create(person).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("person.probation_extension_months: must be 0..12")));
+  Person resident = person;
+  resident.party_status = PartyStatus::kNone;
+  resident.admission_date.reset();
+  resident.probation_extension_months = 6;
+  EXPECT_THAT(create(resident).status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  HasSubstr("probation_extension_months")));
+  person.probation_extension_months = 6;
+  absl::StatusOr<Person> made = create(person);
+  ASSERT_TRUE(made.ok()) << made.status();
+  // Due six months after the anniversary: 31 March + 18 months is 1 October
+  // (CivilDay normalises 31 September).
+  EXPECT_EQ(ProbationDecisionDue(*made), absl::CivilDay(2026, 10, 1));
+  EXPECT_FALSE(ProbationIsOverdue(*made, absl::CivilDay(2026, 4, 1)));
+  EXPECT_TRUE(ProbationIsOverdue(*made, absl::CivilDay(2026, 10, 2)));
 }
 
 TEST_F(RosterCoreTest, ImportUpsertsByExternalKeyAndMovesTheMembership) {

@@ -16,7 +16,7 @@ TEST(RosterLabelsTest, EveryTableIsComplete) {
   ExpectCompleteLabelTable<roster::Gender>(roster::Gender::kFemale);
   ExpectCompleteLabelTable<roster::PartyStatus>(roster::PartyStatus::kNone);
   ExpectCompleteLabelTable<MemberCategory>(MemberCategory::kFloating);
-  ExpectCompleteLabelTable<Role>(Role::kResidentRepresentative);
+  ExpectCompleteLabelTable<Role>(Role::kWorkTeamLeader);
 }
 
 // DOMAIN.md calls a branch committee member 支委; the older spellings stay

@@ -452,12 +452,12 @@ TEST(RoleAssignmentFromProtoTest, RequiresPersonPlaceAndStartDate) {
 TEST(RoleAssignmentFromProtoTest, RefusesBadEnumsAndDates) {
   auto proto = ParseText<v1::RoleAssignment>(R"pb(
     person: "people/4"
-    role: 15
+    role: 19
     place: "units/12"
     start_date { year: 2024 month: 1 day: 1 }
   )pb");
   EXPECT_THAT(RoleAssignmentFromProto(proto, "roles[1]."),
-              StatusIs(kInvalid, HasSubstr("roles[1].role: 15 is not a known value")));
+              StatusIs(kInvalid, HasSubstr("roles[1].role: 19 is not a known value")));
   proto.set_role(v1::VOLUNTEER);
   proto.mutable_end_date()->set_year(2024);
   EXPECT_THAT(RoleAssignmentFromProto(proto, "roles[1]."),

@@ -129,7 +129,16 @@ struct RosterStoreTraits {
   using Stored = StoredRoster;
   using Snapshot = roster::Snapshot;
   static constexpr char kFileName[] = "roster.db";
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
+  static constexpr absl::string_view kUndoStepsAfter2 = R"(
+      ALTER TABLE people DROP COLUMN probation_extension_months;
+      ALTER TABLE person_history DROP COLUMN probation_extension_months;
+      ALTER TABLE registrations DROP COLUMN compound_id;
+      ALTER TABLE registrations DROP COLUMN post;
+      ALTER TABLE registrations DROP COLUMN duty_zone;
+      ALTER TABLE registration_history DROP COLUMN compound_id;
+      ALTER TABLE registration_history DROP COLUMN post;
+      ALTER TABLE registration_history DROP COLUMN duty_zone;)";
   static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
     Person person = MakePerson(id, revision);
     if (!label.empty()) person.display_name = label;
