@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
+#include "roster_service/membership.h"
 #include "roster_service/person.h"
 #include "roster_service/role.h"
 
@@ -36,6 +37,9 @@ struct AuditUnit {
   bool red_property = false;
   bool has_owners_committee = false;
   bool red_owners_committee = false;
+  org::PropertyMode property_mode = org::PropertyMode::kUnspecified;
+  org::OwnersBodyKind owners_body = org::OwnersBodyKind::kNone;
+  std::optional<absl::CivilDay> owners_body_term_end;
 };
 
 struct AuditPartyOrg {
@@ -59,6 +63,7 @@ struct AuditPerson {
   // personal-data grant. Masked numbers (with '*') are not checked.
   std::string id_card_number;
   int64_t residence_building_id = 0;  // 0 when none
+  int32_t probation_extension_months = 0;
   bool deleted = false;
 };
 
@@ -73,6 +78,9 @@ struct AuditMembership {
 struct AuditRegistration {
   int64_t person_id = 0;
   int64_t community_id = 0;
+  int64_t compound_id = 0;  // 0 when none
+  roster::RegistrationPost post = roster::RegistrationPost::kUnspecified;
+  bool has_duty_zone = false;
   bool current = false;
 };
 
@@ -139,26 +147,57 @@ struct Coverage {
   std::string display_name;
   org::Level level = org::Level::kUnspecified;
 
+  int64_t communities = 0;
+  // Compound-level units (COMPOUND) are housing compounds, urban villages
+  // and rural concentrated areas. Tianyuan's "300多个小区…另有城中村22个"
+  // counts the villages apart: `compounds` are the housing compounds only.
   int64_t compounds = 0;
-  // Compounds covered by a branch attached to them (own or joint branch,
-  // general branch; functional branches do not cover).
-  int64_t compounds_covered = 0;
-  int64_t branches = 0;  // compound-level organisations (not groups)
+  int64_t urban_villages = 0;
+  int64_t rural_areas = 0;
+  int64_t compound_level_units = 0;  // the sum of the three
+  // Compound-level units covered by a branch attached to them (own or joint
+  // branch, general branch; functional branches do not cover).
+  int64_t compound_level_units_covered = 0;
+  // Compound-level organisations (not groups) attached to a housing
+  // compound (Tianyuan: 211), and those attached only to villages.
+  int64_t branches = 0;
+  int64_t village_branches = 0;
   int64_t branches_with_secretary = 0;
-  int64_t compounds_with_first_secretary = 0;
-  int64_t compounds_without_property = 0;
-  int64_t compounds_without_property_with_work_team = 0;
-  int64_t compounds_with_red_owners_committee = 0;  // rate over all compounds
-  int64_t compounds_with_property = 0;
+  // First secretaries are sent to branches (208 people for 211 branches in
+  // Tianyuan): branches with one, and the head count of the people.
+  int64_t branches_with_first_secretary = 0;
+  int64_t first_secretaries = 0;
+  int64_t compounds_with_property = 0;      // housing compounds with a company
   int64_t compounds_with_red_property = 0;  // rate over compounds_with_property
+  // Zhangping's 90.16%: over compounds (any compound-level unit) that have
+  // an owners committee.
+  int64_t compounds_with_owners_committee = 0;
+  int64_t compounds_with_red_owners_committee = 0;
+  // Work teams go to compounds without a property company, resettlement
+  // compounds and urban villages (无物业小区、安置小区和城中村).
+  int64_t work_team_targets = 0;
+  int64_t work_team_targets_with_team = 0;
+  int64_t work_teams = 0;        // compound-level units with a current team
+  int64_t work_team_cadres = 0;  // people on those teams (members and leaders)
   int64_t buildings = 0;
   int64_t buildings_with_party_group = 0;
   int64_t buildings_with_lead = 0;
   // People on a compound branch's committee (secretary, deputy, committee
   // member) who are also owners-committee members of that compound.
   int64_t cross_appointments = 0;
-  int64_t in_service_members = 0;  // members of organisations in the subtree
-  int64_t in_service_registered_with_residence_community = 0;
+  // Double reporting (双报到): in-service members with a current
+  // registration at a community here, those with a post, those with a duty
+  // zone (Zhangping: 500+ with posts, 3,272 with duty zones).
+  int64_t registered_in_service = 0;
+  int64_t registered_with_post = 0;
+  int64_t registered_with_duty_zone = 0;
+  // In-service party members living here, and those of them registered with
+  // the community they live in.
+  int64_t in_service_residents = 0;
+  int64_t in_service_residents_registered = 0;
+  // 一肩挑: communities whose party committee's secretary also directs the
+  // residents' committee.
+  int64_t communities_one_shoulder = 0;
 };
 
 struct AuditReport {

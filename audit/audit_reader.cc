@@ -55,6 +55,9 @@ AuditUnit UnitOf(const org_v1::Unit& u) {
     unit.red_property = u.compound().red_property();
     unit.has_owners_committee = u.compound().has_owners_committee();
     unit.red_owners_committee = u.compound().red_owners_committee();
+    unit.property_mode = static_cast<org::PropertyMode>(u.compound().property_service().mode());
+    unit.owners_body = static_cast<org::OwnersBodyKind>(u.compound().owners_body().kind());
+    unit.owners_body_term_end = Day(u.compound().owners_body().term_end_date());
   }
   return unit;
 }
@@ -174,9 +177,13 @@ absl::Status ReadMembershipsAndRegistrations(roster_v1::RosterService::StubInter
           [&](const roster_v1::ListRegistrationsResponse& page) {
             for (const roster_v1::Registration& r : page.registrations()) {
               const std::string person = r.name().substr(0, r.name().find('/', 7));
-              input.registrations.push_back({.person_id = IdOr0(person, "people"),
-                                             .community_id = IdOr0(r.community(), "units"),
-                                             .current = r.current()});
+              input.registrations.push_back(
+                  {.person_id = IdOr0(person, "people"),
+                   .community_id = IdOr0(r.community(), "units"),
+                   .compound_id = IdOr0(r.compound(), "units"),
+                   .post = static_cast<roster::RegistrationPost>(r.post()),
+                   .has_duty_zone = !r.duty_zone().empty(),
+                   .current = r.current()});
             }
           },
           nullptr)));
@@ -204,6 +211,7 @@ absl::Status ReadRosterPart(roster_v1::RosterService::StubInterface& roster,
                .admission = Day(p.admission_date()),
                .id_card_number = p.id_card_number(),
                .residence_building_id = IdOr0(p.residence_building(), "units"),
+               .probation_extension_months = p.probation_extension_months(),
                .deleted = p.state() == roster_v1::Person::DELETED});
         }
       },

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -64,6 +65,11 @@ constexpr int kCommitteeFullMembers = 7;
 // here are full and probationary.
 constexpr int kGeneralBranchMembers = 50;
 constexpr int kPartyCommitteeMembers = 100;
+// 支部工作条例 chapter 6: a branch committee has 3 to 5 members, generally no
+// more than 7; a joint branch generally covers no more than 5 units.
+constexpr int kMinCommittee = 3;
+constexpr int kMaxCommittee = 7;
+constexpr int kMaxJointBranchUnits = 5;
 // The probationary period (《中国共产党章程》第七条) is roster's rule:
 // roster::ProbationDecisionDue and roster::ProbationIsOverdue.
 
@@ -95,6 +101,12 @@ bool CoversCompounds(OrgForm form) {
          form == OrgForm::kGeneralBranch;
 }
 
+// Urban villages and rural concentrated areas are compound-level units, but
+// the articles count them apart from the compounds (小区).
+bool IsVillage(org::CompoundKind kind) {
+  return kind == org::CompoundKind::kUrbanVillage || kind == org::CompoundKind::kRuralConcentrated;
+}
+
 // The organisations counted as compound-level branches in coverage.
 bool IsCompoundBranch(OrgForm form) {
   return CoversCompounds(form) || form == OrgForm::kFunctionalBranch;
@@ -119,6 +131,7 @@ struct UnitNode {
   // Current roles held here (any holder: drift is reported by its own rules).
   bool has_lead = false;
   bool has_work_team = false;
+  bool has_residents_director = false;
   // Set from the live organisations attached.
   bool covered = false;
   bool first_secretary = false;
@@ -133,6 +146,8 @@ struct OrgNode {
   bool has_secretary = false;
   bool has_committee_member = false;
   bool has_first_secretary = false;
+  bool has_group_leader = false;
+  int32_t committee = 0;  // current secretaries, deputies and members (roles)
   std::optional<absl::CivilDay> last_secretary_end;
   int32_t full_members = 0;
   int32_t members = 0;  // full and probationary
@@ -142,6 +157,9 @@ struct PersonNode {
   const AuditPerson* person = nullptr;
   bool in_subtree = false;
   int32_t current_memberships = 0;
+  // Holds a current seconded role (first secretary, work team): their
+  // relationship sits with the sending agency, outside the district.
+  bool seconded = false;
 };
 
 // "Where a role is": the node it names, or nothing when the id is unknown.
@@ -173,6 +191,7 @@ class Auditor {
   void CountCoverage();
   void CountCrossAppointments();
   void CountInService();
+  void CountPeopleInRoles();
   void SortFindings();
 
   UnitNode* FindUnit(int64_t id) {
@@ -242,7 +261,13 @@ class Auditor {
   // Collected while reading roles and memberships.
   std::vector<std::pair<int64_t, int64_t>> owners_committee_;  // (person, compound)
   std::vector<std::pair<int64_t, int32_t>> branch_committee_;  // (person, org index)
-  std::vector<std::pair<int32_t, int32_t>> in_service_;        // (person index, scope)
+  // Current roles whose holders are counted once per row: first secretaries
+  // and work-team cadres, as (person, scope).
+  std::vector<std::pair<int64_t, int32_t>> first_secretaries_, cadres_;
+  // Community unit id -> the person directing its residents' committee.
+  absl::flat_hash_map<int64_t, int64_t> residents_directors_;
+  // Community unit id -> secretaries of its party committee.
+  std::vector<std::pair<int64_t, int64_t>> community_secretaries_;
 };
 
 void Auditor::IndexUnits() {
@@ -396,10 +421,6 @@ void Auditor::ReadMemberships() {
       const PartyStatus status = person->person->party_status;
       if (status == PartyStatus::kFull) ++org->full_members;
       if (roster::IsPartyMember(status)) ++org->members;
-      if (org->in_subtree && person->person->category == roster::MemberCategory::kInService) {
-        const int32_t p = static_cast<int32_t>(person - people_.data());
-        for (int32_t scope : org->scopes) in_service_.emplace_back(p, scope);
-      }
     }
 
     // Drift. A membership at an unknown organisation may belong to another
@@ -415,6 +436,10 @@ void Auditor::ReadMemberships() {
     if (!org || org->org->deleted) {
       Add(rules::kMembershipAtMissingOrg, Severity::kError, {person_name, org_name},
           absl::StrCat(PersonText(m.person_id, person), " 的组织关系在", org_text));
+    } else if (org->org->form == OrgForm::kPartyGroup) {
+      Add(rules::kMembershipAtPartyGroup, Severity::kError, {person_name, org_name},
+          absl::StrCat(PersonText(m.person_id, person), " 的组织关系在", org_text,
+                       "；党小组是支部的组成部分，组织关系应在支部"));
     }
     if (!person) {
       Add(rules::kRoleOfUnknownPerson, Severity::kError, {person_name, org_name},
@@ -442,18 +467,38 @@ void Auditor::ReadRoles() {
     }
     if (!r.current) continue;
     if (person && place.in_subtree()) person->in_subtree = true;
+    if (person && (r.role == Role::kFirstSecretary || r.role == Role::kWorkTeamMember ||
+                   r.role == Role::kWorkTeamLeader)) {
+      person->seconded = true;
+    }
 
     if (place.org) {
       OrgNode& org = *place.org;
       switch (r.role) {
         case Role::kSecretary:
           org.has_secretary = true;
+          ++org.committee;
+          if (org.org->form == OrgForm::kPartyCommittee && !org.org->deleted) {
+            for (int64_t unit_id : org.org->unit_ids) {
+              community_secretaries_.emplace_back(unit_id, r.person_id);
+            }
+          }
+          break;
+        case Role::kDeputySecretary:
+          ++org.committee;
           break;
         case Role::kCommitteeMember:
           org.has_committee_member = true;
+          ++org.committee;
           break;
         case Role::kFirstSecretary:
           org.has_first_secretary = true;
+          if (org.in_subtree && !org.org->deleted && IsCompoundBranch(org.org->form)) {
+            for (int32_t scope : org.scopes) first_secretaries_.emplace_back(r.person_id, scope);
+          }
+          break;
+        case Role::kGroupLeader:
+          org.has_group_leader = true;
           break;
         default:
           break;
@@ -470,7 +515,14 @@ void Auditor::ReadRoles() {
           unit.has_lead = true;
           break;
         case Role::kWorkTeamMember:
+        case Role::kWorkTeamLeader:
           unit.has_work_team = true;
+          if (!unit.unit->deleted) {
+            for (int32_t scope : UnitScopes(unit)) cadres_.emplace_back(r.person_id, scope);
+          }
+          break;
+        case Role::kResidentsCommitteeDirector:
+          residents_directors_[r.place.id] = r.person_id;
           break;
         case Role::kOwnersCommitteeMember:
           owners_committee_.emplace_back(r.person_id, r.place.id);
@@ -557,7 +609,7 @@ void Auditor::CheckPeople() {
     const std::string name = roster::PersonName(p.id);
     const std::string text = Label(p.display_name, name);
     if (in_.complete_roster && roster::IsPartyMember(p.party_status)) {
-      if (node.current_memberships == 0) {
+      if (node.current_memberships == 0 && !node.seconded) {
         Add(rules::kMemberWithoutRelationship, Severity::kError, {name},
             absl::StrCat("党员 ", text, " 没有组织关系"));
       } else if (node.current_memberships >= 2) {
@@ -581,11 +633,19 @@ void Auditor::CheckPeople() {
       roster::Person probationer;
       probationer.party_status = p.party_status;
       probationer.admission_date = p.admission;
+      probationer.probation_extension_months = p.probation_extension_months;
       if (roster::ProbationIsOverdue(probationer, today)) {
         const absl::CivilDay due = *roster::ProbationDecisionDue(probationer);
-        Add(rules::kProbationOverdue, Severity::kWarning, {name},
-            absl::StrCat("预备党员 ", text, " 于 ", Day(*p.admission), " 入党，预备期已满 1 年",
-                         "，转正讨论已逾期 ", today - due, " 天"));
+        if (p.probation_extension_months == 0) {
+          Add(rules::kProbationOverdue, Severity::kWarning, {name},
+              absl::StrCat("预备党员 ", text, " 于 ", Day(*p.admission), " 入党，预备期已满 1 年",
+                           "，转正讨论已逾期 ", today - due, " 天"));
+        } else {
+          Add(rules::kProbationExtensionOverdue, Severity::kWarning, {name},
+              absl::StrCat("预备党员 ", text, " 于 ", Day(*p.admission), " 入党，预备期延长 ",
+                           p.probation_extension_months, " 个月后已于 ", Day(due),
+                           " 期满，转正讨论已逾期 ", today - due, " 天"));
+        }
       }
     }
     if (!p.id_card_number.empty() && !absl::StrContains(p.id_card_number, '*') &&
@@ -669,7 +729,23 @@ void Auditor::CheckOrgs() {
         Add(rules::kBranchWithoutCommittee, Severity::kWarning, {name},
             absl::StrCat(text, " 有 ", node.full_members, " 名正式党员（", kCommitteeFullMembers,
                          " 名以上应设支部委员会），但没有支委委员"));
+      } else if (node.full_members >= kCommitteeFullMembers &&
+                 (node.committee < kMinCommittee || node.committee > kMaxCommittee)) {
+        Add(rules::kCommitteeSize, Severity::kWarning, {name},
+            absl::StrCat(text, " 的支部委员会有 ", node.committee,
+                         " 人（书记、副书记和委员），应为 ", kMinCommittee, " 至 ", kMaxCommittee,
+                         " 人"));
       }
+    }
+    if (o.form == OrgForm::kJointBranch &&
+        static_cast<int>(o.unit_ids.size()) > kMaxJointBranchUnits) {
+      Add(rules::kJointBranchTooWide, Severity::kWarning, {name},
+          absl::StrCat(text, " 联合了 ", o.unit_ids.size(), " 个单位，一般不超过 ",
+                       kMaxJointBranchUnits, " 个"));
+    }
+    if (o.form == OrgForm::kPartyGroup && !node.has_group_leader) {
+      Add(rules::kPartyGroupWithoutLeader, Severity::kWarning, {name},
+          absl::StrCat(text, " 没有党小组长"));
     }
     // A branch of more than 50 could be a general branch; a general branch
     // of 100 or more a party committee.
@@ -678,7 +754,7 @@ void Auditor::CheckOrgs() {
         o.form == OrgForm::kGeneralBranch && node.members >= kPartyCommitteeMembers;
     if (large_branch || large_general) {
       const bool committee = node.members >= kPartyCommitteeMembers;
-      Add(rules::kBranchLargeEnough, Severity::kInfo, {name},
+      Add(rules::kBranchLargeEnough, large_branch ? Severity::kWarning : Severity::kInfo, {name},
           absl::StrCat(text, " 有 ", node.members, " 名党员，已达到设立",
                        committee ? "党委" : "党总支", "的规模（",
                        committee ? absl::StrCat(kPartyCommitteeMembers, " 名以上")
@@ -694,11 +770,13 @@ void Auditor::CountCoverage() {
     const AuditPartyOrg& o = *node.org;
     if (!node.in_subtree || o.deleted) continue;
     Scopes branch_scopes;
+    bool housing = false;  // attached to a housing compound, not only villages
     for (int64_t id : o.unit_ids) {
       UnitNode* unit = FindUnit(id);
       if (!unit || !unit->in_subtree || unit->unit->deleted) continue;
       const Level level = unit->unit->level;
       if (level == Level::kCompound) {
+        housing = housing || !IsVillage(unit->unit->kind);
         if (CoversCompounds(o.form)) {
           unit->covered = true;
           if (node.has_first_secretary) unit->first_secretary = true;
@@ -711,8 +789,13 @@ void Auditor::CountCoverage() {
       }
     }
     for (int32_t scope : branch_scopes) {
+      if (!housing) {
+        ++Row(scope).village_branches;
+        continue;
+      }
       ++Row(scope).branches;
       if (node.has_secretary) ++Row(scope).branches_with_secretary;
+      if (node.has_first_secretary) ++Row(scope).branches_with_first_secretary;
     }
   }
 
@@ -720,24 +803,62 @@ void Auditor::CountCoverage() {
     const UnitNode& node = units_[u];
     const AuditUnit& unit = *node.unit;
     if (unit.deleted) continue;
-    if (unit.level == Level::kCompound) {
+    const std::string name = org::UnitName(unit.id);
+    const std::string text = Label(unit.display_name, name);
+    if (unit.level == Level::kCommunity) {
+      for (int32_t scope : UnitScopes(node)) ++Row(scope).communities;
+    } else if (unit.level == Level::kCompound) {
+      const bool village = unit.kind == org::CompoundKind::kUrbanVillage;
+      const bool rural = unit.kind == org::CompoundKind::kRuralConcentrated;
+      const bool work_team_target =
+          !unit.has_property_company || village || unit.kind == org::CompoundKind::kResettlement;
+      const bool owners_committee_in_office =
+          unit.has_owners_committee &&
+          !(unit.owners_body_term_end && *unit.owners_body_term_end < in_.today);
       for (int32_t scope : UnitScopes(node)) {
         Coverage& row = Row(scope);
-        ++row.compounds;
-        if (node.covered) ++row.compounds_covered;
-        if (node.first_secretary) ++row.compounds_with_first_secretary;
-        if (unit.red_owners_committee) ++row.compounds_with_red_owners_committee;
-        if (unit.has_property_company) {
-          ++row.compounds_with_property;
-          if (unit.red_property) ++row.compounds_with_red_property;
+        ++row.compound_level_units;
+        if (village) {
+          ++row.urban_villages;
+        } else if (rural) {
+          ++row.rural_areas;
         } else {
-          ++row.compounds_without_property;
-          if (node.has_work_team) ++row.compounds_without_property_with_work_team;
+          ++row.compounds;
+          if (unit.has_property_company) {
+            ++row.compounds_with_property;
+            if (unit.red_property) ++row.compounds_with_red_property;
+          }
+        }
+        if (node.covered) ++row.compound_level_units_covered;
+        if (unit.has_owners_committee) {
+          ++row.compounds_with_owners_committee;
+          if (unit.red_owners_committee) ++row.compounds_with_red_owners_committee;
+        }
+        if (node.has_work_team) ++row.work_teams;
+        if (work_team_target) {
+          ++row.work_team_targets;
+          if (node.has_work_team) ++row.work_team_targets_with_team;
         }
       }
       if (!node.covered) {
-        Add(rules::kCompoundNotCovered, Severity::kError, {org::UnitName(unit.id)},
-            absl::StrCat(Label(unit.display_name, org::UnitName(unit.id)), " 没有党支部覆盖"));
+        Add(rules::kCompoundNotCovered, Severity::kError, {name},
+            absl::StrCat(text, " 没有党支部覆盖"));
+      }
+      if (unit.has_property_company && !unit.red_property) {
+        Add(rules::kPropertyNotRed, Severity::kInfo, {name},
+            absl::StrCat(text, " 有物业企业，但不是红色物业"));
+      }
+      if (unit.red_owners_committee && !owners_committee_in_office) {
+        Add(rules::kRedFlagWithoutOwnersCommittee, Severity::kError, {name},
+            absl::StrCat(text, " 标为红色业委会，但",
+                         unit.has_owners_committee ? "业委会已于 " : "没有业委会",
+                         unit.has_owners_committee ? Day(*unit.owners_body_term_end) : "",
+                         unit.has_owners_committee ? " 届满" : ""));
+      }
+      if (!unit.has_property_company && unit.property_mode != org::PropertyMode::kSelfManaged &&
+          !node.has_work_team && !node.first_secretary) {
+        Add(rules::kCompoundUnattended, Severity::kWarning, {name},
+            absl::StrCat(text, " 没有物业管理，也没有工作队和第一书记"));
       }
     } else if (unit.level == Level::kBuilding) {
       for (int32_t scope : UnitScopes(node)) {
@@ -746,7 +867,38 @@ void Auditor::CountCoverage() {
         if (node.party_group) ++row.buildings_with_party_group;
         if (node.has_lead) ++row.buildings_with_lead;
       }
+      if (!node.has_lead) {
+        Add(rules::kBuildingWithoutLead, Severity::kInfo, {name},
+            absl::StrCat(text, " 没有楼栋长"));
+      }
     }
+  }
+}
+
+// Head counts of people in roles, once per person in each row: first
+// secretaries (208 people in Tianyuan), work-team cadres (415), and the
+// communities whose party committee's secretary also directs the residents'
+// committee (一肩挑).
+void Auditor::CountPeopleInRoles() {
+  for (auto* list : {&first_secretaries_, &cadres_}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  for (const auto& [person, scope] : first_secretaries_) ++Row(scope).first_secretaries;
+  for (const auto& [person, scope] : cadres_) ++Row(scope).work_team_cadres;
+  std::sort(community_secretaries_.begin(), community_secretaries_.end());
+  community_secretaries_.erase(
+      std::unique(community_secretaries_.begin(), community_secretaries_.end()),
+      community_secretaries_.end());
+  int64_t last = 0;
+  for (const auto& [community, secretary] : community_secretaries_) {
+    if (community == last) continue;
+    auto director = residents_directors_.find(community);
+    if (director == residents_directors_.end() || director->second != secretary) continue;
+    const UnitNode* node = FindUnit(community);
+    if (node == nullptr || node->unit->deleted || node->unit->level != Level::kCommunity) continue;
+    last = community;
+    for (int32_t scope : UnitScopes(*node)) ++Row(scope).communities_one_shoulder;
   }
 }
 
@@ -781,37 +933,70 @@ void Auditor::CountCrossAppointments() {
   }
 }
 
-// In-service members of organisations in each row, and those of them who
-// double-report to the community they live in.
+// Double reporting (双报到). Registrations: in-service members with a current
+// registration at a community of each row, and those with a post or a duty
+// zone (Zhangping counts heads: "500多名…担任…", "3272名…定岗定责").
+// Residents: in-service members living in each row, and those registered
+// with the community they live in; one who is not is an INFO finding.
 void Auditor::CountInService() {
-  std::sort(in_service_.begin(), in_service_.end());
-  in_service_.erase(std::unique(in_service_.begin(), in_service_.end()), in_service_.end());
-  absl::flat_hash_set<std::pair<int64_t, int64_t>> registered;  // (person, community)
+  absl::flat_hash_set<std::pair<int64_t, int64_t>> registered;          // (person, community)
+  std::vector<std::tuple<int64_t, int32_t, bool, bool>> registrations;  // person, scope, post, zone
   for (const AuditRegistration& r : in_.registrations) {
-    if (r.current) registered.emplace(r.person_id, r.community_id);
-  }
-  // The community containing a building: up the parents, a few steps.
-  const auto home_community = [&](int64_t building_id) -> int64_t {
-    const UnitNode* node = FindUnit(building_id);
-    for (int steps = 0; node && steps < org::kLevelCount; ++steps) {
-      if (node->unit->level == Level::kCommunity) return node->unit->id;
-      node = node->unit->parent_id == 0 ? nullptr : FindUnit(node->unit->parent_id);
+    if (!r.current) continue;
+    registered.emplace(r.person_id, r.community_id);
+    const PersonNode* person = FindPerson(r.person_id);
+    const UnitNode* community = FindUnit(r.community_id);
+    if (person == nullptr || person->person->deleted || community == nullptr) continue;
+    for (int32_t scope : UnitScopes(*community)) {
+      registrations.emplace_back(r.person_id, scope,
+                                 r.post != roster::RegistrationPost::kUnspecified, r.has_duty_zone);
     }
-    return 0;
-  };
-  int32_t last_person = -1;
-  bool last_registered = false;
-  for (const auto& [p, scope] : in_service_) {
-    if (p != last_person) {
-      last_person = p;
-      const AuditPerson& person = *people_[p].person;
-      const int64_t community =
-          person.residence_building_id == 0 ? 0 : home_community(person.residence_building_id);
-      last_registered = community != 0 && registered.contains({person.id, community});
+  }
+  // At most one current registration a person: counted once a row anyway.
+  std::sort(registrations.begin(), registrations.end());
+  for (size_t i = 0; i < registrations.size(); ++i) {
+    const auto& [person, scope, post, zone] = registrations[i];
+    if (i > 0 && std::get<0>(registrations[i - 1]) == person &&
+        std::get<1>(registrations[i - 1]) == scope) {
+      continue;
     }
     Coverage& row = Row(scope);
-    ++row.in_service_members;
-    if (last_registered) ++row.in_service_registered_with_residence_community;
+    ++row.registered_in_service;
+    if (post) ++row.registered_with_post;
+    if (zone) ++row.registered_with_duty_zone;
+  }
+
+  // The community containing a building: up the parents, a few steps.
+  const auto home_community = [&](const UnitNode* node) -> const UnitNode* {
+    for (int steps = 0; node && steps < org::kLevelCount; ++steps) {
+      if (node->unit->level == Level::kCommunity) return node;
+      node = node->unit->parent_id == 0 ? nullptr : FindUnit(node->unit->parent_id);
+    }
+    return nullptr;
+  };
+  for (const PersonNode& node : people_) {
+    const AuditPerson& p = *node.person;
+    if (p.deleted || !roster::IsPartyMember(p.party_status) ||
+        p.category != roster::MemberCategory::kInService || p.residence_building_id == 0) {
+      continue;
+    }
+    const UnitNode* home = FindUnit(p.residence_building_id);
+    if (home == nullptr || !home->in_subtree || home->unit->deleted) continue;
+    const UnitNode* community = home_community(home);
+    const bool is_registered =
+        community != nullptr && registered.contains({p.id, community->unit->id});
+    for (int32_t scope : UnitScopes(*home)) {
+      Coverage& row = Row(scope);
+      ++row.in_service_residents;
+      if (is_registered) ++row.in_service_residents_registered;
+    }
+    if (!is_registered && community != nullptr) {
+      const std::string name = roster::PersonName(p.id);
+      Add(rules::kInServiceNotRegistered, Severity::kInfo, {name},
+          absl::StrCat("在职党员 ", Label(p.display_name, name), " 住在 ",
+                       Label(community->unit->display_name, org::UnitName(community->unit->id)),
+                       "，未向该社区报到"));
+    }
   }
 }
 
@@ -853,6 +1038,7 @@ absl::StatusOr<AuditReport> Auditor::Run() {
   CountCoverage();
   CountCrossAppointments();
   CountInService();
+  CountPeopleInRoles();
   SortFindings();
   return std::move(report_);
 }

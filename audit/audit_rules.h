@@ -22,9 +22,23 @@ inline constexpr char kNoSecretary[] = "party-org-without-secretary";
 inline constexpr char kBranchTooSmall[] = "branch-too-small";
 // [WARNING] A branch of 7 or more full members with no committee member.
 inline constexpr char kBranchWithoutCommittee[] = "branch-without-committee";
-// [INFO] A branch large enough for a general branch (more than 50 members) or a
-// party committee (100+).
+// [WARNING] A branch of 7 or more full members whose committee (secretary,
+// deputies and committee members, counted once each) has fewer than 3 or
+// more than 7 people (支部工作条例: 3 to 5, generally no more than 7). A
+// branch with no committee member at all is branch-without-committee.
+inline constexpr char kCommitteeSize[] = "branch-committee-size";
+// [WARNING] A joint branch covering more than 5 units (支部工作条例: a joint
+// branch generally covers no more than 5).
+inline constexpr char kJointBranchTooWide[] = "joint-branch-too-wide";
+// [WARNING] A branch of more than 50 members, which should become a general
+// branch; [INFO] a general branch of 100 or more, large enough for a party
+// committee.
 inline constexpr char kBranchLargeEnough[] = "branch-large-enough";
+// [ERROR] A current membership at a party group: the relationship sits with
+// the group's branch.
+inline constexpr char kMembershipAtPartyGroup[] = "membership-at-party-group";
+// [WARNING] A live party group with no current group leader.
+inline constexpr char kPartyGroupWithoutLeader[] = "party-group-without-leader";
 // [ERROR] A live party member (full or probationary) with no current
 // membership, or with two or more.
 inline constexpr char kMemberWithoutRelationship[] = "member-without-relationship";
@@ -36,8 +50,23 @@ inline constexpr char kRoleAtUnknownPlace[] = "role-at-unknown-place";
 inline constexpr char kRoleOfDeletedPerson[] = "role-of-deleted-person";
 inline constexpr char kRoleOfUnknownPerson[] = "role-of-unknown-person";
 inline constexpr char kMembershipAtMissingOrg[] = "membership-at-missing-party-org";
-// [WARNING] A probationary member admitted more than a year ago.
+// [WARNING] A probationary member admitted more than a year ago (without an
+// extension), or whose extended probation has ended (with one).
 inline constexpr char kProbationOverdue[] = "probation-overdue";
+inline constexpr char kProbationExtensionOverdue[] = "probation-extension-overdue";
+// [INFO] A compound with a property company that is not a red property.
+inline constexpr char kPropertyNotRed[] = "property-company-not-red";
+// [ERROR] A red owners committee where the compound has no owners committee
+// in office (the body recorded is none or a 物管会, or its term has ended).
+inline constexpr char kRedFlagWithoutOwnersCommittee[] = "red-flag-without-owners-committee";
+// [INFO] A live building with no current building lead.
+inline constexpr char kBuildingWithoutLead[] = "building-without-lead";
+// [WARNING] A compound-level unit with no property company, no work team
+// and no first secretary at a branch covering it: nobody is charged with it.
+inline constexpr char kCompoundUnattended[] = "compound-unattended";
+// [INFO] An in-service member living in the subtree who is not registered
+// with the community they live in (双报到).
+inline constexpr char kInServiceNotRegistered[] = "in-service-not-registered";
 // [ERROR] Two live people with the same ID-card number; a number whose GB
 // 11643 check character is wrong. Only unmasked numbers are checked.
 inline constexpr char kDuplicateIdCard[] = "duplicate-id-card";

@@ -31,7 +31,11 @@ using report::kSeverities;
 using report::RateDef;
 using report::RateOf;
 
-constexpr int kSchemaVersion = 1;
+// 2 (issue 15): the coverage counters and rates of docs/audit.md. Reports
+// of version 1 are still read for --previous: their findings, not their
+// coverage, whose counters meant other things.
+constexpr int kSchemaVersion = 2;
+constexpr int kOldestReadableVersion = 1;
 
 // --- JSON output: a small ordered tree, printed with 2-space indentation.
 // Arrays of scalars go on one line; everything else one member per line.
@@ -408,9 +412,9 @@ absl::StatusOr<AuditReport> ReportFromJson(absl::string_view json) {
   const Struct& doc = value.struct_value();
 
   ASSIGN_OR_RETURN(const int64_t version, IntegerMember(doc, "", "schema_version", 0));
-  if (version != kSchemaVersion) {
-    return Invalid("schema_version",
-                   absl::StrCat("is ", version, "; this reader knows ", kSchemaVersion));
+  if (version < kOldestReadableVersion || version > kSchemaVersion) {
+    return Invalid("schema_version", absl::StrCat("is ", version, "; this reader knows ",
+                                                  kOldestReadableVersion, " to ", kSchemaVersion));
   }
 
   AuditReport report;
@@ -428,10 +432,13 @@ absl::StatusOr<AuditReport> ReportFromJson(absl::string_view json) {
   }
 
   ASSIGN_OR_RETURN(const Struct* coverage, ObjectMember(doc, "", "coverage"));
-  ASSIGN_OR_RETURN(report.streets, CoverageListFromJson(*coverage, "coverage", "streets"));
-  ASSIGN_OR_RETURN(report.communities, CoverageListFromJson(*coverage, "coverage", "communities"));
-  ASSIGN_OR_RETURN(const Value* totals, Member(*coverage, "coverage", "totals"));
-  ASSIGN_OR_RETURN(report.totals, CoverageFromJson(*totals, "coverage.totals"));
+  if (version == kSchemaVersion) {
+    ASSIGN_OR_RETURN(report.streets, CoverageListFromJson(*coverage, "coverage", "streets"));
+    ASSIGN_OR_RETURN(report.communities,
+                     CoverageListFromJson(*coverage, "coverage", "communities"));
+    ASSIGN_OR_RETURN(const Value* totals, Member(*coverage, "coverage", "totals"));
+    ASSIGN_OR_RETURN(report.totals, CoverageFromJson(*totals, "coverage.totals"));
+  }
 
   ASSIGN_OR_RETURN(report.findings, FindingListFromJson(doc, "", "findings"));
 

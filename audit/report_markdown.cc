@@ -138,12 +138,14 @@ std::string ReportToMarkdown(const AuditReport& report, const ReportDiff* diff) 
   absl::StrAppend(&out, "\n### 合计：", MdEscape(UnitLabel(report.totals)), "\n\n");
   MdCoverageHeader("范围", &out);
   MdCoverageRow(MdEscape(report.totals.display_name), report.totals, &out);
-  absl::StrAppend(&out, "\n小区 ", report.totals.compounds, " 个（有物业 ",
-                  report.totals.compounds_with_property, "，无物业 ",
-                  report.totals.compounds_without_property, "），小区级党组织 ",
-                  report.totals.branches, " 个，楼栋 ", report.totals.buildings, " 栋，在职党员 ",
-                  report.totals.in_service_members, " 名，交叉任职 ",
-                  report.totals.cross_appointments, " 人。\n");
+  const Coverage& t = report.totals;
+  absl::StrAppend(&out, "\n小区 ", t.compounds, " 个（有物业 ", t.compounds_with_property,
+                  "，无物业 ", t.compounds - t.compounds_with_property, "），另有城中村 ",
+                  t.urban_villages, " 个、农村集中居住区 ", t.rural_areas, " 个；小区级党组织 ",
+                  t.branches, " 个，第一书记 ", t.first_secretaries, " 名；工作队 ", t.work_teams,
+                  " 支、队员 ", t.work_team_cadres, " 名；楼栋 ", t.buildings,
+                  " 栋；双报到在职党员 ", t.registered_in_service, " 名（其中有岗位 ",
+                  t.registered_with_post, " 名）；交叉任职 ", t.cross_appointments, " 人。\n");
 
   absl::StrAppend(&out, "\n## 发现的问题（", report.findings.size(), "）\n");
   if (report.findings.empty()) out.append("\n未发现问题。\n");

@@ -148,16 +148,22 @@ Targets ComputeTargets(double scale) {
     t.general = std::max<int64_t>(0, t.general + t.single);
     t.single = t.orgs - t.general - t.joint3 - t.joint2;
   }
+  // "共300多个小区…另有城中村22个": the villages come in addition to the
+  // compounds, each with its own village branch. (The 7 rural areas of seed
+  // 001 are another district's.)
   t.urban_villages = Scaled(22, s);
-  t.rural = Scaled(7, s);
+  t.rural = 0;
   t.old = Scaled(90, s);
   t.resettlement = Scaled(30, s);
-  // ~67% with a property company (Tianyuan); all of them red (Zhangping).
-  t.with_property = std::min(Scaled(207, s), t.compounds - t.urban_villages - t.rural);
-  // Zhangping: red owners committees in 90.16% of compounds.
-  t.red_owners_committee = std::llround(0.9016 * static_cast<double>(t.compounds));
-  t.first_secretaries = Scaled(208, s);
-  t.work_teams = std::min(Scaled(95, s), t.compounds - t.with_property);
+  // ~67% of the compounds with a property company (Tianyuan); all of them
+  // red (Zhangping).
+  t.with_property = std::min(Scaled(207, s), t.compounds);
+  // 208 first secretaries for 211 branches: one each, three without.
+  t.first_secretaries = std::min(Scaled(208, s), t.orgs);
+  // 95 teams of 415 cadres (leaders included), at compounds without a
+  // property company, resettlement compounds and urban villages; the number
+  // of targets is known once the compounds are planned.
+  t.work_teams = Scaled(95, s);
   t.work_team_members = std::max(Scaled(415, s), t.work_teams);
   return t;
 }
@@ -177,6 +183,7 @@ struct OrgPlan {
   OrgForm form = OrgForm::kBranch;
   int size = 1;  // compounds in its area; all covered unless kUncovered
   Plant plant = Plant::kNone;
+  bool village = false;  // an urban village's branch
   bool first_secretary = false;
   int64_t first_compound = 0;  // ordinal of its first compound in the district
   int Covered() const { return size - (plant == Plant::kUncovered ? 1 : 0); }
@@ -231,11 +238,14 @@ class Generator {
 
   void Plan() {
     const Targets& t = targets_;
-    plans_.reserve(static_cast<size_t>(t.orgs));
+    plans_.reserve(static_cast<size_t>(t.orgs + t.urban_villages));
     for (int64_t i = 0; i < t.general; ++i) plans_.push_back({OrgForm::kGeneralBranch, 1});
     for (int64_t i = 0; i < t.joint3; ++i) plans_.push_back({OrgForm::kJointBranch, 3});
     for (int64_t i = 0; i < t.joint2; ++i) plans_.push_back({OrgForm::kJointBranch, 2});
     for (int64_t i = 0; i < t.single; ++i) plans_.push_back({OrgForm::kBranch, 1});
+    for (int64_t i = 0; i < t.urban_villages; ++i) {
+      plans_.push_back({.form = OrgForm::kBranch, .size = 1, .village = true});
+    }
     rng_.Shuffle(plans_);
     int64_t ordinal = 0;
     for (OrgPlan& plan : plans_) {
@@ -270,7 +280,8 @@ class Generator {
         {Plant::kTooSmall, 3 * n / 8},       {Plant::kNoCommittee, 5 * n / 8},
         {Plant::kNoRelationship, 3 * n / 4}, {Plant::kLarge, 7 * n / 8}};
     for (const auto& [plant, from] : branch_plants) {
-      if (int i = FindPlan(from, [](const OrgPlan& p) { return p.form == OrgForm::kBranch; });
+      if (int i = FindPlan(
+              from, [](const OrgPlan& p) { return p.form == OrgForm::kBranch && !p.village; });
           i >= 0) {
         plans_[i].plant = plant;
       }
@@ -279,20 +290,23 @@ class Generator {
 
   void PlanCompounds() {
     const Targets& t = targets_;
-    compounds_.assign(static_cast<size_t>(t.compounds), CompoundPlan{});
+    // One per ordinal: the compounds and the urban villages.
+    int64_t ordinals = 0;
+    for (const OrgPlan& plan : plans_) ordinals += plan.size;
+    compounds_.assign(static_cast<size_t>(ordinals), CompoundPlan{});
     // Large compounds (general branches) are commodity housing; the other
     // kinds are spread over the rest.
-    std::vector<bool> large(compounds_.size(), false);
+    std::vector<bool> large(compounds_.size(), false), village(compounds_.size(), false);
     int64_t large_count = 0;
     for (const OrgPlan& plan : plans_) {
       if (plan.form == OrgForm::kGeneralBranch) {
         large[plan.first_compound] = true;
         ++large_count;
       }
+      if (plan.village) village[plan.first_compound] = true;
     }
     std::vector<CompoundKind> kinds;
     kinds.reserve(compounds_.size());
-    kinds.insert(kinds.end(), t.urban_villages, CompoundKind::kUrbanVillage);
     kinds.insert(kinds.end(), t.rural, CompoundKind::kRuralConcentrated);
     kinds.insert(kinds.end(), t.old, CompoundKind::kOld);
     kinds.insert(kinds.end(), t.resettlement, CompoundKind::kResettlement);
@@ -300,7 +314,15 @@ class Generator {
     rng_.Shuffle(kinds);
     size_t next_kind = 0;
     for (size_t k = 0; k < compounds_.size(); ++k) {
-      compounds_[k].kind = large[k] ? CompoundKind::kCommodity : kinds[next_kind++];
+      compounds_[k].kind = village[k] ? CompoundKind::kUrbanVillage
+                           : large[k] ? CompoundKind::kCommodity
+                                      : kinds[next_kind++];
+    }
+    // The planted uncovered compound has a property company, so that nobody
+    // being charged with it is not a second finding.
+    std::vector<bool> uncovered(compounds_.size(), false);
+    for (const OrgPlan& plan : plans_) {
+      if (plan.plant == Plant::kUncovered) uncovered[plan.first_compound + plan.size - 1] = true;
     }
 
     // Property companies: commodity housing first, then resettlement, then
@@ -319,38 +341,53 @@ class Generator {
     };
     std::vector<int> order = ShuffledCompounds();
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-      return property_rank(compounds_[a].kind) < property_rank(compounds_[b].kind);
+      return (uncovered[a] ? -1 : property_rank(compounds_[a].kind)) <
+             (uncovered[b] ? -1 : property_rank(compounds_[b].kind));
     });
     for (int64_t i = 0; i < t.with_property; ++i) compounds_[order[i]].property = true;
     // Red property in 100% of compounds with a property company (Zhangping)
     // is set where the units are made.
 
     // Owners committees wherever there are owners (not in villages); red
-    // ones first where the property company is red too.
+    // ones first where the property company is red too. Zhangping's 90.16%
+    // is over the compounds that have an owners committee.
     order = ShuffledCompounds();
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return compounds_[a].property > compounds_[b].property; });
+    int64_t with_committee = 0;
+    for (CompoundPlan& c : compounds_) {
+      c.owners_committee =
+          c.kind != CompoundKind::kUrbanVillage && c.kind != CompoundKind::kRuralConcentrated;
+      with_committee += c.owners_committee;
+    }
+    const int64_t red_target = std::llround(0.9016 * static_cast<double>(with_committee));
     int64_t red = 0;
     for (int k : order) {
       CompoundPlan& c = compounds_[k];
-      c.owners_committee =
-          c.kind != CompoundKind::kUrbanVillage && c.kind != CompoundKind::kRuralConcentrated;
-      if (c.owners_committee && red < t.red_owners_committee) {
+      if (c.owners_committee && red < red_target) {
         c.red_owners_committee = true;
         ++red;
       }
     }
 
-    // Work teams go to compounds without property management.
-    if (t.work_teams == 0) return;
+    // Work teams go to urban villages first, then to compounds without a
+    // property company, then to resettlement compounds (无物业小区、安置小区
+    // 和城中村).
     order = ShuffledCompounds();
-    int64_t teams = 0;
-    for (int k : order) {
-      if (teams == t.work_teams) break;
-      if (compounds_[k].property) continue;
-      compounds_[k].work_team = static_cast<int>(t.work_team_members / t.work_teams +
-                                                 (teams < t.work_team_members % t.work_teams));
-      ++teams;
+    const auto team_rank = [&](int k) {
+      if (compounds_[k].kind == CompoundKind::kUrbanVillage) return 0;
+      if (!compounds_[k].property) return 1;
+      if (compounds_[k].kind == CompoundKind::kResettlement) return 2;
+      return 3;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return team_rank(a) < team_rank(b); });
+    int64_t targets = 0;
+    for (int k : order) targets += team_rank(k) < 3;
+    const int64_t teams_wanted = std::min(t.work_teams, targets);
+    for (int64_t teams = 0; teams < teams_wanted; ++teams) {
+      compounds_[order[teams]].work_team = static_cast<int>(
+          t.work_team_members / teams_wanted + (teams < t.work_team_members % teams_wanted));
     }
   }
 
@@ -361,33 +398,32 @@ class Generator {
     return order;
   }
 
-  // Chooses branches whose covered compounds add up to exactly the target:
-  // some joint and general branches first, then single branches fill in.
+  // One first secretary per compound branch (villages have their own), all
+  // but a few: those few are branches whose every compound has a property
+  // company or a work team, so that no compound is left with nobody charged
+  // with it.
   void PlanFirstSecretaries() {
-    std::vector<int> order(plans_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::vector<int> order;
+    for (size_t i = 0; i < plans_.size(); ++i) {
+      if (!plans_[i].village) order.push_back(static_cast<int>(i));
+    }
     rng_.Shuffle(order);
-    int64_t covered = 0;
-    const int64_t target = targets_.first_secretaries;
-    const auto take = [&](int i) {
-      plans_[i].first_secretary = true;
-      covered += plans_[i].Covered();
+    const auto managed = [&](const OrgPlan& plan) {
+      for (int c = 0; c < plan.size; ++c) {
+        const CompoundPlan& compound = compounds_[plan.first_compound + c];
+        if (!compound.property && compound.work_team == 0) return false;
+      }
+      return true;
     };
-    for (int i : order) {
-      if (plans_[i].size > 1 || plans_[i].form == OrgForm::kGeneralBranch) {
-        if (covered + plans_[i].Covered() <= target && rng_.Percent(67)) take(i);
-      }
-    }
-    for (int pass = 0; pass < 2; ++pass) {
-      for (int i : order) {
-        if (covered == target) return;
-        const bool single = plans_[i].size == 1 && plans_[i].form == OrgForm::kBranch;
-        if (!plans_[i].first_secretary && (single || pass == 1) &&
-            covered + plans_[i].Covered() <= target) {
-          take(i);
-        }
-      }
-    }
+    // Managed branches without a plant go last, and are the ones left out.
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      const bool spare_a = managed(plans_[a]) && plans_[a].plant == Plant::kNone;
+      const bool spare_b = managed(plans_[b]) && plans_[b].plant == Plant::kNone;
+      return spare_a < spare_b;
+    });
+    const int64_t take =
+        std::min<int64_t>(targets_.first_secretaries, static_cast<int64_t>(order.size()));
+    for (int64_t k = 0; k < take; ++k) plans_[order[k]].first_secretary = true;
   }
 
   // --- Building the district.
@@ -428,8 +464,9 @@ class Generator {
         AddOrg(wc, OrgForm::kPartyCommittee, absl::StrCat(name, "大党委"), {unit}, established);
     community_compounds_.clear();
     community_buildings_.clear();
-    const int64_t plan_begin = community * t.orgs / t.communities;
-    const int64_t plan_end = (community + 1) * t.orgs / t.communities;
+    const int64_t plans = static_cast<int64_t>(plans_.size());
+    const int64_t plan_begin = community * plans / t.communities;
+    const int64_t plan_end = (community + 1) * plans / t.communities;
     int compound_in_community = 0;
     for (int64_t p = plan_begin; p < plan_end; ++p) {
       BuildBranch(unit, pc, plans_[p], compound_in_community);
@@ -437,7 +474,20 @@ class Generator {
     }
 
     // The community's own committee and staff.
-    AddOrgLeadership(pc, /*residence_percent=*/40, 2 + static_cast<int>(rng_.Below(2)));
+    const int secretary =
+        AddOrgLeadership(pc, /*residence_percent=*/40, 2 + static_cast<int>(rng_.Below(2)));
+    // The residents' committee: in three communities of four the secretary
+    // also directs it (一肩挑).
+    if (rng_.Percent(75)) {
+      AddRoleFor(secretary, Role::kResidentsCommitteeDirector, false, unit, RecentStart());
+    } else {
+      AddPerson(PersonKind::kStaff, RandomCommunityBuilding(60), MemberCategory::kUnspecified);
+      AddRole(Role::kResidentsCommitteeDirector, false, unit, RecentStart());
+    }
+    for (int m = 0; m < 2; ++m) {
+      AddPerson(PersonKind::kStaff, RandomCommunityBuilding(60), MemberCategory::kUnspecified);
+      AddRole(Role::kResidentsCommitteeMember, false, unit, RecentStart());
+    }
     const int grid_workers = std::max<int>(1, static_cast<int>(community_compounds_.size()) / 3);
     for (int g = 0; g < grid_workers; ++g) {
       AddPerson(PersonKind::kStaff, RandomCommunityBuilding(50), MemberCategory::kUnspecified);
@@ -621,17 +671,18 @@ class Generator {
       }
     }
 
-    // A first secretary, sent from an agency; their relationship sits with
-    // the community's party committee.
+    // A first secretary, seconded from an agency: their organisational
+    // relationship stays with the sending agency, outside the district.
     if (plan.first_secretary) {
       const int person = AddPerson(PersonKind::kCadre, -1, MemberCategory::kInService);
-      JoinOrg(person, pc);
       AddRole(Role::kFirstSecretary, true, branch, LeaderStart(person, branch_established));
     }
 
-    // Building leads: a party member living there, or a resident.
+    // Building leads: a party member living there, or a resident. Every
+    // building has one (the draw that once left some without is kept, so
+    // that the rest of the district stays as it was).
     for (const AreaBuilding& b : area_) {
-      if (!rng_.Percent(88)) continue;
+      rng_.Percent(88);
       if (b.first_member >= 0 && rng_.Percent(40)) {
         AddRoleFor(b.first_member, Role::kBuildingLead, false, b.unit, RecentStart());
       } else {
@@ -784,23 +835,25 @@ class Generator {
       AddRole(Role::kMicroGridLiaison, false, rng_.Percent(50) ? building : compound,
               RecentStart());
     }
-    // "Cadres into compounds": a work team of agency cadres, 70%+ of them
-    // party members, whose relationships sit with the community's committee.
+    // "Cadres into compounds": a work team of agency cadres led by the head
+    // of a district agency (区直单位"一把手"挂帅), 70%+ of them party members.
+    // They are seconded: their relationships stay with their agencies.
     for (int i = 0; i < compounds_[ordinal].work_team; ++i) {
-      const bool member = cadre_count_++ % 4 != 3;
-      const int person =
-          AddPerson(member ? PersonKind::kCadre : PersonKind::kStaff, -1,
-                    member ? MemberCategory::kInService : MemberCategory::kUnspecified);
-      if (member) JoinOrg(person, pc);
-      AddRole(Role::kWorkTeamMember, false, compound, RecentStart());
+      const bool member = i == 0 || cadre_count_ % 4 != 3;
+      ++cadre_count_;
+      AddPerson(member ? PersonKind::kCadre : PersonKind::kStaff, -1,
+                member ? MemberCategory::kInService : MemberCategory::kUnspecified);
+      AddRole(i == 0 ? Role::kWorkTeamLeader : Role::kWorkTeamMember, false, compound,
+              RecentStart());
     }
   }
 
   // A secretary, a deputy and `committee` committee members for a street or
   // community organisation, new full members whose relationship sits there.
   // Staff of a community live in one of its buildings `residence_percent`
-  // of the time.
-  void AddOrgLeadership(int org, int residence_percent, int committee) {
+  // of the time. Returns the secretary.
+  int AddOrgLeadership(int org, int residence_percent, int committee) {
+    int secretary = -1;
     for (int i = 0; i < 2 + committee; ++i) {
       const Role role =
           i == 0 ? Role::kSecretary : (i == 1 ? Role::kDeputySecretary : Role::kCommitteeMember);
@@ -808,7 +861,9 @@ class Generator {
                                    MemberCategory::kInService);
       JoinOrg(person, org);
       AddRole(role, true, org, LeaderStart(person, out_.party_orgs[org].established));
+      if (i == 0) secretary = person;
     }
+    return secretary;
   }
 
   // --- Units, organisations, people, roles.
@@ -1079,18 +1134,30 @@ class Generator {
     }
   }
 
-  // Four in five in-service members with a home here registered with the
-  // community they live in (双报到). Decided by index, not by the random
+  // Every in-service member with a home here registers with the community
+  // they live in (双报到), at their compound; three in four take a post
+  // (grid worker, building lead, volunteer, a seat on the branch committee)
+  // and a duty zone, their building. Decided by index, not by the random
   // stream, so that nothing else in the district changes with it.
   void RegisterInServiceMembers() {
+    static constexpr roster::RegistrationPost kPosts[] = {
+        roster::RegistrationPost::kUnspecified,  roster::RegistrationPost::kGridWorker,
+        roster::RegistrationPost::kBuildingLead, roster::RegistrationPost::kVolunteer,
+        roster::RegistrationPost::kGridWorker,   roster::RegistrationPost::kBranchCommittee,
+        roster::RegistrationPost::kVolunteer,    roster::RegistrationPost::kBuildingLead};
     for (size_t i = 0; i < out_.people.size(); ++i) {
       DemoPerson& p = out_.people[i];
-      if (p.category != MemberCategory::kInService || p.party_org < 0 || p.residence_building < 0 ||
-          i % 5 == 4) {
+      if (p.category != MemberCategory::kInService || !roster::IsPartyMember(p.party_status) ||
+          p.residence_building < 0) {
         continue;
       }
       const int compound = out_.units[p.residence_building].parent;
       p.registered_community = out_.units[compound].parent;
+      p.registered_compound = compound;
+      p.registration_post = kPosts[i % 8];
+      if (p.registration_post != roster::RegistrationPost::kUnspecified) {
+        p.duty_zone = out_.units[p.residence_building].display_name;
+      }
     }
   }
 
@@ -1099,6 +1166,9 @@ class Generator {
   void CountFigures() {
     DemoFigures& f = out_.figures;
     const size_t n = out_.units.size();
+    const auto is_village = [](const DemoUnit& u) {
+      return u.kind == CompoundKind::kUrbanVillage || u.kind == CompoundKind::kRuralConcentrated;
+    };
     for (const DemoUnit& u : out_.units) {
       switch (u.level) {
         case Level::kStreet:
@@ -1108,11 +1178,17 @@ class Generator {
           ++f.communities;
           break;
         case Level::kCompound:
-          ++f.compounds;
-          f.urban_villages += u.kind == CompoundKind::kUrbanVillage;
-          f.compounds_with_property += u.has_property_company;
-          f.compounds_with_red_property += u.red_property;
+          if (u.kind == CompoundKind::kUrbanVillage) {
+            ++f.urban_villages;
+          } else if (!is_village(u)) {
+            ++f.compounds;
+            f.compounds_with_property += u.has_property_company;
+            f.compounds_with_red_property += u.red_property;
+          }
+          f.compounds_with_owners_committee += u.has_owners_committee;
           f.compounds_with_red_owners_committee += u.red_owners_committee;
+          f.work_team_targets += !u.has_property_company || u.kind == CompoundKind::kResettlement ||
+                                 u.kind == CompoundKind::kUrbanVillage;
           break;
         case Level::kBuilding:
           ++f.buildings;
@@ -1121,13 +1197,16 @@ class Generator {
           break;
       }
     }
-    std::vector<bool> covered(n, false), grouped(n, false), first_secretary(n, false),
-        work_team(n, false), lead(n, false);
+    std::vector<bool> covered(n, false), grouped(n, false), work_team(n, false), lead(n, false),
+        director_of(n, false);
+    std::vector<int> secretary_of(n, -1);  // community -> its party committee's secretary
     for (const DemoPartyOrg& o : out_.party_orgs) {
       const bool compound_org = o.form == OrgForm::kBranch || o.form == OrgForm::kJointBranch ||
                                 o.form == OrgForm::kGeneralBranch;
       if (compound_org) {
-        ++f.compound_branches;
+        const bool village = std::all_of(o.units.begin(), o.units.end(),
+                                         [&](int u) { return is_village(out_.units[u]); });
+        ++(village ? f.village_branches : f.compound_branches);
         f.joint_branches += o.form == OrgForm::kJointBranch;
         for (int u : o.units) covered[u] = true;
       }
@@ -1135,27 +1214,47 @@ class Generator {
         for (int u : o.units) grouped[u] = true;
       }
     }
-    for (const DemoPerson& p : out_.people) {
+    std::vector<std::pair<int, int>> directors;  // (community, person)
+    for (size_t i = 0; i < out_.people.size(); ++i) {
+      const DemoPerson& p = out_.people[i];
       ++f.people;
       f.party_members += roster::IsPartyMember(p.party_status);
-      if (p.category == MemberCategory::kInService && p.party_org >= 0) {
-        ++f.in_service_members;
+      if (p.category == MemberCategory::kInService && roster::IsPartyMember(p.party_status) &&
+          p.residence_building >= 0) {
+        ++f.in_service_residents;
         f.in_service_registered += p.registered_community >= 0;
+      }
+      if (p.registered_community >= 0 &&
+          p.registration_post != roster::RegistrationPost::kUnspecified) {
+        ++f.registered_with_post;
       }
       for (const DemoRole& r : p.roles) {
         if (r.role == Role::kFirstSecretary && r.at_party_org) {
-          for (int u : out_.party_orgs[r.place].units) first_secretary[u] = true;
-        } else if (r.role == Role::kWorkTeamMember && !r.at_party_org) {
+          ++f.first_secretaries;
+        } else if ((r.role == Role::kWorkTeamMember || r.role == Role::kWorkTeamLeader) &&
+                   !r.at_party_org) {
           ++f.work_team_members;
           work_team[r.place] = true;
         } else if (r.role == Role::kBuildingLead && !r.at_party_org) {
           lead[r.place] = true;
+        } else if (r.role == Role::kSecretary && r.at_party_org &&
+                   out_.party_orgs[r.place].form == OrgForm::kPartyCommittee) {
+          for (int u : out_.party_orgs[r.place].units) secretary_of[u] = static_cast<int>(i);
+        } else if (r.role == Role::kResidentsCommitteeDirector && !r.at_party_org) {
+          directors.emplace_back(r.place, static_cast<int>(i));
         }
       }
     }
+    for (const auto& [community, person] : directors) {
+      if (secretary_of[community] == person && !director_of[community]) {
+        director_of[community] = true;
+        ++f.communities_one_shoulder;
+      }
+    }
     for (size_t u = 0; u < n; ++u) {
-      f.compounds_covered += covered[u];
-      f.first_secretaries += first_secretary[u];
+      if (out_.units[u].level == Level::kCompound && !is_village(out_.units[u])) {
+        f.compounds_covered += covered[u];
+      }
       f.work_teams += work_team[u];
       f.buildings_with_party_group += grouped[u];
       f.buildings_with_lead += lead[u];

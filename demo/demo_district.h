@@ -3,9 +3,15 @@
 
 // A demo district shaped like the ones in the source articles (../shared/
 // DOMAIN.md): Tianyuan's 309 compounds, about two thirds with a property
-// company, 22 urban villages, 211 compound branches (some joint) covering
-// every compound, 208 first secretaries, 95 work teams of 415 cadres in
-// compounds without property management; Zhangping-like building party
+// company, and 22 urban villages besides, each with its own branch; 211
+// compound branches (some joint) covering every compound; 208 first
+// secretaries, one each at 208 of them; 95 work teams of 415 cadres (a
+// leader each) at compounds without a property company, resettlement
+// compounds and urban villages, the cadres and first secretaries seconded
+// (their relationships stay with their agencies); a residents' committee
+// in every community, its director the party secretary in most (一肩挑);
+// every in-service member registered where they live, most with a post;
+// Zhangping-like building party
 // groups, red owners committee and red property rates; deterministic
 // Chinese names, valid ID-card numbers and phones, party members of every
 // category, and a few deliberate rule violations. `scale` multiplies it.
@@ -21,6 +27,7 @@
 #include "absl/time/civil_time.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
+#include "roster_service/membership.h"
 #include "roster_service/person.h"
 #include "roster_service/role.h"
 
@@ -76,8 +83,12 @@ struct DemoPerson {
   int party_org = -1;  // membership: index into party_orgs, -1 for none
   std::optional<absl::CivilDay> membership_start;
   // Double reporting (双报到): the community an in-service member registered
-  // with (index into units), -1 for none.
+  // with (index into units), -1 for none; the compound they serve, the post
+  // taken and the duty zone.
   int registered_community = -1;
+  int registered_compound = -1;
+  roster::RegistrationPost registration_post = roster::RegistrationPost::kUnspecified;
+  std::string duty_zone;
   std::vector<DemoRole> roles;
 };
 
@@ -89,19 +100,27 @@ struct PlantedViolation {
 };
 
 // The figures the generator was asked for, to compare with the audit.
+// `compounds` are the housing compounds (小区); urban villages come in
+// addition ("另有城中村22个").
 struct DemoFigures {
   int64_t streets = 0, communities = 0, compounds = 0, urban_villages = 0;
   int64_t compounds_with_property = 0, compounds_with_red_property = 0;
-  int64_t compounds_with_red_owners_committee = 0;
-  int64_t compound_branches = 0, joint_branches = 0;
-  int64_t compounds_covered = 0;
-  int64_t first_secretaries = 0;  // compounds with a first secretary
-  int64_t work_teams = 0, work_team_members = 0;
+  int64_t compounds_with_owners_committee = 0, compounds_with_red_owners_committee = 0;
+  // Branches of housing compounds (Tianyuan: 211), and of villages.
+  int64_t compound_branches = 0, joint_branches = 0, village_branches = 0;
+  int64_t compounds_covered = 0;  // housing compounds covered by a branch
+  int64_t first_secretaries = 0;  // people, one per branch that has one
+  // Work teams: the target compounds and villages, those with a team, and
+  // the cadres (leaders and members).
+  int64_t work_team_targets = 0, work_teams = 0, work_team_members = 0;
   int64_t buildings = 0, buildings_with_party_group = 0, buildings_with_lead = 0;
   int64_t people = 0, party_members = 0;
-  // In-service members with a membership, and those of them registered with
-  // the community they live in.
-  int64_t in_service_members = 0, in_service_registered = 0;
+  // In-service party members living in the district, those registered with
+  // the community they live in, and those with a post.
+  int64_t in_service_residents = 0, in_service_registered = 0, registered_with_post = 0;
+  // Communities whose party committee's secretary directs the residents'
+  // committee (一肩挑).
+  int64_t communities_one_shoulder = 0;
 };
 
 struct DemoDistrict {

@@ -230,6 +230,9 @@ grpc::Status LoadRegistrations(const DemoDistrict& demo,
     roster_v1::CreateRegistrationRequest request;
     request.set_person(names.at(p.external_key));
     request.set_community(result.units[p.registered_community]);
+    if (p.registered_compound >= 0) request.set_compound(result.units[p.registered_compound]);
+    request.set_post(static_cast<roster_v1::Registration::Post>(p.registration_post));
+    request.set_duty_zone(p.duty_zone);
     DateToProto(p.membership_start.value_or(absl::CivilDay(2020, 1, 1)),
                 request.mutable_start_date());
     roster_v1::Registration created;

@@ -150,7 +150,8 @@ class Builder {
     return id;
   }
   void Register(int64_t person, int64_t community, bool current = true) {
-    in.registrations.push_back({person, community, current});
+    in.registrations.push_back(
+        {.person_id = person, .community_id = community, .current = current});
   }
   AuditRole& RoleAt(int64_t person, Role role, Place place, bool current = true) {
     AuditRole r;
@@ -179,6 +180,22 @@ class Builder {
   int64_t next_role_ = 5001;
 };
 
+AuditUnit& FindUnit(Builder& b, int64_t id) {
+  for (AuditUnit& u : b.in.units) {
+    if (u.id == id) return u;
+  }
+  ADD_FAILURE() << "no unit " << id;
+  return b.in.units.front();
+}
+
+AuditPartyOrg& FindOrg(Builder& b, int64_t id) {
+  for (AuditPartyOrg& o : b.in.party_orgs) {
+    if (o.id == id) return o;
+  }
+  ADD_FAILURE() << "no organisation " << id;
+  return b.in.party_orgs.front();
+}
+
 // A clean district of two streets:
 //
 //   1 江汉区
@@ -188,7 +205,7 @@ class Builder {
 //   │     │             104), 42
 //   │     ├─ 5 安居小区: no property, work team; joint branch 103 with 6;
 //   │     │             building 51 (party group 105)
-//   │     └─ 6 和谐家园: property, not red; building 61
+//   │     └─ 6 和谐家园: property, red; building 61
 //   └─ 20 民族街道 (大党工委 200)
 //      └─ 30 民族社区 (大党委 201)
 //         └─ 7 民族小区: property, red; branch 202; building 71
@@ -206,7 +223,7 @@ District CleanDistrict() {
   b.Unit(3, 2, Level::kCommunity, "幸福社区");
   b.Compound(4, 3, "幸福花园", true, true, true);
   b.Compound(5, 3, "安居小区", false, false, false);
-  b.Compound(6, 3, "和谐家园", true, false, true);
+  b.Compound(6, 3, "和谐家园", true, true, true);
   b.Unit(41, 4, Level::kBuilding, "幸福花园1栋");
   b.Unit(42, 4, Level::kBuilding, "幸福花园2栋");
   b.Unit(51, 5, Level::kBuilding, "安居小区1栋");
@@ -239,6 +256,7 @@ District CleanDistrict() {
   x.c = b.Full("李娜", 102, MemberCategory::kInService, 51);
   b.person(x.c).id_card_number = "110105********002X";
   b.RoleAt(x.c, Role::kSecretary, O(102), /*current=*/false);  // a former secretary
+  b.Register(x.c, 3);
   x.d = b.Person("刘洋", PartyStatus::kProbationary, MemberCategory::kInService, 41);
   b.person(x.d).admission = kToday - 100;
   b.Member(x.d, 102);
@@ -263,9 +281,9 @@ District CleanDistrict() {
   b.RoleAt(x.j, Role::kSecretary, O(106));
 
   // The other street.
-  x.k = b.Full("徐刚", 200, MemberCategory::kInService, 71);
+  x.k = b.Full("徐刚", 200, MemberCategory::kInService);
   b.RoleAt(x.k, Role::kSecretary, O(200));
-  b.Register(x.k, 3);  // not where he lives
+  b.Register(x.k, 3);  // he lives outside the district
   x.l = b.Full("孙丽", 201, MemberCategory::kRetired, 71);
   b.RoleAt(x.l, Role::kSecretary, O(201));
   x.m = b.Full("马超", 202, MemberCategory::kRetired, 71);
@@ -288,6 +306,14 @@ District CleanDistrict() {
   // A role that ended at a place the input does not know is history, not
   // drift.
   b.RoleAt(x.s, Role::kGridWorker, U(999), /*current=*/false);
+  // Every party group has a leader and every building a lead.
+  b.RoleAt(x.bb, Role::kGroupLeader, O(104));
+  b.RoleAt(x.g, Role::kGroupLeader, O(105));
+  for (int64_t building : {42, 51, 61}) {
+    b.RoleAt(b.Person(absl::StrCat("楼长", building), PartyStatus::kNone,
+                      MemberCategory::kUnspecified, building),
+             Role::kBuildingLead, U(building));
+  }
   return x;
 }
 
@@ -328,22 +354,35 @@ AuditReport Audit(AuditInput input, int64_t root) {
 void ExpectCoverage(const Coverage& got, const Coverage& want) {
 #define GRASSROOTS_EXPECT_FIELD(field) \
   EXPECT_EQ(got.field, want.field) << #field << " of " << got.display_name
+  GRASSROOTS_EXPECT_FIELD(communities);
   GRASSROOTS_EXPECT_FIELD(compounds);
-  GRASSROOTS_EXPECT_FIELD(compounds_covered);
+  GRASSROOTS_EXPECT_FIELD(urban_villages);
+  GRASSROOTS_EXPECT_FIELD(rural_areas);
+  GRASSROOTS_EXPECT_FIELD(compound_level_units);
+  GRASSROOTS_EXPECT_FIELD(compound_level_units_covered);
   GRASSROOTS_EXPECT_FIELD(branches);
+  GRASSROOTS_EXPECT_FIELD(village_branches);
   GRASSROOTS_EXPECT_FIELD(branches_with_secretary);
-  GRASSROOTS_EXPECT_FIELD(compounds_with_first_secretary);
-  GRASSROOTS_EXPECT_FIELD(compounds_without_property);
-  GRASSROOTS_EXPECT_FIELD(compounds_without_property_with_work_team);
-  GRASSROOTS_EXPECT_FIELD(compounds_with_red_owners_committee);
+  GRASSROOTS_EXPECT_FIELD(branches_with_first_secretary);
+  GRASSROOTS_EXPECT_FIELD(first_secretaries);
   GRASSROOTS_EXPECT_FIELD(compounds_with_property);
   GRASSROOTS_EXPECT_FIELD(compounds_with_red_property);
+  GRASSROOTS_EXPECT_FIELD(compounds_with_owners_committee);
+  GRASSROOTS_EXPECT_FIELD(compounds_with_red_owners_committee);
+  GRASSROOTS_EXPECT_FIELD(work_team_targets);
+  GRASSROOTS_EXPECT_FIELD(work_team_targets_with_team);
+  GRASSROOTS_EXPECT_FIELD(work_teams);
+  GRASSROOTS_EXPECT_FIELD(work_team_cadres);
   GRASSROOTS_EXPECT_FIELD(buildings);
   GRASSROOTS_EXPECT_FIELD(buildings_with_party_group);
   GRASSROOTS_EXPECT_FIELD(buildings_with_lead);
   GRASSROOTS_EXPECT_FIELD(cross_appointments);
-  GRASSROOTS_EXPECT_FIELD(in_service_members);
-  GRASSROOTS_EXPECT_FIELD(in_service_registered_with_residence_community);
+  GRASSROOTS_EXPECT_FIELD(registered_in_service);
+  GRASSROOTS_EXPECT_FIELD(registered_with_post);
+  GRASSROOTS_EXPECT_FIELD(registered_with_duty_zone);
+  GRASSROOTS_EXPECT_FIELD(in_service_residents);
+  GRASSROOTS_EXPECT_FIELD(in_service_residents_registered);
+  GRASSROOTS_EXPECT_FIELD(communities_one_shoulder);
 #undef GRASSROOTS_EXPECT_FIELD
 }
 
@@ -404,94 +443,126 @@ TEST(AuditRulesTest, CoverageOfTheDistrict) {
   EXPECT_EQ(report.totals.unit_id, 1);
   EXPECT_EQ(report.totals.level, Level::kDistrict);
   EXPECT_EQ(report.totals.parent_id, 0);
-  // Compounds 4, 5, 6, 7; branches 102, 103, 202 (the functional branch has
-  // no compound); first secretary at 102 only; cross-appointments 王芳 (102,
-  // compound 4) and 杨磊 (103, compound 6); in service: 张伟, 李娜, 刘洋
-  // (102), 黄强 (100), 周杰, 高峰 (101), 徐刚 (200); of them 张伟, 刘洋 and
-  // 黄强 registered where they live.
-  ExpectCoverage(report.totals, {.compounds = 4,
-                                 .compounds_covered = 4,
+  // Compounds 4, 5, 6, 7, all housing; branches 102, 103, 202 (the
+  // functional branch has no compound); a first secretary (高峰) at 102
+  // only; cross-appointments 王芳 (102, compound 4) and 杨磊 (103, compound
+  // 6); a work team at 5, the one compound without a property company.
+  // Registered: 张伟, 李娜, 刘洋, 徐刚 at 3 (徐刚 lives outside the district),
+  // 黄强 at 30; in-service members living here: 张伟, 李娜, 刘洋 (in 3) and
+  // 黄强 (in 30), each registered where they live.
+  ExpectCoverage(report.totals, {.communities = 2,
+                                 .compounds = 4,
+                                 .compound_level_units = 4,
+                                 .compound_level_units_covered = 4,
                                  .branches = 3,
                                  .branches_with_secretary = 3,
-                                 .compounds_with_first_secretary = 1,
-                                 .compounds_without_property = 1,
-                                 .compounds_without_property_with_work_team = 1,
-                                 .compounds_with_red_owners_committee = 3,
+                                 .branches_with_first_secretary = 1,
+                                 .first_secretaries = 1,
                                  .compounds_with_property = 3,
-                                 .compounds_with_red_property = 2,
+                                 .compounds_with_red_property = 3,
+                                 .compounds_with_owners_committee = 3,
+                                 .compounds_with_red_owners_committee = 3,
+                                 .work_team_targets = 1,
+                                 .work_team_targets_with_team = 1,
+                                 .work_teams = 1,
+                                 .work_team_cadres = 1,
                                  .buildings = 5,
                                  .buildings_with_party_group = 2,
-                                 .buildings_with_lead = 2,
+                                 .buildings_with_lead = 5,
                                  .cross_appointments = 2,
-                                 .in_service_members = 7,
-                                 .in_service_registered_with_residence_community = 3});
+                                 .registered_in_service = 5,
+                                 .in_service_residents = 4,
+                                 .in_service_residents_registered = 4});
 
   ASSERT_EQ(report.streets.size(), 2u);
   EXPECT_EQ(report.streets[0].unit_id, 2);
   EXPECT_EQ(report.streets[0].display_name, "花楼街道");
   EXPECT_EQ(report.streets[0].level, Level::kStreet);
   EXPECT_EQ(report.streets[0].parent_id, 1);
-  ExpectCoverage(report.streets[0], {.compounds = 3,
-                                     .compounds_covered = 3,
+  ExpectCoverage(report.streets[0], {.communities = 1,
+                                     .compounds = 3,
+                                     .compound_level_units = 3,
+                                     .compound_level_units_covered = 3,
                                      .branches = 2,
                                      .branches_with_secretary = 2,
-                                     .compounds_with_first_secretary = 1,
-                                     .compounds_without_property = 1,
-                                     .compounds_without_property_with_work_team = 1,
-                                     .compounds_with_red_owners_committee = 2,
+                                     .branches_with_first_secretary = 1,
+                                     .first_secretaries = 1,
                                      .compounds_with_property = 2,
-                                     .compounds_with_red_property = 1,
+                                     .compounds_with_red_property = 2,
+                                     .compounds_with_owners_committee = 2,
+                                     .compounds_with_red_owners_committee = 2,
+                                     .work_team_targets = 1,
+                                     .work_team_targets_with_team = 1,
+                                     .work_teams = 1,
+                                     .work_team_cadres = 1,
                                      .buildings = 4,
                                      .buildings_with_party_group = 2,
-                                     .buildings_with_lead = 1,
+                                     .buildings_with_lead = 4,
                                      .cross_appointments = 2,
-                                     .in_service_members = 6,
-                                     .in_service_registered_with_residence_community = 3});
+                                     .registered_in_service = 4,
+                                     .in_service_residents = 3,
+                                     .in_service_residents_registered = 3});
   EXPECT_EQ(report.streets[1].unit_id, 20);
-  ExpectCoverage(report.streets[1], {.compounds = 1,
-                                     .compounds_covered = 1,
+  ExpectCoverage(report.streets[1], {.communities = 1,
+                                     .compounds = 1,
+                                     .compound_level_units = 1,
+                                     .compound_level_units_covered = 1,
                                      .branches = 1,
                                      .branches_with_secretary = 1,
-                                     .compounds_with_red_owners_committee = 1,
                                      .compounds_with_property = 1,
                                      .compounds_with_red_property = 1,
+                                     .compounds_with_owners_committee = 1,
+                                     .compounds_with_red_owners_committee = 1,
                                      .buildings = 1,
                                      .buildings_with_lead = 1,
-                                     .in_service_members = 1});
+                                     .registered_in_service = 1,
+                                     .in_service_residents = 1,
+                                     .in_service_residents_registered = 1});
 
   ASSERT_EQ(report.communities.size(), 2u);
   EXPECT_EQ(report.communities[0].unit_id, 3);
   EXPECT_EQ(report.communities[0].parent_id, 2);
   EXPECT_EQ(report.communities[0].level, Level::kCommunity);
-  // 黄强's organisation is the street's working committee: not the
-  // community's.
-  ExpectCoverage(report.communities[0], {.compounds = 3,
-                                         .compounds_covered = 3,
+  ExpectCoverage(report.communities[0], {.communities = 1,
+                                         .compounds = 3,
+                                         .compound_level_units = 3,
+                                         .compound_level_units_covered = 3,
                                          .branches = 2,
                                          .branches_with_secretary = 2,
-                                         .compounds_with_first_secretary = 1,
-                                         .compounds_without_property = 1,
-                                         .compounds_without_property_with_work_team = 1,
-                                         .compounds_with_red_owners_committee = 2,
+                                         .branches_with_first_secretary = 1,
+                                         .first_secretaries = 1,
                                          .compounds_with_property = 2,
-                                         .compounds_with_red_property = 1,
+                                         .compounds_with_red_property = 2,
+                                         .compounds_with_owners_committee = 2,
+                                         .compounds_with_red_owners_committee = 2,
+                                         .work_team_targets = 1,
+                                         .work_team_targets_with_team = 1,
+                                         .work_teams = 1,
+                                         .work_team_cadres = 1,
                                          .buildings = 4,
                                          .buildings_with_party_group = 2,
-                                         .buildings_with_lead = 1,
+                                         .buildings_with_lead = 4,
                                          .cross_appointments = 2,
-                                         .in_service_members = 5,
-                                         .in_service_registered_with_residence_community = 2});
+                                         .registered_in_service = 4,
+                                         .in_service_residents = 3,
+                                         .in_service_residents_registered = 3});
   EXPECT_EQ(report.communities[1].unit_id, 30);
   EXPECT_EQ(report.communities[1].parent_id, 20);
-  ExpectCoverage(report.communities[1], {.compounds = 1,
-                                         .compounds_covered = 1,
+  ExpectCoverage(report.communities[1], {.communities = 1,
+                                         .compounds = 1,
+                                         .compound_level_units = 1,
+                                         .compound_level_units_covered = 1,
                                          .branches = 1,
                                          .branches_with_secretary = 1,
-                                         .compounds_with_red_owners_committee = 1,
                                          .compounds_with_property = 1,
                                          .compounds_with_red_property = 1,
+                                         .compounds_with_owners_committee = 1,
+                                         .compounds_with_red_owners_committee = 1,
                                          .buildings = 1,
-                                         .buildings_with_lead = 1});
+                                         .buildings_with_lead = 1,
+                                         .registered_in_service = 1,
+                                         .in_service_residents = 1,
+                                         .in_service_residents_registered = 1});
 }
 
 TEST(AuditRulesTest, CoverageOfAStreetIsItsRow) {
@@ -517,19 +588,22 @@ TEST(AuditRulesTest, CoverageOfACompound) {
   EXPECT_THAT(report.communities, IsEmpty());
   EXPECT_EQ(report.totals.level, Level::kCompound);
   ExpectCoverage(report.totals, {.compounds = 1,
-                                 .compounds_covered = 1,
+                                 .compound_level_units = 1,
+                                 .compound_level_units_covered = 1,
                                  .branches = 1,
                                  .branches_with_secretary = 1,
-                                 .compounds_with_first_secretary = 1,
-                                 .compounds_with_red_owners_committee = 1,
+                                 .branches_with_first_secretary = 1,
+                                 .first_secretaries = 1,
                                  .compounds_with_property = 1,
                                  .compounds_with_red_property = 1,
+                                 .compounds_with_owners_committee = 1,
+                                 .compounds_with_red_owners_committee = 1,
                                  .buildings = 2,
                                  .buildings_with_party_group = 1,
-                                 .buildings_with_lead = 1,
+                                 .buildings_with_lead = 2,
                                  .cross_appointments = 1,
-                                 .in_service_members = 3,
-                                 .in_service_registered_with_residence_community = 2});
+                                 .in_service_residents = 2,
+                                 .in_service_residents_registered = 2});
 }
 
 TEST(AuditRulesTest, CoverageCountsOnlyLiveThings) {
@@ -542,7 +616,7 @@ TEST(AuditRulesTest, CoverageCountsOnlyLiveThings) {
   b.Unit(43, 4, Level::kBuilding, "幸福花园3栋").deleted = true;
   b.Org(108, OrgForm::kPartyGroup, "幸福花园3栋党小组", {43}, 102).deleted = true;
   // A joint branch counts once per row, whatever the number of compounds;
-  // a first secretary of a joint branch serves each of its compounds.
+  // first secretaries are counted by branch and by head.
   const int64_t t = b.Full("许多", 101, MemberCategory::kRetired);
   b.RoleAt(t, Role::kFirstSecretary, O(103));
   // Ended roles count for nothing.
@@ -553,9 +627,10 @@ TEST(AuditRulesTest, CoverageCountsOnlyLiveThings) {
   EXPECT_EQ(report.totals.branches, 3);
   EXPECT_EQ(report.totals.buildings, 5);
   EXPECT_EQ(report.totals.buildings_with_party_group, 2);
-  EXPECT_EQ(report.totals.buildings_with_lead, 2);
-  EXPECT_EQ(report.totals.compounds_with_first_secretary, 3);
-  EXPECT_EQ(report.communities[0].compounds_with_first_secretary, 3);
+  EXPECT_EQ(report.totals.buildings_with_lead, 5);
+  EXPECT_EQ(report.totals.branches_with_first_secretary, 2);
+  EXPECT_EQ(report.totals.first_secretaries, 2);
+  EXPECT_EQ(report.communities[0].branches_with_first_secretary, 2);
 }
 
 TEST(AuditRulesTest, FunctionalBranchesCountButDoNotCover) {
@@ -568,10 +643,78 @@ TEST(AuditRulesTest, FunctionalBranchesCountButDoNotCover) {
   EXPECT_THAT(Briefs(report),
               ElementsAre(Brief{rules::kCompoundNotCovered, Severity::kError, {Units(8)}}));
   EXPECT_EQ(report.totals.compounds, 5);
-  EXPECT_EQ(report.totals.compounds_covered, 4);
+  EXPECT_EQ(report.totals.compound_level_units_covered, 4);
   EXPECT_EQ(report.totals.branches, 4);
   EXPECT_EQ(report.totals.branches_with_secretary, 4);
   EXPECT_EQ(report.communities[0].branches, 3);
+}
+
+// Each figure means what the articles mean (docs/audit.md): villages are
+// counted apart from compounds ("另有城中村22个") and have their own branches;
+// first secretaries are people at branches ("208名…第一书记" for 211
+// branches); red owners committees are over compounds that have an owners
+// committee (Zhangping's 90.16%); work teams over compounds without a
+// property company, resettlement compounds and urban villages; double
+// reporting is a head count with posts and duty zones; 一肩挑 is the
+// community secretary directing the residents' committee.
+TEST(AuditRulesTest, FiguresMeanWhatTheArticlesMean) {
+  District x = CleanDistrict();
+  Builder& b = x.b;
+  // An urban village with its own branch and a work team; a resettlement
+  // compound with a property company and no team.
+  AuditUnit& village = b.Compound(8, 3, "城中村", false, false, false);
+  village.kind = org::CompoundKind::kUrbanVillage;
+  b.Org(107, OrgForm::kBranch, "城中村党支部", {8}, 101);
+  for (int i = 0; i < 3; ++i) {
+    const int64_t m = b.Full(absl::StrCat("村民党员", i), 107, MemberCategory::kRetired);
+    if (i == 0) b.RoleAt(m, Role::kSecretary, O(107));
+  }
+  b.RoleAt(b.Person("驻村干部", PartyStatus::kFull, MemberCategory::kInService),
+           Role::kWorkTeamLeader, U(8));
+  AuditUnit& resettled = b.Compound(9, 3, "安置小区", true, true, false);
+  resettled.kind = org::CompoundKind::kResettlement;
+  FindOrg(b, 102).unit_ids.push_back(9);
+  // The same first secretary at two branches is one person.
+  b.RoleAt(x.s, Role::kFirstSecretary, O(202));
+  // 周杰, secretary of 幸福社区大党委, also directs its residents' committee.
+  b.RoleAt(x.i, Role::kResidentsCommitteeDirector, U(3));
+  // 民族社区's residents' committee is directed by someone other than its
+  // secretary (孙丽).
+  b.RoleAt(x.q, Role::kResidentsCommitteeDirector, U(30));
+  // Posts and duty zones of registered in-service members.
+  for (AuditRegistration& r : b.in.registrations) {
+    if (r.person_id == x.a) {
+      r.post = roster::RegistrationPost::kBuildingLead;
+      r.has_duty_zone = true;
+    }
+    if (r.person_id == x.h) r.post = roster::RegistrationPost::kGridWorker;
+  }
+  const AuditReport report = Audit(b.in);
+  EXPECT_THAT(Briefs(report), IsEmpty());
+  const Coverage& t = report.totals;
+  EXPECT_EQ(t.compounds, 5);  // 4, 5, 6, 7 and the resettlement compound
+  EXPECT_EQ(t.urban_villages, 1);
+  EXPECT_EQ(t.compound_level_units, 6);
+  EXPECT_EQ(t.compound_level_units_covered, 6);
+  EXPECT_EQ(t.branches, 3);  // 102, 103, 202
+  EXPECT_EQ(t.village_branches, 1);
+  EXPECT_EQ(t.branches_with_first_secretary, 2);
+  EXPECT_EQ(t.first_secretaries, 1);
+  EXPECT_EQ(t.compounds_with_owners_committee, 3);
+  EXPECT_EQ(t.compounds_with_red_owners_committee, 3);
+  // Targets: 5 (no company), the village, the resettlement compound.
+  EXPECT_EQ(t.work_team_targets, 3);
+  EXPECT_EQ(t.work_team_targets_with_team, 2);
+  EXPECT_EQ(t.work_teams, 2);
+  EXPECT_EQ(t.work_team_cadres, 2);
+  EXPECT_EQ(t.registered_in_service, 5);
+  EXPECT_EQ(t.registered_with_post, 2);
+  EXPECT_EQ(t.registered_with_duty_zone, 1);
+  EXPECT_EQ(t.communities_one_shoulder, 1);
+  EXPECT_EQ(report.communities[0].communities_one_shoulder, 1);
+  EXPECT_EQ(report.communities[1].communities_one_shoulder, 0);
+  // The seconded work-team leader has no membership here, and that is not
+  // a finding; nor is the first secretary's second branch.
 }
 
 TEST(AuditRulesTest, CrossAppointmentsNeedTheBranchOfTheSameCompound) {
@@ -605,7 +748,7 @@ std::vector<Violation> AllViolations() {
   return {
       {"CompoundNotCovered",
        [](District& x) {
-         x.b.Compound(8, 3, "无名小区", true, false, false);
+         x.b.Compound(8, 3, "无名小区", true, true, false);
          return Brief{rules::kCompoundNotCovered, Severity::kError, {Units(8)}};
        }},
       {"NoSecretary",
@@ -634,9 +777,83 @@ std::vector<Violation> AllViolations() {
          for (int i = 0; i < 48; ++i) {
            x.b.Full(absl::StrCat("民族党员", i), 202, MemberCategory::kRetired);
          }
-         return Brief{rules::kBranchLargeEnough, Severity::kInfo, {Orgs(202)}};
+         // A committee of 3, as a branch of its size needs.
+         x.b.RoleAt(x.o, Role::kCommitteeMember, O(202));
+         return Brief{rules::kBranchLargeEnough, Severity::kWarning, {Orgs(202)}};
        },
        /*inside_street_2=*/false},
+      {"CommitteeSize",
+       [](District& x) {
+         // A new branch of 9 full members: a secretary and 7 committee
+         // members make a committee of 8.
+         x.b.Compound(17, 3, "支委小区", true, true, false);
+         x.b.Org(109, OrgForm::kBranch, "支委小区党支部", {17}, 101);
+         for (int i = 0; i < 9; ++i) {
+           const int64_t m = x.b.Full(absl::StrCat("支委", i), 109, MemberCategory::kRetired);
+           if (i < 8) x.b.RoleAt(m, i == 0 ? Role::kSecretary : Role::kCommitteeMember, O(109));
+         }
+         return Brief{rules::kCommitteeSize, Severity::kWarning, {Orgs(109)}};
+       }},
+      {"JointBranchTooWide",
+       [](District& x) {
+         for (int64_t id : {12, 13, 14, 15}) {
+           x.b.Compound(id, 3, absl::StrCat("联建小区", id), true, true, false);
+           FindOrg(x.b, 103).unit_ids.push_back(id);
+         }
+         return Brief{rules::kJointBranchTooWide, Severity::kWarning, {Orgs(103)}};
+       }},
+      {"MembershipAtPartyGroup",
+       [](District& x) {
+         const int64_t v = x.b.Full("组员", 104, MemberCategory::kRetired);
+         return Brief{rules::kMembershipAtPartyGroup, Severity::kError, {People(v), Orgs(104)}};
+       }},
+      {"PartyGroupWithoutLeader",
+       [](District& x) {
+         x.b.Org(107, OrgForm::kPartyGroup, "幸福花园2栋党小组", {42}, 102);
+         return Brief{rules::kPartyGroupWithoutLeader, Severity::kWarning, {Orgs(107)}};
+       }},
+      {"ProbationExtensionOverdue",
+       [](District& x) {
+         // Extended by 6 months: due 2026-05-01, overdue since.
+         const int64_t v =
+             x.b.Person("延期", PartyStatus::kProbationary, MemberCategory::kRetired, 42);
+         x.b.person(v).admission = absl::CivilDay(2024, 11, 1);
+         x.b.person(v).probation_extension_months = 6;
+         x.b.Member(v, 102);
+         return Brief{rules::kProbationExtensionOverdue, Severity::kWarning, {People(v)}};
+       }},
+      {"PropertyNotRed",
+       [](District& x) {
+         FindUnit(x.b, 6).red_property = false;
+         return Brief{rules::kPropertyNotRed, Severity::kInfo, {Units(6)}};
+       }},
+      {"RedFlagWithoutOwnersCommittee",
+       [](District& x) {
+         AuditUnit& unit = FindUnit(x.b, 4);
+         unit.owners_body = org::OwnersBodyKind::kOwnersCommittee;
+         unit.owners_body_term_end = kToday - 1;
+         return Brief{rules::kRedFlagWithoutOwnersCommittee, Severity::kError, {Units(4)}};
+       }},
+      {"BuildingWithoutLead",
+       [](District& x) {
+         x.b.Unit(44, 4, Level::kBuilding, "幸福花园4栋");
+         return Brief{rules::kBuildingWithoutLead, Severity::kInfo, {Units(44)}};
+       }},
+      {"CompoundUnattended",
+       [](District& x) {
+         x.b.Compound(16, 30, "民族老村", false, false, false);
+         FindOrg(x.b, 202).unit_ids.push_back(16);
+         return Brief{rules::kCompoundUnattended, Severity::kWarning, {Units(16)}};
+       },
+       /*inside_street_2=*/false},
+      {"InServiceNotRegistered",
+       [](District& x) {
+         auto& r = x.b.in.registrations;
+         r.erase(std::remove_if(r.begin(), r.end(),
+                                [&](const AuditRegistration& g) { return g.person_id == x.c; }),
+                 r.end());
+         return Brief{rules::kInServiceNotRegistered, Severity::kInfo, {People(x.c)}};
+       }},
       {"MemberWithoutRelationship",
        [](District& x) {
          const int64_t t = x.b.Person("唐宁", PartyStatus::kFull, MemberCategory::kRetired, 42);
@@ -717,14 +934,32 @@ TEST(AuditRulesTest, EveryRuleIsPlanted) {
   std::set<std::string> planted;
   District x = CleanDistrict();
   for (const Violation& v : AllViolations()) planted.insert(v.plant(x).rule);
-  EXPECT_EQ(planted, (std::set<std::string>{
-                         rules::kCompoundNotCovered, rules::kNoSecretary, rules::kBranchTooSmall,
-                         rules::kBranchWithoutCommittee, rules::kBranchLargeEnough,
-                         rules::kMemberWithoutRelationship, rules::kMemberWithTwoRelationships,
-                         rules::kRoleAtDeletedPlace, rules::kRoleAtUnknownPlace,
-                         rules::kRoleOfDeletedPerson, rules::kRoleOfUnknownPerson,
-                         rules::kMembershipAtMissingOrg, rules::kProbationOverdue,
-                         rules::kDuplicateIdCard, rules::kInvalidIdCard, rules::kRoleLevelRule}));
+  EXPECT_EQ(planted, (std::set<std::string>{rules::kCompoundNotCovered,
+                                            rules::kNoSecretary,
+                                            rules::kBranchTooSmall,
+                                            rules::kBranchWithoutCommittee,
+                                            rules::kBranchLargeEnough,
+                                            rules::kMemberWithoutRelationship,
+                                            rules::kMemberWithTwoRelationships,
+                                            rules::kRoleAtDeletedPlace,
+                                            rules::kRoleAtUnknownPlace,
+                                            rules::kRoleOfDeletedPerson,
+                                            rules::kRoleOfUnknownPerson,
+                                            rules::kMembershipAtMissingOrg,
+                                            rules::kProbationOverdue,
+                                            rules::kDuplicateIdCard,
+                                            rules::kInvalidIdCard,
+                                            rules::kRoleLevelRule,
+                                            rules::kCommitteeSize,
+                                            rules::kJointBranchTooWide,
+                                            rules::kMembershipAtPartyGroup,
+                                            rules::kPartyGroupWithoutLeader,
+                                            rules::kProbationExtensionOverdue,
+                                            rules::kPropertyNotRed,
+                                            rules::kRedFlagWithoutOwnersCommittee,
+                                            rules::kBuildingWithoutLead,
+                                            rules::kCompoundUnattended,
+                                            rules::kInServiceNotRegistered}));
 }
 
 TEST(AuditRulesTest, EachViolationAloneIsFoundAlone) {
@@ -808,10 +1043,12 @@ TEST(AuditRulesTest, SubtreeAuditIgnoresWhatIsOutside) {
                   {rules::kMemberWithTwoRelationships,
                    Severity::kError,
                    {People(x.h), Orgs(100), Orgs(101)}},
-                  {rules::kBranchLargeEnough, Severity::kInfo, {Orgs(202)}},
+                  {rules::kCompoundUnattended, Severity::kWarning, {Units(9)}},
+                  {rules::kBranchLargeEnough, Severity::kWarning, {Orgs(202)}},
+                  {rules::kCompoundUnattended, Severity::kWarning, {Units(16)}},
                   {rules::kDuplicateIdCard, Severity::kError, {People(x.e), People(x.n)}}}));
-  EXPECT_EQ(other.totals.compounds, 2);
-  EXPECT_EQ(other.totals.compounds_covered, 1);
+  EXPECT_EQ(other.totals.compounds, 3);
+  EXPECT_EQ(other.totals.compound_level_units_covered, 2);
 }
 
 // --- The rules in detail.
@@ -826,12 +1063,12 @@ TEST(AuditRulesTest, DaysWithoutSecretary) {
   AuditRole& earlier = b.RoleAt(x.s, Role::kSecretary, O(101), /*current=*/false);
   earlier.end = kToday - 400;
   // 109: never had one; established 100 days ago.
-  b.Compound(9, 3, "新建小区", true, false, false);
+  b.Compound(9, 3, "新建小区", true, true, false);
   b.Org(109, OrgForm::kBranch, "新建小区党支部", {9}, 101).established = kToday - 100;
   for (int i = 0; i < 3; ++i) b.Full(absl::StrCat("新建", i), 109, MemberCategory::kRetired);
   // 110: no established date; created 5 days ago. A secretary appointed from
   // tomorrow is not one yet.
-  b.Compound(10, 3, "刚建小区", true, false, false);
+  b.Compound(10, 3, "刚建小区", true, true, false);
   AuditPartyOrg& fresh = b.Org(110, OrgForm::kBranch, "刚建小区党支部", {10}, 101);
   fresh.established.reset();
   fresh.created = kToday - 5;
@@ -841,8 +1078,9 @@ TEST(AuditRulesTest, DaysWithoutSecretary) {
   AuditRole& future = b.RoleAt(member, Role::kSecretary, O(110), /*current=*/false);
   future.start = kToday + 1;
   future.end.reset();
-  // Party groups need no secretary.
+  // Party groups need no secretary (a leader, which this one has).
   b.Org(111, OrgForm::kPartyGroup, "幸福花园2栋党小组", {42}, 102);
+  b.RoleAt(x.a, Role::kGroupLeader, O(111));
 
   const AuditReport report = Audit(b.in);
   ASSERT_THAT(Briefs(report), UnorderedElementsAreArray(std::vector<Brief>{
@@ -890,7 +1128,8 @@ TEST(AuditRulesTest, BranchSizes) {
   District x = CleanDistrict();
   Builder& b = x.b;
   // 202 reaches 100 members, some probationary: large enough for a party
-  // committee (one finding).
+  // committee (one finding; its committee of 3 is what its size needs).
+  b.RoleAt(x.o, Role::kCommitteeMember, O(202));
   for (int i = 0; i < 90; ++i) b.Full(absl::StrCat("甲", i), 202, MemberCategory::kRetired);
   for (int i = 0; i < 7; ++i) {
     const int64_t p =
@@ -923,7 +1162,7 @@ TEST(AuditRulesTest, BranchSizes) {
               UnorderedElementsAreArray(std::vector<Brief>{
                   {rules::kRoleOfDeletedPerson, Severity::kError, {People(gone), Orgs(103)}},
                   {rules::kBranchLargeEnough, Severity::kInfo, {Orgs(121)}},
-                  {rules::kBranchLargeEnough, Severity::kInfo, {Orgs(202)}}}));
+                  {rules::kBranchLargeEnough, Severity::kWarning, {Orgs(202)}}}));
   for (const Finding& f : report.findings) {
     if (f.rule == rules::kBranchLargeEnough) {
       EXPECT_THAT(f.message, HasSubstr("设立党委"));
@@ -1064,17 +1303,17 @@ TEST(AuditRulesTest, AnIncompleteRosterSkipsTheRelationshipRules) {
 TEST(AuditRulesTest, FindingsAreSorted) {
   District x = CleanDistrict();
   Builder& b = x.b;
-  for (int64_t id : {19, 8, 110}) b.Compound(id, 3, absl::StrCat("小区", id), true, false, false);
+  for (int64_t id : {19, 8, 110}) b.Compound(id, 3, absl::StrCat("小区", id), true, true, false);
   b.person(x.d).admission = absl::CivilDay(2020, 1, 1);
   for (int i = 0; i < 48; ++i) b.Full(absl::StrCat("民族党员", i), 202, MemberCategory::kRetired);
+  b.RoleAt(x.o, Role::kCommitteeMember, O(202));
   const AuditReport report = Audit(b.in);
   std::vector<std::string> keys;
   for (const Finding& f : report.findings) keys.push_back(f.Key());
   // Resource names compare as text.
   EXPECT_THAT(keys, ElementsAre("compound-not-covered units/110", "compound-not-covered units/19",
-                                "compound-not-covered units/8",
-                                absl::StrCat("probation-overdue ", People(x.d)),
-                                "branch-large-enough partyOrgs/202"));
+                                "compound-not-covered units/8", "branch-large-enough partyOrgs/202",
+                                absl::StrCat("probation-overdue ", People(x.d))));
 }
 
 // --- The demo district: what it plants is what the audit finds.
@@ -1126,7 +1365,12 @@ AuditInput InputFromDemo(const DemoDistrict& demo, absl::CivilDay today) {
           {person.id, p.party_org + 1, p.membership_start.value_or(today), {}, true});
     }
     if (p.registered_community >= 0) {
-      in.registrations.push_back({person.id, p.registered_community + 1, true});
+      in.registrations.push_back({.person_id = person.id,
+                                  .community_id = p.registered_community + 1,
+                                  .compound_id = p.registered_compound + 1,
+                                  .post = p.registration_post,
+                                  .has_duty_zone = !p.duty_zone.empty(),
+                                  .current = true});
     }
     for (const DemoRole& r : p.roles) {
       in.roles.push_back({next_role++,
@@ -1165,20 +1409,30 @@ void ExpectDemoFigures(const AuditReport& report, const DemoFigures& figures) {
   EXPECT_EQ(static_cast<int64_t>(report.streets.size()), figures.streets);
   EXPECT_EQ(static_cast<int64_t>(report.communities.size()), figures.communities);
   const Coverage& t = report.totals;
+  EXPECT_EQ(t.communities, figures.communities);
   EXPECT_EQ(t.compounds, figures.compounds);
-  EXPECT_EQ(t.compounds_covered, figures.compounds_covered);
+  EXPECT_EQ(t.urban_villages, figures.urban_villages);
+  EXPECT_EQ(t.compound_level_units_covered, figures.compounds_covered + figures.urban_villages);
   EXPECT_EQ(t.branches, figures.compound_branches);
-  EXPECT_EQ(t.compounds_with_first_secretary, figures.first_secretaries);
+  EXPECT_EQ(t.village_branches, figures.village_branches);
+  EXPECT_EQ(t.first_secretaries, figures.first_secretaries);
+  EXPECT_EQ(t.branches_with_first_secretary, figures.first_secretaries);
   EXPECT_EQ(t.compounds_with_property, figures.compounds_with_property);
-  EXPECT_EQ(t.compounds_without_property, figures.compounds - figures.compounds_with_property);
   EXPECT_EQ(t.compounds_with_red_property, figures.compounds_with_red_property);
+  EXPECT_EQ(t.compounds_with_owners_committee, figures.compounds_with_owners_committee);
   EXPECT_EQ(t.compounds_with_red_owners_committee, figures.compounds_with_red_owners_committee);
-  EXPECT_EQ(t.compounds_without_property_with_work_team, figures.work_teams);
+  EXPECT_EQ(t.work_team_targets, figures.work_team_targets);
+  EXPECT_EQ(t.work_teams, figures.work_teams);
+  EXPECT_EQ(t.work_team_targets_with_team, figures.work_teams);
+  EXPECT_EQ(t.work_team_cadres, figures.work_team_members);
   EXPECT_EQ(t.buildings, figures.buildings);
   EXPECT_EQ(t.buildings_with_party_group, figures.buildings_with_party_group);
   EXPECT_EQ(t.buildings_with_lead, figures.buildings_with_lead);
-  EXPECT_EQ(t.in_service_members, figures.in_service_members);
-  EXPECT_EQ(t.in_service_registered_with_residence_community, figures.in_service_registered);
+  EXPECT_EQ(t.in_service_residents, figures.in_service_residents);
+  EXPECT_EQ(t.in_service_residents_registered, figures.in_service_registered);
+  EXPECT_EQ(t.registered_in_service, figures.in_service_registered);
+  EXPECT_EQ(t.registered_with_post, figures.registered_with_post);
+  EXPECT_EQ(t.communities_one_shoulder, figures.communities_one_shoulder);
   // The rows add up to the totals.
   Coverage streets, communities;
   for (const Coverage& row : report.streets) {
@@ -1207,11 +1461,15 @@ TEST(AuditRulesDemoTest, FindsExactlyWhatTheDemoPlanted) {
   EXPECT_EQ(Found(report), Planted(demo));
   ExpectDemoFigures(report, demo.figures);
   EXPECT_GT(report.totals.cross_appointments, 0);
-  EXPECT_GT(report.totals.in_service_members, 0);
+  EXPECT_GT(report.totals.in_service_residents, 0);
 }
 
 // The Tianyuan-sized district: the audit's figures are the ones the articles
-// report (DOMAIN.md), e.g. first secretaries in 208 of 309 compounds.
+// report (DOMAIN.md): 309 compounds and 22 urban villages besides, 211
+// compound branches, 208 first secretaries (people, one a branch), 95 work
+// teams of 415 cadres at compounds without a property company, resettlement
+// compounds and urban villages, about 67% of compounds with a property
+// company.
 TEST(AuditRulesDemoTest, TheTianyuanDistrictReportsItsFigures) {
   DemoOptions options;
   options.scale = 1;
@@ -1219,11 +1477,18 @@ TEST(AuditRulesDemoTest, TheTianyuanDistrictReportsItsFigures) {
   const AuditReport report = Audit(InputFromDemo(demo, options.today));
   EXPECT_EQ(Found(report), Planted(demo));
   ExpectDemoFigures(report, demo.figures);
-  EXPECT_EQ(report.totals.compounds, 309);
-  EXPECT_EQ(report.totals.compounds_with_first_secretary, 208);
-  EXPECT_EQ(report.totals.branches, 211);
-  EXPECT_EQ(report.totals.compounds_without_property_with_work_team, 95);
-  EXPECT_EQ(report.totals.compounds_covered, 308);  // one planted uncovered compound
+  const Coverage& t = report.totals;
+  EXPECT_EQ(t.compounds, 309);
+  EXPECT_EQ(t.urban_villages, 22);
+  EXPECT_EQ(t.rural_areas, 0);
+  EXPECT_EQ(t.branches, 211);
+  EXPECT_EQ(t.first_secretaries, 208);
+  EXPECT_EQ(t.branches_with_first_secretary, 208);
+  EXPECT_EQ(t.work_teams, 95);
+  EXPECT_EQ(t.work_team_cadres, 415);
+  EXPECT_EQ(t.compounds_with_property, 207);       // 67.0%
+  EXPECT_EQ(t.compound_level_units_covered, 330);  // one planted uncovered compound
+  EXPECT_EQ(t.compound_level_units, 331);
 }
 
 TEST(AuditRulesDemoTest, ACleanDemoHasNoFindings) {
@@ -1261,7 +1526,10 @@ AuditInput SyntheticCity(int64_t compounds, int64_t people_per_compound) {
     if (c % 1000 == 0) street = unit(district, Level::kStreet);
     if (c % 50 == 0) community = unit(street, Level::kCommunity);
     const int64_t compound = unit(community, Level::kCompound);
+    // A third self-managed, the rest with a red property company.
     in.units.back().has_property_company = c % 3 != 0;
+    in.units.back().red_property = c % 3 != 0;
+    if (c % 3 == 0) in.units.back().property_mode = org::PropertyMode::kSelfManaged;
     AuditPartyOrg branch;
     branch.id = next_org++;
     branch.form = OrgForm::kBranch;
@@ -1288,23 +1556,28 @@ AuditInput SyntheticCity(int64_t compounds, int64_t people_per_compound) {
       if (member) {
         person.category = MemberCategory::kInService;
         in.memberships.push_back({person.id, org, absl::CivilDay(2010, 1, 1), {}, true});
-        in.registrations.push_back({person.id, community, true});
+        in.registrations.push_back(
+            {.person_id = person.id, .community_id = community, .current = true});
       }
-      Role role = p % 10 == 1 ? Role::kBuildingLead : Role::kVolunteer;
-      Place place = U(buildings[p % buildings.size()]);
-      if (p == 0 || p == 4) {
-        role = p == 0 ? Role::kSecretary : Role::kCommitteeMember;
-        place = O(org);
-      }
-      in.roles.push_back(
-          {next_role++, person.id, role, place, absl::CivilDay(2020, 1, 1), {}, true});
+      // The first ten lead the buildings they live in; the members among
+      // them (0, 4, 8) make the branch committee.
+      const bool lead = p < static_cast<int64_t>(buildings.size());
       in.roles.push_back({next_role++,
                           person.id,
-                          Role::kVolunteer,
-                          U(compound),
+                          lead ? Role::kBuildingLead : Role::kVolunteer,
+                          U(buildings[p % buildings.size()]),
                           absl::CivilDay(2020, 1, 1),
                           {},
                           true});
+      const bool committee = p == 0 || p == 4 || p == 8;
+      in.roles.push_back(
+          {next_role++,
+           person.id,
+           committee ? (p == 0 ? Role::kSecretary : Role::kCommitteeMember) : Role::kVolunteer,
+           committee ? O(org) : U(compound),
+           absl::CivilDay(2020, 1, 1),
+           {},
+           true});
       in.people.push_back(std::move(person));
     }
   }
@@ -1319,9 +1592,9 @@ TEST(AuditRulesTest, ATownIsQuick) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_THAT(Briefs(report), IsEmpty());
   EXPECT_EQ(report.totals.compounds, 2000);
-  EXPECT_EQ(report.totals.in_service_members, 2000 * 12);
-  EXPECT_EQ(report.totals.in_service_registered_with_residence_community, 2000 * 12);
-  EXPECT_EQ(report.totals.buildings_with_lead, 2000);  // building 1 of each
+  EXPECT_EQ(report.totals.in_service_residents, 2000 * 12);
+  EXPECT_EQ(report.totals.in_service_residents_registered, 2000 * 12);
+  EXPECT_EQ(report.totals.buildings_with_lead, 2000 * 10);
   EXPECT_EQ(report.streets.size(), 2u);
   EXPECT_EQ(report.communities.size(), 40u);
   EXPECT_LT(seconds, 5.0);  // about 0.1 s; generous for sanitizers

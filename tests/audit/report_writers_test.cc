@@ -45,22 +45,31 @@ Coverage Row(int64_t id, int64_t parent, std::string name, org::Level level) {
   c.parent_id = parent;
   c.display_name = std::move(name);
   c.level = level;
+  c.communities = 1;
   c.compounds = 3;
-  c.compounds_covered = 2;
+  c.compound_level_units = 3;
+  c.compound_level_units_covered = 2;
   c.branches = 2;
   c.branches_with_secretary = 2;
-  c.compounds_with_first_secretary = 1;
-  c.compounds_without_property = 1;
-  c.compounds_without_property_with_work_team = 1;
-  c.compounds_with_red_owners_committee = 2;
+  c.branches_with_first_secretary = 1;
+  c.first_secretaries = 1;
   c.compounds_with_property = 2;
   c.compounds_with_red_property = 1;
+  c.compounds_with_owners_committee = 3;
+  c.compounds_with_red_owners_committee = 2;
+  c.work_team_targets = 1;
+  c.work_team_targets_with_team = 1;
+  c.work_teams = 1;
+  c.work_team_cadres = 4;
   c.buildings = 12;
   c.buildings_with_party_group = 9;
   c.buildings_with_lead = 12;
   c.cross_appointments = 4;
-  c.in_service_members = 40;
-  c.in_service_registered_with_residence_community = 37;
+  c.registered_in_service = 37;
+  c.registered_with_post = 30;
+  c.registered_with_duty_zone = 30;
+  c.in_service_residents = 40;
+  c.in_service_residents_registered = 37;
   return c;
 }
 
@@ -91,11 +100,12 @@ AuditReport SampleReport() {
   // Nothing to measure: no compounds with a property company, no members.
   r.communities[1].compounds_with_property = 0;
   r.communities[1].compounds_with_red_property = 0;
-  r.communities[1].in_service_members = 0;
-  r.communities[1].in_service_registered_with_residence_community = 0;
+  r.communities[1].in_service_residents = 0;
+  r.communities[1].in_service_residents_registered = 0;
   r.totals = Row(1, 0, "江汉区", org::Level::kDistrict);
   r.totals.compounds = 12;
-  r.totals.compounds_covered = 12;
+  r.totals.compound_level_units = 12;
+  r.totals.compound_level_units_covered = 12;
   r.findings = {
       MakeFinding(rules::kCompoundNotCovered, Severity::kError, {"units/9"},
                   "小区“幸福里”（units/9）没有党支部覆盖"),
@@ -368,9 +378,9 @@ TEST(ReportJsonTest, ReadsBackWhatCompareReportsNeeds) {
   EXPECT_EQ(back->communities[1].display_name, "竹|林社区");
   EXPECT_EQ(back->communities[1].parent_id, 2);
   EXPECT_EQ(back->communities[1].level, org::Level::kCommunity);
-  EXPECT_EQ(back->communities[1].in_service_registered_with_residence_community, 0);
+  EXPECT_EQ(back->communities[1].in_service_residents_registered, 0);
   EXPECT_EQ(back->streets[0].buildings_with_party_group, 9);
-  EXPECT_EQ(back->totals.compounds_covered, 12);
+  EXPECT_EQ(back->totals.compound_level_units_covered, 12);
   ASSERT_EQ(back->findings.size(), report.findings.size());
   for (size_t i = 0; i < report.findings.size(); ++i) {
     EXPECT_EQ(back->findings[i].Key(), report.findings[i].Key());
@@ -386,7 +396,7 @@ TEST(ReportJsonTest, LayoutIsStableAndReadable) {
   const std::string json = ReportToJson(SampleReport(), nullptr);
   EXPECT_TRUE(
       absl::StartsWith(json,
-                       "{\n  \"schema_version\": 1,\n  \"root\": {\n"
+                       "{\n  \"schema_version\": 2,\n  \"root\": {\n"
                        "    \"name\": \"units/1\",\n    \"display_name\": \"江汉区\"\n  },\n"
                        "  \"revisions\": {\n    \"org\": 1234,\n    \"roster\": 5678\n  },\n"
                        "  \"today\": \"2024-05-01\",\n"))
@@ -427,7 +437,7 @@ TEST(ReportJsonTest, SchemaRejectsWrongReports) {
   const std::vector<std::function<void(Struct&)>> edits = {
       [](Struct& d) { d.mutable_fields()->erase("today"); },
       [](Struct& d) { Field(d, "today").set_string_value("1 May 2024"); },
-      [](Struct& d) { Field(d, "schema_version").set_number_value(2); },
+      [](Struct& d) { Field(d, "schema_version").set_number_value(1); },
       [](Struct& d) { Field(d, "extra").set_bool_value(true); },
       [](Struct& d) { Field(Obj(d, "root"), "name").set_string_value("partyOrgs/1"); },
       [](Struct& d) { Field(Obj(d, "revisions"), "org").set_number_value(-1); },
@@ -462,7 +472,7 @@ TEST(ReportJsonTest, FromJsonNamesWhatIsWrong) {
   const std::vector<Case> cases = {
       {[](Struct& d) { d.mutable_fields()->erase("today"); }, "today: missing"},
       {[](Struct& d) { Field(d, "today").set_string_value("2024-13-01"); }, "today:"},
-      {[](Struct& d) { Field(d, "schema_version").set_number_value(2); }, "schema_version:"},
+      {[](Struct& d) { Field(d, "schema_version").set_number_value(3); }, "schema_version:"},
       {[](Struct& d) { Field(Obj(d, "root"), "name").set_string_value("units/x"); }, "root.name"},
       {[](Struct& d) { Field(Obj(d, "revisions"), "org").set_string_value("1"); }, "revisions.org"},
       {[](Struct& d) { Field(ListObj(d, "findings", 2), "severity").set_string_value("FATAL"); },
@@ -539,6 +549,24 @@ int CellSeparators(absl::string_view line) {
   return n;
 }
 
+// A report of version 1 (before issue 15's counters) is still read for
+// --previous: its findings, not its coverage.
+TEST(ReportJsonTest, AVersionOneReportIsReadForItsFindings) {
+  const std::string json = ReportToJson(SampleReport(), nullptr);
+  Value doc = ParseJson(json);
+  Field(*doc.mutable_struct_value(), "schema_version").set_number_value(1);
+  // Version 1's counters had other names.
+  Obj(Obj(*doc.mutable_struct_value(), "coverage"), "totals")
+      .mutable_fields()
+      ->erase("compound_level_units");
+  absl::StatusOr<AuditReport> back = ReportFromJson(ToJsonText(doc));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->findings.size(), SampleReport().findings.size());
+  EXPECT_EQ(back->findings[0].Key(), SampleReport().findings[0].Key());
+  EXPECT_TRUE(back->streets.empty());
+  EXPECT_EQ(back->totals.compounds, 0);
+}
+
 TEST(ReportMarkdownTest, TablesPerStreetWithEscapedNames) {
   const AuditReport report = SampleReport();
   const std::string md = ReportToMarkdown(report, nullptr);
@@ -548,8 +576,9 @@ TEST(ReportMarkdownTest, TablesPerStreetWithEscapedNames) {
   EXPECT_THAT(md, HasSubstr("### 汉兴街道（units/2）\n"));
   EXPECT_THAT(md, HasSubstr("### 民族\\|街道（units/3）\n"));
   const std::string header =
-      "| 社区 | 小区 | 覆盖率 | 书记配备率 | 第一书记 | 工作队 | 红色业委会率 | 红色物业率 | "
-      "楼栋党小组 | 楼栋长 | 交叉任职 | 双报到 |\n";
+      "| 社区 | 小区 | 覆盖率 | 书记配备率 | 第一书记 | 有物业 | 工作队 | 红色业委会率 | "
+      "红色物业率 "
+      "| 楼栋党小组 | 楼栋长 | 交叉任职 | 双报到 | 一肩挑 |\n";
   size_t tables = 0;
   for (size_t at = md.find(header); at != std::string::npos; at = md.find(header, at + 1)) {
     ++tables;

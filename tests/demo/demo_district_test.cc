@@ -128,6 +128,15 @@ roster::Person ToPerson(const DemoPerson& p) {
 // rules read. Keys: rule and the indices of the finding's first resource.
 using FindingKey = std::pair<std::string, int>;
 
+// First secretaries and work-team cadres are seconded: their relationship
+// stays with their agency, outside the district.
+bool Seconded(const DemoPerson& p) {
+  return std::any_of(p.roles.begin(), p.roles.end(), [](const DemoRole& r) {
+    return r.role == Role::kFirstSecretary || r.role == Role::kWorkTeamMember ||
+           r.role == Role::kWorkTeamLeader;
+  });
+}
+
 std::set<FindingKey> MiniAudit(const DemoDistrict& d) {
   std::set<FindingKey> found;
   const size_t n_orgs = d.party_orgs.size();
@@ -136,7 +145,9 @@ std::set<FindingKey> MiniAudit(const DemoDistrict& d) {
   for (size_t i = 0; i < d.people.size(); ++i) {
     const DemoPerson& p = d.people[i];
     if (roster::IsPartyMember(p.party_status)) {
-      if (p.party_org < 0) found.insert({rules::kMemberWithoutRelationship, static_cast<int>(i)});
+      if (p.party_org < 0 && !Seconded(p)) {
+        found.insert({rules::kMemberWithoutRelationship, static_cast<int>(i)});
+      }
       if (roster::ProbationIsOverdue(ToPerson(p), kToday)) {
         found.insert({rules::kProbationOverdue, static_cast<int>(i)});
       }
@@ -391,8 +402,8 @@ TEST_P(DemoDistrictTest, EveryMemberHasOneMembershipButThePlantedOne) {
       continue;
     }
     ASSERT_TRUE(p.admission.has_value());
-    if (without.contains(static_cast<int>(i))) {
-      ASSERT_EQ(p.party_org, -1);
+    if (without.contains(static_cast<int>(i)) || Seconded(p)) {
+      ASSERT_EQ(p.party_org, -1) << p.external_key;
       continue;
     }
     ASSERT_GE(p.party_org, 0) << p.external_key;
@@ -415,28 +426,41 @@ TEST_P(DemoDistrictTest, FiguresAreCountedFromTheData) {
     f.communities += u.level == Level::kCommunity;
     f.buildings += u.level == Level::kBuilding;
     if (u.level != Level::kCompound) continue;
-    ++f.compounds;
-    f.urban_villages += u.kind == CompoundKind::kUrbanVillage;
-    f.compounds_with_property += u.has_property_company;
-    f.compounds_with_red_property += u.red_property;
+    // Villages come in addition to the compounds.
+    const bool village = u.kind == CompoundKind::kUrbanVillage;
+    f.urban_villages += village;
+    f.compounds += !village;
+    if (!village) {
+      f.compounds_with_property += u.has_property_company;
+      f.compounds_with_red_property += u.red_property;
+    }
+    f.compounds_with_owners_committee += u.has_owners_committee;
     f.compounds_with_red_owners_committee += u.red_owners_committee;
+    f.work_team_targets +=
+        !u.has_property_company || village || u.kind == CompoundKind::kResettlement;
   }
   for (const DemoPartyOrg& o : d.party_orgs) {
     if (IsCompoundOrg(o.form)) {
-      ++f.compound_branches;
+      const bool village = d.units[o.units[0]].kind == CompoundKind::kUrbanVillage;
+      ++(village ? f.village_branches : f.compound_branches);
       f.joint_branches += o.form == OrgForm::kJointBranch;
-      for (int u : o.units) covered[u] = true;
+      for (int u : o.units) covered[u] = !village;
     }
     if (o.form == OrgForm::kPartyGroup) grouped[o.units[0]] = true;
   }
   for (const DemoPerson& p : d.people) {
     ++f.people;
     f.party_members += roster::IsPartyMember(p.party_status);
+    if (p.category == MemberCategory::kInService && roster::IsPartyMember(p.party_status) &&
+        p.residence_building >= 0) {
+      ++f.in_service_residents;
+      f.in_service_registered += p.registered_community >= 0;
+    }
+    f.registered_with_post += p.registered_community >= 0 &&
+                              p.registration_post != roster::RegistrationPost::kUnspecified;
     for (const DemoRole& r : p.roles) {
-      if (r.role == Role::kFirstSecretary) {
-        for (int u : d.party_orgs[r.place].units) first[u] = true;
-      }
-      if (r.role == Role::kWorkTeamMember) {
+      f.first_secretaries += r.role == Role::kFirstSecretary;
+      if (r.role == Role::kWorkTeamMember || r.role == Role::kWorkTeamLeader) {
         ++f.work_team_members;
         team[r.place] = true;
       }
@@ -446,7 +470,6 @@ TEST_P(DemoDistrictTest, FiguresAreCountedFromTheData) {
   for (size_t u = 0; u < d.units.size(); ++u) {
     f.compounds_covered += covered[u];
     f.buildings_with_party_group += grouped[u];
-    f.first_secretaries += first[u];
     f.work_teams += team[u];
     f.buildings_with_lead += lead[u];
   }
@@ -457,7 +480,13 @@ TEST_P(DemoDistrictTest, FiguresAreCountedFromTheData) {
   EXPECT_EQ(g.urban_villages, f.urban_villages);
   EXPECT_EQ(g.compounds_with_property, f.compounds_with_property);
   EXPECT_EQ(g.compounds_with_red_property, f.compounds_with_red_property);
+  EXPECT_EQ(g.compounds_with_owners_committee, f.compounds_with_owners_committee);
   EXPECT_EQ(g.compounds_with_red_owners_committee, f.compounds_with_red_owners_committee);
+  EXPECT_EQ(g.work_team_targets, f.work_team_targets);
+  EXPECT_EQ(g.village_branches, f.village_branches);
+  EXPECT_EQ(g.in_service_residents, f.in_service_residents);
+  EXPECT_EQ(g.in_service_registered, f.in_service_registered);
+  EXPECT_EQ(g.registered_with_post, f.registered_with_post);
   EXPECT_EQ(g.compound_branches, f.compound_branches);
   EXPECT_EQ(g.joint_branches, f.joint_branches);
   EXPECT_EQ(g.compounds_covered, f.compounds_covered);
@@ -473,7 +502,10 @@ TEST_P(DemoDistrictTest, FiguresAreCountedFromTheData) {
   // Shape, at every scale.
   EXPECT_EQ(g.compounds_covered, g.compounds - (Planted() ? 1 : 0));
   EXPECT_EQ(g.compounds_with_red_property, g.compounds_with_property);
-  EXPECT_GT(g.buildings_with_lead, g.buildings * 3 / 4);
+  EXPECT_EQ(g.buildings_with_lead, g.buildings);
+  EXPECT_EQ(g.in_service_registered, g.in_service_residents);
+  EXPECT_EQ(g.village_branches, g.urban_villages);
+  EXPECT_LE(g.first_secretaries, g.compound_branches);
   EXPECT_GT(g.buildings_with_party_group, g.compound_branches * 3 / 2);
   EXPECT_LT(g.buildings_with_party_group, g.compound_branches * 3);
   for (const DemoPerson& p : d.people) {
@@ -534,30 +566,44 @@ TEST(DemoDistrictFiguresTest, TianyuanFiguresAtScaleOne) {
     EXPECT_EQ(f.compounds, 309);
     EXPECT_EQ(f.urban_villages, 22);
     EXPECT_EQ(f.compound_branches, 211);
+    EXPECT_EQ(f.village_branches, 22);
     EXPECT_EQ(f.compounds_covered, plant ? 308 : 309);
-    EXPECT_EQ(f.first_secretaries, 208);
+    EXPECT_EQ(f.first_secretaries, 208);  // people, one each at 208 of 211 branches
     EXPECT_EQ(f.work_teams, 95);
     EXPECT_EQ(f.work_team_members, 415);
     EXPECT_EQ(f.compounds_with_property, 207);  // 67.0%, Tianyuan "about 67%"
     EXPECT_EQ(f.compounds_with_red_property, 207);
-    // Zhangping: red owners committees in 90.16% of compounds.
-    EXPECT_NEAR(static_cast<double>(f.compounds_with_red_owners_committee) / f.compounds, 0.9016,
-                0.005);
+    // Zhangping: red owners committees in 90.16% of compounds with an owners
+    // committee.
+    EXPECT_EQ(f.compounds_with_owners_committee, 309);
+    EXPECT_EQ(f.compounds_with_red_owners_committee, 279);  // 90.29%, the nearest n/309
+    EXPECT_GT(f.communities_one_shoulder, 20);
+    EXPECT_LT(f.communities_one_shoulder, 40);
     // Zhangping: 465 party groups over 221 organisations, about 2 each.
     EXPECT_NEAR(static_cast<double>(f.buildings_with_party_group) / f.compound_branches, 2.1, 0.35);
     EXPECT_GT(f.joint_branches, 0);
 
-    // Work teams only where there is no property company, 70%+ party members.
-    int64_t cadres = 0, member_cadres = 0;
+    // Work teams only at compounds without a property company, resettlement
+    // compounds and urban villages; each led by one leader; 70%+ party
+    // members; seconded (no membership in the district) and living
+    // elsewhere.
+    int64_t cadres = 0, member_cadres = 0, leaders = 0;
     for (const DemoPerson& p : d.people) {
       for (const DemoRole& r : p.roles) {
-        if (r.role != Role::kWorkTeamMember) continue;
-        EXPECT_FALSE(d.units[r.place].has_property_company);
+        if (r.role != Role::kWorkTeamMember && r.role != Role::kWorkTeamLeader) continue;
+        const DemoUnit& u = d.units[r.place];
+        EXPECT_TRUE(!u.has_property_company || u.kind == CompoundKind::kResettlement ||
+                    u.kind == CompoundKind::kUrbanVillage)
+            << u.display_name;
         ++cadres;
+        leaders += r.role == Role::kWorkTeamLeader;
         member_cadres += roster::IsPartyMember(p.party_status);
+        EXPECT_EQ(p.party_org, -1) << p.external_key;
+        EXPECT_EQ(p.residence_building, -1) << p.external_key;
       }
     }
     EXPECT_EQ(cadres, 415);
+    EXPECT_EQ(leaders, 95);
     EXPECT_GE(member_cadres * 10, cadres * 7);
 
     // Some joint branches cover 2 or 3 compounds; a few general branches.
