@@ -50,6 +50,7 @@ struct AuditPartyOrg {
   std::vector<int64_t> unit_ids;
   std::optional<absl::CivilDay> established;  // established_date
   absl::CivilDay created;                     // create_time, in China's time zone
+  org::Term term;                             // unset start: not recorded
   bool deleted = false;
 };
 

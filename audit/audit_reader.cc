@@ -109,6 +109,9 @@ absl::Status ReadOrgPart(org_v1::OrgService::StubInterface& org, const AuditRead
                                   .deleted = o.state() == org_v1::PartyOrg::DELETED};
           for (const std::string& unit : o.units())
             party_org.unit_ids.push_back(IdOr0(unit, "units"));
+          party_org.term.start = Day(o.term().start_date());
+          party_org.term.years = o.term().years();
+          party_org.term.postponed_until = Day(o.term().postponed_until());
           input.party_orgs.push_back(std::move(party_org));
         }
       },

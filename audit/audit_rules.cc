@@ -743,6 +743,15 @@ void Auditor::CheckOrgs() {
           absl::StrCat(text, " 联合了 ", o.unit_ids.size(), " 个单位，一般不超过 ",
                        kMaxJointBranchUnits, " 个"));
     }
+    if (org::ElectionOverdue(o.term, o.form, today)) {
+      const absl::CivilDay end = *org::TermEnd(o.term, o.form);
+      Add(rules::kElectionOverdue, Severity::kWarning, {name},
+          absl::StrCat(text, " 的任期已于 ", Day(end), " 届满",
+                       o.term.postponed_until ? "（延期至 " : "",
+                       o.term.postponed_until ? Day(*o.term.postponed_until) : "",
+                       o.term.postponed_until ? "）" : "", "，换届已逾期 ",
+                       today - std::max(end, o.term.postponed_until.value_or(end)), " 天"));
+    }
     if (o.form == OrgForm::kPartyGroup && !node.has_group_leader) {
       Add(rules::kPartyGroupWithoutLeader, Severity::kWarning, {name},
           absl::StrCat(text, " 没有党小组长"));

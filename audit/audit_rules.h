@@ -37,6 +37,11 @@ inline constexpr char kBranchLargeEnough[] = "branch-large-enough";
 // [ERROR] A current membership at a party group: the relationship sits with
 // the group's branch.
 inline constexpr char kMembershipAtPartyGroup[] = "membership-at-party-group";
+// [WARNING] A live party organisation whose term has ended with no
+// postponement reaching today (2020 election regulations: 5 years for
+// community bodies, 3 for other branches; a postponement of at most a
+// year). Organisations without a recorded term are not checked.
+inline constexpr char kElectionOverdue[] = "election-overdue";
 // [WARNING] A live party group with no current group leader.
 inline constexpr char kPartyGroupWithoutLeader[] = "party-group-without-leader";
 // [ERROR] A live party member (full or probationary) with no current

@@ -885,7 +885,27 @@ class Generator {
     o.display_name = std::move(name);
     o.units = std::move(units);
     o.established = std::min(established, today_);
-    return static_cast<int>(out_.party_orgs.size()) - 1;
+    // Elections every term since it was established, the last on or before
+    // today.
+    const int32_t years = org::DefaultTermYears(form);
+    int32_t terms = (today_.year() - o.established.year()) / years;
+    absl::CivilDay start(o.established.year() + terms * years, o.established.month(),
+                         o.established.day());
+    if (start > today_) start = absl::CivilDay(start.year() - years, start.month(), start.day());
+    o.term_start = std::max(start, o.established);
+    // Last year's rating, by position (not from the random stream): three in
+    // ten advanced, one in ten lagging.
+    const int index = static_cast<int>(out_.party_orgs.size()) - 1;
+    if ((form == OrgForm::kBranch || form == OrgForm::kJointBranch ||
+         form == OrgForm::kGeneralBranch) &&
+        o.established.year() < today_.year()) {
+      const int k = index % 10;
+      o.rating =
+          k < 3 ? org::Rating::kAdvanced : (k < 9 ? org::Rating::kOrdinary : org::Rating::kLagging);
+      o.rating_year = today_.year() - 1;
+      o.stars = k < 3 ? 4 + k % 2 : (k < 9 ? 2 + k % 2 : 1);
+    }
+    return index;
   }
 
   enum class PersonKind {

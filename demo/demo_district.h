@@ -58,6 +58,13 @@ struct DemoPartyOrg {
   std::string display_name;
   std::vector<int> units;  // indices into units
   absl::CivilDay established;
+  // The current term began with the last election on a term boundary since
+  // it was established: no election is overdue.
+  absl::CivilDay term_start;
+  // Compound branches: last year's rating (晋位升级) and stars.
+  org::Rating rating = org::Rating::kUnspecified;
+  int32_t rating_year = 0;
+  int32_t stars = 0;
 };
 
 struct DemoRole {

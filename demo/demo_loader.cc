@@ -162,6 +162,14 @@ grpc::Status LoadUnitsAndOrgs(const DemoDistrict& demo, org_v1::OrgService::Stub
                      if (o.parent >= 0) party_org->set_parent(orgs[o.parent]);
                      for (int unit : o.units) party_org->add_units(units[unit]);
                      DateToProto(o.established, party_org->mutable_established_date());
+                     DateToProto(o.term_start, party_org->mutable_term()->mutable_start_date());
+                     if (o.rating != org::Rating::kUnspecified) {
+                       party_org->set_rating(static_cast<org_v1::PartyOrg::Rating>(o.rating));
+                       org_v1::RatingRecord* record = party_org->add_ratings();
+                       record->set_year(o.rating_year);
+                       record->set_rating(static_cast<org_v1::PartyOrg::Rating>(o.rating));
+                       record->set_stars(o.stars);
+                     }
                      request.set_request_id(absl::StrCat(options.request_id_prefix, "o", i));
                      org_v1::PartyOrg created;
                      grpc::ClientContext call;

@@ -284,8 +284,10 @@ absl::Status ApplyPartyOrgPaths(const PartyOrgUpdate& update, PartyOrg& org) {
     if (all || path == "units") org.unit_ids = update.values.unit_ids;
     if (all || path == "established_date") org.established_date = update.values.established_date;
     if (all || path == "rating") org.rating = update.values.rating;
+    if (all || path == "term") org.term = update.values.term;
+    if (all || path == "ratings") org.ratings = update.values.ratings;
     if (all || path == "parent" || path == "display_name" || path == "units" ||
-        path == "established_date" || path == "rating") {
+        path == "established_date" || path == "rating" || path == "term" || path == "ratings") {
       continue;
     }
     if (path == "form") return absl::InvalidArgumentError("update_mask: form is immutable");
@@ -295,7 +297,8 @@ absl::Status ApplyPartyOrgPaths(const PartyOrgUpdate& update, PartyOrg& org) {
     }
     return absl::InvalidArgumentError(
         absl::StrCat("update_mask: unknown field \"", path,
-                     "\"; updatable: parent, display_name, units, established_date, rating"));
+                     "\"; updatable: parent, display_name, units, established_date, rating, "
+                     "term, ratings"));
   }
   return absl::OkStatus();
 }

@@ -203,6 +203,22 @@ void PartyOrgToProto(const PartyOrg& org, v1::PartyOrg* proto) {
   for (int64_t unit_id : org.unit_ids) proto->add_units(UnitName(unit_id));
   if (org.established_date) DateToProto(*org.established_date, proto->mutable_established_date());
   proto->set_rating(static_cast<v1::PartyOrg::Rating>(org.rating));
+  if (org.term.start) {
+    v1::Term* term = proto->mutable_term();
+    DateToProto(*org.term.start, term->mutable_start_date());
+    term->set_years(org.term.years > 0 ? org.term.years : DefaultTermYears(org.form));
+    if (org.term.postponed_until) {
+      DateToProto(*org.term.postponed_until, term->mutable_postponed_until());
+    }
+    DateToProto(*TermEnd(org.term, org.form), term->mutable_end_date());
+  }
+  for (const RatingRecord& r : org.ratings) {
+    v1::RatingRecord* record = proto->add_ratings();
+    record->set_year(r.year);
+    record->set_rating(static_cast<v1::PartyOrg::Rating>(r.rating));
+    record->set_stars(r.stars);
+    record->set_rectification(r.rectification);
+  }
   SoftDeletableToProto(org, proto);
 }
 
@@ -289,6 +305,22 @@ absl::StatusOr<PartyOrg> PartyOrgFromProto(const v1::PartyOrg& proto,
   }
   ASSIGN_OR_RETURN(org.rating, EnumFromProto<Rating>(proto.rating(), v1::PartyOrg_Rating_IsValid,
                                                      field("rating")));
+  ASSIGN_OR_RETURN(org.term.start,
+                   DateFromProto(proto.term().start_date(), field("term.start_date")));
+  org.term.years = proto.term().years();
+  ASSIGN_OR_RETURN(org.term.postponed_until,
+                   DateFromProto(proto.term().postponed_until(), field("term.postponed_until")));
+  for (int i = 0; i < proto.ratings_size(); ++i) {
+    const v1::RatingRecord& r = proto.ratings(i);
+    RatingRecord record;
+    record.year = r.year();
+    ASSIGN_OR_RETURN(record.rating,
+                     EnumFromProto<Rating>(r.rating(), v1::PartyOrg_Rating_IsValid,
+                                           field(absl::StrCat("ratings[", i, "].rating"))));
+    record.stars = r.stars();
+    record.rectification = r.rectification();
+    org.ratings.push_back(record);
+  }
   return org;
 }
 
@@ -312,6 +344,8 @@ std::vector<std::string> ImpliedPartyOrgUpdatePaths(const v1::PartyOrg& proto) {
     paths.push_back("established_date");
   }
   if (proto.rating() != v1::PartyOrg::RATING_UNSPECIFIED) paths.push_back("rating");
+  if (proto.has_term()) paths.push_back("term");
+  if (proto.ratings_size() > 0) paths.push_back("ratings");
   return paths;
 }
 

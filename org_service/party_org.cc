@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/resource_name.h"
+#include "common/status_macros.h"
 
 namespace grassroots::org {
 namespace {
@@ -142,9 +143,51 @@ absl::Status ValidatePartyOrgFields(const PartyOrg& org, absl::string_view field
     return Invalid(field("units"), "names a unit twice");
   }
   if (org.established_date) {
-    return ValidateCivilDay(*org.established_date, field("established_date"));
+    RETURN_IF_ERROR(ValidateCivilDay(*org.established_date, field("established_date")));
+  }
+  const Term& term = org.term;
+  if (term.years < 0 || term.years > kMaxTermYears) {
+    return Invalid(field("term.years"), "must be 1..5, or 0 for the form's default");
+  }
+  if (term.start) RETURN_IF_ERROR(ValidateCivilDay(*term.start, field("term.start_date")));
+  if (term.postponed_until) {
+    if (!term.start) return Invalid(field("term.postponed_until"), "needs term.start_date");
+    const absl::CivilDay end = *TermEnd(term, org.form);
+    const absl::CivilDay latest(end.year() + 1, end.month(), end.day());
+    if (*term.postponed_until < end || *term.postponed_until > latest) {
+      return Invalid(
+          field("term.postponed_until"),
+          absl::StrCat("an election is postponed by at most a year: between ",
+                       absl::FormatCivilTime(end), " and ", absl::FormatCivilTime(latest)));
+    }
+  }
+  for (size_t i = 0; i < org.ratings.size(); ++i) {
+    const RatingRecord& r = org.ratings[i];
+    const std::string at = field(absl::StrCat("ratings[", i, "]"));
+    if (r.year < 1949 || r.year > 2200) return Invalid(at + ".year", "must be 1949..2200");
+    if (i > 0 && r.year <= org.ratings[i - 1].year) {
+      return Invalid(at + ".year", "ratings are one a year, in ascending years");
+    }
+    if (static_cast<int>(r.rating) < 0 || static_cast<int>(r.rating) > 3) {
+      return Invalid(at + ".rating", "is not a known rating");
+    }
+    if (r.stars < 0 || r.stars > kMaxStars) return Invalid(at + ".stars", "must be 0..5");
   }
   return absl::OkStatus();
+}
+
+int32_t DefaultTermYears(OrgForm form) { return form == OrgForm::kFunctionalBranch ? 3 : 5; }
+
+std::optional<absl::CivilDay> TermEnd(const Term& term, OrgForm form) {
+  if (!term.start) return std::nullopt;
+  const int32_t years = term.years > 0 ? term.years : DefaultTermYears(form);
+  return absl::CivilDay(term.start->year() + years, term.start->month(), term.start->day());
+}
+
+bool ElectionOverdue(const Term& term, OrgForm form, absl::CivilDay today) {
+  const std::optional<absl::CivilDay> end = TermEnd(term, form);
+  if (!end || today <= *end) return false;
+  return !(term.postponed_until && today <= *term.postponed_until);
 }
 
 }  // namespace grassroots::org

@@ -62,6 +62,45 @@ struct CoverageRule {
 };
 const CoverageRule& CoverageRuleFor(OrgForm form);
 
+// A rating for one year (晋位升级, 达标创星: seed 003).
+struct RatingRecord {
+  int32_t year = 0;
+  Rating rating = Rating::kUnspecified;
+  int32_t stars = 0;           // 0..5
+  bool rectification = false;  // 整改: ordered to rectify
+
+  bool operator==(const RatingRecord&) const = default;
+};
+
+// The current term of an organisation's committee (or secretary).
+//
+// The 2018 (revised 2020) regulations on the election work of grassroots
+// party organisations (中国共产党基层组织选举工作条例) set the terms: community
+// (社区) party organisations serve 5 years — the community's party
+// committee and the branches under it, compound branches included — as do
+// the street's working committee; other branches (here: functional branches,
+// formed by purpose rather than in a community) generally serve 3. An
+// election may be postponed by at most a year.
+struct Term {
+  std::optional<absl::CivilDay> start;  // the election that began it; unset: not recorded
+  int32_t years = 0;                    // 0: the form's default (DefaultTermYears)
+  std::optional<absl::CivilDay> postponed_until;
+
+  bool operator==(const Term&) const = default;
+};
+
+int32_t DefaultTermYears(OrgForm form);
+
+// When the term ends (start + years), nullopt without a start.
+std::optional<absl::CivilDay> TermEnd(const Term& term, OrgForm form);
+
+// Whether an election is overdue on `today`: the term has ended and no
+// postponement reaches today.
+bool ElectionOverdue(const Term& term, OrgForm form, absl::CivilDay today);
+
+inline constexpr int32_t kMaxTermYears = 5;
+inline constexpr int32_t kMaxStars = 5;
+
 struct PartyOrg {
   int64_t id = 0;
   int64_t parent_id = 0;  // 0: none
@@ -71,6 +110,9 @@ struct PartyOrg {
   std::vector<int64_t> unit_ids;
   std::optional<absl::CivilDay> established_date;
   Rating rating = Rating::kUnspecified;
+  Term term;
+  // By year, ascending, at most one a year.
+  std::vector<RatingRecord> ratings;
   absl::Time create_time = absl::UnixEpoch();
   absl::Time update_time = absl::UnixEpoch();
   bool deleted = false;
@@ -87,7 +129,9 @@ absl::StatusOr<int64_t> ParsePartyOrgName(absl::string_view name, absl::string_v
 inline constexpr size_t kMaxCoveredUnits = 1000;
 
 // Checks what can be checked without other resources: form, display name,
-// rating, the number of covered units for the form, the established date.
+// rating, the number of covered units for the form, the established date,
+// the term (years 1..5, a postponement of at most a year past the term's
+// end) and the ratings (years 1949..2200 ascending and distinct, stars 0..5).
 // Sorts and de-duplicates nothing: duplicates are INVALID_ARGUMENT.
 absl::Status ValidatePartyOrgFields(const PartyOrg& org, absl::string_view field_prefix);
 

@@ -7,7 +7,7 @@
 // and party organisations.
 //
 // Schema (version 1, the DDL of SchemaV1() below; 2 keys request ids by
-// principal; 3 is SchemaV3())
+// principal; 3 is SchemaV3(), 4 SchemaV4())
 // ------
 //   units, unit_history                    kind 1 in events
 //   party_orgs, party_org_history          kind 2 in events
@@ -122,6 +122,17 @@ std::string SchemaV3() {
       sqlite::WidenEventKinds("1, 2, 3", "1 unit, 2 party org, 3 external org"));
 }
 
+// Schema version 4: a party organisation's term and ratings by year. The
+// ratings are one TEXT, "year:rating:stars:rectification" joined by ';'
+// ('' for none), read whole with the organisation.
+constexpr absl::string_view kPartyOrgColumnsV4[] = {
+    "term_start TEXT", "term_years INTEGER NOT NULL DEFAULT 0", "term_postponed_until TEXT",
+    "ratings TEXT NOT NULL DEFAULT ''"};
+
+std::string SchemaV4() {
+  return sqlite::AddResourceColumns("party_orgs", "party_org_history", kPartyOrgColumnsV4);
+}
+
 std::string SchemaV1() {
   return absl::StrCat(
       sqlite::ResourceTablesSchema("units", "unit_history", kUnitFieldsV1),
@@ -148,10 +159,12 @@ constexpr std::array<absl::string_view, 12> kExternalOrgColumns = {
     "id", "district_id", "kind", "display_name", "credit_code", "address",
     // Times and state.
     "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision"};
-constexpr std::array<absl::string_view, 13> kPartyOrgColumns = {
+constexpr std::array<absl::string_view, 17> kPartyOrgColumns = {
     "id", "parent_id", "form", "display_name", "unit_ids", "established_date", "rating",
     // Times and state.
-    "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision"};
+    "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision",
+    // Schema 4.
+    "term_start", "term_years", "term_postponed_until", "ratings"};
 
 // ---------------------------------------------------------------------------
 // Rows <-> domain types
@@ -209,12 +222,36 @@ std::string FormatUnitIds(const std::vector<int64_t>& unit_ids) {
   return absl::StrJoin(unit_ids, ",");
 }
 
+std::string FormatRatings(const std::vector<RatingRecord>& ratings) {
+  return absl::StrJoin(ratings, ";", [](std::string* out, const RatingRecord& r) {
+    absl::StrAppend(out, r.year, ":", static_cast<int>(r.rating), ":", r.stars, ":",
+                    r.rectification ? 1 : 0);
+  });
+}
+
+absl::StatusOr<std::vector<RatingRecord>> ParseRatings(absl::string_view text) {
+  std::vector<RatingRecord> ratings;
+  if (text.empty()) return ratings;
+  for (absl::string_view item : absl::StrSplit(text, ';')) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(item, ':');
+    int64_t values[4] = {0, 0, 0, 0};
+    bool ok = parts.size() == 4;
+    for (size_t i = 0; ok && i < 4; ++i) ok = absl::SimpleAtoi(parts[i], &values[i]);
+    if (!ok) return absl::DataLossError(absl::StrCat("bad ratings \"", text, "\""));
+    ratings.push_back({static_cast<int32_t>(values[0]), static_cast<Rating>(values[1]),
+                       static_cast<int32_t>(values[2]), values[3] != 0});
+  }
+  return ratings;
+}
+
 void Bind(Statement& statement, const PartyOrg& org) {
   Binder b(statement);
   b.Int(org.id).Int(org.parent_id).Int(static_cast<int64_t>(org.form)).Text(org.display_name);
   b.Text(FormatUnitIds(org.unit_ids)).OptionalDate(org.established_date);
   b.Int(static_cast<int64_t>(org.rating)).Time(org.create_time).Time(org.update_time);
   b.Int(org.deleted).Time(org.delete_time).Int(org.delete_revision).Int(org.revision);
+  b.OptionalDate(org.term.start).Int(org.term.years).OptionalDate(org.term.postponed_until);
+  b.Text(FormatRatings(org.ratings));
 }
 
 absl::StatusOr<UnitDetails> ReadDetails(RowReader& r) {
@@ -322,6 +359,10 @@ absl::StatusOr<PartyOrg> ReadPartyOrg(RowReader& r) {
   org.delete_time = r.Time();
   org.delete_revision = r.Int();
   org.revision = r.Int();
+  ASSIGN_OR_RETURN(org.term.start, r.OptionalDate("term_start"));
+  org.term.years = static_cast<int32_t>(r.Int());
+  ASSIGN_OR_RETURN(org.term.postponed_until, r.OptionalDate("term_postponed_until"));
+  ASSIGN_OR_RETURN(org.ratings, ParseRatings(r.Text()));
   return org;
 }
 
@@ -337,7 +378,7 @@ std::vector<sqlite::ResourceTable> OrgStoreSchema::Tables() {
 }
 
 std::vector<std::string> OrgStoreSchema::Migrations() {
-  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3()};
+  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3(), SchemaV4()};
 }
 
 sqlite::ResourceKey OrgStoreSchema::KeyOf(const Snapshot& snapshot) {

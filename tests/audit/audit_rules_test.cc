@@ -846,6 +846,15 @@ std::vector<Violation> AllViolations() {
          return Brief{rules::kCompoundUnattended, Severity::kWarning, {Units(16)}};
        },
        /*inside_street_2=*/false},
+      {"ElectionOverdue",
+       [](District& x) {
+         // Elected 2021-06-01 for 5 years, postponed to 2026-09-30.
+         AuditPartyOrg& org = FindOrg(x.b, 201);
+         org.term.start = absl::CivilDay(2021, 6, 1);
+         org.term.postponed_until = absl::CivilDay(2026, 9, 30);
+         return Brief{rules::kElectionOverdue, Severity::kWarning, {Orgs(201)}};
+       },
+       /*inside_street_2=*/false},
       {"InServiceNotRegistered",
        [](District& x) {
          auto& r = x.b.in.registrations;
@@ -959,7 +968,8 @@ TEST(AuditRulesTest, EveryRuleIsPlanted) {
                                             rules::kRedFlagWithoutOwnersCommittee,
                                             rules::kBuildingWithoutLead,
                                             rules::kCompoundUnattended,
-                                            rules::kInServiceNotRegistered}));
+                                            rules::kInServiceNotRegistered,
+                                            rules::kElectionOverdue}));
 }
 
 TEST(AuditRulesTest, EachViolationAloneIsFoundAlone) {
@@ -1010,6 +1020,9 @@ TEST(AuditRulesTest, MessagesNameThingsInChinese) {
   EXPECT_THAT(by_rule[rules::kBranchLargeEnough],
               HasSubstr("有 51 名党员，已达到设立党总支的规模（超过 50 名）"));
   EXPECT_THAT(by_rule[rules::kProbationOverdue], HasSubstr("逾期 1 天"));
+  EXPECT_EQ(by_rule[rules::kElectionOverdue],
+            "民族社区大党委 (partyOrgs/201) 的任期已于 2026-06-01 届满（延期至 2026-09-30），"
+            "换届已逾期 54 天");
   EXPECT_THAT(by_rule[rules::kInvalidIdCard], HasSubstr("杨磊"));
   EXPECT_THAT(by_rule[rules::kInvalidIdCard], HasSubstr("校验码错误"));
   EXPECT_THAT(by_rule[rules::kRoleLevelRule], HasSubstr("郭亮"));
@@ -1046,6 +1059,7 @@ TEST(AuditRulesTest, SubtreeAuditIgnoresWhatIsOutside) {
                   {rules::kCompoundUnattended, Severity::kWarning, {Units(9)}},
                   {rules::kBranchLargeEnough, Severity::kWarning, {Orgs(202)}},
                   {rules::kCompoundUnattended, Severity::kWarning, {Units(16)}},
+                  {rules::kElectionOverdue, Severity::kWarning, {Orgs(201)}},
                   {rules::kDuplicateIdCard, Severity::kError, {People(x.e), People(x.n)}}}));
   EXPECT_EQ(other.totals.compounds, 3);
   EXPECT_EQ(other.totals.compound_level_units_covered, 2);
@@ -1347,6 +1361,7 @@ AuditInput InputFromDemo(const DemoDistrict& demo, absl::CivilDay today) {
     for (int u : o.units) org.unit_ids.push_back(u + 1);
     org.established = o.established;
     org.created = o.established;
+    org.term.start = o.term_start;
     in.party_orgs.push_back(std::move(org));
   }
   int64_t next_role = 1;

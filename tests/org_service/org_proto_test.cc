@@ -561,3 +561,40 @@ TEST(ImpliedPartyOrgUpdatePathsTest, AnAllZeroDateIsNotAChange) {
 
 }  // namespace
 }  // namespace grassroots::org
+
+namespace grassroots::org {
+namespace {
+
+// A term is written with the years in force and its end; ratings by year.
+TEST(PartyOrgTermTest, TermAndRatingsRoundTrip) {
+  const auto proto = ParseText<v1::PartyOrg>(R"pb(
+    form: BRANCH
+    display_name: "幸福花园党支部"
+    units: "units/4"
+    term { start_date { year: 2023 month: 6 day: 1 } }
+    ratings { year: 2024 rating: ORDINARY stars: 3 }
+    ratings { year: 2025 rating: ADVANCED stars: 5 rectification: false }
+  )pb");
+  absl::StatusOr<PartyOrg> org = PartyOrgFromProto(proto, "party_org.");
+  ASSERT_TRUE(org.ok()) << org.status();
+  EXPECT_EQ(org->term.start, absl::CivilDay(2023, 6, 1));
+  EXPECT_EQ(org->term.years, 0);
+  ASSERT_EQ(org->ratings.size(), 2u);
+  EXPECT_EQ(org->ratings[1].rating, Rating::kAdvanced);
+  org->id = 7;
+  v1::PartyOrg back;
+  PartyOrgToProto(*org, &back);
+  EXPECT_EQ(back.term().years(), 5);  // a community branch's default
+  EXPECT_EQ(back.term().end_date().year(), 2028);
+  EXPECT_EQ(back.ratings_size(), 2);
+  EXPECT_EQ(back.ratings(0).stars(), 3);
+  EXPECT_THAT(ImpliedPartyOrgUpdatePaths(proto), ::testing::IsSupersetOf({"term", "ratings"}));
+
+  auto bad = proto;
+  bad.mutable_ratings(0)->set_rating(static_cast<v1::PartyOrg::Rating>(9));
+  EXPECT_EQ(PartyOrgFromProto(bad, "party_org.").status().message(),
+            "party_org.ratings[0].rating: 9 is not a known value");
+}
+
+}  // namespace
+}  // namespace grassroots::org

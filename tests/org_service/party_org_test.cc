@@ -205,3 +205,67 @@ TEST(PartyOrgNameTest, RefusesOtherNamesNamingTheField) {
 
 }  // namespace
 }  // namespace grassroots::org
+
+namespace grassroots::org {
+namespace {
+
+// The 2020 election regulations: 5 years for community bodies, 3 for other
+// (functional) branches; a postponement of at most a year.
+TEST(TermTest, DefaultYearsFollowTheFormAndTheEndFollowsTheStart) {
+  EXPECT_EQ(DefaultTermYears(OrgForm::kPartyCommittee), 5);
+  EXPECT_EQ(DefaultTermYears(OrgForm::kWorkingCommittee), 5);
+  EXPECT_EQ(DefaultTermYears(OrgForm::kBranch), 5);
+  EXPECT_EQ(DefaultTermYears(OrgForm::kFunctionalBranch), 3);
+  Term term{.start = absl::CivilDay(2021, 6, 1)};
+  EXPECT_EQ(TermEnd(term, OrgForm::kBranch), absl::CivilDay(2026, 6, 1));
+  EXPECT_EQ(TermEnd(term, OrgForm::kFunctionalBranch), absl::CivilDay(2024, 6, 1));
+  term.years = 3;
+  EXPECT_EQ(TermEnd(term, OrgForm::kBranch), absl::CivilDay(2024, 6, 1));
+  EXPECT_EQ(TermEnd(Term{}, OrgForm::kBranch), std::nullopt);
+}
+
+TEST(TermTest, AnElectionIsOverdueAfterTheTermUnlessPostponed) {
+  Term term{.start = absl::CivilDay(2021, 6, 1)};
+  EXPECT_FALSE(ElectionOverdue(term, OrgForm::kBranch, absl::CivilDay(2026, 6, 1)));
+  EXPECT_TRUE(ElectionOverdue(term, OrgForm::kBranch, absl::CivilDay(2026, 6, 2)));
+  term.postponed_until = absl::CivilDay(2026, 12, 31);
+  EXPECT_FALSE(ElectionOverdue(term, OrgForm::kBranch, absl::CivilDay(2026, 12, 31)));
+  EXPECT_TRUE(ElectionOverdue(term, OrgForm::kBranch, absl::CivilDay(2027, 1, 1)));
+  EXPECT_FALSE(ElectionOverdue(Term{}, OrgForm::kBranch, absl::CivilDay(2099, 1, 1)));
+}
+
+TEST(TermTest, FieldsAreValidated) {
+  PartyOrg org = OrgCovering(OrgForm::kBranch, {4});
+  org.term.start = absl::CivilDay(2021, 6, 1);
+  org.term.years = 6;
+  EXPECT_THAT(ValidatePartyOrgFields(org, "party_org."),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("party_org.term.years")));
+  org.term.years = 0;
+  org.term.postponed_until = absl::CivilDay(2027, 6, 2);  // more than a year
+  EXPECT_THAT(ValidatePartyOrgFields(org, "party_org."),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("party_org.term.postponed_until: an election is postponed by at "
+                                 "most a year: between 2026-06-01 and 2027-06-01")));
+  org.term.postponed_until = absl::CivilDay(2027, 6, 1);
+  EXPECT_TRUE(ValidatePartyOrgFields(org, "party_org.").ok());
+  org.term.start.reset();
+  EXPECT_THAT(ValidatePartyOrgFields(org, "party_org."),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs term.start_date")));
+}
+
+TEST(RatingRecordTest, OneAYearInOrderWithStarsUpToFive) {
+  PartyOrg org = OrgCovering(OrgForm::kBranch, {4});
+  org.ratings = {{2024, Rating::kOrdinary, 3, false}, {2025, Rating::kAdvanced, 5, false}};
+  EXPECT_TRUE(ValidatePartyOrgFields(org, "party_org.").ok());
+  org.ratings.push_back({2025, Rating::kLagging, 0, true});
+  EXPECT_THAT(ValidatePartyOrgFields(org, "party_org."),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("party_org.ratings[2].year: ratings are one a year")));
+  org.ratings.back().year = 2026;
+  org.ratings.back().stars = 6;
+  EXPECT_THAT(ValidatePartyOrgFields(org, "party_org."),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ratings[2].stars")));
+}
+
+}  // namespace
+}  // namespace grassroots::org

@@ -97,9 +97,9 @@ struct OrgStoreTraits {
   using Stored = StoredState;
   using Snapshot = org::Snapshot;
   static constexpr char kFileName[] = "org.db";
-  static constexpr int kSchemaVersion = 3;
-  // Schema 3's columns and tables (the widened events CHECK stays: it
-  // allows what version 1 allowed).
+  static constexpr int kSchemaVersion = 4;
+  // Schema 3's and 4's columns and tables (the widened events CHECK stays:
+  // it allows what version 1 allowed).
   static constexpr absl::string_view kUndoStepsAfter2 = R"(
       ALTER TABLE units DROP COLUMN property_mode;
       ALTER TABLE units DROP COLUMN property_company_id;
@@ -116,7 +116,15 @@ struct OrgStoreTraits {
       ALTER TABLE unit_history DROP COLUMN owners_body_term_start;
       ALTER TABLE unit_history DROP COLUMN owners_body_term_end;
       DROP TABLE external_orgs;
-      DROP TABLE external_org_history;)";
+      DROP TABLE external_org_history;
+      ALTER TABLE party_orgs DROP COLUMN term_start;
+      ALTER TABLE party_orgs DROP COLUMN term_years;
+      ALTER TABLE party_orgs DROP COLUMN term_postponed_until;
+      ALTER TABLE party_orgs DROP COLUMN ratings;
+      ALTER TABLE party_org_history DROP COLUMN term_start;
+      ALTER TABLE party_org_history DROP COLUMN term_years;
+      ALTER TABLE party_org_history DROP COLUMN term_postponed_until;
+      ALTER TABLE party_org_history DROP COLUMN ratings;)";
   static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
     Unit unit = MakeBuilding(id, revision);
     if (!label.empty()) unit.display_name = label;
