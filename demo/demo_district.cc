@@ -108,6 +108,17 @@ constexpr std::array<absl::string_view, 12> kRegionCodes = {"430211", "430202", 
                                                             "430212", "430223", "430224", "430225",
                                                             "430281", "430102", "430302", "360302"};
 
+// The district agencies that second cadres (区直单位), and property
+// companies.
+constexpr std::array<absl::string_view, 12> kAgencies = {
+    "区委组织部",   "区委宣传部",       "区发展和改革局",         "区教育局",
+    "区民政局",     "区财政局",         "区人力资源和社会保障局", "区住房和城乡建设局",
+    "区卫生健康局", "区市场监督管理局", "区城市管理和综合执法局", "区退役军人事务局"};
+constexpr std::array<absl::string_view, 8> kPropertyCompanies = {
+    "湘江物业服务有限公司", "株洲城发物业管理有限公司", "天元红色物业服务有限公司",
+    "神农物业管理有限公司", "栗雨物业服务有限公司",     "嵩山物业管理有限公司",
+    "泰山物业服务有限公司", "长江北物业管理有限公司"};
+
 constexpr std::array<absl::string_view, 20> kPhonePrefixes = {
     "130", "131", "132", "133", "135", "136", "137", "138", "139", "150",
     "151", "152", "155", "157", "158", "159", "180", "186", "187", "189"};
@@ -428,8 +439,36 @@ class Generator {
 
   // --- Building the district.
 
+  // The directory: agencies (机关, registration authority 1, type 1) and
+  // property companies (enterprises, 9 1), with codes whose GB 32100 check
+  // character is right, one per organisation.
+  void AddExternalOrgs() {
+    const auto add = [&](org::ExternalOrgKind kind, std::string name, absl::string_view prefix,
+                         int serial) {
+      std::string code = absl::StrCat(prefix, kDistrictCode);
+      AppendDigits(code, 400000000 + serial, 9);
+      code.push_back(org::CreditCodeCheckCharacter(code));
+      out_.external_orgs.push_back({kind, std::move(name), std::move(code)});
+      return static_cast<int>(out_.external_orgs.size()) - 1;
+    };
+    for (size_t i = 0; i < kAgencies.size(); ++i) {
+      agencies_.push_back(add(org::ExternalOrgKind::kAgency,
+                              absl::StrCat(kDistrictName, kAgencies[i].substr(3)), "11",
+                              static_cast<int>(i) + 1));
+    }
+    for (size_t i = 0; i < kPropertyCompanies.size(); ++i) {
+      property_companies_.push_back(add(org::ExternalOrgKind::kPropertyCompany,
+                                        std::string(kPropertyCompanies[i]), "91",
+                                        static_cast<int>(i) + 101));
+    }
+  }
+
+  // The agency that seconds the next cadre: in turn.
+  int NextAgency() { return agencies_[next_agency_++ % agencies_.size()]; }
+
   void Build() {
     const Targets& t = targets_;
+    AddExternalOrgs();
     const int district =
         AddUnit(-1, Level::kDistrict, std::string(kDistrictName), std::string(kDistrictCode));
     int64_t community = 0;
@@ -676,6 +715,7 @@ class Generator {
     if (plan.first_secretary) {
       const int person = AddPerson(PersonKind::kCadre, -1, MemberCategory::kInService);
       AddRole(Role::kFirstSecretary, true, branch, LeaderStart(person, branch_established));
+      out_.people[person].roles.back().sending_org = NextAgency();
     }
 
     // Building leads: a party member living there, or a resident. Every
@@ -750,6 +790,10 @@ class Generator {
       u.kind = c.kind;
       u.has_property_company = c.property;
       u.red_property = c.property;
+      if (c.property) {
+        u.property_company =
+            property_companies_[static_cast<size_t>(ordinal) % property_companies_.size()];
+      }
       u.has_owners_committee = c.owners_committee;
       u.red_owners_committee = c.red_owners_committee;
     }
@@ -845,6 +889,7 @@ class Generator {
                 member ? MemberCategory::kInService : MemberCategory::kUnspecified);
       AddRole(i == 0 ? Role::kWorkTeamLeader : Role::kWorkTeamMember, false, compound,
               RecentStart());
+      out_.people.back().roles.back().sending_org = NextAgency();
     }
   }
 
@@ -1292,6 +1337,8 @@ class Generator {
   std::vector<OrgPlan> plans_;
   std::vector<CompoundPlan> compounds_;
   int64_t cadre_count_ = 0;
+  std::vector<int> agencies_, property_companies_;  // indices into external_orgs
+  size_t next_agency_ = 0;
 
   // The community and organisation being built.
   std::vector<int> community_compounds_;

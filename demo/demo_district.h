@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 #include "roster_service/membership.h"
@@ -47,6 +48,7 @@ struct DemoUnit {
   bool red_property = false;
   bool has_owners_committee = false;
   bool red_owners_committee = false;
+  int property_company = -1;  // index into external_orgs, with has_property_company
   int32_t households = 0;
   // Buildings.
   int32_t floors = 0;
@@ -72,6 +74,15 @@ struct DemoRole {
   bool at_party_org = false;  // place: party_orgs[place] when true, units[place] else
   int place = 0;
   absl::CivilDay start;
+  int sending_org = -1;  // seconded roles: index into external_orgs
+};
+
+// An organisation of the district's directory: the agencies that second
+// first secretaries and work teams, and the property companies.
+struct DemoExternalOrg {
+  org::ExternalOrgKind kind = org::ExternalOrgKind::kUnspecified;
+  std::string display_name;
+  std::string credit_code;  // valid GB 32100
 };
 
 // One import row: a person, their membership and roles.
@@ -131,8 +142,9 @@ struct DemoFigures {
 };
 
 struct DemoDistrict {
-  std::vector<DemoUnit> units;           // units[0] is the district; parents before children
-  std::vector<DemoPartyOrg> party_orgs;  // parents before children
+  std::vector<DemoExternalOrg> external_orgs;  // of the district's directory
+  std::vector<DemoUnit> units;                 // units[0] is the district; parents before children
+  std::vector<DemoPartyOrg> party_orgs;        // parents before children
   std::vector<DemoPerson> people;
   DemoFigures figures;
   std::vector<PlantedViolation> violations;

@@ -57,7 +57,8 @@ grpc::Status InParallel(int64_t count, int threads, absl::string_view phase, int
   return failure;
 }
 
-org_v1::Unit UnitProto(const DemoUnit& u, const std::string& parent) {
+org_v1::Unit UnitProto(const DemoUnit& u, const std::string& parent,
+                       const std::vector<std::string>& external_orgs) {
   org_v1::Unit unit;
   unit.set_parent(parent);
   unit.set_level(static_cast<org_v1::Level>(u.level));
@@ -71,6 +72,11 @@ org_v1::Unit UnitProto(const DemoUnit& u, const std::string& parent) {
     c->set_has_owners_committee(u.has_owners_committee);
     c->set_red_owners_committee(u.red_owners_committee);
     c->set_households(u.households);
+    // The mode says it; the flags follow (and old clients read them).
+    org_v1::PropertyService* service = c->mutable_property_service();
+    service->set_mode(u.has_property_company ? org_v1::PropertyService::COMPANY
+                                             : org_v1::PropertyService::NONE);
+    if (u.property_company >= 0) service->set_company(external_orgs[u.property_company]);
   } else if (u.level == org::Level::kBuilding) {
     unit.mutable_building()->set_households(u.households);
     unit.mutable_building()->set_floors(u.floors);
@@ -79,7 +85,8 @@ org_v1::Unit UnitProto(const DemoUnit& u, const std::string& parent) {
 }
 
 roster_v1::ImportRow ImportRowOf(const DemoPerson& p, const std::vector<std::string>& units,
-                                 const std::vector<std::string>& orgs) {
+                                 const std::vector<std::string>& orgs,
+                                 const std::vector<std::string>& external_orgs) {
   roster_v1::ImportRow row;
   roster_v1::Person* person = row.mutable_person();
   person->set_external_key(p.external_key);
@@ -100,8 +107,34 @@ roster_v1::ImportRow ImportRowOf(const DemoPerson& p, const std::vector<std::str
     role->set_role(static_cast<roster_v1::Role>(r.role));
     role->set_place(r.at_party_org ? orgs[r.place] : units[r.place]);
     DateToProto(r.start, role->mutable_start_date());
+    if (r.sending_org >= 0) role->set_sending_org(external_orgs[r.sending_org]);
   }
   return row;
+}
+
+// The district's directory, one by one (a dozen or two), by request id so
+// that a second load finds what the first made.
+grpc::Status LoadExternalOrgs(const DemoDistrict& demo, org_v1::OrgService::StubInterface& org,
+                              const PrepareCall& prepare, const LoadOptions& options,
+                              LoadResult& result) {
+  result.external_orgs.assign(demo.external_orgs.size(), "");
+  for (size_t i = 0; i < demo.external_orgs.size(); ++i) {
+    const DemoExternalOrg& e = demo.external_orgs[i];
+    org_v1::CreateExternalOrgRequest request;
+    org_v1::ExternalOrg* external = request.mutable_external_org();
+    external->set_district(result.units[0]);
+    external->set_kind(static_cast<org_v1::ExternalOrg::Kind>(e.kind));
+    external->set_display_name(e.display_name);
+    external->set_credit_code(e.credit_code);
+    request.set_request_id(absl::StrCat(options.request_id_prefix, "e", i));
+    org_v1::ExternalOrg created;
+    grpc::ClientContext call;
+    prepare(call, /*unary=*/true);
+    grpc::Status status = org.CreateExternalOrg(&call, request, &created);
+    if (!status.ok()) return status;
+    result.external_orgs[i] = created.name();
+  }
+  return grpc::Status::OK;
 }
 
 // Units level by level (a parent exists before its children), each level
@@ -125,7 +158,8 @@ grpc::Status LoadUnitsAndOrgs(const DemoDistrict& demo, org_v1::OrgService::Stub
                      const int64_t i = indices[k];
                      const DemoUnit& u = demo.units[i];
                      org_v1::CreateUnitRequest request;
-                     *request.mutable_unit() = UnitProto(u, u.parent >= 0 ? units[u.parent] : "");
+                     *request.mutable_unit() =
+                         UnitProto(u, u.parent >= 0 ? units[u.parent] : "", result->external_orgs);
                      request.set_request_id(absl::StrCat(options.request_id_prefix, "u", i));
                      org_v1::Unit created;
                      grpc::ClientContext call;
@@ -135,6 +169,12 @@ grpc::Status LoadUnitsAndOrgs(const DemoDistrict& demo, org_v1::OrgService::Stub
                      return status;
                    });
     if (!status.ok()) return status;
+    if (level == static_cast<int>(org::Level::kDistrict)) {
+      // The district's directory, before the compounds that name their
+      // property companies and the roles that name seconding agencies.
+      const grpc::Status directory = LoadExternalOrgs(demo, org, prepare, options, *result);
+      if (!directory.ok()) return directory;
+    }
   }
   std::vector<int> depth(demo.party_orgs.size(), 0);
   int max_depth = 0;
@@ -193,7 +233,8 @@ grpc::Status ImportPeople(const DemoDistrict& demo, roster_v1::RosterService::St
   auto writer = roster.ImportPeople(&call, &result->import);
   roster_v1::ImportPeopleRequest request;
   for (size_t i = 0; i < demo.people.size(); ++i) {
-    *request.add_rows() = ImportRowOf(demo.people[i], result->units, result->party_orgs);
+    *request.add_rows() =
+        ImportRowOf(demo.people[i], result->units, result->party_orgs, result->external_orgs);
     if (request.rows_size() == kImportBatchRows || i + 1 == demo.people.size()) {
       if (!writer->Write(request)) break;
       request.Clear();

@@ -48,6 +48,7 @@ struct LoadResult {
   // Resource names, by index into the district's units and party_orgs.
   std::vector<std::string> units;
   std::vector<std::string> party_orgs;
+  std::vector<std::string> external_orgs;
   absl::Duration units_time;   // units and organisations
   absl::Duration people_time;  // the import
   // The import's reply: counts, and the rows refused. Registrations are

@@ -634,11 +634,17 @@ void AddRosterRoutes(TableBuilder& t) {
       .filter = KeepItems<roster_v1::ListMembershipsResponse, roster_v1::Membership>(
       &roster_v1::ListMembershipsResponse::mutable_memberships,
       [](const roster_v1::Membership& m) { return PartyOrgTarget(m.party_org()); });
-  t.Add<roster_v1::CreateRegistrationRequest>(kRoster, "CreateRegistration", kUnary, kWrite,
-                                              [](const auto& r, Names& n) {
-                                                RETURN_IF_ERROR(n.Person(r.person(), "person"));
-                                                return n.Unit(r.community(), "community");
-                                              });
+  t.Add<roster_v1::CreateRegistrationRequest>(
+      kRoster, "CreateRegistration", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Person(r.person(), "person"));
+        if (!r.compound().empty()) {
+          RETURN_IF_ERROR(n.Unit(r.compound(), "compound"));
+        }
+        if (!r.employer().empty()) {
+          RETURN_IF_ERROR(n.ExternalOrg(r.employer(), "employer", false));
+        }
+        return n.Unit(r.community(), "community");
+      });
   t.Add<roster_v1::EndRegistrationRequest>(
        kRoster, "EndRegistration", kUnary, kWrite,
        [](const auto& r, Names& n) { return n.Registration(r.name(), "name"); })
@@ -660,6 +666,10 @@ void AddRosterRoutes(TableBuilder& t) {
          // The person must be in scope already: assigning a role would
          // otherwise pull anyone into it.
          RETURN_IF_ERROR(n.Person(r.role_assignment().person(), "role_assignment.person"));
+         if (!r.role_assignment().sending_org().empty()) {
+           RETURN_IF_ERROR(n.ExternalOrg(r.role_assignment().sending_org(),
+                                         "role_assignment.sending_org", false));
+         }
          return n.Place(r.role_assignment().place(), "role_assignment.place", /*write=*/true);
        })
       .filter = KeepSingle<roster_v1::RoleAssignment>(
@@ -704,6 +714,11 @@ void AddRosterRoutes(TableBuilder& t) {
           for (int j = 0; j < row.roles_size(); ++j) {
             RETURN_IF_ERROR(n.Place(row.roles(j).place(),
                                     absl::StrCat(prefix, ".roles[", j, "].place"), /*write=*/true));
+            if (!row.roles(j).sending_org().empty()) {
+              RETURN_IF_ERROR(n.ExternalOrg(row.roles(j).sending_org(),
+                                            absl::StrCat(prefix, ".roles[", j, "].sending_org"),
+                                            false));
+            }
             placed = true;
           }
           if (!placed) return NeedsEveryDistrict(prefix, "a person placed nowhere");

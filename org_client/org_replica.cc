@@ -44,6 +44,13 @@ PlaceFacts FactsFrom(const Place& place, const v1::Unit& unit) {
   return facts;
 }
 
+PlaceFacts FactsFrom(const Place& place, const v1::ExternalOrg& external_org) {
+  PlaceFacts facts;
+  facts.place = place;
+  facts.deleted = external_org.state() == v1::ExternalOrg::DELETED;
+  return facts;
+}
+
 PlaceFacts FactsFrom(const Place& place, const v1::PartyOrg& party_org) {
   PlaceFacts facts;
   facts.place = place;
@@ -237,7 +244,16 @@ void OrgReplica::Describe(const Place& place,
     if (!status.ok()) return done(FromGrpcStatus(status));
     done(FactsFrom(place, resource));
   };
-  if (place.kind == Place::Kind::kPartyOrg) {
+  if (place.kind == Place::Kind::kExternalOrg) {
+    v1::GetExternalOrgRequest request;
+    request.set_name(PlaceName(place));
+    StartUnary<v1::ExternalOrg>(
+        std::move(request),
+        [](auto* async, auto* context, auto* request, auto* response, auto callback) {
+          async->GetExternalOrg(context, request, response, std::move(callback));
+        },
+        std::move(on_done));
+  } else if (place.kind == Place::Kind::kPartyOrg) {
     v1::GetPartyOrgRequest request;
     request.set_name(PlaceName(place));
     StartUnary<v1::PartyOrg>(
@@ -272,7 +288,9 @@ void OrgReplica::DescribeMany(std::vector<Place> places,
     slot[i] = it->second;
   }
   std::vector<std::vector<size_t>> chunks;  // indices into `distinct`, one call each
-  for (const Place::Kind kind : {Place::Kind::kUnit, Place::Kind::kPartyOrg}) {
+  // External organisations are few in any batch: asked one by one.
+  for (const Place::Kind kind :
+       {Place::Kind::kUnit, Place::Kind::kPartyOrg, Place::Kind::kExternalOrg}) {
     std::vector<size_t> chunk;
     for (size_t k = 0; k < distinct.size(); ++k) {
       if (distinct[k].kind != kind) continue;
@@ -333,7 +351,9 @@ void OrgReplica::DescribeMany(std::vector<Place> places,
         });
       }
     };
-    if (gather->distinct[chunk.front()].kind == Place::Kind::kUnit) {
+    if (gather->distinct[chunk.front()].kind == Place::Kind::kExternalOrg) {
+      one_by_one(chunk);
+    } else if (gather->distinct[chunk.front()].kind == Place::Kind::kUnit) {
       v1::BatchGetUnitsRequest request;
       for (size_t k : chunk) request.add_names(PlaceName(gather->distinct[k]));
       StartUnary<v1::BatchGetUnitsResponse>(

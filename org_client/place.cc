@@ -8,8 +8,15 @@
 namespace grassroots::org_client {
 
 std::string PlaceName(const Place& place) {
-  return place.kind == Place::Kind::kPartyOrg ? org::PartyOrgName(place.id)
-                                              : org::UnitName(place.id);
+  switch (place.kind) {
+    case Place::Kind::kPartyOrg:
+      return org::PartyOrgName(place.id);
+    case Place::Kind::kExternalOrg:
+      return org::ExternalOrgName(place.id);
+    case Place::Kind::kUnit:
+      break;
+  }
+  return org::UnitName(place.id);
 }
 
 absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view field) {

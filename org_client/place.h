@@ -11,14 +11,18 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 
 namespace grassroots::org_client {
 
-// A unit or a party organisation of the org service.
+// A unit or a party organisation of the org service. An external
+// organisation (kExternalOrg) is described like one, for the fields that
+// name one (a seconded role's sending organisation, an employer); it is not
+// a place where a role is held, and ParsePlaceName never yields it.
 struct Place {
-  enum class Kind : int8_t { kUnit = 0, kPartyOrg = 1 };
+  enum class Kind : int8_t { kUnit = 0, kPartyOrg = 1, kExternalOrg = 2 };
   Kind kind = Kind::kUnit;
   int64_t id = 0;
 
@@ -29,7 +33,7 @@ struct Place {
   }
 };
 
-std::string PlaceName(const Place& place);  // "units/7" or "partyOrgs/3"
+std::string PlaceName(const Place& place);  // "units/7", "partyOrgs/3", "externalOrgs/5"
 // Parses either form; INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view field);
 

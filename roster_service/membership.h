@@ -47,7 +47,8 @@ struct Registration {
   int64_t community_id = 0;
   int64_t compound_id = 0;  // 0: none; a compound of the community
   RegistrationPost post = RegistrationPost::kUnspecified;
-  std::string duty_zone;  // 责任区, free text
+  std::string duty_zone;    // 责任区, free text
+  int64_t employer_id = 0;  // externalOrgs/{id} where they work; 0: not recorded
   absl::CivilDay start_date;
   std::optional<absl::CivilDay> end_date;
   absl::Time create_time = absl::UnixEpoch();

@@ -183,6 +183,11 @@ bool RoleNeedsFullMember(Role role) {
   }
 }
 
+bool RoleIsSeconded(Role role) {
+  return role == Role::kFirstSecretary || role == Role::kWorkTeamMember ||
+         role == Role::kWorkTeamLeader;
+}
+
 bool RoleNeedsPartyMember(Role role) {
   return RoleNeedsFullMember(role) || role == Role::kPartyGroupMember;
 }
@@ -212,6 +217,12 @@ absl::Status ValidateRoleAssignmentFields(const RoleAssignment& assignment,
   }
   RETURN_IF_ERROR(
       ValidateDisplayText(assignment.note, field("note"), kMaxNoteChars, /*required=*/false));
+  if (assignment.sending_org_id != 0 && !RoleIsSeconded(assignment.role)) {
+    return Invalid(field("sending_org"),
+                   absl::StrCat("is for seconded roles (FIRST_SECRETARY, WORK_TEAM_MEMBER, "
+                                "WORK_TEAM_LEADER), not ",
+                                RoleName(assignment.role)));
+  }
   if (assignment.end_date) {
     return CheckPeriod(assignment.start_date, *assignment.end_date, field("end_date"));
   }

@@ -77,6 +77,10 @@ bool RoleNeedsPartyMember(Role role);
 // Only one current holder per place (one secretary per organisation).
 bool RoleIsSingleHolder(Role role);
 
+// The roles held by cadres seconded from an agency (first secretaries, work
+// teams: 机关干部进小区): the ones that may carry a sending organisation.
+bool RoleIsSeconded(Role role);
+
 struct RoleAssignment {
   int64_t id = 0;
   int64_t person_id = 0;
@@ -85,6 +89,9 @@ struct RoleAssignment {
   absl::CivilDay start_date;
   std::optional<absl::CivilDay> end_date;
   std::string note;
+  // Seconded roles only: the external organisation (an agency) that sent
+  // the holder, whose organisational relationship stays there; 0: none.
+  int64_t sending_org_id = 0;
   absl::Time create_time = absl::UnixEpoch();
   absl::Time update_time = absl::UnixEpoch();
   int64_t revision = 0;
@@ -101,8 +108,9 @@ absl::StatusOr<int64_t> ParseRoleAssignmentName(absl::string_view name, absl::st
 
 inline constexpr size_t kMaxNoteChars = 256;
 
-// Checks an assignment's own fields: role, note, and an end date not before
-// the start. INVALID_ARGUMENT naming `field_prefix` + the field.
+// Checks an assignment's own fields: role, note, an end date not before
+// the start, and a sending organisation only on a seconded role.
+// INVALID_ARGUMENT naming `field_prefix` + the field.
 absl::Status ValidateRoleAssignmentFields(const RoleAssignment& assignment,
                                           absl::string_view field_prefix);
 

@@ -46,4 +46,12 @@ void RosterCore::WithPlace(const Place& place, std::string field,
   });
 }
 
+void RosterCore::WithExternalOrg(int64_t id, std::string field, std::function<void()> then,
+                                 std::function<void(absl::Status)> fail) {
+  if (id == 0) return then();
+  WithPlace(
+      Place{Place::Kind::kExternalOrg, id}, std::move(field),
+      [then = std::move(then)](const PlaceFacts&) { then(); }, std::move(fail));
+}
+
 }  // namespace grassroots::roster

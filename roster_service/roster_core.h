@@ -181,6 +181,10 @@ class RosterCore : public ServiceCore<Snapshot, RosterIndex, StoredRoster> {
   // refusal (PlaceRefusal in roster_plans.h).
   void WithPlace(const Place& place, std::string field, std::function<void(const PlaceFacts&)> then,
                  std::function<void(absl::Status)> fail);
+  // `then` once the external organisation `id` is known to the org service
+  // and live (at once when `id` is 0: none named); `fail` otherwise.
+  void WithExternalOrg(int64_t id, std::string field, std::function<void()> then,
+                       std::function<void(absl::Status)> fail);
 
   org_client::OrgDirectory* const directory_;
   const Clock* const clock_;

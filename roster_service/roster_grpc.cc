@@ -468,6 +468,10 @@ grpc::ServerUnaryReactor* RosterGrpcService::CreateRegistration(
   registration.compound_id = *compound;
   registration.post = static_cast<RegistrationPost>(request->post());
   registration.duty_zone = request->duty_zone();
+  absl::StatusOr<int64_t> employer =
+      ParseOptionalResourceName(request->employer(), "externalOrgs", "employer");
+  if (!employer.ok()) return Finish(context, employer.status());
+  registration.employer_id = *employer;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->CreateRegistration(
       *caller, std::move(registration),

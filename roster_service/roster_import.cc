@@ -82,6 +82,7 @@ void RosterCore::ImportRows(const Caller& caller, std::vector<ImportRowInput> ro
     std::vector<size_t> first_place;
     std::vector<Place> places;
     std::vector<std::string> fields;  // parallel to the places
+    std::vector<int> role_of;         // parallel: the role whose place it is, -1 else
   };
   auto batch = std::make_shared<Batch>();
   std::vector<Place> places;
@@ -123,9 +124,16 @@ void RosterCore::ImportRows(const Caller& caller, std::vector<ImportRowInput> ro
       places.push_back({Place::Kind::kUnit, row.person.residence_building_id});
       batch->fields.push_back("person.residence_building");
     }
+    batch->role_of.resize(batch->fields.size(), -1);
     for (size_t i = 0; i < row.roles.size(); ++i) {
       places.push_back(row.roles[i].place);
       batch->fields.push_back(absl::StrCat("roles[", i, "].place"));
+      batch->role_of.push_back(static_cast<int>(i));
+      if (row.roles[i].sending_org_id != 0) {
+        places.push_back({Place::Kind::kExternalOrg, row.roles[i].sending_org_id});
+        batch->fields.push_back(absl::StrCat("roles[", i, "].sending_org"));
+        batch->role_of.push_back(-1);
+      }
     }
     batch->rows.push_back(std::move(row));
   }
@@ -152,10 +160,7 @@ void RosterCore::ImportRows(const Caller& caller, std::vector<ImportRowInput> ro
               refused = CheckMembershipPlace(*facts[k], field);
             } else if (field == "person.residence_building") {
               refused = CheckResidenceBuilding(*facts[k], field);
-            } else if (absl::StartsWith(field, "roles[")) {
-              // The row's places are its party organisation, its residence,
-              // then its roles in order.
-              const size_t role = row.roles.size() - (end - k);
+            } else if (const int role = batch->role_of[k]; role >= 0) {
               refused = CheckRolePlace(row.roles[role].role, *facts[k], field);
             }
           }

@@ -143,6 +143,9 @@ void RegistrationToProto(const Registration& registration, v1::Registration* pro
   if (registration.compound_id != 0) proto->set_compound(org::UnitName(registration.compound_id));
   proto->set_post(static_cast<v1::Registration::Post>(registration.post));
   proto->set_duty_zone(registration.duty_zone);
+  if (registration.employer_id != 0) {
+    proto->set_employer(org::ExternalOrgName(registration.employer_id));
+  }
   DateToProto(registration.start_date, proto->mutable_start_date());
   if (registration.end_date) DateToProto(*registration.end_date, proto->mutable_end_date());
   proto->set_current(registration.current());
@@ -162,6 +165,9 @@ void RoleAssignmentToProto(const RoleAssignment& assignment, const View& view,
   if (assignment.end_date) DateToProto(*assignment.end_date, proto->mutable_end_date());
   proto->set_note(view.unmask_personal_data ? assignment.note
                                             : RedactPersonalData(assignment.note));
+  if (assignment.sending_org_id != 0) {
+    proto->set_sending_org(org::ExternalOrgName(assignment.sending_org_id));
+  }
   proto->set_current(assignment.CurrentOn(view.today));
   ResourceTimesToProto(assignment, proto);
 }
@@ -217,6 +223,9 @@ absl::StatusOr<RoleAssignment> RoleAssignmentFromProto(const v1::RoleAssignment&
                    RequiredDateFromProto(proto.start_date(), field("start_date")));
   ASSIGN_OR_RETURN(assignment.end_date, DateFromProto(proto.end_date(), field("end_date")));
   assignment.note = proto.note();
+  ASSIGN_OR_RETURN(
+      assignment.sending_org_id,
+      ParseOptionalResourceName(proto.sending_org(), "externalOrgs", field("sending_org")));
   return assignment;
 }
 

@@ -291,32 +291,37 @@ void RosterCore::CreateRegistration(const Caller& caller, Registration registrat
                                           r.compound_id = registration.compound_id;
                                           r.post = registration.post;
                                           r.duty_zone = registration.duty_zone;
+                                          r.employer_id = registration.employer_id;
                                         });
           return made;
         },
         TypedDone<Registration, Snapshot>(done));
   };
+  // The employer, when named, is checked last, just before the write.
+  auto checked = [this, employer = registration.employer_id, submit, done]() {
+    WithExternalOrg(employer, "employer", submit, [done](absl::Status s) { done(s); });
+  };
   const Place community{Place::Kind::kUnit, registration.community_id};
   WithPlace(
       community, "community",
-      [this, registration, community, submit, done](const PlaceFacts& facts) {
+      [this, registration, community, checked, done](const PlaceFacts& facts) {
         if (facts.level != org::Level::kCommunity) {
           return done(absl::InvalidArgumentError(absl::StrCat("community: ", PlaceName(facts.place),
                                                               " is a ", org::LevelName(facts.level),
                                                               ", not a COMMUNITY")));
         }
-        if (registration.compound_id == 0) return submit();
+        if (registration.compound_id == 0) return checked();
         const Place compound{Place::Kind::kUnit, registration.compound_id};
         WithPlace(
             compound, "compound",
-            [compound, community, submit, done](const PlaceFacts& compound_facts) {
+            [compound, community, checked, done](const PlaceFacts& compound_facts) {
               if (compound_facts.level != org::Level::kCompound ||
                   compound_facts.parent_id != community.id) {
                 return done(absl::InvalidArgumentError(
                     absl::StrCat("compound: ", PlaceName(compound), " is not a COMPOUND of ",
                                  PlaceName(community))));
               }
-              submit();
+              checked();
             },
             [done](absl::Status s) { done(s); });
       },
@@ -364,15 +369,22 @@ void RosterCore::AssignRole(const Caller& caller, RoleAssignment assignment, std
             !s.ok()) {
           return done(s);
         }
-        Submit(
-            caller, "AssignRole", request_id,
-            [assignment](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
-              ASSIGN_OR_RETURN(const Person* person, LivePerson(ctx.index, assignment.person_id,
-                                                                "role_assignment.person"));
-              return PlanAssignRole(ctx, *person, assignment,
-                                    ctx.index.max_role_assignment_id() + 1, "role_assignment.");
+        WithExternalOrg(
+            assignment.sending_org_id, "role_assignment.sending_org",
+            [this, caller, assignment, request_id, done] {
+              Submit(
+                  caller, "AssignRole", request_id,
+                  [assignment](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+                    ASSIGN_OR_RETURN(
+                        const Person* person,
+                        LivePerson(ctx.index, assignment.person_id, "role_assignment.person"));
+                    return PlanAssignRole(ctx, *person, assignment,
+                                          ctx.index.max_role_assignment_id() + 1,
+                                          "role_assignment.");
+                  },
+                  TypedDone<RoleAssignment, Snapshot>(done));
             },
-            TypedDone<RoleAssignment, Snapshot>(done));
+            [done](absl::Status s) { done(s); });
       },
       [done](absl::Status s) { done(s); });
 }

@@ -6,7 +6,7 @@
 // people, memberships, registrations and role assignments.
 //
 // Schema (version 1, the DDL of SchemaV1() below; 2 keys request ids by
-// principal; 3 adds the columns of SchemaV3())
+// principal; 3 and 4 add the columns of SchemaV3() and SchemaV4())
 // ------
 //   people, person_history                       kind 1 in events
 //   memberships, membership_history              kind 2
@@ -147,6 +147,19 @@ std::string SchemaV3() {
       sqlite::AddResourceColumns("registrations", "registration_history", kRegistrationColumnsV3));
 }
 
+// Schema version 4: a seconded role's sending organisation; a registered
+// member's employer (externalOrgs ids, 0 for none).
+constexpr absl::string_view kRoleAssignmentColumnsV4[] = {
+    "sending_org_id INTEGER NOT NULL DEFAULT 0"};
+constexpr absl::string_view kRegistrationColumnsV4[] = {"employer_id INTEGER NOT NULL DEFAULT 0"};
+
+std::string SchemaV4() {
+  return absl::StrCat(
+      sqlite::AddResourceColumns("role_assignments", "role_assignment_history",
+                                 kRoleAssignmentColumnsV4),
+      sqlite::AddResourceColumns("registrations", "registration_history", kRegistrationColumnsV4));
+}
+
 std::string SchemaV1() {
   return absl::StrCat(
       sqlite::ResourceTablesSchema("people", "person_history", kPersonFieldsV1),
@@ -168,12 +181,12 @@ constexpr std::array<absl::string_view, 18> kPersonColumns = {
 constexpr std::array<absl::string_view, 8> kMembershipColumns = {
     "id",       "person_id",   "party_org_id", "start_date",
     "end_date", "create_time", "update_time",  "revision"};
-constexpr std::array<absl::string_view, 11> kRegistrationColumns = {
-    "id",         "person_id", "community_id", "compound_id", "post",    "duty_zone",
-    "start_date", "end_date",  "create_time",  "update_time", "revision"};
-constexpr std::array<absl::string_view, 11> kRoleAssignmentColumns = {
+constexpr std::array<absl::string_view, 12> kRegistrationColumns = {
+    "id",         "person_id", "community_id", "compound_id", "post",     "duty_zone",
+    "start_date", "end_date",  "create_time",  "update_time", "revision", "employer_id"};
+constexpr std::array<absl::string_view, 12> kRoleAssignmentColumns = {
     "id",       "person_id", "role",        "place_kind",  "place_id", "start_date",
-    "end_date", "note",      "create_time", "update_time", "revision"};
+    "end_date", "note",      "create_time", "update_time", "revision", "sending_org_id"};
 
 // ---------------------------------------------------------------------------
 // Rows <-> domain types
@@ -224,7 +237,8 @@ void Bind(Statement& statement, const Registration& registration) {
       .OptionalDate(registration.end_date)
       .Time(registration.create_time)
       .Time(registration.update_time)
-      .Int(registration.revision);
+      .Int(registration.revision)
+      .Int(registration.employer_id);
 }
 
 void Bind(Statement& statement, const RoleAssignment& assignment) {
@@ -239,7 +253,8 @@ void Bind(Statement& statement, const RoleAssignment& assignment) {
       .Text(assignment.note)
       .Time(assignment.create_time)
       .Time(assignment.update_time)
-      .Int(assignment.revision);
+      .Int(assignment.revision)
+      .Int(assignment.sending_org_id);
 }
 
 absl::StatusOr<Person> ReadPerson(RowReader& r) {
@@ -291,6 +306,7 @@ absl::StatusOr<Registration> ReadRegistration(RowReader& r) {
   registration.create_time = r.Time();
   registration.update_time = r.Time();
   registration.revision = r.Int();
+  registration.employer_id = r.Int();
   return registration;
 }
 
@@ -307,6 +323,7 @@ absl::StatusOr<RoleAssignment> ReadRoleAssignment(RowReader& r) {
   assignment.create_time = r.Time();
   assignment.update_time = r.Time();
   assignment.revision = r.Int();
+  assignment.sending_org_id = r.Int();
   return assignment;
 }
 
@@ -337,7 +354,7 @@ std::vector<sqlite::ResourceTable> RosterStoreSchema::Tables() {
 }
 
 std::vector<std::string> RosterStoreSchema::Migrations() {
-  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3()};
+  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3(), SchemaV4()};
 }
 
 sqlite::ResourceKey RosterStoreSchema::KeyOf(const Snapshot& snapshot) {

@@ -604,6 +604,31 @@ TEST(DemoDistrictFiguresTest, TianyuanFiguresAtScaleOne) {
     }
     EXPECT_EQ(cadres, 415);
     EXPECT_EQ(leaders, 95);
+    // Seconded from the district's agencies; compounds managed by its
+    // property companies; every code a valid GB 32100 one.
+    for (const DemoPerson& p : d.people) {
+      for (const DemoRole& r : p.roles) {
+        if (roster::RoleIsSeconded(r.role)) {
+          ASSERT_GE(r.sending_org, 0) << p.external_key;
+          EXPECT_EQ(d.external_orgs[r.sending_org].kind, org::ExternalOrgKind::kAgency);
+        } else {
+          EXPECT_EQ(r.sending_org, -1);
+        }
+      }
+    }
+    for (const DemoUnit& u : d.units) {
+      if (!u.has_property_company) {
+        EXPECT_EQ(u.property_company, -1);
+        continue;
+      }
+      ASSERT_GE(u.property_company, 0) << u.display_name;
+      EXPECT_EQ(d.external_orgs[u.property_company].kind, org::ExternalOrgKind::kPropertyCompany);
+    }
+    std::set<std::string> codes;
+    for (const DemoExternalOrg& e : d.external_orgs) {
+      EXPECT_TRUE(org::ValidateCreditCode(e.credit_code, "credit_code").ok()) << e.credit_code;
+      EXPECT_TRUE(codes.insert(e.credit_code).second);
+    }
     EXPECT_GE(member_cadres * 10, cadres * 7);
 
     // Some joint branches cover 2 or 3 compounds; a few general branches.

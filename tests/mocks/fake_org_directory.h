@@ -31,6 +31,11 @@ class FakeOrgDirectory final : public org_client::OrgDirectory {
     places_[place] = {place, false, org::Level::kUnspecified, form};
     for (int64_t unit : units) orgs_covering_[unit].push_back(id);
   }
+  void AddExternalOrg(int64_t id) {
+    absl::MutexLock lock(&mu_);
+    const Place place{Place::Kind::kExternalOrg, id};
+    places_[place] = {place, false};
+  }
   void Delete(const Place& place) {
     absl::MutexLock lock(&mu_);
     places_[place].deleted = true;

@@ -417,6 +417,60 @@ TEST_F(RosterCoreTest, ResidentsCommitteeAndWorkTeamLeadersAreOnePerPlace) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("WORK_TEAM_LEADER")));
 }
 
+// Seconded cadres (first secretaries, work teams) carry the agency that sent
+// them; their organisational relationship stays there.
+TEST_F(RosterCoreTest, SecondedRolesCarryTheSendingAgency) {
+  directory_.AddExternalOrg(5);
+  const int64_t cadre = MustCreatePerson(1, PartyStatus::kFull);
+  RoleAssignment assignment;
+  assignment.person_id = cadre;
+  assignment.role = Role::kWorkTeamLeader;
+  assignment.place = Unit(kCompound);
+  assignment.start_date = absl::CivilDay(2026, 1, 1);
+  const auto assign = [&](const RoleAssignment& a) {
+    return Sync<RoleAssignment>([&](auto done) { core_->AssignRole(caller_, a, "", done); });
+  };
+  const int64_t before = core_->published_revision();
+  RoleAssignment unknown = assignment;
+  unknown.sending_org_id = 6;
+  EXPECT_THAT(assign(unknown).status(),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("role_assignment.sending_org: externalOrgs/6 does not exist")));
+  RoleAssignment lead = assignment;
+  lead.role = Role::kBuildingLead;
+  lead.place = Unit(kBuilding);
+  lead.sending_org_id = 5;
+  EXPECT_THAT(assign(lead).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("role_assignment.sending_org: is for seconded roles")));
+  EXPECT_EQ(core_->published_revision(), before);
+  assignment.sending_org_id = 5;
+  absl::StatusOr<RoleAssignment> made = assign(assignment);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->sending_org_id, 5);
+  directory_.Delete({Place::Kind::kExternalOrg, 5});
+  RoleAssignment member = assignment;
+  member.role = Role::kWorkTeamMember;
+  EXPECT_THAT(assign(member).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
+
+  // A registration names the member's employer.
+  directory_.AddExternalOrg(7);
+  Registration r;
+  r.person_id = MustCreatePerson(2, PartyStatus::kFull);
+  r.community_id = kCommunity;
+  r.start_date = absl::CivilDay(2026, 3, 1);
+  r.employer_id = 8;
+  EXPECT_THAT(
+      Sync<Registration>([&](auto done) { core_->CreateRegistration(caller_, r, done); }).status(),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("employer: externalOrgs/8")));
+  r.employer_id = 7;
+  absl::StatusOr<Registration> registered =
+      Sync<Registration>([&](auto done) { core_->CreateRegistration(caller_, r, done); });
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  EXPECT_EQ(registered->employer_id, 7);
+}
+
 TEST_F(RosterCoreTest, ProbationMayBeExtendedOnceByUpToAYear) {
   Person person;
   person.display_name = "李延";

@@ -129,7 +129,7 @@ struct RosterStoreTraits {
   using Stored = StoredRoster;
   using Snapshot = roster::Snapshot;
   static constexpr char kFileName[] = "roster.db";
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   static constexpr absl::string_view kUndoStepsAfter2 = R"(
       ALTER TABLE people DROP COLUMN probation_extension_months;
       ALTER TABLE person_history DROP COLUMN probation_extension_months;
@@ -138,7 +138,11 @@ struct RosterStoreTraits {
       ALTER TABLE registrations DROP COLUMN duty_zone;
       ALTER TABLE registration_history DROP COLUMN compound_id;
       ALTER TABLE registration_history DROP COLUMN post;
-      ALTER TABLE registration_history DROP COLUMN duty_zone;)";
+      ALTER TABLE registration_history DROP COLUMN duty_zone;
+      ALTER TABLE role_assignments DROP COLUMN sending_org_id;
+      ALTER TABLE role_assignment_history DROP COLUMN sending_org_id;
+      ALTER TABLE registrations DROP COLUMN employer_id;
+      ALTER TABLE registration_history DROP COLUMN employer_id;)";
   static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
     Person person = MakePerson(id, revision);
     if (!label.empty()) person.display_name = label;
