@@ -18,6 +18,7 @@ namespace {
 
 struct DemoFlags {
   double scale = 1;
+  std::string profile = "tianyuan";
   bool no_violations = false;
   int threads = 8;
   double people_fraction = 1;
@@ -55,7 +56,9 @@ void RunDemoCommand(Context& context, const DemoFlags& flags) {
   const absl::Time start = absl::Now();
   const double scale = flags.scale;
   const demo::DemoDistrict district = demo::GenerateDemoDistrict(
-      {.scale = scale,
+      {.profile = flags.profile == "zhangping" ? demo::DemoProfile::kZhangping
+                                               : demo::DemoProfile::kTianyuan,
+       .scale = scale,
        .plant_violations = !flags.no_violations,
        // Units only: the leaders are generated (they cost little) but not loaded.
        .people_fraction = flags.units_only ? 0 : flags.people_fraction,
@@ -79,7 +82,8 @@ void RunDemoCommand(Context& context, const DemoFlags& flags) {
       },
       {.threads = flags.threads,
        .units_only = flags.units_only,
-       .request_id_prefix = absl::StrCat("demo-", absl::StrFormat("%g", scale), "-")},
+       .request_id_prefix = absl::StrCat("demo-", flags.profile == "zhangping" ? "zp-" : "",
+                                         absl::StrFormat("%g", scale), "-")},
       &result);
   bars.Clear();
   if (!status.ok()) CallFailed(status);
@@ -126,6 +130,11 @@ void AddDemoCommands(CLI::App& app, std::shared_ptr<Context> context) {
       "demo", "Load a demo district shaped like Tianyuan's (309 compounds, 211 branches, ...)");
   demo->add_option("--scale", flags->scale, "Multiply everything (default 1)")
       ->check(CLI::PositiveNumber);
+  demo->add_option("--profile", flags->profile,
+                   "tianyuan (seed 000: 309 compounds, 211 branches, 208 first secretaries, 95 "
+                   "work teams) or zhangping (seed 003: 221 compound party organisations, 465 "
+                   "party groups, red owners committees 90.16%, 78 cross-appointments)")
+      ->check(CLI::IsMember({"tianyuan", "zhangping"}));
   demo->add_flag("--no-violations", flags->no_violations,
                  "Plant no rule violations (for benchmarks)");
   demo->add_option("--parallel", flags->threads, "Calls in flight while loading (default 8)")

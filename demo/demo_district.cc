@@ -65,9 +65,6 @@ constexpr uint64_t kSeed = 0x7a3c2110430211ULL;
 
 // --- Fixed lists: names, places, numbers.
 
-constexpr absl::string_view kDistrictName = "天元区";
-constexpr absl::string_view kDistrictCode = "430211";
-
 // Tianyuan's own streets first; further streets get made-up names.
 constexpr std::array<absl::string_view, 6> kStreetNames = {"嵩山路街道", "泰山路街道", "栗雨街道",
                                                            "长江街道",   "马家河街道", "天台街道"};
@@ -125,11 +122,22 @@ constexpr std::array<absl::string_view, 20> kPhonePrefixes = {
 
 // What the figures scale from: Tianyuan (seed 000) and Zhangping (seed 003).
 struct Targets {
+  // The district: its name, code and its own streets' names.
+  absl::string_view district_name, district_code;
+  const absl::string_view* street_names = nullptr;
+  size_t street_name_count = 0;
   int64_t streets = 0, communities = 0, compounds = 0, orgs = 0;
   int64_t general = 0, joint3 = 0, joint2 = 0, single = 0;
   int64_t urban_villages = 0, rural = 0, old = 0, resettlement = 0;
   int64_t with_property = 0, red_owners_committee = 0;
   int64_t first_secretaries = 0, work_teams = 0, work_team_members = 0;
+  // Zhangping's exact figures; 0 (or -1) where the Tianyuan shape decides.
+  int64_t party_groups = 0;            // in total
+  int64_t owners_committees = -1;      // -1: every housing compound
+  int64_t red_owners_committees = -1;  // -1: 90.16% of them
+  int64_t cross_appointments = 0;      // 0: by chance, 37% of branches
+  int64_t registered_with_post = 0;    // 0: seven in eight
+  bool self_managed_without_company = false;
 };
 
 // Below this the planted violations would not find distinct branches; above
@@ -141,9 +149,39 @@ int64_t Scaled(double base, double scale, int64_t min = 0) {
   return std::max<int64_t>(min, std::llround(base * scale));
 }
 
-Targets ComputeTargets(double scale) {
+constexpr std::array<absl::string_view, 2> kZhangpingStreets = {"菁城街道", "桂林街道"};
+
+Targets ComputeTargets(double scale, DemoProfile profile) {
   const double s = std::isfinite(scale) ? std::clamp(scale, kMinScale, kMaxScale) : kMinScale;
   Targets t;
+  if (profile == DemoProfile::kZhangping) {
+    t.district_name = "漳平市";
+    t.district_code = "350881";
+    t.street_names = kZhangpingStreets.data();
+    t.street_name_count = kZhangpingStreets.size();
+    t.streets = Scaled(2, s, 1);
+    // 15 community party-mass service centres: 15 communities.
+    t.communities = std::max(t.streets, Scaled(15, s, 1));
+    // 221 compound party organisations, one a compound.
+    t.compounds = std::max(t.communities, Scaled(221, s, 1));
+    t.orgs = t.compounds;
+    t.single = t.orgs;
+    t.old = Scaled(60, s);
+    t.resettlement = Scaled(12, s);
+    t.with_property = std::min(Scaled(150, s), t.compounds);
+    t.party_groups = Scaled(465, s);
+    // 90.16% is 55 of 61: the smallest fraction that rounds to it.
+    t.owners_committees = std::min(Scaled(61, s), t.compounds);
+    t.red_owners_committees = std::llround(0.9016 * static_cast<double>(t.owners_committees));
+    t.cross_appointments = Scaled(78, s);
+    t.registered_with_post = Scaled(520, s);
+    t.self_managed_without_company = true;
+    return t;
+  }
+  t.district_name = "天元区";
+  t.district_code = "430211";
+  t.street_names = kStreetNames.data();
+  t.street_name_count = kStreetNames.size();
   t.streets = Scaled(6, s, 1);
   t.communities = std::max(t.streets, Scaled(40, s, 1));
   t.compounds = std::max(t.communities, Scaled(309, s, 1));
@@ -196,6 +234,8 @@ struct OrgPlan {
   Plant plant = Plant::kNone;
   bool village = false;  // an urban village's branch
   bool first_secretary = false;
+  int groups = -1;  // party groups to form; -1: by its members, by chance
+  int cross = -1;   // committee members on its compound's owners committee; -1: by chance
   int64_t first_compound = 0;  // ordinal of its first compound in the district
   int Covered() const { return size - (plant == Plant::kUncovered ? 1 : 0); }
 };
@@ -222,7 +262,7 @@ class Generator {
       : options_(options),
         today_(options.today),
         rng_(kSeed),
-        targets_(ComputeTargets(options.scale)),
+        targets_(ComputeTargets(options.scale, options.profile)),
         epoch_(1900, 1, 1),
         days_(std::max<int64_t>(1, today_ - epoch_ + 1)),
         id_counters_(kRegionCodes.size() * static_cast<size_t>(days_) * 2, 0) {}
@@ -266,6 +306,8 @@ class Generator {
     if (options_.plant_violations) PlanViolations();
     PlanCompounds();
     PlanFirstSecretaries();
+    if (targets_.party_groups > 0) PlanPartyGroups();
+    if (targets_.cross_appointments > 0) PlanCrossAppointments();
   }
 
   // The plan at or after `from` (wrapping) that `fits` and carries no plant.
@@ -277,6 +319,46 @@ class Generator {
       if (plans_[i].plant == Plant::kNone && fits(plans_[i])) return static_cast<int>(i);
     }
     return -1;
+  }
+
+  // Zhangping: exactly the party groups asked for, spread evenly over the
+  // branches without a planted violation.
+  void PlanPartyGroups() {
+    std::vector<int> order;
+    for (size_t i = 0; i < plans_.size(); ++i) {
+      plans_[i].groups = 0;
+      if (plans_[i].plant == Plant::kNone) order.push_back(static_cast<int>(i));
+    }
+    if (order.empty()) return;
+    rng_.Shuffle(order);
+    const int64_t n = static_cast<int64_t>(order.size());
+    for (int64_t k = 0; k < n; ++k) {
+      plans_[order[k]].groups =
+          static_cast<int>(targets_.party_groups / n + (k < targets_.party_groups % n));
+    }
+  }
+
+  // Zhangping: exactly the cross-appointments asked for: one committee
+  // member of each compound with an owners committee sits on it, two where
+  // more are needed.
+  void PlanCrossAppointments() {
+    std::vector<int> order;
+    for (size_t i = 0; i < plans_.size(); ++i) {
+      plans_[i].cross = 0;
+      if (plans_[i].plant == Plant::kNone &&
+          compounds_[plans_[i].first_compound].owners_committee) {
+        order.push_back(static_cast<int>(i));
+      }
+    }
+    rng_.Shuffle(order);
+    int64_t left = targets_.cross_appointments;
+    for (int round = 0; round < 2 && left > 0; ++round) {
+      for (int i : order) {
+        if (left == 0) break;
+        ++plans_[i].cross;
+        --left;
+      }
+    }
   }
 
   void PlanViolations() {
@@ -366,12 +448,32 @@ class Generator {
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return compounds_[a].property > compounds_[b].property; });
     int64_t with_committee = 0;
-    for (CompoundPlan& c : compounds_) {
-      c.owners_committee =
-          c.kind != CompoundKind::kUrbanVillage && c.kind != CompoundKind::kRuralConcentrated;
-      with_committee += c.owners_committee;
+    if (t.owners_committees >= 0) {
+      // A given number, where there is a property company first, in
+      // compounds whose branch carries no planted violation (their
+      // committees sit on the owners committees).
+      std::vector<bool> planted(compounds_.size(), false);
+      for (const OrgPlan& plan : plans_) {
+        for (int c = 0; c < plan.size; ++c) {
+          planted[plan.first_compound + c] = plan.plant != Plant::kNone;
+        }
+      }
+      for (int k : order) {
+        if (with_committee == t.owners_committees) break;
+        if (planted[k]) continue;
+        compounds_[k].owners_committee = true;
+        ++with_committee;
+      }
+    } else {
+      for (CompoundPlan& c : compounds_) {
+        c.owners_committee =
+            c.kind != CompoundKind::kUrbanVillage && c.kind != CompoundKind::kRuralConcentrated;
+        with_committee += c.owners_committee;
+      }
     }
-    const int64_t red_target = std::llround(0.9016 * static_cast<double>(with_committee));
+    const int64_t red_target = t.red_owners_committees >= 0
+                                   ? t.red_owners_committees
+                                   : std::llround(0.9016 * static_cast<double>(with_committee));
     int64_t red = 0;
     for (int k : order) {
       CompoundPlan& c = compounds_[k];
@@ -445,15 +547,14 @@ class Generator {
   void AddExternalOrgs() {
     const auto add = [&](org::ExternalOrgKind kind, std::string name, absl::string_view prefix,
                          int serial) {
-      std::string code = absl::StrCat(prefix, kDistrictCode);
+      std::string code = absl::StrCat(prefix, targets_.district_code);
       AppendDigits(code, 400000000 + serial, 9);
       code.push_back(org::CreditCodeCheckCharacter(code));
       out_.external_orgs.push_back({kind, std::move(name), std::move(code)});
       return static_cast<int>(out_.external_orgs.size()) - 1;
     };
     for (size_t i = 0; i < kAgencies.size(); ++i) {
-      agencies_.push_back(add(org::ExternalOrgKind::kAgency,
-                              absl::StrCat(kDistrictName, kAgencies[i].substr(3)), "11",
+      agencies_.push_back(add(org::ExternalOrgKind::kAgency, AgencyName(kAgencies[i]), "11",
                               static_cast<int>(i) + 1));
     }
     for (size_t i = 0; i < kPropertyCompanies.size(); ++i) {
@@ -463,21 +564,29 @@ class Generator {
     }
   }
 
+  // "区民政局" of 天元区 is "天元区民政局"; of 漳平市, "漳平市民政局".
+  std::string AgencyName(absl::string_view agency) const {
+    const absl::string_view district = targets_.district_name;
+    // Both names end in a one-character level (区, 市), which the agency's
+    // own first character repeats.
+    return absl::StrCat(district, agency.substr(3));
+  }
+
   // The agency that seconds the next cadre: in turn.
   int NextAgency() { return agencies_[next_agency_++ % agencies_.size()]; }
 
   void Build() {
     const Targets& t = targets_;
     AddExternalOrgs();
-    const int district =
-        AddUnit(-1, Level::kDistrict, std::string(kDistrictName), std::string(kDistrictCode));
+    const int district = AddUnit(-1, Level::kDistrict, std::string(targets_.district_name),
+                                 std::string(targets_.district_code));
     int64_t community = 0;
     for (int64_t s = 0; s < t.streets; ++s) {
-      const std::string name = s < static_cast<int64_t>(kStreetNames.size())
-                                   ? std::string(kStreetNames[s])
+      const std::string name = s < static_cast<int64_t>(t.street_name_count)
+                                   ? std::string(t.street_names[s])
                                    : absl::StrCat(MadeUpPlace(s + 17), "街道");
-      const int street =
-          AddUnit(district, Level::kStreet, name, absl::StrFormat("%s%03d", kDistrictCode, s + 1));
+      const int street = AddUnit(district, Level::kStreet, name,
+                                 absl::StrFormat("%s%03d", targets_.district_code, s + 1));
       const absl::CivilDay wc_established = today_ - (2800 + rng_.Below(200));
       const int wc = AddOrg(-1, OrgForm::kWorkingCommittee, absl::StrCat(name, "大党工委"),
                             {street}, wc_established);
@@ -597,6 +706,12 @@ class Generator {
         break;
     }
     int probationary = rng_.Percent(60) ? 0 : (rng_.Percent(75) ? 1 : 2);
+    // Zhangping's plans: enough full members to lead the groups asked for,
+    // and a committee (7 or more) where its members sit on the owners
+    // committee.
+    if (plan.plant == Plant::kNone) {
+      full = std::max({full, plan.groups, plan.cross > 0 ? 7 : 0});
+    }
     switch (plan.plant) {
       case Plant::kNoSecretary:
         full = 5;
@@ -680,8 +795,11 @@ class Generator {
     for (const AreaBuilding& b : area_) {
       if (b.covered) group_buildings.push_back(b.unit);
     }
-    const int groups = std::min<int>(static_cast<int>(group_buildings.size()),
-                                     (full + static_cast<int>(rng_.Below(6))) / 8);
+    const int groups =
+        plan.groups >= 0
+            ? std::min<int>({static_cast<int>(group_buildings.size()), plan.groups, full})
+            : std::min<int>(static_cast<int>(group_buildings.size()),
+                            (full + static_cast<int>(rng_.Below(6))) / 8);
     for (int g = 0; g < groups; ++g) {
       const int building = group_buildings[g * group_buildings.size() / groups];
       const DemoUnit& b = out_.units[building];
@@ -697,7 +815,16 @@ class Generator {
     // Cross-appointment (Zhangping: 78 people): a committee member also on
     // the owners committee of a compound of the branch.
     int cross_compound = -1;
-    if (!committee.empty() && rng_.Percent(37)) {
+    if (plan.cross > 0) {
+      // As many as planned, distinct members of the committee, at its
+      // compound (a single branch's).
+      cross_compound = covered_units[0];
+      const int n = std::min<int>(plan.cross, static_cast<int>(committee.size()));
+      for (int i = 0; i < n; ++i) {
+        AddRoleFor(committee[i], Role::kOwnersCommitteeMember, false, cross_compound,
+                   RecentStart());
+      }
+    } else if (plan.cross < 0 && !committee.empty() && rng_.Percent(37)) {
       for (int unit : covered_units) {
         if (out_.units[unit].has_owners_committee) {
           cross_compound = unit;
@@ -796,6 +923,7 @@ class Generator {
       }
       u.has_owners_committee = c.owners_committee;
       u.red_owners_committee = c.red_owners_committee;
+      u.self_managed = !c.property && targets_.self_managed_without_company;
     }
     community_compounds_.push_back(unit);
     const int buildings = static_cast<int>(large ? rng_.Between(12, 20) : rng_.Between(4, 12));
@@ -1210,6 +1338,7 @@ class Generator {
         roster::RegistrationPost::kBuildingLead, roster::RegistrationPost::kVolunteer,
         roster::RegistrationPost::kGridWorker,   roster::RegistrationPost::kBranchCommittee,
         roster::RegistrationPost::kVolunteer,    roster::RegistrationPost::kBuildingLead};
+    int64_t posts = 0;  // given so far, against targets_.registered_with_post
     for (size_t i = 0; i < out_.people.size(); ++i) {
       DemoPerson& p = out_.people[i];
       if (p.category != MemberCategory::kInService || !roster::IsPartyMember(p.party_status) ||
@@ -1220,6 +1349,13 @@ class Generator {
       p.registered_community = out_.units[compound].parent;
       p.registered_compound = compound;
       p.registration_post = kPosts[i % 8];
+      if (targets_.registered_with_post > 0) {
+        // Zhangping's head count: posts for the first so many, in turn.
+        p.registration_post = posts < targets_.registered_with_post
+                                  ? kPosts[1 + posts % 7]
+                                  : roster::RegistrationPost::kUnspecified;
+        posts += p.registration_post != roster::RegistrationPost::kUnspecified;
+      }
       if (p.registration_post != roster::RegistrationPost::kUnspecified) {
         p.duty_zone = out_.units[p.residence_building].display_name;
       }

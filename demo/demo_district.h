@@ -48,6 +48,7 @@ struct DemoUnit {
   bool red_property = false;
   bool has_owners_committee = false;
   bool red_owners_committee = false;
+  bool self_managed = false;  // without a property company: the owners manage it
   int property_company = -1;  // index into external_orgs, with has_property_company
   int32_t households = 0;
   // Buildings.
@@ -150,7 +151,23 @@ struct DemoDistrict {
   std::vector<PlantedViolation> violations;
 };
 
+// Which article the district is shaped like.
+enum class DemoProfile : int8_t {
+  // Tianyuan (seed 000): 309 compounds and 22 urban villages, 211 branches,
+  // 208 first secretaries, 95 work teams of 415 cadres.
+  kTianyuan,
+  // Zhangping (seed 003): 221 compound party organisations, 465 building
+  // party groups, red owners committees in 90.16% of the compounds that
+  // have an owners committee (55 of 61), red property in every compound
+  // with a property company, 78 branch committee members on owners
+  // committees, 500-odd registered in-service members with posts. No work
+  // teams or first secretaries are reported there: compounds without a
+  // property company manage themselves.
+  kZhangping,
+};
+
 struct DemoOptions {
+  DemoProfile profile = DemoProfile::kTianyuan;
   // Multiplies everything (streets, communities, compounds, people). 1 is
   // the Tianyuan-sized district (2,478 buildings, 8,772 people); about 40
   // gives 10^5 buildings, about 115 gives 10^6 people.

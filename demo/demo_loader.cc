@@ -75,6 +75,7 @@ org_v1::Unit UnitProto(const DemoUnit& u, const std::string& parent,
     // The mode says it; the flags follow (and old clients read them).
     org_v1::PropertyService* service = c->mutable_property_service();
     service->set_mode(u.has_property_company ? org_v1::PropertyService::COMPANY
+                      : u.self_managed       ? org_v1::PropertyService::SELF_MANAGED
                                              : org_v1::PropertyService::NONE);
     if (u.property_company >= 0) service->set_company(external_orgs[u.property_company]);
   } else if (u.level == org::Level::kBuilding) {

@@ -145,6 +145,61 @@ TEST_F(AuditEndToEndTest, FindsExactlyThePlantedViolationsAndTheAskedForFigures)
   EXPECT_TRUE(html);
 }
 
+// Each demo profile, loaded at scale 1 through the gateway into the real
+// services, and audited: the JSON report gives the figures of its article
+// (docs/audit.md says which counter is which).
+class ProfileEndToEndTest : public AuditEndToEndTest {
+ protected:
+  Struct LoadAndAudit(const std::string& profile) {
+    const CommandResult demo = Orgctl(district_admin_, {"demo", "--profile", profile});
+    EXPECT_EQ(demo.exit_code, 0) << demo;
+    std::cout << "[ DEMO     ] " << demo.out;
+    const std::string reports = dirs_.File(profile);
+    const CommandResult audit =
+        Orgctl(auditor_, {"audit", "--subtree", "units/1", "--out", reports});
+    EXPECT_EQ(audit.exit_code, 3) << audit;  // the planted ERRORs
+    return Field(Field(ReadReport(reports), "coverage").struct_value(), "totals").struct_value();
+  }
+  static double Rate(const Struct& totals, const std::string& rate) {
+    return Field(Field(totals, "rates").struct_value(), rate).number_value();
+  }
+};
+
+TEST_F(ProfileEndToEndTest, TianyuanReportsItsArticlesFigures) {
+  const Struct totals = LoadAndAudit("tianyuan");
+  // "共300多个小区，其中有物业管理小区约占67%…另有城中村22个"
+  EXPECT_EQ(Field(totals, "compounds").number_value(), 309);
+  EXPECT_EQ(Field(totals, "urban_villages").number_value(), 22);
+  EXPECT_NEAR(Rate(totals, "property"), 0.67, 0.005);
+  // 211 branches; "选派208名小区党支部'第一书记'"
+  EXPECT_EQ(Field(totals, "branches").number_value(), 211);
+  EXPECT_EQ(Field(totals, "first_secretaries").number_value(), 208);
+  EXPECT_EQ(Field(totals, "branches_with_first_secretary").number_value(), 208);
+  // 95 work teams of 415 cadres at compounds without a property company,
+  // resettlement compounds and urban villages.
+  EXPECT_EQ(Field(totals, "work_teams").number_value(), 95);
+  EXPECT_EQ(Field(totals, "work_team_cadres").number_value(), 415);
+  EXPECT_EQ(Field(totals, "work_team_targets_with_team").number_value(), 95);
+}
+
+TEST_F(ProfileEndToEndTest, ZhangpingReportsItsArticlesFigures) {
+  const Struct totals = LoadAndAudit("zhangping");
+  // "共组建小区党组织221个，划分楼栋党小组465个"
+  EXPECT_EQ(Field(totals, "branches").number_value(), 221);
+  EXPECT_EQ(Field(totals, "buildings_with_party_group").number_value(), 465);
+  // "'红色业委会'组建率达90.16%，有物业服务小区'红色物业'覆盖率达100%"
+  EXPECT_EQ(Field(totals, "compounds_with_owners_committee").number_value(), 61);
+  EXPECT_EQ(Field(totals, "compounds_with_red_owners_committee").number_value(), 55);
+  EXPECT_EQ(Rate(totals, "red_owners_committee"), 0.9016);
+  EXPECT_EQ(Rate(totals, "red_property"), 1);
+  // "引导78名小区党组织班子成员兼任业委会成员"
+  EXPECT_EQ(Field(totals, "cross_appointments").number_value(), 78);
+  // "500多名在职党员回小区担任党组织班子成员、网格员、楼栋长"
+  const double posts = Field(totals, "registered_with_post").number_value();
+  EXPECT_GE(posts, 500);
+  EXPECT_LT(posts, 600);
+}
+
 TEST_F(AuditEndToEndTest, PreviousReportsNewAndResolvedFindings) {
   ASSERT_EQ(Orgctl(district_admin_, {"demo", "--scale", absl::StrCat(kScale)}).exit_code, 0);
   const std::string first_dir = dirs_.File("first");

@@ -1347,6 +1347,11 @@ AuditInput InputFromDemo(const DemoDistrict& demo, absl::CivilDay today) {
     unit.kind = u.kind;
     unit.has_property_company = u.has_property_company;
     unit.red_property = u.red_property;
+    if (u.level == Level::kCompound) {
+      unit.property_mode = u.has_property_company ? org::PropertyMode::kCompany
+                           : u.self_managed       ? org::PropertyMode::kSelfManaged
+                                                  : org::PropertyMode::kNone;
+    }
     unit.has_owners_committee = u.has_owners_committee;
     unit.red_owners_committee = u.red_owners_committee;
     in.units.push_back(std::move(unit));
@@ -1504,6 +1509,26 @@ TEST(AuditRulesDemoTest, TheTianyuanDistrictReportsItsFigures) {
   EXPECT_EQ(t.compounds_with_property, 207);       // 67.0%
   EXPECT_EQ(t.compound_level_units_covered, 330);  // one planted uncovered compound
   EXPECT_EQ(t.compound_level_units, 331);
+}
+
+// Zhangping (seed 003): 221 compound party organisations, 465 party groups,
+// red owners committees 90.16% of those with an owners committee, red
+// property 100%, 78 cross-appointments, 500-odd registered with posts.
+TEST(AuditRulesDemoTest, TheZhangpingProfileReportsItsFigures) {
+  DemoOptions options;
+  options.profile = demo::DemoProfile::kZhangping;
+  const DemoDistrict demo = GenerateDemoDistrict(options);
+  const AuditReport report = Audit(InputFromDemo(demo, options.today));
+  EXPECT_EQ(Found(report), Planted(demo));
+  ExpectDemoFigures(report, demo.figures);
+  const Coverage& t = report.totals;
+  EXPECT_EQ(t.branches, 221);
+  EXPECT_EQ(t.buildings_with_party_group, 465);
+  EXPECT_EQ(t.compounds_with_owners_committee, 61);
+  EXPECT_EQ(t.compounds_with_red_owners_committee, 55);
+  EXPECT_EQ(t.compounds_with_red_property, t.compounds_with_property);
+  EXPECT_EQ(t.cross_appointments, 78);
+  EXPECT_EQ(t.registered_with_post, 520);
 }
 
 TEST(AuditRulesDemoTest, ACleanDemoHasNoFindings) {

@@ -645,6 +645,57 @@ TEST(DemoDistrictFiguresTest, TianyuanFiguresAtScaleOne) {
   }
 }
 
+TEST(DemoDistrictFiguresTest, ZhangpingFiguresAtScaleOne) {
+  for (bool plant : {true, false}) {
+    SCOPED_TRACE(plant ? "planted" : "clean");
+    DemoOptions options;
+    options.profile = DemoProfile::kZhangping;
+    options.plant_violations = plant;
+    options.today = kToday;
+    const DemoDistrict d = GenerateDemoDistrict(options);
+    const DemoFigures& f = d.figures;
+    EXPECT_EQ(d.units[0].display_name, "漳平市");
+    EXPECT_EQ(f.streets, 2);
+    EXPECT_EQ(f.communities, 15);
+    EXPECT_EQ(f.compounds, 221);
+    EXPECT_EQ(f.urban_villages, 0);
+    EXPECT_EQ(f.compound_branches, 221);
+    EXPECT_EQ(f.buildings_with_party_group, 465);
+    EXPECT_EQ(f.compounds_with_owners_committee, 61);
+    EXPECT_EQ(f.compounds_with_red_owners_committee, 55);
+    EXPECT_EQ(f.compounds_with_red_property, f.compounds_with_property);
+    EXPECT_EQ(f.registered_with_post, 520);
+    EXPECT_EQ(f.first_secretaries, 0);
+    EXPECT_EQ(f.work_teams, 0);
+    // Cross-appointments: committee members of a compound's branch on its
+    // owners committee, 78 people.
+    std::set<int> committee_of_owners;
+    for (size_t i = 0; i < d.people.size(); ++i) {
+      const DemoPerson& p = d.people[i];
+      std::set<int> branch_units, owners_units;
+      for (const DemoRole& r : p.roles) {
+        if (r.at_party_org &&
+            (r.role == Role::kSecretary || r.role == Role::kDeputySecretary ||
+             r.role == Role::kCommitteeMember) &&
+            IsCompoundOrg(d.party_orgs[r.place].form)) {
+          for (int u : d.party_orgs[r.place].units) branch_units.insert(u);
+        }
+        if (!r.at_party_org && r.role == Role::kOwnersCommitteeMember) owners_units.insert(r.place);
+      }
+      for (int u : owners_units) {
+        if (branch_units.contains(u)) committee_of_owners.insert(static_cast<int>(i));
+      }
+    }
+    EXPECT_EQ(committee_of_owners.size(), 78u);
+    // Compounds without a property company manage themselves.
+    for (const DemoUnit& u : d.units) {
+      if (u.level == Level::kCompound) {
+        EXPECT_NE(u.has_property_company, u.self_managed);
+      }
+    }
+  }
+}
+
 TEST(DemoDistrictFiguresTest, PeopleOfEveryKind) {
   const DemoDistrict d = Generate(1, true);
   std::set<MemberCategory> categories;
