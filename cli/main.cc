@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/audit_commands.h"
 #include "cli/context.h"
+#include "cli/external_org_commands.h"
 #include "cli/gateway_commands.h"
 #include "cli/member_commands.h"
 #include "cli/org_commands.h"
@@ -96,6 +97,7 @@ int Run(int argc, char** argv) {
   AddGlobalOptions(app, context);
   AddUnitCommands(app, context);
   AddOrgCommands(app, context);
+  AddExternalOrgCommands(app, context);
   AddPeopleCommands(app, context);
   AddRoleCommands(app, context);
   AddMemberCommands(app, context);

@@ -3,6 +3,7 @@
 namespace grassroots {
 
 using org::CompoundKind;
+using org::ExternalOrgKind;
 using org::Level;
 using org::OrgForm;
 using org::Rating;
@@ -58,6 +59,20 @@ absl::Span<const EnumLabel<Rating>> Labels<Rating>() {
       {Rating::kAdvanced, "先进"},
       {Rating::kOrdinary, "一般"},
       {Rating::kLagging, "后进"},
+  };
+  return kTable;
+}
+
+template <>
+absl::Span<const EnumLabel<ExternalOrgKind>> Labels<ExternalOrgKind>() {
+  static constexpr EnumLabel<ExternalOrgKind> kTable[] = {
+      {ExternalOrgKind::kAgency, "机关部门", {"机关"}},
+      {ExternalOrgKind::kEnterprise, "企业"},
+      {ExternalOrgKind::kSchool, "学校"},
+      {ExternalOrgKind::kHospital, "医院"},
+      {ExternalOrgKind::kSocialOrganisation, "社会组织"},
+      {ExternalOrgKind::kPropertyCompany, "物业企业", {"物业公司"}},
+      {ExternalOrgKind::kOther, "其他"},
   };
   return kTable;
 }

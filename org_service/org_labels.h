@@ -20,6 +20,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 
@@ -71,6 +72,8 @@ template <>
 absl::Span<const EnumLabel<org::OrgForm>> Labels<org::OrgForm>();
 template <>
 absl::Span<const EnumLabel<org::Rating>> Labels<org::Rating>();
+template <>
+absl::Span<const EnumLabel<org::ExternalOrgKind>> Labels<org::ExternalOrgKind>();
 
 }  // namespace grassroots
 

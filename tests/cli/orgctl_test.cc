@@ -661,6 +661,44 @@ TEST_F(OrgctlTest, WatchPrintsOneLinePerEventAndResumesFromARevision) {
 
 // --- Import and export.
 
+// A district's directory of external organisations, kept in spreadsheets:
+// created, listed, exported as CSV and imported back; an import that is run
+// again creates nothing twice; a bad row is reported by its line.
+TEST_F(OrgctlTest, ExternalOrgsRoundTripThroughCsv) {
+  const District& d = district();
+  const std::string code = "91430211MA4L0XXX1R";  // GB 32100 check character included
+  const std::string agency = AdminCreate({"external-orgs", "create", "--district", d.district,
+                                          "--kind", "机关部门", "--name", "天元区民政局"});
+  EXPECT_THAT(agency, StartsWith("externalOrgs/"));
+  const OrgctlResult bad_code =
+      Admin({"external-orgs", "create", "--district", d.district, "--kind", "企业", "--name",
+             "某企业", "--credit-code", "91430211MA4L0XXX10"});
+  EXPECT_EQ(bad_code.exit_code, 1) << bad_code;
+  EXPECT_THAT(bad_code.err, HasSubstr("external_org.credit_code")) << bad_code;
+
+  const std::string file = TempFile("directory.csv");
+  WriteFile(file, absl::StrCat("名称,类型,统一社会信用代码,地址\n",
+                               "湘江物业服务有限公司,物业企业,", code, ",株洲市天元区\n",
+                               "某学校,幼儿园,,\n",  // line 3: not a kind
+                               "天元区第一中学,SCHOOL,,\n"));
+  for (int run = 0; run < 2; ++run) {
+    const OrgctlResult imported =
+        Admin({"external-orgs", "import", "--district", d.district, file});
+    EXPECT_EQ(imported.exit_code, 1) << imported;
+    EXPECT_THAT(imported.err, HasSubstr("line 3: 类型")) << imported;
+    EXPECT_THAT(imported.out, HasSubstr("imported 2 rows, refused 1")) << imported;
+  }
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "external-orgs", "list", "--district", d.district})), 3);
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "external-orgs", "list", "--district", d.district,
+                           "--kind", "PROPERTY_COMPANY"})),
+            1);
+  const OrgctlResult exported =
+      Admin({"external-orgs", "export", "--district", d.district, "--kind", "物业企业"});
+  EXPECT_EQ(exported.exit_code, 0) << exported;
+  EXPECT_THAT(exported.out,
+              HasSubstr(absl::StrCat("湘江物业服务有限公司,物业企业,", code, ",株洲市天元区")));
+}
+
 TEST_F(OrgctlTest, ImportStoresTheGoodRowsAndReportsTheBadOnes) {
   const District& d = district();
   const std::string file = TempFile("import.csv");

@@ -16,6 +16,7 @@ using ::grassroots::testing::ExpectCompleteLabelTable;
 TEST(OrgLabelsTest, EveryTableIsComplete) {
   ExpectCompleteLabelTable<org::Level>(org::Level::kBuilding);
   ExpectCompleteLabelTable<org::CompoundKind>(org::CompoundKind::kRuralConcentrated);
+  ExpectCompleteLabelTable<org::ExternalOrgKind>(org::ExternalOrgKind::kOther);
   ExpectCompleteLabelTable<org::RenovationStatus>(org::RenovationStatus::kCompleted);
   ExpectCompleteLabelTable<org::OrgForm>(org::OrgForm::kPartyGroup);
   ExpectCompleteLabelTable<org::Rating>(org::Rating::kLagging);
