@@ -597,6 +597,29 @@ TEST_F(OrgctlTest, MoveTakesTheSubtreeAlong) {
   EXPECT_THAT(Admin({"tree", community}).out, HasSubstr(building));
 }
 
+// Double reporting (双报到): an in-service member registers with the
+// community they live in, at a compound, with a post and a duty zone.
+TEST_F(OrgctlTest, AnInServiceMemberRegistersWithAPostAndADutyZone) {
+  const District& d = district();
+  const std::string member =
+      AdminCreate({"people", "create", "--name", "周在职", "--building", d.garden_building_1,
+                   "--party-status", "FULL", "--admission", "2001-07-01", "--category",
+                   "IN_SERVICE", "--external-key", "REG-0001"});
+  const OrgctlResult elsewhere = Admin(
+      {"members", "register", member, "--community", d.other_community, "--compound", d.garden});
+  EXPECT_EQ(elsewhere.exit_code, 1) << elsewhere;
+  EXPECT_THAT(elsewhere.err,
+              HasSubstr("compound: " + d.garden + " is not a COMPOUND of " + d.other_community))
+      << elsewhere;
+  const OrgctlResult registered =
+      Admin({"-o", "json", "members", "register", member, "--community", d.community, "--compound",
+             d.garden, "--post", "BUILDING_LEAD", "--duty-zone", "1号楼"});
+  ASSERT_EQ(registered.exit_code, 0) << registered;
+  EXPECT_THAT(registered.out, HasSubstr("\"post\":\"BUILDING_LEAD\"")) << registered;
+  EXPECT_THAT(registered.out, HasSubstr("1号楼")) << registered;
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "members", "registrations", "--person", member})), 1);
+}
+
 TEST_F(OrgctlTest, MembershipTransferKeepsTheHistory) {
   const District& d = district();
   const std::string member =
