@@ -104,6 +104,12 @@ constexpr std::array<absl::string_view, 40> kFemaleGiven = {
 constexpr std::array<absl::string_view, 12> kRegionCodes = {"430211", "430202", "430203", "430204",
                                                             "430212", "430223", "430224", "430225",
                                                             "430281", "430102", "430302", "360302"};
+// Zhangping's: Longyan's districts and counties first. Different places of
+// birth keep the two profiles' ID-card numbers apart, so that both load
+// into one suite.
+constexpr std::array<absl::string_view, 12> kZhangpingRegionCodes = {
+    "350881", "350802", "350803", "350821", "350823", "350824",
+    "350825", "350102", "350203", "350502", "350602", "440105"};
 
 // The district agencies that second cadres (区直单位), and property
 // companies.
@@ -261,11 +267,14 @@ class Generator {
   explicit Generator(const DemoOptions& options)
       : options_(options),
         today_(options.today),
-        rng_(kSeed),
+        rng_(options.profile == DemoProfile::kZhangping ? kSeed ^ 0x350881 : kSeed),
+        region_codes_(options.profile == DemoProfile::kZhangping ? kZhangpingRegionCodes
+                                                                 : kRegionCodes),
+        key_prefix_(options.profile == DemoProfile::kZhangping ? "demo-zp-" : "demo-"),
         targets_(ComputeTargets(options.scale, options.profile)),
         epoch_(1900, 1, 1),
         days_(std::max<int64_t>(1, today_ - epoch_ + 1)),
-        id_counters_(kRegionCodes.size() * static_cast<size_t>(days_) * 2, 0) {}
+        id_counters_(region_codes_.size() * static_cast<size_t>(days_) * 2, 0) {}
 
   DemoDistrict Run() {
     Plan();
@@ -1101,7 +1110,7 @@ class Generator {
   int AddPerson(PersonKind kind, int residence, MemberCategory category) {
     const int index = static_cast<int>(out_.people.size());
     DemoPerson& p = out_.people.emplace_back();
-    p.external_key = "demo-";
+    p.external_key = std::string(key_prefix_);
     AppendDigits(p.external_key, index + 1, 6);
     const bool member = kind == PersonKind::kFullMember || kind == PersonKind::kProbationary ||
                         kind == PersonKind::kCadre;
@@ -1201,7 +1210,7 @@ class Generator {
   // sex there are 500 sequence numbers; when a day's run out, the person is
   // born a day earlier.
   std::string IdCardNumber(absl::CivilDay& birth, Gender gender) {
-    const int region = static_cast<int>(rng_.Percent(70) ? 0 : rng_.Below(kRegionCodes.size()));
+    const int region = static_cast<int>(rng_.Percent(70) ? 0 : rng_.Below(region_codes_.size()));
     const int male = gender == Gender::kMale ? 1 : 0;
     int sequence = 0;
     for (;;) {
@@ -1213,7 +1222,7 @@ class Generator {
       }
       birth -= 1;
     }
-    std::string number(kRegionCodes[region]);
+    std::string number(region_codes_[region]);
     number.reserve(18);
     AppendDigits(number, birth.year(), 4);
     AppendDigits(number, birth.month(), 2);
@@ -1465,6 +1474,10 @@ class Generator {
   const DemoOptions& options_;
   const absl::CivilDay today_;
   Rng rng_;
+  // Places of birth for ID-card numbers, and the prefix of external keys:
+  // per profile, so that both profiles load into one suite.
+  const std::array<absl::string_view, 12>& region_codes_;
+  const absl::string_view key_prefix_;
   const Targets targets_;
   const absl::CivilDay epoch_;
   const int64_t days_;

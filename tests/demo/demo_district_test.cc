@@ -696,6 +696,27 @@ TEST(DemoDistrictFiguresTest, ZhangpingFiguresAtScaleOne) {
   }
 }
 
+// Both profiles load into one suite: their people share no ID-card number
+// and no external key, their directories no credit code.
+TEST(DemoDistrictFiguresTest, TheProfilesShareNoIdentity) {
+  DemoOptions zhangping;
+  zhangping.profile = DemoProfile::kZhangping;
+  zhangping.today = kToday;
+  const DemoDistrict a = Generate(1, true);
+  const DemoDistrict b = GenerateDemoDistrict(zhangping);
+  std::set<std::string> numbers, keys, codes;
+  for (const DemoPerson& p : a.people) {
+    numbers.insert(p.id_card_number);
+    keys.insert(p.external_key);
+  }
+  for (const DemoExternalOrg& e : a.external_orgs) codes.insert(e.credit_code);
+  for (const DemoPerson& p : b.people) {
+    EXPECT_FALSE(numbers.contains(p.id_card_number)) << p.external_key;
+    EXPECT_FALSE(keys.contains(p.external_key)) << p.external_key;
+  }
+  for (const DemoExternalOrg& e : b.external_orgs) EXPECT_FALSE(codes.contains(e.credit_code));
+}
+
 TEST(DemoDistrictFiguresTest, PeopleOfEveryKind) {
   const DemoDistrict d = Generate(1, true);
   std::set<MemberCategory> categories;
