@@ -32,6 +32,11 @@ struct UnitFlags {
   std::optional<bool> has_owners_committee;
   std::optional<bool> red_owners_committee;
   std::optional<std::string> renovation;
+  // The property service and the owners' body, each written whole.
+  std::optional<std::string> property_mode;
+  std::optional<std::string> property_company;
+  std::optional<std::string> owners_body;
+  std::optional<std::string> owners_body_term_end;
   std::optional<int> households;
   std::optional<int> floors;
   std::optional<std::string> address;
@@ -52,6 +57,15 @@ void AddUnitFieldFlags(CLI::App* command, UnitFlags* flags) {
                "Compound: the owners committee is party-led (红色业委会)");
   command->add_option("--renovation", flags->renovation,
                       "Compound: NOT_NEEDED, PLANNED, IN_PROGRESS, COMPLETED");
+  command->add_option("--property-mode", flags->property_mode,
+                      "Compound: COMPANY, SELF_MANAGED or NONE (物业服务; the has-property-company "
+                      "flag follows it)");
+  command->add_option("--property-company", flags->property_company,
+                      "Compound, with --property-mode COMPANY: externalOrgs/ID of the company");
+  command->add_option("--owners-body", flags->owners_body,
+                      "Compound: OWNERS_COMMITTEE or PROPERTY_MANAGEMENT_COMMITTEE (物管会)");
+  command->add_option("--owners-body-term-end", flags->owners_body_term_end,
+                      "Compound, with --owners-body: the day its term ends");
   command->add_option("--households", flags->households, "Compound or building: households");
   command->add_option("--floors", flags->floors, "Building: floors above ground");
   command->add_option("--address", flags->address, "Building: street address");
@@ -73,6 +87,14 @@ void ApplyUnitFlags(const UnitFlags& flags, Level level, Unit* unit,
   require(flags.has_owners_committee.has_value(), "--has-owners-committee", org::v1::COMPOUND);
   require(flags.red_owners_committee.has_value(), "--red-owners-committee", org::v1::COMPOUND);
   require(flags.renovation.has_value(), "--renovation", org::v1::COMPOUND);
+  require(flags.property_mode.has_value(), "--property-mode", org::v1::COMPOUND);
+  require(flags.owners_body.has_value(), "--owners-body", org::v1::COMPOUND);
+  if (flags.property_company && !flags.property_mode) {
+    UsageError("--property-company needs --property-mode COMPANY");
+  }
+  if (flags.owners_body_term_end && !flags.owners_body) {
+    UsageError("--owners-body-term-end needs --owners-body");
+  }
   require(flags.floors.has_value(), "--floors", org::v1::BUILDING);
   require(flags.address.has_value(), "--address", org::v1::BUILDING);
   if (flags.households && level != org::v1::COMPOUND && level != org::v1::BUILDING) {
@@ -104,6 +126,22 @@ void ApplyUnitFlags(const UnitFlags& flags, Level level, Unit* unit,
           ParseEnum<CompoundDetails::RenovationStatus>(v, "--renovation"));
     });
     set(flags.households, "compound.households", [&](int v) { compound->set_households(v); });
+    set(flags.property_mode, "compound.property_service", [&](const std::string& v) {
+      org::v1::PropertyService* service = compound->mutable_property_service();
+      service->set_mode(ParseEnum<org::v1::PropertyService::Mode>(v, "--property-mode"));
+      if (flags.property_company) {
+        service->set_company(
+            ResourceName(*flags.property_company, "externalOrgs", "--property-company"));
+      }
+    });
+    set(flags.owners_body, "compound.owners_body", [&](const std::string& v) {
+      org::v1::OwnersBody* body = compound->mutable_owners_body();
+      body->set_kind(ParseEnum<org::v1::OwnersBody::Kind>(v, "--owners-body"));
+      if (flags.owners_body_term_end) {
+        *body->mutable_term_end_date() =
+            ParseDate(*flags.owners_body_term_end, "--owners-body-term-end");
+      }
+    });
   } else if (level == org::v1::BUILDING) {
     org::v1::BuildingDetails* building = unit->mutable_building();
     set(flags.households, "building.households", [&](int v) { building->set_households(v); });

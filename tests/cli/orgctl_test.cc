@@ -715,6 +715,19 @@ TEST_F(OrgctlTest, ExternalOrgsRoundTripThroughCsv) {
   EXPECT_EQ(CountOf(Admin({"-o", "json", "external-orgs", "list", "--district", d.district,
                            "--kind", "PROPERTY_COMPANY"})),
             1);
+  // A compound names the company as its property service.
+  const OrgctlResult managed = Admin({"-o", "json", "units", "update", d.peace, "--property-mode",
+                                      "COMPANY", "--property-company", agency});
+  EXPECT_EQ(managed.exit_code, 1) << managed;  // an agency is no property company
+  EXPECT_THAT(managed.err, HasSubstr("not a PROPERTY_COMPANY")) << managed;
+  const std::string company = AdminCreate({"external-orgs", "create", "--district", d.district,
+                                           "--kind", "物业企业", "--name", "神农物业管理有限公司"});
+  const OrgctlResult managed_well =
+      Admin({"-o", "json", "units", "update", d.peace, "--property-mode", "COMPANY",
+             "--property-company", company, "--owners-body", "PROPERTY_MANAGEMENT_COMMITTEE"});
+  ASSERT_EQ(managed_well.exit_code, 0) << managed_well;
+  EXPECT_THAT(managed_well.out, HasSubstr("\"has_property_company\":true")) << managed_well;
+  EXPECT_THAT(managed_well.out, HasSubstr(company)) << managed_well;
   const OrgctlResult exported =
       Admin({"external-orgs", "export", "--district", d.district, "--kind", "物业企业"});
   EXPECT_EQ(exported.exit_code, 0) << exported;
