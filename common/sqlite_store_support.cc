@@ -157,9 +157,15 @@ std::string ResourceTablesSchema(absl::string_view table, absl::string_view hist
                       ", PRIMARY KEY (id, revision)) WITHOUT ROWID;");
 }
 
-std::string EventLogSchemaV1(absl::string_view kinds, absl::string_view kinds_comment) {
+namespace {
+
+// The events table of schema version 1, under `table`, taking `kinds`. The
+// text is part of published schemas: it must not change.
+std::string EventsTableDdl(absl::string_view table, absl::string_view kinds,
+                           absl::string_view kinds_comment) {
   return absl::StrCat(R"(
-      CREATE TABLE events (
+      CREATE TABLE )",
+                      table, R"( (
         revision INTEGER NOT NULL,
         idx INTEGER NOT NULL,
         time INTEGER NOT NULL,
@@ -170,7 +176,13 @@ std::string EventLogSchemaV1(absl::string_view kinds, absl::string_view kinds_co
         resource_id INTEGER NOT NULL,
         before_revision INTEGER,  -- NULL for a creation
         after_revision INTEGER NOT NULL,
-        PRIMARY KEY (revision, idx)) WITHOUT ROWID;
+        PRIMARY KEY (revision, idx)) WITHOUT ROWID;)");
+}
+
+}  // namespace
+
+std::string EventLogSchemaV1(absl::string_view kinds, absl::string_view kinds_comment) {
+  return absl::StrCat(EventsTableDdl("events", kinds, kinds_comment), R"(
       CREATE TABLE request_ids (
         request_id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -186,19 +198,7 @@ std::string RequestIdsByPrincipalV2() {
 }
 
 std::string WidenEventKinds(absl::string_view kinds, absl::string_view kinds_comment) {
-  return absl::StrCat(R"(
-      CREATE TABLE events_widened (
-        revision INTEGER NOT NULL,
-        idx INTEGER NOT NULL,
-        time INTEGER NOT NULL,
-        actor TEXT NOT NULL,
-        method TEXT NOT NULL,
-        kind INTEGER NOT NULL CHECK (kind IN ()",
-                      kinds, ")),  -- ", kinds_comment, R"(
-        resource_id INTEGER NOT NULL,
-        before_revision INTEGER,  -- NULL for a creation
-        after_revision INTEGER NOT NULL,
-        PRIMARY KEY (revision, idx)) WITHOUT ROWID;
+  return absl::StrCat(EventsTableDdl("events_widened", kinds, kinds_comment), R"(
       INSERT INTO events_widened SELECT revision, idx, time, actor, method, kind, resource_id,
         before_revision, after_revision FROM events;
       DROP TABLE events;
