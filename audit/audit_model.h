@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "org_service/alliance.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
 #include "roster_service/membership.h"
@@ -52,6 +53,15 @@ struct AuditPartyOrg {
   absl::CivilDay created;                     // create_time, in China's time zone
   org::Term term;                             // unset start: not recorded
   bool deleted = false;
+};
+
+struct AuditAlliance {
+  int64_t id = 0;
+  org::AllianceKind kind = org::AllianceKind::kUnspecified;
+  int64_t unit_id = 0;
+  int64_t leading_party_org_id = 0;
+  std::string display_name;
+  org::AllianceState state = org::AllianceState::kUnspecified;
 };
 
 struct AuditPerson {
@@ -112,6 +122,8 @@ struct AuditInput {
   bool complete_roster = true;
   std::vector<AuditUnit> units;
   std::vector<AuditPartyOrg> party_orgs;
+  // The live alliances at the root or below it.
+  std::vector<AuditAlliance> alliances;
   std::vector<AuditPerson> people;
   std::vector<AuditMembership> memberships;
   std::vector<AuditRegistration> registrations;
@@ -199,6 +211,12 @@ struct Coverage {
   // 一肩挑: communities whose party committee's secretary also directs the
   // residents' committee.
   int64_t communities_one_shoulder = 0;
+  // Active alliances at a unit here (Zhangping: 67 近邻党建联盟): the
+  // compounds' "1+4+X" and the communities' and streets' neighbourhood
+  // alliances.
+  int64_t alliances = 0;
+  int64_t compound_alliances = 0;
+  int64_t neighbourhood_alliances = 0;
 };
 
 struct AuditReport {

@@ -87,7 +87,7 @@ absl::Status ReadAll(const AuditReadOptions& options, Request request, Call call
 }
 
 // The org's part: every party organisation (their first page pins the org
-// revision) and the subtree, read at that revision.
+// revision), and the subtree and its alliances, read at that revision.
 absl::Status ReadOrgPart(org_v1::OrgService::StubInterface& org, const AuditReadOptions& options,
                          AuditInput& input) {
   // Every party organisation; their first page pins the org revision, and
@@ -141,7 +141,25 @@ absl::Status ReadOrgPart(org_v1::OrgService::StubInterface& org, const AuditRead
     RETURN_IF_ERROR(FromGrpcStatus(reader->Finish()));
   }
 
-  return absl::OkStatus();
+  // The live alliances at the root or below, at that revision too.
+  org_v1::ListAlliancesRequest alliances;
+  alliances.set_unit(options.root);
+  alliances.set_read_revision(input.org_revision);
+  return ReadAll<org_v1::ListAlliancesRequest, org_v1::ListAlliancesResponse>(
+      options, alliances,
+      [&](grpc::ClientContext* c, const auto& r, auto* p) { return org.ListAlliances(c, r, p); },
+      [&](const org_v1::ListAlliancesResponse& page) {
+        for (const org_v1::Alliance& a : page.alliances()) {
+          input.alliances.push_back(
+              {.id = IdOr0(a.name(), "alliances"),
+               .kind = static_cast<org::AllianceKind>(a.kind()),
+               .unit_id = IdOr0(a.unit(), "units"),
+               .leading_party_org_id = IdOr0(a.leading_party_org(), "partyOrgs"),
+               .display_name = a.display_name(),
+               .state = static_cast<org::AllianceState>(a.state())});
+        }
+      },
+      nullptr);
 }
 
 // Memberships and registrations at input.roster_revision.

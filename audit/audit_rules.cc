@@ -192,6 +192,7 @@ class Auditor {
   void CountCrossAppointments();
   void CountInService();
   void CountPeopleInRoles();
+  void CountAlliances();
   void SortFindings();
 
   UnitNode* FindUnit(int64_t id) {
@@ -911,6 +912,33 @@ void Auditor::CountPeopleInRoles() {
   }
 }
 
+// Active alliances per row, by kind; and whether each is still led by a live
+// organisation covering its unit.
+void Auditor::CountAlliances() {
+  for (const AuditAlliance& a : in_.alliances) {
+    if (a.state != org::AllianceState::kActive) continue;
+    const UnitNode* unit = FindUnit(a.unit_id);
+    if (unit == nullptr || !unit->in_subtree || unit->unit->deleted) continue;
+    for (int32_t scope : UnitScopes(*unit)) {
+      Coverage& row = Row(scope);
+      ++row.alliances;
+      ++(a.kind == org::AllianceKind::kCompound ? row.compound_alliances
+                                                : row.neighbourhood_alliances);
+    }
+    const OrgNode* leader = FindOrg(a.leading_party_org_id);
+    const bool led = leader != nullptr && !leader->org->deleted &&
+                     std::find(leader->org->unit_ids.begin(), leader->org->unit_ids.end(),
+                               a.unit_id) != leader->org->unit_ids.end();
+    if (!led) {
+      Add(rules::kAllianceWithoutLeader, Severity::kWarning,
+          {org::AllianceName(a.id), org::PartyOrgName(a.leading_party_org_id)},
+          absl::StrCat("联盟 ", Label(a.display_name, org::AllianceName(a.id)),
+                       " 的牵头党组织已撤销或不再覆盖 ",
+                       Label(unit->unit->display_name, org::UnitName(a.unit_id))));
+    }
+  }
+}
+
 // A person on a compound branch's committee who also sits on the owners
 // committee of one of that branch's compounds; once per person in each row.
 void Auditor::CountCrossAppointments() {
@@ -1048,6 +1076,7 @@ absl::StatusOr<AuditReport> Auditor::Run() {
   CountCrossAppointments();
   CountInService();
   CountPeopleInRoles();
+  CountAlliances();
   SortFindings();
   return std::move(report_);
 }

@@ -64,6 +64,9 @@ inline constexpr char kPropertyNotRed[] = "property-company-not-red";
 // [ERROR] A red owners committee where the compound has no owners committee
 // in office (the body recorded is none or a 物管会, or its term has ended).
 inline constexpr char kRedFlagWithoutOwnersCommittee[] = "red-flag-without-owners-committee";
+// [WARNING] An active alliance whose leading party organisation is deleted
+// or no longer covers the alliance's unit: nobody leads it.
+inline constexpr char kAllianceWithoutLeader[] = "alliance-without-leader";
 // [INFO] A live building with no current building lead.
 inline constexpr char kBuildingWithoutLead[] = "building-without-lead";
 // [WARNING] A compound-level unit with no property company, no work team

@@ -75,6 +75,7 @@ std::vector<std::string> KeyColumnLabels() {
     if (std::string(kRates[i].key) == "double_reporting") labels.push_back("交叉任职");
     labels.push_back(kRates[i].label);
   }
+  labels.push_back("联盟");
   return labels;
 }
 
@@ -87,6 +88,7 @@ std::vector<Cell> KeyCells(const Coverage& c) {
     const std::optional<double> r = RateOf(c, rate);
     cells.push_back({r.has_value() ? FormatPercent(*r) : "—", RatioText(c, rate), !r.has_value()});
   }
+  cells.push_back({absl::StrCat(c.alliances), "", false});
   return cells;
 }
 

@@ -58,6 +58,9 @@ inline constexpr Counter kCounters[] = {
     {"in_service_residents", &Coverage::in_service_residents},
     {"in_service_residents_registered", &Coverage::in_service_residents_registered},
     {"communities_one_shoulder", &Coverage::communities_one_shoulder},
+    {"alliances", &Coverage::alliances},
+    {"compound_alliances", &Coverage::compound_alliances},
+    {"neighbourhood_alliances", &Coverage::neighbourhood_alliances},
 };
 
 // A rate: numerator over denominator, both counters of Coverage.

@@ -145,7 +145,9 @@ std::string ReportToMarkdown(const AuditReport& report, const ReportDiff* diff) 
                   t.branches, " 个，第一书记 ", t.first_secretaries, " 名；工作队 ", t.work_teams,
                   " 支、队员 ", t.work_team_cadres, " 名；楼栋 ", t.buildings,
                   " 栋；双报到在职党员 ", t.registered_in_service, " 名（其中有岗位 ",
-                  t.registered_with_post, " 名）；交叉任职 ", t.cross_appointments, " 人。\n");
+                  t.registered_with_post, " 名）；交叉任职 ", t.cross_appointments, " 人；联盟 ",
+                  t.alliances, " 个（小区“1+4+X” ", t.compound_alliances, "，近邻党建联盟 ",
+                  t.neighbourhood_alliances, "）。\n");
 
   absl::StrAppend(&out, "\n## 发现的问题（", report.findings.size(), "）\n");
   if (report.findings.empty()) out.append("\n未发现问题。\n");

@@ -1,5 +1,6 @@
 #include "cli/common_commands.h"
 
+#include <fstream>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -123,6 +124,34 @@ void AddListFlags(CLI::App* command, ListFlags* flags, bool show_deleted) {
 std::string JoinFilter(std::vector<std::string> conditions, const ListFlags& flags) {
   if (!flags.filter.empty()) conditions.push_back(flags.filter);
   return absl::StrJoin(conditions, " AND ");
+}
+
+int ForEachCsvRecord(const std::string& path, const std::vector<std::string>& header,
+                     const std::function<void(const CsvRow&)>& on_row) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) UsageError(absl::StrCat("cannot read ", path));
+  CsvReader reader(in);
+  int unreadable = 0;
+  bool first = true;
+  while (true) {
+    absl::StatusOr<std::optional<CsvRow>> row = reader.Next();
+    if (!row.ok()) {
+      std::cerr << path << ": " << row.status().message() << "\n";
+      ++unreadable;
+      continue;
+    }
+    if (!row->has_value()) break;
+    if (first) {
+      first = false;
+      if ((*row)->fields != header) {
+        throw CommandError(kExitCallFailed, absl::StrCat(path, ": line 1: the header must be ",
+                                                         FormatCsvRecord(header)));
+      }
+      continue;
+    }
+    on_row(**row);
+  }
+  return unreadable;
 }
 
 }  // namespace grassroots::cli

@@ -7,6 +7,7 @@
 // look the same for every resource (get, delete, undelete).
 
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "cli/context.h"
+#include "cli/csv.h"
 #include "cli/output.h"
 #include "google/protobuf/generated_enum_reflection.h"
 #include "grassroots/type/date.pb.h"
@@ -106,6 +108,16 @@ void AddListFlags(CLI::App* command, ListFlags* flags, bool show_deleted = true)
 
 // `conditions` (`level = COMPOUND`, ...) and `--filter` joined by AND.
 std::string JoinFilter(std::vector<std::string> conditions, const ListFlags& flags);
+
+// --- Spreadsheet files.
+
+// Reads the CSV file `path`, whose first record must be `header`, and calls
+// `on_row` with each record after it. A record that cannot be read is
+// reported on stderr by its line and counted in the result; `on_row` counts
+// its own refusals. An unreadable file is a UsageError; a wrong header ends
+// orgctl with kExitCallFailed before any row is used.
+int ForEachCsvRecord(const std::string& path, const std::vector<std::string>& header,
+                     const std::function<void(const CsvRow&)>& on_row);
 
 // --- Printing to stdout in the chosen format.
 

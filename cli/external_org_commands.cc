@@ -1,6 +1,5 @@
 #include "cli/external_org_commands.h"
 
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -189,29 +188,8 @@ void AddImport(CLI::App& noun, std::shared_ptr<Context> context) {
   command->add_option("file", flags->file, "The CSV file, UTF-8, with the header row")->required();
   command->callback([context, flags] {
     const std::string district = ResourceName(flags->district, "units", "--district");
-    std::ifstream in(flags->file, std::ios::binary);
-    if (!in) UsageError(absl::StrCat("cannot read ", flags->file));
-    CsvReader reader(in);
     int created = 0, refused = 0;
-    bool header = true;
-    while (true) {
-      absl::StatusOr<std::optional<CsvRow>> row = reader.Next();
-      if (!row.ok()) {
-        std::cerr << flags->file << ": " << row.status().message() << "\n";
-        ++refused;
-        continue;
-      }
-      if (!row->has_value()) break;
-      const CsvRow& r = **row;
-      if (header) {
-        header = false;
-        if (r.fields != CsvHeader()) {
-          throw CommandError(kExitCallFailed,
-                             absl::StrCat(flags->file, ": line 1: the header must be ",
-                                          FormatCsvRecord(CsvHeader())));
-        }
-        continue;
-      }
+    refused += ForEachCsvRecord(flags->file, CsvHeader(), [&](const CsvRow& r) {
       const auto field = [&](size_t i) { return i < r.fields.size() ? r.fields[i] : ""; };
       org::v1::CreateExternalOrgRequest request;
       ExternalOrg* org = request.mutable_external_org();
@@ -222,7 +200,7 @@ void AddImport(CLI::App& noun, std::shared_ptr<Context> context) {
         std::cerr << flags->file << ": line " << r.line << ": 类型: \"" << field(1)
                   << "\" is not a kind\n";
         ++refused;
-        continue;
+        return;
       }
       org->set_kind(*kind);
       org->set_credit_code(field(2));
@@ -240,7 +218,7 @@ void AddImport(CLI::App& noun, std::shared_ptr<Context> context) {
         std::cerr << flags->file << ": line " << r.line << ": " << status.error_message() << "\n";
         ++refused;
       }
-    }
+    });
     std::cout << "imported " << created << " rows, refused " << refused << "\n";
     if (refused > 0) {
       throw CommandError(kExitCallFailed, absl::StrCat(refused, " rows were refused"));

@@ -15,6 +15,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/alliance_commands.h"
 #include "cli/audit_commands.h"
 #include "cli/context.h"
 #include "cli/external_org_commands.h"
@@ -98,6 +99,7 @@ int Run(int argc, char** argv) {
   AddUnitCommands(app, context);
   AddOrgCommands(app, context);
   AddExternalOrgCommands(app, context);
+  AddAllianceCommands(app, context);
   AddPeopleCommands(app, context);
   AddRoleCommands(app, context);
   AddMemberCommands(app, context);

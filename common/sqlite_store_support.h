@@ -118,6 +118,19 @@ class Binder {
     for (int i = 0; i < count; ++i) statement_.BindNull(++index_);
     return *this;
   }
+  // The columns a resource keeps of its life, in the order every table has
+  // them: create_time, update_time, revision.
+  template <typename Resource>
+  Binder& Lifetime(const Resource& r) {
+    return Time(r.create_time).Time(r.update_time).Int(r.revision);
+  }
+  // As Lifetime, for a soft-deletable resource: create_time, update_time,
+  // deleted, delete_time, delete_revision, revision.
+  template <typename Resource>
+  Binder& SoftDeletableLifetime(const Resource& r) {
+    Time(r.create_time).Time(r.update_time).Bool(r.deleted).Time(r.delete_time);
+    return Int(r.delete_revision).Int(r.revision);
+  }
 
  private:
   Statement& statement_;
@@ -144,6 +157,22 @@ class RowReader {
   // As Date, but NULL reads as nullopt.
   absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(absl::string_view column_name);
   void Skip(int count) { column_ += count; }
+  // What Binder::Lifetime and Binder::SoftDeletableLifetime bound.
+  template <typename Resource>
+  void Lifetime(Resource& r) {
+    r.create_time = Time();
+    r.update_time = Time();
+    r.revision = Int();
+  }
+  template <typename Resource>
+  void SoftDeletableLifetime(Resource& r) {
+    r.create_time = Time();
+    r.update_time = Time();
+    r.deleted = Bool();
+    r.delete_time = Time();
+    r.delete_revision = Int();
+    r.revision = Int();
+  }
 
  private:
   const Statement& statement_;

@@ -122,6 +122,32 @@ constexpr std::array<absl::string_view, 8> kPropertyCompanies = {
     "神农物业管理有限公司", "栗雨物业服务有限公司",     "嵩山物业管理有限公司",
     "泰山物业服务有限公司", "长江北物业管理有限公司"};
 
+// Who co-builds with Zhangping's communities ("街(社)企、街(社)校合作"): schools,
+// hospitals and enterprises of the directory.
+struct CoBuilder {
+  org::ExternalOrgKind kind;
+  absl::string_view name;
+};
+constexpr std::array<CoBuilder, 10> kCoBuilders = {{
+    {org::ExternalOrgKind::kSchool, "漳平市第一中学"},
+    {org::ExternalOrgKind::kSchool, "漳平市实验小学"},
+    {org::ExternalOrgKind::kSchool, "漳平职业技术学校"},
+    {org::ExternalOrgKind::kHospital, "漳平市医院"},
+    {org::ExternalOrgKind::kHospital, "漳平市中医院"},
+    {org::ExternalOrgKind::kEnterprise, "漳平市自来水有限公司"},
+    {org::ExternalOrgKind::kEnterprise, "国网漳平市供电公司"},
+    {org::ExternalOrgKind::kEnterprise, "漳平农村商业银行"},
+    {org::ExternalOrgKind::kEnterprise, "漳平市燃气有限公司"},
+    {org::ExternalOrgKind::kSocialOrganisation, "漳平市志愿者协会"},
+}};
+
+// The three lists an alliance starts with (资源、需求、责任).
+constexpr std::array<std::pair<org::ItemKind, absl::string_view>, 3> kAllianceItems = {{
+    {org::ItemKind::kResource, "开放活动场地供居民使用"},
+    {org::ItemKind::kNeed, "老旧小区加装电梯协调"},
+    {org::ItemKind::kResponsibility, "包保责任区文明创建"},
+}};
+
 constexpr std::array<absl::string_view, 20> kPhonePrefixes = {
     "130", "131", "132", "133", "135", "136", "137", "138", "139", "150",
     "151", "152", "155", "157", "158", "159", "180", "186", "187", "189"};
@@ -143,6 +169,7 @@ struct Targets {
   int64_t red_owners_committees = -1;  // -1: 90.16% of them
   int64_t cross_appointments = 0;      // 0: by chance, 37% of branches
   int64_t registered_with_post = 0;    // 0: seven in eight
+  int64_t alliances = 0;               // neighbourhood alliances of communities
   bool self_managed_without_company = false;
 };
 
@@ -181,6 +208,8 @@ Targets ComputeTargets(double scale, DemoProfile profile) {
     t.red_owners_committees = std::llround(0.9016 * static_cast<double>(t.owners_committees));
     t.cross_appointments = Scaled(78, s);
     t.registered_with_post = Scaled(520, s);
+    // "截至目前,共组建近邻党建联盟67个".
+    t.alliances = Scaled(67, s);
     t.self_managed_without_company = true;
     return t;
   }
@@ -285,6 +314,7 @@ class Generator {
     out_.party_orgs.reserve(static_cast<size_t>(targets_.orgs * 3.6 + targets_.communities));
     out_.people.reserve(static_cast<size_t>(expected_people));
     Build();
+    AddAlliances();
     KeepPeople(options_.people_fraction);
     if (options_.second_role) AddSecondRoles();
     RegisterInServiceMembers();
@@ -571,6 +601,51 @@ class Generator {
                                         std::string(kPropertyCompanies[i]), "91",
                                         static_cast<int>(i) + 101));
     }
+    if (targets_.alliances == 0) return;
+    for (size_t i = 0; i < kCoBuilders.size(); ++i) {
+      const bool enterprise = kCoBuilders[i].kind == org::ExternalOrgKind::kEnterprise;
+      co_builders_.push_back(add(kCoBuilders[i].kind, std::string(kCoBuilders[i].name),
+                                 enterprise ? "91" : "12", static_cast<int>(i) + 201));
+    }
+  }
+
+  // The neighbourhood alliances, spread over the communities in turn, each
+  // led by the community's party committee with two co-builders, and its
+  // three lists: one item of each kind, the first claimed and done, the
+  // second claimed, the third open. Decided without the random stream, so
+  // the rest of the district is the same whether there are any or not.
+  void AddAlliances() {
+    if (communities_.empty()) return;
+    for (int64_t a = 0; a < targets_.alliances; ++a) {
+      const auto [unit, committee] = communities_[a % communities_.size()];
+      DemoAlliance alliance;
+      alliance.kind = org::AllianceKind::kNeighbourhood;
+      alliance.unit = unit;
+      alliance.leading_org = committee;
+      alliance.display_name = absl::StrCat(out_.units[unit].display_name, "近邻党建联盟",
+                                           a / static_cast<int64_t>(communities_.size()) + 1);
+      alliance.established = out_.party_orgs[committee].established + 30 + a;
+      const auto member = [&](int64_t k) {
+        const int co_builder = co_builders_[k % co_builders_.size()];
+        const org::ExternalOrgKind kind = out_.external_orgs[co_builder].kind;
+        const org::AllianceMemberRole role = kind == org::ExternalOrgKind::kEnterprise
+                                                 ? org::AllianceMemberRole::kEnterprise
+                                             : kind == org::ExternalOrgKind::kSocialOrganisation
+                                                 ? org::AllianceMemberRole::kSocialOrganisation
+                                                 : org::AllianceMemberRole::kCoBuildingUnit;
+        return std::make_pair(role, co_builder);
+      };
+      alliance.members = {member(a), member(a + 5)};
+      for (size_t i = 0; i < kAllianceItems.size(); ++i) {
+        DemoAllianceItem item{kAllianceItems[i].first, std::string(kAllianceItems[i].second)};
+        if (i < 2) {
+          item.state = i == 0 ? org::ItemState::kDone : org::ItemState::kClaimed;
+          item.claimed_by = alliance.members[i].second;
+        }
+        alliance.items.push_back(std::move(item));
+      }
+      out_.alliances.push_back(std::move(alliance));
+    }
   }
 
   // "区民政局" of 天元区 is "天元区民政局"; of 漳平市, "漳平市民政局".
@@ -619,6 +694,7 @@ class Generator {
     const absl::CivilDay established = out_.party_orgs[wc].established + rng_.Below(300);
     const int pc =
         AddOrg(wc, OrgForm::kPartyCommittee, absl::StrCat(name, "大党委"), {unit}, established);
+    communities_.emplace_back(unit, pc);
     community_compounds_.clear();
     community_buildings_.clear();
     const int64_t plans = static_cast<int64_t>(plans_.size());
@@ -1375,6 +1451,7 @@ class Generator {
 
   void CountFigures() {
     DemoFigures& f = out_.figures;
+    f.alliances = static_cast<int64_t>(out_.alliances.size());
     const size_t n = out_.units.size();
     const auto is_village = [](const DemoUnit& u) {
       return u.kind == CompoundKind::kUrbanVillage || u.kind == CompoundKind::kRuralConcentrated;
@@ -1486,7 +1563,9 @@ class Generator {
   std::vector<OrgPlan> plans_;
   std::vector<CompoundPlan> compounds_;
   int64_t cadre_count_ = 0;
-  std::vector<int> agencies_, property_companies_;  // indices into external_orgs
+  std::vector<int> agencies_, property_companies_, co_builders_;  // indices into external_orgs
+  // Every community: (unit index, its party committee's index).
+  std::vector<std::pair<int, int>> communities_;
   size_t next_agency_ = 0;
 
   // The community and organisation being built.

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "org_service/alliance.h"
 #include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
@@ -86,6 +87,27 @@ struct DemoExternalOrg {
   std::string credit_code;  // valid GB 32100
 };
 
+// One entry of an alliance's three lists, and how far it went.
+struct DemoAllianceItem {
+  org::ItemKind kind = org::ItemKind::kUnspecified;
+  std::string title;
+  org::ItemState state = org::ItemState::kOpen;
+  int claimed_by = -1;  // index into external_orgs, for CLAIMED and DONE
+};
+
+// An alliance (Zhangping: 67 近邻党建联盟 of communities with the schools,
+// hospitals and enterprises around them).
+struct DemoAlliance {
+  org::AllianceKind kind = org::AllianceKind::kUnspecified;
+  int unit = 0;         // index into units
+  int leading_org = 0;  // index into party_orgs: the organisation covering the unit
+  std::string display_name;
+  absl::CivilDay established;
+  // Members: (role, index into external_orgs).
+  std::vector<std::pair<org::AllianceMemberRole, int>> members;
+  std::vector<DemoAllianceItem> items;
+};
+
 // One import row: a person, their membership and roles.
 struct DemoPerson {
   std::string external_key;  // "demo-000123"
@@ -140,12 +162,14 @@ struct DemoFigures {
   // Communities whose party committee's secretary directs the residents'
   // committee (一肩挑).
   int64_t communities_one_shoulder = 0;
+  int64_t alliances = 0;  // active, all neighbourhood alliances
 };
 
 struct DemoDistrict {
   std::vector<DemoExternalOrg> external_orgs;  // of the district's directory
   std::vector<DemoUnit> units;                 // units[0] is the district; parents before children
   std::vector<DemoPartyOrg> party_orgs;        // parents before children
+  std::vector<DemoAlliance> alliances;
   std::vector<DemoPerson> people;
   DemoFigures figures;
   std::vector<PlantedViolation> violations;
@@ -160,7 +184,8 @@ enum class DemoProfile : int8_t {
   // party groups, red owners committees in 90.16% of the compounds that
   // have an owners committee (55 of 61), red property in every compound
   // with a property company, 78 branch committee members on owners
-  // committees, 500-odd registered in-service members with posts. No work
+  // committees, 500-odd registered in-service members with posts, 67
+  // neighbourhood party alliances (近邻党建联盟) with their three lists. No work
   // teams or first secretaries are reported there: compounds without a
   // property company manage themselves.
   kZhangping,

@@ -224,6 +224,66 @@ grpc::Status LoadUnitsAndOrgs(const DemoDistrict& demo, org_v1::OrgService::Stub
   return grpc::Status::OK;
 }
 
+// The alliances, each with its three lists, by request id (a second load
+// finds what the first made); an item already claimed or done is left as
+// it is.
+grpc::Status LoadAlliances(const DemoDistrict& demo, org_v1::OrgService::StubInterface& org,
+                           const PrepareCall& prepare, const LoadProgress& progress,
+                           const LoadOptions& options, const LoadResult& result) {
+  const int64_t total = static_cast<int64_t>(demo.alliances.size());
+  std::atomic<int64_t> done{0};
+  const auto call = [&](auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    prepare(context, /*unary=*/true);
+    return (org.*method)(&context, request, response);
+  };
+  return InParallel(total, options.threads, "alliances", total, progress, done, [&](int64_t i) {
+    const DemoAlliance& a = demo.alliances[i];
+    org_v1::CreateAllianceRequest create;
+    org_v1::Alliance* alliance = create.mutable_alliance();
+    alliance->set_kind(static_cast<org_v1::Alliance::Kind>(a.kind));
+    alliance->set_unit(result.units[a.unit]);
+    alliance->set_leading_party_org(result.party_orgs[a.leading_org]);
+    alliance->set_display_name(a.display_name);
+    DateToProto(a.established, alliance->mutable_established_date());
+    for (const auto& [role, member] : a.members) {
+      org_v1::Alliance::Member* m = alliance->add_members();
+      m->set_role(static_cast<org_v1::Alliance::Member::Role>(role));
+      m->set_external_org(result.external_orgs[member]);
+    }
+    create.set_request_id(absl::StrCat(options.request_id_prefix, "a", i));
+    org_v1::Alliance created;
+    grpc::Status status =
+        call(&org_v1::OrgService::StubInterface::CreateAlliance, create, &created);
+    if (!status.ok()) return status;
+    for (size_t k = 0; k < a.items.size(); ++k) {
+      const DemoAllianceItem& item = a.items[k];
+      org_v1::CreateAllianceItemRequest add;
+      add.set_parent(created.name());
+      add.mutable_item()->set_kind(static_cast<org_v1::AllianceItem::Kind>(item.kind));
+      add.mutable_item()->set_title(item.title);
+      add.set_request_id(absl::StrCat(options.request_id_prefix, "a", i, "i", k));
+      org_v1::AllianceItem made;
+      status = call(&org_v1::OrgService::StubInterface::CreateAllianceItem, add, &made);
+      if (!status.ok()) return status;
+      if (item.state == org::ItemState::kOpen || made.state() != org_v1::AllianceItem::OPEN) {
+        continue;
+      }
+      org_v1::ClaimAllianceItemRequest claim;
+      claim.set_name(made.name());
+      claim.set_claimed_by(result.external_orgs[item.claimed_by]);
+      status = call(&org_v1::OrgService::StubInterface::ClaimAllianceItem, claim, &made);
+      if (!status.ok()) return status;
+      if (item.state != org::ItemState::kDone) continue;
+      org_v1::CompleteAllianceItemRequest complete;
+      complete.set_name(made.name());
+      status = call(&org_v1::OrgService::StubInterface::CompleteAllianceItem, complete, &made);
+      if (!status.ok()) return status;
+    }
+    return grpc::Status::OK;
+  });
+}
+
 // People, memberships and roles through the bulk import, in batches.
 grpc::Status ImportPeople(const DemoDistrict& demo, roster_v1::RosterService::StubInterface& roster,
                           const PrepareCall& prepare, const LoadProgress& progress,
@@ -304,6 +364,7 @@ grpc::Status LoadDemoDistrict(const DemoDistrict& district, org::v1::OrgService:
                               const LoadOptions& options, LoadResult* result) {
   const absl::Time units_start = absl::Now();
   grpc::Status status = LoadUnitsAndOrgs(district, org, prepare, progress, options, result);
+  if (status.ok()) status = LoadAlliances(district, org, prepare, progress, options, *result);
   result->units_time = absl::Now() - units_start;
   if (!status.ok() || options.units_only) return status;
 

@@ -140,6 +140,34 @@ class Names {
         {.kind = TargetKind::kExternalOrg, .id = id, .field = std::move(field), .write = write});
     return absl::OkStatus();
   }
+  absl::Status Alliance(absl::string_view name, std::string field) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "alliances", field));
+    targets_.push_back({.kind = TargetKind::kAlliance, .id = id, .field = std::move(field)});
+    return absl::OkStatus();
+  }
+  // `alliances/{id}/items/{item}`: the alliance decides; the service says
+  // NOT_FOUND for an item of another alliance.
+  absl::Status AllianceOfItem(absl::string_view name, std::string field) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+    if (parts.size() != 4 || parts[2] != "items") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": \"", name, "\" is not alliances/{id}/items/{id}"));
+    }
+    return Alliance(absl::StrCat(parts[0], "/", parts[1]), std::move(field));
+  }
+  // What an alliance names besides its unit: the leading party organisation
+  // and the member organisations (read: they must be visible to the caller).
+  absl::Status AllianceParts(const org_v1::Alliance& alliance, bool leading, bool members) {
+    if (leading && !alliance.leading_party_org().empty()) {
+      RETURN_IF_ERROR(PartyOrg(alliance.leading_party_org(), "alliance.leading_party_org", false));
+    }
+    for (int i = 0; members && i < alliance.members_size(); ++i) {
+      if (alliance.members(i).external_org().empty()) continue;
+      RETURN_IF_ERROR(ExternalOrg(alliance.members(i).external_org(),
+                                  absl::StrCat("alliance.members[", i, "].external_org"), false));
+    }
+    return absl::OkStatus();
+  }
   // A compound's property company, when the unit names one.
   absl::Status PropertyCompanyOf(const org_v1::Unit& unit, std::string field) {
     if (!unit.has_compound() || unit.compound().property_service().company().empty()) {
@@ -287,6 +315,8 @@ std::optional<Target> OrgEventTarget(const org_v1::Event& event) {
     if (!district.ok()) return std::nullopt;
     return Target{.kind = TargetKind::kDistrictDirectory, .id = *district};
   }
+  if (s.has_alliance()) return UnitTarget(s.alliance().unit());
+  if (s.has_alliance_item()) return UnitTarget(s.alliance_item().unit());
   return std::nullopt;
 }
 
@@ -508,6 +538,64 @@ void AddOrgRoutes(TableBuilder& t) {
        })
       .filter = KeepItems<org_v1::ListExternalOrgsResponse, org_v1::ExternalOrg>(
       &org_v1::ListExternalOrgsResponse::mutable_external_orgs, external_org_target);
+  // Alliances resolve to their unit; items to their alliance.
+  t.Add<org_v1::CreateAllianceRequest>(
+      kOrg, "CreateAlliance", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Unit(r.alliance().unit(), "alliance.unit"));
+        return n.AllianceParts(r.alliance(), true, true);
+      });
+  t.Add<org_v1::GetAllianceRequest>(
+      kOrg, "GetAlliance", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Alliance(r.name(), "name"); });
+  t.Add<org_v1::UpdateAllianceRequest>(
+      kOrg, "UpdateAlliance", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Alliance(r.alliance().name(), "alliance.name"));
+        return n.AllianceParts(
+            r.alliance(),
+            Updates(r.update_mask(), "leading_party_org",
+                    !r.alliance().leading_party_org().empty()),
+            Updates(r.update_mask(), "members", r.alliance().members_size() > 0));
+      });
+  t.Add<org_v1::DissolveAllianceRequest>(
+      kOrg, "DissolveAlliance", kUnary, kWrite,
+      [](const auto& r, Names& n) { return n.Alliance(r.name(), "name"); });
+  t.Add<org_v1::DeleteAllianceRequest>(
+      kOrg, "DeleteAlliance", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.Alliance(r.name(), "name"); });
+  t.Add<org_v1::UndeleteAllianceRequest>(
+      kOrg, "UndeleteAlliance", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.Alliance(r.name(), "name"); });
+  t.Add<org_v1::ListAlliancesRequest>(kOrg, "ListAlliances", kUnary, kRead,
+                                      [](const auto& r, Names& n) {
+                                        if (r.unit().empty()) {
+                                          return NeedsEveryDistrict("unit", "every alliance");
+                                        }
+                                        return n.Unit(r.unit(), "unit");
+                                      })
+      .filter = KeepItems<org_v1::ListAlliancesResponse, org_v1::Alliance>(
+      &org_v1::ListAlliancesResponse::mutable_alliances,
+      [](const org_v1::Alliance& a) { return UnitTarget(a.unit()); });
+  t.Add<org_v1::CreateAllianceItemRequest>(
+      kOrg, "CreateAllianceItem", kUnary, kWrite,
+      [](const auto& r, Names& n) { return n.Alliance(r.parent(), "parent"); });
+  t.Add<org_v1::GetAllianceItemRequest>(
+      kOrg, "GetAllianceItem", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.AllianceOfItem(r.name(), "name"); });
+  t.Add<org_v1::ListAllianceItemsRequest>(
+      kOrg, "ListAllianceItems", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Alliance(r.parent(), "parent"); });
+  t.Add<org_v1::ClaimAllianceItemRequest>(
+      kOrg, "ClaimAllianceItem", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.AllianceOfItem(r.name(), "name"));
+        if (r.claimed_by().empty()) return absl::OkStatus();
+        if (absl::StartsWith(r.claimed_by(), "partyOrgs/")) {
+          return n.PartyOrg(r.claimed_by(), "claimed_by", false);
+        }
+        return n.ExternalOrg(r.claimed_by(), "claimed_by", false);
+      });
+  t.Add<org_v1::CompleteAllianceItemRequest>(
+      kOrg, "CompleteAllianceItem", kUnary, kWrite,
+      [](const auto& r, Names& n) { return n.AllianceOfItem(r.name(), "name"); });
   // The history of the scope only.
   t.Add<org_v1::ListEventsRequest>(kOrg, "ListEvents", kUnary, kRead,
                                    [](const auto&, Names&) { return absl::OkStatus(); })

@@ -45,6 +45,8 @@ std::string Target::ResourceName() const {
       return absl::StrCat("the directory of ", FormatResourceName("units", id));
     case TargetKind::kExternalOrg:
       return FormatResourceName("externalOrgs", id);
+    case TargetKind::kAlliance:
+      return FormatResourceName("alliances", id);
   }
   return "";
 }
@@ -106,6 +108,7 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
     case TargetKind::kCurrentMembershipOf:
     case TargetKind::kRegistration:
     case TargetKind::kExternalOrg:
+    case TargetKind::kAlliance:
       return std::nullopt;
   }
   return std::nullopt;
@@ -170,6 +173,8 @@ absl::StatusOr<bool> ScopeChecker::LookUp(const Principal& principal, const Targ
       return DistrictDirectory(scope, target.id, target.write, deadline);
     case TargetKind::kExternalOrg:
       return ExternalOrg(scope, target.id, target.write, deadline);
+    case TargetKind::kAlliance:
+      return Alliance(scope, target.id, deadline);
   }
   return false;
 }
@@ -199,6 +204,19 @@ absl::StatusOr<bool> ScopeChecker::ExternalOrg(int64_t scope, int64_t id, bool w
   absl::StatusOr<int64_t> district = ParseResourceName(response.district(), "units", "district");
   if (!district.ok()) return false;
   return DistrictDirectory(scope, *district, write, deadline);
+}
+
+absl::StatusOr<bool> ScopeChecker::Alliance(int64_t scope, int64_t id, absl::Time deadline) const {
+  org_v1::GetAllianceRequest request;
+  request.set_name(FormatResourceName("alliances", id));
+  org_v1::Alliance response;
+  auto context = LookupContext(deadline);
+  grpc::Status status = org_->GetAlliance(context.get(), request, &response);
+  if (!status.ok()) return NotFoundIsOutside(status);
+  absl::StatusOr<int64_t> unit = ParseResourceName(response.unit(), "units", "unit");
+  if (!unit.ok()) return false;
+  if (std::optional<bool> quick = TryUnit(scope, *unit, 0)) return *quick;
+  return Unit(scope, *unit, deadline);
 }
 
 std::unique_ptr<grpc::ClientContext> ScopeChecker::LookupContext(absl::Time deadline) const {

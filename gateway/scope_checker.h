@@ -76,6 +76,8 @@ enum class TargetKind : int8_t {
   kDistrictDirectory,
   // The external organisation `id`: as the directory it belongs to.
   kExternalOrg,
+  // The alliance `id` (and its items): as its unit, for reads and writes.
+  kAlliance,
 };
 
 // One resource a call names, and how it is used.
@@ -159,6 +161,7 @@ class ScopeChecker {
                                          absl::Time deadline) const;
   absl::StatusOr<bool> ExternalOrg(int64_t scope, int64_t id, bool write,
                                    absl::Time deadline) const;
+  absl::StatusOr<bool> Alliance(int64_t scope, int64_t id, absl::Time deadline) const;
   // A context for one lookup.
   std::unique_ptr<grpc::ClientContext> LookupContext(absl::Time deadline) const;
 

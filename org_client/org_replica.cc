@@ -92,7 +92,10 @@ absl::Status ApplySnapshot(const v1::ResourceSnapshot& after, OrgHierarchy& hier
       hierarchy.PutPartyOrg(party_org);
       return absl::OkStatus();
     }
-    case v1::ResourceSnapshot::kExternalOrg:  // not part of the hierarchy
+    // Not part of the hierarchy.
+    case v1::ResourceSnapshot::kExternalOrg:
+    case v1::ResourceSnapshot::kAlliance:
+    case v1::ResourceSnapshot::kAllianceItem:
     case v1::ResourceSnapshot::RESOURCE_NOT_SET:
       break;
   }

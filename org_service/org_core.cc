@@ -1057,6 +1057,11 @@ void OrgCore::DeleteExternalOrg(const Caller& caller, int64_t id, std::string et
                   absl::StrCat("name: ", ExternalOrgName(id), " is the property company of ",
                                managed, " live compounds; change their property service first"));
             }
+            if (const int joined = ctx.index.AlliancesJoinedBy(id); joined > 0) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("name: ", ExternalOrgName(id), " is a member of ", joined,
+                               " live alliances; take it off their members first"));
+            }
             ExternalOrg next = *current;
             MarkDeleted(next, ctx.now, ctx.revision);
             ctx.Add(*current, next);
@@ -1109,6 +1114,434 @@ absl::StatusOr<Page<ExternalOrg>> OrgCore::ListExternalOrgs(
                  (query.district_id != 0 && org.district_id != query.district_id) ||
                  !filter.Matches(org) || page.Offer(org);
         });
+        return std::move(page).Finish(list.fingerprint);
+      });
+}
+
+// --- Alliances.
+
+namespace {
+
+absl::Status AllianceNotFound(int64_t id, absl::string_view field = "name") {
+  return ResourceNotFound(field, AllianceName(id));
+}
+
+// Whether `unit_id` is `ancestor_id` or lies below it, at `revision`.
+bool UnitWithin(const OrgIndex& index, int64_t unit_id, int64_t ancestor_id, int64_t revision) {
+  for (int64_t id = unit_id; id != 0;) {
+    if (id == ancestor_id) return true;
+    const Unit* unit = index.FindUnit(id, revision);
+    if (unit == nullptr) return false;
+    id = unit->parent_id;
+  }
+  return false;
+}
+
+// The unit of a new alliance: live, of the level its kind needs.
+absl::Status CheckAllianceUnit(const OrgIndex& index, const Alliance& alliance) {
+  ASSIGN_OR_RETURN(const Unit* unit, LiveUnit(index, alliance.unit_id, "alliance.unit", "unit"));
+  const bool fits = alliance.kind == AllianceKind::kCompound
+                        ? unit->level == Level::kCompound
+                        : unit->level == Level::kCommunity || unit->level == Level::kStreet;
+  if (fits) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "alliance.unit: ", UnitName(unit->id), " is a ", LevelName(unit->level), "; a ",
+      AllianceKindName(alliance.kind), " alliance sits at a ", AllianceUnitLevels(alliance.kind)));
+}
+
+// The "1": a live territorial party organisation that covers the unit.
+absl::Status CheckLeadingOrg(const OrgIndex& index, const Alliance& alliance) {
+  constexpr absl::string_view kField = "alliance.leading_party_org";
+  const PartyOrg* org = index.FindPartyOrg(alliance.leading_party_org_id, OrgIndex::kHead);
+  if (org == nullptr) return OrgNotFound(alliance.leading_party_org_id, kField);
+  if (org->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(kField, ": ", PartyOrgName(org->id), " is deleted"));
+  }
+  if (!IsTerritorial(org->form) || std::find(org->unit_ids.begin(), org->unit_ids.end(),
+                                             alliance.unit_id) == org->unit_ids.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(kField, ": ", PartyOrgName(org->id),
+                                                   " does not cover ", UnitName(alliance.unit_id),
+                                                   "; the alliance is led by the unit's own "
+                                                   "party organisation"));
+  }
+  return absl::OkStatus();
+}
+
+// Every member organisation: live, of the unit's district, and a property
+// company where the role says so.
+absl::Status CheckAllianceMembers(const OrgIndex& index, const Alliance& alliance) {
+  const int64_t district = DistrictOf(index, alliance.unit_id);
+  for (size_t i = 0; i < alliance.members.size(); ++i) {
+    const AllianceMember& m = alliance.members[i];
+    if (m.external_org_id == 0) continue;
+    const std::string field = absl::StrCat("alliance.members[", i, "].external_org");
+    const ExternalOrg* org = index.FindExternalOrg(m.external_org_id, OrgIndex::kHead);
+    if (org == nullptr) return ResourceNotFound(field, ExternalOrgName(m.external_org_id));
+    if (org->deleted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": ", ExternalOrgName(org->id), " is deleted"));
+    }
+    if (org->district_id != district) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": ", ExternalOrgName(org->id),
+                                                     " is in another district's directory"));
+    }
+    if (m.role == AllianceMemberRole::kPropertyCompany &&
+        org->kind != ExternalOrgKind::kPropertyCompany) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": ", ExternalOrgName(org->id),
+                                                     " is a ", ExternalOrgKindName(org->kind),
+                                                     ", not a PROPERTY_COMPANY"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A compound has one live ACTIVE "1+4+X": ALREADY_EXISTS naming the other.
+absl::Status CheckOneCompoundAlliance(const OrgIndex& index, const Alliance& alliance,
+                                      absl::string_view field) {
+  if (alliance.kind != AllianceKind::kCompound || alliance.deleted ||
+      alliance.state != AllianceState::kActive) {
+    return absl::OkStatus();
+  }
+  int64_t other = 0;
+  index.ForEachAlliance(OrgIndex::kHead, 0, [&](const Alliance& a) {
+    if (a.id != alliance.id && !a.deleted && a.kind == AllianceKind::kCompound &&
+        a.state == AllianceState::kActive && a.unit_id == alliance.unit_id) {
+      other = a.id;
+    }
+    return other == 0;
+  });
+  if (other == 0) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat(field, ": ", UnitName(alliance.unit_id),
+                                               " already has an active \"1+4+X\" alliance, ",
+                                               AllianceName(other)));
+}
+
+absl::Status ApplyAlliancePaths(const AllianceUpdate& update, Alliance& alliance) {
+  for (const std::string& path : update.paths) {
+    const bool all = path == "*";
+    if (all || path == "display_name") alliance.display_name = update.values.display_name;
+    if (all || path == "leading_party_org") {
+      alliance.leading_party_org_id = update.values.leading_party_org_id;
+    }
+    if (all || path == "members") alliance.members = update.values.members;
+    if (all || path == "established_date") {
+      alliance.established_date = update.values.established_date;
+    }
+    if (all || path == "display_name" || path == "leading_party_org" || path == "members" ||
+        path == "established_date") {
+      continue;
+    }
+    if (path == "kind" || path == "unit") {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is immutable"));
+    }
+    if (path == "name" || path == "state" || path == "dissolved_date" || path == "deleted" ||
+        path == "create_time" || path == "update_time" || path == "delete_time" || path == "etag" ||
+        path == "revision") {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask: ", path, " is output only"));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("update_mask: unknown field \"", path,
+                     "\"; updatable: display_name, leading_party_org, members, established_date"));
+  }
+  return absl::OkStatus();
+}
+
+// The live alliance `id` that an item is written under: FAILED_PRECONDITION
+// when deleted or dissolved.
+absl::StatusOr<const Alliance*> OpenAlliance(const OrgIndex& index, int64_t id,
+                                             absl::string_view field) {
+  const Alliance* alliance = index.FindAlliance(id, OrgIndex::kHead);
+  if (alliance == nullptr) return AllianceNotFound(id, field);
+  if (alliance->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": ", AllianceName(id), " is deleted"));
+  }
+  if (alliance->state != AllianceState::kActive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": ", AllianceName(id), " is ", AllianceStateName(alliance->state)));
+  }
+  return alliance;
+}
+
+// The item `id.id` of alliance `id.alliance_id` at `revision`; NOT_FOUND
+// when it belongs to another alliance (the name is then wrong, and which
+// alliance holds it is not the caller's to learn).
+absl::StatusOr<const AllianceItem*> FindItem(const OrgIndex& index, AllianceItemId id,
+                                             int64_t revision) {
+  const AllianceItem* item = index.FindAllianceItem(id.id, revision);
+  if (item == nullptr || item->alliance_id != id.alliance_id) {
+    return ResourceNotFound("name", AllianceItemName(id.alliance_id, id.id));
+  }
+  return item;
+}
+
+}  // namespace
+
+void OrgCore::CreateAlliance(const Caller& caller, Alliance alliance, std::string request_id,
+                             Done<Alliance> done) {
+  if (alliance.unit_id == 0) return done(absl::InvalidArgumentError("alliance.unit: is required"));
+  if (alliance.leading_party_org_id == 0) {
+    return done(absl::InvalidArgumentError(
+        "alliance.leading_party_org: is required (the \"1\": the unit's party organisation)"));
+  }
+  if (absl::Status s = ValidateAllianceFields(alliance, "alliance."); !s.ok()) return done(s);
+  if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
+  Submit({caller, "CreateAlliance", std::move(request_id),
+          [alliance = std::move(alliance)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            RETURN_IF_ERROR(CheckAllianceUnit(ctx.index, alliance));
+            RETURN_IF_ERROR(CheckLeadingOrg(ctx.index, alliance));
+            RETURN_IF_ERROR(CheckAllianceMembers(ctx.index, alliance));
+            Alliance made = alliance;
+            made.id = ctx.index.max_alliance_id() + 1;
+            made.state = AllianceState::kActive;
+            made.dissolved_date.reset();
+            made.deleted = false;
+            RETURN_IF_ERROR(CheckOneCompoundAlliance(ctx.index, made, "alliance.unit"));
+            made.create_time = ctx.now;
+            Touch(made, ctx.now, ctx.revision);
+            ctx.Add(std::nullopt, made);
+            return made;
+          },
+          TypedDone<Alliance, Snapshot>(std::move(done))});
+}
+
+void OrgCore::UpdateAlliance(const Caller& caller, AllianceUpdate update, Done<Alliance> done) {
+  Submit({caller, "UpdateAlliance", "",
+          [update = std::move(update)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            const Alliance* current = ctx.index.FindAlliance(update.id, OrgIndex::kHead);
+            if (current == nullptr) return AllianceNotFound(update.id, "alliance.name");
+            RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, AllianceName(update.id)));
+            if (current->deleted) {
+              return absl::FailedPreconditionError(absl::StrCat(
+                  "alliance.name: ", AllianceName(update.id), " is deleted; undelete it first"));
+            }
+            Alliance next = *current;
+            RETURN_IF_ERROR(ApplyAlliancePaths(update, next));
+            RETURN_IF_ERROR(ValidateAllianceFields(next, "alliance."));
+            if (next == *current) return next;
+            if (next.leading_party_org_id != current->leading_party_org_id) {
+              RETURN_IF_ERROR(CheckLeadingOrg(ctx.index, next));
+            }
+            if (next.members != current->members) {
+              RETURN_IF_ERROR(CheckAllianceMembers(ctx.index, next));
+            }
+            Touch(next, ctx.now, ctx.revision);
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<Alliance, Snapshot>(std::move(done))});
+}
+
+void OrgCore::DissolveAlliance(const Caller& caller, int64_t id, std::string etag,
+                               std::optional<absl::CivilDay> date, Done<Alliance> done) {
+  if (date) {
+    if (absl::Status s = ValidateCivilDay(*date, "dissolved_date"); !s.ok()) return done(s);
+  }
+  Submit({caller, "DissolveAlliance", "",
+          [id, etag = std::move(etag), date](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            const Alliance* current = ctx.index.FindAlliance(id, OrgIndex::kHead);
+            if (current == nullptr) return AllianceNotFound(id);
+            RETURN_IF_ERROR(CheckEtag(etag, current->revision, AllianceName(id)));
+            RETURN_IF_ERROR(OpenAlliance(ctx.index, id, "name").status());
+            Alliance next = *current;
+            next.state = AllianceState::kDissolved;
+            next.dissolved_date = date ? *date : ChinaDay(ctx.now);
+            if (next.established_date && *next.dissolved_date < *next.established_date) {
+              return absl::InvalidArgumentError(
+                  "dissolved_date: is before the alliance's established_date");
+            }
+            Touch(next, ctx.now, ctx.revision);
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<Alliance, Snapshot>(std::move(done))});
+}
+
+void OrgCore::DeleteAlliance(const Caller& caller, int64_t id, std::string etag,
+                             Done<Alliance> done) {
+  Submit({caller, "DeleteAlliance", "",
+          [id, etag = std::move(etag)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            const Alliance* current = ctx.index.FindAlliance(id, OrgIndex::kHead);
+            if (current == nullptr) return AllianceNotFound(id);
+            RETURN_IF_ERROR(CheckEtag(etag, current->revision, AllianceName(id)));
+            if (current->deleted) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("name: ", AllianceName(id), " is already deleted"));
+            }
+            Alliance next = *current;
+            MarkDeleted(next, ctx.now, ctx.revision);
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<Alliance, Snapshot>(std::move(done))});
+}
+
+void OrgCore::UndeleteAlliance(const Caller& caller, int64_t id, std::string etag,
+                               Done<Alliance> done) {
+  Submit({caller, "UndeleteAlliance", "",
+          [id, etag = std::move(etag)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            const Alliance* current = ctx.index.FindAlliance(id, OrgIndex::kHead);
+            if (current == nullptr) return AllianceNotFound(id);
+            RETURN_IF_ERROR(CheckEtag(etag, current->revision, AllianceName(id)));
+            if (!current->deleted) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("name: ", AllianceName(id), " is not deleted"));
+            }
+            Alliance next = *current;
+            MarkRestored(next, ctx.now, ctx.revision);
+            // What it stands on may have gone meanwhile.
+            RETURN_IF_ERROR(LiveUnit(ctx.index, next.unit_id, "name", "its unit").status());
+            RETURN_IF_ERROR(CheckOneCompoundAlliance(ctx.index, next, "name"));
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<Alliance, Snapshot>(std::move(done))});
+}
+
+void OrgCore::CreateAllianceItem(const Caller& caller, int64_t alliance_id, AllianceItem item,
+                                 std::string request_id, Done<AllianceItem> done) {
+  if (absl::Status s = ValidateAllianceItemFields(item, "item."); !s.ok()) return done(s);
+  if (absl::Status s = ValidateRequestId(request_id); !s.ok()) return done(s);
+  Submit({caller, "CreateAllianceItem", std::move(request_id),
+          [alliance_id, item = std::move(item)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            ASSIGN_OR_RETURN(const Alliance* alliance,
+                             OpenAlliance(ctx.index, alliance_id, "parent"));
+            AllianceItem made = item;
+            made.id = ctx.index.max_alliance_item_id() + 1;
+            made.alliance_id = alliance->id;
+            made.unit_id = alliance->unit_id;
+            made.state = ItemState::kOpen;
+            made.claimed_by_external_org_id = 0;
+            made.claimed_by_party_org_id = 0;
+            made.result.clear();
+            made.claim_time = made.done_time = absl::UnixEpoch();
+            made.create_time = ctx.now;
+            Touch(made, ctx.now, ctx.revision);
+            ctx.Add(std::nullopt, made);
+            return made;
+          },
+          TypedDone<AllianceItem, Snapshot>(std::move(done))});
+}
+
+void OrgCore::ClaimAllianceItem(const Caller& caller, AllianceItemId id, std::string etag,
+                                Claimant claimant, Done<AllianceItem> done) {
+  if ((claimant.external_org_id == 0) == (claimant.party_org_id == 0)) {
+    return done(absl::InvalidArgumentError(
+        "claimed_by: is required: a member's externalOrgs/{id} or the leading partyOrgs/{id}"));
+  }
+  Submit({caller, "ClaimAllianceItem", "",
+          [id, etag = std::move(etag), claimant](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            ASSIGN_OR_RETURN(const AllianceItem* current, FindItem(ctx.index, id, OrgIndex::kHead));
+            const std::string name = AllianceItemName(id.alliance_id, id.id);
+            RETURN_IF_ERROR(CheckEtag(etag, current->revision, name));
+            ASSIGN_OR_RETURN(const Alliance* alliance,
+                             OpenAlliance(ctx.index, id.alliance_id, "name"));
+            RETURN_IF_ERROR(CheckItemTransition(*current, ItemState::kClaimed, name));
+            const bool member =
+                claimant.party_org_id != 0
+                    ? claimant.party_org_id == alliance->leading_party_org_id
+                    : std::any_of(alliance->members.begin(), alliance->members.end(),
+                                  [&](const AllianceMember& m) {
+                                    return m.external_org_id == claimant.external_org_id;
+                                  });
+            if (!member) {
+              return absl::FailedPreconditionError(absl::StrCat(
+                  "claimed_by: ",
+                  claimant.party_org_id != 0 ? PartyOrgName(claimant.party_org_id)
+                                             : ExternalOrgName(claimant.external_org_id),
+                  " is not a member of ", AllianceName(alliance->id)));
+            }
+            AllianceItem next = *current;
+            next.state = ItemState::kClaimed;
+            next.claimed_by_external_org_id = claimant.external_org_id;
+            next.claimed_by_party_org_id = claimant.party_org_id;
+            next.claim_time = ctx.now;
+            Touch(next, ctx.now, ctx.revision);
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<AllianceItem, Snapshot>(std::move(done))});
+}
+
+void OrgCore::CompleteAllianceItem(const Caller& caller, AllianceItemId id, std::string etag,
+                                   std::string result, Done<AllianceItem> done) {
+  if (absl::Status s = ValidateDisplayText(result, "result", kMaxItemResultChars,
+                                           /*required=*/false);
+      !s.ok()) {
+    return done(s);
+  }
+  Submit({caller, "CompleteAllianceItem", "",
+          [id, etag = std::move(etag),
+           result = std::move(result)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            ASSIGN_OR_RETURN(const AllianceItem* current, FindItem(ctx.index, id, OrgIndex::kHead));
+            const std::string name = AllianceItemName(id.alliance_id, id.id);
+            RETURN_IF_ERROR(CheckEtag(etag, current->revision, name));
+            RETURN_IF_ERROR(CheckItemTransition(*current, ItemState::kDone, name));
+            AllianceItem next = *current;
+            next.state = ItemState::kDone;
+            next.result = result;
+            next.done_time = ctx.now;
+            Touch(next, ctx.now, ctx.revision);
+            ctx.Add(*current, next);
+            return next;
+          },
+          TypedDone<AllianceItem, Snapshot>(std::move(done))});
+}
+
+absl::StatusOr<Alliance> OrgCore::GetAlliance(int64_t id) const {
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Alliance> {
+    const Alliance* alliance = index.FindAlliance(id, revision);
+    if (alliance == nullptr) return AllianceNotFound(id);
+    return *alliance;
+  });
+}
+
+absl::StatusOr<Page<Alliance>> OrgCore::ListAlliances(const ListAlliancesQuery& query) const {
+  ASSIGN_OR_RETURN(const AllianceFilter filter, ParseAllianceFilter(query.filter));
+  ASSIGN_OR_RETURN(const ListRequest list,
+                   ParseListRequest("alliances", query.unit_id, query.filter, query.show_deleted,
+                                    query.page_size, query.page_token, query.read_revision));
+  return engine_.ReadAt(
+      list.revision,
+      [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Page<Alliance>> {
+        if (query.unit_id != 0 && index.FindUnit(query.unit_id, revision) == nullptr) {
+          return UnitNotFound(query.unit_id, "unit");
+        }
+        PageCollector<Alliance> page(list.page_size, revision);
+        index.ForEachAlliance(revision, list.cursor.last_key, [&](const Alliance& alliance) {
+          return (alliance.deleted && !query.show_deleted) ||
+                 (query.unit_id != 0 &&
+                  !UnitWithin(index, alliance.unit_id, query.unit_id, revision)) ||
+                 !filter.Matches(alliance) || page.Offer(alliance);
+        });
+        return std::move(page).Finish(list.fingerprint);
+      });
+}
+
+absl::StatusOr<AllianceItem> OrgCore::GetAllianceItem(AllianceItemId id) const {
+  return engine_.Read([&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<AllianceItem> {
+    ASSIGN_OR_RETURN(const AllianceItem* item, FindItem(index, id, revision));
+    return *item;
+  });
+}
+
+absl::StatusOr<Page<AllianceItem>> OrgCore::ListAllianceItems(
+    const ListAllianceItemsQuery& query) const {
+  ASSIGN_OR_RETURN(const AllianceItemFilter filter, ParseAllianceItemFilter(query.filter));
+  ASSIGN_OR_RETURN(const ListRequest list,
+                   ParseListRequest("allianceItems", query.alliance_id, query.filter, false,
+                                    query.page_size, query.page_token, query.read_revision));
+  return engine_.ReadAt(
+      list.revision,
+      [&](const OrgIndex& index, int64_t revision) -> absl::StatusOr<Page<AllianceItem>> {
+        if (index.FindAlliance(query.alliance_id, revision) == nullptr) {
+          return AllianceNotFound(query.alliance_id, "parent");
+        }
+        PageCollector<AllianceItem> page(list.page_size, revision);
+        index.ForEachAllianceItem(
+            query.alliance_id, revision, list.cursor.last_key,
+            [&](const AllianceItem& item) { return !filter.Matches(item) || page.Offer(item); });
         return std::move(page).Finish(list.fingerprint);
       });
 }

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/caller.h"
@@ -61,6 +63,36 @@ struct ListExternalOrgsQuery {
   std::string filter;
   bool show_deleted = false;
   int64_t read_revision = 0;
+};
+
+struct AllianceUpdate {
+  int64_t id = 0;
+  Alliance values;
+  std::vector<std::string> paths;
+  std::string etag;
+};
+
+struct ListAlliancesQuery {
+  int64_t unit_id = 0;  // 0: every alliance; else those at the unit or below it
+  int32_t page_size = 0;
+  std::string page_token;
+  std::string filter;
+  bool show_deleted = false;
+  int64_t read_revision = 0;
+};
+
+struct ListAllianceItemsQuery {
+  int64_t alliance_id = 0;
+  int32_t page_size = 0;
+  std::string page_token;
+  std::string filter;
+  int64_t read_revision = 0;
+};
+
+// Who claims an item: exactly one of the two.
+struct Claimant {
+  int64_t external_org_id = 0;
+  int64_t party_org_id = 0;
 };
 
 struct ListUnitsQuery {
@@ -162,6 +194,28 @@ class OrgCore : public ServiceCore<Snapshot, OrgIndex, StoredState> {
   void UndeleteExternalOrg(const Caller& caller, int64_t id, std::string etag,
                            Done<ExternalOrg> done);
 
+  // Alliances: at a live unit of the level their kind needs, led by a live
+  // territorial party organisation covering it, with members from the
+  // unit's district's directory; at most one live ACTIVE "1+4+X" a compound
+  // (ALREADY_EXISTS). A deleted or dissolved alliance takes no new items and
+  // no claims (FAILED_PRECONDITION).
+  void CreateAlliance(const Caller& caller, Alliance alliance, std::string request_id,
+                      Done<Alliance> done);
+  void UpdateAlliance(const Caller& caller, AllianceUpdate update, Done<Alliance> done);
+  // `date` unset: today (Beijing).
+  void DissolveAlliance(const Caller& caller, int64_t id, std::string etag,
+                        std::optional<absl::CivilDay> date, Done<Alliance> done);
+  void DeleteAlliance(const Caller& caller, int64_t id, std::string etag, Done<Alliance> done);
+  void UndeleteAlliance(const Caller& caller, int64_t id, std::string etag, Done<Alliance> done);
+  void CreateAllianceItem(const Caller& caller, int64_t alliance_id, AllianceItem item,
+                          std::string request_id, Done<AllianceItem> done);
+  // OPEN → CLAIMED by a member external organisation or the leading party
+  // organisation; CLAIMED → DONE. FAILED_PRECONDITION naming the state.
+  void ClaimAllianceItem(const Caller& caller, AllianceItemId id, std::string etag,
+                         Claimant claimant, Done<AllianceItem> done);
+  void CompleteAllianceItem(const Caller& caller, AllianceItemId id, std::string etag,
+                            std::string result, Done<AllianceItem> done);
+
   // --- Reads, at the latest published revision unless told otherwise.
   absl::StatusOr<Unit> GetUnit(int64_t id) const;
   absl::StatusOr<std::vector<Unit>> BatchGetUnits(absl::Span<const int64_t> ids) const;
@@ -181,6 +235,11 @@ class OrgCore : public ServiceCore<Snapshot, OrgIndex, StoredState> {
 
   absl::StatusOr<ExternalOrg> GetExternalOrg(int64_t id) const;
   absl::StatusOr<Page<ExternalOrg>> ListExternalOrgs(const ListExternalOrgsQuery& query) const;
+
+  absl::StatusOr<Alliance> GetAlliance(int64_t id) const;
+  absl::StatusOr<Page<Alliance>> ListAlliances(const ListAlliancesQuery& query) const;
+  absl::StatusOr<AllianceItem> GetAllianceItem(AllianceItemId id) const;
+  absl::StatusOr<Page<AllianceItem>> ListAllianceItems(const ListAllianceItemsQuery& query) const;
 
  private:
   struct WriteContext;

@@ -7,6 +7,10 @@ std::string SnapshotName(const Snapshot& snapshot) {
     std::string operator()(const Unit& unit) const { return UnitName(unit.id); }
     std::string operator()(const PartyOrg& org) const { return PartyOrgName(org.id); }
     std::string operator()(const ExternalOrg& org) const { return ExternalOrgName(org.id); }
+    std::string operator()(const Alliance& alliance) const { return AllianceName(alliance.id); }
+    std::string operator()(const AllianceItem& item) const {
+      return AllianceItemName(item.alliance_id, item.id);
+    }
   };
   return std::visit(Name{}, snapshot);
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/mutation.h"
+#include "org_service/alliance.h"
 #include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
@@ -15,9 +16,10 @@
 namespace grassroots::org {
 
 // A resource as it was before or after a change.
-using Snapshot = std::variant<Unit, PartyOrg, ExternalOrg>;
+using Snapshot = std::variant<Unit, PartyOrg, ExternalOrg, Alliance, AllianceItem>;
 
-// "units/42", "partyOrgs/7" or "externalOrgs/5".
+// "units/42", "partyOrgs/7", "externalOrgs/5", "alliances/3" or
+// "alliances/3/items/9".
 std::string SnapshotName(const Snapshot& snapshot);
 
 using Change = ::grassroots::Change<Snapshot>;

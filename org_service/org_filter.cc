@@ -67,6 +67,35 @@ constexpr FieldSpec<ExternalOrgFilter> kExternalOrgFields[] = {
      }},
 };
 
+constexpr FieldSpec<AllianceFilter> kAllianceFields[] = {
+    {"kind", false, "kind = COMPOUND",
+     [](const FilterCondition& c, AllianceFilter& f) {
+       return SetEnum(c, ParseAllianceKindName, f.kind);
+     }},
+    {"state", false, "state = ACTIVE",
+     [](const FilterCondition& c, AllianceFilter& f) {
+       return SetEnum(c, ParseAllianceStateName, f.state);
+     }},
+    {"display_name", true, "display_name : \"联盟\"", SetDisplayName<AllianceFilter>},
+    {"member", false, "member = \"externalOrgs/5\"",
+     [](const FilterCondition& c, AllianceFilter& f) -> absl::Status {
+       ASSIGN_OR_RETURN(f.member_id, ParseExternalOrgName(c.value, "filter: member"));
+       return absl::OkStatus();
+     }},
+};
+
+constexpr FieldSpec<AllianceItemFilter> kAllianceItemFields[] = {
+    {"kind", false, "kind = NEED",
+     [](const FilterCondition& c, AllianceItemFilter& f) {
+       return SetEnum(c, ParseItemKindName, f.kind);
+     }},
+    {"state", false, "state = OPEN",
+     [](const FilterCondition& c, AllianceItemFilter& f) {
+       return SetEnum(c, ParseItemStateName, f.state);
+     }},
+    {"title", true, "title : \"助老\"", SetDisplayName<AllianceItemFilter>},
+};
+
 }  // namespace
 
 bool UnitFilter::Matches(const Unit& unit) const {
@@ -107,6 +136,31 @@ bool ExternalOrgFilter::Matches(const ExternalOrg& org) const {
 
 absl::StatusOr<ExternalOrgFilter> ParseExternalOrgFilter(absl::string_view filter) {
   return ApplyFilter<ExternalOrgFilter>(filter, kExternalOrgFields);
+}
+
+bool AllianceFilter::Matches(const Alliance& alliance) const {
+  if (kind && alliance.kind != *kind) return false;
+  if (state && alliance.state != *state) return false;
+  if (member_id &&
+      std::none_of(alliance.members.begin(), alliance.members.end(),
+                   [&](const AllianceMember& m) { return m.external_org_id == *member_id; })) {
+    return false;
+  }
+  return MatchesName(name_equals, name_contains, alliance.display_name);
+}
+
+absl::StatusOr<AllianceFilter> ParseAllianceFilter(absl::string_view filter) {
+  return ApplyFilter<AllianceFilter>(filter, kAllianceFields);
+}
+
+bool AllianceItemFilter::Matches(const AllianceItem& item) const {
+  if (kind && item.kind != *kind) return false;
+  if (state && item.state != *state) return false;
+  return MatchesName(name_equals, name_contains, item.title);
+}
+
+absl::StatusOr<AllianceItemFilter> ParseAllianceItemFilter(absl::string_view filter) {
+  return ApplyFilter<AllianceItemFilter>(filter, kAllianceItemFields);
 }
 
 }  // namespace grassroots::org

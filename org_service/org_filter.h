@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "org_service/alliance.h"
 #include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
@@ -52,6 +53,31 @@ struct ExternalOrgFilter {
 };
 
 absl::StatusOr<ExternalOrgFilter> ParseExternalOrgFilter(absl::string_view filter);
+
+// The conditions ListAlliances accepts.
+struct AllianceFilter {
+  std::optional<AllianceKind> kind;          // kind = COMPOUND
+  std::optional<AllianceState> state;        // state = ACTIVE
+  std::optional<std::string> name_contains;  // display_name : "联盟"
+  std::optional<std::string> name_equals;    // display_name = "..."
+  std::optional<int64_t> member_id;          // member = "externalOrgs/5"
+
+  bool Matches(const Alliance& alliance) const;
+};
+
+absl::StatusOr<AllianceFilter> ParseAllianceFilter(absl::string_view filter);
+
+// The conditions ListAllianceItems accepts.
+struct AllianceItemFilter {
+  std::optional<ItemKind> kind;              // kind = NEED
+  std::optional<ItemState> state;            // state = OPEN
+  std::optional<std::string> name_contains;  // title : "..."
+  std::optional<std::string> name_equals;    // title = "..."
+
+  bool Matches(const AllianceItem& item) const;
+};
+
+absl::StatusOr<AllianceItemFilter> ParseAllianceItemFilter(absl::string_view filter);
 
 }  // namespace grassroots::org
 

@@ -3,9 +3,11 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "common/event_stream.h"
 #include "common/grpc_status.h"
+#include "common/proto_convert.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "common/unary_reactor.h"
@@ -478,6 +480,212 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListExternalOrgs(
   });
 }
 
+// --- Alliances.
+
+namespace {
+
+auto AnswerAlliance(grpc::ServerUnaryReactor* reactor, v1::Alliance* response) {
+  return AnswerWhenDone<Alliance>(
+      reactor, [response](const Alliance& alliance) { AllianceToProto(alliance, response); });
+}
+
+auto AnswerAllianceItem(grpc::ServerUnaryReactor* reactor, bool personal_data,
+                        v1::AllianceItem* response) {
+  return AnswerWhenDone<AllianceItem>(reactor, [response, personal_data](const AllianceItem& item) {
+    AllianceItemToProto(item, personal_data, response);
+  });
+}
+
+// `claimed_by`: a member's externalOrgs/{id} or the leading partyOrgs/{id}.
+absl::StatusOr<Claimant> ParseClaimant(absl::string_view name) {
+  Claimant claimant;
+  if (absl::StartsWith(name, "partyOrgs/")) {
+    ASSIGN_OR_RETURN(claimant.party_org_id, ParsePartyOrgName(name, "claimed_by"));
+  } else if (!name.empty()) {
+    ASSIGN_OR_RETURN(claimant.external_org_id, ParseExternalOrgName(name, "claimed_by"));
+  }
+  return claimant;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* OrgGrpcService::CreateAlliance(grpc::CallbackServerContext* context,
+                                                         const v1::CreateAllianceRequest* request,
+                                                         v1::Alliance* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<Alliance> alliance = AllianceFromProto(request->alliance(), "alliance.");
+  if (!alliance.ok()) return Finish(context, alliance.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CreateAlliance(*caller, *std::move(alliance), request->request_id(),
+                        AnswerAlliance(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::GetAlliance(grpc::CallbackServerContext* context,
+                                                      const v1::GetAllianceRequest* request,
+                                                      v1::Alliance* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseAllianceName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetAlliance(*id),
+                    [&](const Alliance& alliance) { AllianceToProto(alliance, response); });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UpdateAlliance(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateAllianceRequest* request,
+                                                         v1::Alliance* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseAllianceName(request->alliance().name(), "alliance.name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<Alliance> values = AllianceFromProto(request->alliance(), "alliance.");
+  if (!values.ok()) return Finish(context, values.status());
+  AllianceUpdate update;
+  update.id = *id;
+  update.values = *std::move(values);
+  update.etag = request->alliance().etag();
+  update.paths = request->has_update_mask() ? MaskPaths(request->update_mask())
+                                            : ImpliedAllianceUpdatePaths(request->alliance());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UpdateAlliance(*caller, std::move(update), AnswerAlliance(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::DissolveAlliance(
+    grpc::CallbackServerContext* context, const v1::DissolveAllianceRequest* request,
+    v1::Alliance* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseAllianceName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<std::optional<absl::CivilDay>> date =
+      DateFromProto(request->dissolved_date(), "dissolved_date");
+  if (!date.ok()) return Finish(context, date.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->DissolveAlliance(*caller, *id, request->etag(), *date, AnswerAlliance(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::DeleteAlliance(grpc::CallbackServerContext* context,
+                                                         const v1::DeleteAllianceRequest* request,
+                                                         v1::Alliance* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseAllianceName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->DeleteAlliance(*caller, *id, request->etag(), AnswerAlliance(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::UndeleteAlliance(
+    grpc::CallbackServerContext* context, const v1::UndeleteAllianceRequest* request,
+    v1::Alliance* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> id = ParseAllianceName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->UndeleteAlliance(*caller, *id, request->etag(), AnswerAlliance(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::ListAlliances(grpc::CallbackServerContext* context,
+                                                        const v1::ListAlliancesRequest* request,
+                                                        v1::ListAlliancesResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> unit = ParseOptionalResourceName(request->unit(), "units", "unit");
+  if (!unit.ok()) return Finish(context, unit.status());
+  ListAlliancesQuery query{*unit,
+                           request->page_size(),
+                           request->page_token(),
+                           request->filter(),
+                           request->show_deleted(),
+                           request->read_revision()};
+  return FinishWith(context, core_->ListAlliances(query), [&](const Page<Alliance>& page) {
+    for (const Alliance& alliance : page.items)
+      AllianceToProto(alliance, response->add_alliances());
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::CreateAllianceItem(
+    grpc::CallbackServerContext* context, const v1::CreateAllianceItemRequest* request,
+    v1::AllianceItem* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> parent = ParseAllianceName(request->parent(), "parent");
+  if (!parent.ok()) return Finish(context, parent.status());
+  absl::StatusOr<AllianceItem> item = AllianceItemFromProto(request->item(), "item.");
+  if (!item.ok()) return Finish(context, item.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CreateAllianceItem(*caller, *parent, *std::move(item), request->request_id(),
+                            AnswerAllianceItem(reactor, caller->may_see_personal_data, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::GetAllianceItem(grpc::CallbackServerContext* context,
+                                                          const v1::GetAllianceItemRequest* request,
+                                                          v1::AllianceItem* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<AllianceItemId> id = ParseAllianceItemName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  return FinishWith(context, core_->GetAllianceItem(*id), [&](const AllianceItem& item) {
+    AllianceItemToProto(item, caller->may_see_personal_data, response);
+  });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::ListAllianceItems(
+    grpc::CallbackServerContext* context, const v1::ListAllianceItemsRequest* request,
+    v1::ListAllianceItemsResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<int64_t> parent = ParseAllianceName(request->parent(), "parent");
+  if (!parent.ok()) return Finish(context, parent.status());
+  ListAllianceItemsQuery query{*parent, request->page_size(), request->page_token(),
+                               request->filter(), request->read_revision()};
+  return FinishWith(context, core_->ListAllianceItems(query), [&](const Page<AllianceItem>& page) {
+    for (const AllianceItem& item : page.items) {
+      AllianceItemToProto(item, caller->may_see_personal_data, response->add_items());
+    }
+    response->set_next_page_token(page.next_page_token);
+    response->set_revision(page.revision);
+  });
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::ClaimAllianceItem(
+    grpc::CallbackServerContext* context, const v1::ClaimAllianceItemRequest* request,
+    v1::AllianceItem* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<AllianceItemId> id = ParseAllianceItemName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  absl::StatusOr<Claimant> claimant = ParseClaimant(request->claimed_by());
+  if (!claimant.ok()) return Finish(context, claimant.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->ClaimAllianceItem(*caller, *id, request->etag(), *claimant,
+                           AnswerAllianceItem(reactor, caller->may_see_personal_data, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* OrgGrpcService::CompleteAllianceItem(
+    grpc::CallbackServerContext* context, const v1::CompleteAllianceItemRequest* request,
+    v1::AllianceItem* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  absl::StatusOr<AllianceItemId> id = ParseAllianceItemName(request->name(), "name");
+  if (!id.ok()) return Finish(context, id.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_->CompleteAllianceItem(*caller, *id, request->etag(), request->result(),
+                              AnswerAllianceItem(reactor, caller->may_see_personal_data, response));
+  return reactor;
+}
+
 // --- Events.
 
 grpc::ServerUnaryReactor* OrgGrpcService::ListEvents(grpc::CallbackServerContext* context,
@@ -489,7 +697,9 @@ grpc::ServerUnaryReactor* OrgGrpcService::ListEvents(grpc::CallbackServerContext
       context,
       core_->ListEvents(request->start_revision(), request->page_size(), request->page_token()),
       [&](const EventPage& page) {
-        for (const Event& event : page.events) EventToProto(event, response->add_events());
+        for (const Event& event : page.events) {
+          EventToProto(event, caller->may_see_personal_data, response->add_events());
+        }
         response->set_next_page_token(page.next_page_token);
         response->set_current_revision(page.current_revision);
       });
@@ -500,8 +710,10 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* OrgGrpcService::WatchEvents(
   absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kRead);
   if (!caller.ok()) return new ::grassroots::FailedWriter<v1::WatchEventsResponse>(caller.status());
   return StartEventWatch<Event, OrgCore, v1::WatchEventsResponse>(
-      core_, *request, [](const Event& event, v1::WatchEventsResponse* response) {
-        EventToProto(event, response->add_events());
+      core_, *request,
+      [personal_data = caller->may_see_personal_data](const Event& event,
+                                                      v1::WatchEventsResponse* response) {
+        EventToProto(event, personal_data, response->add_events());
       });
 }
 

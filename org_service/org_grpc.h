@@ -96,6 +96,42 @@ class OrgGrpcService final : public v1::OrgService::CallbackService {
   grpc::ServerUnaryReactor* ListExternalOrgs(grpc::CallbackServerContext* context,
                                              const v1::ListExternalOrgsRequest* request,
                                              v1::ListExternalOrgsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAlliance(grpc::CallbackServerContext* context,
+                                           const v1::CreateAllianceRequest* request,
+                                           v1::Alliance* response) override;
+  grpc::ServerUnaryReactor* GetAlliance(grpc::CallbackServerContext* context,
+                                        const v1::GetAllianceRequest* request,
+                                        v1::Alliance* response) override;
+  grpc::ServerUnaryReactor* UpdateAlliance(grpc::CallbackServerContext* context,
+                                           const v1::UpdateAllianceRequest* request,
+                                           v1::Alliance* response) override;
+  grpc::ServerUnaryReactor* DissolveAlliance(grpc::CallbackServerContext* context,
+                                             const v1::DissolveAllianceRequest* request,
+                                             v1::Alliance* response) override;
+  grpc::ServerUnaryReactor* DeleteAlliance(grpc::CallbackServerContext* context,
+                                           const v1::DeleteAllianceRequest* request,
+                                           v1::Alliance* response) override;
+  grpc::ServerUnaryReactor* UndeleteAlliance(grpc::CallbackServerContext* context,
+                                             const v1::UndeleteAllianceRequest* request,
+                                             v1::Alliance* response) override;
+  grpc::ServerUnaryReactor* ListAlliances(grpc::CallbackServerContext* context,
+                                          const v1::ListAlliancesRequest* request,
+                                          v1::ListAlliancesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAllianceItem(grpc::CallbackServerContext* context,
+                                               const v1::CreateAllianceItemRequest* request,
+                                               v1::AllianceItem* response) override;
+  grpc::ServerUnaryReactor* GetAllianceItem(grpc::CallbackServerContext* context,
+                                            const v1::GetAllianceItemRequest* request,
+                                            v1::AllianceItem* response) override;
+  grpc::ServerUnaryReactor* ListAllianceItems(grpc::CallbackServerContext* context,
+                                              const v1::ListAllianceItemsRequest* request,
+                                              v1::ListAllianceItemsResponse* response) override;
+  grpc::ServerUnaryReactor* ClaimAllianceItem(grpc::CallbackServerContext* context,
+                                              const v1::ClaimAllianceItemRequest* request,
+                                              v1::AllianceItem* response) override;
+  grpc::ServerUnaryReactor* CompleteAllianceItem(grpc::CallbackServerContext* context,
+                                                 const v1::CompleteAllianceItemRequest* request,
+                                                 v1::AllianceItem* response) override;
 
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
                                        const v1::ListEventsRequest* request,

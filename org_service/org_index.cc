@@ -125,6 +125,10 @@ void OrgIndex::Reset(StoredState state) {
   live_codes_.clear();
   parents_with_duplicate_codes_.clear();
   external_orgs_.Clear();
+  alliances_.Clear();
+  alliance_items_.Clear();
+  items_of_alliance_.clear();
+  alliance_memberships_.clear();
   live_credit_codes_.clear();
   managed_compounds_.clear();
   live_codes_.reserve(state.units.size());
@@ -182,6 +186,10 @@ void OrgIndex::Reset(StoredState state) {
   }
   external_orgs_.Reserve(state.max_external_org_id);
   for (const ExternalOrg& org : state.external_orgs) ApplyExternalOrg(org);
+  alliances_.Reserve(state.max_alliance_id);
+  for (const Alliance& alliance : state.alliances) ApplyAlliance(alliance);
+  alliance_items_.Reserve(state.max_alliance_item_id);
+  for (const AllianceItem& item : state.alliance_items) ApplyAllianceItem(item);
   published_revision_ = state.revision;
   oldest_readable_ = state.revision;
 }
@@ -192,6 +200,10 @@ void OrgIndex::Apply(const Mutation& mutation) {
       ApplyUnit(change.before, *unit);
     } else if (const auto* external = std::get_if<ExternalOrg>(&change.after)) {
       ApplyExternalOrg(*external);
+    } else if (const auto* alliance = std::get_if<Alliance>(&change.after)) {
+      ApplyAlliance(*alliance);
+    } else if (const auto* item = std::get_if<AllianceItem>(&change.after)) {
+      ApplyAllianceItem(*item);
     } else {
       ApplyPartyOrg(change.before, std::get<PartyOrg>(change.after));
     }
@@ -285,6 +297,8 @@ void OrgIndex::Prune(int64_t horizon) {
   if (horizon <= oldest_readable_) return;
   oldest_readable_ = horizon;
   external_orgs_.Prune(horizon);
+  alliances_.Prune(horizon);
+  alliance_items_.Prune(horizon);
   while (!superseded_.empty() && superseded_.front().revision <= horizon) {
     const Superseded s = superseded_.front();
     superseded_.pop_front();
@@ -343,6 +357,10 @@ absl::StatusOr<Snapshot> OrgIndex::FindByName(const std::string& name) const {
     if (const PartyOrg* org = FindPartyOrg(*org_id, kHead)) return *org;
   } else if (auto external_id = ParseExternalOrgName(name, "request_id"); external_id.ok()) {
     if (const ExternalOrg* org = FindExternalOrg(*external_id, kHead)) return *org;
+  } else if (auto item = ParseAllianceItemName(name, "request_id"); item.ok()) {
+    if (const AllianceItem* found = FindAllianceItem(item->id, kHead)) return *found;
+  } else if (auto alliance_id = ParseAllianceName(name, "request_id"); alliance_id.ok()) {
+    if (const Alliance* alliance = FindAlliance(*alliance_id, kHead)) return *alliance;
   }
   return absl::InternalError(absl::StrCat("request_id: names ", name, ", which is not loaded"));
 }
@@ -499,6 +517,70 @@ int64_t OrgIndex::LiveExternalOrgWithCreditCode(int64_t district_id, const std::
 int OrgIndex::CompoundsManagedBy(int64_t external_org_id) const {
   auto it = managed_compounds_.find(external_org_id);
   return it == managed_compounds_.end() ? 0 : it->second;
+}
+
+// --- Alliances.
+
+namespace {
+
+// The external organisations a live alliance counts as members.
+std::vector<int64_t> LiveMemberOrgs(const Alliance* alliance) {
+  std::vector<int64_t> ids;
+  if (alliance == nullptr || alliance->deleted) return ids;
+  for (const AllianceMember& member : alliance->members) {
+    if (member.external_org_id != 0) ids.push_back(member.external_org_id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+void OrgIndex::ApplyAlliance(const Alliance& after) {
+  for (int64_t org : LiveMemberOrgs(alliances_.At(after.id, kHead))) {
+    if (--alliance_memberships_[org] == 0) alliance_memberships_.erase(org);
+  }
+  alliances_.Put(after);
+  for (int64_t org : LiveMemberOrgs(&after)) ++alliance_memberships_[org];
+}
+
+void OrgIndex::ApplyAllianceItem(const AllianceItem& after) {
+  if (alliance_items_.At(after.id, kHead) == nullptr) {
+    // Ids only grow, so appending keeps the list ascending.
+    items_of_alliance_[after.alliance_id].push_back(after.id);
+  }
+  alliance_items_.Put(after);
+}
+
+const Alliance* OrgIndex::FindAlliance(int64_t id, int64_t revision) const {
+  return alliances_.At(id, revision);
+}
+
+const AllianceItem* OrgIndex::FindAllianceItem(int64_t id, int64_t revision) const {
+  return alliance_items_.At(id, revision);
+}
+
+void OrgIndex::ForEachAlliance(int64_t revision, int64_t after_id,
+                               const std::function<bool(const Alliance&)>& visit) const {
+  for (int64_t id = std::max<int64_t>(after_id + 1, 1); id <= alliances_.max_id(); ++id) {
+    const Alliance* alliance = alliances_.At(id, revision);
+    if (alliance != nullptr && !visit(*alliance)) return;
+  }
+}
+
+void OrgIndex::ForEachAllianceItem(int64_t alliance_id, int64_t revision, int64_t after_id,
+                                   const std::function<bool(const AllianceItem&)>& visit) const {
+  auto it = items_of_alliance_.find(alliance_id);
+  if (it == items_of_alliance_.end()) return;
+  const std::vector<int64_t>& ids = it->second;
+  for (auto id = std::upper_bound(ids.begin(), ids.end(), after_id); id != ids.end(); ++id) {
+    const AllianceItem* item = alliance_items_.At(*id, revision);
+    if (item != nullptr && !visit(*item)) return;
+  }
+}
+
+int OrgIndex::AlliancesJoinedBy(int64_t external_org_id) const {
+  auto it = alliance_memberships_.find(external_org_id);
+  return it == alliance_memberships_.end() ? 0 : it->second;
 }
 
 }  // namespace grassroots::org

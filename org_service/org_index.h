@@ -15,6 +15,7 @@
 #include "absl/types/span.h"
 #include "common/version_chain.h"
 #include "common/versioned_table.h"
+#include "org_service/alliance.h"
 #include "org_service/external_org.h"
 #include "org_service/org_event.h"
 #include "org_service/org_store.h"
@@ -81,11 +82,27 @@ class OrgIndex {
   int64_t max_unit_id() const { return static_cast<int64_t>(units_.size()) - 1; }
   int64_t max_party_org_id() const { return static_cast<int64_t>(orgs_.size()) - 1; }
   int64_t max_external_org_id() const { return external_orgs_.max_id(); }
+  int64_t max_alliance_id() const { return alliances_.max_id(); }
+  int64_t max_alliance_item_id() const { return alliance_items_.max_id(); }
 
   // --- Reads at `revision` (published revisions, or kHead for the writer).
   const Unit* FindUnit(int64_t id, int64_t revision) const;
   const PartyOrg* FindPartyOrg(int64_t id, int64_t revision) const;
   const ExternalOrg* FindExternalOrg(int64_t id, int64_t revision) const;
+  const Alliance* FindAlliance(int64_t id, int64_t revision) const;
+  const AllianceItem* FindAllianceItem(int64_t id, int64_t revision) const;
+
+  // Alliances in ascending id order, from the first id above `after_id`,
+  // while `visit` returns true. O(alliances).
+  void ForEachAlliance(int64_t revision, int64_t after_id,
+                       const std::function<bool(const Alliance&)>& visit) const;
+  // The items of `alliance_id` in ascending id order, from the first id
+  // above `after_id`, while `visit` returns true. O(the alliance's items).
+  void ForEachAllianceItem(int64_t alliance_id, int64_t revision, int64_t after_id,
+                           const std::function<bool(const AllianceItem&)>& visit) const;
+  // In the newest state: how many live alliances count `external_org_id`
+  // among their members.
+  int AlliancesJoinedBy(int64_t external_org_id) const;
 
   // External organisations in ascending id order, from the first id above
   // `after_id`, while `visit` returns true. O(external organisations).
@@ -202,6 +219,8 @@ class OrgIndex {
   void ApplyUnit(const std::optional<Snapshot>& before, const Unit& after);
   void ApplyPartyOrg(const std::optional<Snapshot>& before, const PartyOrg& after);
   void ApplyExternalOrg(const ExternalOrg& after);
+  void ApplyAlliance(const Alliance& after);
+  void ApplyAllianceItem(const AllianceItem& after);
   // Keeps managed_compounds_ in step with a unit's head changing from `old`
   // (nullptr: new) to `now`.
   void CountManagedCompound(const Unit* old, const Unit& now);
@@ -215,6 +234,12 @@ class OrgIndex {
   std::vector<std::unique_ptr<UnitNode>> units_;
   std::vector<std::unique_ptr<OrgNode>> orgs_;
   VersionedTable<ExternalOrg> external_orgs_;
+  VersionedTable<Alliance> alliances_;
+  VersionedTable<AllianceItem> alliance_items_;
+  // Every item id of an alliance, ascending (items are never deleted).
+  absl::flat_hash_map<int64_t, std::vector<int64_t>> items_of_alliance_;
+  // Head state only: live alliances per member external organisation.
+  absl::flat_hash_map<int64_t, int> alliance_memberships_;
   // Head state only: live external organisations by (district, credit
   // code), and live compounds per property company.
   absl::flat_hash_map<std::pair<int64_t, std::string>, int64_t> live_credit_codes_;

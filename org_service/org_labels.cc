@@ -2,8 +2,11 @@
 
 namespace grassroots {
 
+using org::AllianceKind;
+using org::AllianceMemberRole;
 using org::CompoundKind;
 using org::ExternalOrgKind;
+using org::ItemKind;
 using org::Level;
 using org::OrgForm;
 using org::Rating;
@@ -73,6 +76,40 @@ absl::Span<const EnumLabel<ExternalOrgKind>> Labels<ExternalOrgKind>() {
       {ExternalOrgKind::kSocialOrganisation, "社会组织"},
       {ExternalOrgKind::kPropertyCompany, "物业企业", {"物业公司"}},
       {ExternalOrgKind::kOther, "其他"},
+  };
+  return kTable;
+}
+
+template <>
+absl::Span<const EnumLabel<AllianceKind>> Labels<AllianceKind>() {
+  static constexpr EnumLabel<AllianceKind> kTable[] = {
+      {AllianceKind::kCompound, "小区联盟", {"1+4+X"}},
+      {AllianceKind::kNeighbourhood, "近邻党建联盟"},
+  };
+  return kTable;
+}
+
+template <>
+absl::Span<const EnumLabel<AllianceMemberRole>> Labels<AllianceMemberRole>() {
+  static constexpr EnumLabel<AllianceMemberRole> kTable[] = {
+      {AllianceMemberRole::kResidentRepresentatives, "居民代表"},
+      {AllianceMemberRole::kPartyMemberRepresentatives, "党员代表"},
+      {AllianceMemberRole::kOwnersCommittee, "业委会", {"业主委员会"}},
+      {AllianceMemberRole::kPropertyCompany, "物业企业", {"物业公司"}},
+      {AllianceMemberRole::kCoBuildingUnit, "共建单位"},
+      {AllianceMemberRole::kEnterprise, "企业"},
+      {AllianceMemberRole::kSocialOrganisation, "社会组织"},
+      {AllianceMemberRole::kOther, "其他"},
+  };
+  return kTable;
+}
+
+template <>
+absl::Span<const EnumLabel<ItemKind>> Labels<ItemKind>() {
+  static constexpr EnumLabel<ItemKind> kTable[] = {
+      {ItemKind::kResource, "资源"},
+      {ItemKind::kNeed, "需求"},
+      {ItemKind::kResponsibility, "责任"},
   };
   return kTable;
 }

@@ -12,14 +12,15 @@
 // spelling. kUnspecified has no label.
 //
 // This header holds the tables of the org domain (Level, CompoundKind,
-// RenovationStatus, OrgForm, Rating); roster_service/roster_labels.h those
-// of the roster domain. Thread-safe: the tables are constants.
+// RenovationStatus, OrgForm, Rating, ExternalOrgKind and the alliances');
+// roster_service/roster_labels.h those of the roster domain. Thread-safe: the tables are constants.
 
 #include <array>
 #include <optional>
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "org_service/alliance.h"
 #include "org_service/external_org.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
@@ -74,6 +75,12 @@ template <>
 absl::Span<const EnumLabel<org::Rating>> Labels<org::Rating>();
 template <>
 absl::Span<const EnumLabel<org::ExternalOrgKind>> Labels<org::ExternalOrgKind>();
+template <>
+absl::Span<const EnumLabel<org::AllianceKind>> Labels<org::AllianceKind>();
+template <>
+absl::Span<const EnumLabel<org::AllianceMemberRole>> Labels<org::AllianceMemberRole>();
+template <>
+absl::Span<const EnumLabel<org::ItemKind>> Labels<org::ItemKind>();
 
 }  // namespace grassroots
 

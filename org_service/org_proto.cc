@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/personal_data.h"
 #include "common/proto_convert.h"
 #include "common/status_macros.h"
 
@@ -49,6 +50,18 @@ static_assert(static_cast<int>(ExternalOrgKind::kPropertyCompany) ==
                   v1::ExternalOrg::PROPERTY_COMPANY &&
               static_cast<int>(ExternalOrgKind::kOther) == v1::ExternalOrg::OTHER &&
               v1::ExternalOrg::Kind_MAX == v1::ExternalOrg::OTHER);
+static_assert(static_cast<int>(AllianceKind::kNeighbourhood) == v1::Alliance::NEIGHBOURHOOD &&
+              v1::Alliance::Kind_MAX == v1::Alliance::NEIGHBOURHOOD &&
+              static_cast<int>(AllianceState::kDissolved) == v1::Alliance::DISSOLVED &&
+              v1::Alliance::State_MAX == v1::Alliance::DISSOLVED);
+static_assert(static_cast<int>(AllianceMemberRole::kPropertyCompany) ==
+                  v1::Alliance::Member::PROPERTY_COMPANY &&
+              static_cast<int>(AllianceMemberRole::kOther) == v1::Alliance::Member::OTHER &&
+              v1::Alliance::Member::Role_MAX == v1::Alliance::Member::OTHER);
+static_assert(static_cast<int>(ItemKind::kResponsibility) == v1::AllianceItem::RESPONSIBILITY &&
+              v1::AllianceItem::Kind_MAX == v1::AllianceItem::RESPONSIBILITY &&
+              static_cast<int>(ItemState::kDone) == v1::AllianceItem::DONE &&
+              v1::AllianceItem::State_MAX == v1::AllianceItem::DONE);
 static_assert(static_cast<int>(Rating::kAdvanced) == v1::PartyOrg::ADVANCED &&
               static_cast<int>(Rating::kOrdinary) == v1::PartyOrg::ORDINARY &&
               static_cast<int>(Rating::kLagging) == v1::PartyOrg::LAGGING &&
@@ -167,11 +180,15 @@ absl::StatusOr<UnitDetails> DetailsFromProto(const v1::Unit& proto,
   return UnitDetails();
 }
 
-void SnapshotToProto(const Snapshot& snapshot, v1::ResourceSnapshot* proto) {
+void SnapshotToProto(const Snapshot& snapshot, bool personal_data, v1::ResourceSnapshot* proto) {
   if (const auto* unit = std::get_if<Unit>(&snapshot)) {
     UnitToProto(*unit, proto->mutable_unit());
   } else if (const auto* external = std::get_if<ExternalOrg>(&snapshot)) {
     ExternalOrgToProto(*external, proto->mutable_external_org());
+  } else if (const auto* alliance = std::get_if<Alliance>(&snapshot)) {
+    AllianceToProto(*alliance, proto->mutable_alliance());
+  } else if (const auto* item = std::get_if<AllianceItem>(&snapshot)) {
+    AllianceItemToProto(*item, personal_data, proto->mutable_alliance_item());
   } else {
     PartyOrgToProto(std::get<PartyOrg>(snapshot), proto->mutable_party_org());
   }
@@ -256,7 +273,102 @@ std::vector<std::string> ImpliedExternalOrgUpdatePaths(const v1::ExternalOrg& pr
   return paths;
 }
 
-void EventToProto(const Event& event, v1::Event* proto) {
+void AllianceToProto(const Alliance& alliance, v1::Alliance* proto) {
+  proto->Clear();
+  proto->set_name(AllianceName(alliance.id));
+  proto->set_kind(static_cast<v1::Alliance::Kind>(alliance.kind));
+  proto->set_unit(UnitName(alliance.unit_id));
+  proto->set_leading_party_org(PartyOrgName(alliance.leading_party_org_id));
+  proto->set_display_name(alliance.display_name);
+  for (const AllianceMember& m : alliance.members) {
+    v1::Alliance::Member* member = proto->add_members();
+    member->set_role(static_cast<v1::Alliance::Member::Role>(m.role));
+    if (m.external_org_id != 0) member->set_external_org(ExternalOrgName(m.external_org_id));
+    member->set_display_name(m.display_name);
+  }
+  if (alliance.established_date) {
+    DateToProto(*alliance.established_date, proto->mutable_established_date());
+  }
+  proto->set_state(static_cast<v1::Alliance::State>(alliance.state));
+  if (alliance.dissolved_date) {
+    DateToProto(*alliance.dissolved_date, proto->mutable_dissolved_date());
+  }
+  proto->set_deleted(alliance.deleted);
+  if (alliance.deleted) TimeToProto(alliance.delete_time, proto->mutable_delete_time());
+  ResourceTimesToProto(alliance, proto);
+}
+
+void AllianceItemToProto(const AllianceItem& item, bool personal_data, v1::AllianceItem* proto) {
+  proto->Clear();
+  proto->set_name(AllianceItemName(item.alliance_id, item.id));
+  proto->set_kind(static_cast<v1::AllianceItem::Kind>(item.kind));
+  proto->set_title(item.title);
+  proto->set_description(personal_data ? item.description : RedactPersonalData(item.description));
+  proto->set_state(static_cast<v1::AllianceItem::State>(item.state));
+  if (item.claimed_by_external_org_id != 0) {
+    proto->set_claimed_by(ExternalOrgName(item.claimed_by_external_org_id));
+  } else if (item.claimed_by_party_org_id != 0) {
+    proto->set_claimed_by(PartyOrgName(item.claimed_by_party_org_id));
+  }
+  proto->set_result(personal_data ? item.result : RedactPersonalData(item.result));
+  if (item.state != ItemState::kOpen) TimeToProto(item.claim_time, proto->mutable_claim_time());
+  if (item.state == ItemState::kDone) TimeToProto(item.done_time, proto->mutable_done_time());
+  ResourceTimesToProto(item, proto);
+  proto->set_unit(UnitName(item.unit_id));
+}
+
+absl::StatusOr<Alliance> AllianceFromProto(const v1::Alliance& proto,
+                                           absl::string_view field_prefix) {
+  const auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, name); };
+  Alliance alliance;
+  ASSIGN_OR_RETURN(alliance.kind, EnumFromProto<AllianceKind>(
+                                      proto.kind(), v1::Alliance_Kind_IsValid, field("kind")));
+  ASSIGN_OR_RETURN(alliance.unit_id, ParseOptionalName(proto.unit(), ParseUnitName, field("unit")));
+  ASSIGN_OR_RETURN(
+      alliance.leading_party_org_id,
+      ParseOptionalName(proto.leading_party_org(), ParsePartyOrgName, field("leading_party_org")));
+  alliance.display_name = proto.display_name();
+  for (int i = 0; i < proto.members_size(); ++i) {
+    const v1::Alliance::Member& m = proto.members(i);
+    const std::string prefix = field(absl::StrCat("members[", i, "]."));
+    AllianceMember member;
+    ASSIGN_OR_RETURN(member.role,
+                     EnumFromProto<AllianceMemberRole>(m.role(), v1::Alliance_Member_Role_IsValid,
+                                                       absl::StrCat(prefix, "role")));
+    ASSIGN_OR_RETURN(member.external_org_id,
+                     ParseOptionalName(m.external_org(), ParseExternalOrgName,
+                                       absl::StrCat(prefix, "external_org")));
+    member.display_name = m.display_name();
+    alliance.members.push_back(std::move(member));
+  }
+  ASSIGN_OR_RETURN(alliance.established_date,
+                   DateFromProto(proto.established_date(), field("established_date")));
+  return alliance;
+}
+
+absl::StatusOr<AllianceItem> AllianceItemFromProto(const v1::AllianceItem& proto,
+                                                   absl::string_view field_prefix) {
+  AllianceItem item;
+  ASSIGN_OR_RETURN(item.kind, EnumFromProto<ItemKind>(proto.kind(), v1::AllianceItem_Kind_IsValid,
+                                                      absl::StrCat(field_prefix, "kind")));
+  item.title = proto.title();
+  item.description = proto.description();
+  return item;
+}
+
+std::vector<std::string> ImpliedAllianceUpdatePaths(const v1::Alliance& proto) {
+  std::vector<std::string> paths;
+  if (!proto.display_name().empty()) paths.push_back("display_name");
+  if (!proto.leading_party_org().empty()) paths.push_back("leading_party_org");
+  if (proto.members_size() > 0) paths.push_back("members");
+  const grassroots::type::Date& date = proto.established_date();
+  if (date.year() != 0 || date.month() != 0 || date.day() != 0) {
+    paths.push_back("established_date");
+  }
+  return paths;
+}
+
+void EventToProto(const Event& event, bool personal_data, v1::Event* proto) {
   proto->Clear();
   proto->set_revision(event.revision);
   proto->set_index(event.index);
@@ -264,8 +376,8 @@ void EventToProto(const Event& event, v1::Event* proto) {
   proto->set_actor(event.actor);
   proto->set_method(event.method);
   proto->set_resource(SnapshotName(event.after));
-  if (event.before) SnapshotToProto(*event.before, proto->mutable_before());
-  SnapshotToProto(event.after, proto->mutable_after());
+  if (event.before) SnapshotToProto(*event.before, personal_data, proto->mutable_before());
+  SnapshotToProto(event.after, personal_data, proto->mutable_after());
 }
 
 absl::StatusOr<Unit> UnitFromProto(const v1::Unit& proto, absl::string_view field_prefix) {

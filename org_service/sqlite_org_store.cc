@@ -12,6 +12,8 @@
 //   units, unit_history                    kind 1 in events
 //   party_orgs, party_org_history          kind 2 in events
 //   external_orgs, external_org_history    kind 3 in events (schema 3)
+//   alliances, alliance_history            kind 4 in events (schema 5)
+//   alliance_items, alliance_item_history  kind 5 in events (schema 5)
 //   events, request_ids
 //
 // Unit details are nullable columns selected by details_kind (0 none, 1
@@ -51,6 +53,8 @@ using sqlite::Statement;
 constexpr int64_t kUnitKind = 1;
 constexpr int64_t kPartyOrgKind = 2;
 constexpr int64_t kExternalOrgKind = 3;
+constexpr int64_t kAllianceKind = 4;
+constexpr int64_t kAllianceItemKind = 5;
 
 // ---------------------------------------------------------------------------
 // Schema
@@ -133,6 +137,50 @@ std::string SchemaV4() {
   return sqlite::AddResourceColumns("party_orgs", "party_org_history", kPartyOrgColumnsV4);
 }
 
+// Schema version 5: alliances and their items. An alliance's members are
+// one TEXT, "role:external_org_id:display_name" joined by ';', with '\\',
+// ':' and ';' in names escaped by a backslash ('' for none).
+constexpr absl::string_view kAllianceFieldsV5 = R"(
+  kind INTEGER NOT NULL,
+  unit_id INTEGER NOT NULL,
+  leading_party_org_id INTEGER NOT NULL,
+  display_name TEXT NOT NULL,
+  members TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  established_date TEXT,
+  dissolved_date TEXT,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  delete_time INTEGER NOT NULL,
+  delete_revision INTEGER NOT NULL,
+  revision INTEGER NOT NULL)";
+
+constexpr absl::string_view kAllianceItemFieldsV5 = R"(
+  alliance_id INTEGER NOT NULL,
+  unit_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  claimed_by_external_org_id INTEGER NOT NULL,
+  claimed_by_party_org_id INTEGER NOT NULL,
+  result TEXT NOT NULL,
+  claim_time INTEGER NOT NULL,
+  done_time INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  revision INTEGER NOT NULL)";
+
+std::string SchemaV5() {
+  return absl::StrCat(
+      sqlite::ResourceTablesSchema("alliances", "alliance_history", kAllianceFieldsV5),
+      sqlite::ResourceTablesSchema("alliance_items", "alliance_item_history",
+                                   kAllianceItemFieldsV5),
+      sqlite::WidenEventKinds("1, 2, 3, 4, 5",
+                              "1 unit, 2 party org, 3 external org, 4 alliance, 5 alliance item"));
+}
+
 std::string SchemaV1() {
   return absl::StrCat(
       sqlite::ResourceTablesSchema("units", "unit_history", kUnitFieldsV1),
@@ -159,6 +207,16 @@ constexpr std::array<absl::string_view, 12> kExternalOrgColumns = {
     "id", "district_id", "kind", "display_name", "credit_code", "address",
     // Times and state.
     "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision"};
+constexpr std::array<absl::string_view, 15> kAllianceColumns = {
+    "id", "kind", "unit_id", "leading_party_org_id", "display_name", "members", "state",
+    "established_date", "dissolved_date",
+    // Times and state.
+    "create_time", "update_time", "deleted", "delete_time", "delete_revision", "revision"};
+constexpr std::array<absl::string_view, 15> kAllianceItemColumns = {
+    "id", "alliance_id", "unit_id", "kind", "title", "description", "state",
+    "claimed_by_external_org_id", "claimed_by_party_org_id", "result", "claim_time", "done_time",
+    // Times.
+    "create_time", "update_time", "revision"};
 constexpr std::array<absl::string_view, 17> kPartyOrgColumns = {
     "id", "parent_id", "form", "display_name", "unit_ids", "established_date", "rating",
     // Times and state.
@@ -199,8 +257,7 @@ void Bind(Statement& statement, const Unit& unit) {
   b.Int(unit.id).Int(unit.parent_id).Int(static_cast<int64_t>(unit.level));
   b.Text(unit.display_name).Text(unit.code);
   std::visit(DetailsBinder{b}, unit.details);
-  b.Time(unit.create_time).Time(unit.update_time);
-  b.Int(unit.deleted).Time(unit.delete_time).Int(unit.delete_revision).Int(unit.revision);
+  b.SoftDeletableLifetime(unit);
   if (const auto* c = std::get_if<CompoundDetails>(&unit.details)) {
     b.Int(static_cast<int64_t>(c->property_mode)).Int(c->property_company_id);
     b.OptionalDate(c->contract_start).OptionalDate(c->contract_end);
@@ -214,8 +271,7 @@ void Bind(Statement& statement, const Unit& unit) {
 void Bind(Statement& statement, const ExternalOrg& org) {
   Binder b(statement);
   b.Int(org.id).Int(org.district_id).Int(static_cast<int64_t>(org.kind)).Text(org.display_name);
-  b.Text(org.credit_code).Text(org.address).Time(org.create_time).Time(org.update_time);
-  b.Int(org.deleted).Time(org.delete_time).Int(org.delete_revision).Int(org.revision);
+  b.Text(org.credit_code).Text(org.address).SoftDeletableLifetime(org);
 }
 
 std::string FormatUnitIds(const std::vector<int64_t>& unit_ids) {
@@ -248,10 +304,119 @@ void Bind(Statement& statement, const PartyOrg& org) {
   Binder b(statement);
   b.Int(org.id).Int(org.parent_id).Int(static_cast<int64_t>(org.form)).Text(org.display_name);
   b.Text(FormatUnitIds(org.unit_ids)).OptionalDate(org.established_date);
-  b.Int(static_cast<int64_t>(org.rating)).Time(org.create_time).Time(org.update_time);
-  b.Int(org.deleted).Time(org.delete_time).Int(org.delete_revision).Int(org.revision);
+  b.Int(static_cast<int64_t>(org.rating)).SoftDeletableLifetime(org);
   b.OptionalDate(org.term.start).Int(org.term.years).OptionalDate(org.term.postponed_until);
   b.Text(FormatRatings(org.ratings));
+}
+
+// A name in the members' TEXT: '\\', ':' and ';' after a backslash.
+void AppendEscaped(std::string* out, absl::string_view text) {
+  for (char c : text) {
+    if (c == '\\' || c == ':' || c == ';') out->push_back('\\');
+    out->push_back(c);
+  }
+}
+
+std::string FormatMembers(const std::vector<AllianceMember>& members) {
+  std::string out;
+  for (const AllianceMember& m : members) {
+    if (!out.empty()) out.push_back(';');
+    absl::StrAppend(&out, static_cast<int>(m.role), ":", m.external_org_id, ":");
+    AppendEscaped(&out, m.display_name);
+  }
+  return out;
+}
+
+// Splits `text` at the unescaped `separator`s, keeping escapes in the parts.
+std::vector<std::string> SplitEscaped(absl::string_view text, char separator) {
+  std::vector<std::string> parts(1);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      parts.back().append(text.data() + i, 2);
+      ++i;
+    } else if (text[i] == separator) {
+      parts.emplace_back();
+    } else {
+      parts.back().push_back(text[i]);
+    }
+  }
+  return parts;
+}
+
+std::string Unescape(absl::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) ++i;
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<AllianceMember>> ParseMembers(absl::string_view text) {
+  std::vector<AllianceMember> members;
+  if (text.empty()) return members;
+  for (const std::string& item : SplitEscaped(text, ';')) {
+    const std::vector<std::string> parts = SplitEscaped(item, ':');
+    int64_t role = 0;
+    AllianceMember member;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &role) ||
+        !absl::SimpleAtoi(parts[1], &member.external_org_id)) {
+      return absl::DataLossError(absl::StrCat("bad alliance members \"", text, "\""));
+    }
+    member.role = static_cast<AllianceMemberRole>(role);
+    member.display_name = Unescape(parts[2]);
+    members.push_back(std::move(member));
+  }
+  return members;
+}
+
+void Bind(Statement& statement, const Alliance& a) {
+  Binder b(statement);
+  b.Int(a.id).Int(static_cast<int64_t>(a.kind)).Int(a.unit_id).Int(a.leading_party_org_id);
+  b.Text(a.display_name).Text(FormatMembers(a.members)).Int(static_cast<int64_t>(a.state));
+  b.OptionalDate(a.established_date).OptionalDate(a.dissolved_date);
+  b.SoftDeletableLifetime(a);
+}
+
+void Bind(Statement& statement, const AllianceItem& item) {
+  Binder b(statement);
+  b.Int(item.id).Int(item.alliance_id).Int(item.unit_id).Int(static_cast<int64_t>(item.kind));
+  b.Text(item.title).Text(item.description).Int(static_cast<int64_t>(item.state));
+  b.Int(item.claimed_by_external_org_id).Int(item.claimed_by_party_org_id).Text(item.result);
+  b.Time(item.claim_time).Time(item.done_time).Lifetime(item);
+}
+
+absl::StatusOr<Alliance> ReadAlliance(RowReader& r) {
+  Alliance a;
+  a.id = r.Int();
+  a.kind = r.As<AllianceKind>();
+  a.unit_id = r.Int();
+  a.leading_party_org_id = r.Int();
+  a.display_name = r.Text();
+  ASSIGN_OR_RETURN(a.members, ParseMembers(r.Text()));
+  a.state = r.As<AllianceState>();
+  ASSIGN_OR_RETURN(a.established_date, r.OptionalDate("established_date"));
+  ASSIGN_OR_RETURN(a.dissolved_date, r.OptionalDate("dissolved_date"));
+  r.SoftDeletableLifetime(a);
+  return a;
+}
+
+absl::StatusOr<AllianceItem> ReadAllianceItem(RowReader& r) {
+  AllianceItem item;
+  item.id = r.Int();
+  item.alliance_id = r.Int();
+  item.unit_id = r.Int();
+  item.kind = r.As<ItemKind>();
+  item.title = r.Text();
+  item.description = r.Text();
+  item.state = r.As<ItemState>();
+  item.claimed_by_external_org_id = r.Int();
+  item.claimed_by_party_org_id = r.Int();
+  item.result = r.Text();
+  item.claim_time = r.Time();
+  item.done_time = r.Time();
+  r.Lifetime(item);
+  return item;
 }
 
 absl::StatusOr<UnitDetails> ReadDetails(RowReader& r) {
@@ -293,12 +458,7 @@ absl::StatusOr<Unit> ReadUnit(RowReader& r) {
   unit.display_name = r.Text();
   unit.code = r.Text();
   ASSIGN_OR_RETURN(unit.details, ReadDetails(r));
-  unit.create_time = r.Time();
-  unit.update_time = r.Time();
-  unit.deleted = r.Bool();
-  unit.delete_time = r.Time();
-  unit.delete_revision = r.Int();
-  unit.revision = r.Int();
+  r.SoftDeletableLifetime(unit);
   // Schema 3's columns: NULL for rows written before it (read as 0).
   if (auto* c = std::get_if<CompoundDetails>(&unit.details)) {
     c->property_mode = r.As<PropertyMode>();
@@ -322,12 +482,7 @@ absl::StatusOr<ExternalOrg> ReadExternalOrg(RowReader& r) {
   org.display_name = r.Text();
   org.credit_code = r.Text();
   org.address = r.Text();
-  org.create_time = r.Time();
-  org.update_time = r.Time();
-  org.deleted = r.Bool();
-  org.delete_time = r.Time();
-  org.delete_revision = r.Int();
-  org.revision = r.Int();
+  r.SoftDeletableLifetime(org);
   return org;
 }
 
@@ -353,12 +508,7 @@ absl::StatusOr<PartyOrg> ReadPartyOrg(RowReader& r) {
   ASSIGN_OR_RETURN(org.unit_ids, ParseUnitIds(r.Text()));
   ASSIGN_OR_RETURN(org.established_date, r.OptionalDate("established_date"));
   org.rating = r.As<Rating>();
-  org.create_time = r.Time();
-  org.update_time = r.Time();
-  org.deleted = r.Bool();
-  org.delete_time = r.Time();
-  org.delete_revision = r.Int();
-  org.revision = r.Int();
+  r.SoftDeletableLifetime(org);
   ASSIGN_OR_RETURN(org.term.start, r.OptionalDate("term_start"));
   org.term.years = static_cast<int32_t>(r.Int());
   ASSIGN_OR_RETURN(org.term.postponed_until, r.OptionalDate("term_postponed_until"));
@@ -374,20 +524,24 @@ absl::StatusOr<PartyOrg> ReadPartyOrg(RowReader& r) {
 std::vector<sqlite::ResourceTable> OrgStoreSchema::Tables() {
   return {{kUnitKind, "units", "unit_history", kUnitColumns},
           {kPartyOrgKind, "party_orgs", "party_org_history", kPartyOrgColumns},
-          {kExternalOrgKind, "external_orgs", "external_org_history", kExternalOrgColumns}};
+          {kExternalOrgKind, "external_orgs", "external_org_history", kExternalOrgColumns},
+          {kAllianceKind, "alliances", "alliance_history", kAllianceColumns},
+          {kAllianceItemKind, "alliance_items", "alliance_item_history", kAllianceItemColumns}};
 }
 
 std::vector<std::string> OrgStoreSchema::Migrations() {
-  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3(), SchemaV4()};
+  return {SchemaV1(), sqlite::RequestIdsByPrincipalV2(), SchemaV3(), SchemaV4(), SchemaV5()};
 }
 
 sqlite::ResourceKey OrgStoreSchema::KeyOf(const Snapshot& snapshot) {
   return std::visit(
       [](const auto& resource) {
         using T = std::decay_t<decltype(resource)>;
-        const int64_t kind = std::is_same_v<T, Unit>       ? kUnitKind
-                             : std::is_same_v<T, PartyOrg> ? kPartyOrgKind
-                                                           : kExternalOrgKind;
+        const int64_t kind = std::is_same_v<T, Unit>          ? kUnitKind
+                             : std::is_same_v<T, PartyOrg>    ? kPartyOrgKind
+                             : std::is_same_v<T, ExternalOrg> ? kExternalOrgKind
+                             : std::is_same_v<T, Alliance>    ? kAllianceKind
+                                                              : kAllianceItemKind;
         return sqlite::ResourceKey{kind, resource.id, resource.revision};
       },
       snapshot);
@@ -402,6 +556,8 @@ void OrgStoreSchema::Bind(Statement& statement, const Snapshot& snapshot) {
 absl::StatusOr<Snapshot> OrgStoreSchema::Read(int64_t kind, RowReader& reader) {
   if (kind == kUnitKind) return ReadUnit(reader);
   if (kind == kExternalOrgKind) return ReadExternalOrg(reader);
+  if (kind == kAllianceKind) return ReadAlliance(reader);
+  if (kind == kAllianceItemKind) return ReadAllianceItem(reader);
   return ReadPartyOrg(reader);
 }
 
@@ -410,6 +566,11 @@ absl::Status OrgStoreSchema::ReadAll(const sqlite::ResourceStoreBase& store, sql
   ASSIGN_OR_RETURN(state.units, store.ReadCurrent(db, kUnitKind, &ReadUnit));
   ASSIGN_OR_RETURN(state.party_orgs, store.ReadCurrent(db, kPartyOrgKind, &ReadPartyOrg));
   ASSIGN_OR_RETURN(state.external_orgs, store.ReadCurrent(db, kExternalOrgKind, &ReadExternalOrg));
+  ASSIGN_OR_RETURN(state.alliances, store.ReadCurrent(db, kAllianceKind, &ReadAlliance));
+  ASSIGN_OR_RETURN(state.alliance_items,
+                   store.ReadCurrent(db, kAllianceItemKind, &ReadAllianceItem));
+  if (!state.alliances.empty()) state.max_alliance_id = state.alliances.back().id;
+  if (!state.alliance_items.empty()) state.max_alliance_item_id = state.alliance_items.back().id;
   // Deleted resources are kept, so the last row has the largest id ever used.
   if (!state.units.empty()) state.max_unit_id = state.units.back().id;
   if (!state.party_orgs.empty()) state.max_party_org_id = state.party_orgs.back().id;

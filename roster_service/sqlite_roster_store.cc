@@ -220,9 +220,7 @@ void Bind(Statement& statement, const Membership& membership) {
       .Int(membership.party_org_id)
       .Date(membership.start_date)
       .OptionalDate(membership.end_date)
-      .Time(membership.create_time)
-      .Time(membership.update_time)
-      .Int(membership.revision);
+      .Lifetime(membership);
 }
 
 void Bind(Statement& statement, const Registration& registration) {
@@ -235,9 +233,7 @@ void Bind(Statement& statement, const Registration& registration) {
       .Text(registration.duty_zone)
       .Date(registration.start_date)
       .OptionalDate(registration.end_date)
-      .Time(registration.create_time)
-      .Time(registration.update_time)
-      .Int(registration.revision)
+      .Lifetime(registration)
       .Int(registration.employer_id);
 }
 
@@ -251,9 +247,7 @@ void Bind(Statement& statement, const RoleAssignment& assignment) {
       .Date(assignment.start_date)
       .OptionalDate(assignment.end_date)
       .Text(assignment.note)
-      .Time(assignment.create_time)
-      .Time(assignment.update_time)
-      .Int(assignment.revision)
+      .Lifetime(assignment)
       .Int(assignment.sending_org_id);
 }
 
@@ -287,9 +281,7 @@ absl::StatusOr<Membership> ReadMembership(RowReader& r) {
   membership.party_org_id = r.Int();
   ASSIGN_OR_RETURN(membership.start_date, r.Date("start_date"));
   ASSIGN_OR_RETURN(membership.end_date, r.OptionalDate("end_date"));
-  membership.create_time = r.Time();
-  membership.update_time = r.Time();
-  membership.revision = r.Int();
+  r.Lifetime(membership);
   return membership;
 }
 
@@ -303,9 +295,7 @@ absl::StatusOr<Registration> ReadRegistration(RowReader& r) {
   registration.duty_zone = r.Text();
   ASSIGN_OR_RETURN(registration.start_date, r.Date("start_date"));
   ASSIGN_OR_RETURN(registration.end_date, r.OptionalDate("end_date"));
-  registration.create_time = r.Time();
-  registration.update_time = r.Time();
-  registration.revision = r.Int();
+  r.Lifetime(registration);
   registration.employer_id = r.Int();
   return registration;
 }
@@ -320,9 +310,7 @@ absl::StatusOr<RoleAssignment> ReadRoleAssignment(RowReader& r) {
   ASSIGN_OR_RETURN(assignment.start_date, r.Date("start_date"));
   ASSIGN_OR_RETURN(assignment.end_date, r.OptionalDate("end_date"));
   assignment.note = r.Text();
-  assignment.create_time = r.Time();
-  assignment.update_time = r.Time();
-  assignment.revision = r.Int();
+  r.Lifetime(assignment);
   assignment.sending_org_id = r.Int();
   return assignment;
 }

@@ -126,6 +126,8 @@ TEST_F(AuditEndToEndTest, FindsExactlyThePlantedViolationsAndTheAskedForFigures)
       {"registered_in_service", f.in_service_registered},
       {"registered_with_post", f.registered_with_post},
       {"communities_one_shoulder", f.communities_one_shoulder},
+      {"alliances", f.alliances},
+      {"neighbourhood_alliances", f.alliances},
   };
   for (const auto& [key, value] : figures) {
     EXPECT_EQ(Field(totals, key).number_value(), value) << key;
@@ -198,6 +200,9 @@ TEST_F(ProfileEndToEndTest, ZhangpingReportsItsArticlesFigures) {
   const double posts = Field(totals, "registered_with_post").number_value();
   EXPECT_GE(posts, 500);
   EXPECT_LT(posts, 600);
+  // "截至目前,共组建近邻党建联盟67个"
+  EXPECT_EQ(Field(totals, "alliances").number_value(), 67);
+  EXPECT_EQ(Field(totals, "neighbourhood_alliances").number_value(), 67);
 }
 
 TEST_F(AuditEndToEndTest, PreviousReportsNewAndResolvedFindings) {

@@ -383,6 +383,9 @@ void ExpectCoverage(const Coverage& got, const Coverage& want) {
   GRASSROOTS_EXPECT_FIELD(in_service_residents);
   GRASSROOTS_EXPECT_FIELD(in_service_residents_registered);
   GRASSROOTS_EXPECT_FIELD(communities_one_shoulder);
+  GRASSROOTS_EXPECT_FIELD(alliances);
+  GRASSROOTS_EXPECT_FIELD(compound_alliances);
+  GRASSROOTS_EXPECT_FIELD(neighbourhood_alliances);
 #undef GRASSROOTS_EXPECT_FIELD
 }
 
@@ -715,6 +718,35 @@ TEST(AuditRulesTest, FiguresMeanWhatTheArticlesMean) {
   EXPECT_EQ(report.communities[1].communities_one_shoulder, 0);
   // The seconded work-team leader has no membership here, and that is not
   // a finding; nor is the first secretary's second branch.
+}
+
+// Active alliances count in their unit's rows, by kind; one whose leading
+// organisation is gone, or no longer covers its unit, is a warning.
+TEST(AuditRulesTest, AlliancesPerStreetAndTheirLeaders) {
+  District x = CleanDistrict();
+  Builder& b = x.b;
+  using org::AllianceKind;
+  using org::AllianceState;
+  b.in.alliances = {
+      {1, AllianceKind::kCompound, 4, 102, "幸福花园“1+4+X”", AllianceState::kActive},
+      {2, AllianceKind::kNeighbourhood, 3, 101, "幸福社区近邻党建联盟", AllianceState::kActive},
+      {3, AllianceKind::kNeighbourhood, 2, 100, "花楼街道近邻党建联盟", AllianceState::kActive},
+      {4, AllianceKind::kNeighbourhood, 30, 201, "民族社区联盟", AllianceState::kDissolved},
+      // Led by the branch of another compound: nobody leads it.
+      {5, AllianceKind::kCompound, 7, 102, "民族小区“1+4+X”", AllianceState::kActive},
+  };
+  const AuditReport report = Audit(b.in);
+  EXPECT_THAT(Briefs(report), ElementsAre(Brief{"alliance-without-leader",
+                                                Severity::kWarning,
+                                                {"alliances/5", "partyOrgs/102"}}));
+  const Coverage& t = report.totals;
+  EXPECT_EQ(t.alliances, 4);
+  EXPECT_EQ(t.compound_alliances, 2);
+  EXPECT_EQ(t.neighbourhood_alliances, 2);
+  ASSERT_EQ(report.streets.size(), 2u);
+  EXPECT_EQ(report.streets[0].alliances, 3);  // 花楼街道: its own, 幸福社区's, 幸福花园's
+  EXPECT_EQ(report.streets[1].alliances, 1);  // 民族街道: the dissolved one is not counted
+  EXPECT_EQ(report.communities[0].alliances, 2);
 }
 
 TEST(AuditRulesTest, CrossAppointmentsNeedTheBranchOfTheSameCompound) {

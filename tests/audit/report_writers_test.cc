@@ -578,7 +578,7 @@ TEST(ReportMarkdownTest, TablesPerStreetWithEscapedNames) {
   const std::string header =
       "| 社区 | 小区 | 覆盖率 | 书记配备率 | 第一书记 | 有物业 | 工作队 | 红色业委会率 | "
       "红色物业率 "
-      "| 楼栋党小组 | 楼栋长 | 交叉任职 | 双报到 | 一肩挑 |\n";
+      "| 楼栋党小组 | 楼栋长 | 交叉任职 | 双报到 | 一肩挑 | 联盟 |\n";
   size_t tables = 0;
   for (size_t at = md.find(header); at != std::string::npos; at = md.find(header, at + 1)) {
     ++tables;

@@ -735,6 +735,76 @@ TEST_F(OrgctlTest, ExternalOrgsRoundTripThroughCsv) {
               HasSubstr(absl::StrCat("湘江物业服务有限公司,物业企业,", code, ",株洲市天元区")));
 }
 
+// A compound's "1+4+X": created with a group, its members replaced from a
+// spreadsheet (all or nothing), exported, and an item of its lists claimed
+// and completed.
+TEST_F(OrgctlTest, AlliancesTheirMembersSpreadsheetAndTheirLists) {
+  const District& d = district();
+  const std::string school = AdminCreate({"external-orgs", "create", "--district", d.district,
+                                          "--kind", "学校", "--name", "株洲市第二十中学"});
+  const std::string company = AdminCreate({"external-orgs", "create", "--district", d.district,
+                                           "--kind", "物业企业", "--name", "石峰红色物业有限公司"});
+  ASSERT_FALSE(school.empty() || company.empty());
+  const OrgctlResult wrong_level = Admin({"alliances", "create", "--kind", "COMPOUND", "--unit",
+                                          d.community, "--leader", d.branch, "--name", "错位联盟"});
+  EXPECT_EQ(wrong_level.exit_code, 1) << wrong_level;
+  EXPECT_THAT(wrong_level.err, HasSubstr("sits at a COMPOUND")) << wrong_level;
+  const std::string alliance =
+      AdminCreate({"alliances", "create", "--kind", "小区联盟", "--unit", d.garden, "--leader",
+                   d.branch, "--name", "幸福花园“1+4+X”联盟", "--member", "居民代表=居民代表5人",
+                   "--established", "2024-03-01"});
+  ASSERT_THAT(alliance, StartsWith("alliances/"));
+
+  const std::string file = TempFile("alliance_members.csv");
+  WriteFile(file,
+            "角色,名称,统一社会信用代码,备注\n"
+            "居民代表,居民代表5人,,\n"
+            "共建单位,株洲市第二十中学,,教务处\n"
+            "物业企业,不存在物业公司,,\n"  // line 4: not in the directory
+            "街坊,某人,,\n");              // line 5: not a role
+  const OrgctlResult refused = Admin({"alliances", "members", "import", alliance, file});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_THAT(refused.err, HasSubstr("line 4: 名称 \"不存在物业公司\": no such organisation"))
+      << refused;
+  EXPECT_THAT(refused.err, HasSubstr("line 5: 角色")) << refused;
+  EXPECT_THAT(refused.err, HasSubstr("nothing was written")) << refused;
+  EXPECT_THAT(Admin({"-o", "json", "alliances", "get", alliance}).out,
+              Not(HasSubstr(school)));  // still the one member it was created with
+
+  WriteFile(file,
+            "角色,名称,统一社会信用代码,备注\n"
+            "居民代表,居民代表5人,,\n"
+            "党员代表,党员代表3人,,\n"
+            "共建单位,株洲市第二十中学,,教务处\n"
+            "物业企业,石峰红色物业有限公司,,\n");
+  for (int run = 0; run < 2; ++run) {
+    const OrgctlResult imported = Admin({"alliances", "members", "import", alliance, file});
+    EXPECT_EQ(imported.exit_code, 0) << imported;
+    EXPECT_THAT(imported.out, HasSubstr(absl::StrCat(alliance, ": 4 members"))) << imported;
+  }
+  const OrgctlResult exported = Admin({"alliances", "members", "export", alliance});
+  EXPECT_EQ(exported.exit_code, 0) << exported;
+  EXPECT_THAT(exported.out, HasSubstr("共建单位,株洲市第二十中学,,教务处")) << exported;
+  EXPECT_THAT(exported.out, HasSubstr("物业企业,石峰红色物业有限公司,,")) << exported;
+  EXPECT_THAT(Admin({"alliances", "list", "--unit", d.street}).out, HasSubstr(alliance));
+
+  const std::string item = AdminCreate(
+      {"alliances", "items", "add", alliance, "--kind", "需求", "--title", "3号楼电梯维修"});
+  ASSERT_THAT(item, StartsWith(absl::StrCat(alliance, "/items/")));
+  const OrgctlResult claimed = Admin({"alliances", "items", "claim", item, "--by", school});
+  EXPECT_EQ(claimed.exit_code, 0) << claimed;
+  EXPECT_THAT(claimed.out, HasSubstr("CLAIMED")) << claimed;
+  const OrgctlResult again = Admin({"alliances", "items", "claim", item, "--by", d.branch});
+  EXPECT_EQ(again.exit_code, 1) << again;
+  EXPECT_THAT(again.err, HasSubstr("is CLAIMED")) << again;
+  const OrgctlResult done =
+      Admin({"alliances", "items", "complete", item, "--result", "已联系维保单位"});
+  EXPECT_EQ(done.exit_code, 0) << done;
+  EXPECT_THAT(done.out, HasSubstr("DONE")) << done;
+  EXPECT_EQ(
+      CountOf(Admin({"-o", "json", "alliances", "items", "list", alliance, "--state", "DONE"})), 1);
+}
+
 TEST_F(OrgctlTest, ImportStoresTheGoodRowsAndReportsTheBadOnes) {
   const District& d = district();
   const std::string file = TempFile("import.csv");

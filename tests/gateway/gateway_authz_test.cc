@@ -312,6 +312,98 @@ class GatewayAuthzTest : public GatewaySuite {
           org_v1::ListExternalOrgsResponse out;
           return c.org->ListExternalOrgs(Context().get(), r, &out);
         });
+    // Alliances resolve to their unit (each side's compound has one, with
+    // an item CLAIMED and one DONE, made in CreateReplayedResources).
+    add("OrgService.CreateAlliance", Kind::kWrite, StatusCode::ALREADY_EXISTS, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::CreateAllianceRequest r;
+          *r.mutable_alliance() = NewCompoundAlliance(s);
+          org_v1::Alliance out;
+          return c.org->CreateAlliance(Context().get(), r, &out);
+        });
+    add("OrgService.GetAlliance", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::GetAllianceRequest r;
+          r.set_name(alliance_[s.community.name()]);
+          org_v1::Alliance out;
+          return c.org->GetAlliance(Context().get(), r, &out);
+        });
+    add("OrgService.UpdateAlliance", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::UpdateAllianceRequest r;
+          r.mutable_alliance()->set_name(alliance_[s.community.name()]);
+          r.mutable_alliance()->set_display_name("“1+4+X”共建联盟");
+          org_v1::Alliance out;
+          return c.org->UpdateAlliance(Context().get(), r, &out);
+        });
+    add("OrgService.DissolveAlliance", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::DissolveAllianceRequest r;
+          r.set_name(alliance_[s.community.name()]);
+          r.set_etag("\"stale\"");
+          org_v1::Alliance out;
+          return c.org->DissolveAlliance(Context().get(), r, &out);
+        });
+    add("OrgService.DeleteAlliance", Kind::kManage, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::DeleteAllianceRequest r;
+          r.set_name(alliance_[s.community.name()]);
+          r.set_etag("\"stale\"");
+          org_v1::Alliance out;
+          return c.org->DeleteAlliance(Context().get(), r, &out);
+        });
+    add("OrgService.UndeleteAlliance", Kind::kManage, StatusCode::FAILED_PRECONDITION, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::UndeleteAllianceRequest r;
+          r.set_name(alliance_[s.community.name()]);
+          org_v1::Alliance out;
+          return c.org->UndeleteAlliance(Context().get(), r, &out);
+        });
+    add("OrgService.ListAlliances", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          org_v1::ListAlliancesRequest r;
+          r.set_unit(s.community.name());
+          org_v1::ListAlliancesResponse out;
+          return c.org->ListAlliances(Context().get(), r, &out);
+        });
+    add("OrgService.CreateAllianceItem", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::CreateAllianceItemRequest r;
+          r.set_parent(alliance_[s.community.name()]);
+          r.mutable_item()->set_kind(org_v1::AllianceItem::NEED);
+          r.mutable_item()->set_title("楼道灯维修");
+          org_v1::AllianceItem out;
+          return c.org->CreateAllianceItem(Context().get(), r, &out);
+        });
+    add("OrgService.GetAllianceItem", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::GetAllianceItemRequest r;
+          r.set_name(claimed_item_[s.community.name()]);
+          org_v1::AllianceItem out;
+          return c.org->GetAllianceItem(Context().get(), r, &out);
+        });
+    add("OrgService.ListAllianceItems", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::ListAllianceItemsRequest r;
+          r.set_parent(alliance_[s.community.name()]);
+          org_v1::ListAllianceItemsResponse out;
+          return c.org->ListAllianceItems(Context().get(), r, &out);
+        });
+    add("OrgService.ClaimAllianceItem", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::ClaimAllianceItemRequest r;
+          r.set_name(claimed_item_[s.community.name()]);
+          r.set_claimed_by(s.branch.name());
+          org_v1::AllianceItem out;
+          return c.org->ClaimAllianceItem(Context().get(), r, &out);
+        });
+    add("OrgService.CompleteAllianceItem", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [this](Clients& c, const Side& s) {
+          org_v1::CompleteAllianceItemRequest r;
+          r.set_name(done_item_[s.community.name()]);
+          org_v1::AllianceItem out;
+          return c.org->CompleteAllianceItem(Context().get(), r, &out);
+        });
     add("OrgService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed,
         [](Clients& c, const Side&) {
           org_v1::ListEventsRequest r;
@@ -617,9 +709,51 @@ class GatewayAuthzTest : public GatewaySuite {
     org_v1::ExternalOrg created_external;
     ASSERT_TRUE(admin.org->CreateExternalOrg(Context().get(), external, &created_external).ok());
     external_org_ = created_external.name();
+    for (const Side* side : {&inside_, &outside_}) {
+      ASSERT_NO_FATAL_FAILURE(CreateAllianceWithItems(*admin.org, *side));
+    }
+  }
+  static org_v1::Alliance NewCompoundAlliance(const Side& side) {
+    org_v1::Alliance alliance;
+    alliance.set_kind(org_v1::Alliance::COMPOUND);
+    alliance.set_unit(side.compound.name());
+    alliance.set_leading_party_org(side.branch.name());
+    alliance.set_display_name("“1+4+X”联盟");
+    org_v1::Alliance::Member* residents = alliance.add_members();
+    residents->set_role(org_v1::Alliance::Member::RESIDENT_REPRESENTATIVES);
+    residents->set_display_name("居民代表5人");
+    return alliance;
+  }
+  // An alliance at the side's compound with one item CLAIMED by its branch
+  // and one DONE.
+  void CreateAllianceWithItems(org_v1::OrgService::Stub& org, const Side& side) {
+    org_v1::CreateAllianceRequest create;
+    *create.mutable_alliance() = NewCompoundAlliance(side);
+    org_v1::Alliance alliance;
+    ASSERT_TRUE(org.CreateAlliance(Context().get(), create, &alliance).ok());
+    alliance_[side.community.name()] = alliance.name();
+    for (std::map<std::string, std::string>* item : {&claimed_item_, &done_item_}) {
+      org_v1::CreateAllianceItemRequest add;
+      add.set_parent(alliance.name());
+      add.mutable_item()->set_kind(org_v1::AllianceItem::RESOURCE);
+      add.mutable_item()->set_title("共建单位提供活动场地");
+      org_v1::AllianceItem made;
+      ASSERT_TRUE(org.CreateAllianceItem(Context().get(), add, &made).ok());
+      org_v1::ClaimAllianceItemRequest claim;
+      claim.set_name(made.name());
+      claim.set_claimed_by(side.branch.name());
+      ASSERT_TRUE(org.ClaimAllianceItem(Context().get(), claim, &made).ok());
+      (*item)[side.community.name()] = made.name();
+    }
+    org_v1::CompleteAllianceItemRequest complete;
+    complete.set_name(done_item_[side.community.name()]);
+    org_v1::AllianceItem done;
+    ASSERT_TRUE(org.CompleteAllianceItem(Context().get(), complete, &done).ok());
   }
 
   std::string external_org_;
+  // By the side's community: its alliance and items.
+  std::map<std::string, std::string> alliance_, claimed_item_, done_item_;
   int unit_codes_ = 0;
   std::map<std::string, std::string> replayed_;
 };

@@ -212,7 +212,8 @@ TEST_F(RoutesTest, PagedListsAndOnlyThemHaveTheirTokenFields) {
   EXPECT_THAT(paged,
               ::testing::UnorderedElementsAre(
                   "OrgService.ListUnits", "OrgService.ListPartyOrgs", "OrgService.ListEvents",
-                  "OrgService.ListExternalOrgs", "RosterService.ListPeople",
+                  "OrgService.ListExternalOrgs", "OrgService.ListAlliances",
+                  "OrgService.ListAllianceItems", "RosterService.ListPeople",
                   "RosterService.ListMemberships", "RosterService.ListRegistrations",
                   "RosterService.ListRoleAssignments", "RosterService.ListEvents"));
   EXPECT_EQ(Roster("ListPeople").page_token_field,

@@ -1,7 +1,6 @@
 #include "org_service/org_core.h"
 
 #include <atomic>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,21 +9,18 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "org_service/sqlite_org_store.h"
+#include "tests/org_service/org_core_fixture.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace grassroots::org {
 namespace {
 
+using ::grassroots::org::testing::FixedClock;
+using ::grassroots::org::testing::Sync;
 using ::grassroots::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-class FixedClock final : public Clock {
- public:
-  absl::Time Now() const override { return now; }
-  absl::Time now = absl::FromUnixSeconds(1790000000);
-};
 
 // The real SQLite store with faults that can't be produced on cue for
 // real: a commit held back until released (so that the next requests queue up
@@ -62,14 +58,6 @@ class FaultyStore final : public OrgStore {
  private:
   OrgStore* const store_;
 };
-
-// Waits for an asynchronous write.
-template <typename T, typename Call>
-absl::StatusOr<T> Sync(Call call) {
-  std::promise<absl::StatusOr<T>> promise;
-  call([&](absl::StatusOr<T> result) { promise.set_value(std::move(result)); });
-  return promise.get_future().get();
-}
 
 class OrgCoreTest : public ::testing::Test {
  protected:
@@ -136,7 +124,7 @@ class OrgCoreTest : public ::testing::Test {
     building_ = MustCreate(compound_1_, Level::kBuilding, "B1").id;
   }
 
-  testing::TempDir dir_;
+  ::grassroots::testing::TempDir dir_;
   FixedClock clock_;
   Caller caller_{"tester"};
   std::unique_ptr<SqliteOrgStore> store_;

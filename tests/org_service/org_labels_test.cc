@@ -20,6 +20,9 @@ TEST(OrgLabelsTest, EveryTableIsComplete) {
   ExpectCompleteLabelTable<org::RenovationStatus>(org::RenovationStatus::kCompleted);
   ExpectCompleteLabelTable<org::OrgForm>(org::OrgForm::kPartyGroup);
   ExpectCompleteLabelTable<org::Rating>(org::Rating::kLagging);
+  ExpectCompleteLabelTable<org::AllianceKind>(org::AllianceKind::kNeighbourhood);
+  ExpectCompleteLabelTable<org::AllianceMemberRole>(org::AllianceMemberRole::kOther);
+  ExpectCompleteLabelTable<org::ItemKind>(org::ItemKind::kResponsibility);
 }
 
 TEST(OrgLabelsTest, TheWordsOfTheDomain) {
@@ -27,6 +30,9 @@ TEST(OrgLabelsTest, TheWordsOfTheDomain) {
   EXPECT_EQ(Label(org::OrgForm::kJointBranch), "联合党支部");
   EXPECT_EQ(ParseLabel<org::Level>("楼栋"), org::Level::kBuilding);
   EXPECT_EQ(ParseLabel<org::CompoundKind>("城中村"), org::CompoundKind::kUrbanVillage);
+  EXPECT_EQ(ParseLabel<org::AllianceMemberRole>("业主委员会"),
+            org::AllianceMemberRole::kOwnersCommittee);
+  EXPECT_EQ(Label(org::ItemKind::kResponsibility), "责任");
 }
 
 TEST(OrgLabelsTest, UnspecifiedAndUnknownHaveNoLabel) {

@@ -20,6 +20,7 @@ using ::grassroots::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 MATCHER_P(EqualsProto, expected, "") {
   std::string difference;
@@ -469,7 +470,7 @@ TEST(EventToProtoTest, ACreationHasNoBefore) {
   event.method = "CreateUnit";
   event.after = FullCompound();
   v1::Event proto;
-  EventToProto(event, &proto);
+  EventToProto(event, /*personal_data=*/true, &proto);
 
   EXPECT_EQ(proto.revision(), 19);
   EXPECT_EQ(proto.index(), 0);
@@ -495,7 +496,7 @@ TEST(EventToProtoTest, AChangeHasBeforeAndAfter) {
   event.before = before;
   event.after = after;
   v1::Event proto;
-  EventToProto(event, &proto);
+  EventToProto(event, /*personal_data=*/true, &proto);
 
   EXPECT_EQ(proto.index(), 2);
   EXPECT_EQ(proto.resource(), "partyOrgs/9");
@@ -594,6 +595,75 @@ TEST(PartyOrgTermTest, TermAndRatingsRoundTrip) {
   bad.mutable_ratings(0)->set_rating(static_cast<v1::PartyOrg::Rating>(9));
   EXPECT_EQ(PartyOrgFromProto(bad, "party_org.").status().message(),
             "party_org.ratings[0].rating: 9 is not a known value");
+}
+
+TEST(OrgProtoTest, AnAllianceRoundTripsAndNamesItsBadFields) {
+  const auto proto = ParseText<v1::Alliance>(R"pb(
+    kind: COMPOUND
+    unit: "units/4"
+    leading_party_org: "partyOrgs/7"
+    display_name: "幸福花园“1+4+X”联盟"
+    members { role: RESIDENT_REPRESENTATIVES display_name: "居民代表5人" }
+    members { role: PROPERTY_COMPANY external_org: "externalOrgs/3" }
+    established_date { year: 2023 month: 3 day: 1 }
+  )pb");
+  absl::StatusOr<Alliance> alliance = AllianceFromProto(proto, "alliance.");
+  ASSERT_TRUE(alliance.ok()) << alliance.status();
+  EXPECT_EQ(alliance->unit_id, 4);
+  EXPECT_EQ(alliance->leading_party_org_id, 7);
+  ASSERT_EQ(alliance->members.size(), 2u);
+  EXPECT_EQ(alliance->members[1].external_org_id, 3);
+  alliance->id = 9;
+  alliance->state = AllianceState::kActive;
+  v1::Alliance back;
+  AllianceToProto(*alliance, &back);
+  EXPECT_EQ(back.name(), "alliances/9");
+  EXPECT_EQ(back.state(), v1::Alliance::ACTIVE);
+  EXPECT_EQ(back.members(1).external_org(), "externalOrgs/3");
+  EXPECT_EQ(back.established_date().year(), 2023);
+  EXPECT_THAT(ImpliedAllianceUpdatePaths(proto),
+              ElementsAre("display_name", "leading_party_org", "members", "established_date"));
+
+  auto bad = proto;
+  bad.mutable_members(1)->set_external_org("partyOrgs/3");
+  EXPECT_THAT(AllianceFromProto(bad, "alliance.").status(),
+              StatusIs(kInvalid, HasSubstr("alliance.members[1].external_org")));
+  bad = proto;
+  bad.mutable_members(0)->set_role(static_cast<v1::Alliance::Member::Role>(42));
+  EXPECT_EQ(AllianceFromProto(bad, "alliance.").status().message(),
+            "alliance.members[0].role: 42 is not a known value");
+}
+
+// An item's description may mention residents: their numbers are masked for
+// a caller without the personal-data grant, in the item and in its events.
+TEST(OrgProtoTest, AnItemsPersonalDataIsMaskedWithoutTheGrant) {
+  AllianceItem item;
+  item.id = 5;
+  item.alliance_id = 2;
+  item.unit_id = 4;
+  item.kind = ItemKind::kNeed;
+  item.title = "电梯维修";
+  item.description = "联系业主13812345678，身份证110105198001011234";
+  item.state = ItemState::kClaimed;
+  item.claimed_by_party_org_id = 7;
+  v1::AllianceItem masked;
+  AllianceItemToProto(item, /*personal_data=*/false, &masked);
+  EXPECT_EQ(masked.name(), "alliances/2/items/5");
+  EXPECT_EQ(masked.unit(), "units/4");
+  EXPECT_EQ(masked.claimed_by(), "partyOrgs/7");
+  EXPECT_THAT(masked.description(), Not(HasSubstr("13812345678")));
+  EXPECT_THAT(masked.description(), Not(HasSubstr("110105198001011234")));
+  EXPECT_THAT(masked.description(), HasSubstr("联系业主"));
+  v1::AllianceItem unmasked;
+  AllianceItemToProto(item, /*personal_data=*/true, &unmasked);
+  EXPECT_EQ(unmasked.description(), item.description);
+
+  Event event;
+  event.after = item;
+  v1::Event proto;
+  EventToProto(event, /*personal_data=*/false, &proto);
+  EXPECT_EQ(proto.resource(), "alliances/2/items/5");
+  EXPECT_THAT(proto.after().alliance_item().description(), Not(HasSubstr("13812345678")));
 }
 
 }  // namespace

@@ -97,8 +97,8 @@ struct OrgStoreTraits {
   using Stored = StoredState;
   using Snapshot = org::Snapshot;
   static constexpr char kFileName[] = "org.db";
-  static constexpr int kSchemaVersion = 4;
-  // Schema 3's and 4's columns and tables (the widened events CHECK stays:
+  static constexpr int kSchemaVersion = 5;
+  // Schema 3's, 4's and 5's columns and tables (the widened events CHECK stays:
   // it allows what version 1 allowed).
   static constexpr absl::string_view kUndoStepsAfter2 = R"(
       ALTER TABLE units DROP COLUMN property_mode;
@@ -124,7 +124,11 @@ struct OrgStoreTraits {
       ALTER TABLE party_org_history DROP COLUMN term_start;
       ALTER TABLE party_org_history DROP COLUMN term_years;
       ALTER TABLE party_org_history DROP COLUMN term_postponed_until;
-      ALTER TABLE party_org_history DROP COLUMN ratings;)";
+      ALTER TABLE party_org_history DROP COLUMN ratings;
+      DROP TABLE alliances;
+      DROP TABLE alliance_history;
+      DROP TABLE alliance_items;
+      DROP TABLE alliance_item_history;)";
   static Snapshot Primary(int64_t id, int64_t revision, const std::string& label) {
     Unit unit = MakeBuilding(id, revision);
     if (!label.empty()) unit.display_name = label;
