@@ -1,12 +1,15 @@
 #include "cli/org_commands.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "cli/common_commands.h"
 
 namespace grassroots::cli {
@@ -26,6 +29,12 @@ struct PartyOrgFlags {
   std::optional<std::string> parent;
   std::optional<std::string> established;
   std::optional<std::string> rating;
+  // The term: any of these writes the term whole, the others kept from the
+  // organisation as it is (update) or unset (create).
+  std::optional<std::string> term_start, term_postponed_until;
+  std::optional<int32_t> term_years;
+  // YEAR:RATING:STARS[:rectification], each replacing that year's record.
+  std::vector<std::string> rating_records;
 };
 
 void AddPartyOrgFieldFlags(CLI::App* command, PartyOrgFlags* flags) {
@@ -35,6 +44,61 @@ void AddPartyOrgFieldFlags(CLI::App* command, PartyOrgFlags* flags) {
   command->add_option("--parent", flags->parent, "partyOrgs/ID of the organisation above");
   command->add_option("--established", flags->established, "Established on (2020-07-01)");
   command->add_option("--rating", flags->rating, "ADVANCED, ORDINARY or LAGGING");
+  command->add_option("--term-start", flags->term_start,
+                      "The election that began the current term (2023-06-01)");
+  command->add_option("--term-years", flags->term_years,
+                      "The term's length, 1..5 (default: 5 for community bodies, 3 otherwise)");
+  command->add_option("--term-postponed-until", flags->term_postponed_until,
+                      "An approved postponement of the election, at most a year past the term");
+  command->add_option("--rating-record", flags->rating_records,
+                      "A year's rating (晋位升级, 达标创星): YEAR:RATING:STARS[:rectification], "
+                      "e.g. 2025:ADVANCED:5; repeat it; replaces that year's record");
+}
+
+// YEAR:RATING:STARS[:rectification].
+org::v1::RatingRecord ParseRatingRecord(const std::string& text) {
+  const std::vector<std::string> parts = absl::StrSplit(text, ':');
+  int32_t year = 0, stars = 0;
+  if ((parts.size() != 3 && parts.size() != 4) || !absl::SimpleAtoi(parts[0], &year) ||
+      !absl::SimpleAtoi(parts[2], &stars) || (parts.size() == 4 && parts[3] != "rectification")) {
+    UsageError(absl::StrCat("--rating-record: \"", text,
+                            "\" is not YEAR:RATING:STARS[:rectification], e.g. 2025:ADVANCED:5"));
+  }
+  org::v1::RatingRecord record;
+  record.set_year(year);
+  record.set_rating(ParseEnum<PartyOrg::Rating>(parts[1], "--rating-record"));
+  record.set_stars(stars);
+  record.set_rectification(parts.size() == 4);
+  return record;
+}
+
+// The term and the ratings as the flags change them, on top of `current`'s
+// (empty for a create).
+void ApplyTermAndRatings(const PartyOrgFlags& flags, const PartyOrg& current, PartyOrg* org,
+                         std::vector<std::string>* paths) {
+  if (flags.term_start || flags.term_years || flags.term_postponed_until) {
+    org::v1::Term* term = org->mutable_term();
+    *term = current.term();
+    term->clear_end_date();  // output only
+    if (flags.term_start)
+      *term->mutable_start_date() = ParseDate(*flags.term_start, "--term-start");
+    if (flags.term_years) term->set_years(*flags.term_years);
+    if (flags.term_postponed_until) {
+      *term->mutable_postponed_until() =
+          ParseDate(*flags.term_postponed_until, "--term-postponed-until");
+    }
+    paths->push_back("term");
+  }
+  if (!flags.rating_records.empty()) {
+    std::map<int32_t, org::v1::RatingRecord> by_year;
+    for (const org::v1::RatingRecord& r : current.ratings()) by_year[r.year()] = r;
+    for (const std::string& text : flags.rating_records) {
+      const org::v1::RatingRecord record = ParseRatingRecord(text);
+      by_year[record.year()] = record;
+    }
+    for (const auto& [year, record] : by_year) *org->add_ratings() = record;
+    paths->push_back("ratings");
+  }
 }
 
 // Sets the flagged fields on `org` and adds their paths to `paths`.
@@ -81,6 +145,7 @@ void AddCreate(CLI::App& orgs, std::shared_ptr<Context> context) {
     org->set_form(ParseEnum<PartyOrg::Form>(flags->form, "--form"));
     std::vector<std::string> paths;
     ApplyPartyOrgFlags(flags->fields, org, &paths);
+    ApplyTermAndRatings(flags->fields, PartyOrg(), org, &paths);
     request.set_request_id(RequestId(flags->request_id));
     Print(*context, context->Call(context->org(), &OrgStub::CreatePartyOrg, request),
           PartyOrgTableColumns());
@@ -138,12 +203,13 @@ void AddUpdate(CLI::App& orgs, std::shared_ptr<Context> context) {
     org->set_name(ResourceName(flags->name, "partyOrgs", "NAME"));
     std::vector<std::string> paths;
     ApplyPartyOrgFlags(flags->fields, org, &paths);
+    const PartyOrg current =
+        CurrentVersion(*context, context->org(), &OrgStub::GetPartyOrg, org->name());
+    ApplyTermAndRatings(flags->fields, current, org, &paths);
     if (paths.empty()) UsageError("nothing to update: give the fields to change (see --help)");
     for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
-    org->set_etag(
-        flags->etag.empty()
-            ? CurrentVersion(*context, context->org(), &OrgStub::GetPartyOrg, org->name()).etag()
-            : flags->etag);
+    // The etag of what the term and ratings were merged with, unless given.
+    org->set_etag(flags->etag.empty() ? current.etag() : flags->etag);
     Print(*context, context->Call(context->org(), &OrgStub::UpdatePartyOrg, request),
           PartyOrgTableColumns());
   });
@@ -159,6 +225,7 @@ const Columns<PartyOrg>& PartyOrgTableColumns() {
       {"units", [](const PartyOrg& o) { return absl::StrJoin(o.units(), " "); }},
       {"parent", [](const PartyOrg& o) { return o.parent(); }},
       {"rating", [](const PartyOrg& o) { return EnumName(o.rating()); }},
+      {"term_end", [](const PartyOrg& o) { return FormatDate(o.term().end_date()); }},
       {"state", [](const PartyOrg& o) { return EnumName(o.state()); }},
   };
   return columns;

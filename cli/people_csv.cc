@@ -155,12 +155,20 @@ absl::Status CheckPlace(absl::string_view place, absl::string_view field) {
   return ParseResourceName(place, collection, field).status();
 }
 
-// `ROLE@place@start[@end]`.
+// `ROLE@place@start[@end][@externalOrgs/ID]`: the last, for a seconded
+// role (first secretary, work team), is the sending organisation.
 absl::StatusOr<RoleAssignment> ParseRoleItem(absl::string_view item, absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(item, '@');
   for (absl::string_view& part : parts) part = absl::StripAsciiWhitespace(part);
+  absl::string_view sending_org;
+  if (parts.size() >= 4 && absl::StartsWith(parts.back(), "externalOrgs/")) {
+    sending_org = parts.back();
+    parts.pop_back();
+  }
   if (parts.size() != 3 && parts.size() != 4) {
-    return Invalid(field, absl::StrCat("\"", item, "\" is not ROLE@place@start_date[@end_date]"));
+    return Invalid(field, absl::StrCat("\"", item,
+                                       "\" is not ROLE@place@start_date[@end_date]"
+                                       "[@externalOrgs/ID]"));
   }
   RoleAssignment role;
   if (parts[0].empty()) return Invalid(field, "the role is missing");
@@ -172,6 +180,10 @@ absl::StatusOr<RoleAssignment> ParseRoleItem(absl::string_view item, absl::strin
   ASSIGN_OR_RETURN(*role.mutable_start_date(), ParseDate(parts[2], field));
   if (parts.size() == 4 && !parts[3].empty()) {
     ASSIGN_OR_RETURN(*role.mutable_end_date(), ParseDate(parts[3], field));
+  }
+  if (!sending_org.empty()) {
+    RETURN_IF_ERROR(ParseResourceName(sending_org, "externalOrgs", field).status());
+    role.set_sending_org(std::string(sending_org));
   }
   return role;
 }
@@ -195,6 +207,7 @@ std::string FormatRoles(const google::protobuf::RepeatedPtrField<RoleAssignment>
     absl::StrAppend(out, FormatEnum(*roster::v1::Role_descriptor(), role.role()), "@", role.place(),
                     "@", FormatDate(role.start_date()));
     if (!IsEmptyDate(role.end_date())) absl::StrAppend(out, "@", FormatDate(role.end_date()));
+    if (!role.sending_org().empty()) absl::StrAppend(out, "@", role.sending_org());
   });
 }
 
@@ -472,6 +485,7 @@ ImportRow ExportRow(const Person& person, const roster::v1::Membership* membersh
     *role.mutable_start_date() = held.start_date();
     *role.mutable_end_date() = held.end_date();
     role.set_note(held.note());
+    role.set_sending_org(held.sending_org());
     DropEmptyDates(role);
   }
   // The server's order depends on when roles were assigned; a file that

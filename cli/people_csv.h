@@ -82,7 +82,7 @@ bool IsBlankRecord(absl::Span<const std::string> cells);
 // checked on its own, so that one pass reports every bad cell of the row:
 // enums by English name or Chinese label, dates as YYYY-MM-DD (or
 // YYYY/M/D, as spreadsheets rewrite them), resource names, roles as
-// `ROLE@place@start[@end]` items separated by `;`, and no masked
+// `ROLE@place@start[@end][@externalOrgs/ID]` items separated by `;`, and no masked
 // ID-card number or phone.
 ParsedRow ParsePeopleRecord(const PeopleCsvHeader& header, absl::Span<const std::string> cells);
 

@@ -22,6 +22,7 @@ const Columns<RoleAssignment>& RoleColumns() {
       {"end_date", [](const RoleAssignment& r) { return FormatDate(r.end_date()); }},
       {"current", [](const RoleAssignment& r) { return YesNo(r.current()); }},
       {"note", [](const RoleAssignment& r) { return r.note(); }},
+      {"sending_org", [](const RoleAssignment& r) { return r.sending_org(); }},
   };
   return columns;
 }
@@ -37,6 +38,7 @@ void AddAssign(CLI::App& roles, std::shared_ptr<Context> context) {
     std::string start;
     std::string end;
     std::string note;
+    std::string sending_org;
     std::string request_id;
   };
   auto flags = std::make_shared<Flags>();
@@ -48,6 +50,8 @@ void AddAssign(CLI::App& roles, std::shared_ptr<Context> context) {
   command->add_option("--start", flags->start, "First day (2024-01-01)")->required();
   command->add_option("--end", flags->end, "Last day, when already known");
   command->add_option("--note", flags->note, "A note, at most 256 characters");
+  command->add_option("--sending-org", flags->sending_org,
+                      "externalOrgs/ID that seconds the holder (first secretary, work team)");
   AddRequestIdFlag(command, &flags->request_id);
   command->callback([context, flags] {
     roster::v1::AssignRoleRequest request;
@@ -58,6 +62,8 @@ void AddAssign(CLI::App& roles, std::shared_ptr<Context> context) {
     *role->mutable_start_date() = ParseDate(flags->start, "--start");
     *role->mutable_end_date() = ParseDate(flags->end, "--end");
     role->set_note(flags->note);
+    role->set_sending_org(
+        OptionalResourceName(flags->sending_org, "externalOrgs", "--sending-org"));
     request.set_request_id(RequestId(flags->request_id));
     Print(*context, context->Call(context->roster(), &RosterStub::AssignRole, request),
           RoleColumns());

@@ -225,8 +225,8 @@ grpc::Status LoadUnitsAndOrgs(const DemoDistrict& demo, org_v1::OrgService::Stub
 }
 
 // The alliances, each with its three lists, by request id (a second load
-// finds what the first made); an item already claimed or done is left as
-// it is.
+// finds what the first made); each item is taken from the state it is in
+// to the one planned.
 grpc::Status LoadAlliances(const DemoDistrict& demo, org_v1::OrgService::StubInterface& org,
                            const PrepareCall& prepare, const LoadProgress& progress,
                            const LoadOptions& options, const LoadResult& result) {
@@ -266,19 +266,21 @@ grpc::Status LoadAlliances(const DemoDistrict& demo, org_v1::OrgService::StubInt
       org_v1::AllianceItem made;
       status = call(&org_v1::OrgService::StubInterface::CreateAllianceItem, add, &made);
       if (!status.ok()) return status;
-      if (item.state == org::ItemState::kOpen || made.state() != org_v1::AllianceItem::OPEN) {
-        continue;
+      // From the state it is in: a retried or second load goes on where
+      // the last one stopped.
+      if (item.state != org::ItemState::kOpen && made.state() == org_v1::AllianceItem::OPEN) {
+        org_v1::ClaimAllianceItemRequest claim;
+        claim.set_name(made.name());
+        claim.set_claimed_by(result.external_orgs[item.claimed_by]);
+        status = call(&org_v1::OrgService::StubInterface::ClaimAllianceItem, claim, &made);
+        if (!status.ok()) return status;
       }
-      org_v1::ClaimAllianceItemRequest claim;
-      claim.set_name(made.name());
-      claim.set_claimed_by(result.external_orgs[item.claimed_by]);
-      status = call(&org_v1::OrgService::StubInterface::ClaimAllianceItem, claim, &made);
-      if (!status.ok()) return status;
-      if (item.state != org::ItemState::kDone) continue;
-      org_v1::CompleteAllianceItemRequest complete;
-      complete.set_name(made.name());
-      status = call(&org_v1::OrgService::StubInterface::CompleteAllianceItem, complete, &made);
-      if (!status.ok()) return status;
+      if (item.state == org::ItemState::kDone && made.state() == org_v1::AllianceItem::CLAIMED) {
+        org_v1::CompleteAllianceItemRequest complete;
+        complete.set_name(made.name());
+        status = call(&org_v1::OrgService::StubInterface::CompleteAllianceItem, complete, &made);
+        if (!status.ok()) return status;
+      }
     }
     return grpc::Status::OK;
   });

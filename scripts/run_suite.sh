@@ -139,6 +139,8 @@ Then try (the demo district is units/1 when the suite started empty):
   $orgctl -o json people list --limit 3
   $orgctl roles list --place units/2 --subtree --limit 10
   $orgctl audit --out $data/reports                # add --previous <an earlier .json>
+  $orgctl external-orgs list --district units/1     # agencies, co-builders, property companies
+  $orgctl demo --profile zhangping && $orgctl alliances list --limit 5   # 近邻党建联盟, "1+4+X"
   $orgctl export --subtree units/2 --dir /tmp/export && $orgctl import /tmp/export/people.csv --dry-run
   $orgctl --help
 Latest audit report: ${report:-none yet}

@@ -805,6 +805,38 @@ TEST_F(OrgctlTest, AlliancesTheirMembersSpreadsheetAndTheirLists) {
       CountOf(Admin({"-o", "json", "alliances", "items", "list", alliance, "--state", "DONE"})), 1);
 }
 
+// A branch's term and ratings from the CLI: each flag changes its part and
+// keeps the rest; a seconded first secretary names the agency that sent them.
+TEST_F(OrgctlTest, TermsRatingsAndSendingOrganisations) {
+  const District& d = district();
+  const OrgctlResult term = Admin({"-o", "json", "orgs", "update", d.branch, "--term-start",
+                                   "2023-06-01", "--rating-record", "2025:ADVANCED:5"});
+  ASSERT_EQ(term.exit_code, 0) << term;
+  EXPECT_THAT(term.out, HasSubstr(R"("end_date":{"year":2028,"month":6,"day":1})")) << term;
+  const OrgctlResult more =
+      Admin({"-o", "json", "orgs", "update", d.branch, "--term-postponed-until", "2028-12-31",
+             "--rating-record", "2024:ORDINARY:3:rectification"});
+  ASSERT_EQ(more.exit_code, 0) << more;
+  // The start stays; both years' ratings are there, in order.
+  EXPECT_THAT(more.out, HasSubstr(R"("start_date":{"year":2023,"month":6,"day":1})")) << more;
+  EXPECT_THAT(more.out, HasSubstr(R"("ratings":[{"year":2024,"rating":"ORDINARY","stars":3,)"
+                                  R"("rectification":true},{"year":2025,"rating":"ADVANCED",)"
+                                  R"("stars":5})"))
+      << more;
+  const OrgctlResult bad = Admin({"orgs", "update", d.branch, "--rating-record", "2025:GOOD"});
+  EXPECT_EQ(bad.exit_code, 2) << bad;
+  EXPECT_THAT(bad.err, HasSubstr("--rating-record")) << bad;
+
+  const std::string agency = AdminCreate({"external-orgs", "create", "--district", d.district,
+                                          "--kind", "AGENCY", "--name", "天元区财政局"});
+  ASSERT_THAT(agency, StartsWith("externalOrgs/"));
+  const OrgctlResult seconded =
+      Admin({"-o", "json", "roles", "assign", "--person", d.secretary, "--role", "FIRST_SECRETARY",
+             "--place", d.branch, "--start", "2024-01-01", "--sending-org", agency});
+  ASSERT_EQ(seconded.exit_code, 0) << seconded;
+  EXPECT_THAT(seconded.out, HasSubstr(absl::StrCat(R"("sending_org":")", agency))) << seconded;
+}
+
 TEST_F(OrgctlTest, ImportStoresTheGoodRowsAndReportsTheBadOnes) {
   const District& d = district();
   const std::string file = TempFile("import.csv");

@@ -184,6 +184,23 @@ TEST(PeopleCsvTest, ParsesEveryColumn) {
               )pb")));
 }
 
+// A seconded role ends with its sending organisation, after the start date
+// or after the end date; it is written back the same way.
+TEST(PeopleCsvTest, ASecondedRoleNamesItsSendingOrganisation) {
+  const ParsedRow parsed = ParseOne({{"roles",
+                                      "FIRST_SECRETARY@partyOrgs/8@2023-03-01@externalOrgs/2;"
+                                      "WORK_TEAM_MEMBER@units/9@2023-03-01@2025-02-28@"
+                                      "externalOrgs/5"}});
+  ASSERT_THAT(parsed.errors, IsEmpty());
+  ASSERT_EQ(parsed.row.roles_size(), 2);
+  EXPECT_EQ(parsed.row.roles(0).sending_org(), "externalOrgs/2");
+  EXPECT_FALSE(parsed.row.roles(0).has_end_date());
+  EXPECT_EQ(parsed.row.roles(1).sending_org(), "externalOrgs/5");
+  EXPECT_EQ(parsed.row.roles(1).end_date().year(), 2025);
+  EXPECT_THAT(ParseOne({{"roles", "FIRST_SECRETARY@partyOrgs/8@2023-03-01@externalOrgs/x"}}).errors,
+              ElementsAre(ErrorIs("roles", HasSubstr("item 1"))));
+}
+
 TEST(PeopleCsvTest, EmptyCellsLeaveFieldsUnset) {
   const ParsedRow parsed = ParseOne({{"gender", ""},
                                      {"birth_date", " "},
@@ -348,6 +365,7 @@ TEST(ExportRowTest, KeepsWhatReimportsThePerson) {
                                                            place: "partyOrgs/5"
                                                            start_date { year: 2022 month: 7 day: 1 }
                                                            end_date { year: 2027 month: 6 day: 30 }
+                                                           sending_org: "externalOrgs/4"
                                                          )pb")};
   EXPECT_THAT(ExportRow(ServerPerson(), &membership, roles), EqualsProto(ParseText<ImportRow>(R"pb(
                 person {
@@ -370,6 +388,7 @@ TEST(ExportRowTest, KeepsWhatReimportsThePerson) {
                   place: "partyOrgs/5"
                   start_date { year: 2022 month: 7 day: 1 }
                   end_date { year: 2027 month: 6 day: 30 }
+                  sending_org: "externalOrgs/4"
                 }
                 roles {
                   role: PARTY_HOUSEHOLD
@@ -386,7 +405,7 @@ TEST(ExportRowTest, RoundTripsThroughCsv) {
       "party_org: 'partyOrgs/5' start_date { year: 2020 month: 9 day: 1 }");
   const auto role = ParseText<roster::v1::RoleAssignment>(
       "role: RESIDENT_REPRESENTATIVE place: 'units/9' start_date { year: 2023 month: 1 day: 1 } "
-      "end_date { year: 2027 month: 12 day: 31 }");
+      "end_date { year: 2027 month: 12 day: 31 } sending_org: 'externalOrgs/3'");
   exported.push_back(ExportRow(ServerPerson(), &membership, {role, role}));
   roster::v1::Person non_member = ParseText<roster::v1::Person>(R"pb(
     name: "people/7"
