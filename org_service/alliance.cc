@@ -48,6 +48,13 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
 
+// Names are shown to every reader of the alliance and filtered on, masked
+// for no one: a number in one could be read, or found by guessing.
+absl::Status RefusePersonalData(absl::string_view text, absl::string_view field) {
+  if (!ContainsPersonalData(text)) return absl::OkStatus();
+  return Invalid(field, "must not hold an ID-card or mobile number");
+}
+
 absl::Status ValidateMembers(const std::vector<AllianceMember>& members,
                              absl::string_view field_prefix) {
   if (members.size() > kMaxAllianceMembers) {
@@ -85,6 +92,7 @@ absl::Status ValidateMembers(const std::vector<AllianceMember>& members,
       }
       RETURN_IF_ERROR(ValidateDisplayName(m.display_name, field("display_name")));
     }
+    RETURN_IF_ERROR(RefusePersonalData(m.display_name, field("display_name")));
   }
   return absl::OkStatus();
 }
@@ -152,6 +160,7 @@ absl::Status ValidateAllianceFields(const Alliance& alliance, absl::string_view 
                    "is required: COMPOUND (\"1+4+X\") or NEIGHBOURHOOD (近邻党建联盟)");
   }
   RETURN_IF_ERROR(ValidateDisplayName(alliance.display_name, field("display_name")));
+  RETURN_IF_ERROR(RefusePersonalData(alliance.display_name, field("display_name")));
   if (alliance.established_date) {
     RETURN_IF_ERROR(ValidateCivilDay(*alliance.established_date, field("established_date")));
   }

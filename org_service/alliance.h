@@ -100,10 +100,10 @@ absl::StatusOr<int64_t> ParseAllianceName(absl::string_view name, absl::string_v
 
 // Checks an alliance's own fields: kind, display name, the members (roles,
 // an organisation for the roles that need one and none for the others, a
-// name for the groups, no organisation twice, at most kMaxAllianceMembers)
-// and the established date. INVALID_ARGUMENT naming `field_prefix` + the
-// field. The level of the unit and the organisations named are checked by
-// the core, which knows them.
+// name for the groups, no organisation twice, at most kMaxAllianceMembers;
+// no ID-card or mobile number in any name) and the established date. INVALID_ARGUMENT naming
+// `field_prefix` + the field. The level of the unit and the organisations named are checked by the
+// core, which knows them.
 absl::Status ValidateAllianceFields(const Alliance& alliance, absl::string_view field_prefix);
 
 // The unit levels an alliance of `kind` may sit at, for messages:

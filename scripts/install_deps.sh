@@ -12,6 +12,8 @@ packages=(
   libcli11-dev libssl-dev openssl libre2-dev
   # the fuzzing stage: clang with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev llvm
+  # a faster linker for the many test executables (CMakeLists.txt)
+  lld
   # the storage fault suite: a loop-mounted ext4 image made read-only
   e2fsprogs mount
   # the lint stage (scripts/lint.sh): the layering check and clang-format

@@ -22,7 +22,7 @@ using ::grassroots::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 grassroots::type::Date ParseDate(absl::string_view text) {
   grassroots::type::Date date;

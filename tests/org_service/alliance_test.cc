@@ -55,6 +55,11 @@ TEST(AllianceTest, FieldsAndMembersAreValidated) {
   alliance.members.back() = Organisation(AllianceMemberRole::kEnterprise, 3);
   EXPECT_THAT(ValidateAllianceFields(alliance, "alliance."),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("already a member")));
+  // Names are shown unmasked to every reader: no numbers in them.
+  alliance.members.back() = Group(AllianceMemberRole::kOwnersCommittee, "业委会主任13812345678");
+  EXPECT_THAT(ValidateAllianceFields(alliance, "alliance."),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("alliance.members[2].display_name: must not hold")));
 }
 
 TEST(AllianceTest, ItemNamesCarryTheirAlliance) {

@@ -15,7 +15,7 @@ using ::grassroots::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 UnitFilter UnitFilterOk(absl::string_view text) {
   absl::StatusOr<UnitFilter> filter = ParseUnitFilter(text);

@@ -38,7 +38,7 @@ Message ParseText(absl::string_view text) {
   return message;
 }
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 // 2024-05-01 08:30:00.123456789 UTC.
 const absl::Time kCreated = absl::FromUnixNanos(1714552200'123456789);

@@ -18,7 +18,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 constexpr OrgForm kAllForms[] = {OrgForm::kWorkingCommittee, OrgForm::kPartyCommittee,
                                  OrgForm::kGeneralBranch,    OrgForm::kBranch,

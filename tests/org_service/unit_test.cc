@@ -16,7 +16,7 @@ using ::grassroots::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 std::string Repeat(absl::string_view piece, int times) {
   std::string out;

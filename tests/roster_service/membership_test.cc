@@ -15,7 +15,7 @@ using ::testing::AllOf;
 using ::testing::Field;
 using ::testing::HasSubstr;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 auto IsChild(int64_t person_id, int64_t id) {
   return ::grassroots::testing::IsOkAndHolds(

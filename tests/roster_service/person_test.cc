@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Optional;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 const absl::CivilDay kToday(2026, 11, 23);
 
 // Real-format numbers whose check characters were computed apart from this

@@ -22,7 +22,7 @@ using org::OrgForm;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 std::vector<Role> AllRoles() {
   std::vector<Role> roles;

@@ -14,7 +14,7 @@ using ::grassroots::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 
-constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+using ::grassroots::testing::kInvalid;
 
 PersonFilter FilterOk(absl::string_view text) {
   absl::StatusOr<PersonFilter> filter = ParsePersonFilter(text);

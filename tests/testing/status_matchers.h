@@ -184,6 +184,9 @@ class IsOkAndHoldsMatcher {
 
 }  // namespace internal_status
 
+// The code most validation tests expect, spelled short.
+inline constexpr absl::StatusCode kInvalid = absl::StatusCode::kInvalidArgument;
+
 // Matches a status (or the status of a StatusOr) whose code matches `code`
 // and whose message matches `message` (anything when omitted).
 inline internal_status::StatusIsMatcher StatusIs(
