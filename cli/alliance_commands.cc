@@ -6,13 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "cli/common_commands.h"
 #include "cli/csv.h"
+#include "org_service/alliance.h"
 #include "org_service/org_labels.h"
 
 namespace grassroots::cli {
@@ -32,21 +31,8 @@ const std::vector<std::string>& MembersCsvHeader() {
   return header;
 }
 
-// A value of a domain enum numbered as its proto enum `P`, by its Chinese
-// label (物业企业) or its proto name (PROPERTY_COMPANY, any case).
-template <typename Domain, typename P>
-std::optional<P> LabelOrName(const std::string& text, bool (*parse)(absl::string_view, P*)) {
-  if (std::optional<Domain> value = ParseLabel<Domain>(text)) return static_cast<P>(*value);
-  P value;
-  if (parse(absl::AsciiStrToUpper(text), &value) && static_cast<int>(value) != 0) return value;
-  return std::nullopt;
-}
-
 std::optional<Member::Role> RoleOf(const std::string& text) {
-  return LabelOrName<org::AllianceMemberRole, Member::Role>(
-      text, [](absl::string_view name, Member::Role* role) {
-        return Member::Role_Parse(std::string(name), role);
-      });
+  return LabelOrEnumName<org::AllianceMemberRole, Member::Role>(text);
 }
 
 constexpr absl::string_view kRoles =
@@ -76,10 +62,7 @@ Member MemberFlag(const std::string& text) {
 }
 
 Alliance::Kind KindFlag(const std::string& text) {
-  std::optional<Alliance::Kind> kind = LabelOrName<org::AllianceKind, Alliance::Kind>(
-      text, [](absl::string_view name, Alliance::Kind* k) {
-        return Alliance::Kind_Parse(std::string(name), k);
-      });
+  std::optional<Alliance::Kind> kind = LabelOrEnumName<org::AllianceKind, Alliance::Kind>(text);
   if (!kind) {
     UsageError(
         absl::StrCat("--kind: \"", text,
@@ -89,10 +72,7 @@ Alliance::Kind KindFlag(const std::string& text) {
 }
 
 AllianceItem::Kind ItemKindFlag(const std::string& text) {
-  std::optional<AllianceItem::Kind> kind = LabelOrName<org::ItemKind, AllianceItem::Kind>(
-      text, [](absl::string_view name, AllianceItem::Kind* k) {
-        return AllianceItem::Kind_Parse(std::string(name), k);
-      });
+  std::optional<AllianceItem::Kind> kind = LabelOrEnumName<org::ItemKind, AllianceItem::Kind>(text);
   if (!kind) {
     UsageError(absl::StrCat("--kind: \"", text,
                             "\" is not 资源, 需求 or 责任 (RESOURCE, NEED, "
@@ -340,12 +320,10 @@ void AddMembersExport(CLI::App& members, std::shared_ptr<Context> context) {
   });
 }
 
-// `alliances/{a}/items/{i}` as given, checked for its shape.
+// `alliances/{a}/items/{i}` as given, checked as the service checks it.
 std::string ItemName(const std::string& text) {
-  const std::vector<std::string> parts = absl::StrSplit(text, '/');
-  if (parts.size() != 4 || parts[0] != "alliances" || parts[2] != "items") {
-    UsageError(absl::StrCat("NAME: \"", text, "\" is not alliances/ID/items/ID"));
-  }
+  const absl::StatusOr<org::AllianceItemId> id = org::ParseAllianceItemName(text, "NAME");
+  if (!id.ok()) UsageError(std::string(id.status().message()));
   return text;
 }
 

@@ -24,6 +24,7 @@
 #include "cli/output.h"
 #include "google/protobuf/generated_enum_reflection.h"
 #include "grassroots/type/date.pb.h"
+#include "org_service/org_labels.h"
 
 namespace grassroots::cli {
 
@@ -65,6 +66,19 @@ E ParseEnum(absl::string_view text, absl::string_view flag) {
     UsageError(absl::StrCat(flag, ": '", text, "' is not one of ", absl::StrJoin(names, ", ")));
   }
   return static_cast<E>(value->number());
+}
+
+// The value of the proto enum `P` that `text` names: by the Chinese label of
+// `Domain`, the domain enum numbered as `P` (物业企业), or by `P`'s name in
+// any case (PROPERTY_COMPANY). nullopt for anything else and for the
+// unspecified 0. Spreadsheets carry the labels, flags either.
+template <typename Domain, typename P>
+std::optional<P> LabelOrEnumName(absl::string_view text) {
+  if (std::optional<Domain> value = ParseLabel<Domain>(text)) return static_cast<P>(*value);
+  const google::protobuf::EnumValueDescriptor* value =
+      google::protobuf::GetEnumDescriptor<P>()->FindValueByName(absl::AsciiStrToUpper(text));
+  if (value == nullptr || value->number() == 0) return std::nullopt;
+  return static_cast<P>(value->number());
 }
 
 // The name of an enum value for a table cell; empty for the unspecified 0.

@@ -29,15 +29,7 @@ const std::vector<std::string>& CsvHeader() {
 
 // A kind by its Chinese label (物业企业) or its name (PROPERTY_COMPANY).
 std::optional<ExternalOrg::Kind> KindOf(const std::string& text) {
-  if (std::optional<org::ExternalOrgKind> k = ParseLabel<org::ExternalOrgKind>(text)) {
-    return static_cast<ExternalOrg::Kind>(*k);
-  }
-  ExternalOrg::Kind kind;
-  if (ExternalOrg::Kind_Parse(absl::AsciiStrToUpper(text), &kind) &&
-      kind != ExternalOrg::KIND_UNSPECIFIED) {
-    return kind;
-  }
-  return std::nullopt;
+  return LabelOrEnumName<org::ExternalOrgKind, ExternalOrg::Kind>(text);
 }
 
 ExternalOrg::Kind KindFlag(const std::string& text, const std::string& flag) {

@@ -215,8 +215,7 @@ absl::StatusOr<bool> ScopeChecker::Alliance(int64_t scope, int64_t id, absl::Tim
   if (!status.ok()) return NotFoundIsOutside(status);
   absl::StatusOr<int64_t> unit = ParseResourceName(response.unit(), "units", "unit");
   if (!unit.ok()) return false;
-  if (std::optional<bool> quick = TryUnit(scope, *unit, 0)) return *quick;
-  return Unit(scope, *unit, deadline);
+  return Unit(scope, *unit, deadline);  // from the replica when it knows the unit
 }
 
 std::unique_ptr<grpc::ClientContext> ScopeChecker::LookupContext(absl::Time deadline) const {
