@@ -3,6 +3,7 @@
 
 // The pieces every paged List and every BatchGet of the suite share.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -60,6 +61,27 @@ class PageCollector {
   bool more_ = false;
   Page<T> page_;
 };
+
+// Offers the rows of `ids` (ascending) past the cursor, as of `revision`,
+// that `keep` accepts.
+template <typename T, typename Find, typename Keep>
+void OfferFrom(absl::Span<const int64_t> ids, int64_t after_id, Find find, Keep keep,
+               PageCollector<T>& page) {
+  for (auto it = std::upper_bound(ids.begin(), ids.end(), after_id); it != ids.end(); ++it) {
+    const T* row = find(*it);
+    if (row != nullptr && keep(*row) && !page.Offer(*row)) return;
+  }
+}
+
+// Offers the rows with ids after_id+1..max_id, for lists without a narrower
+// index. Lazily: a page costs its own rows, not every row past the cursor.
+template <typename T, typename Find, typename Keep>
+void OfferRange(int64_t after_id, int64_t max_id, Find find, Keep keep, PageCollector<T>& page) {
+  for (int64_t id = after_id + 1; id <= max_id; ++id) {
+    const T* row = find(id);
+    if (row != nullptr && keep(*row) && !page.Offer(*row)) return;
+  }
+}
 
 // What every paged list request carries besides its conditions.
 struct ListRequest {

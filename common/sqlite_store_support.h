@@ -72,9 +72,12 @@ namespace grassroots::sqlite {
 
 // PRAGMA application_id of each store's file, kept side by side so that no
 // two collide: ApplyMigrations refuses a file stamped with another one.
-inline constexpr int64_t kOrgStoreApplicationId = 0x47524f52;     // "GROR", GRassroots ORg
-inline constexpr int64_t kRosterStoreApplicationId = 0x47525253;  // "GRRS", GRassroots RoSter
+inline constexpr int64_t kOrgStoreApplicationId = 0x47524f52;       // "GROR", GRassroots ORg
+inline constexpr int64_t kRosterStoreApplicationId = 0x47525253;    // "GRRS", GRassroots RoSter
+inline constexpr int64_t kCaseworkStoreApplicationId = 0x47524357;  // "GRCW", GRassroots CaseWork
 static_assert(kOrgStoreApplicationId != kRosterStoreApplicationId);
+static_assert(kCaseworkStoreApplicationId != kOrgStoreApplicationId &&
+              kCaseworkStoreApplicationId != kRosterStoreApplicationId);
 
 // ---------------------------------------------------------------------------
 // Column encodings

@@ -35,4 +35,21 @@ absl::StatusOr<Place> ParsePlaceName(absl::string_view name, absl::string_view f
   return place;
 }
 
+absl::Status PlaceRefusal(const absl::StatusOr<PlaceFacts>& facts, const Place& place,
+                          absl::string_view field) {
+  if (facts.ok() && facts->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": ", PlaceName(place), " is deleted in the org service"));
+  }
+  if (facts.ok()) return absl::OkStatus();
+  if (absl::IsNotFound(facts.status())) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": ", PlaceName(place), " does not exist in the org service"));
+  }
+  // Whatever kept the org service from answering, the caller may retry.
+  return absl::UnavailableError(absl::StrCat(field, ": the org service could not confirm ",
+                                             PlaceName(place), "; nothing was written (",
+                                             facts.status().message(), ")"));
+}
+
 }  // namespace grassroots::org_client

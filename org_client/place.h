@@ -46,6 +46,13 @@ struct PlaceFacts {
   int64_t parent_id = 0;                           // for a unit: its parent unit
 };
 
+// Why a write may not name `place` (request field `field`), given what the
+// org service answered about it; OK for a live place. NOT_FOUND for an
+// unknown place, FAILED_PRECONDITION for a deleted one, UNAVAILABLE (with
+// the cause) when the org service could not answer.
+absl::Status PlaceRefusal(const absl::StatusOr<PlaceFacts>& facts, const Place& place,
+                          absl::string_view field);
+
 }  // namespace grassroots::org_client
 
 #endif  // GRASSROOTS_ORG_CLIENT_PLACE_H_

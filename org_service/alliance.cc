@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/enum_names.h"
 #include "common/personal_data.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
@@ -27,22 +28,6 @@ constexpr std::array<absl::string_view, 4> kItemKindNames = {"KIND_UNSPECIFIED",
                                                              "RESPONSIBILITY"};
 constexpr std::array<absl::string_view, 4> kItemStateNames = {"STATE_UNSPECIFIED", "OPEN",
                                                               "CLAIMED", "DONE"};
-
-template <typename Enum, size_t N>
-absl::string_view NameOf(const std::array<absl::string_view, N>& names, Enum value) {
-  const int i = static_cast<int>(value);
-  return i >= 0 && i < static_cast<int>(N) ? names[i] : "UNKNOWN";
-}
-
-// Index 0 (the unspecified value) never parses.
-template <typename Enum, size_t N>
-std::optional<Enum> ParseName(const std::array<absl::string_view, N>& names,
-                              absl::string_view name) {
-  for (size_t i = 1; i < N; ++i) {
-    if (names[i] == name) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -99,27 +84,27 @@ absl::Status ValidateMembers(const std::vector<AllianceMember>& members,
 
 }  // namespace
 
-absl::string_view AllianceKindName(AllianceKind kind) { return NameOf(kKindNames, kind); }
+absl::string_view AllianceKindName(AllianceKind kind) { return EnumName(kKindNames, kind); }
 std::optional<AllianceKind> ParseAllianceKindName(absl::string_view name) {
-  return ParseName<AllianceKind>(kKindNames, name);
+  return ParseEnumName<AllianceKind>(kKindNames, name);
 }
-absl::string_view AllianceStateName(AllianceState state) { return NameOf(kStateNames, state); }
+absl::string_view AllianceStateName(AllianceState state) { return EnumName(kStateNames, state); }
 std::optional<AllianceState> ParseAllianceStateName(absl::string_view name) {
-  return ParseName<AllianceState>(kStateNames, name);
+  return ParseEnumName<AllianceState>(kStateNames, name);
 }
 absl::string_view AllianceMemberRoleName(AllianceMemberRole role) {
-  return NameOf(kRoleNames, role);
+  return EnumName(kRoleNames, role);
 }
 std::optional<AllianceMemberRole> ParseAllianceMemberRoleName(absl::string_view name) {
-  return ParseName<AllianceMemberRole>(kRoleNames, name);
+  return ParseEnumName<AllianceMemberRole>(kRoleNames, name);
 }
-absl::string_view ItemKindName(ItemKind kind) { return NameOf(kItemKindNames, kind); }
+absl::string_view ItemKindName(ItemKind kind) { return EnumName(kItemKindNames, kind); }
 std::optional<ItemKind> ParseItemKindName(absl::string_view name) {
-  return ParseName<ItemKind>(kItemKindNames, name);
+  return ParseEnumName<ItemKind>(kItemKindNames, name);
 }
-absl::string_view ItemStateName(ItemState state) { return NameOf(kItemStateNames, state); }
+absl::string_view ItemStateName(ItemState state) { return EnumName(kItemStateNames, state); }
 std::optional<ItemState> ParseItemStateName(absl::string_view name) {
-  return ParseName<ItemState>(kItemStateNames, name);
+  return ParseEnumName<ItemState>(kItemStateNames, name);
 }
 
 bool MemberRoleNamesExternalOrg(AllianceMemberRole role) {

@@ -50,6 +50,7 @@ using ::grassroots::org_client::ParsePlaceName;
 using ::grassroots::org_client::Place;
 using ::grassroots::org_client::PlaceFacts;
 using ::grassroots::org_client::PlaceName;
+using ::grassroots::org_client::PlaceRefusal;
 
 // Checks that `role` may be held at `facts` (DOMAIN.md, "People and roles"):
 // secretaries, deputies and committee members at a party organisation other

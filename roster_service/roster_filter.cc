@@ -3,6 +3,7 @@
 #include <array>
 
 #include "absl/status/status.h"
+#include "common/enum_names.h"
 #include "common/filter.h"
 #include "common/filter_fields.h"
 #include "common/status_macros.h"
@@ -21,21 +22,12 @@ constexpr std::array<absl::string_view, 5> kMemberCategoryNames = {
 static_assert(kPartyStatusNames.size() == static_cast<size_t>(PartyStatus::kNone) + 1);
 static_assert(kMemberCategoryNames.size() == static_cast<size_t>(MemberCategory::kFloating) + 1);
 
-template <typename Enum, size_t N>
-std::optional<Enum> ParseEnumName(absl::string_view name,
-                                  const std::array<absl::string_view, N>& names) {
-  for (size_t i = 1; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
-
 std::optional<PartyStatus> ParsePartyStatusName(absl::string_view name) {
-  return ParseEnumName<PartyStatus>(name, kPartyStatusNames);
+  return ParseEnumName<PartyStatus>(kPartyStatusNames, name);
 }
 
 std::optional<MemberCategory> ParseMemberCategoryName(absl::string_view name) {
-  return ParseEnumName<MemberCategory>(name, kMemberCategoryNames);
+  return ParseEnumName<MemberCategory>(kMemberCategoryNames, name);
 }
 
 constexpr FieldSpec<PersonFilter> kPersonFields[] = {

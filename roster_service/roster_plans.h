@@ -61,13 +61,6 @@ std::vector<const RoleAssignment*> CurrentRoles(const RosterIndex& index, int64_
 
 // --- Places (what the org service said of them).
 
-// Why a write may not name `place` (request field `field`), given what the
-// org service answered about it; OK for a live place. NOT_FOUND for an
-// unknown place, FAILED_PRECONDITION for a deleted one, UNAVAILABLE (with
-// the cause) when the org service could not answer.
-absl::Status PlaceRefusal(const absl::StatusOr<PlaceFacts>& facts, const Place& place,
-                          absl::string_view field);
-
 // INVALID_ARGUMENT unless the (live) place is a building, where people live.
 absl::Status CheckResidenceBuilding(const PlaceFacts& facts, absl::string_view field);
 

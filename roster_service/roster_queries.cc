@@ -18,31 +18,6 @@ namespace grassroots::roster {
 
 // --- Reads.
 
-namespace {
-
-// Offers the rows of `ids` (ascending) past the cursor, as of `revision`,
-// that `keep` accepts.
-template <typename T, typename Find, typename Keep>
-void OfferFrom(absl::Span<const int64_t> ids, int64_t after_id, Find find, Keep keep,
-               PageCollector<T>& page) {
-  for (auto it = std::upper_bound(ids.begin(), ids.end(), after_id); it != ids.end(); ++it) {
-    const T* row = find(*it);
-    if (row != nullptr && keep(*row) && !page.Offer(*row)) return;
-  }
-}
-
-// Offers the rows with ids after_id+1..max_id, for lists without a narrower
-// index. Lazily: a page costs its own rows, not every row past the cursor.
-template <typename T, typename Find, typename Keep>
-void OfferRange(int64_t after_id, int64_t max_id, Find find, Keep keep, PageCollector<T>& page) {
-  for (int64_t id = after_id + 1; id <= max_id; ++id) {
-    const T* row = find(id);
-    if (row != nullptr && keep(*row) && !page.Offer(*row)) return;
-  }
-}
-
-}  // namespace
-
 absl::StatusOr<Person> RosterCore::GetPerson(int64_t id) const {
   return engine_.Read([&](const RosterIndex& index, int64_t revision) -> absl::StatusOr<Person> {
     const Person* person = index.FindPerson(id, revision);

@@ -14,7 +14,12 @@
 
 namespace grassroots::roster::testing {
 
-// An org directory in memory, for unit tests of the roster core: places
+using ::grassroots::org_client::Place;
+using ::grassroots::org_client::PlaceFacts;
+using ::grassroots::org_client::PlaceName;
+
+// An org directory in memory, for unit tests of the roster and casework
+// cores: places
 // with their facts, a tree for PlacesUnder, and a switch that makes the org
 // service "unreachable". Integration tests use the real org service instead.
 class FakeOrgDirectory final : public org_client::OrgDirectory {

@@ -1,0 +1,77 @@
+#include "casework_service/dispatch.h"
+
+#include <array>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/enum_names.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+#include "common/text.h"
+
+namespace grassroots::casework {
+namespace {
+
+constexpr std::array<absl::string_view, 4> kStateNames = {"STATE_UNSPECIFIED", "SUMMONED",
+                                                          "ACKNOWLEDGED", "REPORTED"};
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+}  // namespace
+
+absl::string_view DispatchStateName(DispatchState state) { return EnumName(kStateNames, state); }
+
+std::string DispatchName(int64_t issue_id, int64_t id) {
+  return absl::StrCat(FormatResourceName("issues", issue_id), "/",
+                      FormatResourceName("dispatches", id));
+}
+
+absl::StatusOr<DispatchId> ParseDispatchName(absl::string_view name, absl::string_view field) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4) {
+    return Invalid(
+        field, absl::StrCat("\"", name, "\" is not a dispatch name (issues/{id}/dispatches/{id})"));
+  }
+  DispatchId id;
+  ASSIGN_OR_RETURN(id.issue_id,
+                   ParseResourceName(absl::StrCat(parts[0], "/", parts[1]), "issues", field));
+  ASSIGN_OR_RETURN(id.id,
+                   ParseResourceName(absl::StrCat(parts[2], "/", parts[3]), "dispatches", field));
+  return id;
+}
+
+absl::Status ValidateNewDispatch(const Dispatch& dispatch, absl::Time now,
+                                 absl::string_view prefix) {
+  const auto field = [prefix](absl::string_view name) { return absl::StrCat(prefix, name); };
+  const bool has_org = dispatch.department_org_id != 0;
+  const bool has_name = !dispatch.department_name.empty();
+  if (has_org == has_name) {
+    return Invalid(field("department_org"),
+                   "name the department either as an organisation (externalOrgs/{id}) or by "
+                   "department_name, not both and not neither");
+  }
+  if (has_name) {
+    RETURN_IF_ERROR(ValidateDisplayText(dispatch.department_name, field("department_name"),
+                                        kMaxDepartmentNameChars));
+  }
+  if (dispatch.due_time == absl::UnixEpoch()) return Invalid(field("due_time"), "is required");
+  if (dispatch.due_time <= now) return Invalid(field("due_time"), "must be in the future");
+  if (dispatch.due_time > now + kMaxDispatchDue) {
+    return Invalid(field("due_time"), "must be within a year");
+  }
+  return ValidateDisplayText(dispatch.request, field("request"), kMaxRequestChars,
+                             /*required=*/false);
+}
+
+absl::Status CheckDispatchState(const Dispatch& dispatch, DispatchState expected,
+                                absl::string_view verb) {
+  if (dispatch.state == expected) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      DispatchName(dispatch.issue_id, dispatch.id), " is ", DispatchStateName(dispatch.state),
+      "; only a ", DispatchStateName(expected), " dispatch can be ", verb));
+}
+
+}  // namespace grassroots::casework
