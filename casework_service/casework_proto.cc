@@ -24,8 +24,11 @@ std::string UnitOrEmpty(int64_t id) { return id == 0 ? "" : FormatResourceName("
 std::string NameOrEmpty(absl::string_view collection, int64_t id) {
   return id == 0 ? "" : FormatResourceName(collection, id);
 }
-void OptionalTimeToProto(absl::Time time, google::protobuf::Timestamp* proto) {
-  if (time != absl::UnixEpoch()) TimeToProto(time, proto);
+// Sets a time field only for a time that is set (not the epoch): asking
+// for the mutable field alone would make it present.
+template <typename Mutable>
+void OptionalTimeToProto(absl::Time time, Mutable mutable_field) {
+  if (time != absl::UnixEpoch()) TimeToProto(time, mutable_field());
 }
 std::string Text(absl::string_view text, const View& view) {
   return view.unmask_personal_data ? std::string(text) : RedactPersonalData(text);
@@ -63,7 +66,7 @@ void IssueToProto(const Issue& issue, const View& view, v1::Issue* proto) {
   proto->set_handling_unit(UnitOrEmpty(issue.handling_unit_id()));
   proto->set_handling_party_org(NameOrEmpty("partyOrgs", issue.handling_party_org_id));
   proto->set_assignee(NameOrEmpty("people", issue.assignee_id));
-  OptionalTimeToProto(issue.due_time, proto->mutable_due_time());
+  OptionalTimeToProto(issue.due_time, [proto] { return proto->mutable_due_time(); });
   proto->set_state(static_cast<v1::Issue::State>(issue.state));
   proto->set_state_reason(Text(issue.state_reason, view));
   proto->set_satisfaction(static_cast<v1::Satisfaction>(issue.satisfaction));
@@ -73,8 +76,8 @@ void IssueToProto(const Issue& issue, const View& view, v1::Issue* proto) {
   proto->set_community(UnitOrEmpty(issue.chain.community_id));
   proto->set_street(UnitOrEmpty(issue.chain.street_id));
   proto->set_district(UnitOrEmpty(issue.chain.district_id));
-  OptionalTimeToProto(issue.resolve_time, proto->mutable_resolve_time());
-  OptionalTimeToProto(issue.close_time, proto->mutable_close_time());
+  OptionalTimeToProto(issue.resolve_time, [proto] { return proto->mutable_resolve_time(); });
+  OptionalTimeToProto(issue.close_time, [proto] { return proto->mutable_close_time(); });
   proto->set_overdue(issue.IsOverdue(view.now));
   ResourceTimesToProto(issue, proto);
 }
@@ -85,12 +88,13 @@ void DispatchToProto(const Dispatch& dispatch, const View& view, v1::Dispatch* p
   proto->set_department_org(NameOrEmpty("externalOrgs", dispatch.department_org_id));
   proto->set_department_name(dispatch.department_name);
   proto->set_summoning_unit(UnitOrEmpty(dispatch.summoning_unit_id));
-  OptionalTimeToProto(dispatch.due_time, proto->mutable_due_time());
+  OptionalTimeToProto(dispatch.due_time, [proto] { return proto->mutable_due_time(); });
   proto->set_state(static_cast<v1::Dispatch::State>(dispatch.state));
   proto->set_request(Text(dispatch.request, view));
   proto->set_report(Text(dispatch.report, view));
-  OptionalTimeToProto(dispatch.acknowledge_time, proto->mutable_acknowledge_time());
-  OptionalTimeToProto(dispatch.report_time, proto->mutable_report_time());
+  OptionalTimeToProto(dispatch.acknowledge_time,
+                      [proto] { return proto->mutable_acknowledge_time(); });
+  OptionalTimeToProto(dispatch.report_time, [proto] { return proto->mutable_report_time(); });
   proto->set_place(UnitOrEmpty(dispatch.place_id));
   ResourceTimesToProto(dispatch, proto);
 }

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   grassroots::BackendMain backend(
       {.name = "casework_service",
        .service_name = grassroots::casework::v1::CaseworkService::service_full_name(),
-       .default_listen = "127.0.0.1:50053",
+       .default_listen = "127.0.0.1:50054",
        .usage = "casework_service --data_dir=DIR [--listen=HOST:PORT] [--org_service=HOST:PORT] "
                 "[--sla_file=FILE] [--sweep_interval=30s]"},
       argc, argv);

@@ -42,11 +42,15 @@ absl::StatusOr<Backends> ConnectBackends(const BackendOptions& options, const Ro
         Caller{.principal = absl::StrCat(kServicePrincipalPrefix, "gateway")});
   };
   return Backends{.org = connect(options.org_address, Backend::kOrg),
-                  .roster = connect(options.roster_address, Backend::kRoster)};
+                  .roster = connect(options.roster_address, Backend::kRoster),
+                  .casework = options.casework_address.empty()
+                                  ? nullptr
+                                  : connect(options.casework_address, Backend::kCasework)};
 }
 
 bool BackendsServing(const Backends& backends, absl::Duration timeout) {
-  for (const auto& channel : {backends.org, backends.roster}) {
+  for (const auto& channel : {backends.org, backends.roster, backends.casework}) {
+    if (channel == nullptr) continue;  // a backend not configured
     absl::StatusOr<HealthStatus> health = CheckHealth(channel, "", timeout);
     if (!health.ok() || *health != HealthStatus::kServing) return false;
   }

@@ -1,7 +1,7 @@
 #ifndef GRASSROOTS_GATEWAY_BACKENDS_H_
 #define GRASSROOTS_GATEWAY_BACKENDS_H_
 
-// The gateway's connections to the two services: one channel each, for
+// The gateway's connections to the services: one channel each, for
 // the gateway's whole life, with
 // - retries with backoff for the idempotent reads (gRPC's own retry policy,
 //   from the route table) when a backend says UNAVAILABLE;
@@ -24,6 +24,9 @@ namespace grassroots::gateway {
 struct BackendOptions {
   std::string org_address;
   std::string roster_address;
+  // Empty: no casework service; its methods answer UNAVAILABLE and the
+  // gateway's health does not wait for it.
+  std::string casework_address;
   int max_message_bytes = 4 * 1024 * 1024;
   // TLS to the services: roots to verify them with (plaintext when empty)
   // and the gateway's own certificate for mutual TLS.
@@ -37,6 +40,7 @@ struct BackendOptions {
 struct Backends {
   std::shared_ptr<grpc::Channel> org;
   std::shared_ptr<grpc::Channel> roster;
+  std::shared_ptr<grpc::Channel> casework;  // null when not configured
 };
 
 // The service config that retries the routes' reads on UNAVAILABLE.
@@ -45,8 +49,8 @@ std::string RetryServiceConfig(const RouteTable& routes, Backend backend);
 // Errors of ChannelCredentialsFrom when the TLS files cannot be read.
 absl::StatusOr<Backends> ConnectBackends(const BackendOptions& options, const RouteTable& routes);
 
-// Whether both services answer their health check with SERVING within
-// `timeout`.
+// Whether every configured service answers its health check with SERVING
+// within `timeout`.
 bool BackendsServing(const Backends& backends, absl::Duration timeout);
 
 }  // namespace grassroots::gateway

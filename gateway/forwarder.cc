@@ -100,6 +100,12 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     Authorize(request_, [this](absl::Status status) {
       if (!status.ok()) return Fail(status);
       if (absl::Status opened = OpenPageToken(); !opened.ok()) return Fail(opened);
+      if (Stub() == nullptr) {
+        return Fail(absl::UnavailableError(
+            absl::StrCat(route_->short_name,
+                         ": this gateway has no backend for it (its address flag, e.g. "
+                         "--casework_address, is not set)")));
+      }
       StartBackend();
     });
   }
@@ -287,7 +293,15 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   grpc::GenericStub* Stub() const {
-    return route_->backend == Backend::kOrg ? deps_.org : deps_.roster;
+    switch (route_->backend) {
+      case Backend::kOrg:
+        return deps_.org;
+      case Backend::kRoster:
+        return deps_.roster;
+      case Backend::kCasework:
+        return deps_.casework;
+    }
+    return deps_.org;
   }
 
   void StartBackend() {
@@ -316,8 +330,9 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
         return Fail(Denied());
       }
       if (Scoped()) {
-        // A uniqueness conflict names whoever holds the value, who may be
-        // outside the scope.
+        // A uniqueness conflict names whoever holds the value, and a
+        // casework refusal the person a request named (an assignee, a
+        // reporter): either may be outside the scope.
         return FinishCall(
             grpc::Status(status.error_code(), RedactPersonNames(status.error_message())));
       }

@@ -1,7 +1,7 @@
 #ifndef GRASSROOTS_GATEWAY_FORWARDER_H_
 #define GRASSROOTS_GATEWAY_FORWARDER_H_
 
-// Serves the org and roster APIs unchanged by forwarding each call, as raw
+// Serves the services' APIs unchanged by forwarding each call, as raw
 // bytes, to its backend: after the gatekeeper admitted the caller and the
 // scope checker found every resource the request names in scope; with the
 // caller's deadline and cancellation, the request id, and the caller signed
@@ -30,6 +30,7 @@ struct ForwarderDeps {
   WorkerPool* pool = nullptr;  // for checks and filters that need lookups
   grpc::GenericStub* org = nullptr;
   grpc::GenericStub* roster = nullptr;
+  grpc::GenericStub* casework = nullptr;  // null: no casework service configured
   const CallerSigner* signer = nullptr;
   // Seals the backends' page tokens for clients; null forwards them as they
   // are (tests of other things).

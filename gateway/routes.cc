@@ -12,6 +12,7 @@
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "google/protobuf/descriptor.h"
+#include "grassroots/casework/v1/casework_service.pb.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/roster/v1/roster_service.pb.h"
 #include "re2/re2.h"
@@ -21,6 +22,7 @@ namespace {
 
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
+namespace casework_v1 = ::grassroots::casework::v1;
 using google::protobuf::RepeatedPtrField;
 
 template <typename Message>
@@ -154,6 +156,31 @@ class Names {
           absl::StrCat(field, ": \"", name, "\" is not alliances/{id}/items/{id}"));
     }
     return Alliance(absl::StrCat(parts[0], "/", parts[1]), std::move(field));
+  }
+  // An issue of the casework service: `write` asks for its handling unit
+  // in scope, a read for its place.
+  absl::Status Issue(absl::string_view name, std::string field, bool write) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "issues", field));
+    targets_.push_back(
+        {.kind = TargetKind::kIssue, .id = id, .field = std::move(field), .write = write});
+    return absl::OkStatus();
+  }
+  // `issues/{id}/dispatches/{d}`: the issue decides; the service says
+  // NOT_FOUND for a dispatch of another issue.
+  absl::Status IssueOfDispatch(absl::string_view name, std::string field, bool write) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+    if (parts.size() != 4 || parts[2] != "dispatches") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": \"", name, "\" is not issues/{id}/dispatches/{id}"));
+    }
+    return Issue(absl::StrCat(parts[0], "/", parts[1]), std::move(field), write);
+  }
+  // Optional fields: an empty one names nothing.
+  absl::Status PersonIfSet(absl::string_view name, std::string field) {
+    return name.empty() ? absl::OkStatus() : Person(name, std::move(field));
+  }
+  absl::Status PartyOrgIfSet(absl::string_view name, std::string field, bool write) {
+    return name.empty() ? absl::OkStatus() : PartyOrg(name, std::move(field), write);
   }
   // What an alliance names besides its unit: the leading party organisation
   // and the member organisations (read: they must be visible to the caller).
@@ -320,6 +347,15 @@ std::optional<Target> OrgEventTarget(const org_v1::Event& event) {
   return std::nullopt;
 }
 
+// An issue or a dispatch is filtered by its place (both carry it): what a
+// principal reads of an issue is what it could ask for by name.
+std::optional<Target> CaseworkEventTarget(const casework_v1::Event& event) {
+  const casework_v1::ResourceSnapshot& s = event.has_after() ? event.after() : event.before();
+  if (s.has_issue()) return UnitTarget(s.issue().place());
+  if (s.has_dispatch()) return UnitTarget(s.dispatch().place());
+  return std::nullopt;
+}
+
 std::optional<Target> RosterEventTarget(const roster_v1::Event& event) {
   const roster_v1::ResourceSnapshot& s = event.has_after() ? event.after() : event.before();
   if (s.has_person()) return PersonTarget(s.person());
@@ -327,6 +363,25 @@ std::optional<Target> RosterEventTarget(const roster_v1::Event& event) {
   if (s.has_registration()) return UnitTarget(s.registration().community());
   if (s.has_role_assignment()) return PlaceTarget(s.role_assignment().place());
   return std::nullopt;
+}
+
+// The service a backend serves: its full name, and the short one logs and
+// messages use.
+struct ServiceName {
+  absl::string_view full;
+  absl::string_view brief;
+};
+
+ServiceName ServiceOf(Backend backend) {
+  switch (backend) {
+    case Backend::kOrg:
+      return {"grassroots.org.v1.OrgService", "OrgService"};
+    case Backend::kRoster:
+      return {"grassroots.roster.v1.RosterService", "RosterService"};
+    case Backend::kCasework:
+      return {"grassroots.casework.v1.CaseworkService", "CaseworkService"};
+  }
+  return {};
 }
 
 class TableBuilder {
@@ -337,13 +392,10 @@ class TableBuilder {
   template <typename Request>
   Route& Add(Backend backend, absl::string_view method, CallShape shape, Action action,
              NamesOf<Request> names) {
-    const absl::string_view service = backend == Backend::kOrg
-                                          ? "grassroots.org.v1.OrgService"
-                                          : "grassroots.roster.v1.RosterService";
+    const ServiceName service = ServiceOf(backend);
     Route route;
-    route.method = absl::StrCat("/", service, "/", method);
-    route.short_name =
-        absl::StrCat(backend == Backend::kOrg ? "OrgService." : "RosterService.", method);
+    route.method = absl::StrCat("/", service.full, "/", method);
+    route.short_name = absl::StrCat(service.brief, ".", method);
     route.backend = backend;
     route.shape = shape;
     route.action = action;
@@ -850,6 +902,113 @@ void AddRosterRoutes(TableBuilder& t) {
       &roster_v1::WatchEventsResponse::mutable_events, RosterEventTarget, /*skip_empty=*/true);
 }
 
+// Issues are read where they are (their place) and acted on where they are
+// handled (their handling unit): a community sees and answers for every
+// issue at its places, but once an issue is escalated to the street only
+// the street's principals accept, resolve, reject, escalate it or summon
+// departments to it. Dispatches go with their issue.
+void AddCaseworkRoutes(TableBuilder& t) {
+  constexpr Backend kCasework = Backend::kCasework;
+  constexpr bool kPlace = false;    // Names::Issue: the place decides
+  constexpr bool kHandling = true;  // the handling unit decides
+  const auto issue_place = [](const casework_v1::Issue& i) { return UnitTarget(i.place()); };
+  // A transition of the issue `name`.
+  const auto issue_named = [](bool write) {
+    return [write](const auto& r, Names& n) { return n.Issue(r.name(), "name", write); };
+  };
+  // The answer is checked as a read, as the org service's creates are: a
+  // retry with one of the caller's own request ids answers with what the
+  // first call made.
+  t.Add<casework_v1::ReportIssueRequest>(
+       kCasework, "ReportIssue", kUnary, kWrite,
+       [](const auto& r, Names& n) {
+         RETURN_IF_ERROR(n.Unit(r.issue().place(), "issue.place"));
+         RETURN_IF_ERROR(n.PersonIfSet(r.issue().reporter(), "issue.reporter"));
+         RETURN_IF_ERROR(n.PersonIfSet(r.issue().assignee(), "issue.assignee"));
+         return n.PartyOrgIfSet(r.issue().handling_party_org(), "issue.handling_party_org", false);
+       })
+      .filter = KeepSingle<casework_v1::Issue>(issue_place);
+  t.Add<casework_v1::GetIssueRequest>(
+      kCasework, "GetIssue", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Issue(r.name(), "name", kPlace); });
+  t.Add<casework_v1::BatchGetIssuesRequest>(
+      kCasework, "BatchGetIssues", kUnary, kRead, [](const auto& r, Names& n) {
+        for (int i = 0; i < r.names_size(); ++i) {
+          RETURN_IF_ERROR(n.Issue(r.names(i), absl::StrCat("names[", i, "]"), kPlace));
+        }
+        return absl::OkStatus();
+      });
+  // Whoever may report at the place may correct the report (a grid worker
+  // is an EDITOR of its community), wherever the issue is handled now.
+  t.Add<casework_v1::UpdateIssueRequest>(
+      kCasework, "UpdateIssue", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Issue(r.issue().name(), "issue.name", kPlace));
+        if (!Updates(r.update_mask(), "reporter", !r.issue().reporter().empty())) {
+          return absl::OkStatus();
+        }
+        return n.PersonIfSet(r.issue().reporter(), "issue.reporter");
+      });
+  // The service lists an issue by the place it was reported at, below the
+  // unit asked for: a scoped principal asks about a unit in scope, and an
+  // issue whose place has since moved out of the scope is left out.
+  t.Add<casework_v1::ListIssuesRequest>(kCasework, "ListIssues", kUnary, kRead,
+                                        [](const auto& r, Names& n) {
+                                          if (r.place().empty()) {
+                                            return NeedsEveryDistrict("place", "every issue");
+                                          }
+                                          return n.Unit(r.place(), "place");
+                                        })
+      .filter = KeepItems<casework_v1::ListIssuesResponse, casework_v1::Issue>(
+      &casework_v1::ListIssuesResponse::mutable_issues, issue_place);
+  t.Add<casework_v1::AcceptIssueRequest>(
+      kCasework, "AcceptIssue", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Issue(r.name(), "name", kHandling));
+        RETURN_IF_ERROR(n.PersonIfSet(r.assignee(), "assignee"));
+        return n.PartyOrgIfSet(r.handling_party_org(), "handling_party_org", false);
+      });
+  t.Add<casework_v1::EscalateIssueRequest>(kCasework, "EscalateIssue", kUnary, kWrite,
+                                           issue_named(kHandling));
+  t.Add<casework_v1::ResolveIssueRequest>(kCasework, "ResolveIssue", kUnary, kWrite,
+                                          issue_named(kHandling));
+  t.Add<casework_v1::RejectIssueRequest>(kCasework, "RejectIssue", kUnary, kWrite,
+                                         issue_named(kHandling));
+  // The resident's answer is recorded by whoever serves the place, at
+  // whatever level the issue was resolved.
+  t.Add<casework_v1::ConfirmIssueRequest>(kCasework, "ConfirmIssue", kUnary, kWrite,
+                                          issue_named(kPlace));
+  t.Add<casework_v1::ReopenIssueRequest>(kCasework, "ReopenIssue", kUnary, kWrite,
+                                         issue_named(kPlace));
+  t.Add<casework_v1::CreateDispatchRequest>(
+      kCasework, "CreateDispatch", kUnary, kWrite, [](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Issue(r.parent(), "parent", kHandling));
+        if (r.dispatch().department_org().empty()) return absl::OkStatus();
+        return n.ExternalOrg(r.dispatch().department_org(), "dispatch.department_org", false);
+      });
+  t.Add<casework_v1::GetDispatchRequest>(
+      kCasework, "GetDispatch", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.IssueOfDispatch(r.name(), "name", kPlace); });
+  t.Add<casework_v1::ListDispatchesRequest>(
+      kCasework, "ListDispatches", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Issue(r.parent(), "parent", kPlace); });
+  const auto dispatch_named = [](const auto& r, Names& n) {
+    return n.IssueOfDispatch(r.name(), "name", kHandling);
+  };
+  t.Add<casework_v1::AcknowledgeDispatchRequest>(kCasework, "AcknowledgeDispatch", kUnary, kWrite,
+                                                 dispatch_named);
+  t.Add<casework_v1::ReportDispatchRequest>(kCasework, "ReportDispatch", kUnary, kWrite,
+                                            dispatch_named);
+  // The history of the scope only.
+  t.Add<casework_v1::ListEventsRequest>(kCasework, "ListEvents", kUnary, kRead,
+                                        [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<casework_v1::ListEventsResponse, casework_v1::Event>(
+      &casework_v1::ListEventsResponse::mutable_events, CaseworkEventTarget);
+  t.Add<casework_v1::WatchEventsRequest>(kCasework, "WatchEvents", kServerStream, kRead,
+                                         [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<casework_v1::WatchEventsResponse, casework_v1::Event>(
+      &casework_v1::WatchEventsResponse::mutable_events, CaseworkEventTarget,
+      /*skip_empty=*/true);
+}
+
 }  // namespace
 
 std::string RedactPersonNames(const std::string& message) {
@@ -902,6 +1061,7 @@ RouteTable::RouteTable() {
   TableBuilder builder(routes_);
   AddOrgRoutes(builder);
   AddRosterRoutes(builder);
+  AddCaseworkRoutes(builder);
   for (Route& route : routes_) {
     FindPagingFields(route);
     by_method_.emplace(route.method, &route);

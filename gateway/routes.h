@@ -6,8 +6,8 @@
 // the resources the request names (each must be in the caller's scope), and
 // how a response is filtered to the scope.
 //
-// The table is the one place that knows the two services' APIs field by
-// field; the forwarder knows none of them.
+// The table is the one place that knows the services' APIs field by field;
+// the forwarder knows none of them.
 
 #include <grpcpp/support/byte_buffer.h>
 
@@ -24,7 +24,7 @@
 
 namespace grassroots::gateway {
 
-enum class Backend : int8_t { kOrg, kRoster };
+enum class Backend : int8_t { kOrg, kRoster, kCasework };
 enum class CallShape : int8_t { kUnary, kServerStream, kClientStream };
 
 // Decides whether one item of a response is in scope: nullopt when it

@@ -12,6 +12,7 @@ namespace {
 
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
+namespace casework_v1 = ::grassroots::casework::v1;
 
 // NOT_FOUND from a lookup means "not in scope", never an error: a scoped
 // principal learns nothing of what exists outside.
@@ -47,13 +48,21 @@ std::string Target::ResourceName() const {
       return FormatResourceName("externalOrgs", id);
     case TargetKind::kAlliance:
       return FormatResourceName("alliances", id);
+    case TargetKind::kIssue:
+      return FormatResourceName("issues", id);
   }
   return "";
 }
 
 ScopeChecker::ScopeChecker(const HierarchyView* hierarchy, org_v1::OrgService::Stub* org,
-                           roster_v1::RosterService::Stub* roster, absl::Duration lookup_timeout)
-    : hierarchy_(hierarchy), org_(org), roster_(roster), lookup_timeout_(lookup_timeout) {}
+                           roster_v1::RosterService::Stub* roster,
+                           casework_v1::CaseworkService::Stub* casework,
+                           absl::Duration lookup_timeout)
+    : hierarchy_(hierarchy),
+      org_(org),
+      roster_(roster),
+      casework_(casework),
+      lookup_timeout_(lookup_timeout) {}
 
 absl::Status ScopeChecker::OutOfScope(const Principal& principal, const Target& target) {
   // The top-level `name` goes without saying.
@@ -109,6 +118,7 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
     case TargetKind::kRegistration:
     case TargetKind::kExternalOrg:
     case TargetKind::kAlliance:
+    case TargetKind::kIssue:
       return std::nullopt;
   }
   return std::nullopt;
@@ -175,6 +185,8 @@ absl::StatusOr<bool> ScopeChecker::LookUp(const Principal& principal, const Targ
       return ExternalOrg(scope, target.id, target.write, deadline);
     case TargetKind::kAlliance:
       return Alliance(scope, target.id, deadline);
+    case TargetKind::kIssue:
+      return Issue(scope, target.id, target.write, deadline);
   }
   return false;
 }
@@ -214,6 +226,25 @@ absl::StatusOr<bool> ScopeChecker::Alliance(int64_t scope, int64_t id, absl::Tim
   grpc::Status status = org_->GetAlliance(context.get(), request, &response);
   if (!status.ok()) return NotFoundIsOutside(status);
   absl::StatusOr<int64_t> unit = ParseResourceName(response.unit(), "units", "unit");
+  if (!unit.ok()) return false;
+  return Unit(scope, *unit, deadline);  // from the replica when it knows the unit
+}
+
+absl::StatusOr<bool> ScopeChecker::Issue(int64_t scope, int64_t id, bool write,
+                                         absl::Time deadline) const {
+  if (casework_ == nullptr) {
+    return absl::UnavailableError("this gateway has no casework service (--casework_address)");
+  }
+  casework_v1::GetIssueRequest request;
+  request.set_name(FormatResourceName("issues", id));
+  casework_v1::Issue response;
+  auto context = LookupContext(deadline);
+  grpc::Status status = casework_->GetIssue(context.get(), request, &response);
+  if (!status.ok()) return NotFoundIsOutside(status);
+  // The place never changes; the handling unit moves up with each
+  // escalation, so a write is judged by where the issue is handled now.
+  const std::string& unit_name = write ? response.handling_unit() : response.place();
+  absl::StatusOr<int64_t> unit = ParseResourceName(unit_name, "units", "unit");
   if (!unit.ok()) return false;
   return Unit(scope, *unit, deadline);  // from the replica when it knows the unit
 }

@@ -16,11 +16,15 @@
 // - a district's directory of external organisations, and each of them, is
 //   readable when the scope lies in the district and writable only with the
 //   district itself as the scope;
+// - an issue of the casework service is readable when its place is in
+//   scope and writable when its handling unit is (escalation moves the
+//   handling unit up, out of a community's reach and into the street's);
+//   a dispatch is its issue's;
 // - for a principal scoped to every district ("*") everything is.
 //
 // Units and party organisations are answered from memory (the replica of
 // the hierarchy) without a call; what the replica does not hold yet, people
-// and role assignments take lookups at the services, which block: callers
+// role assignments and issues take lookups at the services, which block: callers
 // run Check off gRPC's callback threads when TryCheck cannot answer.
 //
 // A resource that does not exist is out of scope for a scoped principal,
@@ -37,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/principal.h"
+#include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
 
@@ -78,6 +83,12 @@ enum class TargetKind : int8_t {
   kExternalOrg,
   // The alliance `id` (and its items): as its unit, for reads and writes.
   kAlliance,
+  // The issue `id` of the casework service (and its dispatches): read
+  // (`write` false) when its place is in scope, write when its handling unit
+  // is. A community reads and answers for every issue at its places, but
+  // acts on one only while it handles it: once escalated to the street, the
+  // street's principals act on it.
+  kIssue,
 };
 
 // One resource a call names, and how it is used.
@@ -111,7 +122,8 @@ class ScopeChecker {
   // The stubs are used for lookups, each with `lookup_timeout` (or the
   // caller's deadline when sooner). None is owned.
   ScopeChecker(const HierarchyView* hierarchy, org::v1::OrgService::Stub* org,
-               roster::v1::RosterService::Stub* roster, absl::Duration lookup_timeout);
+               roster::v1::RosterService::Stub* roster,
+               casework::v1::CaseworkService::Stub* casework, absl::Duration lookup_timeout);
 
   // From memory only: the answer of Check, or nullopt when a lookup is
   // needed.
@@ -162,12 +174,14 @@ class ScopeChecker {
   absl::StatusOr<bool> ExternalOrg(int64_t scope, int64_t id, bool write,
                                    absl::Time deadline) const;
   absl::StatusOr<bool> Alliance(int64_t scope, int64_t id, absl::Time deadline) const;
+  absl::StatusOr<bool> Issue(int64_t scope, int64_t id, bool write, absl::Time deadline) const;
   // A context for one lookup.
   std::unique_ptr<grpc::ClientContext> LookupContext(absl::Time deadline) const;
 
   const HierarchyView* const hierarchy_;
   org::v1::OrgService::Stub* const org_;
   roster::v1::RosterService::Stub* const roster_;
+  casework::v1::CaseworkService::Stub* const casework_;
   const absl::Duration lookup_timeout_;
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the suite and starts the org service, the
-# roster service and the gateway on loopback, with their data under .data/
+# roster service, the casework service and the gateway on loopback, with
+# their data under .data/
 # (SQLite). Writes an ADMIN token for the local user (scope: every district)
 # and prints the orgctl commands to try. `scripts/run_suite.sh stop` stops
 # them; `status` shows them.
@@ -10,15 +11,17 @@ root=$(pwd)
 data=${GRASSROOTS_DATA:-$root/.data}
 org_port=${ORG_PORT:-50051}
 roster_port=${ROSTER_PORT:-50052}
+casework_port=${CASEWORK_PORT:-50054}
 gateway_port=${GATEWAY_PORT:-50050}
 demo_scale=${GRASSROOTS_DEMO_SCALE:-1}  # the demo district's size when loaded (1: Tianyuan)
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop() {
-  # Dependants first: the gateway, then the roster, then the org service.
+  # Dependants first: the gateway, then the roster and casework services,
+  # then the org service.
   local pidfiles=()
-  for name in gateway roster_service org_service; do
+  for name in gateway casework_service roster_service org_service; do
     [[ -f $data/run/$name.pid ]] && pidfiles+=("$data/run/$name.pid")
   done
   for pidfile in "${pidfiles[@]}"; do
@@ -46,7 +49,7 @@ case "${1:-start}" in
 esac
 
 bash scripts/install_deps.sh
-bash scripts/build.sh org_service roster_service gateway orgctl
+bash scripts/build.sh org_service roster_service casework_service gateway orgctl
 mkdir -p "$data/run" "$data/logs" "$data/secrets"
 chmod 700 "$data/secrets"
 stop >/dev/null
@@ -69,10 +72,11 @@ if [[ ! -s $secrets/tokens ]] || ! grep -q " $admin ADMIN " "$secrets/tokens"; t
   } >"$secrets/tokens"
 fi
 umask 022
-# Mutual TLS between the gateway and the services, and from the roster to the
-# org service: a certificate authority of this suite's own, made once.
+# Mutual TLS between the gateway and the services, and from the roster and
+# casework services to the org service: a certificate authority of this
+# suite's own, made once.
 certs=$secrets/certs
-bash scripts/make_certs.sh "$certs" org_service roster_service gateway
+bash scripts/make_certs.sh "$certs" org_service roster_service casework_service gateway
 tls_for() { echo "--tls_cert=$certs/$1.pem --tls_key=$certs/$1.key --tls_ca=$certs/ca.pem"; }
 
 start_service() {  # name binary port [extra flags...]
@@ -100,8 +104,13 @@ start_service org_service "$build_dir/org_service/org_service" "$org_port" \
 start_service roster_service "$build_dir/roster_service/roster_service" "$roster_port" \
   --data_dir="$data/roster_service" --org_service="127.0.0.1:$org_port" \
   --caller_key_file="$secrets/caller.key" $(tls_for roster_service)
+# shellcheck disable=SC2046
+start_service casework_service "$build_dir/casework_service/casework_service" "$casework_port" \
+  --data_dir="$data/casework_service" --org_service="127.0.0.1:$org_port" \
+  --caller_key_file="$secrets/caller.key" $(tls_for casework_service)
 start_service gateway "$build_dir/gateway/gateway" "$gateway_port" \
   --org_service="127.0.0.1:$org_port" --roster_service="127.0.0.1:$roster_port" \
+  --casework_address="127.0.0.1:$casework_port" \
   --tokens_file="$secrets/tokens" --caller_key_file="$secrets/caller.key" \
   --backend_tls_ca="$certs/ca.pem" --backend_tls_cert="$certs/gateway.pem" \
   --backend_tls_key="$certs/gateway.key" --access_log="$data/logs/access.log"
@@ -122,10 +131,12 @@ report=$(ls -t "$data"/reports/*.html 2>/dev/null | head -n 1 || true)
 cat <<EOT
 
 The suite is up. Data: $data (SQLite, kept across restarts).
-  gateway         127.0.0.1:$gateway_port  what clients use: the org and roster APIs with auth,
-                                   grassroots.gateway.v1.GatewayService (profile, path, whoami)
-  org_service     127.0.0.1:$org_port  the hierarchy and party organisations
-  roster_service  127.0.0.1:$roster_port  people, memberships, roles
+  gateway           127.0.0.1:$gateway_port  what clients use: the org, roster and casework APIs
+                                     with auth, grassroots.gateway.v1.GatewayService (profile,
+                                     path, whoami)
+  org_service       127.0.0.1:$org_port  the hierarchy and party organisations
+  roster_service    127.0.0.1:$roster_port  people, memberships, roles
+  casework_service  127.0.0.1:$casework_port  residents' issues through the levels, dispatches
 
 You ($admin) have an ADMIN token for every district, with the personal-data grant:
   export ORGCTL_TOKEN=\$(cat $secrets/admin.token)

@@ -1,4 +1,4 @@
-// The gateway's authorisation against the real three processes: every RPC
+// The gateway's authorisation against the real four processes: every RPC
 // × every role × a target inside and outside the principal's scope, with
 // the exact status code; list and watch filtering; signed caller metadata.
 
@@ -56,6 +56,7 @@ struct Clients {
   std::unique_ptr<org_v1::OrgService::Stub> org;
   std::unique_ptr<roster_v1::RosterService::Stub> roster;
   std::unique_ptr<gateway_v1::GatewayService::Stub> gateway;
+  std::unique_ptr<casework_v1::CaseworkService::Stub> casework;
 };
 
 std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(10)) {
@@ -633,6 +634,173 @@ class GatewayAuthzTest : public GatewaySuite {
           return Drain(c.roster->WatchEvents(context.get(), r));
         });
 
+    // --- CaseworkService. Each side's issue (GatewaySuite::Seed) is
+    // REPORTED and handled by its compound, in the community's scope for
+    // reads and writes; each side's street issue (CreateReplayedResources)
+    // is handled by the street, readable from the community but written
+    // only by the street's principals. The transitions the state allows
+    // carry a stale etag (ABORTED), the others none (FAILED_PRECONDITION),
+    // so that nothing changes.
+    add("CaseworkService.ReportIssue", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::ReportIssueRequest r;
+          *r.mutable_issue() = NewIssue(s);
+          casework_v1::Issue out;
+          return c.casework->ReportIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.ReportIssue replaying another's request_id", Kind::kWrite, StatusCode::OK,
+        kNamed, [this](Clients& c, const Side& s) {
+          casework_v1::ReportIssueRequest r;
+          *r.mutable_issue() = NewIssue(s);
+          r.set_request_id(ReplayedId("issue", s));
+          casework_v1::Issue out;
+          grpc::Status status = c.casework->ReportIssue(Context().get(), r, &out);
+          return Unless(status, out.name() == replayed_[ReplayedId("issue", s)],
+                        "the replay answered with another principal's issue");
+        });
+    add("CaseworkService.GetIssue", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::GetIssueRequest r;
+          r.set_name(s.issue.name());
+          casework_v1::Issue out;
+          return c.casework->GetIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.BatchGetIssues", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          casework_v1::BatchGetIssuesRequest r;
+          r.add_names(inside_.issue.name());  // one inside, then the side's
+          r.add_names(street_issue_[s.community.name()]);
+          casework_v1::BatchGetIssuesResponse out;
+          return c.casework->BatchGetIssues(Context().get(), r, &out);
+        });
+    // The title it has: a no-op the service takes.
+    add("CaseworkService.UpdateIssue", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::UpdateIssueRequest r;
+          r.mutable_issue()->set_name(s.issue.name());
+          r.mutable_issue()->set_title(s.issue.title());
+          r.mutable_update_mask()->add_paths("title");
+          casework_v1::Issue out;
+          return c.casework->UpdateIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.ListIssues", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::ListIssuesRequest r;
+          r.set_place(s.community.name());
+          casework_v1::ListIssuesResponse out;
+          return c.casework->ListIssues(Context().get(), r, &out);
+        });
+    add("CaseworkService.AcceptIssue", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::AcceptIssueRequest r;
+          r.set_name(s.issue.name());
+          r.set_etag("\"stale\"");
+          r.set_assignee(s.resident.name());
+          r.set_handling_party_org(s.branch.name());
+          casework_v1::Issue out;
+          return c.casework->AcceptIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.EscalateIssue", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::EscalateIssueRequest r;
+          r.set_name(s.issue.name());
+          r.set_etag("\"stale\"");
+          r.set_reason("小区无力解决");
+          casework_v1::Issue out;
+          return c.casework->EscalateIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.ResolveIssue", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::ResolveIssueRequest r;
+          r.set_name(s.issue.name());
+          r.set_resolution("已更换灯泡");
+          casework_v1::Issue out;
+          return c.casework->ResolveIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.ConfirmIssue", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::ConfirmIssueRequest r;
+          r.set_name(s.issue.name());
+          r.set_satisfaction(casework_v1::SATISFIED);
+          casework_v1::Issue out;
+          return c.casework->ConfirmIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.ReopenIssue", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::ReopenIssueRequest r;
+          r.set_name(s.issue.name());
+          r.set_reason("灯还是不亮");
+          casework_v1::Issue out;
+          return c.casework->ReopenIssue(Context().get(), r, &out);
+        });
+    add("CaseworkService.RejectIssue", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::RejectIssueRequest r;
+          r.set_name(s.issue.name());
+          r.set_etag("\"stale\"");
+          r.set_reason("重复诉求");
+          casework_v1::Issue out;
+          return c.casework->RejectIssue(Context().get(), r, &out);
+        });
+    // The compound handles the issue: only a street or the district
+    // summons departments.
+    add("CaseworkService.CreateDispatch", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [this](Clients& c, const Side& s) {
+          casework_v1::CreateDispatchRequest r;
+          r.set_parent(s.issue.name());
+          *r.mutable_dispatch() = NewDispatch(external_org_);
+          casework_v1::Dispatch out;
+          return c.casework->CreateDispatch(Context().get(), r, &out);
+        });
+    add("CaseworkService.GetDispatch", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          casework_v1::GetDispatchRequest r;
+          r.set_name(dispatch_[s.community.name()]);
+          casework_v1::Dispatch out;
+          return c.casework->GetDispatch(Context().get(), r, &out);
+        });
+    add("CaseworkService.ListDispatches", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          casework_v1::ListDispatchesRequest r;
+          r.set_parent(street_issue_[s.community.name()]);
+          casework_v1::ListDispatchesResponse out;
+          return c.casework->ListDispatches(Context().get(), r, &out);
+        });
+    // The street handles the dispatch's issue: outside a community's scope
+    // for writes on either side (what the street's principals may do is
+    // StreetPrincipalsActOnAnIssueEscalatedToTheStreet's).
+    add("CaseworkService.AcknowledgeDispatch", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          casework_v1::AcknowledgeDispatchRequest r;
+          r.set_name(dispatch_[s.community.name()]);
+          r.set_etag("\"stale\"");
+          casework_v1::Dispatch out;
+          return c.casework->AcknowledgeDispatch(Context().get(), r, &out);
+        });
+    cases.back().global_only = true;
+    add("CaseworkService.ReportDispatch", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [this](Clients& c, const Side& s) {
+          casework_v1::ReportDispatchRequest r;
+          r.set_name(dispatch_[s.community.name()]);
+          r.set_report("已派人维修");
+          casework_v1::Dispatch out;
+          return c.casework->ReportDispatch(Context().get(), r, &out);
+        });
+    cases.back().global_only = true;
+    add("CaseworkService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed,
+        [](Clients& c, const Side&) {
+          casework_v1::ListEventsRequest r;
+          casework_v1::ListEventsResponse out;
+          return c.casework->ListEvents(Context().get(), r, &out);
+        });
+    add("CaseworkService.WatchEvents", Kind::kRead, StatusCode::DEADLINE_EXCEEDED, kUnnamed,
+        [](Clients& c, const Side&) {
+          casework_v1::WatchEventsRequest r;
+          r.set_start_revision(1);
+          auto context = Context(absl::Milliseconds(300));
+          return Drain(c.casework->WatchEvents(context.get(), r));
+        });
+
     // --- GatewayService.
     add("GatewayService.WhoAmI", Kind::kRead, StatusCode::OK, kUnnamed,
         [](Clients& c, const Side&) {
@@ -665,7 +833,43 @@ class GatewayAuthzTest : public GatewaySuite {
   Clients ClientsOf(const TestPrincipal& p) {
     auto channel = Channel(p.token);
     return {org_v1::OrgService::NewStub(channel), roster_v1::RosterService::NewStub(channel),
-            gateway_v1::GatewayService::NewStub(channel)};
+            gateway_v1::GatewayService::NewStub(channel),
+            casework_v1::CaseworkService::NewStub(channel)};
+  }
+
+  // A new issue at the side's building, reported by its resident.
+  static casework_v1::Issue NewIssue(const Side& side) {
+    casework_v1::Issue issue;
+    issue.set_place(side.building.name());
+    issue.set_category(casework_v1::ENVIRONMENT_SANITATION);
+    issue.set_channel(casework_v1::GRID_WORKER);
+    issue.set_title("楼道堆放杂物");
+    issue.set_reporter(side.resident.name());
+    return issue;
+  }
+  // A department summoned for a week, by organisation when `department_org`
+  // is given.
+  static casework_v1::Dispatch NewDispatch(const std::string& department_org) {
+    casework_v1::Dispatch dispatch;
+    if (department_org.empty()) {
+      dispatch.set_department_name("区城管局");
+    } else {
+      dispatch.set_department_org(department_org);
+    }
+    dispatch.mutable_due_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(168)));
+    dispatch.set_request("清理楼道杂物");
+    return dispatch;
+  }
+  // Escalates `name` `times` levels up, as whoever `casework` calls as.
+  static void Escalate(casework_v1::CaseworkService::Stub& casework, const std::string& name,
+                       int times, casework_v1::Issue* issue) {
+    for (int i = 0; i < times; ++i) {
+      casework_v1::EscalateIssueRequest escalate;
+      escalate.set_name(name);
+      escalate.set_reason("本级无力解决");
+      const grpc::Status status = casework.EscalateIssue(Context().get(), escalate, issue);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
   }
 
   // A request id another principal used on `side` for a `kind` of create.
@@ -701,6 +905,33 @@ class GatewayAuthzTest : public GatewaySuite {
       roster_v1::Person created_person;
       ASSERT_TRUE(admin.roster->CreatePerson(Context().get(), person, &created_person).ok());
       replayed_[person.request_id()] = created_person.name();
+    }
+    auto casework = casework_v1::CaseworkService::NewStub(
+        ::grassroots::testing::CreateTestChannel(casework_server_->address()));
+    for (const Side* side : {&inside_, &outside_}) {
+      casework_v1::ReportIssueRequest issue;
+      *issue.mutable_issue() = NewIssue(*side);
+      issue.set_request_id(ReplayedId("issue", *side));
+      casework_v1::Issue created_issue;
+      ASSERT_TRUE(casework->ReportIssue(Context().get(), issue, &created_issue).ok());
+      replayed_[issue.request_id()] = created_issue.name();
+      // An issue of the compound escalated to the street (compound ->
+      // community -> street), with a department summoned.
+      issue.clear_request_id();
+      issue.mutable_issue()->set_place(side->compound.name());
+      casework_v1::Issue street_issue;
+      ASSERT_TRUE(casework->ReportIssue(Context().get(), issue, &street_issue).ok());
+      ASSERT_NO_FATAL_FAILURE(Escalate(*casework, street_issue.name(), 2, &street_issue));
+      ASSERT_EQ(street_issue.handling_unit(), district_.street1.name());
+      street_issue_[side->community.name()] = street_issue.name();
+      casework_v1::CreateDispatchRequest dispatch;
+      dispatch.set_parent(street_issue.name());
+      *dispatch.mutable_dispatch() = NewDispatch("");
+      casework_v1::Dispatch created_dispatch;
+      const grpc::Status created =
+          casework->CreateDispatch(Context().get(), dispatch, &created_dispatch);
+      ASSERT_TRUE(created.ok()) << created.error_message();
+      dispatch_[side->community.name()] = created_dispatch.name();
     }
     org_v1::CreateExternalOrgRequest external;
     external.mutable_external_org()->set_district(district_.district.name());
@@ -754,6 +985,9 @@ class GatewayAuthzTest : public GatewaySuite {
   std::string external_org_;
   // By the side's community: its alliance and items.
   std::map<std::string, std::string> alliance_, claimed_item_, done_item_;
+  // By the side's community: its issue escalated to the street, and the
+  // department summoned to it (SUMMONED).
+  std::map<std::string, std::string> street_issue_, dispatch_;
   int unit_codes_ = 0;
   std::map<std::string, std::string> replayed_;
 };
@@ -771,8 +1005,9 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
   // Every method of both services is in the matrix.
   std::set<std::string> methods;
   for (const Case& c : cases) methods.insert(c.method);
-  for (const char* name : {"grassroots.org.v1.OrgService", "grassroots.roster.v1.RosterService",
-                           "grassroots.gateway.v1.GatewayService"}) {
+  for (const char* name :
+       {"grassroots.org.v1.OrgService", "grassroots.roster.v1.RosterService",
+        "grassroots.casework.v1.CaseworkService", "grassroots.gateway.v1.GatewayService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;
@@ -970,6 +1205,193 @@ TEST_F(GatewayAuthzTest, StreamsCutShortAtAnyMomentLeaveTheGatewayServing) {
   EXPECT_THAT(gateway_->ReadLog(), Not(HasSubstr("ERROR: AddressSanitizer")));
 }
 
+// An issue is read where it is and acted on where it is handled: each
+// escalation moves it out of the reach of the level below, which still sees
+// it, corrects the report and records the resident's answer.
+TEST_F(GatewayAuthzTest, StreetPrincipalsActOnAnIssueEscalatedToTheStreet) {
+  const TestPrincipal compound_editor =
+      AddPrincipal("compound-editor", "EDITOR", inside_.compound.name(), false);
+  const TestPrincipal community_editor =
+      AddPrincipal("community-editor", "EDITOR", inside_.community.name(), false);
+  const TestPrincipal street_editor =
+      AddPrincipal("street-editor", "EDITOR", district_.street1.name(), false);
+  const TestPrincipal other_street_editor =
+      AddPrincipal("other-street-editor", "EDITOR", district_.street2.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients compound = ClientsOf(compound_editor);
+  Clients community = ClientsOf(community_editor);
+  Clients street = ClientsOf(street_editor);
+  Clients other_street = ClientsOf(other_street_editor);
+
+  // The compound's grid worker reports at a building of the compound.
+  casework_v1::ReportIssueRequest report;
+  *report.mutable_issue() = NewIssue(inside_);
+  casework_v1::Issue issue;
+  grpc::Status status = compound.casework->ReportIssue(Context().get(), report, &issue);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(issue.handling_unit(), inside_.compound.name());
+  const auto get = [&](Clients& c) {
+    casework_v1::GetIssueRequest r;
+    r.set_name(issue.name());
+    casework_v1::Issue out;
+    return c.casework->GetIssue(Context().get(), r, &out);
+  };
+  const auto accept = [&](Clients& c, const std::string& party_org) {
+    casework_v1::AcceptIssueRequest r;
+    r.set_name(issue.name());
+    r.set_handling_party_org(party_org);
+    return c.casework->AcceptIssue(Context().get(), r, &issue);
+  };
+  const auto retitle = [&](Clients& c) {
+    casework_v1::UpdateIssueRequest r;
+    r.mutable_issue()->set_name(issue.name());
+    r.mutable_issue()->set_title("楼道堆放杂物（已核实）");
+    r.mutable_update_mask()->add_paths("title");
+    casework_v1::Issue out;
+    return c.casework->UpdateIssue(Context().get(), r, &out);
+  };
+  const auto outside_of = [&](const TestPrincipal& p) {
+    return absl::StrCat(issue.name(), " is outside your scope ", p.scope);
+  };
+
+  // Escalated by the compound: the community handles it now.
+  ASSERT_NO_FATAL_FAILURE(Escalate(*compound.casework, issue.name(), 1, &issue));
+  EXPECT_EQ(issue.handling_unit(), inside_.community.name());
+  EXPECT_TRUE(get(compound).ok());
+  EXPECT_TRUE(retitle(compound).ok());
+  status = accept(compound, "");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), outside_of(compound_editor));
+
+  // Escalated by the community: the street handles it. The community's
+  // EDITOR still reads and corrects it, but neither accepts, resolves,
+  // rejects, escalates it nor summons a department to it.
+  ASSERT_NO_FATAL_FAILURE(Escalate(*community.casework, issue.name(), 1, &issue));
+  EXPECT_EQ(issue.handling_unit(), district_.street1.name());
+  EXPECT_TRUE(get(community).ok());
+  EXPECT_TRUE(retitle(community).ok());
+  status = accept(community, "");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), outside_of(community_editor));
+  casework_v1::Issue unchanged;
+  casework_v1::ResolveIssueRequest resolve;
+  resolve.set_name(issue.name());
+  resolve.set_resolution("已清理");
+  EXPECT_EQ(community.casework->ResolveIssue(Context().get(), resolve, &unchanged).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  casework_v1::RejectIssueRequest reject;
+  reject.set_name(issue.name());
+  reject.set_reason("重复诉求");
+  EXPECT_EQ(community.casework->RejectIssue(Context().get(), reject, &unchanged).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  casework_v1::EscalateIssueRequest escalate;
+  escalate.set_name(issue.name());
+  escalate.set_reason("街道也无力解决");
+  EXPECT_EQ(community.casework->EscalateIssue(Context().get(), escalate, &unchanged).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  casework_v1::CreateDispatchRequest summon;
+  summon.set_parent(issue.name());
+  *summon.mutable_dispatch() = NewDispatch("");
+  casework_v1::Dispatch dispatch;
+  status = community.casework->CreateDispatch(Context().get(), summon, &dispatch);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), absl::StrCat("parent: ", outside_of(community_editor)));
+  // Another street sees nothing of it.
+  EXPECT_EQ(get(other_street).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(accept(other_street, "").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // The street accepts it under its working committee and summons a
+  // department, which acknowledges through the street.
+  status = accept(street, district_.working_committee1.name());
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(issue.state(), casework_v1::Issue::ACCEPTED);
+  EXPECT_EQ(issue.handling_party_org(), district_.working_committee1.name());
+  status = street.casework->CreateDispatch(Context().get(), summon, &dispatch);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(dispatch.summoning_unit(), district_.street1.name());
+  casework_v1::GetDispatchRequest get_dispatch;
+  get_dispatch.set_name(dispatch.name());
+  casework_v1::Dispatch read;
+  EXPECT_TRUE(community.casework->GetDispatch(Context().get(), get_dispatch, &read).ok());
+  EXPECT_EQ(other_street.casework->GetDispatch(Context().get(), get_dispatch, &read).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  casework_v1::AcknowledgeDispatchRequest acknowledge;
+  acknowledge.set_name(dispatch.name());
+  EXPECT_EQ(
+      community.casework->AcknowledgeDispatch(Context().get(), acknowledge, &read).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  status = street.casework->AcknowledgeDispatch(Context().get(), acknowledge, &read);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(read.state(), casework_v1::Dispatch::ACKNOWLEDGED);
+
+  // Resolved by the street; the resident's answer is recorded by the
+  // community that serves the place.
+  status = street.casework->ResolveIssue(Context().get(), resolve, &issue);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  casework_v1::ConfirmIssueRequest confirm;
+  confirm.set_name(issue.name());
+  confirm.set_satisfaction(casework_v1::SATISFIED);
+  status = community.casework->ConfirmIssue(Context().get(), confirm, &issue);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(issue.state(), casework_v1::Issue::CONFIRMED);
+}
+
+// Issues are listed under a place in scope, and the events of the casework
+// service are kept by the place their issue or dispatch is at.
+TEST_F(GatewayAuthzTest, IssueListsAndEventsAreFilteredToTheScope) {
+  AddPrincipal("viewer", "VIEWER", inside_.community.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients c = ClientsOf(principals_.back());
+
+  casework_v1::ListIssuesRequest everywhere;
+  casework_v1::ListIssuesResponse issues;
+  grpc::Status status = c.casework->ListIssues(Context().get(), everywhere, &issues);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("place"));
+  casework_v1::ListIssuesRequest street;
+  street.set_place(district_.street1.name());
+  EXPECT_EQ(c.casework->ListIssues(Context().get(), street, &issues).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  casework_v1::ListIssuesRequest community;
+  community.set_place(inside_.community.name());
+  status = c.casework->ListIssues(Context().get(), community, &issues);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> names;
+  for (const auto& issue : issues.issues()) names.push_back(issue.name());
+  EXPECT_THAT(names, ElementsAre(inside_.issue.name()));
+
+  casework_v1::ListEventsRequest events_request;
+  events_request.set_page_size(1000);
+  casework_v1::ListEventsResponse events;
+  status = c.casework->ListEvents(Context().get(), events_request, &events);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> resources;
+  for (const auto& e : events.events()) resources.push_back(e.resource());
+  EXPECT_THAT(resources, ElementsAre(inside_.issue.name()));
+
+  // A watch delivers a change inside and skips one outside.
+  casework_v1::WatchEventsRequest watch_request;
+  watch_request.set_start_revision(events.current_revision() + 1);
+  auto watch_context = Context(absl::Seconds(10));
+  auto watch = c.casework->WatchEvents(watch_context.get(), watch_request);
+  Clients admin = ClientsOf(district_admin_);
+  for (const Side* side : {&outside_, &inside_}) {
+    casework_v1::UpdateIssueRequest update;
+    update.mutable_issue()->set_name(side->issue.name());
+    update.mutable_issue()->set_description("三楼到五楼");
+    update.mutable_update_mask()->add_paths("description");
+    casework_v1::Issue updated;
+    status = admin.casework->UpdateIssue(Context().get(), update, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  casework_v1::WatchEventsResponse batch;
+  ASSERT_TRUE(watch->Read(&batch));
+  ASSERT_EQ(batch.events_size(), 1);
+  EXPECT_EQ(batch.events(0).resource(), inside_.issue.name());
+  EXPECT_EQ(batch.events(0).actor(), district_admin_.name);
+  watch_context->TryCancel();
+}
+
 TEST_F(GatewayAuthzTest, JointBranchIsReadableButNotWritableFromOneOfItsCompounds) {
   AddPrincipal("compound-editor", "EDITOR", district_.compound2.name(), false);
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
@@ -1091,6 +1513,25 @@ TEST_F(GatewayAuthzTest, UnknownResourcesLookExactlyLikeOutsideOnes) {
   EXPECT_EQ(x.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(y.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(x.error_message(), y.error_message());
+  // An issue is looked up at the casework service: NOT_FOUND there is
+  // "outside" here, reads and writes alike.
+  casework_v1::Issue issue;
+  casework_v1::GetIssueRequest get_missing, get_elsewhere;
+  get_missing.set_name("issues/999999");
+  get_elsewhere.set_name(outside_.issue.name());
+  const grpc::Status m = c.casework->GetIssue(Context().get(), get_missing, &issue);
+  const grpc::Status e = c.casework->GetIssue(Context().get(), get_elsewhere, &issue);
+  EXPECT_EQ(m.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(m.error_message(),
+            absl::StrCat("issues/999999 is outside your scope ", inside_.community.name()));
+  EXPECT_EQ(e.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(e.error_message(), absl::StrCat(outside_.issue.name(), " is outside your scope ",
+                                            inside_.community.name()));
+  casework_v1::ListDispatchesRequest dispatches;
+  dispatches.set_parent("issues/999999");
+  casework_v1::ListDispatchesResponse listed;
+  EXPECT_EQ(c.casework->ListDispatches(Context().get(), dispatches, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(GatewayAuthzTest, AuthenticationIsRequiredAndTokensReloadOnSighup) {
@@ -1133,6 +1574,23 @@ TEST_F(GatewayAuthzTest, PersonalDataIsUnmaskedOnlyWithTheGrant) {
   EXPECT_NE(masked.id_card_number(), inside_.id_card);
   EXPECT_EQ(masked.id_card_number(),
             ::grassroots::roster::testing::ExpectedIdCardMask(inside_.id_card));
+
+  // The casework service masks the reporter's contact by the signed grant
+  // the gateway forwards.
+  casework_v1::GetIssueRequest get_issue;
+  get_issue.set_name(inside_.issue.name());
+  casework_v1::Issue masked_issue, unmasked_issue;
+  ASSERT_TRUE(ClientsOf(principals_[principals_.size() - 2])
+                  .casework->GetIssue(Context().get(), get_issue, &masked_issue)
+                  .ok());
+  ASSERT_TRUE(ClientsOf(principals_.back())
+                  .casework->GetIssue(Context().get(), get_issue, &unmasked_issue)
+                  .ok());
+  const std::string phone = ::grassroots::roster::testing::TestPhone(1);
+  EXPECT_EQ(unmasked_issue.reporter_contact(), phone);
+  EXPECT_FALSE(masked_issue.reporter_contact().empty());
+  EXPECT_NE(masked_issue.reporter_contact(), phone);
+  EXPECT_EQ(masked_issue.title(), unmasked_issue.title());
 }
 
 // The events of the roster service, read straight from it as the test
@@ -1218,9 +1676,13 @@ TEST_F(GatewayAuthzTest, EveryServiceMethodRefusesAnUnsignedCallButHealthAndRefl
       ServiceNamed(org_v1::OrgService::service_full_name());
   const google::protobuf::ServiceDescriptor* roster =
       ServiceNamed(roster_v1::RosterService::service_full_name());
-  ASSERT_TRUE(org != nullptr && roster != nullptr);
+  const google::protobuf::ServiceDescriptor* casework =
+      ServiceNamed(casework_v1::CaseworkService::service_full_name());
+  ASSERT_TRUE(org != nullptr && roster != nullptr && casework != nullptr);
   const std::pair<const google::protobuf::ServiceDescriptor*, std::string> services[] = {
-      {org, org_server_->address()}, {roster, roster_server_->address()}};
+      {org, org_server_->address()},
+      {roster, roster_server_->address()},
+      {casework, casework_server_->address()}};
   int refused = 0;
   for (const auto& [service, address] : services) {
     auto channel = ::grassroots::testing::CreateUnsignedTestChannel(address);
@@ -1239,7 +1701,7 @@ TEST_F(GatewayAuthzTest, EveryServiceMethodRefusesAnUnsignedCallButHealthAndRefl
     EXPECT_THAT(::grassroots::testing::ListServicesByReflection(channel),
                 IsOkAndHolds(Contains(service->full_name())));
   }
-  const int methods = org->method_count() + roster->method_count();
+  const int methods = org->method_count() + roster->method_count() + casework->method_count();
   EXPECT_EQ(refused, methods);
   std::printf("unsigned calls refused: %d of %d methods\n", refused, methods);
 }
@@ -1465,12 +1927,14 @@ std::string ReadPem(const std::string& path) {
 class MutualTlsTest : public GatewaySuite {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(MakeCertificates(
-        certs_, {"org_service", "roster_service", "gateway", "audit-host", "unlisted-host"}));
+    ASSERT_NO_FATAL_FAILURE(
+        MakeCertificates(certs_, {"org_service", "roster_service", "casework_service", "gateway",
+                                  "audit-host", "unlisted-host"}));
     // The same names from another CA: what an outsider could make.
     ASSERT_NO_FATAL_FAILURE(MakeCertificates(rogue_, {"gateway", "audit-host"}));
     for (auto [args, name] : {std::pair{&extra_org_args_, "org_service"},
-                              std::pair{&extra_roster_args_, "roster_service"}}) {
+                              std::pair{&extra_roster_args_, "roster_service"},
+                              std::pair{&extra_casework_args_, "casework_service"}}) {
       *args = {absl::StrCat("--tls_ca=", certs_, "/ca.pem"),
                absl::StrCat("--tls_cert=", certs_, "/", name, ".pem"),
                absl::StrCat("--tls_key=", certs_, "/", name, ".key")};
@@ -1524,6 +1988,7 @@ TEST_F(MutualTlsTest, ServicesAdmitOnlyClientsWithTheSuitesCertificates) {
   // services, and the roster its replica of the org service, over mutual TLS.
   EXPECT_THAT(org_server_->ReadLog(), HasSubstr("(mutual TLS)"));
   EXPECT_THAT(roster_server_->ReadLog(), HasSubstr("(mutual TLS)"));
+  EXPECT_THAT(casework_server_->ReadLog(), HasSubstr("(mutual TLS)"));
   org_v1::GetUnitRequest get;
   get.set_name(inside_.compound.name());
   org_v1::Unit unit;

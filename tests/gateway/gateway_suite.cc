@@ -48,6 +48,15 @@ void GatewaySuite::SetUp() {
   ASSERT_OK_AND_ASSIGN(roster_server_,
                        ::grassroots::testing::ServerProcess::Launch(roster_options));
 
+  ::grassroots::testing::ServerOptions casework_options;
+  casework_options.binary = CASEWORK_SERVICE_BINARY;
+  casework_options.extra_args = {absl::StrCat("--org_service=", org_server_->address()),
+                                 absl::StrCat("--caller_key_file=", key_file_)};
+  casework_options.extra_args.insert(casework_options.extra_args.end(),
+                                     extra_casework_args_.begin(), extra_casework_args_.end());
+  ASSERT_OK_AND_ASSIGN(casework_server_,
+                       ::grassroots::testing::ServerProcess::Launch(casework_options));
+
   // The district admin first; the scoped principals once the district
   // exists (their scope is a unit of it).
   district_admin_ = AddPrincipal("district-admin", "ADMIN", "*", /*pii=*/true);
@@ -60,6 +69,7 @@ void GatewaySuite::SetUp() {
   gateway_options.extra_args = {
       absl::StrCat("--org_service=", org_server_->address()),
       absl::StrCat("--roster_service=", roster_server_->address()),
+      absl::StrCat("--casework_address=", casework_server_->address()),
       absl::StrCat("--tokens_file=", tokens_file_), absl::StrCat("--caller_key_file=", key_file_),
       absl::StrCat("--access_log=", access_log_), absl::StrCat("--security_log=", security_log_),
       "--health_interval=100ms",
@@ -88,7 +98,8 @@ void GatewaySuite::MakeCertificates(const std::string& dir, const std::vector<st
 
 void GatewaySuite::TearDown() {
   if (!HasFailure()) return;
-  for (const auto* server : {org_server_.get(), roster_server_.get(), gateway_.get()}) {
+  for (const auto* server :
+       {org_server_.get(), roster_server_.get(), casework_server_.get(), gateway_.get()}) {
     if (server != nullptr) {
       std::cerr << "---- log " << server->log_path() << " ----\n" << server->ReadLog();
     }
@@ -149,12 +160,14 @@ GatewayClients GatewaySuite::ClientsOf(const std::string& token) const {
   clients.org = org_v1::OrgService::NewStub(clients.channel);
   clients.roster = roster_v1::RosterService::NewStub(clients.channel);
   clients.gateway = gateway_v1::GatewayService::NewStub(clients.channel);
+  clients.casework = casework_v1::CaseworkService::NewStub(clients.channel);
   return clients;
 }
 
 void GatewaySuite::Seed() {
   OrgClient org(Channel(district_admin_.token));
   RosterClient roster(Channel(district_admin_.token));
+  auto casework = casework_v1::CaseworkService::NewStub(Channel(district_admin_.token));
   ASSERT_OK_AND_ASSIGN(district_, ::grassroots::org::testing::CreateSampleDistrict(org));
   using ::grassroots::org::testing::NewPartyOrg;
   ASSERT_OK_AND_ASSIGN(org_v1::PartyOrg committee2,
@@ -190,6 +203,17 @@ void GatewaySuite::Seed() {
         side->building_lead,
         roster.AssignRole(::grassroots::roster::testing::NewRole(
             side->resident.name(), roster_v1::BUILDING_LEAD, side->building.name())));
+    casework_v1::ReportIssueRequest report;
+    casework_v1::Issue& issue = *report.mutable_issue();
+    issue.set_place(side->building.name());
+    issue.set_category(casework_v1::PROPERTY_MAINTENANCE);
+    issue.set_channel(casework_v1::BUILDING_LEAD);
+    issue.set_title(absl::StrCat(side->building.display_name(), "楼道灯不亮"));
+    issue.set_reporter(side->resident.name());
+    issue.set_reporter_contact(::grassroots::roster::testing::TestPhone(n));
+    const grpc::Status reported = casework->ReportIssue(
+        ::grassroots::testing::NewClientContext().get(), report, &side->issue);
+    ASSERT_TRUE(reported.ok()) << reported.error_message();
     ++n;
   }
 }

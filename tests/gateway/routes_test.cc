@@ -1,5 +1,5 @@
 // Tests of the gateway's route table (gateway/routes.h): one route per
-// method of the two services, checked against their descriptors; the
+// method of the services, checked against their descriptors; the
 // targets each request names; the filtering of responses to a scope.
 
 #include "gateway/routes.h"
@@ -21,6 +21,7 @@
 #include "gateway/principal.h"
 #include "gateway/scope_checker.h"
 #include "gmock/gmock.h"
+#include "grassroots/casework/v1/casework_service.pb.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/roster/v1/roster_service.pb.h"
 #include "gtest/gtest.h"
@@ -40,6 +41,7 @@ namespace {
 
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
+namespace casework_v1 = ::grassroots::casework::v1;
 
 using ::grassroots::testing::IsOk;
 using ::grassroots::testing::IsOkAndHolds;
@@ -51,6 +53,7 @@ using ::testing::Optional;
 
 constexpr char kOrgService[] = "grassroots.org.v1.OrgService";
 constexpr char kRosterService[] = "grassroots.roster.v1.RosterService";
+constexpr char kCaseworkService[] = "grassroots.casework.v1.CaseworkService";
 
 template <typename Message>
 grpc::ByteBuffer Bytes(const Message& message) {
@@ -93,6 +96,11 @@ MATCHER_P3(IsOrgTarget, id, field, write, "") {
   return arg.kind == TargetKind::kPartyOrg && arg.id == id && arg.field == field &&
          arg.write == write;
 }
+// An issue, judged by its place (`write` false) or its handling unit.
+MATCHER_P3(IsIssueTarget, id, field, write, "") {
+  *result_listener << Describe(arg);
+  return arg.kind == TargetKind::kIssue && arg.id == id && arg.field == field && arg.write == write;
+}
 MATCHER_P2(IsExternalKeyTarget, key, field, "") {
   *result_listener << Describe(arg);
   return arg.kind == TargetKind::kPersonByExternalKey && arg.external_key == key &&
@@ -120,6 +128,7 @@ class RoutesTest : public ::testing::Test {
   }
   const Route& Org(absl::string_view method) { return RouteOf(kOrgService, method); }
   const Route& Roster(absl::string_view method) { return RouteOf(kRosterService, method); }
+  const Route& Casework(absl::string_view method) { return RouteOf(kCaseworkService, method); }
 
   template <typename Message>
   absl::StatusOr<std::vector<Target>> TargetsOf(const Route& route, const Message& request) {
@@ -146,11 +155,13 @@ TEST_F(RoutesTest, EveryMethodHasExactlyOneRightRoute) {
   // Make sure the generated files are registered in the pool.
   (void)org_v1::GetUnitRequest::descriptor();
   (void)roster_v1::GetPersonRequest::descriptor();
+  (void)casework_v1::GetIssueRequest::descriptor();
 
   std::set<std::string> expected_methods;
   for (const auto& [service_name, backend, short_prefix] :
        {std::tuple{kOrgService, Backend::kOrg, "OrgService."},
-        std::tuple{kRosterService, Backend::kRoster, "RosterService."}}) {
+        std::tuple{kRosterService, Backend::kRoster, "RosterService."},
+        std::tuple{kCaseworkService, Backend::kCasework, "CaseworkService."}}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
     ASSERT_NE(service, nullptr) << service_name;
@@ -192,6 +203,8 @@ TEST_F(RoutesTest, KnownShapes) {
   EXPECT_EQ(Org("WatchEvents").shape, CallShape::kServerStream);
   EXPECT_EQ(Roster("WatchEvents").shape, CallShape::kServerStream);
   EXPECT_EQ(Roster("ImportPeople").shape, CallShape::kClientStream);
+  EXPECT_EQ(Casework("WatchEvents").shape, CallShape::kServerStream);
+  EXPECT_EQ(Casework("ReportIssue").shape, CallShape::kUnary);
   EXPECT_EQ(Org("GetUnit").shape, CallShape::kUnary);
 }
 
@@ -209,17 +222,24 @@ TEST_F(RoutesTest, PagedListsAndOnlyThemHaveTheirTokenFields) {
     EXPECT_NE(route.page_size_field, 0) << route.method;
     paged.push_back(route.short_name);
   }
-  EXPECT_THAT(paged,
-              ::testing::UnorderedElementsAre(
-                  "OrgService.ListUnits", "OrgService.ListPartyOrgs", "OrgService.ListEvents",
-                  "OrgService.ListExternalOrgs", "OrgService.ListAlliances",
-                  "OrgService.ListAllianceItems", "RosterService.ListPeople",
-                  "RosterService.ListMemberships", "RosterService.ListRegistrations",
-                  "RosterService.ListRoleAssignments", "RosterService.ListEvents"));
+  EXPECT_THAT(paged, ::testing::UnorderedElementsAre(
+                         "OrgService.ListUnits", "OrgService.ListPartyOrgs",
+                         "OrgService.ListEvents", "OrgService.ListExternalOrgs",
+                         "OrgService.ListAlliances", "OrgService.ListAllianceItems",
+                         "RosterService.ListPeople", "RosterService.ListMemberships",
+                         "RosterService.ListRegistrations", "RosterService.ListRoleAssignments",
+                         "RosterService.ListEvents", "CaseworkService.ListIssues",
+                         "CaseworkService.ListDispatches", "CaseworkService.ListEvents"));
   EXPECT_EQ(Roster("ListPeople").page_token_field,
             roster_v1::ListPeopleRequest::kPageTokenFieldNumber);
   EXPECT_EQ(Roster("ListPeople").next_page_token_field,
             roster_v1::ListPeopleResponse::kNextPageTokenFieldNumber);
+  const Route& issues = Casework("ListIssues");
+  EXPECT_EQ(issues.page_token_field, casework_v1::ListIssuesRequest::kPageTokenFieldNumber);
+  EXPECT_EQ(issues.page_size_field, casework_v1::ListIssuesRequest::kPageSizeFieldNumber);
+  EXPECT_EQ(issues.read_revision_field, casework_v1::ListIssuesRequest::kReadRevisionFieldNumber);
+  EXPECT_EQ(issues.next_page_token_field,
+            casework_v1::ListIssuesResponse::kNextPageTokenFieldNumber);
 }
 
 TEST_F(RoutesTest, FindUnknownMethod) {
@@ -374,6 +394,10 @@ TEST_F(RoutesTest, EventsNameNothing) {
   EXPECT_THAT(TargetsOf(Org("WatchEvents"), org_v1::WatchEventsRequest()), IsOkAndHolds(IsEmpty()));
   EXPECT_THAT(TargetsOf(Roster("ListEvents"), roster_v1::ListEventsRequest()),
               IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(TargetsOf(Casework("ListEvents"), casework_v1::ListEventsRequest()),
+              IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(TargetsOf(Casework("WatchEvents"), casework_v1::WatchEventsRequest()),
+              IsOkAndHolds(IsEmpty()));
 }
 
 // --- targets: the roster service ----------------------------------------------
@@ -524,6 +548,190 @@ TEST_F(RoutesTest, ImportPeopleEmptyMessageNamesNothing) {
   roster_v1::ImportPeopleRequest request;
   request.set_validate_only(true);
   EXPECT_THAT(TargetsOf(Roster("ImportPeople"), request), IsOkAndHolds(IsEmpty()));
+}
+
+// --- targets: the casework service --------------------------------------------
+
+TEST_F(RoutesTest, ReportIssueNamesItsPlaceAndWhatElseItSets) {
+  casework_v1::ReportIssueRequest request;
+  request.mutable_issue()->set_place("units/7");
+  request.mutable_issue()->set_title("楼道灯不亮");
+  // Optional fields left empty name nothing.
+  EXPECT_THAT(TargetsOf(Casework("ReportIssue"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "issue.place"))));
+  request.mutable_issue()->set_reporter("people/3");
+  request.mutable_issue()->set_assignee("people/4");
+  request.mutable_issue()->set_handling_party_org("partyOrgs/10");
+  EXPECT_THAT(TargetsOf(Casework("ReportIssue"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "issue.place"),
+                                       IsTarget(TargetKind::kPerson, 3, "issue.reporter"),
+                                       IsTarget(TargetKind::kPerson, 4, "issue.assignee"),
+                                       // Naming the organisation leaves it unchanged.
+                                       IsOrgTarget(10, "issue.handling_party_org", false))));
+}
+
+TEST_F(RoutesTest, ReportIssueMalformedOrMissingNamesAreInvalidArgumentNamingTheField) {
+  casework_v1::ReportIssueRequest request;
+  EXPECT_THAT(TargetsOf(Casework("ReportIssue"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("issue.place")));
+  request.mutable_issue()->set_place("partyOrgs/10");
+  EXPECT_THAT(TargetsOf(Casework("ReportIssue"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("issue.place")));
+  request.mutable_issue()->set_place("units/7");
+  request.mutable_issue()->set_reporter("units/3");
+  EXPECT_THAT(TargetsOf(Casework("ReportIssue"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("issue.reporter")));
+  request.mutable_issue()->clear_reporter();
+  request.mutable_issue()->set_handling_party_org("partyOrgs/x");
+  EXPECT_THAT(TargetsOf(Casework("ReportIssue"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("issue.handling_party_org")));
+}
+
+TEST_F(RoutesTest, IssueReadsAreJudgedByThePlace) {
+  casework_v1::GetIssueRequest get;
+  get.set_name("issues/5");
+  EXPECT_THAT(TargetsOf(Casework("GetIssue"), get),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", false))));
+  casework_v1::BatchGetIssuesRequest batch;
+  batch.add_names("issues/5");
+  batch.add_names("issues/6");
+  EXPECT_THAT(TargetsOf(Casework("BatchGetIssues"), batch),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "names[0]", false),
+                                       IsIssueTarget(6, "names[1]", false))));
+  casework_v1::ListDispatchesRequest dispatches;
+  dispatches.set_parent("issues/5");
+  EXPECT_THAT(TargetsOf(Casework("ListDispatches"), dispatches),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "parent", false))));
+  casework_v1::GetDispatchRequest dispatch;
+  dispatch.set_name("issues/5/dispatches/2");
+  EXPECT_THAT(TargetsOf(Casework("GetDispatch"), dispatch),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", false))));
+}
+
+TEST_F(RoutesTest, MalformedIssueNamesAreInvalidArgumentNamingTheField) {
+  casework_v1::GetIssueRequest get;
+  for (const char* name : {"", "issues/x", "issues/0", "units/5", "issues/5/dispatches/2"}) {
+    get.set_name(name);
+    EXPECT_THAT(TargetsOf(Casework("GetIssue"), get),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")))
+        << name;
+  }
+  casework_v1::BatchGetIssuesRequest batch;
+  batch.add_names("issues/5");
+  batch.add_names("issues/05");
+  EXPECT_THAT(TargetsOf(Casework("BatchGetIssues"), batch),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("names[1]")));
+  casework_v1::AcknowledgeDispatchRequest acknowledge;
+  for (const char* name : {"issues/5", "issues/5/items/2", "alliances/5/dispatches/2",
+                           "issues/x/dispatches/2", "issues/5/dispatches/2/more"}) {
+    acknowledge.set_name(name);
+    EXPECT_THAT(TargetsOf(Casework("AcknowledgeDispatch"), acknowledge),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")))
+        << name;
+  }
+}
+
+// Acting on an issue needs its handling unit in scope; answering for the
+// resident and correcting the report need its place.
+TEST_F(RoutesTest, IssueTransitionsAreJudgedByTheHandlingUnitOrThePlace) {
+  const auto name_target = [this](absl::string_view method, const auto& request) {
+    return TargetsOf(Casework(method), request);
+  };
+  casework_v1::EscalateIssueRequest escalate;
+  escalate.set_name("issues/5");
+  EXPECT_THAT(name_target("EscalateIssue", escalate),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", true))));
+  casework_v1::ResolveIssueRequest resolve;
+  resolve.set_name("issues/5");
+  EXPECT_THAT(name_target("ResolveIssue", resolve),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", true))));
+  casework_v1::RejectIssueRequest reject;
+  reject.set_name("issues/5");
+  EXPECT_THAT(name_target("RejectIssue", reject),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", true))));
+  casework_v1::ConfirmIssueRequest confirm;
+  confirm.set_name("issues/5");
+  EXPECT_THAT(name_target("ConfirmIssue", confirm),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", false))));
+  casework_v1::ReopenIssueRequest reopen;
+  reopen.set_name("issues/5");
+  reopen.set_reason("楼道灯还是不亮");
+  EXPECT_THAT(name_target("ReopenIssue", reopen),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", false))));
+  casework_v1::AcknowledgeDispatchRequest acknowledge;
+  acknowledge.set_name("issues/5/dispatches/2");
+  EXPECT_THAT(name_target("AcknowledgeDispatch", acknowledge),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", true))));
+  casework_v1::ReportDispatchRequest report;
+  report.set_name("issues/5/dispatches/2");
+  EXPECT_THAT(name_target("ReportDispatch", report),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", true))));
+}
+
+TEST_F(RoutesTest, AcceptIssueNamesTheIssueItsAssigneeAndItsPartyOrg) {
+  casework_v1::AcceptIssueRequest request;
+  request.set_name("issues/5");
+  EXPECT_THAT(TargetsOf(Casework("AcceptIssue"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", true))));
+  request.set_assignee("people/4");
+  request.set_handling_party_org("partyOrgs/11");
+  EXPECT_THAT(TargetsOf(Casework("AcceptIssue"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "name", true),
+                                       IsTarget(TargetKind::kPerson, 4, "assignee"),
+                                       IsOrgTarget(11, "handling_party_org", false))));
+}
+
+TEST_F(RoutesTest, UpdateIssueNamesTheReporterOnlyWhenItChanges) {
+  casework_v1::UpdateIssueRequest request;
+  request.mutable_issue()->set_name("issues/5");
+  request.mutable_issue()->set_title("楼道灯不亮");
+  request.mutable_issue()->set_reporter("people/3");
+  request.mutable_update_mask()->add_paths("title");
+  EXPECT_THAT(TargetsOf(Casework("UpdateIssue"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "issue.name", false))));
+  request.mutable_update_mask()->add_paths("reporter");
+  EXPECT_THAT(TargetsOf(Casework("UpdateIssue"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "issue.name", false),
+                                       IsTarget(TargetKind::kPerson, 3, "issue.reporter"))));
+  // Without a mask: every field set; `*`: every field.
+  request.clear_update_mask();
+  EXPECT_THAT(TargetsOf(Casework("UpdateIssue"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "issue.name", false),
+                                       IsTarget(TargetKind::kPerson, 3, "issue.reporter"))));
+  request.mutable_update_mask()->add_paths("*");
+  EXPECT_THAT(TargetsOf(Casework("UpdateIssue"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "issue.name", false),
+                                       IsTarget(TargetKind::kPerson, 3, "issue.reporter"))));
+  // Clearing the reporter names no one.
+  request.mutable_issue()->clear_reporter();
+  EXPECT_THAT(TargetsOf(Casework("UpdateIssue"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "issue.name", false))));
+}
+
+TEST_F(RoutesTest, CreateDispatchNamesTheIssueAndTheDepartment) {
+  casework_v1::CreateDispatchRequest request;
+  request.set_parent("issues/5");
+  request.mutable_dispatch()->set_department_name("区住建局");
+  EXPECT_THAT(TargetsOf(Casework("CreateDispatch"), request),
+              IsOkAndHolds(ElementsAre(IsIssueTarget(5, "parent", true))));
+  request.mutable_dispatch()->set_department_org("externalOrgs/9");
+  EXPECT_THAT(
+      TargetsOf(Casework("CreateDispatch"), request),
+      IsOkAndHolds(ElementsAre(IsIssueTarget(5, "parent", true),
+                               IsTarget(TargetKind::kExternalOrg, 9, "dispatch.department_org"))));
+  request.mutable_dispatch()->set_department_org("partyOrgs/9");
+  EXPECT_THAT(TargetsOf(Casework("CreateDispatch"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("dispatch.department_org")));
+}
+
+TEST_F(RoutesTest, ListIssuesOfAScopedPrincipalNamesAPlace) {
+  casework_v1::ListIssuesRequest request;
+  EXPECT_THAT(TargetsOf(Casework("ListIssues"), request),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("place")));
+  request.set_place("units/3");
+  request.set_filter(R"(assignee = "people/3")");
+  EXPECT_THAT(TargetsOf(Casework("ListIssues"), request),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 3, "place"))));
 }
 
 // --- filter -------------------------------------------------------------------
@@ -808,6 +1016,76 @@ TEST_F(RoutesTest, ListRoleAssignmentsFilterByPlace) {
   ASSERT_EQ(filtered.role_assignments_size(), 2);
   EXPECT_EQ(filtered.role_assignments(0).place(), "units/5");
   EXPECT_EQ(filtered.role_assignments(1).place(), "partyOrgs/11");
+}
+
+casework_v1::Issue MakeIssue(int64_t id, int64_t place, int64_t handling_unit) {
+  casework_v1::Issue issue;
+  issue.set_name(absl::StrCat("issues/", id));
+  issue.set_place(absl::StrCat("units/", place));
+  issue.set_handling_unit(absl::StrCat("units/", handling_unit));
+  issue.set_title(absl::StrCat("Issue ", id));
+  return issue;
+}
+
+TEST_F(RoutesTest, ListIssuesKeepsTheIssuesWhosePlaceIsInScope) {
+  casework_v1::ListIssuesResponse response;
+  *response.add_issues() = MakeIssue(1, 7, 5);
+  *response.add_issues() = MakeIssue(2, 8, 6);
+  // Handled by the street (2), but at a place in scope: still read.
+  *response.add_issues() = MakeIssue(3, 5, 2);
+  response.set_next_page_token("next");
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Casework("ListIssues").filter(buffer, KeepUnits({5, 7})), FilterOutcome::kChanged);
+  const auto filtered = FromBytes<casework_v1::ListIssuesResponse>(buffer);
+  ASSERT_EQ(filtered.issues_size(), 2);
+  EXPECT_EQ(filtered.issues(0).name(), "issues/1");
+  EXPECT_EQ(filtered.issues(1).name(), "issues/3");
+  EXPECT_EQ(filtered.next_page_token(), "next");
+}
+
+TEST_F(RoutesTest, ReportIssueAnswerOutsideTheScopeIsDenied) {
+  const Route& report = Casework("ReportIssue");
+  grpc::ByteBuffer inside = Bytes(MakeIssue(1, 7, 5));
+  EXPECT_EQ(report.filter(inside, KeepUnits({7})), FilterOutcome::kUnchanged);
+  grpc::ByteBuffer outside = Bytes(MakeIssue(2, 8, 6));
+  EXPECT_EQ(report.filter(outside, KeepUnits({7})), FilterOutcome::kDenied);
+  EXPECT_FALSE(static_cast<bool>(Casework("GetIssue").filter));
+}
+
+TEST_F(RoutesTest, CaseworkEventsAreKeptByTheSnapshotsPlace) {
+  casework_v1::WatchEventsResponse response;
+  casework_v1::Event event;
+  event.set_revision(1);
+  *event.mutable_after()->mutable_issue() = MakeIssue(1, 7, 5);
+  *response.add_events() = event;
+  event.set_revision(2);
+  *event.mutable_after()->mutable_issue() = MakeIssue(2, 8, 6);
+  *response.add_events() = event;
+  event.set_revision(3);
+  event.mutable_after()->mutable_dispatch()->set_name("issues/1/dispatches/1");
+  event.mutable_after()->mutable_dispatch()->set_place("units/7");
+  *response.add_events() = event;
+  // Only `before`: what the event's resource was.
+  casework_v1::Event before_only;
+  before_only.set_revision(4);
+  before_only.mutable_before()->mutable_dispatch()->set_place("units/8");
+  *response.add_events() = before_only;
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Casework("WatchEvents").filter(buffer, KeepUnits({7})), FilterOutcome::kChanged);
+  const auto filtered = FromBytes<casework_v1::WatchEventsResponse>(buffer);
+  ASSERT_EQ(filtered.events_size(), 2);
+  EXPECT_EQ(filtered.events(0).revision(), 1);
+  EXPECT_EQ(filtered.events(1).revision(), 3);
+
+  grpc::ByteBuffer nothing_left = Bytes(response);
+  EXPECT_EQ(Casework("WatchEvents").filter(nothing_left, KeepUnits({3})), FilterOutcome::kEmpty);
+  casework_v1::ListEventsResponse page;
+  *page.add_events() = response.events(1);
+  page.set_next_page_token("more");
+  grpc::ByteBuffer list = Bytes(page);
+  // A list's page goes out empty, with its token.
+  EXPECT_EQ(Casework("ListEvents").filter(list, KeepUnits({3})), FilterOutcome::kChanged);
+  EXPECT_EQ(FromBytes<casework_v1::ListEventsResponse>(list).next_page_token(), "more");
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ Target OrgTarget(int64_t id, bool write) {
 class ScopeCheckerTest : public ::testing::Test {
  protected:
   FakeHierarchy hierarchy_;
-  ScopeChecker checker_{&hierarchy_, nullptr, nullptr, absl::Seconds(1)};
+  ScopeChecker checker_{&hierarchy_, nullptr, nullptr, nullptr, absl::Seconds(1)};
 };
 
 TEST_F(ScopeCheckerTest, FakeHierarchyIsWhatTheTestsAssume) {
@@ -185,6 +185,11 @@ TEST_F(ScopeCheckerTest, EveryDistrictSeesEverything) {
               Optional(true));
   EXPECT_THAT(checker_.TryInScope(everywhere, Target{.kind = TargetKind::kRoleAssignment, .id = 5}),
               Optional(true));
+  for (bool write : {false, true}) {
+    EXPECT_THAT(checker_.TryInScope(everywhere,
+                                    Target{.kind = TargetKind::kIssue, .id = 5, .write = write}),
+                Optional(true));
+  }
   EXPECT_THAT(checker_.TryInScope(everywhere, Target{.kind = TargetKind::kPersonByExternalKey,
                                                      .external_key = "HR-1"}),
               Optional(true));
@@ -237,6 +242,21 @@ TEST_F(ScopeCheckerTest, RoleAssignmentsAndExternalKeysNeedLookups) {
             std::nullopt);
 }
 
+// An issue's place and handling unit are the casework service's to say,
+// reads and writes alike: a lookup (and no stub is called here).
+TEST_F(ScopeCheckerTest, IssuesNeedLookups) {
+  const Principal principal = Scoped(3);
+  for (bool write : {false, true}) {
+    const Target issue{.kind = TargetKind::kIssue, .id = 1, .write = write};
+    EXPECT_EQ(checker_.TryInScope(principal, issue), std::nullopt) << write;
+    EXPECT_EQ(checker_.TryCheck(principal, {UnitTarget(5), issue}), std::nullopt) << write;
+  }
+  Target issue{.kind = TargetKind::kIssue, .id = 1, .field = "parent", .write = true};
+  EXPECT_THAT(ScopeChecker::OutOfScope(principal, issue),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "parent: issues/1 is outside your scope units/3"));
+}
+
 TEST_F(ScopeCheckerTest, TryCheckWithAnUndecidedTarget) {
   const Principal principal = Scoped(3);
   const Target undecided{.kind = TargetKind::kRoleAssignment, .id = 1};
@@ -265,6 +285,9 @@ TEST_F(ScopeCheckerTest, TargetResourceNames) {
             "the current membership of people/3");
   EXPECT_EQ((Target{.kind = TargetKind::kRegistration, .id = 3, .child_id = 5}).ResourceName(),
             "people/3/registrations/5");
+  EXPECT_EQ((Target{.kind = TargetKind::kIssue, .id = 12}).ResourceName(), "issues/12");
+  EXPECT_EQ((Target{.kind = TargetKind::kIssue, .id = 12, .write = true}).ResourceName(),
+            "issues/12");
 }
 
 }  // namespace
