@@ -13,22 +13,34 @@ namespace grassroots::casework {
 namespace {
 
 absl::StatusOr<absl::Duration> ParseDueDuration(absl::string_view text) {
+  const std::optional<absl::Duration> duration = ParseDaysOrDuration(text);
+  if (!duration) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a duration (90m, 48h, 7d)"));
+  }
+  if (*duration < absl::Seconds(1) || *duration > absl::Hours(24 * 365)) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is outside 1s..365d"));
+  }
+  return *duration;
+}
+
+}  // namespace
+
+std::optional<absl::Duration> ParseDaysOrDuration(absl::string_view text) {
   absl::Duration duration;
   int64_t days = 0;
   absl::string_view number = text;
   if (absl::ConsumeSuffix(&number, "d") && absl::SimpleAtoi(number, &days)) {
+    if (days <= 0 || days > 100000) return std::nullopt;
     duration = absl::Hours(24) * days;
   } else if (!absl::ParseDuration(text, &duration)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a duration (90m, 48h, 7d)"));
+    return std::nullopt;
   }
-  if (duration < absl::Seconds(1) || duration > absl::Hours(24 * 365)) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is outside 1s..365d"));
+  if (duration <= absl::ZeroDuration() || duration == absl::InfiniteDuration()) {
+    return std::nullopt;
   }
   return duration;
 }
-
-}  // namespace
 
 ServiceLevels::ServiceLevels() {
   const absl::Duration by_level[] = {absl::ZeroDuration(), absl::Hours(48), absl::Hours(72),

@@ -19,6 +19,7 @@
 // 365 days.
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,6 +28,11 @@
 #include "casework_service/issue.h"
 
 namespace grassroots::casework {
+
+// A duration as the table and the CLI write it: an absl duration ("90m",
+// "48h") or whole days ("7d"); nullopt for anything else (zero, negative
+// and infinite included).
+std::optional<absl::Duration> ParseDaysOrDuration(absl::string_view text);
 
 class ServiceLevels {
  public:

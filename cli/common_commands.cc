@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/proto_convert.h"
 #include "common/resource_name.h"
 #include "common/text.h"
 
@@ -56,6 +57,12 @@ type::Date ParseDate(absl::string_view text, absl::string_view flag) {
 std::string FormatDate(const type::Date& date) {
   if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "";
   return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  static const absl::TimeZone kBeijing = absl::FixedTimeZone(8 * 60 * 60);
+  return absl::FormatTime("%Y-%m-%d %H:%M", TimeFromProto(time), kBeijing);
 }
 
 type::Date Today() {

@@ -23,6 +23,7 @@
 #include "cli/csv.h"
 #include "cli/output.h"
 #include "google/protobuf/generated_enum_reflection.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "grassroots/type/date.pb.h"
 #include "org_service/org_labels.h"
 
@@ -47,6 +48,10 @@ type::Date ParseDate(absl::string_view text, absl::string_view flag);
 
 // `2024-01-01`; empty for an unset date.
 std::string FormatDate(const type::Date& date);
+
+// `time` in Beijing time (UTC+8, as every time orgctl shows):
+// `2026-12-20 18:00`; empty for an unset timestamp.
+std::string FormatTimestamp(const google::protobuf::Timestamp& time);
 
 // Today in the local time zone, for a term that ends "now".
 type::Date Today();
@@ -79,6 +84,37 @@ std::optional<P> LabelOrEnumName(absl::string_view text) {
       google::protobuf::GetEnumDescriptor<P>()->FindValueByName(absl::AsciiStrToUpper(text));
   if (value == nullptr || value->number() == 0) return std::nullopt;
   return static_cast<P>(value->number());
+}
+
+// What LabelOrEnumName<Domain, P> accepts, for a flag's help and errors:
+// `物业维修 (PROPERTY_MAINTENANCE), 环境卫生 (ENVIRONMENT_SANITATION), ...`.
+template <typename Domain, typename P>
+std::string LabelsAndNames() {
+  std::vector<std::string> accepted;
+  for (const EnumLabel<Domain>& entry : Labels<Domain>()) {
+    const google::protobuf::EnumValueDescriptor* value =
+        google::protobuf::GetEnumDescriptor<P>()->FindValueByNumber(static_cast<int>(entry.value));
+    accepted.push_back(value == nullptr ? std::string(entry.label)
+                                        : absl::StrCat(entry.label, " (", value->name(), ")"));
+  }
+  return absl::StrJoin(accepted, ", ");
+}
+
+// As LabelOrEnumName, but anything else is a UsageError naming `flag` and
+// listing what is accepted: `--category: "x" is not one of 物业维修
+// (PROPERTY_MAINTENANCE), 环境卫生 (ENVIRONMENT_SANITATION), ...`.
+template <typename Domain, typename P>
+P ParseLabelOrEnumName(absl::string_view text, absl::string_view flag) {
+  if (std::optional<P> value = LabelOrEnumName<Domain, P>(text)) return *value;
+  UsageError(absl::StrCat(flag, ": \"", text, "\" is not one of ", LabelsAndNames<Domain, P>()));
+}
+
+// The Chinese label of the proto enum value `value` by the table of
+// `Domain`, the domain enum numbered as `P`, for a table cell; empty for the
+// unspecified 0.
+template <typename Domain, typename P>
+std::string LabelOf(P value) {
+  return std::string(Label(static_cast<Domain>(value)));
 }
 
 // The name of an enum value for a table cell; empty for the unspecified 0.
@@ -170,12 +206,12 @@ struct ResourceKind {
   const Columns<Resource>& (*columns)();
 };
 
-// `NOUN get NAME`.
+// `NOUN get NAME` (or another `verb`: `issues show NAME`).
 template <typename Stub, typename GetRequest, typename Resource>
 void AddGetCommand(CLI::App& noun, std::shared_ptr<Context> context,
-                   ResourceKind<Stub, GetRequest, Resource> kind) {
+                   ResourceKind<Stub, GetRequest, Resource> kind, const std::string& verb = "get") {
   auto name = std::make_shared<std::string>();
-  CLI::App* command = noun.add_subcommand("get", "Show one");
+  CLI::App* command = noun.add_subcommand(verb, "Show one");
   command->add_option("name", *name, absl::StrCat(kind.collection, "/ID"))->required();
   command->callback([context, name, kind] {
     GetRequest request;

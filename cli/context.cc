@@ -43,6 +43,11 @@ roster::v1::RosterService::Stub& Context::roster() {
   return *roster_;
 }
 
+casework::v1::CaseworkService::Stub& Context::casework() {
+  Connect();
+  return *casework_;
+}
+
 gateway::v1::GatewayService::Stub& Context::gateway_service() {
   Connect();
   return *gateway_;
@@ -66,6 +71,7 @@ void Context::Connect() {
   channel_ = grpc::CreateChannel(gateway, credentials);
   org_ = org::v1::OrgService::NewStub(channel_);
   roster_ = roster::v1::RosterService::NewStub(channel_);
+  casework_ = casework::v1::CaseworkService::NewStub(channel_);
   gateway_ = gateway::v1::GatewayService::NewStub(channel_);
 }
 

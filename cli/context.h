@@ -6,8 +6,8 @@
 // line on stderr and an exit code.
 //
 // orgctl talks only to the gateway, which serves grassroots.org.v1.OrgService,
-// grassroots.roster.v1.RosterService and grassroots.gateway.v1.GatewayService
-// on one endpoint.
+// grassroots.roster.v1.RosterService, grassroots.casework.v1.CaseworkService
+// and grassroots.gateway.v1.GatewayService on one endpoint.
 
 #include <algorithm>
 #include <chrono>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "google/protobuf/repeated_ptr_field.h"
+#include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/gateway/v1/gateway_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
@@ -77,6 +78,7 @@ class Context {
 
   org::v1::OrgService::Stub& org();
   roster::v1::RosterService::Stub& roster();
+  casework::v1::CaseworkService::Stub& casework();
   gateway::v1::GatewayService::Stub& gateway_service();
 
   // Sets the bearer token and, when `unary`, the deadline on `context`.
@@ -131,6 +133,7 @@ class Context {
   std::string token_;
   std::unique_ptr<org::v1::OrgService::Stub> org_;
   std::unique_ptr<roster::v1::RosterService::Stub> roster_;
+  std::unique_ptr<casework::v1::CaseworkService::Stub> casework_;
   std::unique_ptr<gateway::v1::GatewayService::Stub> gateway_;
 };
 

@@ -20,6 +20,7 @@
 #include "cli/context.h"
 #include "cli/external_org_commands.h"
 #include "cli/gateway_commands.h"
+#include "cli/issue_commands.h"
 #include "cli/member_commands.h"
 #include "cli/org_commands.h"
 #include "cli/people_commands.h"
@@ -103,6 +104,7 @@ int Run(int argc, char** argv) {
   AddPeopleCommands(app, context);
   AddRoleCommands(app, context);
   AddMemberCommands(app, context);
+  AddIssueCommands(app, context);
   AddWatchCommands(app, context);
   AddGatewayCommands(app, context);
   AddTransferCommands(app, context);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,12 +16,6 @@
 namespace grassroots::cli {
 namespace {
 
-struct WatchFlags {
-  std::string service;
-  std::string from;
-  int64_t limit = 0;
-};
-
 // Where to start: `--from 12` is revision 12 from its first event, `--from
 // 12.3` its fourth event on, so the last line printed, `12.3 ...`, resumes
 // exactly there. Without --from, only events committed from now on.
@@ -29,13 +24,13 @@ struct Start {
   int32_t index = 0;
 };
 
-Start ParseFrom(const std::string& from) {
+Start ParseFrom(const std::string& from, const std::string& flag) {
   Start start;
   if (from.empty()) return start;
   const std::vector<std::string> parts = absl::StrSplit(from, absl::MaxSplits('.', 1));
   if (!absl::SimpleAtoi(parts[0], &start.revision) || start.revision < 1 ||
       (parts.size() == 2 && (!absl::SimpleAtoi(parts[1], &start.index) || start.index < 0))) {
-    UsageError(absl::StrCat("--from: '", from, "' is not a revision like 12 or 12.3"));
+    UsageError(absl::StrCat(flag, ": '", from, "' is not a revision like 12 or 12.3"));
   }
   return start;
 }
@@ -65,7 +60,7 @@ void Watch(Context& context, Stub& stub,
            std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(grpc::ClientContext*,
                                                                          const Request&),
            const WatchFlags& flags) {
-  const Start start = ParseFrom(flags.from);
+  const Start start = ParseFrom(flags.from, flags.from_flag);
   Request request;
   request.set_start_revision(start.revision);
   request.set_start_index(start.index);
@@ -94,24 +89,39 @@ void Watch(Context& context, Stub& stub,
 
 }  // namespace
 
-void AddWatchCommands(CLI::App& app, std::shared_ptr<Context> context) {
-  auto flags = std::make_shared<WatchFlags>();
-  CLI::App* command = app.add_subcommand(
-      "watch", "Follow a service's change events: revision.index actor method resource");
-  command->add_option("service", flags->service, "org or roster")
-      ->required()
-      ->check(CLI::IsMember({"org", "roster"}));
-  command->add_option("--from", flags->from,
+void AddWatchFlags(CLI::App* command, WatchFlags* flags) {
+  command->add_option(flags->from_flag, flags->from,
                       "Start at this revision (12), or at an event of it (12.3)");
   command->add_option("--limit", flags->limit, "Stop after N events (default: never)")
       ->check(CLI::NonNegativeNumber);
-  command->callback([context, flags] {
-    if (flags->service == "org") {
-      Watch(*context, context->org(), &org::v1::OrgService::Stub::WatchEvents, *flags);
-    } else {
-      Watch(*context, context->roster(), &roster::v1::RosterService::Stub::WatchEvents, *flags);
-    }
-  });
+}
+
+void WatchEvents(Context& context, EventSource source, const WatchFlags& flags) {
+  switch (source) {
+    case EventSource::kOrg:
+      return Watch(context, context.org(), &org::v1::OrgService::Stub::WatchEvents, flags);
+    case EventSource::kRoster:
+      return Watch(context, context.roster(), &roster::v1::RosterService::Stub::WatchEvents, flags);
+    case EventSource::kCasework:
+      return Watch(context, context.casework(), &casework::v1::CaseworkService::Stub::WatchEvents,
+                   flags);
+  }
+}
+
+void AddWatchCommands(CLI::App& app, std::shared_ptr<Context> context) {
+  static const std::map<std::string, EventSource> kSources = {{"org", EventSource::kOrg},
+                                                              {"roster", EventSource::kRoster},
+                                                              {"casework", EventSource::kCasework}};
+  auto service = std::make_shared<std::string>();
+  auto flags = std::make_shared<WatchFlags>();
+  CLI::App* command = app.add_subcommand(
+      "watch", "Follow a service's change events: revision.index actor method resource");
+  command->add_option("service", *service, "org, roster or casework")
+      ->required()
+      ->check(CLI::IsMember({"org", "roster", "casework"}));
+  AddWatchFlags(command, flags.get());
+  command->callback(
+      [context, service, flags] { WatchEvents(*context, kSources.at(*service), *flags); });
 }
 
 }  // namespace grassroots::cli

@@ -154,7 +154,13 @@ TEST(ServiceLevelsTest, DefaultsFollowTheArticlesAndAFileOverridesThem) {
   EXPECT_THAT(ServiceLevels::Parse("STREET PARKING soon\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a duration")));
   EXPECT_THAT(ServiceLevels::Parse("STREET PARKING 0s\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a duration")));
+  EXPECT_THAT(ServiceLevels::Parse("STREET PARKING 400d\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("outside")));
+  EXPECT_EQ(ParseDaysOrDuration("7d"), absl::Hours(168));
+  EXPECT_EQ(ParseDaysOrDuration("90m"), absl::Minutes(90));
+  EXPECT_EQ(ParseDaysOrDuration("-1h"), std::nullopt);
+  EXPECT_EQ(ParseDaysOrDuration("inf"), std::nullopt);
 }
 
 TEST(IssueFilterTest, ParsesEachFieldAndRefusesTheRest) {

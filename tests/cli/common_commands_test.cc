@@ -12,24 +12,13 @@
 #include "grassroots/org/v1/resources.pb.h"
 #include "grassroots/roster/v1/resources.pb.h"
 #include "gtest/gtest.h"
+#include "tests/cli/usage_error.h"
 
 namespace grassroots::cli {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
-
-// The message of the usage error `run` throws; fails the test otherwise.
-std::string UsageErrorOf(const std::function<void()>& run) {
-  try {
-    run();
-  } catch (const CommandError& error) {
-    EXPECT_EQ(error.exit_code(), kExitUsage);
-    return error.what();
-  }
-  ADD_FAILURE() << "no usage error";
-  return "";
-}
 
 TEST(ResourceNameTest, AcceptsNamesAndBareIds) {
   EXPECT_EQ(ResourceName("units/12", "units", "--parent"), "units/12");

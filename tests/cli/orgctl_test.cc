@@ -1,7 +1,7 @@
 // Integration tests of orgctl: the real binary, run as a user runs it,
-// against the real gateway in front of real org and roster services on
-// loopback ports. The suite builds one district with orgctl itself, then
-// each test reads it or adds its own people below it.
+// against the real gateway in front of real org, roster and casework
+// services on loopback ports. The suite builds one district with orgctl
+// itself, then each test reads it or adds its own people (or issues) below it.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -92,17 +93,23 @@ OrgctlResult RunOrgctl(const std::vector<std::string>& args,
   return result;
 }
 
-// The `name` of the JSON object orgctl printed; empty (and a failure) when
-// the command failed.
-std::string NameOf(const OrgctlResult& result) {
+// The string field `field` of the JSON object orgctl printed (an int64 is
+// a string in JSON); empty when the object has no such field, and empty
+// (and a failure) when the command failed.
+std::string FieldOf(const OrgctlResult& result, const std::string& field) {
   google::protobuf::Struct object;
   if (result.exit_code != 0 ||
       !google::protobuf::util::JsonStringToMessage(result.out, &object).ok()) {
     ADD_FAILURE() << "expected a JSON object\n" << result;
     return "";
   }
-  return object.fields().at("name").string_value();
+  const auto it = object.fields().find(field);
+  return it == object.fields().end() ? "" : it->second.string_value();
 }
+
+// The `name` of the JSON object orgctl printed; empty (and a failure) when
+// the command failed.
+std::string NameOf(const OrgctlResult& result) { return FieldOf(result, "name"); }
 
 // How many items a `-o json` list printed.
 int CountOf(const OrgctlResult& result) {
@@ -178,7 +185,7 @@ class OrgctlTest : public ::testing::Test {
   static std::string TempFile(const std::string& name) { return environment_->TempFile(name); }
 
  private:
-  // The three processes, their key and tokens files.
+  // The four processes, their key and tokens files.
   class Environment {
    public:
     absl::Status Start() {
@@ -199,10 +206,21 @@ class OrgctlTest : public ::testing::Test {
            .extra_args = {key_flag, absl::StrCat("--org_service=", org_->address())}});
       if (!roster.ok()) return roster.status();
       roster_ = *std::move(roster);
+      // Issues of category OTHER are due a second after they reach the
+      // compound, so that a test sees one overdue; the sweeper, which would
+      // escalate it, waits an hour after its first sweep at start.
+      WriteFile(dir_.File("sla"), "COMPOUND OTHER 1s\n");
+      absl::StatusOr<std::unique_ptr<ServerProcess>> casework = ServerProcess::Launch(
+          {.binary = CASEWORK_SERVICE_BINARY,
+           .extra_args = {key_flag, absl::StrCat("--org_service=", org_->address()),
+                          absl::StrCat("--sla_file=", dir_.File("sla")), "--sweep_interval=1h"}});
+      if (!casework.ok()) return casework.status();
+      casework_ = *std::move(casework);
       absl::StatusOr<std::unique_ptr<ServerProcess>> gateway = ServerProcess::Launch(
           {.binary = GATEWAY_BINARY,
            .extra_args = {key_flag, absl::StrCat("--org_service=", org_->address()),
                           absl::StrCat("--roster_service=", roster_->address()),
+                          absl::StrCat("--casework_address=", casework_->address()),
                           absl::StrCat("--tokens_file=", dir_.File("tokens"))},
            .pass_data_dir = false});
       if (!gateway.ok()) return gateway.status();
@@ -235,6 +253,7 @@ class OrgctlTest : public ::testing::Test {
     TempDir dir_;
     std::unique_ptr<ServerProcess> org_;
     std::unique_ptr<ServerProcess> roster_;
+    std::unique_ptr<ServerProcess> casework_;
     std::unique_ptr<ServerProcess> gateway_;
   };
 
@@ -319,6 +338,8 @@ TEST_F(OrgctlTest, HelpOnEveryLevelExitsZero) {
                                                {"units", "create", "--help"},
                                                {"people", "get", "--help"},
                                                {"watch", "--help"},
+                                               {"issues", "--help"},
+                                               {"issues", "report", "--help"},
                                                {"import", "--help"}}) {
     const OrgctlResult result = RunOrgctl(args);
     EXPECT_EQ(result.exit_code, 0) << result;
@@ -894,6 +915,255 @@ TEST_F(OrgctlTest, ReimportingAnExportDuplicatesNothing) {
   EXPECT_EQ(reimported.exit_code, 0) << reimported;
   EXPECT_THAT(reimported.out, HasSubstr("created 0")) << reimported;
   EXPECT_EQ(CountOf(Admin({"-o", "json", "people", "list"})), people_before);
+}
+
+// --- Issues (the casework service).
+
+// An issue reported at a building starts at its compound, goes up to the
+// community, is resolved there and confirmed by the resident; the watch
+// shows each step.
+TEST_F(OrgctlTest, AnIssueGoesThroughTheLevelsToTheResidentsConfirmation) {
+  const District& d = district();
+  const OrgctlResult reported =
+      Admin({"-o", "json", "issues", "report", "--place", d.garden_building_1, "--category",
+             "物业维修", "--channel", "网格员", "--title", "3单元楼道灯不亮", "--description",
+             "已坏一周", "--reporter", d.secretary, "--contact", "13812345678"});
+  const std::string issue = NameOf(reported);
+  ASSERT_THAT(issue, StartsWith("issues/"));
+  const std::string first_revision = FieldOf(reported, "revision");
+
+  const OrgctlResult shown = Admin({"-o", "json", "issues", "show", issue});
+  EXPECT_EQ(FieldOf(shown, "handling_level"), "COMPOUND") << shown;
+  EXPECT_EQ(FieldOf(shown, "state"), "REPORTED") << shown;
+  EXPECT_EQ(FieldOf(shown, "handling_unit"), d.garden) << shown;
+  EXPECT_EQ(FieldOf(shown, "category"), "PROPERTY_MAINTENANCE") << shown;
+  EXPECT_EQ(FieldOf(shown, "channel"), "GRID_WORKER") << shown;
+  // The table shows the labels, and the due time in Beijing time.
+  const OrgctlResult table = Admin({"issues", "show", issue});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_THAT(table.out, AllOf(HasSubstr("3单元楼道灯不亮"), HasSubstr("物业维修"),
+                               HasSubstr("网格员"), HasSubstr("小区"), HasSubstr("已上报")))
+      << table;
+  EXPECT_THAT(Lines(table.out)[1], MatchesRegex(".* 20[0-9][0-9]-[01][0-9]-[0-3][0-9] "
+                                                "[0-2][0-9]:[0-5][0-9]  no$"))
+      << table;
+
+  const OrgctlResult accepted = Admin({"-o", "json", "issues", "accept", issue, "--assignee",
+                                       d.secretary, "--party-org", d.branch});
+  EXPECT_EQ(FieldOf(accepted, "state"), "ACCEPTED") << accepted;
+  EXPECT_EQ(FieldOf(accepted, "assignee"), d.secretary) << accepted;
+  const std::string accepted_etag = FieldOf(accepted, "etag");
+
+  const OrgctlResult escalated = Admin({"-o", "json", "issues", "escalate", issue, "--reason",
+                                        "需社区协调电工", "--etag", accepted_etag});
+  EXPECT_EQ(FieldOf(escalated, "state"), "ESCALATED") << escalated;
+  EXPECT_EQ(FieldOf(escalated, "handling_level"), "COMMUNITY") << escalated;
+  EXPECT_EQ(FieldOf(escalated, "handling_unit"), d.community) << escalated;
+
+  // The etag read before the escalation is stale now.
+  const OrgctlResult stale = Admin({"issues", "accept", issue, "--etag", accepted_etag});
+  EXPECT_EQ(stale.exit_code, 1) << stale;
+  EXPECT_THAT(stale.err, StartsWith("orgctl: aborted: ")) << stale;
+
+  EXPECT_EQ(
+      FieldOf(Admin({"-o", "json", "issues", "accept", issue, "--party-org", d.party_committee}),
+              "state"),
+      "ACCEPTED");
+  EXPECT_EQ(FieldOf(Admin({"-o", "json", "issues", "resolve", issue, "--resolution", "已更换灯具"}),
+                    "state"),
+            "RESOLVED");
+  const OrgctlResult confirmed =
+      Admin({"-o", "json", "issues", "confirm", issue, "--satisfaction", "满意"});
+  EXPECT_EQ(FieldOf(confirmed, "state"), "CONFIRMED") << confirmed;
+  EXPECT_EQ(FieldOf(confirmed, "satisfaction"), "SATISFIED") << confirmed;
+
+  const OrgctlResult watched =
+      Admin({"issues", "watch", "--since", first_revision, "--limit", "6"});
+  ASSERT_EQ(watched.exit_code, 0) << watched;
+  std::vector<std::string> methods;
+  for (const std::string& line : Lines(watched.out)) {
+    const std::vector<std::string> words = absl::StrSplit(line, ' ');
+    ASSERT_THAT(words, SizeIs(4)) << line;
+    EXPECT_EQ(words[1], kAdminPrincipal) << line;
+    EXPECT_EQ(words[3], issue) << line;
+    methods.push_back(words[2]);
+  }
+  EXPECT_THAT(methods, ElementsAre("ReportIssue", "AcceptIssue", "EscalateIssue", "AcceptIssue",
+                                   "ResolveIssue", "ConfirmIssue"));
+}
+
+// 街道吹哨、部门报到: an issue escalated to the street summons a department,
+// which reports in and reports back.
+TEST_F(OrgctlTest, TheStreetSummonsADepartmentThatReportsBack) {
+  const District& d = district();
+  const std::string issue =
+      AdminCreate({"issues", "report", "--place", d.peace_building, "--category", "SAFETY_HAZARD",
+                   "--channel", "HOTLINE", "--title", "消防通道被占"});
+  ASSERT_THAT(issue, StartsWith("issues/"));
+  // Not before the street: a compound summons no department.
+  const OrgctlResult early =
+      Admin({"issues", "dispatch", issue, "--department", "区消防救援大队", "--due", "72h"});
+  EXPECT_EQ(early.exit_code, 1) << early;
+  EXPECT_THAT(early.err, StartsWith("orgctl: failed precondition: ")) << early;
+
+  Admin({"issues", "escalate", issue, "--reason", "小区无法协调"});
+  const OrgctlResult at_street =
+      Admin({"-o", "json", "issues", "escalate", issue, "--reason", "需执法部门"});
+  EXPECT_EQ(FieldOf(at_street, "handling_level"), "STREET") << at_street;
+  EXPECT_EQ(FieldOf(at_street, "handling_unit"), d.street) << at_street;
+
+  const OrgctlResult summoned =
+      Admin({"-o", "json", "issues", "dispatch", issue, "--department", "区消防救援大队", "--due",
+             "72h", "--request", "清理占道车辆"});
+  const std::string dispatch = NameOf(summoned);
+  ASSERT_THAT(dispatch, StartsWith(absl::StrCat(issue, "/dispatches/")));
+  EXPECT_EQ(FieldOf(summoned, "state"), "SUMMONED") << summoned;
+  EXPECT_EQ(FieldOf(summoned, "summoning_unit"), d.street) << summoned;
+
+  const OrgctlResult listed = Admin({"issues", "dispatches", issue});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_THAT(Lines(listed.out), SizeIs(2)) << listed;
+  EXPECT_THAT(listed.out, AllOf(HasSubstr("区消防救援大队"), HasSubstr("已吹哨"))) << listed;
+
+  EXPECT_EQ(FieldOf(Admin({"-o", "json", "issues", "acknowledge", dispatch}), "state"),
+            "ACKNOWLEDGED");
+  const OrgctlResult reported =
+      Admin({"-o", "json", "issues", "report-back", dispatch, "--report", "已清理，设置隔离桩"});
+  EXPECT_EQ(FieldOf(reported, "state"), "REPORTED") << reported;
+  EXPECT_EQ(FieldOf(reported, "report"), "已清理，设置隔离桩") << reported;
+  // Reported back once: not again.
+  const OrgctlResult again = Admin({"issues", "report-back", dispatch, "--report", "再次"});
+  EXPECT_EQ(again.exit_code, 1) << again;
+  EXPECT_THAT(again.err, StartsWith("orgctl: failed precondition: ")) << again;
+}
+
+// Four issues of a new compound, listed by each condition and counted on
+// the board, where the overdue one comes first.
+TEST_F(OrgctlTest, IssuesListByConditionAndTheBoardCountsThem) {
+  const District& d = district();
+  const std::string compound =
+      AdminCreate({"units", "create", "--parent", d.other_community, "--level", "COMPOUND",
+                   "--name", "看板小区", "--code", "KB"});
+  const std::string building = AdminCreate({"units", "create", "--parent", compound, "--level",
+                                            "BUILDING", "--name", "1栋", "--code", "1"});
+  const auto report = [&](const std::string& category, const std::string& title) {
+    return AdminCreate({"issues", "report", "--place", building, "--category", category,
+                        "--channel", "居民", "--title", title, "--reporter", d.secretary});
+  };
+  // Due a second after it is reported (the suite's SLA file): overdue soon.
+  const std::string overdue = report("其他", "路灯闪烁");
+  const std::string accepted = report("停车", "车位被占");
+  const std::string escalated = report("停车", "僵尸车");
+  const std::string rejected = report("PARKING", "车位被占（重复）");
+  ASSERT_EQ(Admin({"issues", "accept", accepted, "--assignee", d.secretary}).exit_code, 0);
+  ASSERT_EQ(Admin({"issues", "escalate", escalated, "--reason", "需社区协调"}).exit_code, 0);
+  ASSERT_EQ(
+      Admin({"issues", "reject", rejected, "--reason", absl::StrCat("重复：", accepted)}).exit_code,
+      0);
+
+  const auto names = [&](std::vector<std::string> flags) {
+    std::vector<std::string> args = {"-o", "json", "issues", "list", "--place", compound};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const OrgctlResult result = Admin(args);
+    google::protobuf::ListValue list;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &list).ok()) << result;
+    std::vector<std::string> found;
+    for (const auto& item : list.values()) {
+      found.push_back(item.struct_value().fields().at("name").string_value());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  const auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  ASSERT_TRUE(::grassroots::testing::WaitFor(
+      [&] { return names({"--overdue"}) == std::vector<std::string>{overdue}; }));
+  EXPECT_EQ(names({}), sorted({overdue, accepted, escalated, rejected}));
+  EXPECT_EQ(names({"--open"}), sorted({overdue, accepted, escalated}));
+  EXPECT_EQ(names({"--state", "办理中"}), std::vector<std::string>{accepted});
+  EXPECT_EQ(names({"--state", "REJECTED"}), std::vector<std::string>{rejected});
+  EXPECT_EQ(names({"--level", "社区"}), std::vector<std::string>{escalated});
+  EXPECT_EQ(names({"--category", "停车", "--level", "COMPOUND"}), sorted({accepted, rejected}));
+  EXPECT_EQ(names({"--open", "--category", "PARKING"}), sorted({accepted, escalated}));
+  EXPECT_EQ(names({"--assignee", d.secretary}), std::vector<std::string>{accepted});
+  EXPECT_EQ(names({"--reporter", d.secretary, "--state", "已上报"}),
+            std::vector<std::string>{overdue});
+
+  // One page unless --all.
+  const OrgctlResult page =
+      Admin({"-o", "json", "issues", "list", "--place", compound, "--page-size", "1"});
+  EXPECT_EQ(CountOf(page), 1);
+  EXPECT_THAT(page.err, HasSubstr("--all lists every one")) << page;
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "issues", "list", "--place", compound, "--page-size", "1",
+                           "--all"})),
+            4);
+
+  const OrgctlResult board = Admin({"issues", "board", "--place", compound});
+  ASSERT_EQ(board.exit_code, 0) << board;
+  const std::vector<std::string> lines = Lines(board.out);
+  ASSERT_THAT(lines, SizeIs(12)) << board;
+  EXPECT_EQ(lines[0], "overdue: 1") << board;
+  EXPECT_THAT(lines[2], AllOf(StartsWith(absl::StrCat(overdue, "  路灯闪烁  ", building)),
+                              HasSubstr("  小区  ")))
+      << board;
+  EXPECT_THAT(std::vector<std::string>(lines.begin() + 3, lines.end()),
+              ElementsAre("STATE     小区  社区  街道  区  TOTAL",  //
+                          "已上报    1     0     0     0   1",      //
+                          "办理中    1     0     0     0   1",      //
+                          "已办结    0     0     0     0   0",      //
+                          "已确认    0     0     0     0   0",      //
+                          "已上交    0     1     0     0   1",      //
+                          "不予受理  1     0     0     0   1",      //
+                          "重新办理  0     0     0     0   0",      //
+                          "total     3     1     0     0   4"))
+      << board;
+}
+
+// Mistakes are refused with a clear message and a non-zero exit, before
+// anything is sent or by the service, and nothing is stored.
+TEST_F(OrgctlTest, BadIssueInputIsRefusedAndNothingIsStored) {
+  const District& d = district();
+  const auto count = [&] {
+    return CountOf(Admin({"-o", "json", "issues", "list", "--place", d.district, "--all"}));
+  };
+  const int before = count();
+
+  const OrgctlResult category = Admin({"issues", "report", "--place", d.garden, "--category",
+                                       "下水道", "--channel", "网格员", "--title", "井盖松动"});
+  EXPECT_EQ(category.exit_code, 2) << category;
+  EXPECT_THAT(category.err, StartsWith("orgctl: --category: \"下水道\" is not one of 物业维修 "
+                                       "(PROPERTY_MAINTENANCE), "))
+      << category;
+  EXPECT_THAT(Lines(category.err), SizeIs(1)) << category;
+  const OrgctlResult place = Admin({"issues", "report", "--place", "units/999999", "--category",
+                                    "其他", "--channel", "网格员", "--title", "井盖松动"});
+  EXPECT_EQ(place.exit_code, 1) << place;
+  EXPECT_THAT(place.err, StartsWith("orgctl: not found: ")) << place;
+  EXPECT_EQ(count(), before);
+
+  const std::string issue = AdminCreate({"issues", "report", "--place", d.garden, "--category",
+                                         "其他", "--channel", "网格员", "--title", "井盖松动"});
+  ASSERT_THAT(issue, StartsWith("issues/"));
+  const OrgctlResult no_reason = Admin({"issues", "escalate", issue});
+  EXPECT_EQ(no_reason.exit_code, 2) << no_reason;
+  EXPECT_THAT(no_reason.err, HasSubstr("--reason is required")) << no_reason;
+  const OrgctlResult confirm = Admin({"issues", "confirm", issue, "--satisfaction", "满意"});
+  EXPECT_EQ(confirm.exit_code, 1) << confirm;
+  EXPECT_THAT(confirm.err, AllOf(StartsWith("orgctl: failed precondition: "),
+                                 HasSubstr(absl::StrCat(issue, " is REPORTED"))))
+      << confirm;
+  const OrgctlResult due =
+      Admin({"issues", "dispatch", issue, "--department", "区城管局", "--due", "tomorrow"});
+  EXPECT_EQ(due.exit_code, 2) << due;
+  EXPECT_THAT(due.err, HasSubstr("--due: 'tomorrow' is neither a time")) << due;
+
+  const OrgctlResult unchanged = Admin({"-o", "json", "issues", "show", issue});
+  EXPECT_EQ(FieldOf(unchanged, "state"), "REPORTED") << unchanged;
+  EXPECT_EQ(FieldOf(unchanged, "state_reason"), "") << unchanged;
+  EXPECT_EQ(CountOf(Admin({"-o", "json", "issues", "dispatches", issue})), 0);
+  EXPECT_EQ(count(), before + 1);
 }
 
 }  // namespace
