@@ -113,47 +113,48 @@ struct ChainWalk {
   std::function<void(HandlingChain)> then;
   std::function<void(absl::Status)> fail;
   org_client::OrgDirectory* directory = nullptr;
+  std::string field;  // the request field naming the place
 };
 
 // Describes `unit` (the reported place when `first`) and goes on up.
 void StepUp(std::shared_ptr<ChainWalk> walk, int64_t unit, bool first) {
   const Place place{Place::Kind::kUnit, unit};
   org_client::OrgDirectory* directory = walk->directory;
-  directory->Describe(
-      place, [walk = std::move(walk), place, first](absl::StatusOr<PlaceFacts> facts) mutable {
-        const std::string field = first ? "issue.place" : "issue.place (a unit above it)";
-        if (absl::Status refused = org_client::PlaceRefusal(facts, place, field); !refused.ok()) {
-          return walk->fail(std::move(refused));
-        }
-        const org::Level level = facts->level;
-        if (first && level != org::Level::kBuilding && level != org::Level::kCompound &&
-            level != org::Level::kCommunity) {
-          return walk->fail(absl::InvalidArgumentError(absl::StrCat(
-              "issue.place: ", org_client::PlaceName(place), " is a ", org::LevelName(level),
-              "; an issue is reported at a BUILDING, COMPOUND or COMMUNITY")));
-        }
-        switch (level) {
-          case org::Level::kCompound:
-            walk->chain.compound_id = place.id;
-            break;
-          case org::Level::kCommunity:
-            walk->chain.community_id = place.id;
-            break;
-          case org::Level::kStreet:
-            walk->chain.street_id = place.id;
-            break;
-          case org::Level::kDistrict:
-            walk->chain.district_id = place.id;
-            return walk->then(walk->chain);
-          default:
-            break;
-        }
-        if (facts->parent_id == 0) {
-          return walk->fail(absl::FailedPreconditionError(
-              absl::StrCat(field, ": ", org_client::PlaceName(place), " hangs under no district")));
-        }
-        StepUp(std::move(walk), facts->parent_id, /*first=*/false);
-      });
+  directory->Describe(place, [walk = std::move(walk), place,
+                              first](absl::StatusOr<PlaceFacts> facts) mutable {
+    const std::string field = first ? walk->field : absl::StrCat(walk->field, " (a unit above it)");
+    if (absl::Status refused = org_client::PlaceRefusal(facts, place, field); !refused.ok()) {
+      return walk->fail(std::move(refused));
+    }
+    const org::Level level = facts->level;
+    if (first && level != org::Level::kBuilding && level != org::Level::kCompound &&
+        level != org::Level::kCommunity) {
+      return walk->fail(absl::InvalidArgumentError(
+          absl::StrCat(field, ": ", org_client::PlaceName(place), " is a ", org::LevelName(level),
+                       "; an issue is reported at a BUILDING, COMPOUND or COMMUNITY")));
+    }
+    switch (level) {
+      case org::Level::kCompound:
+        walk->chain.compound_id = place.id;
+        break;
+      case org::Level::kCommunity:
+        walk->chain.community_id = place.id;
+        break;
+      case org::Level::kStreet:
+        walk->chain.street_id = place.id;
+        break;
+      case org::Level::kDistrict:
+        walk->chain.district_id = place.id;
+        return walk->then(walk->chain);
+      default:
+        break;
+    }
+    if (facts->parent_id == 0) {
+      return walk->fail(absl::FailedPreconditionError(
+          absl::StrCat(field, ": ", org_client::PlaceName(place), " hangs under no district")));
+    }
+    StepUp(std::move(walk), facts->parent_id, /*first=*/false);
+  });
 }
 
 }  // namespace
@@ -189,8 +190,9 @@ void CaseworkCore::WithLivePlace(Place place, std::string field, std::function<v
 }
 
 void CaseworkCore::ResolveChain(int64_t place_id, std::function<void(HandlingChain)> then,
-                                std::function<void(absl::Status)> fail) {
+                                std::function<void(absl::Status)> fail, std::string field) {
   auto walk = std::make_shared<ChainWalk>();
+  walk->field = std::move(field);
   walk->then = std::move(then);
   walk->fail = std::move(fail);
   walk->directory = directory_;
@@ -353,6 +355,120 @@ void CaseworkCore::TransitionIssue(const Caller& caller, IssueTransition t, Done
   if (t.action != IssueAction::kAccept) return submit();
   WithLivePlace(Place{Place::Kind::kPartyOrg, t.handling_party_org_id}, "handling_party_org",
                 submit, [done](absl::Status s) { done(std::move(s)); });
+}
+
+void CaseworkCore::ImportIssues(const Caller& caller, std::vector<ImportRow> rows,
+                                bool validate_only, ImportDone done) {
+  struct Import {
+    std::vector<ImportRow> rows;
+    std::vector<absl::StatusOr<ImportRowResult>> results;
+    absl::Mutex mu;
+    size_t pending ABSL_GUARDED_BY(mu) = 0;
+    ImportDone done;
+  };
+  auto import = std::make_shared<Import>();
+  import->rows = std::move(rows);
+  import->results.assign(import->rows.size(), absl::UnknownError("not answered"));
+  import->done = std::move(done);
+  if (import->rows.empty() || import->rows.size() > kMaxBatchGet) {
+    return import->done({absl::InvalidArgumentError(absl::StrCat(
+        "issues: between 1 and ", kMaxBatchGet, " rows a call; got ", import->rows.size()))});
+  }
+  {
+    absl::MutexLock lock(&import->mu);
+    import->pending = import->rows.size();
+  }
+  const auto answer = [import](size_t i, absl::StatusOr<ImportRowResult> result) {
+    bool last = false;
+    {
+      absl::MutexLock lock(&import->mu);
+      import->results[i] = std::move(result);
+      last = --import->pending == 0;
+    }
+    if (last) import->done(std::move(import->results));
+  };
+  for (size_t i = 0; i < import->rows.size(); ++i) {
+    const std::string prefix = absl::StrCat("issues[", i, "].");
+    ImportRow& row = import->rows[i];
+    const absl::Time now = clock_->Now();
+    if (absl::Status s = ValidateReportedFields(row.issue, absl::StrCat(prefix, "issue."));
+        !s.ok()) {
+      answer(i, s);
+      continue;
+    }
+    const int64_t place = row.issue.place_id;
+    auto submit = [this, caller, import, i, prefix, validate_only, answer,
+                   now](HandlingChain chain) {
+      ImportRow row = import->rows[i];
+      row.issue.chain = chain;
+      const absl::Duration due_after =
+          levels_.DueAfter(row.issue.handling_level, row.issue.category);
+      if (absl::Status s =
+              ValidateImportedIssue(row.issue, now, due_after, absl::StrCat(prefix, "issue."));
+          !s.ok()) {
+        return answer(i, s);
+      }
+      for (size_t d = 0; d < row.dispatches.size(); ++d) {
+        const std::string dispatch_prefix = absl::StrCat(prefix, "dispatches[", d, "].");
+        absl::Status s = ValidateImportedDispatch(row.dispatches[d], row.issue.create_time, now,
+                                                  dispatch_prefix);
+        if (!s.ok()) return answer(i, s);
+      }
+      if (!row.dispatches.empty() && row.issue.handling_level != HandlingLevel::kStreet &&
+          row.issue.handling_level != HandlingLevel::kDistrict) {
+        return answer(i, absl::InvalidArgumentError(
+                             absl::StrCat(prefix,
+                                          "dispatches: only an issue handled by a STREET or the "
+                                          "DISTRICT has departments summoned")));
+      }
+      auto result = std::make_shared<ImportRowResult>();
+      Submit(
+          caller, "ImportIssues", "",
+          [this, row = std::move(row), validate_only, prefix,
+           result](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+            if (const int64_t known =
+                    ctx.index.IssueWithKey(row.issue.chain.district_id, row.issue.external_key)) {
+              // The same record again changes nothing. Another issue's key
+              // is refused without naming that issue, which may lie outside
+              // the caller's scope.
+              const Issue* existing = ctx.issue(known);
+              if (existing->place_id != row.issue.place_id) {
+                return absl::AlreadyExistsError(absl::StrCat(
+                    prefix, "external_key: another issue of this district was imported with it"));
+              }
+              result->issue_id = known;
+              return *existing;
+            }
+            Issue made = row.issue;
+            made.id = ctx.index.max_issue_id() + 1;
+            RETURN_IF_ERROR(CheckCovers(*directory_, made.handling_party_org_id,
+                                        made.handling_unit_id(),
+                                        absl::StrCat(prefix, "issue.handling_party_org")));
+            Touch(made, ctx.now, ctx.revision);
+            result->issue_id = made.id;
+            result->imported = true;
+            if (validate_only) return made;
+            ctx.Add(std::nullopt, made);
+            int64_t dispatch_id = ctx.index.max_dispatch_id();
+            for (Dispatch dispatch : row.dispatches) {
+              dispatch.id = ++dispatch_id;
+              dispatch.issue_id = made.id;
+              dispatch.place_id = made.place_id;
+              dispatch.summoning_unit_id = made.handling_unit_id();
+              Touch(dispatch, ctx.now, ctx.revision);
+              ctx.Add(std::nullopt, dispatch);
+            }
+            return made;
+          },
+          [answer, i, result](absl::StatusOr<Snapshot> written) {
+            if (!written.ok()) return answer(i, written.status());
+            answer(i, *result);
+          });
+    };
+    ResolveChain(
+        place, submit, [answer, i](absl::Status s) { answer(i, std::move(s)); },
+        absl::StrCat(prefix, "issue.place"));
+  }
 }
 
 void CaseworkCore::SweepOverdue(int max, std::function<void(absl::StatusOr<int>)> done) {

@@ -41,6 +41,19 @@ struct IssueTransition {
   int64_t handling_party_org_id = 0;                       // accept; 0 keeps it
 };
 
+// One issue of an import, as another system recorded it (ImportedIssue in
+// the proto): the issue with its state, level, times and external_key, and
+// the departments summoned to it.
+struct ImportRow {
+  Issue issue;
+  std::vector<Dispatch> dispatches;
+};
+
+struct ImportRowResult {
+  bool imported = false;  // false: its key was imported before, nothing changed
+  int64_t issue_id = 0;
+};
+
 struct ListIssuesQuery {
   int64_t place_id = 0;  // 0: anywhere
   std::string filter;
@@ -101,6 +114,16 @@ class CaseworkCore : public ServiceCore<Snapshot, CaseworkIndex, StoredCasework>
   void ReportDispatch(const Caller& caller, DispatchId id, std::string etag, std::string report,
                       Done<Dispatch> done);
 
+  // Imports each row as its own mutation, all of it or nothing; a row whose
+  // external_key its district knows already changes nothing (same place) or
+  // is ALREADY_EXISTS (another place; the other issue is not named). Each row's place is
+  // asked of the org service as a report's is. `done` gets one result per row, in order,
+  // once every row is answered. With `validate_only` every check runs and
+  // nothing is stored.
+  using ImportDone = std::function<void(std::vector<absl::StatusOr<ImportRowResult>>)>;
+  void ImportIssues(const Caller& caller, std::vector<ImportRow> rows, bool validate_only,
+                    ImportDone done);
+
   // Escalates up to `max` overdue issues (oldest due time first) in one
   // mutation; `done` gets how many it escalated. Costs O(overdue + log
   // open): closed issues are never visited.
@@ -124,7 +147,7 @@ class CaseworkCore : public ServiceCore<Snapshot, CaseworkIndex, StoredCasework>
   // Asks the org service about `place`, then each unit above it, and calls
   // `then` with the handling chain, or `fail` with the refusal.
   void ResolveChain(int64_t place_id, std::function<void(HandlingChain)> then,
-                    std::function<void(absl::Status)> fail);
+                    std::function<void(absl::Status)> fail, std::string field = "issue.place");
   // `then` once `place` (named by `field`) is live in the org service; at
   // once when `id` is 0 (none named).
   void WithLivePlace(org_client::Place place, std::string field, std::function<void()> then,

@@ -1,5 +1,6 @@
 #include "casework_service/casework_grpc.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -273,6 +274,90 @@ grpc::ServerUnaryReactor* CaseworkGrpcService::ReportDispatch(
                         core_->ReportDispatch(caller, id, request->etag(), request->report(),
                                               std::move(done));
                       });
+}
+
+// --- Import.
+
+namespace {
+
+// "issues[3].issue.resolve_time: must ..." -> field "issues[3].issue.resolve_time".
+void AddImportError(int row, const absl::Status& status, v1::ImportIssuesResponse* response) {
+  v1::ImportIssueError* error = response->add_errors();
+  error->set_row(row);
+  const absl::string_view message = status.message();
+  const size_t colon = message.find(": ");
+  if (colon != absl::string_view::npos &&
+      message.substr(0, colon).find(' ') == absl::string_view::npos) {
+    error->set_field(std::string(message.substr(0, colon)));
+  }
+  error->set_message(std::string(message));
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* CaseworkGrpcService::ImportIssues(grpc::CallbackServerContext* context,
+                                                            const v1::ImportIssuesRequest* request,
+                                                            v1::ImportIssuesResponse* response) {
+  absl::StatusOr<Caller> caller = callers_.Admit(*context, CallAccess::kWrite);
+  if (!caller.ok()) return Finish(context, caller.status());
+  if (request->issues().empty() || request->issues_size() > static_cast<int>(kMaxBatchGet)) {
+    return Finish(context, absl::InvalidArgumentError(
+                               absl::StrCat("issues: between 1 and ", kMaxBatchGet,
+                                            " rows a call; got ", request->issues_size())));
+  }
+  // Rows that do not convert are answered here; the rest go to the core.
+  std::vector<ImportRow> rows;
+  auto positions = std::make_shared<std::vector<int>>();
+  for (int i = 0; i < request->issues_size(); ++i) {
+    const v1::ImportedIssue& imported = request->issues(i);
+    const std::string prefix = absl::StrCat("issues[", i, "].");
+    absl::StatusOr<Issue> issue = ImportedIssueFromProto(imported, prefix);
+    ImportRow row;
+    absl::Status converted = issue.status();
+    if (issue.ok()) row.issue = *std::move(issue);
+    for (int d = 0; converted.ok() && d < imported.dispatches_size(); ++d) {
+      absl::StatusOr<Dispatch> dispatch = ImportedDispatchFromProto(
+          imported.dispatches(d), absl::StrCat(prefix, "dispatches[", d, "]."));
+      converted = dispatch.status();
+      if (dispatch.ok()) row.dispatches.push_back(*std::move(dispatch));
+    }
+    if (!converted.ok()) {
+      AddImportError(i, converted, response);
+      continue;
+    }
+    rows.push_back(std::move(row));
+    positions->push_back(i);
+  }
+  response->mutable_names()->Reserve(request->issues_size());
+  for (int i = 0; i < request->issues_size(); ++i) response->add_names();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (rows.empty()) {
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  core_->ImportIssues(
+      *caller, std::move(rows), request->validate_only(),
+      [reactor, response, positions](std::vector<absl::StatusOr<ImportRowResult>> results) {
+        for (size_t k = 0; k < results.size() && k < positions->size(); ++k) {
+          const int row = (*positions)[k];
+          if (!results[k].ok()) {
+            AddImportError(row, results[k].status(), response);
+            continue;
+          }
+          response->set_names(row, IssueName(results[k]->issue_id));
+          if (results[k]->imported) {
+            response->set_imported(response->imported() + 1);
+          } else {
+            response->set_unchanged(response->unchanged() + 1);
+          }
+        }
+        std::sort(response->mutable_errors()->begin(), response->mutable_errors()->end(),
+                  [](const v1::ImportIssueError& a, const v1::ImportIssueError& b) {
+                    return a.row() < b.row();
+                  });
+        reactor->Finish(grpc::Status::OK);
+      });
+  return reactor;
 }
 
 // --- Events.

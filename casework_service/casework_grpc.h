@@ -66,6 +66,9 @@ class CaseworkGrpcService final : public v1::CaseworkService::CallbackService {
   grpc::ServerUnaryReactor* ReportDispatch(grpc::CallbackServerContext* context,
                                            const v1::ReportDispatchRequest* request,
                                            v1::Dispatch* response) override;
+  grpc::ServerUnaryReactor* ImportIssues(grpc::CallbackServerContext* context,
+                                         const v1::ImportIssuesRequest* request,
+                                         v1::ImportIssuesResponse* response) override;
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
                                        const v1::ListEventsRequest* request,
                                        v1::ListEventsResponse* response) override;

@@ -42,6 +42,9 @@ void CaseworkIndex::Index(const Issue* before, const Issue& after, int64_t revis
   const std::vector<int64_t> units = UnitsOf(after);
   if (before == nullptr) {
     for (int64_t unit : units) Append(issues_under_[unit], after.id);
+    if (!after.external_key.empty()) {
+      issues_by_key_[absl::StrCat(after.chain.district_id, "/", after.external_key)] = after.id;
+    }
   }
   const bool was_open = before != nullptr && IsOpen(before->state);
   const bool is_open = IsOpen(after.state);
@@ -105,6 +108,11 @@ absl::StatusOr<Snapshot> CaseworkIndex::FindByName(const std::string& name) cons
 
 absl::Span<const int64_t> CaseworkIndex::IssuesUnder(int64_t unit_id) const {
   return Lookup(issues_under_, unit_id);
+}
+
+int64_t CaseworkIndex::IssueWithKey(int64_t district_id, const std::string& key) const {
+  auto it = issues_by_key_.find(absl::StrCat(district_id, "/", key));
+  return it == issues_by_key_.end() ? 0 : it->second;
 }
 
 absl::Span<const int64_t> CaseworkIndex::DispatchesOf(int64_t issue_id) const {

@@ -58,6 +58,10 @@ class CaseworkIndex {
 
   // Every issue ever reported at or below `unit_id`, ascending.
   absl::Span<const int64_t> IssuesUnder(int64_t unit_id) const;
+  // The issue of district `district_id` imported with `key` (newest
+  // state); 0 for none. Keys are unique per district: each district's
+  // hotline numbers its own tickets.
+  int64_t IssueWithKey(int64_t district_id, const std::string& key) const;
   // Every dispatch of `issue_id`, ascending.
   absl::Span<const int64_t> DispatchesOf(int64_t issue_id) const;
 
@@ -84,6 +88,7 @@ class CaseworkIndex {
   VersionedTable<Dispatch> dispatches_;
   absl::flat_hash_map<int64_t, IdList> issues_under_;
   absl::flat_hash_map<int64_t, IdList> dispatches_of_;
+  absl::flat_hash_map<std::string, int64_t> issues_by_key_;            // keys never change
   absl::flat_hash_map<int64_t, absl::btree_set<int64_t>> open_under_;  // newest state; 0: all
   std::deque<std::pair<int64_t, int64_t>> left_open_;  // (revision, issue id), ascending
   absl::btree_set<DueEntry> open_by_due_;

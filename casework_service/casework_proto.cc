@@ -79,6 +79,7 @@ void IssueToProto(const Issue& issue, const View& view, v1::Issue* proto) {
   OptionalTimeToProto(issue.resolve_time, [proto] { return proto->mutable_resolve_time(); });
   OptionalTimeToProto(issue.close_time, [proto] { return proto->mutable_close_time(); });
   proto->set_overdue(issue.IsOverdue(view.now));
+  proto->set_external_key(issue.external_key);
   ResourceTimesToProto(issue, proto);
 }
 
@@ -133,6 +134,53 @@ absl::StatusOr<Issue> IssueFromProto(const v1::Issue& proto, absl::string_view f
   ASSIGN_OR_RETURN(issue.assignee_id,
                    ParseOptionalResourceName(proto.assignee(), "people", field("assignee")));
   return issue;
+}
+
+namespace {
+
+absl::Time OptionalTimeFromProto(bool has, const google::protobuf::Timestamp& proto) {
+  return has ? TimeFromProto(proto) : absl::UnixEpoch();
+}
+
+}  // namespace
+
+absl::StatusOr<Issue> ImportedIssueFromProto(const v1::ImportedIssue& proto,
+                                             absl::string_view field_prefix) {
+  const std::string prefix = absl::StrCat(field_prefix, "issue.");
+  const auto field = [&](absl::string_view name) { return absl::StrCat(prefix, name); };
+  const v1::Issue& p = proto.issue();
+  ASSIGN_OR_RETURN(Issue issue, IssueFromProto(p, prefix));
+  issue.external_key = proto.external_key();
+  ASSIGN_OR_RETURN(issue.state,
+                   EnumFromProto<IssueState>(p.state(), v1::Issue::State_IsValid, field("state")));
+  ASSIGN_OR_RETURN(issue.handling_level,
+                   EnumFromProto<HandlingLevel>(p.handling_level(), v1::HandlingLevel_IsValid,
+                                                field("handling_level")));
+  ASSIGN_OR_RETURN(issue.satisfaction,
+                   EnumFromProto<Satisfaction>(p.satisfaction(), v1::Satisfaction_IsValid,
+                                               field("satisfaction")));
+  issue.state_reason = p.state_reason();
+  issue.resolution = p.resolution();
+  issue.escalations = p.escalations();
+  issue.create_time = OptionalTimeFromProto(p.has_create_time(), p.create_time());
+  issue.resolve_time = OptionalTimeFromProto(p.has_resolve_time(), p.resolve_time());
+  issue.close_time = OptionalTimeFromProto(p.has_close_time(), p.close_time());
+  issue.due_time = OptionalTimeFromProto(p.has_due_time(), p.due_time());
+  return issue;
+}
+
+absl::StatusOr<Dispatch> ImportedDispatchFromProto(const v1::Dispatch& proto,
+                                                   absl::string_view field_prefix) {
+  ASSIGN_OR_RETURN(Dispatch dispatch, DispatchFromProto(proto, field_prefix));
+  ASSIGN_OR_RETURN(dispatch.state,
+                   EnumFromProto<DispatchState>(proto.state(), v1::Dispatch::State_IsValid,
+                                                absl::StrCat(field_prefix, "state")));
+  dispatch.report = proto.report();
+  dispatch.create_time = OptionalTimeFromProto(proto.has_create_time(), proto.create_time());
+  dispatch.acknowledge_time =
+      OptionalTimeFromProto(proto.has_acknowledge_time(), proto.acknowledge_time());
+  dispatch.report_time = OptionalTimeFromProto(proto.has_report_time(), proto.report_time());
+  return dispatch;
 }
 
 absl::StatusOr<Dispatch> DispatchFromProto(const v1::Dispatch& proto,

@@ -35,6 +35,13 @@ void EventToProto(const Event& event, const View& view, v1::Event* proto);
 // ignored). Names are parsed; enum values out of range are
 // INVALID_ARGUMENT naming `field_prefix` + the field. Rules are the core's.
 absl::StatusOr<Issue> IssueFromProto(const v1::Issue& proto, absl::string_view field_prefix);
+// An imported issue: IssueFromProto, and the fields a record carries (state,
+// level, times, satisfaction, resolution, reason, escalations, due time).
+absl::StatusOr<Issue> ImportedIssueFromProto(const v1::ImportedIssue& proto,
+                                             absl::string_view field_prefix);
+// An imported dispatch: DispatchFromProto, and its state, times and report.
+absl::StatusOr<Dispatch> ImportedDispatchFromProto(const v1::Dispatch& proto,
+                                                   absl::string_view field_prefix);
 absl::StatusOr<Dispatch> DispatchFromProto(const v1::Dispatch& proto,
                                            absl::string_view field_prefix);
 

@@ -66,6 +66,47 @@ absl::Status ValidateNewDispatch(const Dispatch& dispatch, absl::Time now,
                              /*required=*/false);
 }
 
+absl::Status ValidateImportedDispatch(const Dispatch& dispatch, absl::Time reported, absl::Time now,
+                                      absl::string_view prefix) {
+  const auto field = [prefix](absl::string_view name) { return absl::StrCat(prefix, name); };
+  const absl::Time epoch = absl::UnixEpoch();
+  if ((dispatch.department_org_id != 0) == !dispatch.department_name.empty()) {
+    return Invalid(field("department_org"), "name the department by organisation or by name");
+  }
+  if (!dispatch.department_name.empty()) {
+    RETURN_IF_ERROR(ValidateDisplayText(dispatch.department_name, field("department_name"),
+                                        kMaxDepartmentNameChars));
+  }
+  RETURN_IF_ERROR(ValidateDisplayText(dispatch.request, field("request"), kMaxRequestChars, false));
+  if (dispatch.state == DispatchState::kUnspecified || dispatch.state > DispatchState::kReported) {
+    return Invalid(field("state"), "is required");
+  }
+  if (dispatch.create_time == epoch || dispatch.create_time < reported ||
+      dispatch.create_time > now) {
+    return Invalid(field("create_time"), "is required, between the issue's report and now");
+  }
+  if (dispatch.due_time == epoch || dispatch.due_time < dispatch.create_time) {
+    return Invalid(field("due_time"), "is required, not before create_time");
+  }
+  const bool acknowledged = dispatch.state != DispatchState::kSummoned;
+  if (acknowledged != (dispatch.acknowledge_time != epoch) ||
+      (acknowledged &&
+       (dispatch.acknowledge_time < dispatch.create_time || dispatch.acknowledge_time > now))) {
+    return Invalid(field("acknowledge_time"),
+                   "is required once acknowledged (and only then), between create_time and now");
+  }
+  const bool reported_back = dispatch.state == DispatchState::kReported;
+  if (reported_back != (dispatch.report_time != epoch) ||
+      (reported_back &&
+       (dispatch.report_time < dispatch.acknowledge_time || dispatch.report_time > now))) {
+    return Invalid(field("report_time"),
+                   "is required once reported (and only then), between acknowledge_time and now");
+  }
+  if (reported_back)
+    RETURN_IF_ERROR(ValidateDisplayText(dispatch.report, field("report"), kMaxReportChars));
+  return absl::OkStatus();
+}
+
 absl::Status CheckDispatchState(const Dispatch& dispatch, DispatchState expected,
                                 absl::string_view verb) {
   if (dispatch.state == expected) return absl::OkStatus();

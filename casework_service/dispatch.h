@@ -62,6 +62,12 @@ absl::StatusOr<DispatchId> ParseDispatchName(absl::string_view name, absl::strin
 absl::Status ValidateNewDispatch(const Dispatch& dispatch, absl::Time now,
                                  absl::string_view prefix);
 
+// An imported dispatch: a department, a due time, a state, a create_time
+// not before `reported` (the issue's report) nor after `now`, and the times
+// and report its state needs, in order. Each problem names its field.
+absl::Status ValidateImportedDispatch(const Dispatch& dispatch, absl::Time reported, absl::Time now,
+                                      absl::string_view prefix);
+
 // FAILED_PRECONDITION unless `dispatch` is in `expected`: "issues/7/
 // dispatches/3 is REPORTED; only a SUMMONED dispatch can be acknowledged".
 absl::Status CheckDispatchState(const Dispatch& dispatch, DispatchState expected,

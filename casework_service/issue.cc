@@ -185,6 +185,83 @@ absl::Status ValidateReportedFields(const Issue& issue, absl::string_view prefix
                              /*required=*/false);
 }
 
+absl::Status ValidateImportedIssue(Issue& issue, absl::Time now, absl::Duration default_due,
+                                   absl::string_view prefix) {
+  const auto field = [prefix](absl::string_view name) { return absl::StrCat(prefix, name); };
+  if (absl::Status s = ValidateReportedFields(issue, prefix); !s.ok()) return s;
+  if (absl::Status s =
+          ValidateDisplayText(issue.external_key, field("external_key"), kMaxExternalKeyChars);
+      !s.ok()) {
+    return s;
+  }
+  if (issue.state == IssueState::kUnspecified || issue.state > IssueState::kReopened) {
+    return Invalid(field("state"), "is required");
+  }
+  const HandlingLevel lowest = issue.chain.LowestFrom(HandlingLevel::kCompound);
+  if (!IsValidHandlingLevel(issue.handling_level) || issue.handling_unit_id() == 0 ||
+      issue.handling_level < lowest) {
+    return Invalid(field("handling_level"), absl::StrCat("must be a level the place has, from ",
+                                                         HandlingLevelName(lowest), " up"));
+  }
+  const absl::Time epoch = absl::UnixEpoch();
+  if (issue.create_time == epoch)
+    return Invalid(field("create_time"), "is required: the report time");
+  if (issue.create_time > now) return Invalid(field("create_time"), "is in the future");
+  const bool resolved =
+      issue.state == IssueState::kResolved || issue.state == IssueState::kConfirmed;
+  if (resolved) {
+    if (issue.resolve_time == epoch) return Invalid(field("resolve_time"), "is required");
+    if (absl::Status s = ValidateReason(issue.resolution, field("resolution"), kMaxResolutionChars);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (issue.resolve_time != epoch &&
+      (issue.resolve_time < issue.create_time || issue.resolve_time > now)) {
+    return Invalid(field("resolve_time"), "must lie between create_time and now");
+  }
+  if (IsClosed(issue.state)) {
+    if (issue.close_time == epoch) return Invalid(field("close_time"), "is required");
+    const absl::Time after = resolved ? issue.resolve_time : issue.create_time;
+    if (issue.close_time < after || issue.close_time > now) {
+      return Invalid(field("close_time"), "must lie between the report (or resolution) and now");
+    }
+  } else {
+    issue.close_time = epoch;
+  }
+  if (issue.state == IssueState::kConfirmed && issue.satisfaction != Satisfaction::kSatisfied &&
+      issue.satisfaction != Satisfaction::kBasicallySatisfied) {
+    return Invalid(field("satisfaction"),
+                   "a CONFIRMED issue needs SATISFIED or BASICALLY_SATISFIED");
+  }
+  if (issue.state == IssueState::kRejected || issue.state == IssueState::kEscalated ||
+      issue.state == IssueState::kReopened) {
+    if (absl::Status s = ValidateReason(issue.state_reason, field("state_reason"), kMaxReasonChars);
+        !s.ok()) {
+      return s;
+    }
+  }
+  int32_t climbed = 0;
+  for (HandlingLevel l = lowest; l != issue.handling_level && l != HandlingLevel::kUnspecified;
+       l = issue.chain.LowestFrom(NextLevel(l))) {
+    ++climbed;
+  }
+  if (issue.escalations == 0) issue.escalations = climbed;
+  if (issue.escalations < climbed || issue.escalations > 100) {
+    return Invalid(field("escalations"),
+                   absl::StrCat("must be at least the ", climbed, " levels climbed, at most 100"));
+  }
+  if (IsOpen(issue.state)) {
+    if (issue.due_time == epoch) issue.due_time = issue.create_time + default_due;
+    if (issue.due_time < issue.create_time) {
+      return Invalid(field("due_time"), "must not be before create_time");
+    }
+  } else {
+    issue.due_time = epoch;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateReason(absl::string_view text, absl::string_view field, size_t max_chars) {
   return ValidateDisplayText(text, field, max_chars);
 }

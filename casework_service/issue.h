@@ -153,6 +153,7 @@ struct Issue {
   absl::Time create_time = absl::UnixEpoch();
   absl::Time update_time = absl::UnixEpoch();
   int64_t revision = 0;
+  std::string external_key;  // set by an import; unique among issues
 
   int64_t handling_unit_id() const { return chain.UnitAt(handling_level); }
   bool has_due_time() const { return due_time != absl::UnixEpoch(); }
@@ -177,6 +178,17 @@ absl::StatusOr<int64_t> ParseIssueName(absl::string_view name, absl::string_view
 // description, contact), each checked with the field named
 // ("issue.title: ..."). Places and people are checked by the core.
 absl::Status ValidateReportedFields(const Issue& issue, absl::string_view prefix);
+
+inline constexpr size_t kMaxExternalKeyChars = 64;
+
+// What an imported issue (ImportIssues) must hold besides the reported
+// fields: a state, a level its chain has, a report time (create_time) not
+// after `now`, and what its state needs (see ImportedIssue in the proto),
+// its times in order. Fills what may be left out: escalations (the levels
+// climbed from the lowest) and, while open, the due time (`default_due`
+// after the report). Each problem names its field.
+absl::Status ValidateImportedIssue(Issue& issue, absl::Time now, absl::Duration default_due,
+                                   absl::string_view prefix);
 
 // A reason or a resolution: valid text, 1..max_chars characters.
 absl::Status ValidateReason(absl::string_view text, absl::string_view field, size_t max_chars);

@@ -70,7 +70,8 @@ constexpr absl::string_view kIssueFieldsV1 = R"(
   close_time INTEGER NOT NULL,
   create_time INTEGER NOT NULL,
   update_time INTEGER NOT NULL,
-  revision INTEGER NOT NULL)";
+  revision INTEGER NOT NULL,
+  external_key TEXT NOT NULL)";
 
 constexpr absl::string_view kDispatchFieldsV1 = R"(
   issue_id INTEGER NOT NULL,
@@ -95,7 +96,7 @@ std::string SchemaV1() {
       sqlite::EventLogSchemaV1("1, 2", "1 issue, 2 dispatch"));
 }
 
-constexpr std::array<absl::string_view, 26> kIssueColumns = {"id",
+constexpr std::array<absl::string_view, 27> kIssueColumns = {"id",
                                                              "place_id",
                                                              "category",
                                                              "channel",
@@ -120,7 +121,8 @@ constexpr std::array<absl::string_view, 26> kIssueColumns = {"id",
                                                              "close_time",
                                                              "create_time",
                                                              "update_time",
-                                                             "revision"};
+                                                             "revision",
+                                                             "external_key"};
 constexpr std::array<absl::string_view, 15> kDispatchColumns = {"id",
                                                                 "issue_id",
                                                                 "place_id",
@@ -162,7 +164,8 @@ void Bind(Statement& statement, const Issue& issue) {
       .Int(issue.escalations)
       .Time(issue.resolve_time)
       .Time(issue.close_time)
-      .Lifetime(issue);
+      .Lifetime(issue)
+      .Text(issue.external_key);
 }
 
 void Bind(Statement& statement, const Dispatch& dispatch) {
@@ -208,6 +211,7 @@ absl::StatusOr<Issue> ReadIssue(RowReader& r) {
   issue.resolve_time = r.Time();
   issue.close_time = r.Time();
   r.Lifetime(issue);
+  issue.external_key = r.Text();
   return issue;
 }
 

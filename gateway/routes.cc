@@ -997,6 +997,27 @@ void AddCaseworkRoutes(TableBuilder& t) {
                                                  dispatch_named);
   t.Add<casework_v1::ReportDispatchRequest>(kCasework, "ReportDispatch", kUnary, kWrite,
                                             dispatch_named);
+  // Records of another system, with their history: an ADMIN's, for the
+  // places in scope. Every field that names a resource is checked.
+  t.Add<casework_v1::ImportIssuesRequest>(
+      kCasework, "ImportIssues", kUnary, kManage, [](const auto& r, Names& n) {
+        for (int i = 0; i < r.issues_size(); ++i) {
+          const casework_v1::Issue& issue = r.issues(i).issue();
+          const std::string prefix = absl::StrCat("issues[", i, "].issue.");
+          RETURN_IF_ERROR(n.Unit(issue.place(), absl::StrCat(prefix, "place")));
+          RETURN_IF_ERROR(n.PersonIfSet(issue.reporter(), absl::StrCat(prefix, "reporter")));
+          RETURN_IF_ERROR(n.PersonIfSet(issue.assignee(), absl::StrCat(prefix, "assignee")));
+          RETURN_IF_ERROR(n.PartyOrgIfSet(issue.handling_party_org(),
+                                          absl::StrCat(prefix, "handling_party_org"), false));
+          for (int d = 0; d < r.issues(i).dispatches_size(); ++d) {
+            const std::string& org = r.issues(i).dispatches(d).department_org();
+            if (org.empty()) continue;
+            RETURN_IF_ERROR(n.ExternalOrg(
+                org, absl::StrCat("issues[", i, "].dispatches[", d, "].department_org"), false));
+          }
+        }
+        return absl::OkStatus();
+      });
   // The history of the scope only.
   t.Add<casework_v1::ListEventsRequest>(kCasework, "ListEvents", kUnary, kRead,
                                         [](const auto&, Names&) { return absl::OkStatus(); })

@@ -22,8 +22,10 @@ namespace {
 
 using ::grassroots::testing::StatusIs;
 using org_client::Place;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 template <typename T, typename Call>
 absl::StatusOr<T> Sync(Call call) {
@@ -373,6 +375,97 @@ TEST_F(CaseworkCoreTest, UpdatesChangeOnlyTheNamedFieldsOfAnOpenIssue) {
   IssueUpdate bad{.id = issue.id, .paths = {"place"}};
   EXPECT_THAT(Sync<Issue>([&](auto done) { core_->UpdateIssue(caller_, bad, done); }),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
+}
+
+ImportRow Record(int64_t place, const std::string& key, absl::Time reported) {
+  ImportRow row;
+  row.issue.place_id = place;
+  row.issue.category = Category::kNeighbourDispute;
+  row.issue.channel = Channel::kHotline;
+  row.issue.title = "噪音扰民";
+  row.issue.external_key = key;
+  row.issue.state = IssueState::kConfirmed;
+  row.issue.handling_level = HandlingLevel::kCommunity;
+  row.issue.create_time = reported;
+  row.issue.resolve_time = reported + absl::Hours(30);
+  row.issue.close_time = reported + absl::Hours(40);
+  row.issue.resolution = "社区调解";
+  row.issue.satisfaction = Satisfaction::kSatisfied;
+  return row;
+}
+
+TEST_F(CaseworkCoreTest, ImportsRecordsWithTheirHistoryOnceByKey) {
+  const absl::Time reported = clock_.Now() - absl::Hours(24 * 100);
+  std::vector<ImportRow> rows = {Record(kBuilding, "T-1", reported),
+                                 Record(kOtherBuilding, "T-2", reported)};
+  // An open record at the street with a department still to report back.
+  rows[1].issue.state = IssueState::kEscalated;
+  rows[1].issue.handling_level = HandlingLevel::kStreet;
+  rows[1].issue.state_reason = "社区无法协调";
+  rows[1].issue.resolve_time = rows[1].issue.close_time = absl::UnixEpoch();
+  Dispatch summoned;
+  summoned.department_name = "区城管局";
+  summoned.state = DispatchState::kSummoned;
+  summoned.create_time = reported + absl::Hours(50);
+  summoned.due_time = reported + absl::Hours(122);
+  rows[1].dispatches.push_back(summoned);
+  auto import = [&](std::vector<ImportRow> r, bool validate_only = false) {
+    return Sync<std::vector<absl::StatusOr<ImportRowResult>>>(
+               [&](auto done) { core_->ImportIssues(caller_, std::move(r), validate_only, done); })
+        .value();
+  };
+  // validate_only checks and stores nothing.
+  std::vector<absl::StatusOr<ImportRowResult>> checked = import(rows, true);
+  ASSERT_TRUE(checked[0].ok() && checked[1].ok()) << checked[0].status() << checked[1].status();
+  EXPECT_EQ(core_->published_revision(), 0);
+
+  std::vector<absl::StatusOr<ImportRowResult>> results = import(rows);
+  ASSERT_TRUE(results[0].ok() && results[1].ok()) << results[0].status() << results[1].status();
+  EXPECT_TRUE(results[0]->imported);
+  const Issue confirmed = *core_->GetIssue(results[0]->issue_id);
+  EXPECT_EQ(confirmed.create_time, reported);
+  EXPECT_EQ(confirmed.escalations, 1);  // compound -> community
+  EXPECT_FALSE(confirmed.has_due_time());
+  const Issue open = *core_->GetIssue(results[1]->issue_id);
+  EXPECT_EQ(open.handling_unit_id(), kStreet);
+  EXPECT_EQ(open.due_time, reported + absl::Hours(24 * 7));  // the street's default
+  absl::StatusOr<Page<Dispatch>> dispatches = core_->ListDispatches({.issue_id = open.id});
+  ASSERT_TRUE(dispatches.ok());
+  ASSERT_EQ(dispatches->items.size(), 1u);
+  EXPECT_EQ(dispatches->items[0].summoning_unit_id, kStreet);
+
+  // Again: nothing changes. The same key at another place is refused
+  // without naming the issue that has it.
+  const int64_t revision = core_->published_revision();
+  results = import(rows);
+  ASSERT_TRUE(results[0].ok());
+  EXPECT_FALSE(results[0]->imported);
+  EXPECT_EQ(results[0]->issue_id, confirmed.id);
+  EXPECT_EQ(core_->published_revision(), revision);
+  results = import({Record(kCompound, "T-1", reported)});
+  EXPECT_THAT(results[0], StatusIs(absl::StatusCode::kAlreadyExists,
+                                   AllOf(HasSubstr("issues[0].external_key"),
+                                         Not(HasSubstr(IssueName(confirmed.id))))));
+
+  // Records that contradict themselves name the field.
+  ImportRow future = Record(kBuilding, "T-3", clock_.Now() + absl::Hours(1));
+  ImportRow unresolved = Record(kBuilding, "T-4", reported);
+  unresolved.issue.resolve_time = absl::UnixEpoch();
+  ImportRow too_low = Record(kCommunity, "T-5", reported);
+  too_low.issue.handling_level = HandlingLevel::kCompound;
+  ImportRow bad_dispatch = rows[1];
+  bad_dispatch.issue.external_key = "T-6";
+  bad_dispatch.dispatches[0].state = DispatchState::kReported;
+  results = import({future, unresolved, too_low, bad_dispatch});
+  EXPECT_THAT(results[0], StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("issues[0].issue.create_time")));
+  EXPECT_THAT(results[1], StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("issues[1].issue.resolve_time")));
+  EXPECT_THAT(results[2], StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("issues[2].issue.handling_level")));
+  EXPECT_THAT(results[3], StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("issues[3].dispatches[0].acknowledge_time")));
+  EXPECT_EQ(core_->published_revision(), revision);
 }
 
 }  // namespace

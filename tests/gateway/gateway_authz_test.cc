@@ -19,6 +19,7 @@
 #include "common/caller_metadata.h"
 #include "common/caller_signature.h"
 #include "common/grpc_probe.h"
+#include "common/proto_convert.h"
 #include "gateway/routes.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
@@ -732,6 +733,28 @@ class GatewayAuthzTest : public GatewaySuite {
           r.set_reason("灯还是不亮");
           casework_v1::Issue out;
           return c.casework->ReopenIssue(Context().get(), r, &out);
+        });
+    // A record of another system, checked and not stored (validate_only),
+    // so that the matrix changes nothing.
+    add("CaseworkService.ImportIssues", Kind::kManage, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          casework_v1::ImportIssuesRequest r;
+          r.set_validate_only(true);
+          casework_v1::ImportedIssue* row = r.add_issues();
+          *row->mutable_issue() = NewIssue(s);
+          row->mutable_issue()->set_state(casework_v1::Issue::CONFIRMED);
+          row->mutable_issue()->set_handling_level(casework_v1::COMPOUND);
+          const absl::Time reported = absl::Now() - absl::Hours(72);
+          TimeToProto(reported, row->mutable_issue()->mutable_create_time());
+          TimeToProto(reported + absl::Hours(20), row->mutable_issue()->mutable_resolve_time());
+          TimeToProto(reported + absl::Hours(30), row->mutable_issue()->mutable_close_time());
+          row->mutable_issue()->set_resolution("已修复");
+          row->mutable_issue()->set_satisfaction(casework_v1::SATISFIED);
+          row->set_external_key("12345-0001");
+          casework_v1::ImportIssuesResponse out;
+          grpc::Status status = c.casework->ImportIssues(Context().get(), r, &out);
+          return Unless(status, out.errors_size() != 0 || out.imported() != 1,
+                        "a valid record was refused");
         });
     add("CaseworkService.RejectIssue", Kind::kWrite, StatusCode::ABORTED, kNamed,
         [](Clients& c, const Side& s) {
