@@ -216,7 +216,7 @@ void AddList(CLI::App& noun, std::shared_ptr<Context> context) {
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command =
-      noun.add_subcommand("list", "The issues at a place or below it, newest first");
+      noun.add_subcommand("list", "The issues at a place or below it, in the order reported");
   command->add_option("--place", flags->place,
                       "units/ID (needed unless your scope is every district)");
   command->add_option("--state", flags->filter.state,

@@ -152,6 +152,9 @@ Then try (the demo district is units/1 when the suite started empty):
   $orgctl audit --out $data/reports                # add --previous <an earlier .json>
   $orgctl external-orgs list --district units/1     # agencies, co-builders, property companies
   $orgctl demo --profile zhangping && $orgctl alliances list --limit 5   # 近邻党建联盟, "1+4+X"
+  $orgctl issues board --place units/2             # residents' issues of a street, overdue first
+  $orgctl issues report --place units/N --category 物业维修 --channel 网格员 --title 楼顶漏水
+  $orgctl issues list --place units/2 --open       # then: issues accept|escalate|resolve|confirm issues/N
   $orgctl export --subtree units/2 --dir /tmp/export && $orgctl import /tmp/export/people.csv --dry-run
   $orgctl --help
 Latest audit report: ${report:-none yet}
