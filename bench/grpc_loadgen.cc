@@ -18,7 +18,8 @@
 // The same binary works straight at org_service / roster_service (no token:
 // the call is anonymous, and anonymous writes are accepted) and through the
 // gateway (with a token), which serves the same service names. Straight at
-// roster_service, give --org_target=<org_service> for resolving --unit.
+// roster_service or casework_service, give --org_target=<org_service> for
+// resolving --unit.
 //
 // Counting: `ok` and the latencies are the calls completed in the measured
 // window; `failed` is every failed call, warm-up and drain included, so that
@@ -53,6 +54,7 @@
 #include "absl/time/clock.h"
 #include "bench/loadgen.h"
 #include "bench/null.grpc.pb.h"
+#include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
 
@@ -68,7 +70,7 @@ ABSL_FLAG(std::string, caller_key_file, "",
           "The services' caller key: calls straight to a service are signed as \"bench\".");
 ABSL_FLAG(std::string, method, "",
           "null, get_unit, get_ancestors, count_descendants, list_descendants, list_roles, "
-          "create_unit, assign_role or move.");
+          "create_unit, assign_role, move, report_issue or list_issues.");
 ABSL_FLAG(std::string, mix, "",
           "Instead of --method: weighted methods, e.g. get_unit=8,count_descendants=2 (not "
           "move).");
@@ -84,8 +86,10 @@ ABSL_FLAG(std::string, unit, "",
           "units/N, or district|street|community|compound|building: the first of that level, "
           "found by walking down from the first district. Default per method: building for "
           "get_unit and get_ancestors, street for count_descendants and list_roles, district "
-          "for list_descendants, compound for create_unit, assign_role and move.");
-ABSL_FLAG(int, page_size, 1000, "list_roles: roles per page.");
+          "for list_descendants, compound for create_unit, assign_role and move; building for "
+          "report_issue (the place reported at), street for list_issues.");
+ABSL_FLAG(int, page_size, 1000, "list_roles, list_issues: items per page.");
+ABSL_FLAG(std::string, filter, "open = true", "list_issues: the ListIssuesRequest filter.");
 ABSL_FLAG(int, assign_people, 1000, "assign_role: how many existing people to assign.");
 ABSL_FLAG(int, readers, 4, "move: threads reading while the unit moves.");
 ABSL_FLAG(std::string, name, "", "A label echoed in the output; default the method.");
@@ -98,6 +102,7 @@ namespace {
 
 namespace org = ::grassroots::org::v1;
 namespace roster = ::grassroots::roster::v1;
+namespace casework = ::grassroots::casework::v1;
 
 // A setup step that failed: the run cannot start.
 absl::Status SetupError(const std::string& what, const grpc::Status& status) {
@@ -115,6 +120,7 @@ struct Env {
   std::vector<std::unique_ptr<org::OrgService::Stub>> org;
   std::vector<std::unique_ptr<roster::RosterService::Stub>> roster;
   std::vector<std::unique_ptr<v1::NullService::Stub>> null;
+  std::vector<std::unique_ptr<casework::CaseworkService::Stub>> casework;
   // For setup only: --org_target's, or the first channel's.
   std::unique_ptr<org::OrgService::Stub> setup_org_stub;
 
@@ -303,8 +309,12 @@ class DescendantsReader final : public grpc::ClientReadReactor<org::ListDescenda
 };
 
 std::string DefaultUnitFor(const std::string& method) {
-  if (method == "get_unit" || method == "get_ancestors") return "building";
-  if (method == "count_descendants" || method == "list_roles") return "street";
+  if (method == "get_unit" || method == "get_ancestors" || method == "report_issue") {
+    return "building";
+  }
+  if (method == "count_descendants" || method == "list_roles" || method == "list_issues") {
+    return "street";
+  }
   if (method == "list_descendants") return "district";
   return "compound";
 }
@@ -312,7 +322,7 @@ std::string DefaultUnitFor(const std::string& method) {
 // State a method keeps across its calls; lives as long as the run.
 struct MethodState {
   std::atomic<int64_t> counter{0};
-  std::vector<std::string> page_tokens;  // list_roles: per slot
+  std::vector<std::string> page_tokens;  // list_roles, list_issues: per slot
   std::vector<std::string> people;       // assign_role
   std::vector<std::string> places;       // assign_role
   std::string nonce;                     // create_unit: keeps codes unique across runs
@@ -410,6 +420,60 @@ absl::StatusOr<CallKind> MakeKind(Env& env, UnitResolver& resolver, const std::s
             if (!status.ok()) cursor->clear();
             done(status, items);
           });
+    };
+  } else if (method == "list_issues") {
+    // As list_roles: each slot pages through the place's issues to the end,
+    // then starts over.
+    state.page_tokens.assign(slots, "");
+    const int page_size = absl::GetFlag(FLAGS_page_size);
+    const std::string filter = absl::GetFlag(FLAGS_filter);
+    kind.start = [&env, &state, unit, page_size, filter](const CallSlot& slot, CallDone done) {
+      casework::ListIssuesRequest request;
+      request.set_place(unit);
+      request.set_filter(filter);
+      request.set_page_size(page_size);
+      request.set_page_token(state.page_tokens[slot.slot]);
+      auto* stub = env.casework[slot.channel].get();
+      std::string* cursor = &state.page_tokens[slot.slot];
+      StartUnary<casework::ListIssuesResponse>(
+          env.options, std::move(request),
+          [stub](auto* c, auto* q, auto* r, auto f) {
+            stub->async()->ListIssues(c, q, r, std::move(f));
+          },
+          [cursor](const casework::ListIssuesResponse& r) -> int64_t {
+            *cursor = r.next_page_token();
+            return r.issues_size();
+          },
+          [cursor, done = std::move(done)](const grpc::Status& status, int64_t items) {
+            if (!status.ok()) cursor->clear();
+            done(status, items);
+          });
+    };
+  } else if (method == "report_issue") {
+    // A durable write: every call reports a new issue at the place (a
+    // building, compound or community), which starts REPORTED.
+    if (resolved->level() < org::COMMUNITY) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("report_issue: --unit ", unit,
+                       " is above a community; issues are reported at a "
+                       "community, a compound or a building"));
+    }
+    kind.start = [&env, &state, unit](const CallSlot& slot, CallDone done) {
+      const int64_t n = state.counter.fetch_add(1, std::memory_order_relaxed);
+      casework::ReportIssueRequest request;
+      casework::Issue* issue = request.mutable_issue();
+      issue->set_place(unit);
+      issue->set_category(casework::PROPERTY_MAINTENANCE);
+      issue->set_channel(casework::GRID_WORKER);
+      issue->set_title(absl::StrCat("压测诉求", n));
+      issue->set_description("grpc_loadgen: 楼道灯不亮");
+      auto* stub = env.casework[slot.channel].get();
+      StartUnary<casework::Issue>(
+          env.options, std::move(request),
+          [stub](auto* c, auto* q, auto* r, auto f) {
+            stub->async()->ReportIssue(c, q, r, std::move(f));
+          },
+          NoItems, std::move(done));
     };
   } else if (method == "create_unit") {
     if (resolved->level() == org::BUILDING) {
@@ -870,6 +934,7 @@ int Main() {
     env.org.push_back(org::OrgService::NewStub(channel));
     env.roster.push_back(roster::RosterService::NewStub(channel));
     env.null.push_back(v1::NullService::NewStub(channel));
+    env.casework.push_back(casework::CaseworkService::NewStub(channel));
   }
   if (!absl::GetFlag(FLAGS_org_target).empty()) {
     env.setup_org_stub =

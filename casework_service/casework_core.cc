@@ -14,6 +14,7 @@
 #include "casework_service/casework_filter.h"
 #include "common/commit_engine.h"
 #include "common/etag.h"
+#include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "common/text.h"
 
@@ -160,9 +161,11 @@ void StepUp(std::shared_ptr<ChainWalk> walk, int64_t unit, bool first) {
 }  // namespace
 
 CaseworkCore::CaseworkCore(CaseworkStore* store, org_client::OrgDirectory* directory,
-                           const Clock* clock, ServiceLevels levels, CoreOptions options)
+                           const Clock* clock, ServiceLevels levels, CoreOptions options,
+                           PersonDirectory* people)
     : ServiceCore(store, clock, std::move(options), "the casework service"),
       directory_(directory),
+      people_(people),
       clock_(clock),
       levels_(std::move(levels)) {}
 
@@ -186,6 +189,33 @@ void CaseworkCore::WithLivePlace(Place place, std::string field, std::function<v
       return fail(std::move(refused));
     }
     then();
+  });
+}
+
+void CaseworkCore::WithLivePeople(std::vector<std::pair<int64_t, std::string>> people,
+                                  std::function<void()> then,
+                                  std::function<void(absl::Status)> fail) {
+  while (!people.empty() && (people.back().first == 0 || people_ == nullptr)) people.pop_back();
+  if (people.empty()) return then();
+  const auto [id, field] = people.back();
+  people.pop_back();
+  people_->CheckPerson(id, [this, id, field, people = std::move(people), then = std::move(then),
+                            fail = std::move(fail)](absl::Status status) mutable {
+    const std::string name = FormatResourceName("people", id);
+    if (absl::IsNotFound(status)) {
+      return fail(
+          absl::NotFoundError(absl::StrCat(field, ": ", name, " does not exist in the roster")));
+    }
+    if (absl::IsFailedPrecondition(status)) {
+      return fail(absl::FailedPreconditionError(
+          absl::StrCat(field, ": ", name, " is deleted in the roster")));
+    }
+    if (!status.ok()) {
+      return fail(
+          absl::UnavailableError(absl::StrCat(field, ": the roster could not confirm ", name,
+                                              "; nothing was written (", status.message(), ")")));
+    }
+    WithLivePeople(std::move(people), std::move(then), std::move(fail));
   });
 }
 
@@ -234,34 +264,49 @@ void CaseworkCore::ReportIssue(const Caller& caller, Issue issue, std::string re
   };
   auto fail = [done](absl::Status s) { done(std::move(s)); };
   const int64_t place_id = issue.place_id;
-  WithLivePlace(
-      Place{Place::Kind::kPartyOrg, party_org}, "issue.handling_party_org",
-      [this, place_id, submit = std::move(submit), fail]() mutable {
-        ResolveChain(place_id, std::move(submit), fail);
+  std::vector<std::pair<int64_t, std::string>> people = {{issue.reporter_id, "issue.reporter"},
+                                                         {issue.assignee_id, "issue.assignee"}};
+  WithLivePeople(
+      std::move(people),
+      [this, party_org, place_id, submit = std::move(submit), fail]() mutable {
+        WithLivePlace(
+            Place{Place::Kind::kPartyOrg, party_org}, "issue.handling_party_org",
+            [this, place_id, submit = std::move(submit), fail]() mutable {
+              ResolveChain(place_id, std::move(submit), fail);
+            },
+            fail);
       },
       fail);
 }
 
 void CaseworkCore::UpdateIssue(const Caller& caller, IssueUpdate update, Done<Issue> done) {
-  Submit(
-      caller, "UpdateIssue", "",
-      [update = std::move(update)](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
-        const Issue* current = ctx.issue(update.id);
-        if (current == nullptr) return IssueNotFound(update.id, "issue.name");
-        RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, IssueName(update.id)));
-        RETURN_IF_ERROR(CheckTransition(update.id, current->state, IssueAction::kUpdate));
-        if (update.paths.empty()) {
-          return absl::InvalidArgumentError("update_mask: name at least one field");
-        }
-        Issue next = *current;
-        RETURN_IF_ERROR(ApplyIssuePaths(update, next));
-        RETURN_IF_ERROR(ValidateReportedFields(next, "issue."));
-        if (next == *current) return next;
-        Touch(next, ctx.now, ctx.revision);
-        ctx.Add(*current, next);
-        return next;
-      },
-      TypedDone<Issue, Snapshot>(std::move(done)));
+  const bool names_reporter =
+      std::find(update.paths.begin(), update.paths.end(), "reporter") != update.paths.end() ||
+      std::find(update.paths.begin(), update.paths.end(), "*") != update.paths.end();
+  const int64_t reporter = names_reporter ? update.values.reporter_id : 0;
+  auto submit = [this, caller, update = std::move(update), done]() {
+    Submit(
+        caller, "UpdateIssue", "",
+        [update](WriteContext& ctx) -> absl::StatusOr<Snapshot> {
+          const Issue* current = ctx.issue(update.id);
+          if (current == nullptr) return IssueNotFound(update.id, "issue.name");
+          RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, IssueName(update.id)));
+          RETURN_IF_ERROR(CheckTransition(update.id, current->state, IssueAction::kUpdate));
+          if (update.paths.empty()) {
+            return absl::InvalidArgumentError("update_mask: name at least one field");
+          }
+          Issue next = *current;
+          RETURN_IF_ERROR(ApplyIssuePaths(update, next));
+          RETURN_IF_ERROR(ValidateReportedFields(next, "issue."));
+          if (next == *current) return next;
+          Touch(next, ctx.now, ctx.revision);
+          ctx.Add(*current, next);
+          return next;
+        },
+        TypedDone<Issue, Snapshot>(done));
+  };
+  WithLivePeople({{reporter, "issue.reporter"}}, std::move(submit),
+                 [done](absl::Status s) { done(std::move(s)); });
 }
 
 void CaseworkCore::TransitionIssue(const Caller& caller, IssueTransition t, Done<Issue> done) {
@@ -353,8 +398,14 @@ void CaseworkCore::TransitionIssue(const Caller& caller, IssueTransition t, Done
         TypedDone<Issue, Snapshot>(done));
   };
   if (t.action != IssueAction::kAccept) return submit();
-  WithLivePlace(Place{Place::Kind::kPartyOrg, t.handling_party_org_id}, "handling_party_org",
-                submit, [done](absl::Status s) { done(std::move(s)); });
+  auto fail = [done](absl::Status s) { done(std::move(s)); };
+  WithLivePeople(
+      {{t.assignee_id, "assignee"}},
+      [this, t, submit, fail] {
+        WithLivePlace(Place{Place::Kind::kPartyOrg, t.handling_party_org_id}, "handling_party_org",
+                      submit, fail);
+      },
+      fail);
 }
 
 void CaseworkCore::ImportIssues(const Caller& caller, std::vector<ImportRow> rows,
@@ -465,9 +516,14 @@ void CaseworkCore::ImportIssues(const Caller& caller, std::vector<ImportRow> row
             answer(i, *result);
           });
     };
-    ResolveChain(
-        place, submit, [answer, i](absl::Status s) { answer(i, std::move(s)); },
-        absl::StrCat(prefix, "issue.place"));
+    auto refuse = [answer, i](absl::Status s) { answer(i, std::move(s)); };
+    WithLivePeople(
+        {{row.issue.reporter_id, absl::StrCat(prefix, "issue.reporter")},
+         {row.issue.assignee_id, absl::StrCat(prefix, "issue.assignee")}},
+        [this, place, submit, refuse, prefix] {
+          ResolveChain(place, submit, refuse, absl::StrCat(prefix, "issue.place"));
+        },
+        refuse);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "casework_service/casework_event.h"
 #include "casework_service/casework_index.h"
 #include "casework_service/casework_store.h"
+#include "casework_service/person_directory.h"
 #include "casework_service/service_levels.h"
 #include "common/caller.h"
 #include "common/clock.h"
@@ -81,7 +82,8 @@ struct ListDispatchesQuery {
 // handling chain for its whole life. A party organisation named as the
 // handling one must be live and cover the handling unit or a unit below it
 // (the directory's replica says which); a department named by organisation
-// must be a live external organisation.
+// must be a live external organisation. A reporter or assignee must be a
+// live person of the roster (PersonDirectory), checked the same way.
 //
 // The sweeper (SweepOverdue, called on a timer by the server) escalates
 // open issues whose due time has passed one level, as one mutation whose
@@ -96,8 +98,11 @@ class CaseworkCore : public ServiceCore<Snapshot, CaseworkIndex, StoredCasework>
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
+  // `people` (may be null: people are then not checked) says whether the
+  // reporter and assignee an issue names exist in the roster.
   CaseworkCore(CaseworkStore* store, org_client::OrgDirectory* directory, const Clock* clock,
-               ServiceLevels levels = {}, CoreOptions options = {});
+               ServiceLevels levels = {}, CoreOptions options = {},
+               PersonDirectory* people = nullptr);
   ~CaseworkCore() { Stop(); }
 
   // --- Writes.
@@ -153,7 +158,13 @@ class CaseworkCore : public ServiceCore<Snapshot, CaseworkIndex, StoredCasework>
   void WithLivePlace(org_client::Place place, std::string field, std::function<void()> then,
                      std::function<void(absl::Status)> fail);
 
+  // `then` once every person of `people` (id, request field; id 0: none
+  // named) is live in the roster; `fail` with the first refusal otherwise.
+  void WithLivePeople(std::vector<std::pair<int64_t, std::string>> people,
+                      std::function<void()> then, std::function<void(absl::Status)> fail);
+
   org_client::OrgDirectory* const directory_;
+  PersonDirectory* const people_;
   const Clock* const clock_;
   const ServiceLevels levels_;
 };

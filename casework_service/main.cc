@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -13,6 +14,7 @@
 #include "casework_service/casework_core.h"
 #include "casework_service/casework_grpc.h"
 #include "casework_service/overdue_sweeper.h"
+#include "casework_service/roster_people.h"
 #include "casework_service/service_levels.h"
 #include "casework_service/sqlite_casework_store.h"
 #include "common/backend_main.h"
@@ -22,7 +24,10 @@
 
 ABSL_FLAG(std::string, org_service, "127.0.0.1:50051", "Address of the org service.");
 ABSL_FLAG(absl::Duration, org_deadline, absl::Seconds(2),
-          "Deadline of each call to the org service.");
+          "Deadline of each call to the org service (and to the roster service).");
+ABSL_FLAG(std::string, roster_service, "",
+          "Address of the roster service, asked whether the people an issue names exist; empty: "
+          "they are not checked (scripts/run_suite.sh passes it).");
 ABSL_FLAG(std::string, sla_file, "",
           "The service-level table (docs/casework.md); empty: the defaults (compound 48h, "
           "community 72h, street 7d, district 15d).");
@@ -35,7 +40,7 @@ int main(int argc, char** argv) {
        .service_name = grassroots::casework::v1::CaseworkService::service_full_name(),
        .default_listen = "127.0.0.1:50054",
        .usage = "casework_service --data_dir=DIR [--listen=HOST:PORT] [--org_service=HOST:PORT] "
-                "[--sla_file=FILE] [--sweep_interval=30s]"},
+                "[--roster_service=HOST:PORT] [--sla_file=FILE] [--sweep_interval=30s]"},
       argc, argv);
   if (!backend.ok()) return 1;
 
@@ -60,9 +65,17 @@ int main(int argc, char** argv) {
       {.call_timeout = absl::GetFlag(FLAGS_org_deadline)});
   org.Start();
 
+  std::unique_ptr<grassroots::casework::RosterPeople> people;
+  if (const std::string roster = absl::GetFlag(FLAGS_roster_service); !roster.empty()) {
+    grpc::ChannelArguments roster_channel_args;
+    grassroots::UseQuickReconnect(roster_channel_args);
+    people = std::make_unique<grassroots::casework::RosterPeople>(
+        backend.ServiceChannel(roster, roster_channel_args), absl::GetFlag(FLAGS_org_deadline));
+  }
+
   grassroots::RealClock clock;
   grassroots::casework::CaseworkCore core(store->get(), &org, &clock, levels,
-                                          backend.core_options());
+                                          backend.core_options(), people.get());
   if (!backend.StartCore(core)) return 1;
   grassroots::casework::OverdueSweeper sweeper(&core, absl::GetFlag(FLAGS_sweep_interval));
   sweeper.Start();

@@ -10,6 +10,7 @@
 // It fails, naming the method, when an RPC has no seed request here.
 // Regression inputs (fuzz/corpus/*/regression-*) are not touched.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -339,8 +340,120 @@ void IdCardSeeds() {
                              "123456789012345678901 和 1380013800"));
 }
 
+// fuzz_casework_requests: operations as that target reads them (see its
+// header comment). The sample district's building is units/5, its compound
+// units/4, its community units/3 and its street units/2.
+void CaseworkSeeds() {
+  const auto op = [](int which, bool grant, bool variant = false) {
+    return std::string(1, static_cast<char>(which | (grant ? 0x80 : 0) | (variant ? 0x40 : 0)));
+  };
+  const auto b = [](int value) { return std::string(1, static_cast<char>(value)); };
+  const auto text = [](absl::string_view value) { return absl::StrCat(value, "\xff"); };
+  // Little-endian, as FuzzInput::I32 reads it.
+  const auto i32 = [](int32_t value) {
+    std::string out;
+    for (int i = 0; i < 4; ++i)
+      out += static_cast<char>((static_cast<uint32_t>(value) >> (8 * i)) & 0xFF);
+    return out;
+  };
+  enum {
+    kReport,
+    kUpdate,
+    kAccept,
+    kEscalate,
+    kResolve,
+    kConfirm,
+    kReopen,
+    kReject,
+    kCreateDispatch,
+    kAcknowledge,
+    kReportDispatch,
+    kList,
+    kGetIssue,
+    kGetDispatch,
+    kBatchGet,
+    kListDispatchesOrEvents
+  };
+  // place byte (0: units/5, 1: units/4, 2: units/3, 3: units/2), category,
+  // channel, title, description, contact, reporter, party org, assignee.
+  const auto report = [&](int place, bool grant = true) {
+    return absl::StrCat(op(kReport, grant), b(place), b(1), b(1), text("楼顶漏水"),
+                        text("六楼住户反映雨天漏水，联系电话13800138000"), text("13912345678"),
+                        b(2), b(0), b(0));
+  };
+  // The last issue (name byte 0) with its current etag (etag byte 1).
+  const std::string last = b(0) + b(1);
+  const std::string accept = absl::StrCat(op(kAccept, true), b(1), b(2), last);
+  const std::string resolve = absl::StrCat(op(kResolve, true), text("已更换防水层"), last);
+  const std::string confirm = absl::StrCat(op(kConfirm, true), b(1), last);
+  const std::string escalate = absl::StrCat(op(kEscalate, true), text("小区无力解决"), last);
+
+  Write("fuzz_casework_requests", "report", report(0));
+  Write("fuzz_casework_requests", "report-anonymous-view",
+        absl::StrCat(report(0), op(kGetIssue, false), b(0)));
+  Write("fuzz_casework_requests", "report-retry",
+        absl::StrCat(op(kReport, true, true), b(1), b(5), b(7), text("占用消防通道"), text(""),
+                     text(""), b(0), b(0), b(0), text("seed-report-1"), op(kReport, true, true),
+                     b(1), b(5), b(7), text("占用消防通道"), text(""), text(""), b(0), b(0), b(0),
+                     text("seed-report-1")));
+  Write("fuzz_casework_requests", "report-bad-place",
+        absl::StrCat(report(3), report(4), op(kReport, true), b(0xF0), text("units/2/x"), b(0),
+                     b(11), text(""), text(""), text(""), b(0x80), text("people/x"), b(0x80),
+                     text("partyOrgs/"), b(0)));
+  Write("fuzz_casework_requests", "lifecycle", absl::StrCat(report(1), accept, resolve, confirm));
+  Write("fuzz_casework_requests", "reopen",
+        absl::StrCat(report(2), accept, resolve,
+                     absl::StrCat(op(kReopen, false), text("还是漏水，请联系13800138000"), last),
+                     resolve, confirm));
+  Write("fuzz_casework_requests", "reject",
+        absl::StrCat(report(0), op(kReject, true), text("与 issues/1 重复"), last));
+  Write("fuzz_casework_requests", "stale-etag",
+        absl::StrCat(report(0), op(kAccept, true), b(0), b(0), b(0), b(2), text("W/\"1\""),
+                     op(kConfirm, true), b(3), last));
+  Write("fuzz_casework_requests", "dispatch",
+        absl::StrCat(report(0), escalate, escalate, op(kCreateDispatch, true, true), b(0), b(1),
+                     i32(3 * 24 * 3600), b(0), text("请于三日内到场"), text("seed-dispatch-1"),
+                     op(kAcknowledge, true), last, op(kReportDispatch, false), last,
+                     text("已处理，住户电话13800138000"), op(kGetDispatch, false), b(0),
+                     op(kListDispatchesOrEvents, false), b(0), b(3), b(0)));
+  Write("fuzz_casework_requests", "dispatch-refused",
+        absl::StrCat(report(1), op(kCreateDispatch, true), b(0), b(2), text("区住建局"), i32(3600),
+                     b(0), text(""), op(kCreateDispatch, true), b(0), b(4), i32(-3600), b(0),
+                     text(""), op(kCreateDispatch, true), b(0), b(8), std::string(8, '\x7f'), b(0),
+                     text("")));
+  Write("fuzz_casework_requests", "update",
+        absl::StrCat(report(0), op(kUpdate, true), last, text("title,description,reporter_contact"),
+                     text("电梯故障"), text("3号电梯停运"), text("13700001111"), b(1), b(0),
+                     op(kUpdate, false, true), last, text("*,place"), text(""), text(""), text(""),
+                     b(0), b(0), b(2)));
+  Write("fuzz_casework_requests", "list-pages",
+        absl::StrCat(report(0), report(1), report(2), op(kList, false), b(3), b(0), b(1), b(0),
+                     op(kList, false), b(3), b(0), b(1), b(1), op(kList, true, true), b(0), b(1),
+                     b(2), b(0), i32(1) + i32(0)));
+  Write("fuzz_casework_requests", "list-bad",
+        absl::StrCat(op(kList, false), b(0xF0), text("units/2 "), b(0xF0),
+                     text("open = maybe OR state = \"x\""), b(0xF0), i32(-1), b(2),
+                     text("bm90IGEgdG9rZW4"), op(kList, false, true), b(0), b(0), b(0xF0),
+                     i32(100000), b(0), std::string(8, '\xff')));
+  // Eight operations an input: the odd names in chunks.
+  for (int first = 0; first < 19; first += 8) {
+    std::string issues, dispatches;
+    for (int i = first; i < std::min(first + 8, 19); ++i) {
+      absl::StrAppend(&issues, op(kGetIssue, i % 2 == 0), b(0x80 + i));
+      absl::StrAppend(&dispatches, op(kGetDispatch, i % 2 == 0), b(0x80 + i));
+    }
+    Write("fuzz_casework_requests", absl::StrCat("odd-issue-names-", first / 8), issues);
+    Write("fuzz_casework_requests", absl::StrCat("odd-dispatch-names-", first / 8), dispatches);
+  }
+  Write("fuzz_casework_requests", "batch-events",
+        absl::StrCat(report(0), op(kBatchGet, false), b(3), b(0), b(1), b(0x81),
+                     op(kListDispatchesOrEvents, false, true), b(1), b(5), b(0)));
+}
+
 int Main() {
   SilenceProtobufLogs();
+  // First: they need no service.
+  CaseworkSeeds();
   const InProcessServices& services = InProcessServices::Get(/*with_roster=*/true);
   const gateway::RouteTable routes;
   std::printf("org service:\n");

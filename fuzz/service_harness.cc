@@ -13,6 +13,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "casework_service/casework_core.h"
+#include "casework_service/casework_grpc.h"
+#include "casework_service/sqlite_casework_store.h"
 #include "common/caller_metadata.h"
 #include "common/clock.h"
 #include "common/personal_data.h"
@@ -187,6 +190,16 @@ void CreateSampleRoster(const std::shared_ptr<grpc::Channel>& channel) {
   MustCall(*stub, &Stub::AssignRole, building_lead);
 }
 
+// The department the casework service may summon (kSampleDepartment).
+void CreateSampleDepartment(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = org_v1::OrgService::NewStub(channel);
+  org_v1::CreateExternalOrgRequest request;
+  request.mutable_external_org()->set_district(std::string(kSampleDistrict));
+  request.mutable_external_org()->set_kind(org_v1::ExternalOrg::AGENCY);
+  request.mutable_external_org()->set_display_name("区住建局");
+  MustCall(*stub, &org_v1::OrgService::Stub::CreateExternalOrg, request);
+}
+
 // A server with `service` and no port: reached through InProcessChannel.
 std::unique_ptr<grpc::Server> StartInProcess(grpc::Service* service) {
   grpc::ServerBuilder builder;
@@ -198,7 +211,7 @@ std::unique_ptr<grpc::Server> StartInProcess(grpc::Service* service) {
 
 }  // namespace
 
-InProcessServices* InProcessServices::Create(bool with_roster) {
+InProcessServices* InProcessServices::Create(bool with_roster, bool with_casework) {
   // The fuzz targets run one input at a time on one thread; everything here
   // lives until the process ends, so nothing is ever torn down under a
   // server thread.
@@ -226,6 +239,22 @@ InProcessServices* InProcessServices::Create(bool with_roster) {
   };
   services->org_channel_ = org_server->InProcessChannel(grpc::ChannelArguments());
   CreateSampleOrg(signed_channel(org_server, "fuzzer.setup"));
+  if (with_casework) {
+    CreateSampleDepartment(signed_channel(org_server, "fuzzer.setup"));
+    auto casework_store = casework::SqliteCaseworkStore::Open(data_dir + "/casework.db");
+    if (!casework_store.ok()) Die(std::string(casework_store.status().message()));
+    auto* replica = new org_client::OrgReplica(signed_channel(org_server, "svc.casework_service"));
+    replica->Start();
+    if (!replica->WaitForRevision(org_core->published_revision(), absl::Seconds(30))) {
+      Die("the casework service's replica of the org service did not load");
+    }
+    auto* casework_core = new casework::CaseworkCore(casework_store->release(), replica, clock);
+    if (absl::Status s = casework_core->Start(); !s.ok()) Die(std::string(s.message()));
+    auto* casework_service = new casework::CaseworkGrpcService(casework_core, callers);
+    grpc::Server* casework_server = StartInProcess(casework_service).release();
+    services->casework_channel_ = casework_server->InProcessChannel(grpc::ChannelArguments());
+    services->casework_core_ = casework_core;
+  }
   if (!with_roster) return services;
 
   auto roster_store = roster::SqliteRosterStore::Open(data_dir + "/roster.db");
@@ -315,7 +344,12 @@ const char* CodeName(grpc::StatusCode code) {
 }  // namespace
 
 InProcessServices& InProcessServices::Get(bool with_roster) {
-  static InProcessServices* services = Create(with_roster);
+  static InProcessServices* services = Create(with_roster, /*with_casework=*/false);
+  return *services;
+}
+
+InProcessServices& InProcessServices::GetWithCasework() {
+  static InProcessServices* services = Create(/*with_roster=*/false, /*with_casework=*/true);
   return *services;
 }
 

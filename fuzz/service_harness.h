@@ -1,14 +1,15 @@
 #ifndef GRASSROOTS_FUZZ_SERVICE_HARNESS_H_
 #define GRASSROOTS_FUZZ_SERVICE_HARNESS_H_
 
-// The real org and roster services, started once in the fuzzing process and
-// reached through in-process channels (no sockets), for the fuzz targets
-// that send requests; and the raw call those targets make.
+// The real org, roster and casework services, started once in the fuzzing
+// process and reached through in-process channels (no sockets), for the
+// fuzz targets that send requests; and the raw call those targets make.
 //
 // The services run as main.cc wires them: SQLite stores in a temporary
-// directory, the cores, the gRPC handlers, the roster's OrgReplica following
-// the org service. A small sample district is created at start (see
-// kSample* below), so that requests naming units/1..5, partyOrgs/1..3,
+// directory, the cores, the gRPC handlers, the roster's and the casework
+// service's OrgReplica following the org service (the casework service runs
+// without its overdue sweeper: its writes are the fuzzed ones only). A small sample district is
+// created at start (see kSample* below), so that requests naming units/1..5, partyOrgs/1..3,
 // people/1..2 and roleAssignments/1..2 reach the rules and not only the name
 // parsing. State carries over from input to input, as it does in a real
 // server: a crash found after many inputs may need the whole run to
@@ -27,6 +28,10 @@
 #include "common/grpc_probe.h"
 #include "google/protobuf/descriptor.h"
 
+namespace grassroots::casework {
+class CaseworkCore;
+}  // namespace grassroots::casework
+
 namespace grassroots::fuzz {
 
 // The sample district the services hold at start. Ids are given in
@@ -43,6 +48,8 @@ inline constexpr absl::string_view kSampleMember = "people/1";        // FULL, a
 inline constexpr absl::string_view kSampleResident = "people/2";      // not a member
 inline constexpr absl::string_view kSampleRegistration = "people/1/registrations/1";
 inline constexpr absl::string_view kSampleSecretary = "roleAssignments/1";
+// Made only beside the casework service: a department it may summon.
+inline constexpr absl::string_view kSampleDepartment = "externalOrgs/1";
 
 // The key the services trust for signed callers (common/caller_metadata.h).
 inline constexpr absl::string_view kCallerKey = "grassroots-fuzzing-caller-key-0001";
@@ -55,19 +62,29 @@ class InProcessServices {
   // they cannot start: a target is useless without them. The services are
   // never stopped: the process ends with them.
   static InProcessServices& Get(bool with_roster);
+  // The org service and the casework service (no roster), with the sample
+  // district and kSampleDepartment; as Get otherwise. A process asks for one
+  // of Get and GetWithCasework only.
+  static InProcessServices& GetWithCasework();
 
   std::shared_ptr<grpc::Channel> org_channel() const { return org_channel_; }
   // Null when started without the roster.
   std::shared_ptr<grpc::Channel> roster_channel() const { return roster_channel_; }
+  // Null when started without the casework service.
+  std::shared_ptr<grpc::Channel> casework_channel() const { return casework_channel_; }
+  // The casework service's core, for its published revision; null without it.
+  const casework::CaseworkCore* casework_core() const { return casework_core_; }
   const CallerSigner& signer() const { return signer_; }
 
  private:
   InProcessServices() : signer_(std::string(kCallerKey)) {}
-  static InProcessServices* Create(bool with_roster);
+  static InProcessServices* Create(bool with_roster, bool with_casework);
 
   CallerSigner signer_;
   std::shared_ptr<grpc::Channel> org_channel_;
   std::shared_ptr<grpc::Channel> roster_channel_;
+  std::shared_ptr<grpc::Channel> casework_channel_;
+  const casework::CaseworkCore* casework_core_ = nullptr;
 };
 
 // Calls `method` with `request` sent as it is (so bytes that do not parse

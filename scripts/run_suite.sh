@@ -107,6 +107,7 @@ start_service roster_service "$build_dir/roster_service/roster_service" "$roster
 # shellcheck disable=SC2046
 start_service casework_service "$build_dir/casework_service/casework_service" "$casework_port" \
   --data_dir="$data/casework_service" --org_service="127.0.0.1:$org_port" \
+  --roster_service="127.0.0.1:$roster_port" \
   --caller_key_file="$secrets/caller.key" $(tls_for casework_service)
 start_service gateway "$build_dir/gateway/gateway" "$gateway_port" \
   --org_service="127.0.0.1:$org_port" --roster_service="127.0.0.1:$roster_port" \

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "casework_service/sqlite_casework_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -33,6 +35,27 @@ absl::StatusOr<T> Sync(Call call) {
   call([&](absl::StatusOr<T> result) { promise.set_value(std::move(result)); });
   return promise.get_future().get();
 }
+
+// The roster's people as the core asks about them: live unless listed.
+class FakePeople final : public PersonDirectory {
+ public:
+  void Set(int64_t id, absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    answers_[id] = std::move(status);
+  }
+  void CheckPerson(int64_t id, std::function<void(absl::Status)> done) override {
+    absl::Status answer;
+    {
+      absl::MutexLock lock(&mu_);
+      if (auto it = answers_.find(id); it != answers_.end()) answer = it->second;
+    }
+    done(answer);
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<int64_t, absl::Status> answers_ ABSL_GUARDED_BY(mu_);
+};
 
 constexpr int64_t kDistrict = 1, kStreet = 2, kCommunity = 3, kCompound = 4, kBuilding = 5;
 constexpr int64_t kOtherCommunity = 6, kOtherCompound = 7, kOtherBuilding = 8;
@@ -62,7 +85,8 @@ class CaseworkCoreTest : public ::testing::Test {
     auto store = SqliteCaseworkStore::Open(dir_.File("casework.db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    core_ = std::make_unique<CaseworkCore>(store_.get(), &directory_, &clock_);
+    core_ = std::make_unique<CaseworkCore>(store_.get(), &directory_, &clock_, ServiceLevels(),
+                                           CoreOptions(), &people_);
     ASSERT_TRUE(core_->Start().ok());
   }
   void Reopen() {
@@ -112,6 +136,7 @@ class CaseworkCoreTest : public ::testing::Test {
   ::grassroots::testing::TempDir dir_;
   ::grassroots::testing::FakeClock clock_;
   roster::testing::FakeOrgDirectory directory_;
+  FakePeople people_;
   Caller caller_{"users/secretary"};
   std::unique_ptr<SqliteCaseworkStore> store_;
   std::unique_ptr<CaseworkCore> core_;
@@ -152,6 +177,36 @@ TEST_F(CaseworkCoreTest, PlacesAreCheckedWithTheOrgServiceAndRefusalsWriteNothin
   absl::StatusOr<Issue> made = Report(with_org);
   ASSERT_TRUE(made.ok()) << made.status();
   EXPECT_EQ(made->handling_party_org_id, kBranch);
+}
+
+TEST_F(CaseworkCoreTest, ThePeopleAnIssueNamesAreCheckedWithTheRoster) {
+  people_.Set(404, absl::NotFoundError("people/404"));
+  people_.Set(410, absl::FailedPreconditionError("deleted"));
+  people_.Set(503, absl::UnavailableError("connection refused"));
+  Issue issue = NewIssue(kBuilding);
+  issue.reporter_id = 404;
+  EXPECT_THAT(Report(issue), StatusIs(absl::StatusCode::kNotFound,
+                                      HasSubstr("issue.reporter: people/404 does not exist")));
+  issue.reporter_id = 7;
+  issue.assignee_id = 410;
+  EXPECT_THAT(Report(issue),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("issue.assignee")));
+  issue.assignee_id = 503;
+  EXPECT_THAT(Report(issue),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("nothing was written")));
+  EXPECT_EQ(core_->published_revision(), 0);
+  issue.assignee_id = 8;
+  const Issue made = *Report(issue);
+  EXPECT_EQ(made.reporter_id, 7);
+  IssueTransition accept{.id = made.id, .action = IssueAction::kAccept};
+  accept.assignee_id = 404;
+  EXPECT_THAT(Sync<Issue>([&](auto done) { core_->TransitionIssue(caller_, accept, done); }),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("assignee: people/404")));
+  IssueUpdate update{.id = made.id, .paths = {"reporter"}};
+  update.values.reporter_id = 410;
+  EXPECT_THAT(Sync<Issue>([&](auto done) { core_->UpdateIssue(caller_, update, done); }),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("issue.reporter")));
+  EXPECT_EQ(core_->GetIssue(made.id)->reporter_id, 7);
 }
 
 TEST_F(CaseworkCoreTest, ARetriedReportReturnsTheFirstIssue) {

@@ -1,0 +1,28 @@
+#ifndef GRASSROOTS_CASEWORK_SERVICE_ROSTER_PEOPLE_H_
+#define GRASSROOTS_CASEWORK_SERVICE_ROSTER_PEOPLE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/time/time.h"
+#include "casework_service/person_directory.h"
+#include "grassroots/roster/v1/roster_service.grpc.pb.h"
+
+namespace grassroots::casework {
+
+// PersonDirectory over the roster service: GetPerson with a deadline,
+// through gRPC's callback API (`done` runs on a gRPC thread).
+class RosterPeople final : public PersonDirectory {
+ public:
+  RosterPeople(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+  void CheckPerson(int64_t person_id, std::function<void(absl::Status)> done) override;
+
+ private:
+  const std::unique_ptr<roster::v1::RosterService::Stub> stub_;
+  const absl::Duration timeout_;
+};
+
+}  // namespace grassroots::casework
+
+#endif  // GRASSROOTS_CASEWORK_SERVICE_ROSTER_PEOPLE_H_
