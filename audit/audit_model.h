@@ -9,12 +9,16 @@
 // The input is compact on purpose: a city (10^5 buildings, 10^6 people,
 // 2×10^6 roles) must fit in memory, streamed in page by page.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "casework_service/dispatch.h"
+#include "casework_service/issue.h"
 #include "org_service/alliance.h"
 #include "org_service/party_org.h"
 #include "org_service/unit.h"
@@ -105,6 +109,37 @@ struct AuditRole {
   bool current = false;
 };
 
+// A resident's issue (诉求), as the audit needs it: never its free text
+// (title, description and resolution may carry personal data) nor who
+// reported it. Times are unset (absl::InfinitePast()) when the service left
+// them unset.
+struct AuditIssue {
+  int64_t id = 0;
+  int64_t place_id = 0;          // the building, compound or community
+  int64_t handling_unit_id = 0;  // the unit at handling_level
+  casework::HandlingLevel handling_level = casework::HandlingLevel::kUnspecified;
+  casework::Category category = casework::Category::kUnspecified;
+  casework::IssueState state = casework::IssueState::kUnspecified;
+  casework::Satisfaction satisfaction = casework::Satisfaction::kUnspecified;
+  bool overdue = false;  // as the service said when read
+  absl::Time create_time = absl::InfinitePast();
+  absl::Time resolve_time = absl::InfinitePast();
+  absl::Time close_time = absl::InfinitePast();
+  absl::Time due_time = absl::InfinitePast();
+  std::string external_key;  // the other system's ticket number, when imported
+};
+
+// A department summoned to an issue (街道吹哨、部门报到).
+struct AuditDispatch {
+  int64_t issue_id = 0;
+  int64_t id = 0;
+  int64_t summoning_unit_id = 0;
+  // department_org's name when there is one (externalOrgs/N), else the name.
+  std::string department;
+  casework::DispatchState state = casework::DispatchState::kUnspecified;
+  absl::Time due_time = absl::InfinitePast();
+};
+
 // Everything under the audited unit, read at one revision of each service.
 // Units and party organisations include deleted ones (so that a role at a
 // deleted place is told apart from one at an unknown place). People,
@@ -114,7 +149,12 @@ struct AuditInput {
   int64_t root_unit_id = 0;
   int64_t org_revision = 0;
   int64_t roster_revision = 0;
+  int64_t casework_revision = 0;
   absl::CivilDay today;  // in China's time zone
+  // When the audit ran: issues are overdue against it, and the casework
+  // figures count the period of kCaseworkPeriod before it. Unset
+  // (InfinitePast): the end of `today` in China's time zone.
+  absl::Time audit_time = absl::InfinitePast();
   // Whether the memberships are all there: false when the reader's scope is
   // narrower than every district, so that memberships sitting outside it
   // were filtered out. The rules that count a person's relationships are
@@ -128,7 +168,14 @@ struct AuditInput {
   std::vector<AuditMembership> memberships;
   std::vector<AuditRegistration> registrations;
   std::vector<AuditRole> roles;
+  // The issues at or below the root, and the dispatches the reader fetched
+  // (those of the open issues handled by a street or the district).
+  std::vector<AuditIssue> issues;
+  std::vector<AuditDispatch> dispatches;
 };
+
+// The casework figures' period: the 365 days before the audit's time.
+inline constexpr absl::Duration kCaseworkPeriod = absl::Hours(24 * 365);
 
 // --- Output.
 
@@ -148,6 +195,17 @@ struct Finding {
   // What identifies the finding across runs: the rule and the resources.
   std::string Key() const;
 };
+
+// Times to resolve at one handling level: how many, the median and the 90th
+// percentile (nearest rank: the smallest time with at least 50% / 90% of
+// the times at or below it). Zero when there are none.
+struct ResolveTimes {
+  int64_t resolved = 0;
+  absl::Duration median;
+  absl::Duration p90;
+  bool operator==(const ResolveTimes&) const = default;
+};
+inline constexpr size_t kHandlingLevels = 4;  // compound, community, street, district
 
 // The figures a district reports upward, for one street, one community or
 // the whole audited subtree. Rates are computed from these by the writers
@@ -217,6 +275,27 @@ struct Coverage {
   int64_t alliances = 0;
   int64_t compound_alliances = 0;
   int64_t neighbourhood_alliances = 0;
+  // Residents' issues (诉求) at a place here, over the audit's period (the
+  // kCaseworkPeriod before its time): reported (create_time in it); closed
+  // (CONFIRMED or REJECTED, close_time in it); resolved (RESOLVED or
+  // CONFIRMED now, resolve_time in it), and of those the ones whose final
+  // level was the compound or community (小事不出社区) and at most the street
+  // (大事不出街道); resolved in the period whatever happened since
+  // (RESOLVED, CONFIRMED or REOPENED now), and of those the reopened ones
+  // (REOPENED now, or resolved again with the resident DISSATISFIED).
+  int64_t issues_opened = 0;
+  int64_t issues_closed = 0;
+  int64_t issues_resolved = 0;
+  int64_t issues_resolved_in_community = 0;
+  int64_t issues_resolved_in_street = 0;
+  int64_t issues_resolved_ever = 0;
+  int64_t issues_reopened = 0;
+  // Open now (whenever reported), and of those past their due time.
+  int64_t issues_open = 0;
+  int64_t issues_open_overdue = 0;
+  // Time to resolve (resolve_time - create_time) of the resolved ones above,
+  // by their final level: index 0 the compound ... 3 the district.
+  std::array<ResolveTimes, kHandlingLevels> resolve_times;
 };
 
 struct AuditReport {
@@ -224,7 +303,11 @@ struct AuditReport {
   std::string root_display_name;
   int64_t org_revision = 0;
   int64_t roster_revision = 0;
+  int64_t casework_revision = 0;
   absl::CivilDay today;
+  // The casework figures' period ends here (AuditInput::audit_time), to the
+  // second.
+  absl::Time audit_time = absl::UnixEpoch();
   std::vector<Coverage> streets;      // in unit id order
   std::vector<Coverage> communities;  // in unit id order
   Coverage totals;

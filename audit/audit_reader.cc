@@ -7,6 +7,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "casework_service/dispatch.h"
+#include "casework_service/issue.h"
 #include "common/clock.h"
 #include "common/grpc_status.h"
 #include "common/page_reader.h"
@@ -20,6 +22,7 @@ namespace {
 
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
+namespace casework_v1 = ::grassroots::casework::v1;
 
 // The audit's days are China's, as the roster's.
 absl::CivilDay ChinaDayOf(const google::protobuf::Timestamp& time) {
@@ -266,23 +269,96 @@ absl::Status ReadRosterPart(roster_v1::RosterService::StubInterface& roster,
   return others;
 }
 
+// An unset timestamp: InfinitePast.
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return t.seconds() == 0 && t.nanos() == 0
+             ? absl::InfinitePast()
+             : absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+// The casework part: the issues at or below the root (their first page pins
+// the revision), then the dispatches of the open ones a street or the
+// district handles: only those can still be waiting for a department.
+absl::Status ReadCaseworkPart(casework_v1::CaseworkService::StubInterface& casework,
+                              const AuditReadOptions& options, AuditInput& input) {
+  casework_v1::ListIssuesRequest issues;
+  issues.set_place(options.root);
+  RETURN_IF_ERROR((ReadAll<casework_v1::ListIssuesRequest, casework_v1::ListIssuesResponse>(
+      options, issues,
+      [&](grpc::ClientContext* c, const auto& r, auto* p) { return casework.ListIssues(c, r, p); },
+      [&](const casework_v1::ListIssuesResponse& page) {
+        for (const casework_v1::Issue& i : page.issues()) {
+          input.issues.push_back(
+              {.id = IdOr0(i.name(), "issues"),
+               .place_id = IdOr0(i.place(), "units"),
+               .handling_unit_id = IdOr0(i.handling_unit(), "units"),
+               .handling_level = static_cast<casework::HandlingLevel>(i.handling_level()),
+               .category = static_cast<casework::Category>(i.category()),
+               .state = static_cast<casework::IssueState>(i.state()),
+               .satisfaction = static_cast<casework::Satisfaction>(i.satisfaction()),
+               .overdue = i.overdue(),
+               .create_time = TimeOf(i.create_time()),
+               .resolve_time = TimeOf(i.resolve_time()),
+               .close_time = TimeOf(i.close_time()),
+               .due_time = TimeOf(i.due_time()),
+               .external_key = i.external_key()});
+        }
+      },
+      &input.casework_revision)));
+  for (const AuditIssue& issue : input.issues) {
+    if (!casework::IsOpen(issue.state) || issue.handling_level < casework::HandlingLevel::kStreet) {
+      continue;
+    }
+    casework_v1::ListDispatchesRequest dispatches;
+    dispatches.set_parent(casework::IssueName(issue.id));
+    dispatches.set_read_revision(input.casework_revision);
+    RETURN_IF_ERROR((ReadAll<casework_v1::ListDispatchesRequest,
+                             casework_v1::ListDispatchesResponse>(
+        options, dispatches,
+        [&](grpc::ClientContext* c, const auto& r, auto* p) {
+          return casework.ListDispatches(c, r, p);
+        },
+        [&](const casework_v1::ListDispatchesResponse& page) {
+          for (const casework_v1::Dispatch& d : page.dispatches()) {
+            input.dispatches.push_back(
+                {.issue_id = issue.id,
+                 .id =
+                     casework::ParseDispatchName(d.name(), "").value_or(casework::DispatchId{}).id,
+                 .summoning_unit_id = IdOr0(d.summoning_unit(), "units"),
+                 .department =
+                     d.department_org().empty() ? d.department_name() : d.department_org(),
+                 .state = static_cast<casework::DispatchState>(d.state()),
+                 .due_time = TimeOf(d.due_time())});
+          }
+        },
+        nullptr)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<AuditInput> ReadAuditInput(org_v1::OrgService::StubInterface& org,
                                           roster_v1::RosterService::StubInterface& roster,
+                                          casework_v1::CaseworkService::StubInterface& casework,
                                           const AuditReadOptions& options) {
   AuditInput input;
   input.today = options.today;
+  input.audit_time = options.audit_time;
   ASSIGN_OR_RETURN(input.root_unit_id, ParseResourceName(options.root, "units", "root"));
   // The two services' parts are independent: read at once, one service's
   // work overlaps the other's and this process's decoding. Each fills its
   // own fields of `input`.
-  absl::Status org_status;
+  absl::Status org_status, casework_status;
   std::thread org_reader([&] { org_status = ReadOrgPart(org, options, input); });
+  std::thread casework_reader(
+      [&] { casework_status = ReadCaseworkPart(casework, options, input); });
   const absl::Status roster_status = ReadRosterPart(roster, options, input);
   org_reader.join();
+  casework_reader.join();
   RETURN_IF_ERROR(org_status);
   RETURN_IF_ERROR(roster_status);
+  RETURN_IF_ERROR(casework_status);
 
   // Units the roster names that lie outside the subtree (another district's,
   // when a district is audited): tell them apart from units that do not

@@ -12,7 +12,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "audit/audit_model.h"
+#include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -23,6 +25,8 @@ struct AuditReadOptions {
   // `units/{id}`: the subtree to audit (a district for the whole of it).
   std::string root;
   absl::CivilDay today;
+  // When the audit runs (AuditInput::audit_time).
+  absl::Time audit_time = absl::InfinitePast();
   // Makes the context of each call: the token and a deadline (`stream`:
   // for the subtree's stream, which may carry a whole city). Called from
   // several threads at once: the services' parts are read in parallel.
@@ -33,8 +37,14 @@ struct AuditReadOptions {
 // Errors as the services return them (PERMISSION_DENIED outside the
 // caller's scope, UNAVAILABLE, ...), and INVALID_ARGUMENT for a malformed
 // root.
+//
+// The casework part: every issue at or below the root (ListIssues with the
+// root as `place`, 1,000 a page, the first page pinning the casework
+// revision), then the dispatches of the open issues handled by a street or
+// the district (ListDispatches, one call an issue, at that revision).
 absl::StatusOr<AuditInput> ReadAuditInput(org::v1::OrgService::StubInterface& org,
                                           roster::v1::RosterService::StubInterface& roster,
+                                          casework::v1::CaseworkService::StubInterface& casework,
                                           const AuditReadOptions& options);
 
 }  // namespace grassroots::audit

@@ -20,6 +20,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "casework_service/casework_labels.h"
+#include "casework_service/dispatch.h"
+#include "casework_service/issue.h"
+#include "common/clock.h"
 #include "common/personal_data.h"
 #include "org_service/org_labels.h"
 #include "org_service/party_org.h"
@@ -93,6 +98,24 @@ std::string Label(absl::string_view display_name, absl::string_view resource) {
 }
 
 std::string Day(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+// "3 天 4 小时", "5 小时", "不到 1 小时": how long something is overdue.
+std::string Overdue(absl::Duration d) {
+  const int64_t hours = absl::ToInt64Hours(d);
+  if (hours < 1) return "不到 1 小时";
+  if (hours < 24) return absl::StrCat(hours, " 小时");
+  if (hours % 24 == 0) return absl::StrCat(hours / 24, " 天");
+  return absl::StrCat(hours / 24, " 天 ", hours % 24, " 小时");
+}
+
+// The nearest-rank percentile of sorted times: the smallest with at least
+// `percent` of them at or below it.
+absl::Duration Percentile(const std::vector<absl::Duration>& sorted, int percent) {
+  if (sorted.empty()) return absl::ZeroDuration();
+  const size_t n = sorted.size();
+  const size_t rank = (n * static_cast<size_t>(percent) + 99) / 100;  // ceil, >= 1
+  return sorted[std::max<size_t>(rank, 1) - 1];
+}
 
 // Branch forms that cover the compounds they are attached to (a functional
 // branch is formed by purpose and covers nothing).
@@ -193,6 +216,7 @@ class Auditor {
   void CountInService();
   void CountPeopleInRoles();
   void CountAlliances();
+  void CountCasework();
   void SortFindings();
 
   UnitNode* FindUnit(int64_t id) {
@@ -939,6 +963,89 @@ void Auditor::CountAlliances() {
   }
 }
 
+// Residents' issues per row over the audit's period, the times to resolve
+// by final level, and the issues and dispatches stuck past their due time.
+void Auditor::CountCasework() {
+  const absl::Time now = report_.audit_time;
+  const absl::Time start = now - kCaseworkPeriod;
+  const auto in_period = [&](absl::Time t) { return t > start && t <= now; };
+  using casework::HandlingLevel;
+  using casework::IssueState;
+  std::vector<std::array<std::vector<absl::Duration>, kHandlingLevels>> times(rows_.size());
+  absl::flat_hash_map<int64_t, const AuditIssue*> issues;
+  const auto unit_text = [&](int64_t id) {
+    const UnitNode* node = FindUnit(id);
+    return node ? Label(node->unit->display_name, org::UnitName(id))
+                : absl::StrCat("单位 ", org::UnitName(id));
+  };
+  for (const AuditIssue& issue : in_.issues) {
+    const UnitNode* place = FindUnit(issue.place_id);
+    if (place == nullptr || !place->in_subtree) continue;
+    issues.emplace(issue.id, &issue);
+    const Scopes scopes = UnitScopes(*place);
+    const bool resolved_now =
+        issue.state == IssueState::kResolved || issue.state == IssueState::kConfirmed;
+    const bool resolved_in_period = in_period(issue.resolve_time);
+    const int level = static_cast<int>(issue.handling_level) - 1;  // 0: the compound
+    const bool open = casework::IsOpen(issue.state);
+    const bool overdue =
+        open && (issue.overdue || (issue.due_time != absl::InfinitePast() && issue.due_time < now));
+    for (int32_t scope : scopes) {
+      Coverage& row = Row(scope);
+      row.issues_opened += in_period(issue.create_time);
+      row.issues_closed +=
+          (issue.state == IssueState::kConfirmed || issue.state == IssueState::kRejected) &&
+          in_period(issue.close_time);
+      if (resolved_in_period && (resolved_now || issue.state == IssueState::kReopened)) {
+        ++row.issues_resolved_ever;
+        row.issues_reopened += issue.state == IssueState::kReopened ||
+                               issue.satisfaction == casework::Satisfaction::kDissatisfied;
+      }
+      if (resolved_now && resolved_in_period) {
+        ++row.issues_resolved;
+        row.issues_resolved_in_community += issue.handling_level <= HandlingLevel::kCommunity;
+        row.issues_resolved_in_street += issue.handling_level <= HandlingLevel::kStreet;
+        if (level >= 0 && level < static_cast<int>(kHandlingLevels)) {
+          times[scope][level].push_back(issue.resolve_time - issue.create_time);
+        }
+      }
+      row.issues_open += open;
+      row.issues_open_overdue += overdue;
+    }
+    if (overdue) {
+      const std::string name = casework::IssueName(issue.id);
+      const std::string late =
+          issue.due_time != absl::InfinitePast() && issue.due_time < now
+              ? absl::StrCat("，已超过办理时限 ", Overdue(now - issue.due_time))
+              : "，已超过办理时限";
+      Add(rules::kIssueOverdue, Severity::kWarning, {name, org::UnitName(issue.handling_unit_id)},
+          absl::StrCat("诉求 ", name, " 停在", Word(issue.handling_level, "未定"), "级（",
+                       unit_text(issue.handling_unit_id), "）", late));
+    }
+  }
+  for (size_t scope = 0; scope < times.size(); ++scope) {
+    for (size_t level = 0; level < kHandlingLevels; ++level) {
+      std::vector<absl::Duration>& list = times[scope][level];
+      std::sort(list.begin(), list.end());
+      ResolveTimes& out = rows_[scope]->resolve_times[level];
+      out.resolved = static_cast<int64_t>(list.size());
+      out.median = Percentile(list, 50);
+      out.p90 = Percentile(list, 90);
+    }
+  }
+  for (const AuditDispatch& d : in_.dispatches) {
+    if (d.state != casework::DispatchState::kSummoned || d.due_time == absl::InfinitePast() ||
+        d.due_time >= now || !issues.contains(d.issue_id)) {
+      continue;
+    }
+    const std::string name = casework::DispatchName(d.issue_id, d.id);
+    Add(rules::kDispatchNotAcknowledged, Severity::kWarning,
+        {name, casework::IssueName(d.issue_id), org::UnitName(d.summoning_unit_id)},
+        absl::StrCat("派单 ", name, "：", unit_text(d.summoning_unit_id), " 召集的 ", d.department,
+                     " 未报到，已超过时限 ", Overdue(now - d.due_time)));
+  }
+}
+
 // A person on a compound branch's committee who also sits on the owners
 // committee of one of that branch's compounds; once per person in each row.
 void Auditor::CountCrossAppointments() {
@@ -1064,7 +1171,13 @@ absl::StatusOr<AuditReport> Auditor::Run() {
   report_.root_display_name = report_.totals.display_name;
   report_.org_revision = in_.org_revision;
   report_.roster_revision = in_.roster_revision;
+  report_.casework_revision = in_.casework_revision;
   report_.today = in_.today;
+  // Without a time, the end of the audit's day.
+  report_.audit_time =
+      in_.audit_time != absl::InfinitePast()
+          ? in_.audit_time
+          : absl::FromCivil(absl::CivilSecond(in_.today + 1), absl::FixedTimeZone(8 * 60 * 60));
   IndexOrgs();
   IndexPeople();
   ReadMemberships();
@@ -1077,6 +1190,7 @@ absl::StatusOr<AuditReport> Auditor::Run() {
   CountInService();
   CountPeopleInRoles();
   CountAlliances();
+  CountCasework();
   SortFindings();
   return std::move(report_);
 }

@@ -67,6 +67,16 @@ inline constexpr char kRedFlagWithoutOwnersCommittee[] = "red-flag-without-owner
 // [WARNING] An active alliance whose leading party organisation is deleted
 // or no longer covers the alliance's unit: nobody leads it.
 inline constexpr char kAllianceWithoutLeader[] = "alliance-without-leader";
+// [WARNING] An open issue (诉求) past its due time at the level handling it:
+// stuck there (the service escalates overdue issues below the district one
+// level at a time; at the district nothing moves it on). The message names
+// the issue, the level, the handling unit and how long it is overdue, never
+// the issue's free text.
+inline constexpr char kIssueOverdue[] = "issue-overdue";
+// [WARNING] A department summoned to an issue (街道吹哨) that has not
+// acknowledged it (部门报到) by the dispatch's due time. Only the dispatches
+// of open issues handled by a street or the district are read.
+inline constexpr char kDispatchNotAcknowledged[] = "dispatch-not-acknowledged";
 // [INFO] A live building with no current building lead.
 inline constexpr char kBuildingWithoutLead[] = "building-without-lead";
 // [WARNING] A compound-level unit with no property company, no work team

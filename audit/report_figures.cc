@@ -76,6 +76,8 @@ std::vector<std::string> KeyColumnLabels() {
     labels.push_back(kRates[i].label);
   }
   labels.push_back("联盟");
+  labels.push_back("诉求");
+  labels.push_back("超期未办");
   return labels;
 }
 
@@ -89,7 +91,37 @@ std::vector<Cell> KeyCells(const Coverage& c) {
     cells.push_back({r.has_value() ? FormatPercent(*r) : "—", RatioText(c, rate), !r.has_value()});
   }
   cells.push_back({absl::StrCat(c.alliances), "", false});
+  cells.push_back({absl::StrCat(c.issues_opened), "", false});
+  cells.push_back({absl::StrCat(c.issues_open_overdue), "", false});
   return cells;
+}
+
+std::string FormatResolveTime(const ResolveTimes& t, absl::Duration d) {
+  if (t.resolved == 0) return "—";
+  const double hours = absl::ToDoubleHours(d);
+  return hours < 24 ? absl::StrFormat("%.1f 小时", hours) : absl::StrFormat("%.1f 天", hours / 24);
+}
+
+std::vector<std::string> ResolveTimeLabels() {
+  return {"办结层级", "办结件数", "用时中位数", "用时 90% 分位"};
+}
+
+std::vector<std::vector<std::string>> ResolveTimeRows(const Coverage& c) {
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < kHandlingLevels; ++i) {
+    const ResolveTimes& t = c.resolve_times[i];
+    rows.push_back({kHandlingLevelDefs[i].label, absl::StrCat(t.resolved),
+                    FormatResolveTime(t, t.median), FormatResolveTime(t, t.p90)});
+  }
+  return rows;
+}
+
+std::string CaseworkSummary(const Coverage& c) {
+  return absl::StrCat("统计期内受理诉求 ", c.issues_opened, " 件，办结 ", c.issues_resolved,
+                      " 件（其中小事不出社区 ", c.issues_resolved_in_community,
+                      " 件，大事不出街道 ", c.issues_resolved_in_street, " 件），关闭 ",
+                      c.issues_closed, " 件，返工 ", c.issues_reopened, " 件；在办 ", c.issues_open,
+                      " 件，其中超期 ", c.issues_open_overdue, " 件。");
 }
 
 std::string UnitLabel(const Coverage& c) {

@@ -61,6 +61,15 @@ inline constexpr Counter kCounters[] = {
     {"alliances", &Coverage::alliances},
     {"compound_alliances", &Coverage::compound_alliances},
     {"neighbourhood_alliances", &Coverage::neighbourhood_alliances},
+    {"issues_opened", &Coverage::issues_opened},
+    {"issues_closed", &Coverage::issues_closed},
+    {"issues_resolved", &Coverage::issues_resolved},
+    {"issues_resolved_in_community", &Coverage::issues_resolved_in_community},
+    {"issues_resolved_in_street", &Coverage::issues_resolved_in_street},
+    {"issues_resolved_ever", &Coverage::issues_resolved_ever},
+    {"issues_reopened", &Coverage::issues_reopened},
+    {"issues_open", &Coverage::issues_open},
+    {"issues_open_overdue", &Coverage::issues_open_overdue},
 };
 
 // A rate: numerator over denominator, both counters of Coverage.
@@ -88,6 +97,11 @@ inline constexpr RateDef kRates[] = {
     {"double_reporting", "双报到", &Coverage::in_service_residents_registered,
      &Coverage::in_service_residents},
     {"one_shoulder", "一肩挑", &Coverage::communities_one_shoulder, &Coverage::communities},
+    {"resolved_in_community", "小事不出社区", &Coverage::issues_resolved_in_community,
+     &Coverage::issues_resolved},
+    {"resolved_in_street", "大事不出街道", &Coverage::issues_resolved_in_street,
+     &Coverage::issues_resolved},
+    {"reopened", "返工率", &Coverage::issues_reopened, &Coverage::issues_resolved_ever},
 };
 inline constexpr size_t kRateCount = sizeof(kRates) / sizeof(kRates[0]);
 
@@ -140,6 +154,26 @@ struct Cell {
 // The headings of the key-figure columns, and a coverage's cells under them.
 std::vector<std::string> KeyColumnLabels();
 std::vector<Cell> KeyCells(const Coverage& c);
+
+// The handling levels of Coverage::resolve_times, in order: their names in
+// JSON ("COMPOUND") and their labels for people ("小区").
+struct LevelDef {
+  const char* key;
+  const char* label;
+};
+inline constexpr LevelDef kHandlingLevelDefs[kHandlingLevels] = {
+    {"COMPOUND", "小区"}, {"COMMUNITY", "社区"}, {"STREET", "街道"}, {"DISTRICT", "区"}};
+
+// "2.5 天", "5.0 小时": a time to resolve for people; "—" with none resolved.
+std::string FormatResolveTime(const ResolveTimes& t, absl::Duration d);
+
+// The 诉求 section of the Markdown and HTML reports: the headings of the
+// table of times to resolve, and its rows for a coverage (one per level).
+std::vector<std::string> ResolveTimeLabels();
+std::vector<std::vector<std::string>> ResolveTimeRows(const Coverage& c);
+
+// The casework sentence under the totals: "诉求 1,600 件，办结 …".
+std::string CaseworkSummary(const Coverage& c);
 
 // "幸福街道（units/2）", or the display name alone for no unit.
 std::string UnitLabel(const Coverage& c);

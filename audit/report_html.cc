@@ -211,7 +211,7 @@ std::string ReportToHtml(const AuditReport& report, const ReportDiff* diff) {
   }
   absl::StrAppend(&out, "</h1>\n<p class=\"meta\">日期 ", HtmlEscape(FormatDay(report.today)),
                   " · 组织服务版本 ", report.org_revision, " · 名册服务版本 ",
-                  report.roster_revision, "</p>\n");
+                  report.roster_revision, " · 诉求服务版本 ", report.casework_revision, "</p>\n");
   absl::StrAppend(&out, "<p class=\"summary\"><span class=\"sev-ERROR\">错误 ", counts.errors,
                   "</span><span class=\"sev-WARNING\">警告 ", counts.warnings,
                   "</span><span class=\"sev-INFO\">提示 ", counts.info, "</span>");
@@ -238,6 +238,21 @@ std::string ReportToHtml(const AuditReport& report, const ReportDiff* diff) {
   HtmlCoverageHeader("范围", &out);
   out.append("<tbody>\n");
   HtmlCoverageRow(report.totals.display_name, report.totals, &out);
+  out.append("</tbody>\n</table>\n");
+
+  // 诉求: the totals' sentence and their times to resolve by level.
+  absl::StrAppend(&out, "<h2>诉求办理</h2>\n<p>",
+                  HtmlEscape(report::CaseworkSummary(report.totals)),
+                  "</p>\n<table class=\"casework\">\n<thead><tr>");
+  for (const std::string& label : report::ResolveTimeLabels()) {
+    absl::StrAppend(&out, "<th>", HtmlEscape(label), "</th>");
+  }
+  out.append("</tr></thead>\n<tbody>\n");
+  for (const std::vector<std::string>& row : report::ResolveTimeRows(report.totals)) {
+    out.append("<tr>");
+    for (const std::string& cell : row) absl::StrAppend(&out, "<td>", HtmlEscape(cell), "</td>");
+    out.append("</tr>\n");
+  }
   out.append("</tbody>\n</table>\n");
 
   absl::StrAppend(&out, "<h2>发现的问题（", report.findings.size(), "）</h2>\n");

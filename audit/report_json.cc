@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "audit/report_figures.h"
 #include "audit/report_writers.h"
 #include "common/status_macros.h"
@@ -26,16 +27,25 @@ using report::Counter;
 using report::FormatDay;
 using report::FormatRateNumber;
 using report::kCounters;
+using report::kHandlingLevelDefs;
 using report::kRates;
 using report::kSeverities;
 using report::RateDef;
 using report::RateOf;
 
-// 2 (issue 15): the coverage counters and rates of docs/audit.md. Reports
-// of version 1 are still read for --previous: their findings, not their
-// coverage, whose counters meant other things.
-constexpr int kSchemaVersion = 2;
+// 3 (issue 16): the casework counters, rates and times to resolve, the
+// casework revision and the audit's time. 2 (issue 15): the coverage
+// counters and rates of docs/audit.md. Reports of versions 1 and 2 are
+// still read for --previous: their findings, not their coverage, which
+// lacks what this one counts.
+constexpr int kSchemaVersion = 3;
 constexpr int kOldestReadableVersion = 1;
+
+// "2026-11-23T02:00:00Z": the audit's time in UTC, to the second.
+constexpr char kAuditTimeFormat[] = "%Y-%m-%dT%H:%M:%SZ";
+std::string FormatAuditTime(absl::Time time) {
+  return absl::FormatTime(kAuditTimeFormat, time, absl::UTCTimeZone());
+}
 
 // --- JSON output: a small ordered tree, printed with 2-space indentation.
 // Arrays of scalars go on one line; everything else one member per line.
@@ -163,6 +173,16 @@ Json CoverageToJson(const Coverage& c) {
     rates.Set(rate.key, r.has_value() ? Json::Raw(FormatRateNumber(*r)) : Json::Null());
   }
   o.Set("rates", std::move(rates));
+  Json times = Json::Object();
+  for (size_t i = 0; i < kHandlingLevels; ++i) {
+    const ResolveTimes& t = c.resolve_times[i];
+    Json level = Json::Object();
+    level.Set("resolved", Json::Int(t.resolved));
+    level.Set("median_seconds", Json::Int(absl::ToInt64Seconds(t.median)));
+    level.Set("p90_seconds", Json::Int(absl::ToInt64Seconds(t.p90)));
+    times.Set(kHandlingLevelDefs[i].key, std::move(level));
+  }
+  o.Set("resolve_times", std::move(times));
   return o;
 }
 
@@ -297,6 +317,19 @@ absl::StatusOr<Coverage> CoverageFromJson(const Value& value, absl::string_view 
       return Invalid(Child(rates_path, rate.key), "must be a number or null");
     }
   }
+  ASSIGN_OR_RETURN(const Struct* times, ObjectMember(*o, path, "resolve_times"));
+  const std::string times_path = Child(path, "resolve_times");
+  for (size_t i = 0; i < kHandlingLevels; ++i) {
+    ASSIGN_OR_RETURN(const Struct* level,
+                     ObjectMember(*times, times_path, kHandlingLevelDefs[i].key));
+    const std::string level_path = Child(times_path, kHandlingLevelDefs[i].key);
+    ResolveTimes& t = c.resolve_times[i];
+    ASSIGN_OR_RETURN(t.resolved, IntegerMember(*level, level_path, "resolved", 0));
+    ASSIGN_OR_RETURN(const int64_t median, IntegerMember(*level, level_path, "median_seconds", 0));
+    ASSIGN_OR_RETURN(const int64_t p90, IntegerMember(*level, level_path, "p90_seconds", 0));
+    t.median = absl::Seconds(median);
+    t.p90 = absl::Seconds(p90);
+  }
   return c;
 }
 
@@ -362,6 +395,7 @@ std::string ReportToJson(const AuditReport& report, const ReportDiff* diff) {
   Json revisions = Json::Object();
   revisions.Set("org", Json::Int(report.org_revision));
   revisions.Set("roster", Json::Int(report.roster_revision));
+  revisions.Set("casework", Json::Int(report.casework_revision));
 
   Json streets = Json::Array();
   for (const Coverage& c : report.streets) streets.Add(CoverageToJson(c));
@@ -383,6 +417,7 @@ std::string ReportToJson(const AuditReport& report, const ReportDiff* diff) {
   doc.Set("root", std::move(root));
   doc.Set("revisions", std::move(revisions));
   doc.Set("today", Json::String(FormatDay(report.today)));
+  doc.Set("audit_time", Json::String(FormatAuditTime(report.audit_time)));
   doc.Set("coverage", std::move(coverage));
   doc.Set("findings", FindingsToJson(report.findings));
   doc.Set("summary", std::move(summary));
@@ -429,6 +464,18 @@ absl::StatusOr<AuditReport> ReportFromJson(absl::string_view json) {
   ASSIGN_OR_RETURN(const std::string today, StringMember(doc, "", "today"));
   if (!absl::ParseCivilTime(today, &report.today) || FormatDay(report.today) != today) {
     return Invalid("today", absl::StrCat("\"", today, "\" is not a date (YYYY-MM-DD)"));
+  }
+
+  if (version == kSchemaVersion) {
+    ASSIGN_OR_RETURN(report.casework_revision,
+                     IntegerMember(*revisions, "revisions", "casework", 0));
+    ASSIGN_OR_RETURN(const std::string time, StringMember(doc, "", "audit_time"));
+    std::string error;
+    if (!absl::ParseTime(kAuditTimeFormat, time, &report.audit_time, &error) ||
+        FormatAuditTime(report.audit_time) != time) {
+      return Invalid("audit_time",
+                     absl::StrCat("\"", time, "\" is not a time (YYYY-MM-DDTHH:MM:SSZ)"));
+    }
   }
 
   ASSIGN_OR_RETURN(const Struct* coverage, ObjectMember(doc, "", "coverage"));

@@ -113,7 +113,8 @@ std::string ReportToMarkdown(const AuditReport& report, const ReportDiff* diff) 
   if (report.root_unit_id > 0)
     absl::StrAppend(&out, "（", org::UnitName(report.root_unit_id), "）");
   absl::StrAppend(&out, "\n\n- 日期：", FormatDay(report.today), "\n- 数据版本：组织服务 ",
-                  report.org_revision, "，名册服务 ", report.roster_revision, "\n");
+                  report.org_revision, "，名册服务 ", report.roster_revision, "，诉求服务 ",
+                  report.casework_revision, "\n");
   absl::StrAppend(&out, "- 摘要：错误 ", counts.errors, " 项，警告 ", counts.warnings, " 项，提示 ",
                   counts.info, " 项");
   if (diff != nullptr) {
@@ -148,6 +149,12 @@ std::string ReportToMarkdown(const AuditReport& report, const ReportDiff* diff) 
                   t.registered_with_post, " 名）；交叉任职 ", t.cross_appointments, " 人；联盟 ",
                   t.alliances, " 个（小区“1+4+X” ", t.compound_alliances, "，近邻党建联盟 ",
                   t.neighbourhood_alliances, "）。\n");
+
+  absl::StrAppend(&out, "\n## 诉求办理\n\n", MdEscape(report::CaseworkSummary(t)), "\n\n| ",
+                  absl::StrJoin(report::ResolveTimeLabels(), " | "), " |\n|---|---:|---:|---:|\n");
+  for (const std::vector<std::string>& row : report::ResolveTimeRows(t)) {
+    absl::StrAppend(&out, "| ", absl::StrJoin(row, " | "), " |\n");
+  }
 
   absl::StrAppend(&out, "\n## 发现的问题（", report.findings.size(), "）\n");
   if (report.findings.empty()) out.append("\n未发现问题。\n");

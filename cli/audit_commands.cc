@@ -91,8 +91,11 @@ void RunAuditCommand(Context& context, const std::string& subtree, const std::st
   }
   const absl::Time start = absl::Now();
   absl::StatusOr<audit::AuditInput> input = audit::ReadAuditInput(
-      context.org(), context.roster(),
-      {.root = root, .today = ChinaDay(absl::Now()), .new_context = [&context](bool stream) {
+      context.org(), context.roster(), context.casework(),
+      {.root = root,
+       .today = ChinaDay(start),
+       .audit_time = absl::FromUnixSeconds(absl::ToUnixSeconds(start)),
+       .new_context = [&context](bool stream) {
          auto call = std::make_unique<grpc::ClientContext>();
          context.Prepare(*call, /*unary=*/!stream);
          // The subtree's stream may carry a city, but a stalled gateway must
@@ -123,9 +126,9 @@ void RunAuditCommand(Context& context, const std::string& subtree, const std::st
 
   const audit::FindingCounts counts = audit::CountFindings(report->findings);
   std::cout << "audit of " << report->root_display_name << " (" << root << ") at org revision "
-            << report->org_revision << ", roster revision " << report->roster_revision << ": "
-            << counts.errors << " errors, " << counts.warnings << " warnings, " << counts.info
-            << " notes";
+            << report->org_revision << ", roster revision " << report->roster_revision
+            << ", casework revision " << report->casework_revision << ": " << counts.errors
+            << " errors, " << counts.warnings << " warnings, " << counts.info << " notes";
   if (diff)
     std::cout << "; " << diff->added.size() << " new, " << diff->resolved.size()
               << " resolved since the previous run";

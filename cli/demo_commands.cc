@@ -20,6 +20,7 @@ struct DemoFlags {
   double scale = 1;
   std::string profile = "tianyuan";
   bool no_violations = false;
+  bool no_issues = false;
   int threads = 8;
   double people_fraction = 1;
   bool second_role = false;
@@ -63,6 +64,7 @@ void RunDemoCommand(Context& context, const DemoFlags& flags) {
        // Units only: the leaders are generated (they cost little) but not loaded.
        .people_fraction = flags.units_only ? 0 : flags.people_fraction,
        .second_role = flags.second_role,
+       .casework = !flags.no_issues,
        .today = ChinaDay(absl::Now())});
   const absl::Time generated = absl::Now();
   // Connect and read the token once, before the threads share the context.
@@ -71,11 +73,12 @@ void RunDemoCommand(Context& context, const DemoFlags& flags) {
     context.Prepare(probe);
     context.org();
     context.roster();
+    if (!flags.no_issues) context.casework();
   }
   PhaseBars bars;
   demo::LoadResult result;
   const grpc::Status status = demo::LoadDemoDistrict(
-      district, context.org(), context.roster(),
+      district, context.org(), context.roster(), flags.no_issues ? nullptr : &context.casework(),
       [&context](grpc::ClientContext& call, bool unary) { context.Prepare(call, unary); },
       [&bars](absl::string_view phase, int64_t done, int64_t total) {
         bars.Update(phase, done, total);
@@ -111,8 +114,17 @@ void RunDemoCommand(Context& context, const DemoFlags& flags) {
             << "; "
             << PhaseRate("units and organisations loaded", total, result.units_time, "units")
             << "; "
-            << PhaseRate("people imported", response.rows_received(), result.people_time, "rows")
-            << "\n";
+            << PhaseRate("people imported", response.rows_received(), result.people_time, "rows");
+  if (!district.issues.empty()) {
+    std::cout << "; " << district.issues.size() << " issues (" << result.issues_imported
+              << " imported, " << result.issues_unchanged << " unchanged, "
+              << district.overdue_issues.size() << " planted overdue, "
+              << district.unacknowledged_dispatches.size() << " planted unacknowledged dispatches"
+              << "), "
+              << PhaseRate("issues imported", static_cast<int64_t>(district.issues.size()),
+                           result.issues_time, "rows");
+  }
+  std::cout << "\n";
   if (response.errors_size() > 0) {
     for (const auto& e : response.errors()) {
       std::cerr << "row " << e.row() << " " << e.field() << ": " << e.message() << "\n";
@@ -137,6 +149,9 @@ void AddDemoCommands(CLI::App& app, std::shared_ptr<Context> context) {
       ->check(CLI::IsMember({"tianyuan", "zhangping"}));
   demo->add_flag("--no-violations", flags->no_violations,
                  "Plant no rule violations (for benchmarks)");
+  demo->add_flag("--no-issues", flags->no_issues,
+                 "Load no residents' issues (a year of them in the first street by default; for "
+                 "a gateway without --casework_address)");
   demo->add_option("--parallel", flags->threads, "Calls in flight while loading (default 8)")
       ->check(CLI::Range(1, 256));
   demo->add_option("--people-fraction", flags->people_fraction,

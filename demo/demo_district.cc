@@ -1576,8 +1576,260 @@ class Generator {
   DemoDistrict out_;
 };
 
+// --- A year of residents' issues, from a stream of its own (so that the
+// rest of the district is the same with or without them).
+
+using casework::Category;
+using casework::HandlingLevel;
+using casework::IssueState;
+
+// Generic titles by category: no personal data, nothing about anyone.
+constexpr std::array<std::pair<Category, absl::string_view>, 8> kIssueKinds = {{
+    {Category::kPropertyMaintenance, "楼道照明损坏"},
+    {Category::kEnvironmentSanitation, "垃圾清运不及时"},
+    {Category::kSafetyHazard, "消防通道被占用"},
+    {Category::kNeighbourDispute, "楼上漏水纠纷"},
+    {Category::kParking, "小区停车位不足"},
+    {Category::kElderlyAndChildren, "老年助餐需求"},
+    {Category::kRenovation, "老旧小区加装电梯"},
+    {Category::kCertificate, "不动产权证办理"},
+}};
+constexpr std::array<casework::Channel, 7> kIssueChannels = {
+    casework::Channel::kGridWorker,           casework::Channel::kBuildingLead,
+    casework::Channel::kPartyMemberHousehold, casework::Channel::kResident,
+    casework::Channel::kOwnersCommittee,      casework::Channel::kHotline,
+    casework::Channel::kPropertyCompany};
+constexpr std::array<absl::string_view, 5> kDepartments = {"区住建局", "区城管局", "区市场监管局",
+                                                           "区消防救援大队", "区自然资源局"};
+
+class CaseworkGenerator {
+ public:
+  explicit CaseworkGenerator(DemoDistrict& out) : out_(out), rng_(kSeed ^ 0x16'0016) {}
+
+  void Run(bool plant) {
+    if (!FindPlaces()) return;
+    // Resolved, by final level: most at the compound or community, fewer at
+    // the street, a few at the district.
+    const std::array<std::pair<HandlingLevel, int>, 4> resolved = {
+        {{HandlingLevel::kCompound, 605},
+         {HandlingLevel::kCommunity, 330},
+         {HandlingLevel::kStreet, 132},
+         {HandlingLevel::kDistrict, kDemoResolvedIssues - 605 - 330 - 132}}};
+    for (const auto& [level, count] : resolved) {
+      for (int i = 0; i < count; ++i) {
+        DemoIssue& issue = Add(level, RandomKind());
+        Resolve(issue, i % 10 == 9 ? IssueState::kResolved : IssueState::kConfirmed);
+        // 街道吹哨、部门报到: a department summoned to one street issue in six,
+        // acknowledged and reported back before it was resolved.
+        if (level == HandlingLevel::kStreet && i % 6 == 0) {
+          const absl::Duration created = issue.created_ago - absl::Hours(12);
+          issue.dispatches.push_back({.department_name = Department(),
+                                      .state = casework::DispatchState::kReported,
+                                      .request = "请派员到现场核查处置",
+                                      .created_ago = created,
+                                      .due_in = -(created - absl::Hours(72)),
+                                      .acknowledged_ago = created - absl::Hours(2),
+                                      .reported_ago = *issue.resolved_ago + absl::Hours(1)});
+        }
+      }
+    }
+    // Suggestions (意见建议): 134 adopted and resolved, the rest rejected as
+    // not adopted.
+    for (int i = 0; i < kDemoSuggestions; ++i) {
+      const bool adopted = i < kDemoSuggestionsAdopted;
+      DemoIssue& issue = Add(i % 3 == 0 ? HandlingLevel::kStreet : HandlingLevel::kCommunity,
+                             {Category::kSuggestion, "关于完善社区服务的建议"});
+      if (adopted) {
+        Resolve(issue, IssueState::kConfirmed);
+      } else {
+        issue.state = IssueState::kRejected;
+        issue.closed_ago = issue.created_ago - absl::Hours(rng_.Between(24, 240));
+      }
+    }
+    // Reopened: the resident was not satisfied; due again later.
+    for (int i = 0; i < 12; ++i) {
+      DemoIssue& issue = Add(i % 2 ? HandlingLevel::kStreet : HandlingLevel::kCommunity,
+                             RandomKind(), /*recent=*/true);
+      issue.resolved_ago = issue.created_ago - absl::Hours(rng_.Between(24, 120));
+      issue.state = IssueState::kReopened;
+      issue.due_in = absl::Hours(rng_.Between(72, 240));
+    }
+    // Open and due later, at every level below the district.
+    for (int i = 0; i < 40; ++i) {
+      const HandlingLevel level = i % 4 == 0   ? HandlingLevel::kStreet
+                                  : i % 2 == 0 ? HandlingLevel::kCommunity
+                                               : HandlingLevel::kCompound;
+      DemoIssue& issue = Add(level, RandomKind(), /*recent=*/true);
+      issue.state = i % 3 == 0 ? IssueState::kReported : IssueState::kAccepted;
+      if (level == HandlingLevel::kStreet && i % 8 == 0) {
+        issue.state = IssueState::kEscalated;
+      }
+      issue.due_in = absl::Hours(rng_.Between(72, 240));
+      // A department summoned to some, acknowledged and due later.
+      if (level == HandlingLevel::kStreet && i % 8 == 4) {
+        const absl::Duration created = issue.created_ago - absl::Hours(6);
+        issue.dispatches.push_back({.department_name = Department(),
+                                    .state = casework::DispatchState::kAcknowledged,
+                                    .request = "请派员到现场核查处置",
+                                    .created_ago = created,
+                                    .due_in = absl::Hours(rng_.Between(48, 120)),
+                                    .acknowledged_ago = created - absl::Hours(3)});
+      }
+    }
+    // Rejected: duplicates and matters outside the hierarchy's remit.
+    for (int i = 0; i < 20; ++i) {
+      DemoIssue& issue = Add(HandlingLevel::kCommunity, RandomKind());
+      issue.state = IssueState::kRejected;
+      issue.closed_ago = issue.created_ago - absl::Hours(rng_.Between(2, 48));
+    }
+    if (plant) {
+      // Stuck at the district past their due time: nothing escalates them.
+      for (int i = 0; i < kDemoOverdueIssues; ++i) {
+        DemoIssue& issue = Add(HandlingLevel::kDistrict, RandomKind(), /*recent=*/true);
+        issue.state = IssueState::kAccepted;
+        issue.created_ago = absl::Hours(24 * (40 + i));
+        issue.due_in = -absl::Hours(24 * (2 + 3 * i) + 5);
+        out_.overdue_issues.push_back(static_cast<int>(out_.issues.size()) - 1);
+      }
+      // A department summoned by the street that never acknowledged it; the
+      // issue itself is due later.
+      for (int i = 0; i < kDemoUnacknowledgedDispatches; ++i) {
+        DemoIssue& issue = Add(HandlingLevel::kStreet, RandomKind(), /*recent=*/true);
+        issue.state = IssueState::kAccepted;
+        issue.due_in = absl::Hours(rng_.Between(72, 240));
+        const absl::Duration created = issue.created_ago - absl::Hours(4);
+        issue.dispatches.push_back({.department_name = Department(),
+                                    .state = casework::DispatchState::kSummoned,
+                                    .request = "请派员到现场核查处置",
+                                    .created_ago = created,
+                                    .due_in = -absl::Hours(26 + 24 * i)});
+        out_.unacknowledged_dispatches.emplace_back(static_cast<int>(out_.issues.size()) - 1, 0);
+      }
+    }
+    CountFigures();
+  }
+
+ private:
+  // The first street's compounds (with a building each) and communities.
+  bool FindPlaces() {
+    int street = -1;
+    for (size_t u = 0; u < out_.units.size() && street < 0; ++u) {
+      if (out_.units[u].level == Level::kStreet) street = static_cast<int>(u);
+    }
+    if (street < 0) return false;
+    std::vector<bool> in_street(out_.units.size(), false);
+    in_street[street] = true;
+    for (size_t u = 0; u < out_.units.size(); ++u) {  // parents come first
+      const DemoUnit& unit = out_.units[u];
+      if (unit.parent < 0 || !in_street[unit.parent]) continue;
+      in_street[u] = true;
+      if (unit.level == Level::kCommunity) communities_.push_back(static_cast<int>(u));
+      if (unit.level == Level::kCompound) compounds_.push_back(static_cast<int>(u));
+      if (unit.level == Level::kBuilding) buildings_.push_back(static_cast<int>(u));
+    }
+    return !communities_.empty() && !compounds_.empty();
+  }
+
+  std::pair<Category, absl::string_view> RandomKind() { return rng_.Pick(kIssueKinds); }
+  std::string Department() { return std::string(rng_.Pick(kDepartments)); }
+
+  // A new issue handled at `level` now, reported within the year (in its
+  // last month when `recent`): at a building or compound for a compound's
+  // level, at a community for one in three of the others.
+  DemoIssue& Add(HandlingLevel level, std::pair<Category, absl::string_view> kind,
+                 bool recent = false) {
+    DemoIssue issue;
+    issue.external_key = absl::StrCat("DEMO-", out_.issues.size() + 1);
+    const int64_t pick = rng_.Below(3);
+    if (level != HandlingLevel::kCompound && pick == 0) {
+      issue.place = communities_[rng_.Below(static_cast<int64_t>(communities_.size()))];
+    } else if (pick == 1 && !buildings_.empty()) {
+      issue.place = buildings_[rng_.Below(static_cast<int64_t>(buildings_.size()))];
+    } else {
+      issue.place = compounds_[rng_.Below(static_cast<int64_t>(compounds_.size()))];
+    }
+    issue.category = kind.first;
+    issue.title = std::string(kind.second);
+    issue.channel = rng_.Pick(kIssueChannels);
+    issue.level = level;
+    // Within the last 360 days (an audit a little later still counts it),
+    // and at least 60 days back for the ones resolved since.
+    issue.created_ago =
+        recent ? absl::Hours(rng_.Between(24 * 7, 24 * 30))
+               : absl::Hours(rng_.Between(24 * 60, 24 * 360)) + absl::Minutes(rng_.Below(60));
+    out_.issues.push_back(std::move(issue));
+    return out_.issues.back();
+  }
+
+  // Resolved after a time that grows with the level, then confirmed a day
+  // or two later (CONFIRMED) or not yet (RESOLVED).
+  void Resolve(DemoIssue& issue, IssueState state) {
+    int64_t lo = 1, hi = 72;  // hours
+    switch (issue.level) {
+      case HandlingLevel::kCommunity:
+        lo = 24, hi = 24 * 7;
+        break;
+      case HandlingLevel::kStreet:
+        lo = 24 * 3, hi = 24 * 20;
+        break;
+      case HandlingLevel::kDistrict:
+        lo = 24 * 10, hi = 24 * 45;
+        break;
+      default:
+        break;
+    }
+    issue.state = state;
+    issue.resolved_ago =
+        issue.created_ago - absl::Hours(rng_.Between(lo, hi)) - absl::Minutes(rng_.Below(60));
+    if (state == IssueState::kConfirmed) {
+      issue.closed_ago = *issue.resolved_ago - absl::Hours(rng_.Between(2, 48));
+      issue.satisfaction = rng_.Percent(85) ? casework::Satisfaction::kSatisfied
+                                            : casework::Satisfaction::kBasicallySatisfied;
+    }
+  }
+
+  void CountFigures() {
+    DemoCaseworkFigures& f = out_.casework;
+    for (size_t i = 0; i < out_.issues.size(); ++i) {
+      const DemoIssue& issue = out_.issues[i];
+      ++f.issues;
+      f.dispatches += static_cast<int64_t>(issue.dispatches.size());
+      const bool resolved =
+          issue.state == IssueState::kResolved || issue.state == IssueState::kConfirmed;
+      f.closed += issue.state == IssueState::kConfirmed || issue.state == IssueState::kRejected;
+      if (resolved) {
+        ++f.resolved;
+        f.resolved_in_community += issue.level <= HandlingLevel::kCommunity;
+        f.resolved_in_street += issue.level <= HandlingLevel::kStreet;
+        f.resolve_times[static_cast<int>(issue.level) - 1].push_back(issue.created_ago -
+                                                                     *issue.resolved_ago);
+      }
+      f.resolved_ever += resolved || issue.state == IssueState::kReopened;
+      f.reopened += issue.state == IssueState::kReopened;
+      if (casework::IsOpen(issue.state)) {
+        ++f.open;
+        f.open_overdue += issue.due_in < absl::ZeroDuration();
+      }
+      if (issue.category == Category::kSuggestion) {
+        ++f.suggestions;
+        f.suggestions_resolved += resolved;
+        f.suggestions_rejected += issue.state == IssueState::kRejected;
+      }
+    }
+    for (auto& times : f.resolve_times) std::sort(times.begin(), times.end());
+  }
+
+  DemoDistrict& out_;
+  Rng rng_;
+  std::vector<int> communities_, compounds_, buildings_;
+};
+
 }  // namespace
 
-DemoDistrict GenerateDemoDistrict(const DemoOptions& options) { return Generator(options).Run(); }
+DemoDistrict GenerateDemoDistrict(const DemoOptions& options) {
+  DemoDistrict district = Generator(options).Run();
+  if (options.casework) CaseworkGenerator(district).Run(options.plant_violations);
+  return district;
+}
 
 }  // namespace grassroots::demo

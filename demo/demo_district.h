@@ -19,12 +19,16 @@
 // Pure data, no I/O: demo_loader.h loads it through the gateway (`orgctl
 // demo`).
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "casework_service/dispatch.h"
+#include "casework_service/issue.h"
 #include "org_service/alliance.h"
 #include "org_service/external_org.h"
 #include "org_service/party_org.h"
@@ -133,6 +137,56 @@ struct DemoPerson {
   std::vector<DemoRole> roles;
 };
 
+// A department summoned to a street's issue (街道吹哨、部门报到). Times are
+// relative to the load: `created_ago` before it; `due_in` after it
+// (negative: already past).
+struct DemoDispatch {
+  std::string department_name;  // "区住建局"
+  casework::DispatchState state = casework::DispatchState::kSummoned;
+  std::string request;
+  absl::Duration created_ago;
+  absl::Duration due_in;
+  absl::Duration acknowledged_ago;  // ACKNOWLEDGED and REPORTED
+  absl::Duration reported_ago;      // REPORTED
+};
+
+// A resident's issue of the last year, imported with its history
+// (ImportIssues). Times are relative to the load, so that the year is
+// always the last one: `created_ago` before it, `resolved_ago` and
+// `closed_ago` (when set) after the creation and before the load; `due_in`
+// for an open issue after the load (negative: overdue).
+struct DemoIssue {
+  std::string external_key;  // "DEMO-17"
+  int place = 0;             // index into units: a building, compound or community
+  casework::Category category = casework::Category::kUnspecified;
+  casework::Channel channel = casework::Channel::kUnspecified;
+  std::string title;  // a generic title, no personal data
+  casework::IssueState state = casework::IssueState::kUnspecified;
+  casework::HandlingLevel level = casework::HandlingLevel::kUnspecified;
+  casework::Satisfaction satisfaction = casework::Satisfaction::kUnspecified;
+  absl::Duration created_ago;
+  std::optional<absl::Duration> resolved_ago, closed_ago;
+  absl::Duration due_in;  // open issues only
+  std::vector<DemoDispatch> dispatches;
+};
+
+// The casework figures of the demo's issues, counted as the audit counts
+// them (docs/audit.md) over the last year: all of them were reported in it.
+struct DemoCaseworkFigures {
+  int64_t issues = 0;
+  int64_t closed = 0;    // CONFIRMED and REJECTED
+  int64_t resolved = 0;  // RESOLVED and CONFIRMED
+  int64_t resolved_in_community = 0, resolved_in_street = 0;
+  int64_t resolved_ever = 0;  // resolved, and REOPENED
+  int64_t reopened = 0;
+  int64_t open = 0, open_overdue = 0;
+  int64_t suggestions = 0, suggestions_resolved = 0, suggestions_rejected = 0;
+  int64_t dispatches = 0;
+  // The times to resolve of the resolved ones, by final level (index 0 the
+  // compound), in increasing order.
+  std::array<std::vector<absl::Duration>, 4> resolve_times;
+};
+
 // A violation planted on purpose, with the rule it breaks (audit/audit_rules.h)
 // and what it involves, as indices.
 struct PlantedViolation {
@@ -173,7 +227,30 @@ struct DemoDistrict {
   std::vector<DemoPerson> people;
   DemoFigures figures;
   std::vector<PlantedViolation> violations;
+  // A year of residents' issues in the first street (empty without
+  // DemoOptions::casework), and the stuck ones planted among them: open
+  // issues past their due time at the district (issue-overdue), and
+  // dispatches a department has not acknowledged in time
+  // (dispatch-not-acknowledged), as (issue, dispatch) indices.
+  std::vector<DemoIssue> issues;
+  DemoCaseworkFigures casework;
+  std::vector<int> overdue_issues;
+  std::vector<std::pair<int, int>> unacknowledged_dispatches;
 };
+
+// The demo's year of issues (Zhangping's 菁城街道 shape, seed 003): more than
+// 1,000 resolved, most at the compound or community, fewer at the street, a
+// few at the district; 367 suggestions of which 134 were adopted and
+// resolved, the other 233 REJECTED as not adopted; a few reopened, a few
+// still open and due later, some with departments summoned. With planted
+// violations, also kDemoOverdueIssues open issues stuck past their due time
+// at the district and kDemoUnacknowledgedDispatches dispatches summoned and
+// not acknowledged past theirs.
+inline constexpr int kDemoResolvedIssues = 1100;  // besides the adopted suggestions
+inline constexpr int kDemoSuggestions = 367;
+inline constexpr int kDemoSuggestionsAdopted = 134;
+inline constexpr int kDemoOverdueIssues = 3;
+inline constexpr int kDemoUnacknowledgedDispatches = 2;
 
 // Which article the district is shaped like.
 enum class DemoProfile : int8_t {
@@ -217,6 +294,8 @@ struct DemoOptions {
   // who already volunteer there get nothing more. Decided without the random
   // stream, so the rest of the district is the same either way.
   bool second_role = false;
+  // A year of residents' issues in the first street (DemoDistrict::issues).
+  bool casework = true;
   // "Today" for ages, admissions and dates.
   absl::CivilDay today = absl::CivilDay(2026, 11, 23);
 };

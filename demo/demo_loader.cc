@@ -10,6 +10,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "casework_service/issue.h"
 #include "common/proto_convert.h"
 #include "common/throttle_retry.h"
 
@@ -18,10 +20,12 @@ namespace {
 
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
+namespace casework_v1 = ::grassroots::casework::v1;
 
 constexpr char kUnitsPhase[] = "units and organisations";
 constexpr int kImportBatchRows = 500;
 constexpr int kListPageSize = 1000;
+constexpr int kIssueBatchRows = 1000;  // ImportIssues' limit
 
 // Runs `work(i)` for i in [0, count) on `threads` threads, counting each
 // success into `done` and reporting it; the first error wins, stops the
@@ -358,10 +362,104 @@ grpc::Status LoadRegistrations(const DemoDistrict& demo,
   });
 }
 
+casework_v1::ImportedIssue ImportedIssueOf(const DemoIssue& d, absl::Time load,
+                                           const std::vector<std::string>& units) {
+  casework_v1::ImportedIssue row;
+  row.set_external_key(d.external_key);
+  casework_v1::Issue& issue = *row.mutable_issue();
+  issue.set_place(units[d.place]);
+  issue.set_category(static_cast<casework_v1::Category>(d.category));
+  issue.set_channel(static_cast<casework_v1::Channel>(d.channel));
+  issue.set_title(d.title);
+  issue.set_state(static_cast<casework_v1::Issue::State>(d.state));
+  issue.set_handling_level(static_cast<casework_v1::HandlingLevel>(d.level));
+  issue.set_satisfaction(static_cast<casework_v1::Satisfaction>(d.satisfaction));
+  TimeToProto(load - d.created_ago, issue.mutable_create_time());
+  if (d.resolved_ago) {
+    TimeToProto(load - *d.resolved_ago, issue.mutable_resolve_time());
+    issue.set_resolution("已按诉求处理完毕");
+  }
+  if (d.closed_ago) TimeToProto(load - *d.closed_ago, issue.mutable_close_time());
+  switch (d.state) {
+    case casework::IssueState::kRejected:
+      issue.set_state_reason(d.category == casework::Category::kSuggestion ? "建议未采纳"
+                                                                           : "重复诉求");
+      break;
+    case casework::IssueState::kEscalated:
+      issue.set_state_reason("本级无法协调解决");
+      break;
+    case casework::IssueState::kReopened:
+      issue.set_state_reason("居民反映问题仍未解决");
+      break;
+    default:
+      break;
+  }
+  if (casework::IsOpen(d.state)) TimeToProto(load + d.due_in, issue.mutable_due_time());
+  for (const DemoDispatch& x : d.dispatches) {
+    casework_v1::Dispatch& dispatch = *row.add_dispatches();
+    dispatch.set_department_name(x.department_name);
+    dispatch.set_state(static_cast<casework_v1::Dispatch::State>(x.state));
+    dispatch.set_request(x.request);
+    TimeToProto(load - x.created_ago, dispatch.mutable_create_time());
+    TimeToProto(load + x.due_in, dispatch.mutable_due_time());
+    if (x.state != casework::DispatchState::kSummoned) {
+      TimeToProto(load - x.acknowledged_ago, dispatch.mutable_acknowledge_time());
+    }
+    if (x.state == casework::DispatchState::kReported) {
+      TimeToProto(load - x.reported_ago, dispatch.mutable_report_time());
+      dispatch.set_report("已到现场处置并反馈");
+    }
+  }
+  return row;
+}
+
+// The year of issues, a call of at most 1,000 rows each, in parallel.
+grpc::Status ImportIssues(const DemoDistrict& demo,
+                          casework_v1::CaseworkService::StubInterface& casework,
+                          const PrepareCall& prepare, const LoadProgress& progress,
+                          const LoadOptions& options, LoadResult* result) {
+  // To the second, so that the times the service keeps are the generator's.
+  const absl::Time load = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
+  const int64_t total = static_cast<int64_t>(demo.issues.size());
+  const int64_t batches = (total + kIssueBatchRows - 1) / kIssueBatchRows;
+  result->issues.assign(demo.issues.size(), "");
+  std::atomic<int64_t> done{0}, imported{0}, unchanged{0};
+  grpc::Status status =
+      InParallel(batches, options.threads, "issues", batches, progress, done, [&](int64_t b) {
+        casework_v1::ImportIssuesRequest request;
+        const int64_t first = b * kIssueBatchRows;
+        const int64_t end = std::min(total, first + kIssueBatchRows);
+        for (int64_t i = first; i < end; ++i) {
+          *request.add_issues() = ImportedIssueOf(demo.issues[i], load, result->units);
+        }
+        grpc::ClientContext call;
+        prepare(call, /*unary=*/true);
+        casework_v1::ImportIssuesResponse response;
+        grpc::Status s = casework.ImportIssues(&call, request, &response);
+        if (!s.ok()) return s;
+        if (response.errors_size() > 0) {
+          const casework_v1::ImportIssueError& e = response.errors(0);
+          return grpc::Status(grpc::StatusCode::INTERNAL,
+                              absl::StrCat("issues: row ", first + e.row(), " (",
+                                           demo.issues[first + e.row()].external_key,
+                                           ") refused: ", e.field(), ": ", e.message()));
+        }
+        for (int i = 0; i < response.names_size(); ++i)
+          result->issues[first + i] = response.names(i);
+        imported += response.imported();
+        unchanged += response.unchanged();
+        return grpc::Status::OK;
+      });
+  result->issues_imported = imported;
+  result->issues_unchanged = unchanged;
+  return status;
+}
+
 }  // namespace
 
 grpc::Status LoadDemoDistrict(const DemoDistrict& district, org::v1::OrgService::StubInterface& org,
                               roster::v1::RosterService::StubInterface& roster,
+                              casework::v1::CaseworkService::StubInterface* casework,
                               const PrepareCall& prepare, const LoadProgress& progress,
                               const LoadOptions& options, LoadResult* result) {
   const absl::Time units_start = absl::Now();
@@ -369,6 +467,13 @@ grpc::Status LoadDemoDistrict(const DemoDistrict& district, org::v1::OrgService:
   if (status.ok()) status = LoadAlliances(district, org, prepare, progress, options, *result);
   result->units_time = absl::Now() - units_start;
   if (!status.ok() || options.units_only) return status;
+
+  if (casework != nullptr && !district.issues.empty()) {
+    const absl::Time issues_start = absl::Now();
+    status = ImportIssues(district, *casework, prepare, progress, options, result);
+    result->issues_time = absl::Now() - issues_start;
+    if (!status.ok()) return status;
+  }
 
   const absl::Time people_start = absl::Now();
   status = ImportPeople(district, roster, prepare, progress, result);

@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "demo/demo_district.h"
+#include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -51,17 +52,31 @@ struct LoadResult {
   std::vector<std::string> external_orgs;
   absl::Duration units_time;   // units and organisations
   absl::Duration people_time;  // the import
+  // The issues (by index into the district's issues) and how long their
+  // import took; how many rows were new and how many imported before.
+  std::vector<std::string> issues;
+  absl::Duration issues_time;
+  int64_t issues_imported = 0;
+  int64_t issues_unchanged = 0;
   // The import's reply: counts, and the rows refused. Registrations are
   // loaded only when no row was refused.
   roster::v1::ImportPeopleResponse import;
 };
 
 // Loads `district`. The first failed call stops the load and is returned
-// (already created resources stay); refused import rows are not a failure
-// but are in `result->import.errors()`. `result` is filled as far as the
-// load went.
+// (already created resources stay); refused people import rows are not a
+// failure but are in `result->import.errors()`. `result` is filled as far
+// as the load went.
+//
+// The issues, when `casework` is given, come after the units: ImportIssues
+// of at most 1,000 rows a call (the calls in parallel), their times
+// relative to the start of the load (to the second), each row keyed by its
+// external_key, so that a second load changes nothing. A refused issue row
+// is a failure (INTERNAL naming the row's field and message): the demo's
+// rows are all valid.
 grpc::Status LoadDemoDistrict(const DemoDistrict& district, org::v1::OrgService::StubInterface& org,
                               roster::v1::RosterService::StubInterface& roster,
+                              casework::v1::CaseworkService::StubInterface* casework,
                               const PrepareCall& prepare, const LoadProgress& progress,
                               const LoadOptions& options, LoadResult* result);
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "demo/demo_district.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
@@ -95,8 +96,49 @@ TEST_F(AuditEndToEndTest, FindsExactlyThePlantedViolationsAndTheAskedForFigures)
       demo::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
   std::map<std::string, int> planted;
   for (const demo::PlantedViolation& v : expected.violations) ++planted[v.rule];
+  // The stuck issues and dispatches planted among the demo's issues.
+  planted["issue-overdue"] = static_cast<int>(expected.overdue_issues.size());
+  planted["dispatch-not-acknowledged"] =
+      static_cast<int>(expected.unacknowledged_dispatches.size());
+  ASSERT_GT(planted["issue-overdue"], 0);
+  ASSERT_GT(planted["dispatch-not-acknowledged"], 0);
   const Struct report = ReadReport(reports);
   EXPECT_EQ(RuleCounts(Field(report, "findings")), planted);
+
+  // By name: the issues the demo imported under the planted external keys.
+  std::map<std::string, std::string> names;  // external key -> issues/N
+  {
+    GatewayClients admin = ClientsOf(district_admin_.token);
+    casework_v1::ListIssuesRequest list;
+    list.set_page_size(1000);
+    do {
+      grpc::ClientContext call;
+      casework_v1::ListIssuesResponse page;
+      ASSERT_TRUE(admin.casework->ListIssues(&call, list, &page).ok());
+      for (const casework_v1::Issue& issue : page.issues()) {
+        names[issue.external_key()] = issue.name();
+      }
+      list.set_page_token(page.next_page_token());
+    } while (!list.page_token().empty());
+  }
+  ASSERT_EQ(names.size(), expected.issues.size());
+  std::set<std::string> overdue_expected, overdue_found, dispatch_expected, dispatch_found;
+  for (int i : expected.overdue_issues) {
+    overdue_expected.insert(names[expected.issues[i].external_key]);
+  }
+  for (const auto& [i, k] : expected.unacknowledged_dispatches) {
+    dispatch_expected.insert(names[expected.issues[i].external_key]);
+  }
+  for (const Value& f : Field(report, "findings").list_value().values()) {
+    const std::string rule = Field(f.struct_value(), "rule").string_value();
+    const auto& resources = Field(f.struct_value(), "resources").list_value();
+    if (rule == "issue-overdue") overdue_found.insert(resources.values(0).string_value());
+    if (rule == "dispatch-not-acknowledged") {
+      dispatch_found.insert(resources.values(1).string_value());
+    }
+  }
+  EXPECT_EQ(overdue_found, overdue_expected);
+  EXPECT_EQ(dispatch_found, dispatch_expected);
 
   const Struct& totals = Field(Field(report, "coverage").struct_value(), "totals").struct_value();
   // Every figure the generator was asked for, read back through the
@@ -131,6 +173,41 @@ TEST_F(AuditEndToEndTest, FindsExactlyThePlantedViolationsAndTheAskedForFigures)
   };
   for (const auto& [key, value] : figures) {
     EXPECT_EQ(Field(totals, key).number_value(), value) << key;
+  }
+  // The year of issues, as the generator counted it.
+  const demo::DemoCaseworkFigures& c = expected.casework;
+  const std::pair<const char*, int64_t> casework[] = {
+      {"issues_opened", c.issues},
+      {"issues_closed", c.closed},
+      {"issues_resolved", c.resolved},
+      {"issues_resolved_in_community", c.resolved_in_community},
+      {"issues_resolved_in_street", c.resolved_in_street},
+      {"issues_resolved_ever", c.resolved_ever},
+      {"issues_reopened", c.reopened},
+      {"issues_open", c.open},
+      {"issues_open_overdue", c.open_overdue},
+  };
+  for (const auto& [key, value] : casework) {
+    EXPECT_EQ(Field(totals, key).number_value(), value) << key;
+  }
+  const Struct& rates = Field(totals, "rates").struct_value();
+  EXPECT_NEAR(Field(rates, "resolved_in_community").number_value(),
+              static_cast<double>(c.resolved_in_community) / static_cast<double>(c.resolved),
+              0.00005);
+  EXPECT_NEAR(Field(rates, "resolved_in_street").number_value(),
+              static_cast<double>(c.resolved_in_street) / static_cast<double>(c.resolved), 0.00005);
+  const Struct& times = Field(totals, "resolve_times").struct_value();
+  const char* levels[] = {"COMPOUND", "COMMUNITY", "STREET", "DISTRICT"};
+  for (size_t level = 0; level < 4; ++level) {
+    const std::vector<absl::Duration>& list = c.resolve_times[level];
+    const Struct& at = Field(times, levels[level]).struct_value();
+    EXPECT_EQ(Field(at, "resolved").number_value(), static_cast<double>(list.size()));
+    EXPECT_EQ(Field(at, "median_seconds").number_value(),
+              absl::ToInt64Seconds(list[(list.size() + 1) / 2 - 1]))
+        << levels[level];
+    EXPECT_EQ(Field(at, "p90_seconds").number_value(),
+              absl::ToInt64Seconds(list[(list.size() * 9 + 9) / 10 - 1]))
+        << levels[level];
   }
   EXPECT_GT(expected.figures.in_service_registered, 0);
   // The revisions it read at are in the report.
@@ -277,6 +354,9 @@ TEST_F(AuditEndToEndTest, LoadingTheDemoAgainDuplicatesNothing) {
       demo::GenerateDemoDistrict({.scale = kScale, .plant_violations = true});
   EXPECT_THAT(again.out, HasSubstr(absl::StrCat("(0 created, ", expected.people.size(),
                                                 " unchanged), 0 roles assigned")));
+  // The issues are keyed by their external keys: none imported again.
+  EXPECT_THAT(again.out, HasSubstr(absl::StrCat(expected.issues.size(), " issues (0 imported, ",
+                                                expected.issues.size(), " unchanged")));
   OrgClient org(Channel(district_admin_.token));
   org_v1::ListUnitsRequest districts;
   ASSERT_OK_AND_ASSIGN(auto page,

@@ -16,7 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "audit/audit_model.h"
+#include "casework_service/dispatch.h"
+#include "casework_service/issue.h"
 #include "common/personal_data.h"
 #include "demo/demo_district.h"
 #include "gmock/gmock.h"
@@ -747,6 +750,136 @@ TEST(AuditRulesTest, AlliancesPerStreetAndTheirLeaders) {
   EXPECT_EQ(report.streets[0].alliances, 3);  // 花楼街道: its own, 幸福社区's, 幸福花园's
   EXPECT_EQ(report.streets[1].alliances, 1);  // 民族街道: the dissolved one is not counted
   EXPECT_EQ(report.communities[0].alliances, 2);
+}
+
+// Residents' issues: the figures per row over the year before the audit's
+// time, the times to resolve by final level, and the stuck ones.
+TEST(AuditRulesTest, CaseworkFiguresAndStuckIssues) {
+  District x = CleanDistrict();
+  Builder& b = x.b;
+  using casework::HandlingLevel;
+  using casework::IssueState;
+  const absl::Time now =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::UTCTimeZone());
+  b.in.audit_time = now;
+  const absl::Duration day = absl::Hours(24);
+  // (id, place, level, handling unit, state, created ago, resolved after)
+  const auto add = [&](int64_t id, int64_t place, HandlingLevel level, int64_t unit,
+                       IssueState state, absl::Duration ago,
+                       std::optional<absl::Duration> after = std::nullopt) -> AuditIssue& {
+    AuditIssue issue{.id = id,
+                     .place_id = place,
+                     .handling_unit_id = unit,
+                     .handling_level = level,
+                     .state = state,
+                     .create_time = now - ago};
+    if (after) issue.resolve_time = issue.create_time + *after;
+    if (state == IssueState::kConfirmed) issue.close_time = issue.resolve_time + absl::Hours(1);
+    b.in.issues.push_back(issue);
+    return b.in.issues.back();
+  };
+  add(1, 41, HandlingLevel::kCompound, 4, IssueState::kConfirmed, 10 * day, absl::Hours(2));
+  add(2, 4, HandlingLevel::kCompound, 4, IssueState::kConfirmed, 20 * day, absl::Hours(4));
+  add(3, 4, HandlingLevel::kCompound, 4, IssueState::kResolved, 30 * day, absl::Hours(10))
+      .satisfaction = casework::Satisfaction::kDissatisfied;  // reopened, resolved again
+  add(4, 3, HandlingLevel::kCommunity, 3, IssueState::kConfirmed, 40 * day, absl::Hours(48));
+  add(5, 4, HandlingLevel::kStreet, 2, IssueState::kConfirmed, 50 * day, 10 * day);
+  add(6, 42, HandlingLevel::kDistrict, 1, IssueState::kResolved, 60 * day, 30 * day);
+  add(7, 4, HandlingLevel::kCommunity, 3, IssueState::kReopened, 9 * day, 4 * day).due_time =
+      now + day;
+  add(8, 3, HandlingLevel::kCommunity, 3, IssueState::kRejected, 5 * day).close_time =
+      now - 3 * day;
+  // Stuck at the district for 2 days and 5 hours; and one due later.
+  add(9, 4, HandlingLevel::kDistrict, 1, IssueState::kAccepted, 9 * day).due_time =
+      now - 2 * day - absl::Hours(5);
+  add(10, 4, HandlingLevel::kStreet, 2, IssueState::kAccepted, 9 * day).due_time = now + day;
+  // Reported and resolved before the year.
+  add(11, 4, HandlingLevel::kCompound, 4, IssueState::kConfirmed, 400 * day, absl::Hours(1));
+  // In the other street; and at a place outside the subtree.
+  add(12, 71, HandlingLevel::kCompound, 7, IssueState::kConfirmed, 3 * day, absl::Hours(6));
+  add(13, 999, HandlingLevel::kCompound, 999, IssueState::kAccepted, 3 * day).overdue = true;
+  b.in.dispatches = {
+      // Summoned by the street, not acknowledged a day after its due time.
+      {.issue_id = 10,
+       .id = 1,
+       .summoning_unit_id = 2,
+       .department = "区住建局",
+       .state = casework::DispatchState::kSummoned,
+       .due_time = now - day},
+      {.issue_id = 10,
+       .id = 2,
+       .summoning_unit_id = 2,
+       .department = "区城管局",
+       .state = casework::DispatchState::kAcknowledged,
+       .due_time = now - day},
+      {.issue_id = 10,
+       .id = 3,
+       .summoning_unit_id = 2,
+       .department = "区城管局",
+       .state = casework::DispatchState::kSummoned,
+       .due_time = now + day},
+      {.issue_id = 13,
+       .id = 1,
+       .summoning_unit_id = 999,
+       .department = "区城管局",
+       .state = casework::DispatchState::kSummoned,
+       .due_time = now - day},
+  };
+  const AuditReport report = Audit(b.in);
+  EXPECT_THAT(Briefs(report),
+              ElementsAre(Brief{"dispatch-not-acknowledged",
+                                Severity::kWarning,
+                                {"issues/10/dispatches/1", "issues/10", "units/2"}},
+                          Brief{"issue-overdue", Severity::kWarning, {"issues/9", "units/1"}}));
+  EXPECT_THAT(report.findings[1].message, HasSubstr("区级"));
+  EXPECT_THAT(report.findings[1].message, HasSubstr("江汉区 (units/1)"));
+  EXPECT_THAT(report.findings[1].message, HasSubstr("2 天 5 小时"));
+  EXPECT_THAT(report.findings[0].message, HasSubstr("区住建局"));
+  EXPECT_THAT(report.findings[0].message, HasSubstr("花楼街道 (units/2)"));
+  EXPECT_EQ(report.audit_time, now);
+  for (const Finding& f : report.findings) {
+    EXPECT_THAT(f.message, HasSubstr(f.resources.front()));
+    EXPECT_FALSE(ContainsPersonalData(f.message)) << f.message;
+  }
+
+  const Coverage& t = report.totals;
+  EXPECT_EQ(t.issues_opened, 11);  // not 11 (before the year) nor 13 (outside)
+  EXPECT_EQ(t.issues_closed, 6);   // 1, 2, 4, 5, 12 confirmed; 8 rejected
+  EXPECT_EQ(t.issues_resolved, 7);
+  EXPECT_EQ(t.issues_resolved_in_community, 5);
+  EXPECT_EQ(t.issues_resolved_in_street, 6);
+  EXPECT_EQ(t.issues_resolved_ever, 8);  // and the reopened 7
+  EXPECT_EQ(t.issues_reopened, 2);       // 7, and 3 (dissatisfied)
+  EXPECT_EQ(t.issues_open, 3);
+  EXPECT_EQ(t.issues_open_overdue, 1);
+  // Compound: 2, 4, 6, 10 hours: the median is the 2nd, the 90th percentile the 4th.
+  EXPECT_EQ(t.resolve_times[0], (ResolveTimes{4, absl::Hours(4), absl::Hours(10)}));
+  EXPECT_EQ(t.resolve_times[1], (ResolveTimes{1, absl::Hours(48), absl::Hours(48)}));
+  EXPECT_EQ(t.resolve_times[2], (ResolveTimes{1, 10 * day, 10 * day}));
+  EXPECT_EQ(t.resolve_times[3], (ResolveTimes{1, 30 * day, 30 * day}));
+  ASSERT_EQ(report.streets.size(), 2u);
+  EXPECT_EQ(report.streets[0].issues_opened, 10);
+  EXPECT_EQ(report.streets[0].resolve_times[0], (ResolveTimes{3, absl::Hours(4), absl::Hours(10)}));
+  EXPECT_EQ(report.streets[1].issues_opened, 1);
+  EXPECT_EQ(report.streets[1].issues_resolved_in_community, 1);
+  ASSERT_EQ(report.communities.size(), 2u);
+  EXPECT_EQ(report.communities[0].issues_open_overdue, 1);
+  EXPECT_EQ(report.communities[1].resolve_times[0].resolved, 1);
+
+  // Audited at a street, the other street's issues are not there.
+  const AuditReport street = Audit(b.in, 20);
+  EXPECT_EQ(street.totals.issues_opened, 1);
+  EXPECT_THAT(Briefs(street), IsEmpty());
+}
+
+// Without a time, the audit's time is the end of its day in China.
+TEST(AuditRulesTest, CaseworkPeriodEndsWithTheAuditsDay) {
+  District x = CleanDistrict();
+  const AuditReport report = Audit(x.b.in);
+  EXPECT_EQ(report.audit_time,
+            absl::FromCivil(absl::CivilSecond(2026, 11, 23, 16, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(report.totals.issues_opened, 0);
+  EXPECT_EQ(report.totals.resolve_times[0], ResolveTimes{});
 }
 
 TEST(AuditRulesTest, CrossAppointmentsNeedTheBranchOfTheSameCompound) {
@@ -1514,6 +1647,95 @@ TEST(AuditRulesDemoTest, FindsExactlyWhatTheDemoPlanted) {
   ExpectDemoFigures(report, demo.figures);
   EXPECT_GT(report.totals.cross_appointments, 0);
   EXPECT_GT(report.totals.in_service_residents, 0);
+}
+
+// The demo's year of issues, as the loader would import them at `load` (the
+// service's issues numbered by index + 1), audited a minute later: exactly
+// the planted stuck issues and dispatches, and the figures generated.
+TEST(AuditRulesDemoTest, CaseworkIsWhatTheDemoGenerated) {
+  DemoOptions options;
+  options.scale = 0.1;
+  const DemoDistrict demo = GenerateDemoDistrict(options);
+  AuditInput in = InputFromDemo(demo, options.today);
+  const absl::Time load =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 23, 2, 0, 0), absl::UTCTimeZone());
+  in.audit_time = load + absl::Minutes(1);
+  // Handling units: up from the place to the unit at the level.
+  const auto unit_at = [&](int place, casework::HandlingLevel level) {
+    const org::Level wanted = level == casework::HandlingLevel::kCompound    ? Level::kCompound
+                              : level == casework::HandlingLevel::kCommunity ? Level::kCommunity
+                              : level == casework::HandlingLevel::kStreet    ? Level::kStreet
+                                                                             : Level::kDistrict;
+    int u = place;
+    while (u >= 0 && demo.units[u].level != wanted) u = demo.units[u].parent;
+    return u + 1;
+  };
+  std::set<std::pair<std::string, std::vector<std::string>>> planted;
+  for (size_t i = 0; i < demo.issues.size(); ++i) {
+    const demo::DemoIssue& d = demo.issues[i];
+    const int64_t id = static_cast<int64_t>(i) + 1;
+    AuditIssue issue{.id = id,
+                     .place_id = d.place + 1,
+                     .handling_unit_id = unit_at(d.place, d.level),
+                     .handling_level = d.level,
+                     .category = d.category,
+                     .state = d.state,
+                     .satisfaction = d.satisfaction,
+                     .create_time = load - d.created_ago};
+    if (d.resolved_ago) issue.resolve_time = load - *d.resolved_ago;
+    if (d.closed_ago) issue.close_time = load - *d.closed_ago;
+    if (casework::IsOpen(d.state)) issue.due_time = load + d.due_in;
+    in.issues.push_back(issue);
+    for (size_t k = 0; k < d.dispatches.size(); ++k) {
+      in.dispatches.push_back({.issue_id = id,
+                               .id = static_cast<int64_t>(k) + 1,
+                               .summoning_unit_id = issue.handling_unit_id,
+                               .department = d.dispatches[k].department_name,
+                               .state = d.dispatches[k].state,
+                               .due_time = load + d.dispatches[k].due_in});
+    }
+  }
+  for (int i : demo.overdue_issues) {
+    planted.emplace(
+        rules::kIssueOverdue,
+        std::vector<std::string>{casework::IssueName(i + 1), Units(in.issues[i].handling_unit_id)});
+  }
+  for (const auto& [i, k] : demo.unacknowledged_dispatches) {
+    planted.emplace(
+        rules::kDispatchNotAcknowledged,
+        std::vector<std::string>{casework::DispatchName(i + 1, k + 1), casework::IssueName(i + 1),
+                                 Units(in.issues[i].handling_unit_id)});
+  }
+  EXPECT_EQ(planted.size(),
+            static_cast<size_t>(demo::kDemoOverdueIssues + demo::kDemoUnacknowledgedDispatches));
+  const AuditReport report = Audit(in);
+  std::set<std::pair<std::string, std::vector<std::string>>> found;
+  for (const Finding& f : report.findings) {
+    if (f.rule == rules::kIssueOverdue || f.rule == rules::kDispatchNotAcknowledged) {
+      found.emplace(f.rule, f.resources);
+    }
+  }
+  EXPECT_EQ(found, planted);
+  const demo::DemoCaseworkFigures& f = demo.casework;
+  const Coverage& t = report.totals;
+  EXPECT_EQ(t.issues_opened, f.issues);
+  EXPECT_EQ(t.issues_closed, f.closed);
+  EXPECT_EQ(t.issues_resolved, f.resolved);
+  EXPECT_EQ(t.issues_resolved_in_community, f.resolved_in_community);
+  EXPECT_EQ(t.issues_resolved_in_street, f.resolved_in_street);
+  EXPECT_EQ(t.issues_resolved_ever, f.resolved_ever);
+  EXPECT_EQ(t.issues_reopened, f.reopened);
+  EXPECT_EQ(t.issues_open, f.open);
+  EXPECT_EQ(t.issues_open_overdue, f.open_overdue);
+  for (size_t level = 0; level < 4; ++level) {
+    const std::vector<absl::Duration>& times = f.resolve_times[level];
+    ASSERT_FALSE(times.empty());
+    EXPECT_EQ(t.resolve_times[level].resolved, static_cast<int64_t>(times.size()));
+    EXPECT_EQ(t.resolve_times[level].median, times[(times.size() + 1) / 2 - 1]);
+    EXPECT_EQ(t.resolve_times[level].p90, times[(times.size() * 9 + 9) / 10 - 1]);
+  }
+  // All in the first street.
+  EXPECT_EQ(report.streets[0].issues_opened, f.issues);
 }
 
 // The Tianyuan-sized district: the audit's figures are the ones the articles

@@ -14,6 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "audit/audit_model.h"
 #include "audit/audit_rules.h"
 #include "gmock/gmock.h"
@@ -106,6 +108,20 @@ AuditReport SampleReport() {
   r.totals.compounds = 12;
   r.totals.compound_level_units = 12;
   r.totals.compound_level_units_covered = 12;
+  // 诉求: 2 of 3 resolved in the community, 3 of 3 in the street.
+  r.casework_revision = 42;
+  r.audit_time = absl::FromCivil(absl::CivilSecond(2024, 4, 30, 18, 30, 5), absl::UTCTimeZone());
+  r.totals.issues_opened = 5;
+  r.totals.issues_closed = 2;
+  r.totals.issues_resolved = 3;
+  r.totals.issues_resolved_in_community = 2;
+  r.totals.issues_resolved_in_street = 3;
+  r.totals.issues_resolved_ever = 4;
+  r.totals.issues_reopened = 1;
+  r.totals.issues_open = 2;
+  r.totals.issues_open_overdue = 1;
+  r.totals.resolve_times[0] = {1, absl::Hours(5), absl::Hours(5)};
+  r.totals.resolve_times[2] = {2, absl::Hours(36), absl::Hours(60)};
   r.findings = {
       MakeFinding(rules::kCompoundNotCovered, Severity::kError, {"units/9"},
                   "小区“幸福里”（units/9）没有党支部覆盖"),
@@ -396,10 +412,12 @@ TEST(ReportJsonTest, LayoutIsStableAndReadable) {
   const std::string json = ReportToJson(SampleReport(), nullptr);
   EXPECT_TRUE(
       absl::StartsWith(json,
-                       "{\n  \"schema_version\": 2,\n  \"root\": {\n"
+                       "{\n  \"schema_version\": 3,\n  \"root\": {\n"
                        "    \"name\": \"units/1\",\n    \"display_name\": \"江汉区\"\n  },\n"
-                       "  \"revisions\": {\n    \"org\": 1234,\n    \"roster\": 5678\n  },\n"
-                       "  \"today\": \"2024-05-01\",\n"))
+                       "  \"revisions\": {\n    \"org\": 1234,\n    \"roster\": 5678,\n"
+                       "    \"casework\": 42\n  },\n"
+                       "  \"today\": \"2024-05-01\",\n"
+                       "  \"audit_time\": \"2024-04-30T18:30:05Z\",\n"))
       << json.substr(0, 300);
   // Chinese as UTF-8, never \u-escaped; only the escapes JSON needs.
   EXPECT_THAT(json, HasSubstr("小区“幸福里”（units/9）没有党支部覆盖"));
@@ -453,6 +471,14 @@ TEST(ReportJsonTest, SchemaRejectsWrongReports) {
         Field(ListObj(Obj(d, "coverage"), "communities", 0), "level").set_string_value("CITY");
       },
       [](Struct& d) { Obj(Obj(d, "coverage"), "totals").mutable_fields()->erase("buildings"); },
+      [](Struct& d) { Field(Obj(d, "revisions"), "casework").set_number_value(-1); },
+      [](Struct& d) { d.mutable_fields()->erase("audit_time"); },
+      [](Struct& d) {
+        Obj(Obj(Obj(d, "coverage"), "totals"), "resolve_times").mutable_fields()->erase("DISTRICT");
+      },
+      [](Struct& d) {
+        Field(Obj(Obj(Obj(d, "coverage"), "totals"), "rates"), "reopened").set_number_value(2);
+      },
   };
   for (size_t i = 0; i < edits.size(); ++i) {
     EXPECT_THAT(validator.Validate(ParseJson(Edited(json, edits[i]))), Not(IsEmpty()))
@@ -472,7 +498,15 @@ TEST(ReportJsonTest, FromJsonNamesWhatIsWrong) {
   const std::vector<Case> cases = {
       {[](Struct& d) { d.mutable_fields()->erase("today"); }, "today: missing"},
       {[](Struct& d) { Field(d, "today").set_string_value("2024-13-01"); }, "today:"},
-      {[](Struct& d) { Field(d, "schema_version").set_number_value(3); }, "schema_version:"},
+      {[](Struct& d) { Field(d, "schema_version").set_number_value(4); }, "schema_version:"},
+      {[](Struct& d) { Field(d, "audit_time").set_string_value("2024-04-30 18:30"); },
+       "audit_time:"},
+      {[](Struct& d) {
+         Obj(Obj(Obj(Obj(d, "coverage"), "totals"), "resolve_times"), "STREET")
+             .mutable_fields()
+             ->erase("p90_seconds");
+       },
+       "coverage.totals.resolve_times.STREET.p90_seconds: missing"},
       {[](Struct& d) { Field(Obj(d, "root"), "name").set_string_value("units/x"); }, "root.name"},
       {[](Struct& d) { Field(Obj(d, "revisions"), "org").set_string_value("1"); }, "revisions.org"},
       {[](Struct& d) { Field(ListObj(d, "findings", 2), "severity").set_string_value("FATAL"); },
@@ -567,6 +601,59 @@ TEST(ReportJsonTest, AVersionOneReportIsReadForItsFindings) {
   EXPECT_EQ(back->totals.compounds, 0);
 }
 
+// The casework figures: counters and rates in JSON, read back; the times to
+// resolve by level; a 诉求 section in Markdown and HTML.
+TEST(ReportWritersTest, CaseworkFiguresInEveryFormat) {
+  const AuditReport report = SampleReport();
+  const std::string json = ReportToJson(report, nullptr);
+  EXPECT_THAT(json, HasSubstr("\"issues_opened\": 5,"));
+  EXPECT_THAT(json, HasSubstr("\"issues_open_overdue\": 1,"));
+  EXPECT_THAT(json, HasSubstr("\"resolved_in_community\": 0.6667,"));
+  EXPECT_THAT(json, HasSubstr("\"resolved_in_street\": 1,"));
+  EXPECT_THAT(json, HasSubstr("\"reopened\": 0.25"));
+  EXPECT_THAT(json, HasSubstr("\"STREET\": {\n          \"resolved\": 2,\n"
+                              "          \"median_seconds\": 129600,\n"
+                              "          \"p90_seconds\": 216000\n        },"));
+  absl::StatusOr<AuditReport> back = ReportFromJson(json);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->casework_revision, 42);
+  EXPECT_EQ(back->audit_time, report.audit_time);
+  EXPECT_EQ(back->totals.issues_resolved_in_community, 2);
+  EXPECT_EQ(back->totals.resolve_times[2], report.totals.resolve_times[2]);
+  EXPECT_EQ(back->totals.resolve_times[0], report.totals.resolve_times[0]);
+
+  const std::string md = ReportToMarkdown(report, nullptr);
+  EXPECT_THAT(md, HasSubstr("诉求服务 42"));
+  EXPECT_THAT(md, HasSubstr("| 小事不出社区 | 大事不出街道 | 返工率 |"));
+  EXPECT_THAT(md, HasSubstr("| 诉求 | 超期未办 |"));
+  EXPECT_THAT(md, HasSubstr("66.7% (2/3)"));
+  EXPECT_THAT(md, HasSubstr("## 诉求办理"));
+  EXPECT_THAT(md, HasSubstr("统计期内受理诉求 5 件，办结 3 件"));
+  EXPECT_THAT(md, HasSubstr("| 街道 | 2 | 1.5 天 | 2.5 天 |"));
+  EXPECT_THAT(md, HasSubstr("| 小区 | 1 | 5.0 小时 | 5.0 小时 |"));
+  EXPECT_THAT(md, HasSubstr("| 区 | 0 | — | — |"));
+
+  const std::string html = ReportToHtml(report, nullptr);
+  EXPECT_THAT(html, HasSubstr("<h2>诉求办理</h2>"));
+  EXPECT_THAT(html, HasSubstr("<table class=\"casework\">"));
+  EXPECT_THAT(html, HasSubstr("<td>街道</td><td>2</td><td>1.5 天</td><td>2.5 天</td>"));
+  EXPECT_THAT(html, HasSubstr("<th>小事不出社区</th>"));
+}
+
+// A report of version 2 (before issue 16's casework) is read for its
+// findings too.
+TEST(ReportJsonTest, AVersionTwoReportIsReadForItsFindings) {
+  Value doc = ParseJson(ReportToJson(SampleReport(), nullptr));
+  Struct& d = *doc.mutable_struct_value();
+  Field(d, "schema_version").set_number_value(2);
+  d.mutable_fields()->erase("audit_time");
+  Obj(d, "revisions").mutable_fields()->erase("casework");
+  absl::StatusOr<AuditReport> back = ReportFromJson(ToJsonText(doc));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->findings.size(), SampleReport().findings.size());
+  EXPECT_TRUE(back->streets.empty());
+}
+
 TEST(ReportMarkdownTest, TablesPerStreetWithEscapedNames) {
   const AuditReport report = SampleReport();
   const std::string md = ReportToMarkdown(report, nullptr);
@@ -578,7 +665,8 @@ TEST(ReportMarkdownTest, TablesPerStreetWithEscapedNames) {
   const std::string header =
       "| 社区 | 小区 | 覆盖率 | 书记配备率 | 第一书记 | 有物业 | 工作队 | 红色业委会率 | "
       "红色物业率 "
-      "| 楼栋党小组 | 楼栋长 | 交叉任职 | 双报到 | 一肩挑 | 联盟 |\n";
+      "| 楼栋党小组 | 楼栋长 | 交叉任职 | 双报到 | 一肩挑 | 小事不出社区 | 大事不出街道 | 返工率 "
+      "| 联盟 | 诉求 | 超期未办 |\n";
   size_t tables = 0;
   for (size_t at = md.find(header); at != std::string::npos; at = md.find(header, at + 1)) {
     ++tables;
@@ -589,9 +677,10 @@ TEST(ReportMarkdownTest, TablesPerStreetWithEscapedNames) {
   EXPECT_THAT(md, HasSubstr("| **街道合计** |"));
   EXPECT_THAT(md, HasSubstr(" | — | "));  // 0/0
   EXPECT_THAT(md, HasSubstr("### 合计：江汉区（units/1）"));
-  // Every row of every table splits into as many cells as its header.
+  // Every row of every coverage table splits into as many cells as its
+  // header (the 诉求 section's table has its own four columns).
   const int columns = CellSeparators(header);
-  for (absl::string_view line : absl::StrSplit(md, '\n')) {
+  for (absl::string_view line : absl::StrSplit(md.substr(0, md.find("## 诉求办理")), '\n')) {
     if (absl::StartsWith(line, "|")) {
       EXPECT_EQ(CellSeparators(line), columns) << line;
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -17,6 +18,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "audit/audit_rules.h"
+#include "casework_service/dispatch.h"
+#include "casework_service/issue.h"
 #include "common/personal_data.h"
 #include "gtest/gtest.h"
 #include "org_service/party_org.h"
@@ -922,4 +925,107 @@ TEST(DemoDistrictOptionsTest, SecondRoleMakesAboutTwoRolesAPersonWhereTheyBelong
 }
 
 }  // namespace
+// --- The year of residents' issues.
+
+TEST(DemoCaseworkTest, AZhangpingSizedStreetsYear) {
+  for (double scale : {0.1, 1.0}) {
+    for (bool plant : {true, false}) {
+      SCOPED_TRACE(absl::StrCat("scale ", scale, plant ? " planted" : " clean"));
+      const DemoDistrict d = Generate(scale, plant);
+      const demo::DemoCaseworkFigures& f = d.casework;
+      ASSERT_EQ(static_cast<int64_t>(d.issues.size()), f.issues);
+      // More than 1,000 resolved in the year; 367 suggestions, 134 adopted
+      // and resolved, the other 233 rejected as not adopted.
+      EXPECT_GT(f.resolved, 1000);
+      EXPECT_EQ(f.suggestions, 367);
+      EXPECT_EQ(f.suggestions_resolved, 134);
+      EXPECT_EQ(f.suggestions_rejected, 367 - 134);
+      // Most resolved at the compound or community, fewer at the street, a
+      // few at the district.
+      const auto resolved_at = [&](int level) {
+        return static_cast<int64_t>(f.resolve_times[level].size());
+      };
+      EXPECT_GT(resolved_at(0) + resolved_at(1), resolved_at(2) * 4);
+      EXPECT_GT(resolved_at(2), resolved_at(3));
+      EXPECT_GT(resolved_at(3), 0);
+      EXPECT_EQ(f.resolved_in_community, resolved_at(0) + resolved_at(1));
+      EXPECT_EQ(f.resolved_in_street, f.resolved - resolved_at(3));
+      EXPECT_GT(f.reopened, 0);
+      EXPECT_GT(f.dispatches, 0);
+      // Exactly the planted stuck ones, at the district and with a
+      // department summoned past its due time.
+      EXPECT_EQ(f.open_overdue, plant ? demo::kDemoOverdueIssues : 0);
+      EXPECT_EQ(d.overdue_issues.size(), plant ? size_t{demo::kDemoOverdueIssues} : 0u);
+      EXPECT_EQ(d.unacknowledged_dispatches.size(),
+                plant ? size_t{demo::kDemoUnacknowledgedDispatches} : 0u);
+      for (int i : d.overdue_issues) {
+        EXPECT_EQ(d.issues[i].level, casework::HandlingLevel::kDistrict);
+        EXPECT_TRUE(casework::IsOpen(d.issues[i].state));
+        EXPECT_LT(d.issues[i].due_in, absl::ZeroDuration());
+      }
+      int summoned_late = 0;
+      std::set<std::string> keys;
+      int first_street = -1;
+      for (size_t u = 0; u < d.units.size() && first_street < 0; ++u) {
+        if (d.units[u].level == Level::kStreet) first_street = static_cast<int>(u);
+      }
+      for (const demo::DemoIssue& issue : d.issues) {
+        EXPECT_TRUE(keys.insert(issue.external_key).second) << issue.external_key;
+        EXPECT_TRUE(absl::StartsWith(issue.external_key, "DEMO-"));
+        // In the last year, in the first street, at a place the level allows.
+        EXPECT_GT(issue.created_ago, absl::ZeroDuration());
+        EXPECT_LT(issue.created_ago, absl::Hours(24 * 361));
+        int u = issue.place;
+        const Level place_level = d.units[u].level;
+        EXPECT_TRUE(place_level == Level::kBuilding || place_level == Level::kCompound ||
+                    place_level == Level::kCommunity);
+        if (place_level == Level::kCommunity) {
+          EXPECT_NE(issue.level, casework::HandlingLevel::kCompound);
+        }
+        while (u >= 0 && d.units[u].level != Level::kStreet) u = d.units[u].parent;
+        EXPECT_EQ(u, first_street);
+        if (issue.resolved_ago) {
+          EXPECT_LE(*issue.resolved_ago, issue.created_ago);
+          EXPECT_GE(*issue.resolved_ago, absl::ZeroDuration());
+        }
+        if (issue.closed_ago) {
+          EXPECT_LE(*issue.closed_ago, issue.resolved_ago.value_or(issue.created_ago));
+          EXPECT_GE(*issue.closed_ago, absl::ZeroDuration());
+        }
+        EXPECT_FALSE(ContainsPersonalData(issue.title));
+        for (const demo::DemoDispatch& x : issue.dispatches) {
+          EXPECT_TRUE(issue.level == casework::HandlingLevel::kStreet ||
+                      issue.level == casework::HandlingLevel::kDistrict);
+          EXPECT_LE(x.created_ago, issue.created_ago);
+          EXPECT_GE(x.due_in, -x.created_ago);  // due after it was created
+          if (x.state == casework::DispatchState::kSummoned && x.due_in < absl::ZeroDuration()) {
+            ++summoned_late;
+          }
+        }
+      }
+      EXPECT_EQ(summoned_late, plant ? demo::kDemoUnacknowledgedDispatches : 0);
+      // The same every time.
+      const DemoDistrict again = Generate(scale, plant);
+      ASSERT_EQ(again.issues.size(), d.issues.size());
+      for (size_t i = 0; i < d.issues.size(); ++i) {
+        EXPECT_EQ(again.issues[i].created_ago, d.issues[i].created_ago);
+        EXPECT_EQ(again.issues[i].place, d.issues[i].place);
+      }
+    }
+  }
+}
+
+TEST(DemoCaseworkTest, IssuesLeaveTheRestOfTheDistrictAsItWas) {
+  DemoOptions without;
+  without.scale = 0.1;
+  without.casework = false;
+  DemoOptions with = without;
+  with.casework = true;
+  const DemoDistrict a = GenerateDemoDistrict(without);
+  const DemoDistrict b = GenerateDemoDistrict(with);
+  EXPECT_TRUE(a.issues.empty());
+  EXPECT_FALSE(b.issues.empty());
+  EXPECT_EQ(Dump(a), Dump(b));
+}
+
 }  // namespace grassroots::demo
