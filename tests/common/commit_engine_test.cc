@@ -358,15 +358,17 @@ class CommitEngineTest : public ::testing::Test {
 };
 
 TEST_F(CommitEngineTest, WriteIsStoredThenPublishedThenAnswered) {
-  std::atomic<int> notified{0};
-  engine_->Watch([&] { ++notified; });
+  // Shared with the watcher, which the engine calls once more when the
+  // fixture stops it, after this body has returned.
+  auto notified = std::make_shared<std::atomic<int>>(0);
+  engine_->Watch([notified] { ++*notified; });
   ASSERT_OK_AND_ASSIGN(const Item item, Write(SetValue("items/a", 7)));
   EXPECT_EQ(item, (Item{"items/a", 7, 1}));
   EXPECT_EQ(engine_->published_revision(), 1);
   EXPECT_EQ(store_.stored_revision(), 1);
   EXPECT_EQ(Read("items/a"), item);
   // Watchers are told after the callers are answered.
-  EXPECT_TRUE(EventuallyEq(1, [&] { return notified.load(); }));
+  EXPECT_TRUE(EventuallyEq(1, [&] { return notified->load(); }));
 }
 
 TEST_F(CommitEngineTest, RefusedOrEmptyPlanWritesNothing) {
@@ -378,8 +380,8 @@ TEST_F(CommitEngineTest, RefusedOrEmptyPlanWritesNothing) {
 }
 
 TEST_F(CommitEngineTest, FailedCommitAnswersEveryCallerPublishesNothingAndWritesResume) {
-  std::atomic<int> notified{0};
-  engine_->Watch([&] { ++notified; });
+  auto notified = std::make_shared<std::atomic<int>>(0);  // outlives the body, as above
+  engine_->Watch([notified] { ++*notified; });
   ASSERT_OK(Write(SetValue("items/a", 1)));
   absl::Status full = absl::UnavailableError("disk I/O error: /data/org.db (SQLITE_FULL)");
   full.SetPayload(kStorageFaultCause, absl::Cord("the disk is full"));
@@ -408,7 +410,7 @@ TEST_F(CommitEngineTest, FailedCommitAnswersEveryCallerPublishesNothingAndWrites
   EXPECT_THAT(Write(SetValue("items/a", 4)), IsOkAndHolds(Item{"items/a", 4, 3}));
   engine_->Stop();  // the writer is gone: no notification is still on its way
   // The three published batches, and Stop; not the failed one.
-  EXPECT_EQ(notified.load(), 4);
+  EXPECT_EQ(notified->load(), 4);
 }
 
 TEST_F(CommitEngineTest, FailedCommitWithoutACauseKeepsTheStoresCodeAndMessage) {
