@@ -197,7 +197,9 @@ void CaseworkCore::WithLivePeople(std::vector<std::pair<int64_t, std::string>> p
                                   std::function<void(absl::Status)> fail) {
   while (!people.empty() && (people.back().first == 0 || people_ == nullptr)) people.pop_back();
   if (people.empty()) return then();
-  const auto [id, field] = people.back();
+  // Named copies: a lambda may not capture structured bindings (C++20, clang).
+  const int64_t id = people.back().first;
+  const std::string field = people.back().second;
   people.pop_back();
   people_->CheckPerson(id, [this, id, field, people = std::move(people), then = std::move(then),
                             fail = std::move(fail)](absl::Status status) mutable {
