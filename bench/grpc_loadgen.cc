@@ -54,6 +54,7 @@
 #include "absl/time/clock.h"
 #include "bench/loadgen.h"
 #include "bench/null.grpc.pb.h"
+#include "common/server_runner.h"
 #include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
@@ -1010,6 +1011,10 @@ int Main() {
 }  // namespace grassroots::bench
 
 int main(int argc, char** argv) {
+  // The large pages it reads (ListIssues, ListRoles) are freed as often as
+  // a server frees them: the same heap settings, so that the client's page
+  // faults do not pass for the server's latency.
+  grassroots::KeepHeapForLargeMessages();
   absl::SetProgramUsageMessage(
       "Load generator for the grassroots services, the gateway and the null RPC.\n"
       "  grpc_loadgen --target=HOST:PORT --method=M [--token_file=F] [--channels=N "

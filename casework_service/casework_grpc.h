@@ -5,6 +5,7 @@
 
 #include "casework_service/casework_core.h"
 #include "casework_service/casework_proto.h"
+#include "common/arena_messages.h"
 #include "common/caller_metadata.h"
 #include "grassroots/casework/v1/casework_service.grpc.pb.h"
 
@@ -16,7 +17,13 @@ namespace grassroots::casework {
 class CaseworkGrpcService final : public v1::CaseworkService::CallbackService {
  public:
   CaseworkGrpcService(CaseworkCore* core, CallerVerifier callers)
-      : core_(core), callers_(std::move(callers)) {}
+      : core_(core), callers_(std::move(callers)) {
+    // The methods that answer with many messages build them on an arena.
+    SetMessageAllocatorFor_ListIssues(&list_issues_messages_);
+    SetMessageAllocatorFor_BatchGetIssues(&batch_get_issues_messages_);
+    SetMessageAllocatorFor_ListDispatches(&list_dispatches_messages_);
+    SetMessageAllocatorFor_ListEvents(&list_events_messages_);
+  }
 
   grpc::ServerUnaryReactor* ReportIssue(grpc::CallbackServerContext* context,
                                         const v1::ReportIssueRequest* request,
@@ -90,6 +97,10 @@ class CaseworkGrpcService final : public v1::CaseworkService::CallbackService {
 
   CaseworkCore* const core_;
   const CallerVerifier callers_;
+  ArenaMessages<v1::ListIssuesRequest, v1::ListIssuesResponse> list_issues_messages_;
+  ArenaMessages<v1::BatchGetIssuesRequest, v1::BatchGetIssuesResponse> batch_get_issues_messages_;
+  ArenaMessages<v1::ListDispatchesRequest, v1::ListDispatchesResponse> list_dispatches_messages_;
+  ArenaMessages<v1::ListEventsRequest, v1::ListEventsResponse> list_events_messages_;
 };
 
 }  // namespace grassroots::casework

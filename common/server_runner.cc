@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -96,6 +97,13 @@ void PrepareServerProcess() {
 #ifdef NDEBUG
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 #endif
+  KeepHeapForLargeMessages();
+}
+
+void KeepHeapForLargeMessages() {
+  // Either call fails only for a value glibc refuses; the defaults are safe.
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
 }
 
 int WaitForSignal() {
