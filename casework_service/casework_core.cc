@@ -162,7 +162,7 @@ void StepUp(std::shared_ptr<ChainWalk> walk, int64_t unit, bool first) {
 
 CaseworkCore::CaseworkCore(CaseworkStore* store, org_client::OrgDirectory* directory,
                            const Clock* clock, ServiceLevels levels, CoreOptions options,
-                           PersonDirectory* people)
+                           roster_client::PersonDirectory* people)
     : ServiceCore(store, clock, std::move(options), "the casework service"),
       directory_(directory),
       people_(people),

@@ -12,13 +12,13 @@
 #include "casework_service/casework_event.h"
 #include "casework_service/casework_index.h"
 #include "casework_service/casework_store.h"
-#include "casework_service/person_directory.h"
 #include "casework_service/service_levels.h"
 #include "common/caller.h"
 #include "common/clock.h"
 #include "common/paging.h"
 #include "common/service_kit.h"
 #include "org_client/org_directory.h"
+#include "roster_client/person_directory.h"
 
 namespace grassroots::casework {
 
@@ -83,7 +83,7 @@ struct ListDispatchesQuery {
 // handling one must be live and cover the handling unit or a unit below it
 // (the directory's replica says which); a department named by organisation
 // must be a live external organisation. A reporter or assignee must be a
-// live person of the roster (PersonDirectory), checked the same way.
+// live person of the roster (roster_client::PersonDirectory), checked the same way.
 //
 // The sweeper (SweepOverdue, called on a timer by the server) escalates
 // open issues whose due time has passed one level, as one mutation whose
@@ -102,7 +102,7 @@ class CaseworkCore : public ServiceCore<Snapshot, CaseworkIndex, StoredCasework>
   // reporter and assignee an issue names exist in the roster.
   CaseworkCore(CaseworkStore* store, org_client::OrgDirectory* directory, const Clock* clock,
                ServiceLevels levels = {}, CoreOptions options = {},
-               PersonDirectory* people = nullptr);
+               roster_client::PersonDirectory* people = nullptr);
   ~CaseworkCore() { Stop(); }
 
   // --- Writes.
@@ -164,7 +164,7 @@ class CaseworkCore : public ServiceCore<Snapshot, CaseworkIndex, StoredCasework>
                       std::function<void()> then, std::function<void(absl::Status)> fail);
 
   org_client::OrgDirectory* const directory_;
-  PersonDirectory* const people_;
+  roster_client::PersonDirectory* const people_;
   const Clock* const clock_;
   const ServiceLevels levels_;
 };

@@ -14,13 +14,13 @@
 #include "casework_service/casework_core.h"
 #include "casework_service/casework_grpc.h"
 #include "casework_service/overdue_sweeper.h"
-#include "casework_service/roster_people.h"
 #include "casework_service/service_levels.h"
 #include "casework_service/sqlite_casework_store.h"
 #include "common/backend_main.h"
 #include "common/clock.h"
 #include "common/reconnect.h"
 #include "org_client/org_replica.h"
+#include "roster_client/roster_people.h"
 
 ABSL_FLAG(std::string, org_service, "127.0.0.1:50051", "Address of the org service.");
 ABSL_FLAG(absl::Duration, org_deadline, absl::Seconds(2),
@@ -65,11 +65,11 @@ int main(int argc, char** argv) {
       {.call_timeout = absl::GetFlag(FLAGS_org_deadline)});
   org.Start();
 
-  std::unique_ptr<grassroots::casework::RosterPeople> people;
+  std::unique_ptr<grassroots::roster_client::RosterPeople> people;
   if (const std::string roster = absl::GetFlag(FLAGS_roster_service); !roster.empty()) {
     grpc::ChannelArguments roster_channel_args;
     grassroots::UseQuickReconnect(roster_channel_args);
-    people = std::make_unique<grassroots::casework::RosterPeople>(
+    people = std::make_unique<grassroots::roster_client::RosterPeople>(
         backend.ServiceChannel(roster, roster_channel_args), absl::GetFlag(FLAGS_org_deadline));
   }
 

@@ -56,6 +56,14 @@ PlaceFacts FactsFrom(const Place& place, const v1::PartyOrg& party_org) {
   facts.place = place;
   facts.deleted = party_org.state() == v1::PartyOrg::DELETED;
   facts.form = static_cast<org::OrgForm>(party_org.form());
+  facts.parent_id =
+      ParseOptionalResourceName(party_org.parent(), "partyOrgs", "party_org.parent").value_or(0);
+  for (const std::string& unit : party_org.units()) {
+    if (absl::StatusOr<int64_t> id = org::ParseUnitName(unit, "party_org.units"); id.ok()) {
+      facts.unit_ids.push_back(*id);
+    }
+  }
+  std::sort(facts.unit_ids.begin(), facts.unit_ids.end());
   return facts;
 }
 

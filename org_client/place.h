@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -43,7 +44,11 @@ struct PlaceFacts {
   bool deleted = false;
   org::Level level = org::Level::kUnspecified;     // for a unit
   org::OrgForm form = org::OrgForm::kUnspecified;  // for a party organisation
-  int64_t parent_id = 0;                           // for a unit: its parent unit
+  // For a unit: its parent unit. For a party organisation: the
+  // organisation above it (0 for none).
+  int64_t parent_id = 0;
+  // For a party organisation: the units it covers, ascending.
+  std::vector<int64_t> unit_ids;
 };
 
 // Why a write may not name `place` (request field `field`), given what the

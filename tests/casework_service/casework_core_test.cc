@@ -37,7 +37,7 @@ absl::StatusOr<T> Sync(Call call) {
 }
 
 // The roster's people as the core asks about them: live unless listed.
-class FakePeople final : public PersonDirectory {
+class FakePeople final : public roster_client::PersonDirectory {
  public:
   void Set(int64_t id, absl::Status status) {
     absl::MutexLock lock(&mu_);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -18,8 +19,8 @@ using ::grassroots::org_client::Place;
 using ::grassroots::org_client::PlaceFacts;
 using ::grassroots::org_client::PlaceName;
 
-// An org directory in memory, for unit tests of the roster and casework
-// cores: places
+// An org directory in memory, for unit tests of the roster, casework and
+// activity cores: places
 // with their facts, a tree for PlacesUnder, and a switch that makes the org
 // service "unreachable". Integration tests use the real org service instead.
 class FakeOrgDirectory final : public org_client::OrgDirectory {
@@ -30,11 +31,14 @@ class FakeOrgDirectory final : public org_client::OrgDirectory {
                                               org::OrgForm::kUnspecified, parent_id};
     if (parent_id != 0) children_[parent_id].push_back(id);
   }
-  void AddOrg(int64_t id, org::OrgForm form, std::vector<int64_t> units = {}) {
+  // `parent_id`: the organisation above (0 for none).
+  void AddOrg(int64_t id, org::OrgForm form, std::vector<int64_t> units = {},
+              int64_t parent_id = 0) {
     absl::MutexLock lock(&mu_);
     const Place place{Place::Kind::kPartyOrg, id};
-    places_[place] = {place, false, org::Level::kUnspecified, form};
     for (int64_t unit : units) orgs_covering_[unit].push_back(id);
+    std::sort(units.begin(), units.end());
+    places_[place] = {place, false, org::Level::kUnspecified, form, parent_id, std::move(units)};
   }
   void AddExternalOrg(int64_t id) {
     absl::MutexLock lock(&mu_);

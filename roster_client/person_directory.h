@@ -1,15 +1,15 @@
-#ifndef GRASSROOTS_CASEWORK_SERVICE_PERSON_DIRECTORY_H_
-#define GRASSROOTS_CASEWORK_SERVICE_PERSON_DIRECTORY_H_
+#ifndef GRASSROOTS_ROSTER_CLIENT_PERSON_DIRECTORY_H_
+#define GRASSROOTS_ROSTER_CLIENT_PERSON_DIRECTORY_H_
 
 #include <cstdint>
 #include <functional>
 
 #include "absl/status/status.h"
 
-namespace grassroots::casework {
+namespace grassroots::roster_client {
 
-// What the casework core needs of the roster: whether a person an issue
-// names (its reporter, its assignee) exists and is live. The server's
+// What a backend's core needs of the roster: whether a person a resource
+// names (an issue's reporter, an activity's organiser) exists and is live. The server's
 // implementation asks the roster service (roster_people.h).
 //
 // Thread-safe.
@@ -22,6 +22,6 @@ class PersonDirectory {
   virtual void CheckPerson(int64_t person_id, std::function<void(absl::Status)> done) = 0;
 };
 
-}  // namespace grassroots::casework
+}  // namespace grassroots::roster_client
 
-#endif  // GRASSROOTS_CASEWORK_SERVICE_PERSON_DIRECTORY_H_
+#endif  // GRASSROOTS_ROSTER_CLIENT_PERSON_DIRECTORY_H_

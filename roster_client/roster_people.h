@@ -1,15 +1,15 @@
-#ifndef GRASSROOTS_CASEWORK_SERVICE_ROSTER_PEOPLE_H_
-#define GRASSROOTS_CASEWORK_SERVICE_ROSTER_PEOPLE_H_
+#ifndef GRASSROOTS_ROSTER_CLIENT_ROSTER_PEOPLE_H_
+#define GRASSROOTS_ROSTER_CLIENT_ROSTER_PEOPLE_H_
 
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
 
 #include "absl/time/time.h"
-#include "casework_service/person_directory.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
+#include "roster_client/person_directory.h"
 
-namespace grassroots::casework {
+namespace grassroots::roster_client {
 
 // PersonDirectory over the roster service: GetPerson with a deadline,
 // through gRPC's callback API (`done` runs on a gRPC thread).
@@ -23,6 +23,6 @@ class RosterPeople final : public PersonDirectory {
   const absl::Duration timeout_;
 };
 
-}  // namespace grassroots::casework
+}  // namespace grassroots::roster_client
 
-#endif  // GRASSROOTS_CASEWORK_SERVICE_ROSTER_PEOPLE_H_
+#endif  // GRASSROOTS_ROSTER_CLIENT_ROSTER_PEOPLE_H_

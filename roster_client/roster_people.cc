@@ -1,4 +1,4 @@
-#include "casework_service/roster_people.h"
+#include "roster_client/roster_people.h"
 
 #include <string>
 #include <utility>
@@ -7,7 +7,7 @@
 #include "common/grpc_status.h"
 #include "common/resource_name.h"
 
-namespace grassroots::casework {
+namespace grassroots::roster_client {
 
 RosterPeople::RosterPeople(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
     : stub_(roster::v1::RosterService::NewStub(std::move(channel))), timeout_(timeout) {}
@@ -35,4 +35,4 @@ void RosterPeople::CheckPerson(int64_t person_id, std::function<void(absl::Statu
       });
 }
 
-}  // namespace grassroots::casework
+}  // namespace grassroots::roster_client
