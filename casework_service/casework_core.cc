@@ -17,6 +17,7 @@
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "common/text.h"
+#include "common/update_paths.h"
 
 namespace grassroots::casework {
 
@@ -70,26 +71,14 @@ absl::Status Escalate(Issue& issue, absl::string_view reason, const ServiceLevel
 
 absl::Status ApplyIssuePaths(const IssueUpdate& update, Issue& issue) {
   const Issue& v = update.values;
-  for (const std::string& path : update.paths) {
-    const bool all = path == "*";
-    bool known = all;
-    const auto take = [&](absl::string_view name, auto& field, const auto& value) {
-      if (all || path == name) {
-        field = value;
-        known = true;
-      }
-    };
-    take("title", issue.title, v.title);
-    take("description", issue.description, v.description);
-    take("category", issue.category, v.category);
-    take("reporter", issue.reporter_id, v.reporter_id);
-    take("reporter_contact", issue.reporter_contact, v.reporter_contact);
-    if (known) continue;
-    return absl::InvalidArgumentError(absl::StrCat(
-        "update_mask: \"", path,
-        "\" cannot be updated; use title, description, category, reporter, reporter_contact or *"));
-  }
-  return absl::OkStatus();
+  return ApplyUpdatePaths(update.paths, "title, description, category, reporter, reporter_contact",
+                          [&](UpdatePath& p) {
+                            p.Take("title", issue.title, v.title);
+                            p.Take("description", issue.description, v.description);
+                            p.Take("category", issue.category, v.category);
+                            p.Take("reporter", issue.reporter_id, v.reporter_id);
+                            p.Take("reporter_contact", issue.reporter_contact, v.reporter_contact);
+                          });
 }
 
 // The party organisation named to lead the handling must cover the handling
@@ -294,9 +283,6 @@ void CaseworkCore::UpdateIssue(const Caller& caller, IssueUpdate update, Done<Is
           if (current == nullptr) return IssueNotFound(update.id, "issue.name");
           RETURN_IF_ERROR(CheckEtag(update.etag, current->revision, IssueName(update.id)));
           RETURN_IF_ERROR(CheckTransition(update.id, current->state, IssueAction::kUpdate));
-          if (update.paths.empty()) {
-            return absl::InvalidArgumentError("update_mask: name at least one field");
-          }
           Issue next = *current;
           RETURN_IF_ERROR(ApplyIssuePaths(update, next));
           RETURN_IF_ERROR(ValidateReportedFields(next, "issue."));

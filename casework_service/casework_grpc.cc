@@ -282,15 +282,7 @@ namespace {
 
 // "issues[3].issue.resolve_time: must ..." -> field "issues[3].issue.resolve_time".
 void AddImportError(int row, const absl::Status& status, v1::ImportIssuesResponse* response) {
-  v1::ImportIssueError* error = response->add_errors();
-  error->set_row(row);
-  const absl::string_view message = status.message();
-  const size_t colon = message.find(": ");
-  if (colon != absl::string_view::npos &&
-      message.substr(0, colon).find(' ') == absl::string_view::npos) {
-    error->set_field(std::string(message.substr(0, colon)));
-  }
-  error->set_message(std::string(message));
+  SetRowError(row, status, response->add_errors());
 }
 
 }  // namespace

@@ -18,7 +18,6 @@
 #include "casework_service/sqlite_casework_store.h"
 #include "common/backend_main.h"
 #include "common/clock.h"
-#include "common/reconnect.h"
 #include "org_client/org_replica.h"
 #include "roster_client/roster_people.h"
 
@@ -58,19 +57,14 @@ int main(int argc, char** argv) {
   auto store = grassroots::casework::SqliteCaseworkStore::Open(backend.DataPath("casework.db"));
   if (!store.ok()) return backend.Fail(store.status());
 
-  grpc::ChannelArguments org_channel_args;
-  grassroots::UseQuickReconnect(org_channel_args);
   grassroots::org_client::OrgReplica org(
-      backend.ServiceChannel(absl::GetFlag(FLAGS_org_service), org_channel_args),
+      backend.ReconnectingChannel(absl::GetFlag(FLAGS_org_service)),
       {.call_timeout = absl::GetFlag(FLAGS_org_deadline)});
   org.Start();
-
   std::unique_ptr<grassroots::roster_client::RosterPeople> people;
   if (const std::string roster = absl::GetFlag(FLAGS_roster_service); !roster.empty()) {
-    grpc::ChannelArguments roster_channel_args;
-    grassroots::UseQuickReconnect(roster_channel_args);
     people = std::make_unique<grassroots::roster_client::RosterPeople>(
-        backend.ServiceChannel(roster, roster_channel_args), absl::GetFlag(FLAGS_org_deadline));
+        backend.ReconnectingChannel(roster), absl::GetFlag(FLAGS_org_deadline));
   }
 
   grassroots::RealClock clock;

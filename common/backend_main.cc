@@ -10,6 +10,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/clock.h"
+#include "common/reconnect.h"
 #include "common/server_runner.h"
 #include "common/tls_credentials.h"
 
@@ -90,6 +91,12 @@ std::shared_ptr<grpc::Channel> BackendMain::ServiceChannel(
   return CreateSignedChannel(
       address, channel_credentials_, args, *signer_,
       Caller{.principal = absl::StrCat(kServicePrincipalPrefix, description_.name)});
+}
+
+std::shared_ptr<grpc::Channel> BackendMain::ReconnectingChannel(const std::string& address) const {
+  grpc::ChannelArguments args;
+  UseQuickReconnect(args);
+  return ServiceChannel(address, args);
 }
 
 CoreOptions BackendMain::core_options() const {

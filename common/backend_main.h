@@ -73,6 +73,9 @@ class BackendMain {
   // ("svc.roster_service"), which the others let read but not write.
   std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address,
                                                 const grpc::ChannelArguments& args) const;
+  // ServiceChannel with quick reconnects (common/reconnect.h): what a
+  // backend uses for the org and roster services it asks before a write.
+  std::shared_ptr<grpc::Channel> ReconnectingChannel(const std::string& address) const;
   // The core's options from the flags (--revision_retention).
   CoreOptions core_options() const;
 

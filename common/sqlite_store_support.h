@@ -75,6 +75,7 @@ namespace grassroots::sqlite {
 inline constexpr int64_t kOrgStoreApplicationId = 0x47524f52;       // "GROR", GRassroots ORg
 inline constexpr int64_t kRosterStoreApplicationId = 0x47525253;    // "GRRS", GRassroots RoSter
 inline constexpr int64_t kCaseworkStoreApplicationId = 0x47524357;  // "GRCW", GRassroots CaseWork
+inline constexpr int64_t kActivityStoreApplicationId = 0x47524143;  // "GRAC", GRassroots ACtivity
 static_assert(kOrgStoreApplicationId != kRosterStoreApplicationId);
 static_assert(kCaseworkStoreApplicationId != kOrgStoreApplicationId &&
               kCaseworkStoreApplicationId != kRosterStoreApplicationId);

@@ -58,6 +58,21 @@ absl::StatusOr<std::vector<int64_t>> ParseNames(
   return ids;
 }
 
+// Fills one refused row of an import's answer (an ImportIssueError, an
+// ImportAttendanceError: `row`, `field`, `message`) from the row's status,
+// whose message starts with the field it names ("issues[3].title: ...").
+template <typename RowError>
+void SetRowError(int row, const absl::Status& status, RowError* error) {
+  error->set_row(row);
+  const absl::string_view message = status.message();
+  const size_t colon = message.find(": ");
+  if (colon != absl::string_view::npos &&
+      message.substr(0, colon).find(' ') == absl::string_view::npos) {
+    error->set_field(std::string(message.substr(0, colon)));
+  }
+  error->set_message(std::string(message));
+}
+
 }  // namespace grassroots
 
 #endif  // GRASSROOTS_COMMON_UNARY_REACTOR_H_
