@@ -118,17 +118,26 @@ grpc::ServerUnaryReactor* ActivityGrpcService::SubmitActivity(
                     });
 }
 
+namespace {
+
+// The `approver` of an approval or a return: required, `partyOrgs/{id}`.
+absl::StatusOr<int64_t> ParseApprover(const std::string& approver) {
+  absl::StatusOr<int64_t> id = ParseOptionalResourceName(approver, "partyOrgs", "approver");
+  if (id.ok() && *id == 0) return absl::InvalidArgumentError("approver: is required");
+  return id;
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* ActivityGrpcService::ApproveActivity(
     grpc::CallbackServerContext* context, const v1::ApproveActivityRequest* request,
     v1::Activity* response) {
-  absl::StatusOr<int64_t> approver =
-      ParseOptionalResourceName(request->approver(), "partyOrgs", "approver");
-  if (!approver.ok()) return Finish(context, approver.status());
-  if (*approver == 0) {
-    return Finish(context, absl::InvalidArgumentError("approver: is required"));
-  }
+  // The approver is parsed after the caller is admitted (in Transition), so
+  // that an unsigned call is UNAUTHENTICATED whatever it carries.
   return Transition(context, request->name(), response,
                     [&](const Caller& caller, int64_t id, ActivityCore::Done<Activity> done) {
+                      absl::StatusOr<int64_t> approver = ParseApprover(request->approver());
+                      if (!approver.ok()) return done(approver.status());
                       core_->ApproveActivity(caller, id, request->etag(), *approver,
                                              std::move(done));
                     });
@@ -137,14 +146,10 @@ grpc::ServerUnaryReactor* ActivityGrpcService::ApproveActivity(
 grpc::ServerUnaryReactor* ActivityGrpcService::ReturnActivity(
     grpc::CallbackServerContext* context, const v1::ReturnActivityRequest* request,
     v1::Activity* response) {
-  absl::StatusOr<int64_t> approver =
-      ParseOptionalResourceName(request->approver(), "partyOrgs", "approver");
-  if (!approver.ok()) return Finish(context, approver.status());
-  if (*approver == 0) {
-    return Finish(context, absl::InvalidArgumentError("approver: is required"));
-  }
   return Transition(context, request->name(), response,
                     [&](const Caller& caller, int64_t id, ActivityCore::Done<Activity> done) {
+                      absl::StatusOr<int64_t> approver = ParseApprover(request->approver());
+                      if (!approver.ok()) return done(approver.status());
                       core_->ReturnActivity(caller, id, request->etag(), *approver,
                                             request->reason(), std::move(done));
                     });

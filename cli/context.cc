@@ -48,6 +48,11 @@ casework::v1::CaseworkService::Stub& Context::casework() {
   return *casework_;
 }
 
+activity::v1::ActivityService::Stub& Context::activity() {
+  Connect();
+  return *activity_;
+}
+
 gateway::v1::GatewayService::Stub& Context::gateway_service() {
   Connect();
   return *gateway_;
@@ -72,6 +77,7 @@ void Context::Connect() {
   org_ = org::v1::OrgService::NewStub(channel_);
   roster_ = roster::v1::RosterService::NewStub(channel_);
   casework_ = casework::v1::CaseworkService::NewStub(channel_);
+  activity_ = activity::v1::ActivityService::NewStub(channel_);
   gateway_ = gateway::v1::GatewayService::NewStub(channel_);
 }
 

@@ -6,7 +6,8 @@
 // line on stderr and an exit code.
 //
 // orgctl talks only to the gateway, which serves grassroots.org.v1.OrgService,
-// grassroots.roster.v1.RosterService, grassroots.casework.v1.CaseworkService
+// grassroots.roster.v1.RosterService, grassroots.casework.v1.CaseworkService,
+// grassroots.activity.v1.ActivityService
 // and grassroots.gateway.v1.GatewayService on one endpoint.
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "google/protobuf/repeated_ptr_field.h"
+#include "grassroots/activity/v1/activity_service.grpc.pb.h"
 #include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/gateway/v1/gateway_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
@@ -79,6 +81,7 @@ class Context {
   org::v1::OrgService::Stub& org();
   roster::v1::RosterService::Stub& roster();
   casework::v1::CaseworkService::Stub& casework();
+  activity::v1::ActivityService::Stub& activity();
   gateway::v1::GatewayService::Stub& gateway_service();
 
   // Sets the bearer token and, when `unary`, the deadline on `context`.
@@ -134,6 +137,7 @@ class Context {
   std::unique_ptr<org::v1::OrgService::Stub> org_;
   std::unique_ptr<roster::v1::RosterService::Stub> roster_;
   std::unique_ptr<casework::v1::CaseworkService::Stub> casework_;
+  std::unique_ptr<activity::v1::ActivityService::Stub> activity_;
   std::unique_ptr<gateway::v1::GatewayService::Stub> gateway_;
 };
 

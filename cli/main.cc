@@ -15,6 +15,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/activity_commands.h"
 #include "cli/alliance_commands.h"
 #include "cli/audit_commands.h"
 #include "cli/context.h"
@@ -105,6 +106,7 @@ int Run(int argc, char** argv) {
   AddRoleCommands(app, context);
   AddMemberCommands(app, context);
   AddIssueCommands(app, context);
+  AddActivityCommands(app, context);
   AddWatchCommands(app, context);
   AddGatewayCommands(app, context);
   AddTransferCommands(app, context);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/personal_data.h"
+
 namespace grassroots {
 namespace {
 
@@ -16,7 +18,12 @@ static_assert(static_cast<int>(grpc::StatusCode::DATA_LOSS) ==
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // absl::Status::code() already maps a code it does not know to UNKNOWN.
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  // Messages quote what the caller sent (a filter's value, an update
+  // mask's path, a name that is taken): an ID-card or mobile number among
+  // it is masked here, once for every message that leaves a server, so
+  // that no error answer repeats personal data.
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      RedactPersonalData(status.message()));
 }
 
 absl::StatusCode FromGrpcCode(grpc::StatusCode code) {

@@ -8,8 +8,9 @@
 namespace grassroots {
 
 // The one conversion from absl::Status to grpc::Status: same code, the
-// message alone (never ToString(), which would add payloads). OK stays OK
-// (with no message).
+// message alone (never ToString(), which would add payloads) with ID-card
+// and mobile numbers masked (RedactPersonalData). OK stays OK (with no
+// message).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // And back, for clients of our own services and for tests: same code and

@@ -45,6 +45,7 @@
 #include "casework_service/casework_core.h"
 #include "common/caller_metadata.h"
 #include "common/personal_data.h"
+#include "fuzz/answer_checks.h"
 #include "fuzz/fuzz_check.h"
 #include "fuzz/fuzz_input.h"
 #include "fuzz/proto_support.h"
@@ -128,7 +129,8 @@ struct State {
 
 class Run {
  public:
-  Run(const uint8_t* data, size_t size) : in_(data, size) {}
+  Run(const uint8_t* data, size_t size)
+      : in_(data, size), checks_(&Revision, {"issues/", "dispatches/"}) {}
 
   void All() {
     for (int i = 0; i < kMaxOps && !in_.empty(); ++i) One();
@@ -158,27 +160,7 @@ class Run {
   }
 
   // A text of the input; its ID-card and mobile numbers are remembered.
-  std::string Text() {
-    std::string text = in_.Until('\xff');
-    if (!google::protobuf::internal::IsStructurallyValidUTF8(text.data(),
-                                                             static_cast<int>(text.size()))) {
-      bad_utf8_ = true;
-    }
-    size_t start = 0;
-    const auto is_digit = [](char c) { return (c >= '0' && c <= '9') || c == 'X' || c == 'x'; };
-    while (start < text.size()) {
-      if (!is_digit(text[start])) {
-        ++start;
-        continue;
-      }
-      size_t end = start;
-      while (end < text.size() && is_digit(text[end])) ++end;
-      const std::string run = text.substr(start, end - start);
-      if (ContainsPersonalData(run)) personal_.push_back(run);
-      start = end;
-    }
-    return text;
-  }
+  std::string Text() { return checks_.Track(in_.Until('\xff')); }
 
   std::string IssueName() {
     const uint8_t b = in_.Byte();
@@ -259,52 +241,8 @@ class Run {
     }
   }
 
-  // The checks every answer gets. `revision_before` is the published
-  // revision before a write; -1 for a read.
   void Check(const char* method, const grpc::Status& status, int64_t revision_before) const {
-    const grpc::StatusCode code = status.error_code();
-    static const bool trace = std::getenv("GRASSROOTS_FUZZ_TRACE") != nullptr;
-    if (trace) {
-      std::fprintf(stderr, "%s%s -> %d %s\n", method, grant_ ? " (grant)" : "",
-                   static_cast<int>(code), RedactPersonalData(status.error_message()).c_str());
-    }
-    // A proto3 string that is not UTF-8 does not parse: gRPC refuses the
-    // request before the service sees it (UNIMPLEMENTED or INTERNAL, as in
-    // service_harness.cc).
-    if (bad_utf8_ &&
-        (code == grpc::StatusCode::UNIMPLEMENTED || code == grpc::StatusCode::INTERNAL)) {
-      return;
-    }
-    const bool clear =
-        code == grpc::StatusCode::OK || code == grpc::StatusCode::INVALID_ARGUMENT ||
-        code == grpc::StatusCode::NOT_FOUND || code == grpc::StatusCode::FAILED_PRECONDITION ||
-        code == grpc::StatusCode::ABORTED || code == grpc::StatusCode::ALREADY_EXISTS ||
-        code == grpc::StatusCode::OUT_OF_RANGE;
-    FUZZ_CHECK(clear) << method << " answered code " << static_cast<int>(code) << ": \""
-                      << status.error_message() << "\"; a bad request must get a clear error";
-    if (!status.ok() && revision_before >= 0) {
-      FUZZ_CHECK(Revision() == revision_before)
-          << method << " was refused (" << status.error_message()
-          << ") but the revision moved from " << revision_before << " to " << Revision();
-    }
-    for (const std::string& number : personal_) {
-      // FUZZ_CHECK masks personal data in what it prints.
-      FUZZ_CHECK(!RepeatsOutsideNames(status.error_message(), number))
-          << method << "'s message repeats a number of the request: " << status.error_message();
-    }
-  }
-
-  // Whether `message` holds `number` anywhere but as the id of a resource
-  // name ("issues/13800138000"): a NOT_FOUND names the resource the caller
-  // asked for, and an id that happens to look like a phone number is the
-  // caller's own name, not a resident's data.
-  static bool RepeatsOutsideNames(absl::string_view message, absl::string_view number) {
-    for (size_t at = message.find(number); at != absl::string_view::npos;
-         at = message.find(number, at + 1)) {
-      const absl::string_view before = message.substr(0, at);
-      if (!absl::EndsWith(before, "issues/") && !absl::EndsWith(before, "dispatches/")) return true;
-    }
-    return false;
+    checks_.Check(method, status, revision_before);
   }
 
   void Answered(const char* method, const grpc::Status& status, int64_t before,
@@ -342,7 +280,7 @@ class Run {
   void One() {
     const uint8_t op = in_.Byte();
     grant_ = (op & 0x80) != 0;
-    bad_utf8_ = false;
+    checks_.Start(grant_);
     const bool variant = (op & 0x40) != 0;
     switch (static_cast<Op>(op & 0x0F)) {
       case kReport: {
@@ -550,8 +488,7 @@ class Run {
 
   FuzzInput in_;
   bool grant_ = false;
-  bool bad_utf8_ = false;              // a text of this operation is not UTF-8
-  std::vector<std::string> personal_;  // the ID-card and mobile numbers of the input's texts
+  AnswerChecks checks_;
 };
 
 }  // namespace

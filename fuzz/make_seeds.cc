@@ -450,10 +450,157 @@ void CaseworkSeeds() {
                      op(kListDispatchesOrEvents, false, true), b(1), b(5), b(0)));
 }
 
+// fuzz_activity_requests: operations as that target reads them (see its
+// header comment). partyOrgs/1 is above partyOrgs/2, above partyOrgs/3;
+// people/1 and people/2 are the roster's.
+void ActivitySeeds() {
+  const std::string target = "fuzz_activity_requests";
+  enum {
+    kCreate,
+    kUpdate,
+    kSubmit,
+    kApprove,
+    kReturn,
+    kHold,
+    kRecord,
+    kCancel,
+    kRecordAttendance,
+    kImport,
+    kListAttendances,
+    kGetAccount,
+    kListEntries,
+    kRedeem,
+    kCreatePoint,
+    kGetPoint,
+    kUpdatePoint,
+    kDeletePoint,
+    kListPoints,
+    kGetActivity,
+    kListActivities,
+    kListEvents
+  };
+  const auto op = [](int which, bool grant, bool variant = false) {
+    return std::string(1, static_cast<char>(which | (grant ? 0x80 : 0) | (variant ? 0x40 : 0)));
+  };
+  const auto b = [](int value) { return std::string(1, static_cast<char>(value)); };
+  const auto text = [](absl::string_view value) { return absl::StrCat(value, "\xff"); };
+  const auto u16 = [](int value) {
+    return absl::StrCat(std::string(1, static_cast<char>(value & 0xFF)),
+                        std::string(1, static_cast<char>((value >> 8) & 0xFF)));
+  };
+  // The planned fields: party org byte, kind, theme, description, where
+  // (bit 0: a place byte follows, bit 1: a service point byte), start
+  // (1: minutes ago, 2: minutes ahead), end (1: minutes after the start),
+  // organiser, capacity, co-organisers.
+  // Start mode 0 and end length -1 leave the time unset. Organiser
+  // people/1, no capacity, one co-organiser (alliances/1).
+  const auto planned = [&](int party_org, int kind, const std::string& where, int start_mode,
+                           int start_minutes, int length_minutes) {
+    return absl::StrCat(
+        b(party_org), b(kind), text("楼道清洁志愿服务"), text("联系人电话13800138000"), where,
+        start_mode == 0 ? b(0) : b(start_mode) + u16(start_minutes),
+        length_minutes < 0 ? b(0) : b(1) + u16(length_minutes), b(1), b(0), b(1), b(1));
+  };
+  // A volunteer service of partyOrgs/2 at units/5 that started an hour ago.
+  const std::string create =
+      absl::StrCat(op(kCreate, true), planned(2, 7, b(1) + b(0), 1, 60, 180));
+  // The last activity (name byte 0) with its current etag (etag byte 1).
+  const std::string last = b(0) + b(1);
+  const std::string submit = absl::StrCat(op(kSubmit, true), last);
+  const std::string approve = absl::StrCat(op(kApprove, true), b(1), last);
+  const std::string hold = absl::StrCat(op(kHold, true), last);
+  const std::string held = absl::StrCat(create, submit, approve, hold);
+  // Kind, person byte, minutes, head count, key.
+  const auto line = [&](int kind, int person, int minutes, int head_count, absl::string_view key) {
+    return absl::StrCat(b(kind), b(person), b(minutes), b(head_count),
+                        key.empty() ? b(0) : absl::StrCat(b(1), text(key)));
+  };
+
+  Write(target, "lifecycle",
+        absl::StrCat(held, op(kRecordAttendance, true), b(0), line(3, 1, 120, 0, "A-001"),
+                     op(kRecordAttendance, false), b(0), line(4, 0, 0, 35, ""), op(kRecord, true),
+                     last, op(kGetActivity, false), b(0)));
+  Write(target, "attendance-import",
+        absl::StrCat(held, op(kImport, true), b(0), b(3), line(3, 2, 89, 0, "A-002"),
+                     line(1, 1, 45, 0, ""), line(3, 3, 30, 0, "A-003"), op(kImport, true, true),
+                     b(0), b(2), line(2, 1, 60, 0, "A-004"), line(4, 0, 0, 12, "A-005"),
+                     op(kListAttendances, false), b(0), b(1), b(0), op(kGetAccount, false), b(2),
+                     b(1)));
+  Write(target, "redemption",
+        absl::StrCat(held, op(kRecordAttendance, true), b(0), line(3, 2, 120, 0, ""),
+                     op(kRedeem, true, true), b(2), b(2), text("兑换洗衣液"), text("seed-redeem-1"),
+                     op(kRedeem, false), b(2), b(6), text("兑换米面油"), op(kListEntries, false),
+                     b(2), b(3), b(0)));
+  Write(target, "return-cancel",
+        absl::StrCat(op(kCreate, true), planned(3, 1, b(1) + b(0), 2, 1440, 90), submit,
+                     op(kReturn, true), b(1), text("不是上级组织"), last, op(kReturn, true), b(2),
+                     text("请补充议程，联系13912345678"), last, op(kUpdate, true), last,
+                     text("theme,description"), planned(3, 1, b(0), 0, 0, -1), op(kSubmit, true),
+                     last, op(kCancel, true), text("因天气取消"), last, op(kGetActivity, false),
+                     b(0)));
+  Write(target, "service-points",
+        absl::StrCat(op(kCreatePoint, true, true), b(2), text("和谐社区党群服务中心"), b(1),
+                     text("和谐路8号"), text("seed-point-1"), op(kUpdatePoint, true), b(0), b(1),
+                     text("display_name,address"), text("和谐社区党群服务中心（新址）"), b(2),
+                     text("和谐路9号，值班电话13912345678"), op(kCreate, true),
+                     planned(1, 9, b(2) + b(0), 1, 30, 240), op(kListPoints, false), b(4), b(3),
+                     b(0), b(0), op(kGetPoint, false), b(0), op(kDeletePoint, true), b(0), b(1),
+                     op(kCreate, true), planned(1, 9, b(3) + b(4) + b(0), 2, 30, 60),
+                     op(kListPoints, true, true), b(2), b(0), b(0), b(0)));
+  Write(target, "bad-times",
+        absl::StrCat(
+            op(kCreate, true), b(2), b(7), text("时间越界"), text(""), b(1), b(0), b(4), b(3), b(1),
+            b(3), b(2), b(0), b(0), b(0), op(kCreate, true), b(2), b(7), text("时间越界"), text(""),
+            b(1), b(0), b(3), std::string(8, '\x7f'), std::string(4, '\x7f'), b(2),
+            std::string(8, '\xff'), std::string(4, '\xff'), b(0), b(0), b(0), op(kCreate, true),
+            planned(2, 7, b(1) + b(0), 1, 60, 60 * 24 * 8), op(kCreate, true),
+            planned(2, 7, b(1) + b(0), 2, 60, 0), op(kCreate, true), b(2), b(12), text("未知种类"),
+            text(""), b(1), b(0), b(1), u16(60), b(1), u16(60), b(0), b(0xF0),
+            std::string(4, '\xff'), b(0), op(kListActivities, false), b(0), b(4), b(0), b(0)));
+  Write(target, "huge-numbers",
+        absl::StrCat(held, op(kRecordAttendance, true), b(0), b(3), b(1), b(0x8E), b(0), b(0),
+                     op(kRecordAttendance, true), b(0), b(4), b(0), b(0), b(0x8B), b(0),
+                     op(kRedeem, true), b(1), b(8), text("太多"), op(kImport, true), b(0), b(0xFF),
+                     line(3, 1, 30, 0, "K"), line(3, 2, 30, 0, "L"), line(4, 0, 0, 5, ""),
+                     line(0, 0, 0, 0, ""), line(5, 1, 1, 1, "M"), line(3, 0x85, 1, 0, ""),
+                     line(1, 2, 0x8F, 0, "")));
+  // ListActivities: the filters and places in turn.
+  std::string lists;
+  for (int i = 0; i < 8; ++i) {
+    absl::StrAppend(&lists, op(kListActivities, i % 2 == 0), b(i), b(2 * i), b(i % 4), b(0));
+  }
+  Write(target, "list-filters", lists);
+  lists.clear();
+  // Not filter 13 ("kind = 13800138000"): its message repeats the number
+  // (common/filter_fields.h), which the target reports.
+  for (int i = 8; i < 16; ++i) {
+    absl::StrAppend(&lists, op(kListActivities, i % 2 == 0, i % 3 == 0), b(i),
+                    b(i + 3 == 13 ? 14 : i + 3), b(1), b(0),
+                    i % 3 == 0 ? std::string(8, '\0') : "");
+  }
+  Write(target, "list-filters-odd", lists);
+  // Eight operations an input: the odd names in chunks.
+  for (int first = 0; first < 30; first += 8) {
+    std::string names;
+    for (int i = first; i < std::min(first + 8, 30); ++i) {
+      if (i % 3 == 0) absl::StrAppend(&names, op(kGetActivity, i % 2 == 0), b(0x80 + i));
+      if (i % 3 == 1) absl::StrAppend(&names, op(kGetAccount, i % 2 == 0), b(0x80 + i), b(i));
+      if (i % 3 == 2) {
+        absl::StrAppend(&names, op(kRedeem, true), b(0x80 + i), b(0), text("odd"));
+      }
+    }
+    Write(target, absl::StrCat("odd-names-", first / 8), names);
+  }
+  Write(target, "events",
+        absl::StrCat(create, op(kListEvents, false), b(1), b(7), b(0), op(kListEvents, true),
+                     b(0xF0), std::string(8, '\xff'), b(3), b(1), text("bm90IGEgdG9rZW4")));
+}
+
 int Main() {
   SilenceProtobufLogs();
   // First: they need no service.
   CaseworkSeeds();
+  ActivitySeeds();
   const InProcessServices& services = InProcessServices::Get(/*with_roster=*/true);
   const gateway::RouteTable routes;
   std::printf("org service:\n");

@@ -45,11 +45,15 @@ absl::StatusOr<Backends> ConnectBackends(const BackendOptions& options, const Ro
                   .roster = connect(options.roster_address, Backend::kRoster),
                   .casework = options.casework_address.empty()
                                   ? nullptr
-                                  : connect(options.casework_address, Backend::kCasework)};
+                                  : connect(options.casework_address, Backend::kCasework),
+                  .activity = options.activity_address.empty()
+                                  ? nullptr
+                                  : connect(options.activity_address, Backend::kActivity)};
 }
 
 bool BackendsServing(const Backends& backends, absl::Duration timeout) {
-  for (const auto& channel : {backends.org, backends.roster, backends.casework}) {
+  for (const auto& channel :
+       {backends.org, backends.roster, backends.casework, backends.activity}) {
     if (channel == nullptr) continue;  // a backend not configured
     absl::StatusOr<HealthStatus> health = CheckHealth(channel, "", timeout);
     if (!health.ok() || *health != HealthStatus::kServing) return false;

@@ -27,6 +27,8 @@ struct BackendOptions {
   // Empty: no casework service; its methods answer UNAVAILABLE and the
   // gateway's health does not wait for it.
   std::string casework_address;
+  // Likewise for the activity service.
+  std::string activity_address;
   int max_message_bytes = 4 * 1024 * 1024;
   // TLS to the services: roots to verify them with (plaintext when empty)
   // and the gateway's own certificate for mutual TLS.
@@ -41,6 +43,7 @@ struct Backends {
   std::shared_ptr<grpc::Channel> org;
   std::shared_ptr<grpc::Channel> roster;
   std::shared_ptr<grpc::Channel> casework;  // null when not configured
+  std::shared_ptr<grpc::Channel> activity;  // likewise
 };
 
 // The service config that retries the routes' reads on UNAVAILABLE.

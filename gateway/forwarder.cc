@@ -103,8 +103,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       if (Stub() == nullptr) {
         return Fail(absl::UnavailableError(
             absl::StrCat(route_->short_name,
-                         ": this gateway has no backend for it (its address flag, e.g. "
-                         "--casework_address, is not set)")));
+                         ": this gateway has no backend for it (its address flag, "
+                         "--casework_address or --activity_address, is not set)")));
       }
       StartBackend();
     });
@@ -300,6 +300,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
         return deps_.roster;
       case Backend::kCasework:
         return deps_.casework;
+      case Backend::kActivity:
+        return deps_.activity;
     }
     return deps_.org;
   }
@@ -331,8 +333,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       }
       if (Scoped()) {
         // A uniqueness conflict names whoever holds the value, and a
-        // casework refusal the person a request named (an assignee, a
-        // reporter): either may be outside the scope.
+        // casework or activity refusal the person a request named (an
+        // assignee, a reporter, an attendee): any may be outside the scope.
         return FinishCall(
             grpc::Status(status.error_code(), RedactPersonNames(status.error_message())));
       }

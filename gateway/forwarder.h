@@ -31,6 +31,7 @@ struct ForwarderDeps {
   grpc::GenericStub* org = nullptr;
   grpc::GenericStub* roster = nullptr;
   grpc::GenericStub* casework = nullptr;  // null: no casework service configured
+  grpc::GenericStub* activity = nullptr;  // null: no activity service configured
   const CallerSigner* signer = nullptr;
   // Seals the backends' page tokens for clients; null forwards them as they
   // are (tests of other things).

@@ -30,6 +30,7 @@
 #include "gateway/scope_checker.h"
 #include "gateway/token_store.h"
 #include "gateway/worker_pool.h"
+#include "grassroots/activity/v1/activity_service.grpc.pb.h"
 #include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
@@ -41,6 +42,9 @@ ABSL_FLAG(std::string, org_service, "127.0.0.1:50051", "Address of the org servi
 ABSL_FLAG(std::string, roster_service, "127.0.0.1:50052", "Address of the roster service.");
 ABSL_FLAG(std::string, casework_address, "",
           "Address of the casework service (scripts/run_suite.sh: 127.0.0.1:50054); empty: none, "
+          "and its methods answer UNAVAILABLE.");
+ABSL_FLAG(std::string, activity_address, "",
+          "Address of the activity service (scripts/run_suite.sh: 127.0.0.1:50055); empty: none, "
           "and its methods answer UNAVAILABLE.");
 ABSL_FLAG(std::string, tokens_file, "",
           "Required. The accepted tokens as SHA-256 hashes with principal, role, scope and "
@@ -108,7 +112,8 @@ class ReplicaView final : public gw::HierarchyView {
 int main(int argc, char** argv) {
   grassroots::PrepareServerProcess();
   absl::SetProgramUsageMessage(
-      "Serves the org, roster and casework APIs to clients, with authentication and subtree-scoped "
+      "Serves the org, roster, casework and activity APIs to clients, with authentication and "
+      "subtree-scoped "
       "authorisation.\n  gateway --tokens_file=F --caller_key_file=K [--listen=HOST:PORT]");
   absl::ParseCommandLine(argc, argv);
 
@@ -145,6 +150,7 @@ int main(int argc, char** argv) {
   auto backends = gw::ConnectBackends({.org_address = absl::GetFlag(FLAGS_org_service),
                                        .roster_address = absl::GetFlag(FLAGS_roster_service),
                                        .casework_address = absl::GetFlag(FLAGS_casework_address),
+                                       .activity_address = absl::GetFlag(FLAGS_activity_address),
                                        .max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes),
                                        .tls = {.cert = absl::GetFlag(FLAGS_backend_tls_cert),
                                                .key = absl::GetFlag(FLAGS_backend_tls_key),
@@ -158,17 +164,23 @@ int main(int argc, char** argv) {
   auto casework_stub = backends->casework == nullptr
                            ? nullptr
                            : grassroots::casework::v1::CaseworkService::NewStub(backends->casework);
+  auto activity_stub = backends->activity == nullptr
+                           ? nullptr
+                           : grassroots::activity::v1::ActivityService::NewStub(backends->activity);
   grpc::GenericStub org_generic(backends->org);
   grpc::GenericStub roster_generic(backends->roster);
   auto casework_generic = backends->casework == nullptr
                               ? nullptr
                               : std::make_unique<grpc::GenericStub>(backends->casework);
+  auto activity_generic = backends->activity == nullptr
+                              ? nullptr
+                              : std::make_unique<grpc::GenericStub>(backends->activity);
 
   grassroots::org_client::OrgReplica replica(backends->org);
   replica.Start();
   ReplicaView view(&replica);
   gw::ScopeChecker checker(&view, org_stub.get(), roster_stub.get(), casework_stub.get(),
-                           absl::GetFlag(FLAGS_lookup_timeout));
+                           activity_stub.get(), absl::GetFlag(FLAGS_lookup_timeout));
   grassroots::RealClock clock;
   gw::RateLimiter limiter({.calls_per_second = absl::GetFlag(FLAGS_rate_limit_qps),
                            .burst = absl::GetFlag(FLAGS_rate_limit_burst)},
@@ -189,6 +201,7 @@ int main(int argc, char** argv) {
                            .org = &org_generic,
                            .roster = &roster_generic,
                            .casework = casework_generic.get(),
+                           .activity = activity_generic.get(),
                            .signer = signer_ptr,
                            .sealer = &sealer,
                            .logs = &logs,
@@ -203,6 +216,7 @@ int main(int argc, char** argv) {
        .service_names = {grassroots::org::v1::OrgService::service_full_name(),
                          grassroots::roster::v1::RosterService::service_full_name(),
                          grassroots::casework::v1::CaseworkService::service_full_name(),
+                         grassroots::activity::v1::ActivityService::service_full_name(),
                          grassroots::gateway::v1::GatewayService::service_full_name()},
        .max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes),
        .serving_at_start = false,
@@ -210,13 +224,17 @@ int main(int argc, char** argv) {
        .generic_service = &forwarder},
       {&gateway_service});
   if (!server.ok()) return Fail(std::string(server.status().message()));
-  std::fprintf(
-      stderr, "gateway: serving on port %d (%s), org %s, roster %s, casework %s, %zu tokens\n",
-      (*server)->port(), credentials ? "TLS" : "plaintext",
-      absl::GetFlag(FLAGS_org_service).c_str(), absl::GetFlag(FLAGS_roster_service).c_str(),
-      absl::GetFlag(FLAGS_casework_address).empty() ? "none"
-                                                    : absl::GetFlag(FLAGS_casework_address).c_str(),
-      (*tokens)->size());
+  const auto or_none = [](const std::string& address) {
+    return address.empty() ? std::string("none") : address;
+  };
+  std::fprintf(stderr,
+               "gateway: serving on port %d (%s), org %s, roster %s, casework %s, activity %s, "
+               "%zu tokens\n",
+               (*server)->port(), credentials ? "TLS" : "plaintext",
+               absl::GetFlag(FLAGS_org_service).c_str(),
+               absl::GetFlag(FLAGS_roster_service).c_str(),
+               or_none(absl::GetFlag(FLAGS_casework_address)).c_str(),
+               or_none(absl::GetFlag(FLAGS_activity_address)).c_str(), (*tokens)->size());
 
   // Health follows the services: SERVING only while every one answers. The same
   // beat writes out the access log.

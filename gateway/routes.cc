@@ -12,6 +12,7 @@
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "google/protobuf/descriptor.h"
+#include "grassroots/activity/v1/activity_service.pb.h"
 #include "grassroots/casework/v1/casework_service.pb.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/roster/v1/roster_service.pb.h"
@@ -23,6 +24,7 @@ namespace {
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
 namespace casework_v1 = ::grassroots::casework::v1;
+namespace activity_v1 = ::grassroots::activity::v1;
 using google::protobuf::RepeatedPtrField;
 
 template <typename Message>
@@ -174,6 +176,37 @@ class Names {
           absl::StrCat(field, ": \"", name, "\" is not issues/{id}/dispatches/{id}"));
     }
     return Issue(absl::StrCat(parts[0], "/", parts[1]), std::move(field), write);
+  }
+  // An activity of the activity service (its attendance lines go with
+  // it): looked up, in scope by its place or its organisation's units.
+  absl::Status Activity(absl::string_view name, std::string field, bool write) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "activities", field));
+    targets_.push_back(
+        {.kind = TargetKind::kActivity, .id = id, .field = std::move(field), .write = write});
+    return absl::OkStatus();
+  }
+  // A service point: looked up, in scope by its unit.
+  absl::Status ServicePoint(absl::string_view name, std::string field, bool write) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "servicePoints", field));
+    targets_.push_back(
+        {.kind = TargetKind::kServicePoint, .id = id, .field = std::move(field), .write = write});
+    return absl::OkStatus();
+  }
+  // `creditAccounts/{person}`: the person's, scoped like `people/{person}`.
+  absl::Status CreditAccount(absl::string_view name, std::string field) {
+    ASSIGN_OR_RETURN(int64_t id, IdOf(name, "creditAccounts", field));
+    targets_.push_back({.kind = TargetKind::kPerson, .id = id, .field = std::move(field)});
+    return absl::OkStatus();
+  }
+  // A co-organiser of an activity: an external organisation of the
+  // district's directory or an alliance (read: it must be visible).
+  absl::Status CoOrganiser(absl::string_view name, std::string field) {
+    if (absl::StartsWith(name, "alliances/")) return Alliance(name, std::move(field));
+    if (absl::StartsWith(name, "externalOrgs/")) {
+      return ExternalOrg(name, std::move(field), false);
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", name, "\" is not externalOrgs/{id} or alliances/{id}"));
   }
   // Optional fields: an empty one names nothing.
   absl::Status PersonIfSet(absl::string_view name, std::string field) {
@@ -356,6 +389,46 @@ std::optional<Target> CaseworkEventTarget(const casework_v1::Event& event) {
   return std::nullopt;
 }
 
+// An activity is in scope by its place or any unit its organisation
+// covered, both on the resource: no lookup (one only for an activity that
+// carries neither, by its name).
+std::optional<Target> ActivityTarget(const activity_v1::Activity& activity) {
+  absl::StatusOr<int64_t> id = IdOf(activity.name(), "activities", "");
+  Target target{.kind = TargetKind::kActivity, .id = id.ok() ? *id : 0};
+  if (absl::StatusOr<int64_t> place = IdOf(activity.place(), "units", ""); place.ok()) {
+    target.units.push_back(*place);
+  }
+  for (const std::string& name : activity.party_org_units()) {
+    if (absl::StatusOr<int64_t> unit = IdOf(name, "units", ""); unit.ok()) {
+      target.units.push_back(*unit);
+    }
+  }
+  if (target.units.empty() && target.id == 0) return std::nullopt;
+  return target;
+}
+
+// A credit entry, `creditAccounts/{person}/entries/{id}`: the person's.
+std::optional<Target> CreditEntryTarget(const activity_v1::CreditEntry& entry) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(entry.name(), '/');
+  if (parts.size() != 4 || parts[2] != "entries") return std::nullopt;
+  absl::StatusOr<int64_t> person =
+      IdOf(absl::StrCat(parts[0], "/", parts[1]), "creditAccounts", "");
+  if (!person.ok()) return std::nullopt;
+  return Target{.kind = TargetKind::kPerson, .id = *person};
+}
+
+// Activities by their place or their organisation's units, attendance
+// lines by the place they carry, credit entries by their person, service
+// points by their unit.
+std::optional<Target> ActivityEventTarget(const activity_v1::Event& event) {
+  const activity_v1::ResourceSnapshot& s = event.has_after() ? event.after() : event.before();
+  if (s.has_activity()) return ActivityTarget(s.activity());
+  if (s.has_attendance()) return UnitTarget(s.attendance().place());
+  if (s.has_credit_entry()) return CreditEntryTarget(s.credit_entry());
+  if (s.has_service_point()) return UnitTarget(s.service_point().unit());
+  return std::nullopt;
+}
+
 std::optional<Target> RosterEventTarget(const roster_v1::Event& event) {
   const roster_v1::ResourceSnapshot& s = event.has_after() ? event.after() : event.before();
   if (s.has_person()) return PersonTarget(s.person());
@@ -380,6 +453,8 @@ ServiceName ServiceOf(Backend backend) {
       return {"grassroots.roster.v1.RosterService", "RosterService"};
     case Backend::kCasework:
       return {"grassroots.casework.v1.CaseworkService", "CaseworkService"};
+    case Backend::kActivity:
+      return {"grassroots.activity.v1.ActivityService", "ActivityService"};
   }
   return {};
 }
@@ -1030,6 +1105,231 @@ void AddCaseworkRoutes(TableBuilder& t) {
       /*skip_empty=*/true);
 }
 
+// The activity service (docs/activities.md, "Through the gateway").
+//
+// - An activity is read by a principal whose scope holds its place or any
+//   unit of its `party_org_units` (the units its organising organisation
+//   covered when it was made), and worked — updated, submitted, held,
+//   recorded, cancelled, its attendance recorded or imported — by an EDITOR
+//   or ADMIN with the same in scope. The gateway learns both with a
+//   GetActivity lookup, as it does an issue's place; an unknown activity and
+//   one outside the scope answer alike.
+// - CreateActivity: the organising organisation in write scope (every unit
+//   it covers), the place in scope, a service point's unit in scope (looked
+//   up), the organiser and co-organisers visible (people as the roster's,
+//   external organisations and alliances as the org service's).
+// - ApproveActivity and ReturnActivity are the organisation above's: the
+//   `approver` in write scope, and the activity readable.
+// - The people of attendance lines, and `creditAccounts/{person}`, are
+//   scoped like `people/{person}`: a read of the account, a write of a
+//   redemption.
+// - Service points by their unit: `unit` of a create, looked up by name.
+// - Lists name a place in scope and are filtered item by item; events are
+//   kept by their resource (ActivityEventTarget).
+void AddActivityRoutes(TableBuilder& t) {
+  constexpr Backend kActivity = Backend::kActivity;
+  constexpr bool kReads = false;
+  constexpr bool kWorks = true;
+  const auto activity_named = [](const auto& r, Names& n) {
+    return n.Activity(r.name(), "name", kWorks);
+  };
+  // The lines of a sheet: each named person must be in scope, as an
+  // issue's reporter is.
+  const auto attendance_people = [](const RepeatedPtrField<activity_v1::Attendance>& lines,
+                                    absl::string_view prefix, Names& n) -> absl::Status {
+    for (int i = 0; i < lines.size(); ++i) {
+      RETURN_IF_ERROR(
+          n.PersonIfSet(lines.Get(i).person(), absl::StrCat(prefix, "[", i, "].person")));
+    }
+    return absl::OkStatus();
+  };
+  // What an activity names besides its organisation, for a create or the
+  // fields an update changes.
+  const auto activity_parts = [](const activity_v1::Activity& a,
+                                 const google::protobuf::FieldMask* mask,
+                                 Names& n) -> absl::Status {
+    const auto updates = [mask](absl::string_view path, bool set) {
+      return mask == nullptr ? set : Updates(*mask, path, set);
+    };
+    if (updates("place", !a.place().empty()) && !a.place().empty()) {
+      RETURN_IF_ERROR(n.Unit(a.place(), "activity.place"));
+    }
+    if (updates("service_point", !a.service_point().empty()) && !a.service_point().empty()) {
+      RETURN_IF_ERROR(n.ServicePoint(a.service_point(), "activity.service_point", kWorks));
+    }
+    if (updates("organiser", !a.organiser().empty())) {
+      RETURN_IF_ERROR(n.PersonIfSet(a.organiser(), "activity.organiser"));
+    }
+    if (updates("co_organisers", a.co_organisers_size() > 0)) {
+      for (int i = 0; i < a.co_organisers_size(); ++i) {
+        RETURN_IF_ERROR(
+            n.CoOrganiser(a.co_organisers(i), absl::StrCat("activity.co_organisers[", i, "]")));
+      }
+    }
+    return absl::OkStatus();
+  };
+
+  // The answer is checked as a read, as the other creates' are: a retry
+  // with one of the caller's own request ids answers with what the first
+  // call made.
+  t.Add<activity_v1::CreateActivityRequest>(
+       kActivity, "CreateActivity", kUnary, kWrite,
+       [activity_parts](const auto& r, Names& n) {
+         RETURN_IF_ERROR(
+             n.PartyOrg(r.activity().party_org(), "activity.party_org", /*write=*/true));
+         if (r.activity().place().empty() && r.activity().service_point().empty()) {
+           // Placed nowhere the gateway can check: the service requires one.
+           return absl::InvalidArgumentError(
+               "activity.place: a place or a service point is required");
+         }
+         return activity_parts(r.activity(), nullptr, n);
+       })
+      .filter = KeepSingle<activity_v1::Activity>(ActivityTarget);
+  t.Add<activity_v1::GetActivityRequest>(
+      kActivity, "GetActivity", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Activity(r.name(), "name", kReads); });
+  t.Add<activity_v1::UpdateActivityRequest>(
+      kActivity, "UpdateActivity", kUnary, kWrite, [activity_parts](const auto& r, Names& n) {
+        RETURN_IF_ERROR(n.Activity(r.activity().name(), "activity.name", kWorks));
+        return activity_parts(r.activity(), &r.update_mask(), n);
+      });
+  // The service lists by place subtree: a scoped principal names a unit in
+  // scope (and any organisation its filter names must be readable), and an
+  // activity seen there only by its place is kept by the same rule as a
+  // read by name.
+  t.Add<activity_v1::ListActivitiesRequest>(kActivity, "ListActivities", kUnary, kRead,
+                                            [](const auto& r, Names& n) {
+                                              RETURN_IF_ERROR(n.FilterNames(r.filter()));
+                                              if (r.place().empty()) {
+                                                return NeedsEveryDistrict("place",
+                                                                          "every activity");
+                                              }
+                                              return n.Unit(r.place(), "place");
+                                            })
+      .filter = KeepItems<activity_v1::ListActivitiesResponse, activity_v1::Activity>(
+      &activity_v1::ListActivitiesResponse::mutable_activities, ActivityTarget);
+  t.Add<activity_v1::SubmitActivityRequest>(kActivity, "SubmitActivity", kUnary, kWrite,
+                                            activity_named);
+  // The organisation above approves: it must be in write scope, and the
+  // activity readable.
+  const auto approval = [](const auto& r, Names& n) {
+    RETURN_IF_ERROR(n.Activity(r.name(), "name", kReads));
+    return n.PartyOrg(r.approver(), "approver", /*write=*/true);
+  };
+  t.Add<activity_v1::ApproveActivityRequest>(kActivity, "ApproveActivity", kUnary, kWrite,
+                                             approval);
+  t.Add<activity_v1::ReturnActivityRequest>(kActivity, "ReturnActivity", kUnary, kWrite, approval);
+  t.Add<activity_v1::HoldActivityRequest>(kActivity, "HoldActivity", kUnary, kWrite,
+                                          activity_named);
+  t.Add<activity_v1::RecordActivityRequest>(kActivity, "RecordActivity", kUnary, kWrite,
+                                            activity_named);
+  t.Add<activity_v1::CancelActivityRequest>(kActivity, "CancelActivity", kUnary, kWrite,
+                                            activity_named);
+
+  // A sheet's key that is an ID-card or phone number: "recorded before"
+  // would confirm it.
+  t.Add<activity_v1::RecordAttendanceRequest>(
+       kActivity, "RecordAttendance", kUnary, kWrite,
+       [](const auto& r, Names& n) {
+         RETURN_IF_ERROR(n.Activity(r.parent(), "parent", kWorks));
+         return n.PersonIfSet(r.attendance().person(), "attendance.person");
+       })
+      .needs_grant = GrantNeededFor<activity_v1::RecordAttendanceRequest>(
+      [](const activity_v1::RecordAttendanceRequest& r) -> std::optional<std::string> {
+        if (KeyIsPersonalData(r.attendance().key())) return "attendance.key";
+        return std::nullopt;
+      });
+  // RecordAttendance's check on the parent, with validate_only too, and
+  // each line's person.
+  t.Add<activity_v1::ImportAttendanceRequest>(
+       kActivity, "ImportAttendance", kUnary, kWrite,
+       [attendance_people](const auto& r, Names& n) {
+         RETURN_IF_ERROR(n.Activity(r.parent(), "parent", kWorks));
+         return attendance_people(r.attendances(), "attendances", n);
+       })
+      .needs_grant = GrantNeededFor<activity_v1::ImportAttendanceRequest>(
+      [](const activity_v1::ImportAttendanceRequest& r) -> std::optional<std::string> {
+        for (int i = 0; i < r.attendances_size(); ++i) {
+          if (KeyIsPersonalData(r.attendances(i).key())) {
+            return absl::StrCat("attendances[", i, "].key");
+          }
+        }
+        return std::nullopt;
+      });
+  t.routes().back().filter = [](grpc::ByteBuffer& buffer, const KeepFn&) {
+    activity_v1::ImportAttendanceResponse response;
+    if (!Parse(buffer, response)) return FilterOutcome::kDenied;
+    bool changed = false;
+    for (activity_v1::ImportAttendanceError& error : *response.mutable_errors()) {
+      std::string redacted = RedactPersonNames(error.message());
+      changed = changed || redacted != error.message();
+      error.set_message(std::move(redacted));
+    }
+    if (!changed) return FilterOutcome::kUnchanged;
+    Serialize(response, buffer);
+    return FilterOutcome::kChanged;
+  };
+  // Every line is the parent's, already checked.
+  t.Add<activity_v1::ListAttendancesRequest>(
+      kActivity, "ListAttendances", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.Activity(r.parent(), "parent", kReads); });
+
+  t.Add<activity_v1::GetCreditAccountRequest>(
+      kActivity, "GetCreditAccount", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.CreditAccount(r.name(), "name"); });
+  t.Add<activity_v1::ListCreditEntriesRequest>(
+      kActivity, "ListCreditEntries", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.CreditAccount(r.parent(), "parent"); });
+  // The answer as a read: a replayed request id answers with the entry the
+  // first call made.
+  t.Add<activity_v1::RedeemCreditRequest>(
+       kActivity, "RedeemCredit", kUnary, kWrite,
+       [](const auto& r, Names& n) { return n.CreditAccount(r.account(), "account"); })
+      .filter = KeepSingle<activity_v1::CreditEntry>(CreditEntryTarget);
+
+  const auto service_point_unit = [](const activity_v1::ServicePoint& p) {
+    return UnitTarget(p.unit());
+  };
+  t.Add<activity_v1::CreateServicePointRequest>(kActivity, "CreateServicePoint", kUnary, kWrite,
+                                                [](const auto& r, Names& n) {
+                                                  return n.Unit(r.service_point().unit(),
+                                                                "service_point.unit");
+                                                })
+      .filter = KeepSingle<activity_v1::ServicePoint>(service_point_unit);
+  t.Add<activity_v1::GetServicePointRequest>(
+      kActivity, "GetServicePoint", kUnary, kRead,
+      [](const auto& r, Names& n) { return n.ServicePoint(r.name(), "name", kReads); });
+  t.Add<activity_v1::UpdateServicePointRequest>(
+      kActivity, "UpdateServicePoint", kUnary, kWrite, [](const auto& r, Names& n) {
+        return n.ServicePoint(r.service_point().name(), "service_point.name", kWorks);
+      });
+  // A delete, as the org service's: an ADMIN's.
+  t.Add<activity_v1::DeleteServicePointRequest>(
+      kActivity, "DeleteServicePoint", kUnary, kManage,
+      [](const auto& r, Names& n) { return n.ServicePoint(r.name(), "name", kWorks); });
+  t.Add<activity_v1::ListServicePointsRequest>(kActivity, "ListServicePoints", kUnary, kRead,
+                                               [](const auto& r, Names& n) {
+                                                 if (r.unit().empty()) {
+                                                   return NeedsEveryDistrict("unit",
+                                                                             "every service point");
+                                                 }
+                                                 return n.Unit(r.unit(), "unit");
+                                               })
+      .filter = KeepItems<activity_v1::ListServicePointsResponse, activity_v1::ServicePoint>(
+      &activity_v1::ListServicePointsResponse::mutable_service_points, service_point_unit);
+
+  // The history of the scope only.
+  t.Add<activity_v1::ListEventsRequest>(kActivity, "ListEvents", kUnary, kRead,
+                                        [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<activity_v1::ListEventsResponse, activity_v1::Event>(
+      &activity_v1::ListEventsResponse::mutable_events, ActivityEventTarget);
+  t.Add<activity_v1::WatchEventsRequest>(kActivity, "WatchEvents", kServerStream, kRead,
+                                         [](const auto&, Names&) { return absl::OkStatus(); })
+      .filter = KeepItems<activity_v1::WatchEventsResponse, activity_v1::Event>(
+      &activity_v1::WatchEventsResponse::mutable_events, ActivityEventTarget,
+      /*skip_empty=*/true);
+}
+
 }  // namespace
 
 std::string RedactPersonNames(const std::string& message) {
@@ -1083,6 +1383,7 @@ RouteTable::RouteTable() {
   AddOrgRoutes(builder);
   AddRosterRoutes(builder);
   AddCaseworkRoutes(builder);
+  AddActivityRoutes(builder);
   for (Route& route : routes_) {
     FindPagingFields(route);
     by_method_.emplace(route.method, &route);

@@ -24,7 +24,7 @@
 
 namespace grassroots::gateway {
 
-enum class Backend : int8_t { kOrg, kRoster, kCasework };
+enum class Backend : int8_t { kOrg, kRoster, kCasework, kActivity };
 enum class CallShape : int8_t { kUnary, kServerStream, kClientStream };
 
 // Decides whether one item of a response is in scope: nullopt when it

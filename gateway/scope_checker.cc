@@ -13,6 +13,7 @@ namespace {
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
 namespace casework_v1 = ::grassroots::casework::v1;
+namespace activity_v1 = ::grassroots::activity::v1;
 
 // NOT_FOUND from a lookup means "not in scope", never an error: a scoped
 // principal learns nothing of what exists outside.
@@ -50,6 +51,10 @@ std::string Target::ResourceName() const {
       return FormatResourceName("alliances", id);
     case TargetKind::kIssue:
       return FormatResourceName("issues", id);
+    case TargetKind::kActivity:
+      return FormatResourceName("activities", id);
+    case TargetKind::kServicePoint:
+      return FormatResourceName("servicePoints", id);
   }
   return "";
 }
@@ -57,11 +62,13 @@ std::string Target::ResourceName() const {
 ScopeChecker::ScopeChecker(const HierarchyView* hierarchy, org_v1::OrgService::Stub* org,
                            roster_v1::RosterService::Stub* roster,
                            casework_v1::CaseworkService::Stub* casework,
+                           activity_v1::ActivityService::Stub* activity,
                            absl::Duration lookup_timeout)
     : hierarchy_(hierarchy),
       org_(org),
       roster_(roster),
       casework_(casework),
+      activity_(activity),
       lookup_timeout_(lookup_timeout) {}
 
 absl::Status ScopeChecker::OutOfScope(const Principal& principal, const Target& target) {
@@ -112,6 +119,9 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
       return std::nullopt;
     case TargetKind::kDistrictDirectory:
       return TryDistrictDirectory(scope, target.id, target.write);
+    case TargetKind::kActivity:
+      if (target.units.empty()) return std::nullopt;
+      return TryAnyUnit(scope, target.units);
     case TargetKind::kRoleAssignment:
     case TargetKind::kPersonByExternalKey:
     case TargetKind::kCurrentMembershipOf:
@@ -119,6 +129,7 @@ std::optional<bool> ScopeChecker::TryInScope(const Principal& principal,
     case TargetKind::kExternalOrg:
     case TargetKind::kAlliance:
     case TargetKind::kIssue:
+    case TargetKind::kServicePoint:
       return std::nullopt;
   }
   return std::nullopt;
@@ -187,6 +198,10 @@ absl::StatusOr<bool> ScopeChecker::LookUp(const Principal& principal, const Targ
       return Alliance(scope, target.id, deadline);
     case TargetKind::kIssue:
       return Issue(scope, target.id, target.write, deadline);
+    case TargetKind::kActivity:
+      return Activity(scope, target, deadline);
+    case TargetKind::kServicePoint:
+      return ServicePoint(scope, target.id, deadline);
   }
   return false;
 }
@@ -245,6 +260,73 @@ absl::StatusOr<bool> ScopeChecker::Issue(int64_t scope, int64_t id, bool write,
   // escalation, so a write is judged by where the issue is handled now.
   const std::string& unit_name = write ? response.handling_unit() : response.place();
   absl::StatusOr<int64_t> unit = ParseResourceName(unit_name, "units", "unit");
+  if (!unit.ok()) return false;
+  return Unit(scope, *unit, deadline);  // from the replica when it knows the unit
+}
+
+std::optional<bool> ScopeChecker::TryAnyUnit(int64_t scope,
+                                             const std::vector<int64_t>& units) const {
+  bool known = true;
+  for (int64_t unit : units) {
+    std::optional<bool> within = hierarchy_->IsWithin(unit, scope);
+    if (within && *within) return true;
+    known = known && within.has_value();
+  }
+  if (!known) return std::nullopt;
+  return false;
+}
+
+absl::StatusOr<bool> ScopeChecker::AnyUnit(int64_t scope, const std::vector<int64_t>& units,
+                                           absl::Time deadline) const {
+  if (std::optional<bool> quick = TryAnyUnit(scope, units)) return *quick;
+  for (int64_t unit : units) {
+    absl::StatusOr<bool> within = Unit(scope, unit, deadline);
+    if (!within.ok() || *within) return within;
+  }
+  return false;
+}
+
+absl::StatusOr<bool> ScopeChecker::Activity(int64_t scope, const Target& target,
+                                            absl::Time deadline) const {
+  if (!target.units.empty()) return AnyUnit(scope, target.units, deadline);
+  if (activity_ == nullptr) {
+    return absl::UnavailableError("this gateway has no activity service (--activity_address)");
+  }
+  activity_v1::GetActivityRequest request;
+  request.set_name(FormatResourceName("activities", target.id));
+  activity_v1::Activity response;
+  auto context = LookupContext(deadline);
+  grpc::Status status = activity_->GetActivity(context.get(), request, &response);
+  if (!status.ok()) return NotFoundIsOutside(status);
+  // Its place, and the units its organisation covered when it was made: a
+  // community works the activities held at its places and those of its
+  // branches, wherever they are held.
+  std::vector<int64_t> units;
+  if (absl::StatusOr<int64_t> place = ParseResourceName(response.place(), "units", "place");
+      place.ok()) {
+    units.push_back(*place);
+  }
+  for (const std::string& name : response.party_org_units()) {
+    if (absl::StatusOr<int64_t> unit = ParseResourceName(name, "units", "party_org_units");
+        unit.ok()) {
+      units.push_back(*unit);
+    }
+  }
+  return AnyUnit(scope, units, deadline);
+}
+
+absl::StatusOr<bool> ScopeChecker::ServicePoint(int64_t scope, int64_t id,
+                                                absl::Time deadline) const {
+  if (activity_ == nullptr) {
+    return absl::UnavailableError("this gateway has no activity service (--activity_address)");
+  }
+  activity_v1::GetServicePointRequest request;
+  request.set_name(FormatResourceName("servicePoints", id));
+  activity_v1::ServicePoint response;
+  auto context = LookupContext(deadline);
+  grpc::Status status = activity_->GetServicePoint(context.get(), request, &response);
+  if (!status.ok()) return NotFoundIsOutside(status);
+  absl::StatusOr<int64_t> unit = ParseResourceName(response.unit(), "units", "unit");
   if (!unit.ok()) return false;
   return Unit(scope, *unit, deadline);  // from the replica when it knows the unit
 }

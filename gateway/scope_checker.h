@@ -20,11 +20,15 @@
 //   scope and writable when its handling unit is (escalation moves the
 //   handling unit up, out of a community's reach and into the street's);
 //   a dispatch is its issue's;
+// - an activity of the activity service is in scope (read and write alike)
+//   when its place or any unit its organising organisation covered
+//   (`party_org_units`) is; a service point when its unit is;
 // - for a principal scoped to every district ("*") everything is.
 //
 // Units and party organisations are answered from memory (the replica of
 // the hierarchy) without a call; what the replica does not hold yet, people
-// role assignments and issues take lookups at the services, which block: callers
+// role assignments, issues, activities and service points take lookups at the
+// services, which block: callers
 // run Check off gRPC's callback threads when TryCheck cannot answer.
 //
 // A resource that does not exist is out of scope for a scoped principal,
@@ -41,6 +45,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/principal.h"
+#include "grassroots/activity/v1/activity_service.grpc.pb.h"
 #include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
 #include "grassroots/roster/v1/roster_service.grpc.pb.h"
@@ -89,6 +94,15 @@ enum class TargetKind : int8_t {
   // acts on one only while it handles it: once escalated to the street, the
   // street's principals act on it.
   kIssue,
+  // The activity `id` of the activity service (and its attendance lines): in
+  // scope when its place or any of the units its organising organisation
+  // covered (`party_org_units`) is, for reads and writes alike (`write` says
+  // which the request does, for the log). Looked up with GetActivity unless
+  // `units` holds them already (an activity of a response). Unknown is
+  // outside.
+  kActivity,
+  // The service point `id`: as its unit (looked up), reads and writes.
+  kServicePoint,
 };
 
 // One resource a call names, and how it is used.
@@ -113,6 +127,9 @@ struct Target {
   // For kPersonByExternalKey: whether the row gives a residence (`write`:
   // whether it moves the person's membership).
   bool keeps_residence = true;
+  // For kActivity from a response: its place and `party_org_units`, any of
+  // which puts it in scope; no lookup then. Empty: look it up by `id`.
+  std::vector<int64_t> units;
 
   std::string ResourceName() const;  // "units/7"
 };
@@ -123,7 +140,8 @@ class ScopeChecker {
   // caller's deadline when sooner). None is owned.
   ScopeChecker(const HierarchyView* hierarchy, org::v1::OrgService::Stub* org,
                roster::v1::RosterService::Stub* roster,
-               casework::v1::CaseworkService::Stub* casework, absl::Duration lookup_timeout);
+               casework::v1::CaseworkService::Stub* casework,
+               activity::v1::ActivityService::Stub* activity, absl::Duration lookup_timeout);
 
   // From memory only: the answer of Check, or nullopt when a lookup is
   // needed.
@@ -175,6 +193,13 @@ class ScopeChecker {
                                    absl::Time deadline) const;
   absl::StatusOr<bool> Alliance(int64_t scope, int64_t id, absl::Time deadline) const;
   absl::StatusOr<bool> Issue(int64_t scope, int64_t id, bool write, absl::Time deadline) const;
+  // Whether any of `units` is in scope, from memory (nullopt: a unit the
+  // replica does not hold yet, and none of the others in scope).
+  std::optional<bool> TryAnyUnit(int64_t scope, const std::vector<int64_t>& units) const;
+  absl::StatusOr<bool> AnyUnit(int64_t scope, const std::vector<int64_t>& units,
+                               absl::Time deadline) const;
+  absl::StatusOr<bool> Activity(int64_t scope, const Target& target, absl::Time deadline) const;
+  absl::StatusOr<bool> ServicePoint(int64_t scope, int64_t id, absl::Time deadline) const;
   // A context for one lookup.
   std::unique_ptr<grpc::ClientContext> LookupContext(absl::Time deadline) const;
 
@@ -182,6 +207,7 @@ class ScopeChecker {
   org::v1::OrgService::Stub* const org_;
   roster::v1::RosterService::Stub* const roster_;
   casework::v1::CaseworkService::Stub* const casework_;
+  activity::v1::ActivityService::Stub* const activity_;
   const absl::Duration lookup_timeout_;
 };
 

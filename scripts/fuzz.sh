@@ -47,7 +47,8 @@ seconds=${FUZZ_SECONDS:-$((${FUZZ_TOTAL_SECONDS:-210} / target_count))}
 # are checked once, when the process exits, and still fail the run.
 leak_flags() {
   case $1 in
-    fuzz_org_requests | fuzz_roster_requests | fuzz_casework_requests | fuzz_field_mask)
+    fuzz_org_requests | fuzz_roster_requests | fuzz_casework_requests | fuzz_activity_requests | \
+      fuzz_field_mask)
       echo "-detect_leaks=0"
       ;;
     *) echo "-detect_leaks=1" ;;

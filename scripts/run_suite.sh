@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the suite and starts the org service, the
-# roster service, the casework service and the gateway on loopback, with
+# roster service, the casework and activity services and the gateway on loopback, with
 # their data under .data/
 # (SQLite). Writes an ADMIN token for the local user (scope: every district)
 # and prints the orgctl commands to try. `scripts/run_suite.sh stop` stops
@@ -12,16 +12,17 @@ data=${GRASSROOTS_DATA:-$root/.data}
 org_port=${ORG_PORT:-50051}
 roster_port=${ROSTER_PORT:-50052}
 casework_port=${CASEWORK_PORT:-50054}
+activity_port=${ACTIVITY_PORT:-50055}
 gateway_port=${GATEWAY_PORT:-50050}
 demo_scale=${GRASSROOTS_DEMO_SCALE:-1}  # the demo district's size when loaded (1: Tianyuan)
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop() {
-  # Dependants first: the gateway, then the roster and casework services,
+  # Dependants first: the gateway, then the activity, casework and roster services,
   # then the org service.
   local pidfiles=()
-  for name in gateway casework_service roster_service org_service; do
+  for name in gateway activity_service casework_service roster_service org_service; do
     [[ -f $data/run/$name.pid ]] && pidfiles+=("$data/run/$name.pid")
   done
   for pidfile in "${pidfiles[@]}"; do
@@ -49,7 +50,7 @@ case "${1:-start}" in
 esac
 
 bash scripts/install_deps.sh
-bash scripts/build.sh org_service roster_service casework_service gateway orgctl
+bash scripts/build.sh org_service roster_service casework_service activity_service gateway orgctl
 mkdir -p "$data/run" "$data/logs" "$data/secrets"
 chmod 700 "$data/secrets"
 stop >/dev/null
@@ -73,10 +74,11 @@ if [[ ! -s $secrets/tokens ]] || ! grep -q " $admin ADMIN " "$secrets/tokens"; t
 fi
 umask 022
 # Mutual TLS between the gateway and the services, and from the roster and
-# casework services to the org service: a certificate authority of this
+# casework and activity services to the org service: a certificate authority of this
 # suite's own, made once.
 certs=$secrets/certs
-bash scripts/make_certs.sh "$certs" org_service roster_service casework_service gateway
+bash scripts/make_certs.sh "$certs" org_service roster_service casework_service activity_service \
+  gateway
 tls_for() { echo "--tls_cert=$certs/$1.pem --tls_key=$certs/$1.key --tls_ca=$certs/ca.pem"; }
 
 start_service() {  # name binary port [extra flags...]
@@ -109,9 +111,14 @@ start_service casework_service "$build_dir/casework_service/casework_service" "$
   --data_dir="$data/casework_service" --org_service="127.0.0.1:$org_port" \
   --roster_service="127.0.0.1:$roster_port" \
   --caller_key_file="$secrets/caller.key" $(tls_for casework_service)
+# shellcheck disable=SC2046
+start_service activity_service "$build_dir/activity_service/activity_service" "$activity_port" \
+  --data_dir="$data/activity_service" --org_service="127.0.0.1:$org_port" \
+  --roster_service="127.0.0.1:$roster_port" \
+  --caller_key_file="$secrets/caller.key" $(tls_for activity_service)
 start_service gateway "$build_dir/gateway/gateway" "$gateway_port" \
   --org_service="127.0.0.1:$org_port" --roster_service="127.0.0.1:$roster_port" \
-  --casework_address="127.0.0.1:$casework_port" \
+  --casework_address="127.0.0.1:$casework_port" --activity_address="127.0.0.1:$activity_port" \
   --tokens_file="$secrets/tokens" --caller_key_file="$secrets/caller.key" \
   --backend_tls_ca="$certs/ca.pem" --backend_tls_cert="$certs/gateway.pem" \
   --backend_tls_key="$certs/gateway.key" --access_log="$data/logs/access.log"
@@ -132,12 +139,13 @@ report=$(ls -t "$data"/reports/*.html 2>/dev/null | head -n 1 || true)
 cat <<EOT
 
 The suite is up. Data: $data (SQLite, kept across restarts).
-  gateway           127.0.0.1:$gateway_port  what clients use: the org, roster and casework APIs
+  gateway           127.0.0.1:$gateway_port  what clients use: the org, roster, casework and activity APIs
                                      with auth, grassroots.gateway.v1.GatewayService (profile,
                                      path, whoami)
   org_service       127.0.0.1:$org_port  the hierarchy and party organisations
   roster_service    127.0.0.1:$roster_port  people, memberships, roles
   casework_service  127.0.0.1:$casework_port  residents' issues through the levels, dispatches
+  activity_service  127.0.0.1:$activity_port  party activities, attendance, volunteer credit, service points
 
 You ($admin) have an ADMIN token for every district, with the personal-data grant:
   export ORGCTL_TOKEN=\$(cat $secrets/admin.token)
@@ -156,6 +164,8 @@ Then try (the demo district is units/1 when the suite started empty):
   $orgctl issues board --place units/2             # residents' issues of a street, overdue first
   $orgctl issues report --place units/N --category 物业维修 --channel 网格员 --title 楼顶漏水
   $orgctl issues list --place units/2 --open       # then: issues accept|escalate|resolve|confirm issues/N
+  $orgctl activities list --place units/2         # party activities; plan|submit|approve|hold|record (docs/activities.md)
+  $orgctl service-points list --unit units/2 && $orgctl credit show people/ID
   $orgctl export --subtree units/2 --dir /tmp/export && $orgctl import /tmp/export/people.csv --dry-run
   $orgctl --help
 Latest audit report: ${report:-none yet}

@@ -21,8 +21,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/text.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
@@ -216,11 +220,17 @@ class OrgctlTest : public ::testing::Test {
                           absl::StrCat("--sla_file=", dir_.File("sla")), "--sweep_interval=1h"}});
       if (!casework.ok()) return casework.status();
       casework_ = *std::move(casework);
+      absl::StatusOr<std::unique_ptr<ServerProcess>> activity = ServerProcess::Launch(
+          {.binary = ACTIVITY_SERVICE_BINARY,
+           .extra_args = {key_flag, absl::StrCat("--org_service=", org_->address())}});
+      if (!activity.ok()) return activity.status();
+      activity_ = *std::move(activity);
       absl::StatusOr<std::unique_ptr<ServerProcess>> gateway = ServerProcess::Launch(
           {.binary = GATEWAY_BINARY,
            .extra_args = {key_flag, absl::StrCat("--org_service=", org_->address()),
                           absl::StrCat("--roster_service=", roster_->address()),
                           absl::StrCat("--casework_address=", casework_->address()),
+                          absl::StrCat("--activity_address=", activity_->address()),
                           absl::StrCat("--tokens_file=", dir_.File("tokens"))},
            .pass_data_dir = false});
       if (!gateway.ok()) return gateway.status();
@@ -254,6 +264,7 @@ class OrgctlTest : public ::testing::Test {
     std::unique_ptr<ServerProcess> org_;
     std::unique_ptr<ServerProcess> roster_;
     std::unique_ptr<ServerProcess> casework_;
+    std::unique_ptr<ServerProcess> activity_;
     std::unique_ptr<ServerProcess> gateway_;
   };
 
@@ -1039,6 +1050,54 @@ TEST_F(OrgctlTest, TheStreetSummonsADepartmentThatReportsBack) {
 
 // Four issues of a new compound, listed by each condition and counted on
 // the board, where the overdue one comes first.
+// A branch's volunteer service planned, submitted, approved by the community's
+// party committee, held, and its sign-in sheet imported twice: the second
+// time changes nothing; a bad line is reported by its line number.
+TEST_F(OrgctlTest, ActivitiesGoThroughTheirLifeAndTakeASignInSheet) {
+  const District& d = district();
+  const absl::CivilSecond now = absl::ToCivilSecond(absl::Now(), absl::FixedTimeZone(8 * 60 * 60));
+  const auto beijing = [](absl::CivilSecond t) {
+    return absl::StrFormat("%04d-%02d-%02d %02d:%02d", t.year(), t.month(), t.day(), t.hour(),
+                           t.minute());
+  };
+  const std::string activity = AdminCreate(
+      {"activities", "plan", "--party-org", d.branch, "--kind", "志愿服务", "--theme", "楼道清洁",
+       "--place", d.garden, "--start", beijing(now - 3600), "--end", beijing(now + 3600)});
+  ASSERT_FALSE(activity.empty());
+  ASSERT_EQ(Admin({"activities", "submit", activity}).exit_code, 0);
+  const OrgctlResult wrong = Admin({"activities", "approve", activity, "--approver", d.branch});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong;
+  EXPECT_THAT(wrong.err, HasSubstr(d.party_committee)) << wrong;
+  ASSERT_EQ(Admin({"activities", "approve", activity, "--approver", d.party_committee}).exit_code,
+            0);
+  ASSERT_EQ(Admin({"activities", "hold", activity}).exit_code, 0);
+
+  const std::string sheet = TempFile("sign-in.csv");
+  WriteFile(sheet, absl::StrCat("类型,人员,时长分钟,人数,编号\n", "志愿者,", d.secretary,
+                                ",120,,\n", "居民群众,,,35,\n"));
+  const OrgctlResult first = Admin({"attendance", "import", sheet, "--activity", activity});
+  EXPECT_EQ(first.exit_code, 0) << first;
+  EXPECT_THAT(first.out, HasSubstr("2 lines recorded")) << first;
+  const OrgctlResult again = Admin({"attendance", "import", sheet, "--activity", activity});
+  EXPECT_EQ(again.exit_code, 0) << again;
+  EXPECT_THAT(again.out, HasSubstr("0 lines recorded, 2 recorded before")) << again;
+  const OrgctlResult credit = Admin({"-o", "json", "credit", "show", d.secretary});
+  EXPECT_EQ(FieldOf(credit, "balance"), "4") << credit;
+
+  const std::string bad = TempFile("bad-sign-in.csv");
+  WriteFile(bad, "类型,人员,时长分钟,人数,编号\n居民群众,,,10,\n路人,,,,\n");
+  const OrgctlResult refused = Admin({"attendance", "import", bad, "--activity", activity});
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_THAT(refused.err, HasSubstr("line 3")) << refused;
+
+  const std::string month = absl::StrFormat("%04d-%02d", now.year(), now.month());
+  const OrgctlResult listed =
+      Admin({"-o", "json", "activities", "list", "--place", d.community, "--month", month});
+  EXPECT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_THAT(listed.out, HasSubstr(activity)) << listed;
+  EXPECT_THAT(listed.out, HasSubstr("楼道清洁")) << listed;
+}
+
 TEST_F(OrgctlTest, IssuesListByConditionAndTheBoardCountsThem) {
   const District& d = district();
   const std::string compound =

@@ -16,6 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/caller_metadata.h"
 #include "common/caller_signature.h"
 #include "common/grpc_probe.h"
@@ -58,6 +59,7 @@ struct Clients {
   std::unique_ptr<roster_v1::RosterService::Stub> roster;
   std::unique_ptr<gateway_v1::GatewayService::Stub> gateway;
   std::unique_ptr<casework_v1::CaseworkService::Stub> casework;
+  std::unique_ptr<activity_v1::ActivityService::Stub> activity;
 };
 
 std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(10)) {
@@ -824,6 +826,229 @@ class GatewayAuthzTest : public GatewaySuite {
           return Drain(c.casework->WatchEvents(context.get(), r));
         });
 
+    // --- ActivityService. Each side has (CreateActivities) a DRAFT, a
+    // SUBMITTED and a HELD activity of its branch at its building, its
+    // resident's credit account with points earned in the HELD one, and a
+    // service point at its compound. The transitions the state allows carry
+    // a stale etag (ABORTED), the others none (FAILED_PRECONDITION), so that
+    // nothing changes.
+    add("ActivityService.CreateActivity", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          activity_v1::CreateActivityRequest r;
+          *r.mutable_activity() = NewActivity(s, absl::Hours(48));
+          activity_v1::Activity out;
+          return c.activity->CreateActivity(Context().get(), r, &out);
+        });
+    add("ActivityService.CreateActivity replaying another's request_id", Kind::kWrite,
+        StatusCode::OK, kNamed, [this](Clients& c, const Side& s) {
+          activity_v1::CreateActivityRequest r;
+          *r.mutable_activity() = NewActivity(s, absl::Hours(48));
+          r.set_request_id(ReplayedId("activity", s));
+          activity_v1::Activity out;
+          grpc::Status status = c.activity->CreateActivity(Context().get(), r, &out);
+          return Unless(status, out.name() == replayed_[ReplayedId("activity", s)],
+                        "the replay answered with another principal's activity");
+        });
+    add("ActivityService.GetActivity", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::GetActivityRequest r;
+          r.set_name(draft_activity_[s.community.name()]);
+          activity_v1::Activity out;
+          return c.activity->GetActivity(Context().get(), r, &out);
+        });
+    // The theme it has: a no-op the service takes.
+    add("ActivityService.UpdateActivity", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::UpdateActivityRequest r;
+          r.mutable_activity()->set_name(draft_activity_[s.community.name()]);
+          r.mutable_activity()->set_theme(NewActivity(s, absl::ZeroDuration()).theme());
+          r.mutable_update_mask()->add_paths("theme");
+          activity_v1::Activity out;
+          return c.activity->UpdateActivity(Context().get(), r, &out);
+        });
+    add("ActivityService.ListActivities", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          activity_v1::ListActivitiesRequest r;
+          r.set_place(s.community.name());
+          activity_v1::ListActivitiesResponse out;
+          return c.activity->ListActivities(Context().get(), r, &out);
+        });
+    add("ActivityService.SubmitActivity", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::SubmitActivityRequest r;
+          r.set_name(draft_activity_[s.community.name()]);
+          r.set_etag("\"stale\"");
+          activity_v1::Activity out;
+          return c.activity->SubmitActivity(Context().get(), r, &out);
+        });
+    // The organisation above (the side's party committee) approves: in a
+    // community's write scope on its own side only.
+    add("ActivityService.ApproveActivity", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::ApproveActivityRequest r;
+          r.set_name(submitted_activity_[s.community.name()]);
+          r.set_approver(s.committee.name());
+          r.set_etag("\"stale\"");
+          activity_v1::Activity out;
+          return c.activity->ApproveActivity(Context().get(), r, &out);
+        });
+    add("ActivityService.ReturnActivity", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::ReturnActivityRequest r;
+          r.set_name(submitted_activity_[s.community.name()]);
+          r.set_approver(s.committee.name());
+          r.set_reason("请补充活动方案");
+          r.set_etag("\"stale\"");
+          activity_v1::Activity out;
+          return c.activity->ReturnActivity(Context().get(), r, &out);
+        });
+    add("ActivityService.HoldActivity", Kind::kWrite, StatusCode::FAILED_PRECONDITION, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::HoldActivityRequest r;
+          r.set_name(draft_activity_[s.community.name()]);
+          activity_v1::Activity out;
+          return c.activity->HoldActivity(Context().get(), r, &out);
+        });
+    add("ActivityService.RecordActivity", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::RecordActivityRequest r;
+          r.set_name(held_activity_[s.community.name()]);
+          r.set_etag("\"stale\"");
+          activity_v1::Activity out;
+          return c.activity->RecordActivity(Context().get(), r, &out);
+        });
+    add("ActivityService.CancelActivity", Kind::kWrite, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::CancelActivityRequest r;
+          r.set_name(draft_activity_[s.community.name()]);
+          r.set_reason("天气原因");
+          r.set_etag("\"stale\"");
+          activity_v1::Activity out;
+          return c.activity->CancelActivity(Context().get(), r, &out);
+        });
+    // A head count under the same key each time: recorded once, then
+    // unchanged.
+    add("ActivityService.RecordAttendance", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::RecordAttendanceRequest r;
+          r.set_parent(held_activity_[s.community.name()]);
+          r.mutable_attendance()->set_kind(activity_v1::RESIDENTS);
+          r.mutable_attendance()->set_head_count(20);
+          r.mutable_attendance()->set_key("matrix-residents");
+          activity_v1::Attendance out;
+          return c.activity->RecordAttendance(Context().get(), r, &out);
+        });
+    // A sheet with the side's resident, checked and not stored.
+    add("ActivityService.ImportAttendance", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::ImportAttendanceRequest r;
+          r.set_parent(held_activity_[s.community.name()]);
+          r.set_validate_only(true);
+          activity_v1::Attendance* line = r.add_attendances();
+          line->set_kind(activity_v1::VOLUNTEER);
+          line->set_person(s.resident.name());
+          line->set_minutes(60);
+          activity_v1::ImportAttendanceResponse out;
+          grpc::Status status = c.activity->ImportAttendance(Context().get(), r, &out);
+          return Unless(status, out.errors_size() != 0, "a valid sheet was refused");
+        });
+    add("ActivityService.ListAttendances", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::ListAttendancesRequest r;
+          r.set_parent(held_activity_[s.community.name()]);
+          activity_v1::ListAttendancesResponse out;
+          return c.activity->ListAttendances(Context().get(), r, &out);
+        });
+    add("ActivityService.GetCreditAccount", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          activity_v1::GetCreditAccountRequest r;
+          r.set_name(CreditAccountOf(s));
+          activity_v1::CreditAccount out;
+          return c.activity->GetCreditAccount(Context().get(), r, &out);
+        });
+    add("ActivityService.ListCreditEntries", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          activity_v1::ListCreditEntriesRequest r;
+          r.set_parent(CreditAccountOf(s));
+          activity_v1::ListCreditEntriesResponse out;
+          return c.activity->ListCreditEntries(Context().get(), r, &out);
+        });
+    add("ActivityService.RedeemCredit", Kind::kWrite, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          activity_v1::RedeemCreditRequest r;
+          r.set_account(CreditAccountOf(s));
+          r.set_amount(1);
+          r.set_reason("兑换洗衣液");
+          activity_v1::CreditEntry out;
+          return c.activity->RedeemCredit(Context().get(), r, &out);
+        });
+    add("ActivityService.RedeemCredit replaying another's request_id", Kind::kWrite, StatusCode::OK,
+        kNamed, [this](Clients& c, const Side& s) {
+          activity_v1::RedeemCreditRequest r;
+          r.set_account(CreditAccountOf(s));
+          r.set_amount(1);
+          r.set_reason("兑换洗衣液");
+          r.set_request_id(ReplayedId("credit", s));
+          activity_v1::CreditEntry out;
+          grpc::Status status = c.activity->RedeemCredit(Context().get(), r, &out);
+          return Unless(status, out.name() == replayed_[ReplayedId("credit", s)],
+                        "the replay answered with another principal's redemption");
+        });
+    add("ActivityService.CreateServicePoint", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::CreateServicePointRequest r;
+          r.mutable_service_point()->set_unit(s.building.name());
+          r.mutable_service_point()->set_display_name(absl::StrCat("楼栋服务点", ++unit_codes_));
+          r.mutable_service_point()->set_kind(
+              activity_v1::ServicePoint::NEIGHBOURHOOD_SERVICE_POINT);
+          activity_v1::ServicePoint out;
+          return c.activity->CreateServicePoint(Context().get(), r, &out);
+        });
+    add("ActivityService.GetServicePoint", Kind::kRead, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::GetServicePointRequest r;
+          r.set_name(service_point_[s.community.name()]);
+          activity_v1::ServicePoint out;
+          return c.activity->GetServicePoint(Context().get(), r, &out);
+        });
+    add("ActivityService.UpdateServicePoint", Kind::kWrite, StatusCode::OK, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::UpdateServicePointRequest r;
+          r.mutable_service_point()->set_name(service_point_[s.community.name()]);
+          r.mutable_service_point()->set_address("小区东门");
+          r.mutable_update_mask()->add_paths("address");
+          activity_v1::ServicePoint out;
+          return c.activity->UpdateServicePoint(Context().get(), r, &out);
+        });
+    add("ActivityService.DeleteServicePoint", Kind::kManage, StatusCode::ABORTED, kNamed,
+        [this](Clients& c, const Side& s) {
+          activity_v1::DeleteServicePointRequest r;
+          r.set_name(service_point_[s.community.name()]);
+          r.set_etag("\"stale\"");
+          activity_v1::ServicePoint out;
+          return c.activity->DeleteServicePoint(Context().get(), r, &out);
+        });
+    add("ActivityService.ListServicePoints", Kind::kRead, StatusCode::OK, kNamed,
+        [](Clients& c, const Side& s) {
+          activity_v1::ListServicePointsRequest r;
+          r.set_unit(s.community.name());
+          activity_v1::ListServicePointsResponse out;
+          return c.activity->ListServicePoints(Context().get(), r, &out);
+        });
+    add("ActivityService.ListEvents", Kind::kRead, StatusCode::OK, kUnnamed,
+        [](Clients& c, const Side&) {
+          activity_v1::ListEventsRequest r;
+          activity_v1::ListEventsResponse out;
+          return c.activity->ListEvents(Context().get(), r, &out);
+        });
+    add("ActivityService.WatchEvents", Kind::kRead, StatusCode::DEADLINE_EXCEEDED, kUnnamed,
+        [](Clients& c, const Side&) {
+          activity_v1::WatchEventsRequest r;
+          r.set_start_revision(1);
+          auto context = Context(absl::Milliseconds(300));
+          return Drain(c.activity->WatchEvents(context.get(), r));
+        });
+
     // --- GatewayService.
     add("GatewayService.WhoAmI", Kind::kRead, StatusCode::OK, kUnnamed,
         [](Clients& c, const Side&) {
@@ -857,7 +1082,8 @@ class GatewayAuthzTest : public GatewaySuite {
     auto channel = Channel(p.token);
     return {org_v1::OrgService::NewStub(channel), roster_v1::RosterService::NewStub(channel),
             gateway_v1::GatewayService::NewStub(channel),
-            casework_v1::CaseworkService::NewStub(channel)};
+            casework_v1::CaseworkService::NewStub(channel),
+            activity_v1::ActivityService::NewStub(channel)};
   }
 
   // A new issue at the side's building, reported by its resident.
@@ -1005,12 +1231,115 @@ class GatewayAuthzTest : public GatewaySuite {
     ASSERT_TRUE(org.CompleteAllianceItem(Context().get(), complete, &done).ok());
   }
 
+  // An activity of the side's branch at its building: volunteer service
+  // (credit earning), two hours from `start_in` from now.
+  static activity_v1::Activity NewActivity(const Side& side, absl::Duration start_in) {
+    activity_v1::Activity activity;
+    activity.set_party_org(side.branch.name());
+    activity.set_kind(activity_v1::VOLUNTEER_SERVICE);
+    activity.set_theme("楼道清洁志愿服务");
+    activity.set_place(side.building.name());
+    const absl::Time start = absl::Now() + start_in;
+    TimeToProto(start, activity.mutable_start_time());
+    TimeToProto(start + absl::Hours(2), activity.mutable_end_time());
+    return activity;
+  }
+  // `creditAccounts/{person}` of the side's resident.
+  static std::string CreditAccountOf(const Side& side) {
+    return absl::StrCat("creditAccounts/", side.resident.name().substr(sizeof("people/") - 1));
+  }
+  // Takes `name` through `actions` ("submit", "approve", "hold"), as
+  // whoever `activity` calls as; the side's committee approves.
+  static void Advance(activity_v1::ActivityService::Stub& activity, const Side& side,
+                      const std::string& name, const std::vector<std::string>& actions,
+                      activity_v1::Activity* out) {
+    for (const std::string& action : actions) {
+      grpc::Status status;
+      if (action == "submit") {
+        activity_v1::SubmitActivityRequest r;
+        r.set_name(name);
+        status = activity.SubmitActivity(Context().get(), r, out);
+      } else if (action == "approve") {
+        activity_v1::ApproveActivityRequest r;
+        r.set_name(name);
+        r.set_approver(side.committee.name());
+        status = activity.ApproveActivity(Context().get(), r, out);
+      } else {
+        activity_v1::HoldActivityRequest r;
+        r.set_name(name);
+        status = activity.HoldActivity(Context().get(), r, out);
+      }
+      ASSERT_TRUE(status.ok()) << action << " " << name << ": " << status.error_message();
+    }
+  }
+  // Each side's activities, credit and service point for the matrix, by
+  // the test's own principal straight to the activity service.
+  void CreateActivities() {
+    auto activity = activity_v1::ActivityService::NewStub(
+        ::grassroots::testing::CreateTestChannel(activity_server_->address()));
+    for (const Side* side : {&inside_, &outside_}) {
+      const std::string& key = side->community.name();
+      activity_v1::CreateActivityRequest create;
+      *create.mutable_activity() = NewActivity(*side, absl::Hours(24));
+      create.set_request_id(ReplayedId("activity", *side));
+      activity_v1::Activity made;
+      grpc::Status status = activity->CreateActivity(Context().get(), create, &made);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      replayed_[create.request_id()] = made.name();
+      draft_activity_[key] = made.name();
+      create.clear_request_id();
+      status = activity->CreateActivity(Context().get(), create, &made);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_NO_FATAL_FAILURE(Advance(*activity, *side, made.name(), {"submit"}, &made));
+      submitted_activity_[key] = made.name();
+      // Under way since an hour ago: HELD, with the resident's day of
+      // service (48 points) recorded.
+      *create.mutable_activity() = NewActivity(*side, -absl::Hours(1));
+      status = activity->CreateActivity(Context().get(), create, &made);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_NO_FATAL_FAILURE(
+          Advance(*activity, *side, made.name(), {"submit", "approve", "hold"}, &made));
+      held_activity_[key] = made.name();
+      activity_v1::RecordAttendanceRequest line;
+      line.set_parent(made.name());
+      line.mutable_attendance()->set_kind(activity_v1::VOLUNTEER);
+      line.mutable_attendance()->set_person(side->resident.name());
+      line.mutable_attendance()->set_minutes(1440);
+      activity_v1::Attendance recorded;
+      status = activity->RecordAttendance(Context().get(), line, &recorded);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_EQ(recorded.credit(), 48);
+      activity_v1::RedeemCreditRequest redeem;
+      redeem.set_account(CreditAccountOf(*side));
+      redeem.set_amount(1);
+      redeem.set_reason("兑换毛巾");
+      redeem.set_request_id(ReplayedId("credit", *side));
+      activity_v1::CreditEntry entry;
+      status = activity->RedeemCredit(Context().get(), redeem, &entry);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      replayed_[redeem.request_id()] = entry.name();
+      activity_v1::CreateServicePointRequest point;
+      point.mutable_service_point()->set_unit(side->compound.name());
+      point.mutable_service_point()->set_display_name("小区党群服务站");
+      point.mutable_service_point()->set_kind(
+          activity_v1::ServicePoint::NEIGHBOURHOOD_SERVICE_POINT);
+      activity_v1::ServicePoint made_point;
+      status = activity->CreateServicePoint(Context().get(), point, &made_point);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      service_point_[key] = made_point.name();
+    }
+  }
+
   std::string external_org_;
   // By the side's community: its alliance and items.
   std::map<std::string, std::string> alliance_, claimed_item_, done_item_;
   // By the side's community: its issue escalated to the street, and the
   // department summoned to it (SUMMONED).
   std::map<std::string, std::string> street_issue_, dispatch_;
+  // By the side's community: its activities (DRAFT, SUBMITTED, HELD) and
+  // its service point.
+  std::map<std::string, std::string> draft_activity_, submitted_activity_, held_activity_,
+      service_point_;
   int unit_codes_ = 0;
   std::map<std::string, std::string> replayed_;
 };
@@ -1023,6 +1352,7 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
   }
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
   ASSERT_NO_FATAL_FAILURE(CreateReplayedResources());
+  ASSERT_NO_FATAL_FAILURE(CreateActivities());
 
   const std::vector<Case> cases = Cases();
   // Every method of both services is in the matrix.
@@ -1030,7 +1360,8 @@ TEST_F(GatewayAuthzTest, EveryRpcEveryRoleInsideAndOutsideScope) {
   for (const Case& c : cases) methods.insert(c.method);
   for (const char* name :
        {"grassroots.org.v1.OrgService", "grassroots.roster.v1.RosterService",
-        "grassroots.casework.v1.CaseworkService", "grassroots.gateway.v1.GatewayService"}) {
+        "grassroots.casework.v1.CaseworkService", "grassroots.activity.v1.ActivityService",
+        "grassroots.gateway.v1.GatewayService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;
@@ -1415,6 +1746,174 @@ TEST_F(GatewayAuthzTest, IssueListsAndEventsAreFilteredToTheScope) {
   watch_context->TryCancel();
 }
 
+// A branch plans its activity in its compound; the community's party
+// committee, the organisation above, approves it from the community; another
+// community neither reads, works, approves nor imports into it, and an
+// unknown activity looks exactly like it.
+TEST_F(GatewayAuthzTest, ActivitiesAreWorkedInTheirScopeAndApprovedByTheOrganisationAbove) {
+  const TestPrincipal compound_editor =
+      AddPrincipal("compound-editor", "EDITOR", inside_.compound.name(), false);
+  const TestPrincipal community_editor =
+      AddPrincipal("community-editor", "EDITOR", inside_.community.name(), false);
+  const TestPrincipal other_editor =
+      AddPrincipal("other-community-editor", "EDITOR", outside_.community.name(), false);
+  ASSERT_NO_FATAL_FAILURE(ReloadTokens());
+  Clients compound = ClientsOf(compound_editor);
+  Clients community = ClientsOf(community_editor);
+  Clients other = ClientsOf(other_editor);
+
+  // The compound's EDITOR plans the branch's activity and submits it.
+  activity_v1::CreateActivityRequest create;
+  *create.mutable_activity() = NewActivity(inside_, -absl::Hours(1));
+  activity_v1::Activity activity;
+  grpc::Status status = compound.activity->CreateActivity(Context().get(), create, &activity);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(activity.party_org_units(), ElementsAre(inside_.compound.name()));
+  ASSERT_NO_FATAL_FAILURE(
+      Advance(*compound.activity, inside_, activity.name(), {"submit"}, &activity));
+  const auto outside_of = [&](const TestPrincipal& p) {
+    return absl::StrCat(activity.name(), " is outside your scope ", p.scope);
+  };
+
+  // The compound cannot approve for the committee above it: the committee
+  // covers the whole community.
+  activity_v1::ApproveActivityRequest approve;
+  approve.set_name(activity.name());
+  approve.set_approver(inside_.committee.name());
+  status = compound.activity->ApproveActivity(Context().get(), approve, &activity);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("approver: ", inside_.committee.name(), " is outside your scope ",
+                         inside_.compound.name()));
+
+  // Another community's EDITOR: not with its own committee (the activity
+  // is not its to read), not with the right one (not its to write either).
+  activity_v1::Activity unchanged;
+  approve.set_approver(outside_.committee.name());
+  status = other.activity->ApproveActivity(Context().get(), approve, &unchanged);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), outside_of(other_editor));
+  approve.set_approver(inside_.committee.name());
+  status = other.activity->ApproveActivity(Context().get(), approve, &unchanged);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("is outside your scope " + other_editor.scope));
+  activity_v1::GetActivityRequest get;
+  get.set_name(activity.name());
+  status = other.activity->GetActivity(Context().get(), get, &unchanged);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), outside_of(other_editor));
+  activity_v1::CancelActivityRequest cancel;
+  cancel.set_name(activity.name());
+  cancel.set_reason("改期");
+  EXPECT_EQ(other.activity->CancelActivity(Context().get(), cancel, &unchanged).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The community's EDITOR approves, and the branch holds it.
+  approve.set_approver(inside_.committee.name());
+  status = community.activity->ApproveActivity(Context().get(), approve, &activity);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(activity.state(), activity_v1::Activity::APPROVED);
+  EXPECT_EQ(activity.approver(), inside_.committee.name());
+  ASSERT_NO_FATAL_FAILURE(
+      Advance(*compound.activity, inside_, activity.name(), {"hold"}, &activity));
+
+  // A sheet: the other community cannot import into it, not even to check
+  // it, nor can the compound name a resident of the other community.
+  activity_v1::ImportAttendanceRequest sheet;
+  sheet.set_parent(activity.name());
+  sheet.set_validate_only(true);
+  activity_v1::Attendance* line = sheet.add_attendances();
+  line->set_kind(activity_v1::VOLUNTEER);
+  line->set_person(inside_.resident.name());
+  line->set_minutes(90);
+  activity_v1::ImportAttendanceResponse imported;
+  status = other.activity->ImportAttendance(Context().get(), sheet, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), absl::StrCat("parent: ", outside_of(other_editor)));
+  sheet.add_attendances()->CopyFrom(*line);
+  sheet.mutable_attendances(1)->set_person(outside_.resident.name());
+  status = compound.activity->ImportAttendance(Context().get(), sheet, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("attendances[1].person: ", outside_.resident.name(),
+                         " is outside your scope ", inside_.compound.name()));
+  sheet.mutable_attendances()->RemoveLast();
+  sheet.set_validate_only(false);
+  status = compound.activity->ImportAttendance(Context().get(), sheet, &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.recorded(), 1);
+  EXPECT_EQ(imported.errors_size(), 0);
+
+  // The resident's credit: read and spent inside, neither from outside.
+  activity_v1::GetCreditAccountRequest account;
+  account.set_name(CreditAccountOf(inside_));
+  activity_v1::CreditAccount credit;
+  status = community.activity->GetCreditAccount(Context().get(), account, &credit);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(credit.balance(), 3);
+  EXPECT_EQ(other.activity->GetCreditAccount(Context().get(), account, &credit).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  activity_v1::RedeemCreditRequest redeem;
+  redeem.set_account(CreditAccountOf(inside_));
+  redeem.set_amount(3);
+  redeem.set_reason("兑换毛巾");
+  activity_v1::CreditEntry entry;
+  EXPECT_EQ(other.activity->RedeemCredit(Context().get(), redeem, &entry).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  status = community.activity->RedeemCredit(Context().get(), redeem, &entry);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(entry.amount(), -3);
+
+  // An unknown activity answers exactly as one outside the scope.
+  activity_v1::GetActivityRequest missing;
+  missing.set_name("activities/999999");
+  status = other.activity->GetActivity(Context().get(), missing, &unchanged);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("activities/999999 is outside your scope ", other_editor.scope));
+  activity_v1::ListAttendancesRequest lines;
+  lines.set_parent("activities/999999");
+  activity_v1::ListAttendancesResponse listed;
+  const grpc::Status unknown = other.activity->ListAttendances(Context().get(), lines, &listed);
+  lines.set_parent(activity.name());
+  const grpc::Status elsewhere = other.activity->ListAttendances(Context().get(), lines, &listed);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(elsewhere.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(absl::StrReplaceAll(unknown.error_message(), {{"activities/999999", "X"}}),
+            absl::StrReplaceAll(elsewhere.error_message(), {{activity.name(), "X"}}));
+
+  // Lists and events: the community sees its own activity, the other
+  // community none of it.
+  activity_v1::ListActivitiesRequest list;
+  list.set_place(outside_.community.name());
+  activity_v1::ListActivitiesResponse page;
+  status = other.activity->ListActivities(Context().get(), list, &page);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(page.activities_size(), 0);
+  list.set_place(inside_.community.name());
+  EXPECT_EQ(other.activity->ListActivities(Context().get(), list, &page).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  status = community.activity->ListActivities(Context().get(), list, &page);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(page.activities_size(), 1);
+  EXPECT_EQ(page.activities(0).name(), activity.name());
+  activity_v1::ListEventsRequest events_request;
+  events_request.set_page_size(1000);
+  activity_v1::ListEventsResponse events;
+  status = other.activity->ListEvents(Context().get(), events_request, &events);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const activity_v1::Event& event : events.events()) {
+    EXPECT_THAT(event.resource(), Not(HasSubstr(activity.name())));
+    EXPECT_THAT(event.resource(), Not(HasSubstr(CreditAccountOf(inside_))));
+  }
+  status = community.activity->ListEvents(Context().get(), events_request, &events);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> resources;
+  for (const activity_v1::Event& event : events.events()) resources.push_back(event.resource());
+  EXPECT_THAT(resources, Contains(activity.name()));
+  EXPECT_THAT(resources, Contains(HasSubstr(CreditAccountOf(inside_))));
+}
+
 TEST_F(GatewayAuthzTest, JointBranchIsReadableButNotWritableFromOneOfItsCompounds) {
   AddPrincipal("compound-editor", "EDITOR", district_.compound2.name(), false);
   ASSERT_NO_FATAL_FAILURE(ReloadTokens());
@@ -1701,11 +2200,14 @@ TEST_F(GatewayAuthzTest, EveryServiceMethodRefusesAnUnsignedCallButHealthAndRefl
       ServiceNamed(roster_v1::RosterService::service_full_name());
   const google::protobuf::ServiceDescriptor* casework =
       ServiceNamed(casework_v1::CaseworkService::service_full_name());
-  ASSERT_TRUE(org != nullptr && roster != nullptr && casework != nullptr);
+  const google::protobuf::ServiceDescriptor* activity =
+      ServiceNamed(activity_v1::ActivityService::service_full_name());
+  ASSERT_TRUE(org != nullptr && roster != nullptr && casework != nullptr && activity != nullptr);
   const std::pair<const google::protobuf::ServiceDescriptor*, std::string> services[] = {
       {org, org_server_->address()},
       {roster, roster_server_->address()},
-      {casework, casework_server_->address()}};
+      {casework, casework_server_->address()},
+      {activity, activity_server_->address()}};
   int refused = 0;
   for (const auto& [service, address] : services) {
     auto channel = ::grassroots::testing::CreateUnsignedTestChannel(address);
@@ -1724,7 +2226,8 @@ TEST_F(GatewayAuthzTest, EveryServiceMethodRefusesAnUnsignedCallButHealthAndRefl
     EXPECT_THAT(::grassroots::testing::ListServicesByReflection(channel),
                 IsOkAndHolds(Contains(service->full_name())));
   }
-  const int methods = org->method_count() + roster->method_count() + casework->method_count();
+  const int methods = org->method_count() + roster->method_count() + casework->method_count() +
+                      activity->method_count();
   EXPECT_EQ(refused, methods);
   std::printf("unsigned calls refused: %d of %d methods\n", refused, methods);
 }
@@ -1951,13 +2454,14 @@ class MutualTlsTest : public GatewaySuite {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(
-        MakeCertificates(certs_, {"org_service", "roster_service", "casework_service", "gateway",
-                                  "audit-host", "unlisted-host"}));
+        MakeCertificates(certs_, {"org_service", "roster_service", "casework_service",
+                                  "activity_service", "gateway", "audit-host", "unlisted-host"}));
     // The same names from another CA: what an outsider could make.
     ASSERT_NO_FATAL_FAILURE(MakeCertificates(rogue_, {"gateway", "audit-host"}));
     for (auto [args, name] : {std::pair{&extra_org_args_, "org_service"},
                               std::pair{&extra_roster_args_, "roster_service"},
-                              std::pair{&extra_casework_args_, "casework_service"}}) {
+                              std::pair{&extra_casework_args_, "casework_service"},
+                              std::pair{&extra_activity_args_, "activity_service"}}) {
       *args = {absl::StrCat("--tls_ca=", certs_, "/ca.pem"),
                absl::StrCat("--tls_cert=", certs_, "/", name, ".pem"),
                absl::StrCat("--tls_key=", certs_, "/", name, ".key")};
@@ -2012,6 +2516,7 @@ TEST_F(MutualTlsTest, ServicesAdmitOnlyClientsWithTheSuitesCertificates) {
   EXPECT_THAT(org_server_->ReadLog(), HasSubstr("(mutual TLS)"));
   EXPECT_THAT(roster_server_->ReadLog(), HasSubstr("(mutual TLS)"));
   EXPECT_THAT(casework_server_->ReadLog(), HasSubstr("(mutual TLS)"));
+  EXPECT_THAT(activity_server_->ReadLog(), HasSubstr("(mutual TLS)"));
   org_v1::GetUnitRequest get;
   get.set_name(inside_.compound.name());
   org_v1::Unit unit;

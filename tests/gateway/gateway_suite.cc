@@ -57,6 +57,16 @@ void GatewaySuite::SetUp() {
   ASSERT_OK_AND_ASSIGN(casework_server_,
                        ::grassroots::testing::ServerProcess::Launch(casework_options));
 
+  ::grassroots::testing::ServerOptions activity_options;
+  activity_options.binary = ACTIVITY_SERVICE_BINARY;
+  activity_options.extra_args = {absl::StrCat("--org_service=", org_server_->address()),
+                                 absl::StrCat("--roster_service=", roster_server_->address()),
+                                 absl::StrCat("--caller_key_file=", key_file_)};
+  activity_options.extra_args.insert(activity_options.extra_args.end(),
+                                     extra_activity_args_.begin(), extra_activity_args_.end());
+  ASSERT_OK_AND_ASSIGN(activity_server_,
+                       ::grassroots::testing::ServerProcess::Launch(activity_options));
+
   // The district admin first; the scoped principals once the district
   // exists (their scope is a unit of it).
   district_admin_ = AddPrincipal("district-admin", "ADMIN", "*", /*pii=*/true);
@@ -70,6 +80,7 @@ void GatewaySuite::SetUp() {
       absl::StrCat("--org_service=", org_server_->address()),
       absl::StrCat("--roster_service=", roster_server_->address()),
       absl::StrCat("--casework_address=", casework_server_->address()),
+      absl::StrCat("--activity_address=", activity_server_->address()),
       absl::StrCat("--tokens_file=", tokens_file_), absl::StrCat("--caller_key_file=", key_file_),
       absl::StrCat("--access_log=", access_log_), absl::StrCat("--security_log=", security_log_),
       "--health_interval=100ms",
@@ -98,8 +109,8 @@ void GatewaySuite::MakeCertificates(const std::string& dir, const std::vector<st
 
 void GatewaySuite::TearDown() {
   if (!HasFailure()) return;
-  for (const auto* server :
-       {org_server_.get(), roster_server_.get(), casework_server_.get(), gateway_.get()}) {
+  for (const auto* server : {org_server_.get(), roster_server_.get(), casework_server_.get(),
+                             activity_server_.get(), gateway_.get()}) {
     if (server != nullptr) {
       std::cerr << "---- log " << server->log_path() << " ----\n" << server->ReadLog();
     }
@@ -161,6 +172,7 @@ GatewayClients GatewaySuite::ClientsOf(const std::string& token) const {
   clients.roster = roster_v1::RosterService::NewStub(clients.channel);
   clients.gateway = gateway_v1::GatewayService::NewStub(clients.channel);
   clients.casework = casework_v1::CaseworkService::NewStub(clients.channel);
+  clients.activity = activity_v1::ActivityService::NewStub(clients.channel);
   return clients;
 }
 
@@ -181,11 +193,13 @@ void GatewaySuite::Seed() {
   inside_ = {.community = district_.community1,
              .compound = district_.compound1,
              .building = district_.building1,
-             .branch = district_.branch};
+             .branch = district_.branch,
+             .committee = district_.party_committee};
   outside_ = {.community = district_.community2,
               .compound = district_.compound4,
               .building = district_.building4,
-              .branch = branch4};
+              .branch = branch4,
+              .committee = committee2};
   int n = 1;
   for (Side* side : {&inside_, &outside_}) {
     side->id_card = ::grassroots::roster::testing::TestIdCardNumber(n);

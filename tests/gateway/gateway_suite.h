@@ -2,13 +2,14 @@
 #define GRASSROOTS_TESTS_GATEWAY_GATEWAY_SUITE_H_
 
 // The real suite for the gateway's integration tests: org_service,
-// roster_service, casework_service and the gateway as four processes on
+// roster_service, casework_service, activity_service and the gateway as five
+// processes on
 // ephemeral loopback ports, sharing a caller key, with a tokens file of
 // principals of every role, and a sample district seeded through the
 // gateway by a principal whose scope is every district. The binaries' paths
 // are compile definitions of the gateway_testing library
 // (ORG_SERVICE_BINARY, ROSTER_SERVICE_BINARY, CASEWORK_SERVICE_BINARY,
-// GATEWAY_BINARY; see tests/CMakeLists.txt).
+// ACTIVITY_SERVICE_BINARY, GATEWAY_BINARY; see tests/CMakeLists.txt).
 //
 // "Inside" is community1 of the org tests' sample district (水塔社区) and
 // what lies there; "outside" is community2 (友谊社区), set up the same way,
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "grassroots/activity/v1/activity_service.grpc.pb.h"
 #include "grassroots/casework/v1/casework_service.grpc.pb.h"
 #include "grassroots/gateway/v1/gateway_service.grpc.pb.h"
 #include "grassroots/org/v1/org_service.grpc.pb.h"
@@ -36,6 +38,7 @@ namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
 namespace gateway_v1 = ::grassroots::gateway::v1;
 namespace casework_v1 = ::grassroots::casework::v1;
+namespace activity_v1 = ::grassroots::activity::v1;
 using ::grassroots::org::testing::OrgClient;
 using ::grassroots::org::testing::SampleDistrict;
 using ::grassroots::roster::testing::RosterClient;
@@ -53,6 +56,9 @@ struct TestPrincipal {
 struct Side {
   org_v1::Unit community, compound, building;
   org_v1::PartyOrg branch;
+  // The community's party committee, above `branch`: it approves the
+  // branch's activities.
+  org_v1::PartyOrg committee;
   roster_v1::Person resident;  // a full member living in `building`, member of `branch`
   std::string id_card;         // the resident's ID-card number, unmasked
   roster_v1::RoleAssignment building_lead;  // held by `resident` at `building`
@@ -68,6 +74,7 @@ struct GatewayClients {
   std::unique_ptr<roster_v1::RosterService::Stub> roster;
   std::unique_ptr<gateway_v1::GatewayService::Stub> gateway;
   std::unique_ptr<casework_v1::CaseworkService::Stub> casework;
+  std::unique_ptr<activity_v1::ActivityService::Stub> activity;
 };
 
 class GatewaySuite : public ::testing::Test {
@@ -93,7 +100,7 @@ class GatewaySuite : public ::testing::Test {
 
   std::shared_ptr<grpc::Channel> Channel(const std::string& token) const;
 
-  // A new channel of `token`'s and the stubs of the four services on it.
+  // A new channel of `token`'s and the stubs of the five services on it.
   GatewayClients ClientsOf(const std::string& token) const;
 
   // The sample district and its two sides, created through the gateway.
@@ -104,12 +111,13 @@ class GatewaySuite : public ::testing::Test {
   std::vector<std::string> extra_gateway_args_;                    // set before SetUp
   std::vector<std::string> extra_org_args_, extra_roster_args_;    // likewise
   std::vector<std::string> extra_casework_args_;                   // likewise
+  std::vector<std::string> extra_activity_args_;                   // likewise
   bool seed_sample_district_ = true;                               // likewise
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;  // plaintext when null
   std::vector<TestPrincipal> principals_;
   TestPrincipal district_admin_;
   std::unique_ptr<::grassroots::testing::ServerProcess> org_server_, roster_server_,
-      casework_server_, gateway_;
+      casework_server_, activity_server_, gateway_;
   SampleDistrict district_;
   Side inside_, outside_;
 };

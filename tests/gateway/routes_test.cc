@@ -21,6 +21,7 @@
 #include "gateway/principal.h"
 #include "gateway/scope_checker.h"
 #include "gmock/gmock.h"
+#include "grassroots/activity/v1/activity_service.pb.h"
 #include "grassroots/casework/v1/casework_service.pb.h"
 #include "grassroots/org/v1/org_service.pb.h"
 #include "grassroots/roster/v1/roster_service.pb.h"
@@ -42,6 +43,7 @@ namespace {
 namespace org_v1 = ::grassroots::org::v1;
 namespace roster_v1 = ::grassroots::roster::v1;
 namespace casework_v1 = ::grassroots::casework::v1;
+namespace activity_v1 = ::grassroots::activity::v1;
 
 using ::grassroots::testing::IsOk;
 using ::grassroots::testing::IsOkAndHolds;
@@ -49,11 +51,13 @@ using ::grassroots::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Optional;
 
 constexpr char kOrgService[] = "grassroots.org.v1.OrgService";
 constexpr char kRosterService[] = "grassroots.roster.v1.RosterService";
 constexpr char kCaseworkService[] = "grassroots.casework.v1.CaseworkService";
+constexpr char kActivityService[] = "grassroots.activity.v1.ActivityService";
 
 template <typename Message>
 grpc::ByteBuffer Bytes(const Message& message) {
@@ -101,6 +105,17 @@ MATCHER_P3(IsIssueTarget, id, field, write, "") {
   *result_listener << Describe(arg);
   return arg.kind == TargetKind::kIssue && arg.id == id && arg.field == field && arg.write == write;
 }
+// An activity, looked up by id (no units known), worked (`write`) or read.
+MATCHER_P3(IsActivityTarget, id, field, write, "") {
+  *result_listener << Describe(arg);
+  return arg.kind == TargetKind::kActivity && arg.id == id && arg.field == field &&
+         arg.write == write && arg.units.empty();
+}
+MATCHER_P3(IsServicePointTarget, id, field, write, "") {
+  *result_listener << Describe(arg);
+  return arg.kind == TargetKind::kServicePoint && arg.id == id && arg.field == field &&
+         arg.write == write;
+}
 MATCHER_P2(IsExternalKeyTarget, key, field, "") {
   *result_listener << Describe(arg);
   return arg.kind == TargetKind::kPersonByExternalKey && arg.external_key == key &&
@@ -129,6 +144,7 @@ class RoutesTest : public ::testing::Test {
   const Route& Org(absl::string_view method) { return RouteOf(kOrgService, method); }
   const Route& Roster(absl::string_view method) { return RouteOf(kRosterService, method); }
   const Route& Casework(absl::string_view method) { return RouteOf(kCaseworkService, method); }
+  const Route& Activity(absl::string_view method) { return RouteOf(kActivityService, method); }
 
   template <typename Message>
   absl::StatusOr<std::vector<Target>> TargetsOf(const Route& route, const Message& request) {
@@ -159,12 +175,14 @@ TEST_F(RoutesTest, EveryMethodHasExactlyOneRightRoute) {
   (void)org_v1::GetUnitRequest::descriptor();
   (void)roster_v1::GetPersonRequest::descriptor();
   (void)casework_v1::GetIssueRequest::descriptor();
+  (void)activity_v1::GetActivityRequest::descriptor();
 
   std::set<std::string> expected_methods;
   for (const auto& [service_name, backend, short_prefix] :
        {std::tuple{kOrgService, Backend::kOrg, "OrgService."},
         std::tuple{kRosterService, Backend::kRoster, "RosterService."},
-        std::tuple{kCaseworkService, Backend::kCasework, "CaseworkService."}}) {
+        std::tuple{kCaseworkService, Backend::kCasework, "CaseworkService."},
+        std::tuple{kActivityService, Backend::kActivity, "ActivityService."}}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
     ASSERT_NE(service, nullptr) << service_name;
@@ -208,6 +226,8 @@ TEST_F(RoutesTest, KnownShapes) {
   EXPECT_EQ(Roster("ImportPeople").shape, CallShape::kClientStream);
   EXPECT_EQ(Casework("WatchEvents").shape, CallShape::kServerStream);
   EXPECT_EQ(Casework("ReportIssue").shape, CallShape::kUnary);
+  EXPECT_EQ(Activity("WatchEvents").shape, CallShape::kServerStream);
+  EXPECT_EQ(Activity("ImportAttendance").shape, CallShape::kUnary);
   EXPECT_EQ(Org("GetUnit").shape, CallShape::kUnary);
 }
 
@@ -225,14 +245,17 @@ TEST_F(RoutesTest, PagedListsAndOnlyThemHaveTheirTokenFields) {
     EXPECT_NE(route.page_size_field, 0) << route.method;
     paged.push_back(route.short_name);
   }
-  EXPECT_THAT(paged, ::testing::UnorderedElementsAre(
-                         "OrgService.ListUnits", "OrgService.ListPartyOrgs",
-                         "OrgService.ListEvents", "OrgService.ListExternalOrgs",
-                         "OrgService.ListAlliances", "OrgService.ListAllianceItems",
-                         "RosterService.ListPeople", "RosterService.ListMemberships",
-                         "RosterService.ListRegistrations", "RosterService.ListRoleAssignments",
-                         "RosterService.ListEvents", "CaseworkService.ListIssues",
-                         "CaseworkService.ListDispatches", "CaseworkService.ListEvents"));
+  EXPECT_THAT(paged,
+              ::testing::UnorderedElementsAre(
+                  "OrgService.ListUnits", "OrgService.ListPartyOrgs", "OrgService.ListEvents",
+                  "OrgService.ListExternalOrgs", "OrgService.ListAlliances",
+                  "OrgService.ListAllianceItems", "RosterService.ListPeople",
+                  "RosterService.ListMemberships", "RosterService.ListRegistrations",
+                  "RosterService.ListRoleAssignments", "RosterService.ListEvents",
+                  "CaseworkService.ListIssues", "CaseworkService.ListDispatches",
+                  "CaseworkService.ListEvents", "ActivityService.ListActivities",
+                  "ActivityService.ListAttendances", "ActivityService.ListCreditEntries",
+                  "ActivityService.ListServicePoints", "ActivityService.ListEvents"));
   EXPECT_EQ(Roster("ListPeople").page_token_field,
             roster_v1::ListPeopleRequest::kPageTokenFieldNumber);
   EXPECT_EQ(Roster("ListPeople").next_page_token_field,
@@ -243,6 +266,13 @@ TEST_F(RoutesTest, PagedListsAndOnlyThemHaveTheirTokenFields) {
   EXPECT_EQ(issues.read_revision_field, casework_v1::ListIssuesRequest::kReadRevisionFieldNumber);
   EXPECT_EQ(issues.next_page_token_field,
             casework_v1::ListIssuesResponse::kNextPageTokenFieldNumber);
+  const Route& activities = Activity("ListActivities");
+  EXPECT_EQ(activities.page_token_field, activity_v1::ListActivitiesRequest::kPageTokenFieldNumber);
+  EXPECT_EQ(activities.page_size_field, activity_v1::ListActivitiesRequest::kPageSizeFieldNumber);
+  EXPECT_EQ(activities.read_revision_field,
+            activity_v1::ListActivitiesRequest::kReadRevisionFieldNumber);
+  EXPECT_EQ(activities.next_page_token_field,
+            activity_v1::ListActivitiesResponse::kNextPageTokenFieldNumber);
 }
 
 TEST_F(RoutesTest, FindUnknownMethod) {
@@ -400,6 +430,10 @@ TEST_F(RoutesTest, EventsNameNothing) {
   EXPECT_THAT(TargetsOf(Casework("ListEvents"), casework_v1::ListEventsRequest()),
               IsOkAndHolds(IsEmpty()));
   EXPECT_THAT(TargetsOf(Casework("WatchEvents"), casework_v1::WatchEventsRequest()),
+              IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(TargetsOf(Activity("ListEvents"), activity_v1::ListEventsRequest()),
+              IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(TargetsOf(Activity("WatchEvents"), activity_v1::WatchEventsRequest()),
               IsOkAndHolds(IsEmpty()));
 }
 
@@ -1140,6 +1174,399 @@ TEST(RedactPersonNamesTest, ReplacesEveryPersonName) {
             "(another membership)");
   EXPECT_EQ(RedactPersonNames("already has a SECRETARY in office (roleAssignments/9)"),
             "already has a SECRETARY in office (another role assignment)");
+}
+
+}  // namespace
+}  // namespace grassroots::gateway
+
+// --- The activity service ------------------------------------------------------
+
+namespace grassroots::gateway {
+namespace {
+
+TEST_F(RoutesTest, CreateActivityNamesItsOrganisationForWritingAndWhatElseItSets) {
+  activity_v1::CreateActivityRequest request;
+  activity_v1::Activity& activity = *request.mutable_activity();
+  activity.set_party_org("partyOrgs/10");
+  activity.set_place("units/7");
+  activity.set_theme("主题党日");
+  EXPECT_THAT(TargetsOf(Activity("CreateActivity"), request),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(10, "activity.party_org", true),
+                                       IsTarget(TargetKind::kUnit, 7, "activity.place"))));
+  activity.clear_place();
+  activity.set_service_point("servicePoints/4");
+  activity.set_organiser("people/3");
+  activity.add_co_organisers("externalOrgs/9");
+  activity.add_co_organisers("alliances/2");
+  EXPECT_THAT(
+      TargetsOf(Activity("CreateActivity"), request),
+      IsOkAndHolds(ElementsAre(IsOrgTarget(10, "activity.party_org", true),
+                               // The service point's unit, looked up, in write scope.
+                               IsServicePointTarget(4, "activity.service_point", true),
+                               IsTarget(TargetKind::kPerson, 3, "activity.organiser"),
+                               IsTarget(TargetKind::kExternalOrg, 9, "activity.co_organisers[0]"),
+                               IsTarget(TargetKind::kAlliance, 2, "activity.co_organisers[1]"))));
+}
+
+TEST_F(RoutesTest, CreateActivityMalformedOrMissingNamesAreInvalidArgumentNamingTheField) {
+  activity_v1::CreateActivityRequest request;
+  EXPECT_THAT(TargetsOf(Activity("CreateActivity"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("activity.party_org")));
+  request.mutable_activity()->set_party_org("partyOrgs/10");
+  EXPECT_THAT(TargetsOf(Activity("CreateActivity"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("activity.place")));
+  request.mutable_activity()->set_place("partyOrgs/3");
+  EXPECT_THAT(TargetsOf(Activity("CreateActivity"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("activity.place")));
+  request.mutable_activity()->set_place("units/7");
+  request.mutable_activity()->add_co_organisers("partyOrgs/3");
+  EXPECT_THAT(TargetsOf(Activity("CreateActivity"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("activity.co_organisers[0]")));
+  request.mutable_activity()->clear_co_organisers();
+  request.mutable_activity()->set_service_point("units/4");
+  EXPECT_THAT(TargetsOf(Activity("CreateActivity"), request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("activity.service_point")));
+}
+
+// Reading and working an activity: looked up by name (kActivity), the
+// transitions as work.
+TEST_F(RoutesTest, ActivitiesAreLookedUpByName) {
+  activity_v1::GetActivityRequest get;
+  get.set_name("activities/5");
+  EXPECT_THAT(TargetsOf(Activity("GetActivity"), get),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "name", false))));
+  activity_v1::ListAttendancesRequest attendances;
+  attendances.set_parent("activities/5");
+  EXPECT_THAT(TargetsOf(Activity("ListAttendances"), attendances),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "parent", false))));
+  const auto worked = [this](absl::string_view method, const auto& request) {
+    EXPECT_THAT(TargetsOf(Activity(method), request),
+                IsOkAndHolds(ElementsAre(IsActivityTarget(5, "name", true))))
+        << method;
+  };
+  activity_v1::SubmitActivityRequest submit;
+  submit.set_name("activities/5");
+  worked("SubmitActivity", submit);
+  activity_v1::HoldActivityRequest hold;
+  hold.set_name("activities/5");
+  worked("HoldActivity", hold);
+  activity_v1::RecordActivityRequest record;
+  record.set_name("activities/5");
+  worked("RecordActivity", record);
+  activity_v1::CancelActivityRequest cancel;
+  cancel.set_name("activities/5");
+  cancel.set_reason("天气原因");
+  worked("CancelActivity", cancel);
+  for (const char* name :
+       {"", "activities/x", "activities/0", "units/5", "activities/5/attendances/2"}) {
+    get.set_name(name);
+    EXPECT_THAT(TargetsOf(Activity("GetActivity"), get),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")))
+        << name;
+  }
+}
+
+// The organisation above approves and returns: it in write scope, the
+// activity readable.
+TEST_F(RoutesTest, ApprovalNamesTheApproverForWritingAndTheActivityForReading) {
+  activity_v1::ApproveActivityRequest approve;
+  approve.set_name("activities/5");
+  approve.set_approver("partyOrgs/2");
+  EXPECT_THAT(TargetsOf(Activity("ApproveActivity"), approve),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "name", false),
+                                       IsOrgTarget(2, "approver", true))));
+  activity_v1::ReturnActivityRequest give_back;
+  give_back.set_name("activities/5");
+  give_back.set_approver("partyOrgs/2");
+  give_back.set_reason("请补充活动方案");
+  EXPECT_THAT(TargetsOf(Activity("ReturnActivity"), give_back),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "name", false),
+                                       IsOrgTarget(2, "approver", true))));
+  approve.clear_approver();
+  EXPECT_THAT(TargetsOf(Activity("ApproveActivity"), approve),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("approver")));
+}
+
+TEST_F(RoutesTest, UpdateActivityNamesWhatTheMaskChanges) {
+  activity_v1::UpdateActivityRequest request;
+  activity_v1::Activity& activity = *request.mutable_activity();
+  activity.set_name("activities/5");
+  activity.set_theme("新主题");
+  activity.set_place("units/8");
+  activity.set_organiser("people/3");
+  request.mutable_update_mask()->add_paths("theme");
+  EXPECT_THAT(TargetsOf(Activity("UpdateActivity"), request),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "activity.name", true))));
+  request.mutable_update_mask()->add_paths("place");
+  request.mutable_update_mask()->add_paths("organiser");
+  EXPECT_THAT(TargetsOf(Activity("UpdateActivity"), request),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "activity.name", true),
+                                       IsTarget(TargetKind::kUnit, 8, "activity.place"),
+                                       IsTarget(TargetKind::kPerson, 3, "activity.organiser"))));
+  request.clear_update_mask();
+  request.mutable_update_mask()->add_paths("*");
+  activity.add_co_organisers("alliances/2");
+  activity.set_service_point("servicePoints/4");
+  EXPECT_THAT(
+      TargetsOf(Activity("UpdateActivity"), request),
+      IsOkAndHolds(ElementsAre(IsActivityTarget(5, "activity.name", true),
+                               IsTarget(TargetKind::kUnit, 8, "activity.place"),
+                               IsServicePointTarget(4, "activity.service_point", true),
+                               IsTarget(TargetKind::kPerson, 3, "activity.organiser"),
+                               IsTarget(TargetKind::kAlliance, 2, "activity.co_organisers[0]"))));
+}
+
+TEST_F(RoutesTest, AttendanceNamesTheActivityToWorkAndEachLinesPerson) {
+  activity_v1::RecordAttendanceRequest record;
+  record.set_parent("activities/5");
+  record.mutable_attendance()->set_kind(activity_v1::RESIDENTS);
+  record.mutable_attendance()->set_head_count(30);
+  EXPECT_THAT(TargetsOf(Activity("RecordAttendance"), record),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "parent", true))));
+  record.mutable_attendance()->set_kind(activity_v1::VOLUNTEER);
+  record.mutable_attendance()->set_person("people/3");
+  EXPECT_THAT(TargetsOf(Activity("RecordAttendance"), record),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "parent", true),
+                                       IsTarget(TargetKind::kPerson, 3, "attendance.person"))));
+
+  activity_v1::ImportAttendanceRequest import;
+  import.set_parent("activities/5");
+  import.set_validate_only(true);  // the same checks
+  import.add_attendances()->set_person("people/3");
+  import.add_attendances()->set_head_count(12);
+  import.add_attendances()->set_person("people/4");
+  EXPECT_THAT(TargetsOf(Activity("ImportAttendance"), import),
+              IsOkAndHolds(ElementsAre(IsActivityTarget(5, "parent", true),
+                                       IsTarget(TargetKind::kPerson, 3, "attendances[0].person"),
+                                       IsTarget(TargetKind::kPerson, 4, "attendances[2].person"))));
+  import.mutable_attendances(2)->set_person("people/x");
+  EXPECT_THAT(TargetsOf(Activity("ImportAttendance"), import),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("attendances[2].person")));
+}
+
+// A sheet's key that is an ID-card or phone number would be confirmed by
+// "recorded before".
+TEST_F(RoutesTest, AttendanceKeysThatArePersonalDataNeedTheGrant) {
+  activity_v1::RecordAttendanceRequest record;
+  record.set_parent("activities/5");
+  record.mutable_attendance()->set_key("A-17");
+  ASSERT_TRUE(static_cast<bool>(Activity("RecordAttendance").needs_grant));
+  EXPECT_THAT(Activity("RecordAttendance").needs_grant(Bytes(record)), IsOk());
+  record.mutable_attendance()->set_key("13800138000");
+  EXPECT_THAT(Activity("RecordAttendance").needs_grant(Bytes(record)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("attendance.key")));
+  activity_v1::ImportAttendanceRequest import;
+  import.set_parent("activities/5");
+  import.add_attendances()->set_key("1");
+  import.add_attendances()->set_key("13800138000");
+  EXPECT_THAT(Activity("ImportAttendance").needs_grant(Bytes(import)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("attendances[1].key")));
+}
+
+// `creditAccounts/{person}` is the person's.
+TEST_F(RoutesTest, CreditAccountsAreTheirPersons) {
+  activity_v1::GetCreditAccountRequest get;
+  get.set_name("creditAccounts/3");
+  EXPECT_THAT(TargetsOf(Activity("GetCreditAccount"), get),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 3, "name"))));
+  activity_v1::ListCreditEntriesRequest entries;
+  entries.set_parent("creditAccounts/3");
+  EXPECT_THAT(TargetsOf(Activity("ListCreditEntries"), entries),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 3, "parent"))));
+  activity_v1::RedeemCreditRequest redeem;
+  redeem.set_account("creditAccounts/3");
+  redeem.set_amount(2);
+  EXPECT_THAT(TargetsOf(Activity("RedeemCredit"), redeem),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kPerson, 3, "account"))));
+  redeem.set_account("people/3");
+  EXPECT_THAT(TargetsOf(Activity("RedeemCredit"), redeem),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("account")));
+}
+
+TEST_F(RoutesTest, ServicePointsByTheirUnit) {
+  activity_v1::CreateServicePointRequest create;
+  create.mutable_service_point()->set_unit("units/7");
+  EXPECT_THAT(TargetsOf(Activity("CreateServicePoint"), create),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "service_point.unit"))));
+  activity_v1::GetServicePointRequest get;
+  get.set_name("servicePoints/4");
+  EXPECT_THAT(TargetsOf(Activity("GetServicePoint"), get),
+              IsOkAndHolds(ElementsAre(IsServicePointTarget(4, "name", false))));
+  activity_v1::UpdateServicePointRequest update;
+  update.mutable_service_point()->set_name("servicePoints/4");
+  EXPECT_THAT(TargetsOf(Activity("UpdateServicePoint"), update),
+              IsOkAndHolds(ElementsAre(IsServicePointTarget(4, "service_point.name", true))));
+  activity_v1::DeleteServicePointRequest remove;
+  remove.set_name("servicePoints/4");
+  EXPECT_THAT(TargetsOf(Activity("DeleteServicePoint"), remove),
+              IsOkAndHolds(ElementsAre(IsServicePointTarget(4, "name", true))));
+  activity_v1::ListServicePointsRequest list;
+  list.set_unit("units/7");
+  EXPECT_THAT(TargetsOf(Activity("ListServicePoints"), list),
+              IsOkAndHolds(ElementsAre(IsTarget(TargetKind::kUnit, 7, "unit"))));
+  list.clear_unit();
+  EXPECT_THAT(TargetsOf(Activity("ListServicePoints"), list),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("unit")));
+}
+
+TEST_F(RoutesTest, ListActivitiesOfAScopedPrincipalNamesAPlace) {
+  activity_v1::ListActivitiesRequest request;
+  EXPECT_THAT(TargetsOf(Activity("ListActivities"), request),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("place")));
+  request.set_place("units/7");
+  request.set_filter(R"(state = APPROVED AND party_org = "partyOrgs/3")");
+  EXPECT_THAT(TargetsOf(Activity("ListActivities"), request),
+              IsOkAndHolds(ElementsAre(IsOrgTarget(3, "filter", false),
+                                       IsTarget(TargetKind::kUnit, 7, "place"))));
+}
+
+activity_v1::Activity MakeActivity(int64_t id, int64_t place, std::vector<int64_t> org_units) {
+  activity_v1::Activity activity;
+  activity.set_name(absl::StrCat("activities/", id));
+  activity.set_place(absl::StrCat("units/", place));
+  for (int64_t unit : org_units) activity.add_party_org_units(absl::StrCat("units/", unit));
+  activity.set_theme(absl::StrCat("Activity ", id));
+  return activity;
+}
+
+// Keeps an activity when any of its units is one of `ids` (as the checker
+// does from the replica); units as KeepUnits.
+KeepFn KeepActivitiesAt(std::set<int64_t> ids) {
+  return [ids](const Target& t) -> std::optional<bool> {
+    if (t.kind == TargetKind::kActivity) {
+      if (t.units.empty()) return std::nullopt;  // would need a lookup
+      for (int64_t unit : t.units) {
+        if (ids.contains(unit)) return true;
+      }
+      return false;
+    }
+    return t.kind == TargetKind::kUnit && ids.contains(t.id);
+  };
+}
+
+TEST_F(RoutesTest, ListActivitiesKeepsThoseWhosePlaceOrOrganisationIsInScope) {
+  activity_v1::ListActivitiesResponse response;
+  *response.add_activities() = MakeActivity(1, 7, {5});
+  *response.add_activities() = MakeActivity(2, 8, {6});
+  // Held outside, by an organisation covering a unit in scope.
+  *response.add_activities() = MakeActivity(3, 8, {6, 5});
+  response.set_next_page_token("next");
+  grpc::ByteBuffer buffer = Bytes(response);
+  std::vector<Target> seen;
+  const KeepFn keep = [&seen](const Target& t) {
+    seen.push_back(t);
+    return KeepActivitiesAt({5})(t);
+  };
+  EXPECT_EQ(Activity("ListActivities").filter(buffer, keep), FilterOutcome::kChanged);
+  const auto filtered = FromBytes<activity_v1::ListActivitiesResponse>(buffer);
+  ASSERT_EQ(filtered.activities_size(), 2);
+  EXPECT_EQ(filtered.activities(0).name(), "activities/1");
+  EXPECT_EQ(filtered.activities(1).name(), "activities/3");
+  EXPECT_EQ(filtered.next_page_token(), "next");
+  // The place first, then the organisation's units: no lookup.
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].kind, TargetKind::kActivity);
+  EXPECT_EQ(seen[2].id, 3);
+  EXPECT_THAT(seen[2].units, ElementsAre(8, 6, 5));
+}
+
+TEST_F(RoutesTest, CreateActivityAndRedeemCreditAnswersOutsideTheScopeAreDenied) {
+  const Route& create = Activity("CreateActivity");
+  grpc::ByteBuffer inside = Bytes(MakeActivity(1, 7, {7}));
+  EXPECT_EQ(create.filter(inside, KeepActivitiesAt({7})), FilterOutcome::kUnchanged);
+  grpc::ByteBuffer outside = Bytes(MakeActivity(2, 8, {8}));
+  EXPECT_EQ(create.filter(outside, KeepActivitiesAt({7})), FilterOutcome::kDenied);
+  EXPECT_FALSE(static_cast<bool>(Activity("GetActivity").filter));
+
+  activity_v1::CreditEntry entry;
+  entry.set_name("creditAccounts/3/entries/9");
+  entry.set_amount(-2);
+  grpc::ByteBuffer redeemed = Bytes(entry);
+  std::vector<Target> seen;
+  const KeepFn person_3_outside = [&seen](const Target& t) -> std::optional<bool> {
+    seen.push_back(t);
+    return false;
+  };
+  EXPECT_EQ(Activity("RedeemCredit").filter(redeemed, person_3_outside), FilterOutcome::kDenied);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].kind, TargetKind::kPerson);
+  EXPECT_EQ(seen[0].id, 3);
+  entry.set_name("creditAccounts/3");  // malformed: fail closed
+  grpc::ByteBuffer malformed = Bytes(entry);
+  const KeepFn keep_all = [](const Target&) -> std::optional<bool> { return true; };
+  EXPECT_EQ(Activity("RedeemCredit").filter(malformed, keep_all), FilterOutcome::kDenied);
+}
+
+TEST_F(RoutesTest, ListServicePointsKeepsThoseWhoseUnitIsInScope) {
+  activity_v1::ListServicePointsResponse response;
+  response.add_service_points()->set_unit("units/7");
+  response.add_service_points()->set_unit("units/8");
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Activity("ListServicePoints").filter(buffer, KeepUnits({7})), FilterOutcome::kChanged);
+  const auto filtered = FromBytes<activity_v1::ListServicePointsResponse>(buffer);
+  ASSERT_EQ(filtered.service_points_size(), 1);
+  EXPECT_EQ(filtered.service_points(0).unit(), "units/7");
+}
+
+TEST_F(RoutesTest, ActivityEventsAreKeptByTheirResource) {
+  activity_v1::WatchEventsResponse response;
+  const auto add = [&response](int64_t revision, auto set) {
+    activity_v1::Event* event = response.add_events();
+    event->set_revision(revision);
+    set(*event->mutable_after());
+  };
+  add(1, [](activity_v1::ResourceSnapshot& s) { *s.mutable_activity() = MakeActivity(1, 7, {7}); });
+  add(2, [](activity_v1::ResourceSnapshot& s) { *s.mutable_activity() = MakeActivity(2, 8, {8}); });
+  add(3, [](activity_v1::ResourceSnapshot& s) { s.mutable_attendance()->set_place("units/7"); });
+  add(4, [](activity_v1::ResourceSnapshot& s) { s.mutable_attendance()->set_place("units/8"); });
+  add(5, [](activity_v1::ResourceSnapshot& s) { s.mutable_service_point()->set_unit("units/7"); });
+  add(6, [](activity_v1::ResourceSnapshot& s) { s.mutable_service_point()->set_unit("units/8"); });
+  add(7, [](activity_v1::ResourceSnapshot& s) {
+    s.mutable_credit_entry()->set_name("creditAccounts/3/entries/1");
+  });
+  add(8, [](activity_v1::ResourceSnapshot& s) {
+    s.mutable_credit_entry()->set_name("creditAccounts/4/entries/2");
+  });
+  // Only `before`: what the event's resource was.
+  activity_v1::Event* deleted = response.add_events();
+  deleted->set_revision(9);
+  deleted->mutable_before()->mutable_service_point()->set_unit("units/8");
+  const KeepFn keep = [](const Target& t) -> std::optional<bool> {
+    if (t.kind == TargetKind::kPerson) return t.id == 3;
+    return KeepActivitiesAt({7})(t);
+  };
+  grpc::ByteBuffer buffer = Bytes(response);
+  EXPECT_EQ(Activity("WatchEvents").filter(buffer, keep), FilterOutcome::kChanged);
+  std::vector<int64_t> kept;
+  const auto filtered = FromBytes<activity_v1::WatchEventsResponse>(buffer);
+  for (const auto& e : filtered.events()) {
+    kept.push_back(e.revision());
+  }
+  EXPECT_THAT(kept, ElementsAre(1, 3, 5, 7));
+
+  grpc::ByteBuffer nothing_left = Bytes(response);
+  const KeepFn keep_none = [](const Target&) -> std::optional<bool> { return false; };
+  EXPECT_EQ(Activity("WatchEvents").filter(nothing_left, keep_none), FilterOutcome::kEmpty);
+  activity_v1::ListEventsResponse page;
+  *page.add_events() = response.events(1);
+  page.set_next_page_token("more");
+  grpc::ByteBuffer list = Bytes(page);
+  // A list's page goes out empty, with its token.
+  EXPECT_EQ(Activity("ListEvents").filter(list, keep_none), FilterOutcome::kChanged);
+  EXPECT_EQ(FromBytes<activity_v1::ListEventsResponse>(list).next_page_token(), "more");
+}
+
+TEST_F(RoutesTest, ImportAttendanceRowErrorsNameNoOne) {
+  activity_v1::ImportAttendanceResponse response;
+  activity_v1::ImportAttendanceError* error = response.add_errors();
+  error->set_row(1);
+  error->set_field("attendances[1].person");
+  error->set_message("people/4 already has a line (activities/5/attendances/2)");
+  grpc::ByteBuffer buffer = Bytes(response);
+  const KeepFn keep_all = [](const Target&) -> std::optional<bool> { return true; };
+  EXPECT_EQ(Activity("ImportAttendance").filter(buffer, keep_all), FilterOutcome::kChanged);
+  EXPECT_THAT(FromBytes<activity_v1::ImportAttendanceResponse>(buffer).errors(0).message(),
+              Not(HasSubstr("people/4")));
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ Target OrgTarget(int64_t id, bool write) {
 class ScopeCheckerTest : public ::testing::Test {
  protected:
   FakeHierarchy hierarchy_;
-  ScopeChecker checker_{&hierarchy_, nullptr, nullptr, nullptr, absl::Seconds(1)};
+  ScopeChecker checker_{&hierarchy_, nullptr, nullptr, nullptr, nullptr, absl::Seconds(1)};
 };
 
 TEST_F(ScopeCheckerTest, FakeHierarchyIsWhatTheTestsAssume) {
@@ -92,6 +92,32 @@ TEST_F(ScopeCheckerTest, ScopeAtALeafSeesOnlyTheLeaf) {
   for (int64_t unit : {1, 2, 3, 5, 8}) {
     EXPECT_THAT(checker_.TryInScope(principal, UnitTarget(unit)), Optional(false)) << unit;
   }
+}
+
+// An activity of a response carries its place and its organisation's
+// units: any of them in scope puts it in scope, from memory.
+TEST_F(ScopeCheckerTest, AnActivityIsInScopeByAnyOfItsUnits) {
+  const Principal principal = Scoped(3);
+  Target activity{.kind = TargetKind::kActivity, .id = 9, .units = {8, 5}};
+  EXPECT_THAT(checker_.TryInScope(principal, activity), Optional(true));
+  activity.units = {8, 6};
+  EXPECT_THAT(checker_.TryInScope(principal, activity), Optional(false));
+  // A unit the replica does not hold yet, and none in scope: a lookup.
+  activity.units = {8, 99};
+  EXPECT_EQ(checker_.TryInScope(principal, activity), std::nullopt);
+  activity.units = {99, 7};
+  EXPECT_THAT(checker_.TryInScope(principal, activity), Optional(true));
+  // Named by a request: looked up at the activity service.
+  EXPECT_EQ(checker_.TryInScope(principal, Target{.kind = TargetKind::kActivity, .id = 9}),
+            std::nullopt);
+  EXPECT_EQ(checker_.TryInScope(principal, Target{.kind = TargetKind::kServicePoint, .id = 4}),
+            std::nullopt);
+  // Without an activity service, a lookup cannot be answered.
+  EXPECT_THAT(checker_.InScope(principal, Target{.kind = TargetKind::kActivity, .id = 9},
+                               absl::Now() + absl::Seconds(1)),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(Target({.kind = TargetKind::kActivity, .id = 9}).ResourceName(), "activities/9");
+  EXPECT_EQ(Target({.kind = TargetKind::kServicePoint, .id = 4}).ResourceName(), "servicePoints/4");
 }
 
 TEST_F(ScopeCheckerTest, TryCheckAllInScope) {

@@ -833,7 +833,8 @@ TEST_F(SecurityTest, NoTokenIsForwardedToTheServices) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<ServerProcess> gateway,
                        LaunchSecondGateway({absl::StrCat("--org_service=", address),
                                             absl::StrCat("--roster_service=", address),
-                                            absl::StrCat("--casework_address=", address)}));
+                                            absl::StrCat("--casework_address=", address),
+                                            absl::StrCat("--activity_address=", address)}));
   ASSERT_TRUE(WaitForLog(*gateway, "health SERVING"));
 
   std::vector<std::string> tokens = {district_admin_.token, scoped.token};
