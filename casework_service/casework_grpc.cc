@@ -278,15 +278,6 @@ grpc::ServerUnaryReactor* CaseworkGrpcService::ReportDispatch(
 
 // --- Import.
 
-namespace {
-
-// "issues[3].issue.resolve_time: must ..." -> field "issues[3].issue.resolve_time".
-void AddImportError(int row, const absl::Status& status, v1::ImportIssuesResponse* response) {
-  SetRowError(row, status, response->add_errors());
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* CaseworkGrpcService::ImportIssues(grpc::CallbackServerContext* context,
                                                             const v1::ImportIssuesRequest* request,
                                                             v1::ImportIssuesResponse* response) {
@@ -314,7 +305,7 @@ grpc::ServerUnaryReactor* CaseworkGrpcService::ImportIssues(grpc::CallbackServer
       if (dispatch.ok()) row.dispatches.push_back(*std::move(dispatch));
     }
     if (!converted.ok()) {
-      AddImportError(i, converted, response);
+      SetRowError(i, converted, response->add_errors());
       continue;
     }
     rows.push_back(std::move(row));
@@ -333,7 +324,7 @@ grpc::ServerUnaryReactor* CaseworkGrpcService::ImportIssues(grpc::CallbackServer
         for (size_t k = 0; k < results.size() && k < positions->size(); ++k) {
           const int row = (*positions)[k];
           if (!results[k].ok()) {
-            AddImportError(row, results[k].status(), response);
+            SetRowError(row, results[k].status(), response->add_errors());
             continue;
           }
           response->set_names(row, IssueName(results[k]->issue_id));
